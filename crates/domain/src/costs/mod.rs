@@ -1,0 +1,1 @@
+//! Cost sharing (Finanzierungsschlüssel): budgets, subsidies, allocation keys, savings.

@@ -1,0 +1,35 @@
+//! One ID newtype per entity, so an organisation ID can never be passed where a user ID is meant.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )*};
+}
+
+id_type!(
+    /// A federation (Verbund): the office plus its member organisations.
+    FederationId,
+    /// An organisation: the office itself or a member authority.
+    OrgId,
+    /// A person who can log in.
+    UserId,
+    /// One membership period of an organisation in the federation.
+    MembershipId,
+    /// One role a user holds in one organisation.
+    RoleAssignmentId,
+    /// A personal API token.
+    ApiTokenId,
+    /// One entry of the audit log.
+    AuditEntryId,
+);

@@ -1,0 +1,16 @@
+//! Pure domain types and rules of Verbund: no IO, no async, no database.
+//!
+//! Everything here is testable without a database: validated values (AGS, e-mail,
+//! dates), the authorization rules that decide what a user may see and do, the
+//! audit hash chain, and pagination bounds.
+
+pub mod audit;
+pub mod authz;
+pub mod costs;
+pub mod ids;
+pub mod org;
+pub mod page;
+pub mod user;
+pub mod validation;
+
+pub use ids::*;
