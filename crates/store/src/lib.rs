@@ -1,1 +1,379 @@
-//! placeholder
+//! Storage for Verbund on SQLite (embedded default) and PostgreSQL (for several app instances).
+//!
+//! The query code is written once (`backend/*.rs`) and compiled for each backend, so both run the
+//! same SQL; where the dialects differ, both versions sit side by side in `backend/mod.rs`.
+//!
+//! **Tenant isolation lives here.** Every call on member data takes a [`Scope`] (the set of
+//! organisations the caller may reach, computed by `verbund_domain::authz`) and answers
+//! [`StoreError::NotFound`] for objects outside it, so no handler can forget a filter.
+//! Every change writes its audit entry in the same transaction as the change itself.
+
+mod backend;
+mod error;
+mod rows;
+mod types;
+
+pub use error::{Result, StoreError};
+pub use types::*;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use verbund_domain::authz::{Actor, Role, Scope};
+use verbund_domain::org::{Membership, MembershipInput, OrgInput, Organisation};
+use verbund_domain::page::{Page, PageRequest};
+use verbund_domain::user::{NewUser, User};
+use verbund_domain::{ApiTokenId, FederationId, MembershipId, OrgId, RoleAssignmentId, UserId};
+
+#[derive(Clone, Debug)]
+enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same backend function on whichever database is configured.
+macro_rules! dispatch {
+    ($self:ident . $f:ident ( $($arg:expr),* $(,)? )) => {
+        match &$self.db {
+            Db::Sqlite(p) => backend::sqlite::$f(p $(, $arg)*).await,
+            Db::Postgres(p) => backend::postgres::$f(p $(, $arg)*).await,
+        }
+    };
+}
+
+/// Handle to the database; cheap to clone (a connection pool inside).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+/// Current time in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl Store {
+    /// Connects to `url`: `postgres://…` for PostgreSQL, otherwise a SQLite URL or file path
+    /// (created if missing, WAL journal, foreign keys on).
+    pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_in_schema(url, None).await
+    }
+
+    /// Like [`Store::connect`], but on PostgreSQL all tables live in `schema` (created if missing).
+    /// Tests use this for a fresh, isolated database per test.
+    pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let mut opts = PgConnectOptions::from_str(url)?;
+            if let Some(schema) = schema {
+                let admin = PgPoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', "")))).execute(&admin).await?;
+                admin.close().await;
+                opts = opts.options([("search_path", schema)]);
+            }
+            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
+            return Ok(Self { db: Db::Postgres(pool) });
+        }
+        let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+        let opts = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        Ok(Self { db: Db::Sqlite(pool) })
+    }
+
+    /// Which backend this is: `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies pending migrations. `locking` guards against several instances migrating at once
+    /// (PostgreSQL advisory lock); tests that each own a schema switch it off.
+    pub async fn migrate(&self, locking: bool) -> Result<()> {
+        match &self.db {
+            Db::Sqlite(p) => {
+                let mut m = sqlx::migrate!("./migrations/sqlite");
+                m.set_locking(locking);
+                m.run(p).await?;
+            }
+            Db::Postgres(p) => {
+                let mut m = sqlx::migrate!("./migrations/postgres");
+                m.set_locking(locking);
+                m.run(p).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Answers whether the database responds.
+    pub async fn ping(&self) -> Result<()> {
+        dispatch!(self.ping())
+    }
+
+    /// Closes all connections.
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
+    // ---- federation ----
+
+    /// The federation of this installation, if one was set up.
+    pub async fn federation(&self) -> Result<Option<Federation>> {
+        dispatch!(self.federation())
+    }
+
+    /// Creates the federation together with its office organisation.
+    pub async fn create_federation(&self, by: &AuditActor, name: &str, office: &OrgInput) -> Result<Federation> {
+        dispatch!(self.create_federation(by, name, office))
+    }
+
+    // ---- organisations ----
+
+    /// Organisations inside `scope`, filtered by a name/AGS search, ordered by name.
+    pub async fn list_orgs(&self, scope: &Scope, search: Option<&str>, page: PageRequest) -> Result<Page<Organisation>> {
+        dispatch!(self.list_orgs(scope, search, page))
+    }
+
+    /// One organisation; `NotFound` outside `scope`.
+    pub async fn get_org(&self, scope: &Scope, id: OrgId) -> Result<Organisation> {
+        dispatch!(self.get_org(scope, id))
+    }
+
+    /// Creates an organisation (office-level action; authorize before calling).
+    pub async fn create_org(&self, by: &AuditActor, federation: FederationId, input: &OrgInput) -> Result<Organisation> {
+        dispatch!(self.create_org(by, federation, input))
+    }
+
+    /// Changes an organisation's facts. With `expected_version`, fails with `Stale` if it changed
+    /// since it was read. `NotFound` outside `scope`.
+    pub async fn update_org(&self, by: &AuditActor, scope: &Scope, id: OrgId, expected_version: Option<i64>, input: &OrgInput) -> Result<Organisation> {
+        dispatch!(self.update_org(by, scope, id, expected_version, input))
+    }
+
+    // ---- memberships ----
+
+    /// Membership periods of an organisation, newest first; `NotFound` outside `scope`.
+    pub async fn list_memberships(&self, scope: &Scope, org: OrgId) -> Result<Vec<Membership>> {
+        dispatch!(self.list_memberships(scope, org))
+    }
+
+    /// One membership period; `NotFound` if its organisation is outside `scope`.
+    pub async fn get_membership(&self, scope: &Scope, id: MembershipId) -> Result<Membership> {
+        dispatch!(self.get_membership(scope, id))
+    }
+
+    /// Adds a membership period.
+    pub async fn add_membership(&self, by: &AuditActor, scope: &Scope, org: OrgId, input: &MembershipInput) -> Result<Membership> {
+        dispatch!(self.add_membership(by, scope, org, input))
+    }
+
+    /// Changes a membership period.
+    pub async fn update_membership(&self, by: &AuditActor, scope: &Scope, id: MembershipId, input: &MembershipInput) -> Result<Membership> {
+        dispatch!(self.update_membership(by, scope, id, input))
+    }
+
+    /// Deletes a membership period (for corrections; ending one sets its end date instead).
+    pub async fn delete_membership(&self, by: &AuditActor, scope: &Scope, id: MembershipId) -> Result<()> {
+        dispatch!(self.delete_membership(by, scope, id))
+    }
+
+    // ---- users and roles ----
+
+    /// Users holding a role inside `scope` (all users for `Scope::All`), searched by name/e-mail.
+    pub async fn list_users(&self, scope: &Scope, search: Option<&str>, page: PageRequest) -> Result<Page<User>> {
+        dispatch!(self.list_users(scope, search, page))
+    }
+
+    /// One user; `NotFound` unless they hold a role inside `scope` (or `scope` is `All`).
+    pub async fn get_user(&self, scope: &Scope, id: UserId) -> Result<User> {
+        dispatch!(self.get_user(scope, id))
+    }
+
+    /// A user by ID without scope: only for the user's own session and profile.
+    pub async fn get_user_unscoped(&self, id: UserId) -> Result<User> {
+        dispatch!(self.get_user_unscoped(id))
+    }
+
+    /// The user's roles inside `scope`.
+    pub async fn user_grants(&self, scope: &Scope, user: UserId) -> Result<Vec<UserGrant>> {
+        dispatch!(self.user_grants(scope, user))
+    }
+
+    /// Creates a user, optionally with a first role, in one transaction.
+    pub async fn create_user(&self, by: &AuditActor, user: &NewUser, password_hash: Option<&str>, grant: Option<(OrgId, Role)>) -> Result<User> {
+        dispatch!(self.create_user(by, user, password_hash, grant))
+    }
+
+    /// Changes name, language or the disabled flag. `NotFound` outside `scope`.
+    pub async fn update_user(&self, by: &AuditActor, scope: &Scope, id: UserId, change: &UserChange) -> Result<User> {
+        dispatch!(self.update_user(by, scope, id, change))
+    }
+
+    /// Grants `role` in `org`; both the organisation and the user must be inside `scope`.
+    pub async fn add_grant(&self, by: &AuditActor, scope: &Scope, user: UserId, org: OrgId, role: Role) -> Result<UserGrant> {
+        dispatch!(self.add_grant(by, scope, user, org, role))
+    }
+
+    /// One role assignment; `NotFound` if its organisation is outside `scope`.
+    pub async fn get_grant(&self, scope: &Scope, id: RoleAssignmentId) -> Result<UserGrant> {
+        dispatch!(self.get_grant(scope, id))
+    }
+
+    /// Revokes a role assignment; `NotFound` if its organisation is outside `scope`.
+    pub async fn remove_grant(&self, by: &AuditActor, scope: &Scope, id: RoleAssignmentId) -> Result<()> {
+        dispatch!(self.remove_grant(by, scope, id))
+    }
+
+    /// The user's roles as an [`Actor`], for authorization.
+    pub async fn load_actor(&self, user: UserId) -> Result<Actor> {
+        dispatch!(self.load_actor(user))
+    }
+
+    // ---- authentication ----
+
+    /// The login record for an e-mail address.
+    pub async fn login_user(&self, email: &str) -> Result<Option<LoginUser>> {
+        dispatch!(self.login_user(email))
+    }
+
+    /// The login record of a user (for password change and MFA).
+    pub async fn login_user_by_id(&self, id: UserId) -> Result<LoginUser> {
+        dispatch!(self.login_user_by_id(id))
+    }
+
+    /// Counts a failed login; after `max_failures` the account is locked until `locked_until_ms`.
+    pub async fn record_login_failure(&self, id: UserId, max_failures: i64, locked_until_ms: i64) -> Result<()> {
+        dispatch!(self.record_login_failure(id, max_failures, locked_until_ms))
+    }
+
+    /// Resets the failure counter after a successful login.
+    pub async fn record_login_success(&self, id: UserId) -> Result<()> {
+        dispatch!(self.record_login_success(id))
+    }
+
+    /// Sets a new password hash (audited without the hash).
+    pub async fn set_password(&self, by: &AuditActor, id: UserId, hash: &str) -> Result<()> {
+        dispatch!(self.set_password(by, id, hash))
+    }
+
+    /// Stores a TOTP secret; `enabled` switches MFA on, `None` secret switches it off.
+    /// Switching on or off replaces the recovery codes with `recovery_hashes`.
+    pub async fn set_totp(&self, by: &AuditActor, id: UserId, secret: Option<&str>, enabled: bool, recovery_hashes: &[String]) -> Result<()> {
+        dispatch!(self.set_totp(by, id, secret, enabled, recovery_hashes))
+    }
+
+    /// Marks an unused recovery code as used; `false` if none matched.
+    pub async fn use_recovery_code(&self, id: UserId, code_hash: &str) -> Result<bool> {
+        dispatch!(self.use_recovery_code(id, code_hash))
+    }
+
+    /// Number of unused recovery codes.
+    pub async fn recovery_codes_left(&self, id: UserId) -> Result<i64> {
+        dispatch!(self.recovery_codes_left(id))
+    }
+
+    // ---- sessions ----
+
+    /// Stores a new session (only the hash of its token).
+    pub async fn create_session(&self, s: &NewSession) -> Result<()> {
+        dispatch!(self.create_session(s))
+    }
+
+    /// A live session by token hash; expired or idle sessions are deleted and not returned.
+    pub async fn load_session(&self, id_hash: &str, now_ms: i64, idle_ms: i64) -> Result<Option<SessionRecord>> {
+        dispatch!(self.load_session(id_hash, now_ms, idle_ms))
+    }
+
+    /// Marks the session as fully authenticated (after MFA).
+    pub async fn set_session_stage(&self, id_hash: &str, stage: &str) -> Result<()> {
+        dispatch!(self.set_session_stage(id_hash, stage))
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        dispatch!(self.delete_session(id_hash))
+    }
+
+    /// Ends every session of a user except `keep` ("log out everywhere else").
+    pub async fn delete_user_sessions(&self, user: UserId, keep: Option<&str>) -> Result<u64> {
+        dispatch!(self.delete_user_sessions(user, keep))
+    }
+
+    // ---- API tokens ----
+
+    /// Stores a new API token (only its hash).
+    pub async fn create_token(&self, by: &AuditActor, user: UserId, name: &str, prefix: &str, hash: &str, expires_at_ms: Option<i64>) -> Result<ApiToken> {
+        dispatch!(self.create_token(by, user, name, prefix, hash, expires_at_ms))
+    }
+
+    /// The user's tokens, newest first.
+    pub async fn list_tokens(&self, user: UserId) -> Result<Vec<ApiToken>> {
+        dispatch!(self.list_tokens(user))
+    }
+
+    /// Revokes one of the user's tokens; `NotFound` for another user's token.
+    pub async fn revoke_token(&self, by: &AuditActor, user: UserId, id: ApiTokenId) -> Result<()> {
+        dispatch!(self.revoke_token(by, user, id))
+    }
+
+    /// The user owning a live token with this hash (and records its use).
+    pub async fn token_user(&self, hash: &str, now_ms: i64) -> Result<Option<UserId>> {
+        dispatch!(self.token_user(hash, now_ms))
+    }
+
+    // ---- audit ----
+
+    /// Audit entries whose organisation is inside `scope` (entries without organisation only for
+    /// `Scope::All`), newest first, optionally for one organisation.
+    pub async fn list_audit(&self, scope: &Scope, org: Option<OrgId>, page: PageRequest) -> Result<Page<AuditEntry>> {
+        dispatch!(self.list_audit(scope, org, page))
+    }
+
+    /// Checks the whole hash chain; returns the number of entries on success.
+    pub async fn verify_audit(&self) -> Result<Result<i64, verbund_domain::audit::ChainError>> {
+        dispatch!(self.verify_audit())
+    }
+
+    // ---- backup ----
+
+    /// Writes a consistent, portable snapshot of every table as JSON.
+    pub async fn backup(&self) -> Result<serde_json::Value> {
+        dispatch!(self.backup())
+    }
+
+    /// Loads a snapshot made by [`Store::backup`] into this (freshly migrated, empty) database.
+    pub async fn restore(&self, snapshot: &serde_json::Value) -> Result<RestoreSummary> {
+        dispatch!(self.restore(snapshot))
+    }
+}
+
+/// Builds the SQL condition restricting `column` to the organisations of `scope`.
+/// IDs are integers, so formatting them into SQL is safe.
+pub(crate) fn scope_sql(scope: &Scope, column: &str) -> String {
+    match scope {
+        Scope::All => "1=1".to_owned(),
+        Scope::Orgs(ids) if ids.is_empty() => "1=0".to_owned(),
+        Scope::Orgs(ids) => {
+            let list: Vec<String> = ids.iter().map(|i| i.0.to_string()).collect();
+            format!("{column} IN ({})", list.join(","))
+        }
+    }
+}
+
+/// Turns a search term into a case-insensitive `LIKE` pattern, escaping wildcards.
+pub(crate) fn like_pattern(search: Option<&str>) -> Option<String> {
+    let s = search.map(str::trim).filter(|s| !s.is_empty())?;
+    let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    Some(format!("%{escaped}%"))
+}

@@ -1,0 +1,124 @@
+//! Money as integer euro cents, and weights as integer basis points.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// An amount of money in euro cents. Never a float, so sums are exact.
+///
+/// Arithmetic is checked: the `checked_*` methods return `None` on `i64` overflow
+/// (about ± 92 trillion euros), which callers turn into a precise error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cents(pub i64);
+
+impl Cents {
+    /// Zero euros.
+    pub const ZERO: Cents = Cents(0);
+
+    /// Whole euros as cents, e.g. `Cents::euros(85_000)` is 85,000.00 €.
+    ///
+    /// Panics on overflow, so use it for literals only.
+    pub const fn euros(euros: i64) -> Cents {
+        Cents(euros * 100)
+    }
+
+    /// The raw number of cents.
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+
+    /// Whether the amount is below zero.
+    pub const fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// Sum, or `None` on overflow.
+    pub fn checked_add(self, other: Cents) -> Option<Cents> {
+        self.0.checked_add(other.0).map(Cents)
+    }
+
+    /// Difference, or `None` on overflow.
+    pub fn checked_sub(self, other: Cents) -> Option<Cents> {
+        self.0.checked_sub(other.0).map(Cents)
+    }
+
+    /// Sum of many amounts, or `None` on overflow.
+    pub fn checked_sum<I: IntoIterator<Item = Cents>>(items: I) -> Option<Cents> {
+        items.into_iter().try_fold(Cents::ZERO, Cents::checked_add)
+    }
+}
+
+/// Formats as plain euros with two decimals and no thousands separator (`-1234.50`);
+/// localised formatting belongs to the UI.
+impl fmt::Display for Cents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+/// A weight or percentage in basis points: 1 bp = 0.01 %, so 100 % = 10,000 bp.
+///
+/// Integer basis points make "the weights add up to exactly 100 %" a plain integer
+/// comparison instead of a float tolerance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Weight(pub u32);
+
+impl Weight {
+    /// 100 %.
+    pub const FULL: Weight = Weight(10_000);
+
+    /// A weight in basis points, e.g. `Weight::bp(2_500)` is 25 %.
+    pub const fn bp(bp: u32) -> Weight {
+        Weight(bp)
+    }
+
+    /// A weight in whole percent, e.g. `Weight::percent(30)` is 30 %.
+    pub const fn percent(percent: u32) -> Weight {
+        Weight(percent * 100)
+    }
+
+    /// The raw number of basis points.
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// Formats as percent with two decimals (`30.00 %`).
+impl fmt::Display for Weight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:02} %", self.0 / 100, self.0 % 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cents_display_shows_two_decimals_and_sign() {
+        assert_eq!(Cents(0).to_string(), "0.00");
+        assert_eq!(Cents(5).to_string(), "0.05");
+        assert_eq!(Cents(-5).to_string(), "-0.05");
+        assert_eq!(Cents::euros(190_000).to_string(), "190000.00");
+        assert_eq!(Cents(i64::MIN).to_string(), "-92233720368547758.08");
+    }
+
+    #[test]
+    fn cents_arithmetic_reports_overflow() {
+        assert_eq!(Cents(i64::MAX).checked_add(Cents(1)), None);
+        assert_eq!(Cents(i64::MIN).checked_sub(Cents(1)), None);
+        assert_eq!(Cents::checked_sum([Cents(1), Cents(2)]), Some(Cents(3)));
+        assert_eq!(Cents::checked_sum([Cents(i64::MAX), Cents(1)]), None);
+    }
+
+    #[test]
+    fn weight_display_and_constructors_agree() {
+        assert_eq!(Weight::percent(30), Weight::bp(3_000));
+        assert_eq!(Weight::bp(250).to_string(), "2.50 %");
+        assert_eq!(Weight::FULL.to_string(), "100.00 %");
+    }
+}
