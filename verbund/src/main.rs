@@ -1,1 +1,261 @@
-fn main() {}
+//! `verbund`: the server and its administration commands.
+
+mod config;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use verbund_domain::authz::Role;
+use verbund_domain::user::{Email, NewUser, check_password};
+use verbund_store::{AuditActor, Store};
+use verbund_web::{AppState, WebConfig};
+
+use crate::config::Config;
+
+#[derive(Parser)]
+#[command(name = "verbund", version, about = "Verbund – interkommunale Informationssicherheit")]
+struct Cli {
+    /// Configuration file (TOML); default `verbund.toml` if present.
+    #[arg(long, global = true, env = "VERBUND_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Runs the web server (migrates the database first).
+    Serve,
+    /// Applies database migrations and exits.
+    Migrate,
+    /// Seeds the demo federation (Kreis Groß-Gerau) into a SQLite file and serves it.
+    Demo {
+        /// Database file of the demo.
+        #[arg(long, default_value = "verbund-demo.db")]
+        db: String,
+        /// Delete the demo database first.
+        #[arg(long)]
+        reset: bool,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Seed and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Creates the federation (if none) and a federation administrator.
+    CreateAdmin {
+        /// E-mail of the administrator.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Name of the federation, if it is created now.
+        #[arg(long, default_value = "Informationssicherheitsverbund")]
+        federation: String,
+        /// Name of the security office, if it is created now.
+        #[arg(long, default_value = "Informationssicherheitsstelle")]
+        office: String,
+        /// Password; read from VERBUND_ADMIN_PASSWORD so it does not end up in shell history.
+        #[arg(long, env = "VERBUND_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Audit log commands.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Writes a consistent, portable snapshot of the database to FILE (JSON).
+    Backup {
+        /// Target file.
+        file: PathBuf,
+    },
+    /// Restores a snapshot into an empty database (migrated first).
+    Restore {
+        /// Snapshot file made by `verbund backup`.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Verifies the hash chain; exits with 1 if any entry was edited or deleted.
+    Verify,
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let b = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(url).await.with_context(|| format!("connecting to {}", redact(url)))?;
+    store.migrate(true).await.context("migrating the database")?;
+    Ok(store)
+}
+
+/// Hides a password in a database URL before it is logged.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
+            Some(c) => format!("{}:***{}", &url[..s + 3 + c], &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut cfg = Config::load(cli.config.as_deref())?;
+    init_logging(cfg.log_json);
+    match cli.cmd {
+        Cmd::Serve => {
+            let store = open(&cfg.database_url).await?;
+            serve(store, &cfg).await
+        }
+        Cmd::Migrate => {
+            open(&cfg.database_url).await?;
+            println!("Datenbank ist auf dem neuesten Stand.");
+            Ok(())
+        }
+        Cmd::Demo { db, reset, bind, no_serve } => {
+            if reset {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{db}{suffix}"));
+                }
+            }
+            let store = open(&db).await?;
+            let seeded = verbund_web::demo::seed(&store).await.context("seeding the demo federation")?;
+            cfg.bind = bind;
+            cfg.base_url = format!("http://{}", cfg.bind);
+            print_demo(&cfg, seeded.is_some());
+            if no_serve { Ok(()) } else { serve(store, &cfg).await }
+        }
+        Cmd::CreateAdmin { email, name, federation, office, password } => {
+            let store = open(&cfg.database_url).await?;
+            create_admin(&store, &email, &name, &federation, &office, password).await
+        }
+        Cmd::Audit { cmd: AuditCmd::Verify } => {
+            let store = open(&cfg.database_url).await?;
+            match store.verify_audit().await? {
+                Ok(n) => {
+                    println!("Änderungsprotokoll intakt: {n} Einträge geprüft.");
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("Änderungsprotokoll MANIPULIERT: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Cmd::Backup { file } => {
+            let store = open(&cfg.database_url).await?;
+            let snapshot = store.backup().await?;
+            let tmp = file.with_extension("tmp");
+            std::fs::write(&tmp, serde_json::to_vec(&snapshot)?).with_context(|| format!("writing {}", tmp.display()))?;
+            std::fs::rename(&tmp, &file)?;
+            println!("Sicherung geschrieben: {}", file.display());
+            Ok(())
+        }
+        Cmd::Restore { file } => {
+            let store = open(&cfg.database_url).await?;
+            let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let snapshot: serde_json::Value = serde_json::from_slice(&data).context("the backup file is not valid JSON")?;
+            let summary = store.restore(&snapshot).await?;
+            for (table, rows) in summary.tables {
+                println!("{table}: {rows}");
+            }
+            match store.verify_audit().await? {
+                Ok(n) => println!("Wiederhergestellt; Änderungsprotokoll intakt ({n} Einträge)."),
+                Err(e) => bail!("restored, but the audit chain does not verify: {e}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn create_admin(store: &Store, email: &str, name: &str, federation: &str, office: &str, password: String) -> anyhow::Result<()> {
+    check_password(&password).map_err(|c| anyhow::anyhow!("password rejected: {c}"))?;
+    let email = Email::parse(email).map_err(|c| anyhow::anyhow!("e-mail rejected: {c}"))?;
+    let sys = AuditActor::system();
+    let fed = match store.federation().await? {
+        Some(f) => f,
+        None => {
+            let office = verbund_domain::org::OrgInput {
+                name: office.to_owned(),
+                kind: verbund_domain::org::OrgKind::Office,
+                ags: None,
+                population: None,
+                staff: None,
+                it_workplaces: None,
+                address: None,
+            };
+            store.create_federation(&sys, federation, &office).await?
+        }
+    };
+    let hash = verbund_web::crypto::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = NewUser { email, display_name: name.to_owned(), password: None };
+    let u = store.create_user(&sys, &user, Some(&hash), Some((fed.office_org_id, Role::FederationAdmin))).await?;
+    println!("Administrator angelegt: {} (ID {})", u.email, u.id);
+    Ok(())
+}
+
+fn print_demo(cfg: &Config, fresh: bool) {
+    println!();
+    println!("  Verbund-Demo: Informationssicherheitsverbund Kreis Groß-Gerau{}", if fresh { " (neu angelegt)" } else { "" });
+    println!("  Öffnen Sie {}", cfg.base_url);
+    println!("  Passwort für alle Demo-Konten: {}", verbund_web::demo::DEMO_PASSWORD);
+    println!("    admin@verbund.example                    Plattform-Administration");
+    println!("    isb@verbund.example                      ISB der Informationssicherheitsstelle (alle Mitglieder)");
+    println!("    koordination@nauheim.example             Koordination Nauheim (nur eigene Gemeinde)");
+    println!("    leitung@nauheim.example                  Verwaltungsspitze Nauheim (nur lesen)");
+    println!("    massnahmen@nauheim.example               Maßnahmenverantwortung Nauheim");
+    println!("    koordination@<stadt>.example             z. B. koordination@ruesselsheim-am-main.example");
+    println!();
+}
+
+async fn serve(store: Store, cfg: &Config) -> anyhow::Result<()> {
+    let web = WebConfig { base_url: cfg.base_url.clone(), trust_proxy: cfg.trust_proxy, ..WebConfig::default() };
+    let mut state = AppState::new(store, web);
+    state.metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
+    let app = verbund_web::app(state);
+    let listener = tokio::net::TcpListener::bind(&cfg.bind).await.with_context(|| format!("binding {}", cfg.bind))?;
+    tracing::info!(addr = %cfg.bind, url = %cfg.base_url, "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ends on Ctrl-C or SIGTERM; in-flight requests are finished first.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_password_in_url() {
+        assert_eq!(super::redact("postgres://app:s3cret@db:5432/verbund"), "postgres://app:***@db:5432/verbund");
+        assert_eq!(super::redact("sqlite://verbund.db"), "sqlite://verbund.db");
+    }
+}

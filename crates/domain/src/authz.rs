@@ -12,6 +12,7 @@ use crate::{OrgId, UserId};
 /// A role a user can hold in an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Runs the platform: users, memberships, settings.
     FederationAdmin,

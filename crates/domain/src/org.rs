@@ -50,6 +50,7 @@ impl From<Ags> for String {
 /// What kind of authority an organisation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrgKind {
     /// The shared security office (Informationssicherheitsstelle) itself.
     Office,
@@ -86,6 +87,7 @@ impl OrgKind {
 
 /// An organisation as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     /// Its ID.
     pub id: OrgId,
@@ -96,6 +98,7 @@ pub struct Organisation {
     /// What it is.
     pub kind: OrgKind,
     /// Official municipality key; none for the office or a Zweckverband.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "06433009"))]
     pub ags: Option<Ags>,
     /// Inhabitants.
     pub population: Option<i64>,
@@ -131,6 +134,7 @@ pub struct OrgInput {
 /// Raw, unvalidated organisation fields as they come from a form or JSON body.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgDraft {
     /// Name.
     pub name: String,
@@ -156,7 +160,7 @@ pub struct OrgDraft {
 fn non_negative(v: Option<i64>) -> Result<Option<i64>, &'static str> {
     match v {
         Some(n) if n < 0 => Err("error-negative"),
-        Some(n) if n > 100_000_000 => Err("error-too-large"),
+        Some(n) if n > 100_000_000 => Err("error-too-large-number"),
         other => Ok(other),
     }
 }
@@ -188,14 +192,17 @@ impl OrgDraft {
 
 /// One period during which an organisation is a member of the federation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Membership {
     /// Its ID.
     pub id: MembershipId,
     /// The member.
     pub org_id: OrgId,
     /// First day of membership.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub starts_on: Date,
     /// Last day of membership; open-ended when `None`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub ends_on: Option<Date>,
     /// Free-text note (e.g. the council decision).
     pub note: Option<String>,
@@ -222,6 +229,7 @@ pub struct MembershipInput {
 /// Raw membership fields from a form or JSON.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MembershipDraft {
     /// `YYYY-MM-DD`.
     pub starts_on: String,

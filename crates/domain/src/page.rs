@@ -44,6 +44,7 @@ impl Default for PageRequest {
 
 /// One page of results with the total count.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     /// The rows.
     pub items: Vec<T>,

@@ -50,6 +50,7 @@ pub fn check_password(pw: &str) -> Result<(), &'static str> {
 
 /// A user as shown in lists and APIs (never with secrets).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Its ID.
     pub id: UserId,
@@ -79,6 +80,7 @@ pub struct NewUser {
 /// Raw user fields from a form or JSON.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserDraft {
     /// E-mail.
     pub email: String,

@@ -1,1 +1,73 @@
-//! placeholder
+//! The web layer: server-rendered German/English UI, JSON API under `/api/v1`, operations
+//! endpoints. [`app`] builds the whole router, so tests drive it without a socket.
+
+pub mod api;
+pub mod config;
+pub mod context;
+pub mod crypto;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod ops;
+pub mod ratelimit;
+pub mod routes;
+pub mod security;
+pub mod service;
+pub mod ui;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use verbund_store::Store;
+
+pub use config::WebConfig;
+pub use routes::RouteInfo;
+
+/// Shared state of every request handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Settings.
+    pub config: Arc<WebConfig>,
+    /// Login attempts per address.
+    pub login_limiter: Arc<ratelimit::RateLimiter>,
+    /// Prometheus recorder, if metrics are switched on.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+}
+
+impl AppState {
+    /// State with the given store and settings.
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        let login_limiter = Arc::new(ratelimit::RateLimiter::new(config.login_attempts_per_window, config.login_window));
+        Self { store, config: Arc::new(config), login_limiter, metrics: None }
+    }
+}
+
+/// Every UI route (HTML, session + CSRF) and every API route (JSON, bearer token).
+pub fn route_table() -> (Vec<RouteInfo>, Vec<RouteInfo>) {
+    let (_, ui) = ui::routes().into_parts();
+    let (_, api) = api::routes().into_parts();
+    (ui, api)
+}
+
+/// Builds the application router.
+pub fn app(state: AppState) -> Router {
+    let (ui_router, _) = ui::routes().into_parts();
+    let (api_router, _) = api::routes().into_parts();
+    let ui_router = ui_router
+        .fallback(context::fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), context::ui_middleware));
+    let body_limit = state.config.max_body_bytes;
+    Router::new()
+        .nest("/api/v1", api_router.fallback(context::fallback))
+        .merge(api::docs_routes())
+        .merge(ops::routes())
+        .merge(ui_router)
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(middleware::from_fn(ops::track))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}

@@ -67,7 +67,10 @@ pub struct MemberShare {
 impl Allocation {
     /// The amount `member` pays, if it is part of the allocation.
     pub fn amount_of(&self, member: OrgId) -> Option<Cents> {
-        self.members.iter().find(|m| m.member == member).map(|m| m.amount)
+        self.members
+            .iter()
+            .find(|m| m.member == member)
+            .map(|m| m.amount)
     }
 
     /// The line of `member`, if it is part of the allocation.
@@ -101,25 +104,38 @@ pub fn allocate(
     }
     let ev = evaluate(key, members)?;
     if let Some(i) = ev.covered.iter().position(|c| !c) {
-        return Err(AllocationError::MemberNotInKey { member: members[i].id, name: members[i].name.clone() });
+        return Err(AllocationError::MemberNotInKey {
+            member: members[i].id,
+            name: members[i].name.clone(),
+        });
     }
     let year_days = days_in_year(year);
     let mut days = Vec::with_capacity(members.len());
     for m in members {
         let d = membership_days(m, year)?;
         if d == 0 {
-            return Err(AllocationError::NotMemberInYear { member: m.id, name: m.name.clone(), year });
+            return Err(AllocationError::NotMemberInYear {
+                member: m.id,
+                name: m.name.clone(),
+                year,
+            });
         }
         days.push(d);
     }
     let shares = prorate(&ev.shares, &days, year_days, &key.name)?;
-    let items: Vec<(OrgId, Fraction)> = members.iter().map(|m| m.id).zip(shares.iter().copied()).collect();
+    let items: Vec<(OrgId, Fraction)> = members
+        .iter()
+        .map(|m| m.id)
+        .zip(shares.iter().copied())
+        .collect();
     let entries = split_largest_remainder(total, &items).map_err(|e| match e {
         SplitError::NegativeTotal(total) => AllocationError::NegativeTotal { total },
         // Key shares add up to 1 and every member has at least one day, so only
         // overflow is left.
         SplitError::NegativeWeight(_) | SplitError::ZeroWeights | SplitError::Overflow => {
-            AllocationError::Overflow { node: key.name.clone() }
+            AllocationError::Overflow {
+                node: key.name.clone(),
+            }
         }
     })?;
     let lines = members
@@ -127,19 +143,28 @@ pub fn allocate(
         .zip(entries)
         .zip(ev.metrics)
         .zip(ev.shares.iter().zip(days))
-        .map(|(((m, e), metrics), (key_share, membership_days))| MemberShare {
-            member: m.id,
-            name: m.name.clone(),
-            metrics,
-            key_share: Share::new(*key_share),
-            membership_days,
-            share: Share::new(e.share),
-            exact_euros: e.exact_euros,
-            floor: e.floor,
-            remainder: e.remainder,
-            extra_cent: e.extra_cent,
-            amount: e.amount,
-        })
+        .map(
+            |(((m, e), metrics), (key_share, membership_days))| MemberShare {
+                member: m.id,
+                name: m.name.clone(),
+                metrics,
+                key_share: Share::new(*key_share),
+                membership_days,
+                share: Share::new(e.share),
+                exact_euros: e.exact_euros,
+                floor: e.floor,
+                remainder: e.remainder,
+                extra_cent: e.extra_cent,
+                amount: e.amount,
+            },
+        )
         .collect();
-    Ok(Allocation { key_name: key.name.clone(), year, days_in_year: year_days, total, steps: ev.steps, members: lines })
+    Ok(Allocation {
+        key_name: key.name.clone(),
+        year,
+        days_in_year: year_days,
+        total,
+        steps: ev.steps,
+        members: lines,
+    })
 }

@@ -51,7 +51,11 @@ pub struct BudgetLine {
 impl BudgetLine {
     /// A line with a category, amount and note.
     pub fn new(category: CostCategory, amount: Cents, note: impl Into<String>) -> BudgetLine {
-        BudgetLine { category, amount, note: note.into() }
+        BudgetLine {
+            category,
+            amount,
+            note: note.into(),
+        }
     }
 }
 
@@ -133,7 +137,11 @@ impl Budget {
     /// A budget for `year`. Fails on the first negative line (naming it) or if the total
     /// overflows. An empty budget (total zero) is allowed.
     pub fn new(year: i32, lines: Vec<BudgetLine>) -> Result<Budget, BudgetError> {
-        if let Some((i, line)) = lines.iter().enumerate().find(|(_, l)| l.amount.is_negative()) {
+        if let Some((i, line)) = lines
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.amount.is_negative())
+        {
             return Err(BudgetError::NegativeAmount {
                 year,
                 line: i + 1,
@@ -142,7 +150,8 @@ impl Budget {
                 amount: line.amount,
             });
         }
-        let total = Cents::checked_sum(lines.iter().map(|l| l.amount)).ok_or(BudgetError::TotalOverflow { year })?;
+        let total = Cents::checked_sum(lines.iter().map(|l| l.amount))
+            .ok_or(BudgetError::TotalOverflow { year })?;
         Ok(Budget { year, lines, total })
     }
 
@@ -172,7 +181,8 @@ impl Budget {
         sums
     }
 
-    /// A copy for the next year, each line multiplied by `1 + rate` and rounded to the
+    /// A copy for the next year (`IndexRate(0)` copies it unchanged), each line
+    /// multiplied by `1 + rate` and rounded to the
     /// cent **half away from zero** (0.5 cent rounds up). Rounding is per line, so the new
     /// total is the sum of the rounded lines and may differ by a few cents from the old
     /// total times the index.
@@ -182,7 +192,10 @@ impl Budget {
         if rate.0 < -10_000 {
             return Err(BudgetError::IndexTooLow { rate });
         }
-        let year = self.year.checked_add(1).ok_or(BudgetError::YearOverflow { year: self.year })?;
+        let year = self
+            .year
+            .checked_add(1)
+            .ok_or(BudgetError::YearOverflow { year: self.year })?;
         let factor = 10_000 + i128::from(rate.0);
         let overflow = BudgetError::TotalOverflow { year };
         let lines = self
@@ -190,7 +203,10 @@ impl Budget {
             .iter()
             .map(|line| {
                 let amount = index_amount(line.amount, factor).ok_or(overflow.clone())?;
-                Ok(BudgetLine { amount, ..line.clone() })
+                Ok(BudgetLine {
+                    amount,
+                    ..line.clone()
+                })
             })
             .collect::<Result<Vec<_>, BudgetError>>()?;
         Budget::new(year, lines)
@@ -212,7 +228,11 @@ impl Budget {
 fn index_amount(amount: Cents, factor: i128) -> Option<Cents> {
     let p = i128::from(amount.get()) * factor;
     let (q, r) = (p / 10_000, p % 10_000);
-    let rounded = if r.abs() * 2 >= 10_000 { q + p.signum() } else { q };
+    let rounded = if r.abs() * 2 >= 10_000 {
+        q + p.signum()
+    } else {
+        q
+    };
     i64::try_from(rounded).ok().map(Cents)
 }
 
@@ -221,11 +241,18 @@ mod tests {
     use super::*;
 
     fn two_posts(year: i32) -> Budget {
-        Budget::new(year, vec![
-            BudgetLine::new(CostCategory::Personnel, Cents::euros(85_000), "ISB post 1"),
-            BudgetLine::new(CostCategory::Personnel, Cents::euros(85_000), "ISB post 2"),
-            BudgetLine::new(CostCategory::Material, Cents::euros(20_000), "licences, training"),
-        ])
+        Budget::new(
+            year,
+            vec![
+                BudgetLine::new(CostCategory::Personnel, Cents::euros(85_000), "ISB post 1"),
+                BudgetLine::new(CostCategory::Personnel, Cents::euros(85_000), "ISB post 2"),
+                BudgetLine::new(
+                    CostCategory::Material,
+                    Cents::euros(20_000),
+                    "licences, training",
+                ),
+            ],
+        )
         .expect("valid budget")
     }
 
@@ -241,18 +268,27 @@ mod tests {
 
     #[test]
     fn negative_line_is_an_error_naming_the_line() {
-        let err = Budget::new(2025, vec![
-            BudgetLine::new(CostCategory::Personnel, Cents::euros(85_000), "ISB post 1"),
-            BudgetLine::new(CostCategory::Other, Cents(-1), "refund"),
-        ])
+        let err = Budget::new(
+            2025,
+            vec![
+                BudgetLine::new(CostCategory::Personnel, Cents::euros(85_000), "ISB post 1"),
+                BudgetLine::new(CostCategory::Other, Cents(-1), "refund"),
+            ],
+        )
         .expect_err("negative line");
-        assert_eq!(err.to_string(), "budget 2025, line 2 (other, \"refund\"): amount -0.01 is negative");
+        assert_eq!(
+            err.to_string(),
+            "budget 2025, line 2 (other, \"refund\"): amount -0.01 is negative"
+        );
     }
 
     #[test]
     fn total_overflow_is_an_error() {
         let lines = vec![BudgetLine::new(CostCategory::Other, Cents(i64::MAX), ""); 2];
-        assert_eq!(Budget::new(2025, lines), Err(BudgetError::TotalOverflow { year: 2025 }));
+        assert_eq!(
+            Budget::new(2025, lines),
+            Err(BudgetError::TotalOverflow { year: 2025 })
+        );
     }
 
     #[test]
@@ -268,41 +304,72 @@ mod tests {
 
     #[test]
     fn indexing_rounds_half_a_cent_away_from_zero_per_line() {
-        let b = Budget::new(2025, vec![
-            BudgetLine::new(CostCategory::Other, Cents(2), "2 cents"),
-            BudgetLine::new(CostCategory::Other, Cents(1), "1 cent"),
-        ])
+        let b = Budget::new(
+            2025,
+            vec![
+                BudgetLine::new(CostCategory::Other, Cents(2), "2 cents"),
+                BudgetLine::new(CostCategory::Other, Cents(1), "1 cent"),
+            ],
+        )
         .expect("valid");
         // +25 %: 2.5 → 3 and 1.25 → 1; -25 %: 1.5 → 2 and 0.75 → 1.
         let up = b.next_year(IndexRate(2_500)).expect("indexes");
-        assert_eq!(up.lines().iter().map(|l| l.amount.get()).collect::<Vec<_>>(), vec![3, 1]);
+        assert_eq!(
+            up.lines()
+                .iter()
+                .map(|l| l.amount.get())
+                .collect::<Vec<_>>(),
+            vec![3, 1]
+        );
         let down = b.next_year(IndexRate(-2_500)).expect("indexes");
-        assert_eq!(down.lines().iter().map(|l| l.amount.get()).collect::<Vec<_>>(), vec![2, 1]);
+        assert_eq!(
+            down.lines()
+                .iter()
+                .map(|l| l.amount.get())
+                .collect::<Vec<_>>(),
+            vec![2, 1]
+        );
     }
 
     #[test]
     fn plan_compounds_from_the_rounded_previous_year() {
         let plan = two_posts(2025).plan(2, IndexRate(250)).expect("plans");
-        assert_eq!(plan.iter().map(Budget::year).collect::<Vec<_>>(), vec![2025, 2026, 2027]);
+        assert_eq!(
+            plan.iter().map(Budget::year).collect::<Vec<_>>(),
+            vec![2025, 2026, 2027]
+        );
         // 87,125 × 1.025 = 89,303.125 → 89,303.13 (0.5 cent rounds up).
         assert_eq!(plan[2].lines()[0].amount, Cents(8_930_313));
-        assert_eq!(two_posts(2025).plan(0, IndexRate(0)).expect("plans").len(), 1);
+        assert_eq!(
+            two_posts(2025).plan(0, IndexRate(0)).expect("plans").len(),
+            1
+        );
     }
 
     #[test]
     fn index_below_minus_100_percent_is_rejected() {
-        assert_eq!(two_posts(2025).next_year(IndexRate(-10_001)), Err(BudgetError::IndexTooLow { rate: IndexRate(-10_001) }));
+        assert_eq!(
+            two_posts(2025).next_year(IndexRate(-10_001)),
+            Err(BudgetError::IndexTooLow {
+                rate: IndexRate(-10_001)
+            })
+        );
         assert_eq!(IndexRate(-10_001).to_string(), "-100.01 %");
     }
 
     #[test]
     fn deserialising_validates_the_lines() {
         let ok = r#"{"year":2025,"lines":[{"category":"external_services","amount":100,"note":"pentest"}]}"#;
-        assert_eq!(serde_json::from_str::<Budget>(ok).expect("valid").total(), Cents(100));
+        assert_eq!(
+            serde_json::from_str::<Budget>(ok).expect("valid").total(),
+            Cents(100)
+        );
         let bad = r#"{"year":2025,"lines":[{"category":"material","amount":-5}]}"#;
         let err = serde_json::from_str::<Budget>(bad).expect_err("negative");
         assert!(err.to_string().contains("line 1 (material"), "{err}");
-        let round_trip: Budget = serde_json::from_value(serde_json::to_value(two_posts(2025)).expect("serialises")).expect("parses");
+        let round_trip: Budget =
+            serde_json::from_value(serde_json::to_value(two_posts(2025)).expect("serialises"))
+                .expect("parses");
         assert_eq!(round_trip, two_posts(2025));
     }
 }

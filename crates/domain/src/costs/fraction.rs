@@ -34,7 +34,14 @@ impl Fraction {
         // g fits: it divides den, and |den| < 2^127.
         let g = g as i128;
         let (num, den) = (num / g, den / g);
-        Some(if den < 0 { Fraction { num: -num, den: -den } } else { Fraction { num, den } })
+        Some(if den < 0 {
+            Fraction {
+                num: -num,
+                den: -den,
+            }
+        } else {
+            Fraction { num, den }
+        })
     }
 
     /// The whole number `n`.
@@ -68,12 +75,18 @@ impl Fraction {
         let g = gcd(self.den.unsigned_abs(), other.den.unsigned_abs()) as i128;
         let left = self.num.checked_mul(other.den / g)?;
         let right = other.num.checked_mul(self.den / g)?;
-        Fraction::new(left.checked_add(right)?, (self.den / g).checked_mul(other.den)?)
+        Fraction::new(
+            left.checked_add(right)?,
+            (self.den / g).checked_mul(other.den)?,
+        )
     }
 
     /// Difference, or `None` on overflow.
     pub fn checked_sub(self, other: Fraction) -> Option<Fraction> {
-        self.checked_add(Fraction { num: other.num.checked_neg()?, den: other.den })
+        self.checked_add(Fraction {
+            num: other.num.checked_neg()?,
+            den: other.den,
+        })
     }
 
     /// Product, or `None` on overflow.
@@ -101,7 +114,11 @@ impl Fraction {
         if self.num < 0 || factor < 0 {
             return None;
         }
-        let (q, r) = mul_div_rem(self.num.unsigned_abs(), factor.unsigned_abs().into(), self.den.unsigned_abs())?;
+        let (q, r) = mul_div_rem(
+            self.num.unsigned_abs(),
+            factor.unsigned_abs().into(),
+            self.den.unsigned_abs(),
+        )?;
         let q = i64::try_from(q).ok()?;
         // r < den, so it fits i128.
         Some((q, Fraction::new(r as i128, self.den)?))
@@ -123,7 +140,11 @@ impl Fraction {
                 int += 1;
             }
         }
-        let sign = if neg && (int != 0 || frac != 0) { "-" } else { "" };
+        let sign = if neg && (int != 0 || frac != 0) {
+            "-"
+        } else {
+            ""
+        };
         if places == 0 {
             format!("{sign}{int}")
         } else {
@@ -215,7 +236,11 @@ impl PartialOrd for Fraction {
 /// Formats as `numerator/denominator`, or just the numerator for whole numbers.
 impl fmt::Display for Fraction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.den == 1 { write!(f, "{}", self.num) } else { write!(f, "{}/{}", self.num, self.den) }
+        if self.den == 1 {
+            write!(f, "{}", self.num)
+        } else {
+            write!(f, "{}/{}", self.num, self.den)
+        }
     }
 }
 
@@ -310,7 +335,7 @@ mod tests {
         assert_eq!(f(2, 3).to_decimal(4), "0.6667");
         assert_eq!(f(1, 8).to_decimal(2), "0.13");
         assert_eq!(f(-1, 8).to_decimal(2), "-0.13");
-        assert_eq!(f(9_999_9, 100_000).to_decimal(2), "1.00");
+        assert_eq!(f(99_999, 100_000).to_decimal(2), "1.00");
         assert_eq!(f(-1, 1_000).to_decimal(2), "0.00");
         assert_eq!(f(7, 2).to_decimal(0), "4");
         assert_eq!(f(1, 3).percent_display(), "33.3333");

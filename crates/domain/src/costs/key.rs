@@ -108,7 +108,10 @@ pub struct ManualShare {
 impl AllocationKey {
     /// A key with a name and root node.
     pub fn new(name: impl Into<String>, root: KeyNode) -> AllocationKey {
-        AllocationKey { name: name.into(), root }
+        AllocationKey {
+            name: name.into(),
+            root,
+        }
     }
 
     /// Checks what can be checked without members: every split node's weights and every
@@ -132,7 +135,10 @@ impl KeyNode {
 
     /// Manual percentages, given as `(member, weight)` pairs.
     pub fn manual(shares: impl IntoIterator<Item = (OrgId, Weight)>) -> KeyNode {
-        let shares = shares.into_iter().map(|(member, weight)| ManualShare { member, weight }).collect();
+        let shares = shares
+            .into_iter()
+            .map(|(member, weight)| ManualShare { member, weight })
+            .collect();
         KeyNode::Manual { shares }
     }
 
@@ -142,14 +148,21 @@ impl KeyNode {
     pub fn base_plus_metric(base: Weight, metric: Metric) -> KeyNode {
         KeyNode::split(vec![
             KeyPart::new("base (equal)", base, KeyNode::Equal),
-            KeyPart::new(format!("by {metric}"), Weight(Weight::FULL.0.saturating_sub(base.0)), KeyNode::by(metric)),
+            KeyPart::new(
+                format!("by {metric}"),
+                Weight(Weight::FULL.0.saturating_sub(base.0)),
+                KeyNode::by(metric),
+            ),
         ])
     }
 
     /// A weighted mix of metrics, e.g. 60 % population and 40 % IT workplaces; the
     /// weights must add up to 100 % when the key is applied.
     pub fn weighted_mix(mix: impl IntoIterator<Item = (Weight, Metric)>) -> KeyNode {
-        let parts = mix.into_iter().map(|(w, m)| KeyPart::new(format!("by {m}"), w, KeyNode::by(m))).collect();
+        let parts = mix
+            .into_iter()
+            .map(|(w, m)| KeyPart::new(format!("by {m}"), w, KeyNode::by(m)))
+            .collect();
         KeyNode::split(parts)
     }
 }
@@ -157,7 +170,12 @@ impl KeyNode {
 impl KeyPart {
     /// A part for all members of its parent node.
     pub fn new(label: impl Into<String>, weight: Weight, key: KeyNode) -> KeyPart {
-        KeyPart { label: label.into(), weight, members: MemberFilter::All, key }
+        KeyPart {
+            label: label.into(),
+            weight,
+            members: MemberFilter::All,
+            key,
+        }
     }
 
     /// Restricts the part to the listed members.
@@ -175,7 +193,11 @@ impl KeyPart {
 
 /// The path of a part below `parent`, used in errors and statements.
 pub(crate) fn child_path(parent: &str, index: usize, label: &str) -> String {
-    if label.trim().is_empty() { format!("{parent} > part {}", index + 1) } else { format!("{parent} > {label}") }
+    if label.trim().is_empty() {
+        format!("{parent} > part {}", index + 1)
+    } else {
+        format!("{parent} > {label}")
+    }
 }
 
 /// Sum of weights, saturating so that absurd inputs still compare unequal to 100 %.
@@ -189,21 +211,32 @@ fn check_node(node: &KeyNode, path: &str) -> Result<(), AllocationError> {
         KeyNode::Manual { shares } => {
             let mut seen = BTreeSet::new();
             if let Some(dup) = shares.iter().find(|s| !seen.insert(s.member)) {
-                return Err(AllocationError::DuplicateManualShare { node: path.to_owned(), member: dup.member });
+                return Err(AllocationError::DuplicateManualShare {
+                    node: path.to_owned(),
+                    member: dup.member,
+                });
             }
             let sum = weight_sum(shares.iter().map(|s| s.weight));
             if sum != Weight::FULL {
-                return Err(AllocationError::WeightsNotFull { node: path.to_owned(), sum });
+                return Err(AllocationError::WeightsNotFull {
+                    node: path.to_owned(),
+                    sum,
+                });
             }
             Ok(())
         }
         KeyNode::Split { parts } => {
             if parts.is_empty() {
-                return Err(AllocationError::EmptySplit { node: path.to_owned() });
+                return Err(AllocationError::EmptySplit {
+                    node: path.to_owned(),
+                });
             }
             let sum = weight_sum(parts.iter().map(|p| p.weight));
             if sum != Weight::FULL {
-                return Err(AllocationError::WeightsNotFull { node: path.to_owned(), sum });
+                return Err(AllocationError::WeightsNotFull {
+                    node: path.to_owned(),
+                    sum,
+                });
             }
             for (i, part) in parts.iter().enumerate() {
                 check_node(&part.key, &child_path(path, i, &part.label))?;
@@ -222,8 +255,12 @@ mod tests {
             "Kreis GG",
             KeyNode::split(vec![
                 KeyPart::new("Kreis", Weight::percent(30), KeyNode::Equal).only(vec![OrgId(1)]),
-                KeyPart::new("towns", towns_weight, KeyNode::base_plus_metric(Weight::percent(50), Metric::Population))
-                    .except(vec![OrgId(1)]),
+                KeyPart::new(
+                    "towns",
+                    towns_weight,
+                    KeyNode::base_plus_metric(Weight::percent(50), Metric::Population),
+                )
+                .except(vec![OrgId(1)]),
             ]),
         )
     }
@@ -235,9 +272,20 @@ mod tests {
 
     #[test]
     fn weights_not_summing_to_100_percent_name_the_node() {
-        let err = towns_key(Weight::percent(60)).check_weights().expect_err("90 % must fail");
-        assert_eq!(err, AllocationError::WeightsNotFull { node: "Kreis GG".into(), sum: Weight::percent(90) });
-        assert_eq!(err.to_string(), "key node \"Kreis GG\": part weights add up to 90.00 %, not 100.00 %");
+        let err = towns_key(Weight::percent(60))
+            .check_weights()
+            .expect_err("90 % must fail");
+        assert_eq!(
+            err,
+            AllocationError::WeightsNotFull {
+                node: "Kreis GG".into(),
+                sum: Weight::percent(90)
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "key node \"Kreis GG\": part weights add up to 90.00 %, not 100.00 %"
+        );
     }
 
     #[test]
@@ -247,28 +295,63 @@ mod tests {
             KeyNode::split(vec![KeyPart::new(
                 "all",
                 Weight::FULL,
-                KeyNode::weighted_mix([(Weight::percent(60), Metric::Population), (Weight::percent(30), Metric::Staff)]),
+                KeyNode::weighted_mix([
+                    (Weight::percent(60), Metric::Population),
+                    (Weight::percent(30), Metric::Staff),
+                ]),
             )]),
         );
         let err = key.check_weights().expect_err("60 + 30 must fail");
-        assert_eq!(err, AllocationError::WeightsNotFull { node: "mix > all".into(), sum: Weight::percent(90) });
+        assert_eq!(
+            err,
+            AllocationError::WeightsNotFull {
+                node: "mix > all".into(),
+                sum: Weight::percent(90)
+            }
+        );
     }
 
     #[test]
     fn manual_shares_must_add_up_and_be_unique() {
-        let bad_sum = AllocationKey::new("m", KeyNode::manual([(OrgId(1), Weight::bp(3_333)), (OrgId(2), Weight::bp(6_666))]));
+        let bad_sum = AllocationKey::new(
+            "m",
+            KeyNode::manual([(OrgId(1), Weight::bp(3_333)), (OrgId(2), Weight::bp(6_666))]),
+        );
         assert_eq!(
             bad_sum.check_weights(),
-            Err(AllocationError::WeightsNotFull { node: "m".into(), sum: Weight::bp(9_999) })
+            Err(AllocationError::WeightsNotFull {
+                node: "m".into(),
+                sum: Weight::bp(9_999)
+            })
         );
-        let dup = AllocationKey::new("m", KeyNode::manual([(OrgId(1), Weight::percent(50)), (OrgId(1), Weight::percent(50))]));
-        assert_eq!(dup.check_weights(), Err(AllocationError::DuplicateManualShare { node: "m".into(), member: OrgId(1) }));
+        let dup = AllocationKey::new(
+            "m",
+            KeyNode::manual([
+                (OrgId(1), Weight::percent(50)),
+                (OrgId(1), Weight::percent(50)),
+            ]),
+        );
+        assert_eq!(
+            dup.check_weights(),
+            Err(AllocationError::DuplicateManualShare {
+                node: "m".into(),
+                member: OrgId(1)
+            })
+        );
     }
 
     #[test]
     fn empty_split_and_unlabelled_parts_are_reported_by_position() {
-        let key = AllocationKey::new("k", KeyNode::split(vec![KeyPart::new("", Weight::FULL, KeyNode::split(vec![]))]));
-        assert_eq!(key.check_weights(), Err(AllocationError::EmptySplit { node: "k > part 1".into() }));
+        let key = AllocationKey::new(
+            "k",
+            KeyNode::split(vec![KeyPart::new("", Weight::FULL, KeyNode::split(vec![]))]),
+        );
+        assert_eq!(
+            key.check_weights(),
+            Err(AllocationError::EmptySplit {
+                node: "k > part 1".into()
+            })
+        );
     }
 
     #[test]
@@ -277,7 +360,10 @@ mod tests {
         let json = serde_json::to_value(&key).expect("serialises");
         assert_eq!(json["root"]["kind"], "split");
         assert_eq!(json["root"]["parts"][0]["members"]["kind"], "only");
-        assert_eq!(json["root"]["parts"][1]["key"]["parts"][1]["key"]["metric"], "population");
+        assert_eq!(
+            json["root"]["parts"][1]["key"]["parts"][1]["key"]["metric"],
+            "population"
+        );
         let back: AllocationKey = serde_json::from_value(json).expect("deserialises");
         assert_eq!(back, key);
     }

@@ -24,7 +24,10 @@ pub struct Share {
 impl Share {
     /// The share `fraction` with its percentage display.
     pub fn new(fraction: Fraction) -> Share {
-        Share { fraction, percent: fraction.percent_display() }
+        Share {
+            fraction,
+            percent: fraction.percent_display(),
+        }
     }
 }
 
@@ -104,7 +107,10 @@ pub(crate) struct KeyEvaluation {
 
 /// Applies `key` to `members`. Fails on the first node whose weights are wrong, whose
 /// filter names an unknown member or leaves nobody, or whose members lack a metric.
-pub(crate) fn evaluate(key: &AllocationKey, members: &[MemberSnapshot]) -> Result<KeyEvaluation, AllocationError> {
+pub(crate) fn evaluate(
+    key: &AllocationKey,
+    members: &[MemberSnapshot],
+) -> Result<KeyEvaluation, AllocationError> {
     let n = members.len();
     let mut ev = KeyEvaluation {
         shares: vec![Fraction::ZERO; n],
@@ -113,7 +119,11 @@ pub(crate) fn evaluate(key: &AllocationKey, members: &[MemberSnapshot]) -> Resul
         steps: Vec::new(),
     };
     let scope: Vec<usize> = (0..n).collect();
-    Ctx { members, ev: &mut ev }.node(&key.root, &key.name, &scope, Fraction::ONE)?;
+    Ctx {
+        members,
+        ev: &mut ev,
+    }
+    .node(&key.root, &key.name, &scope, Fraction::ONE)?;
     Ok(ev)
 }
 
@@ -123,69 +133,116 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn node(&mut self, node: &KeyNode, path: &str, scope: &[usize], weight: Fraction) -> Result<(), AllocationError> {
-        let overflow = || AllocationError::Overflow { node: path.to_owned() };
+    fn node(
+        &mut self,
+        node: &KeyNode,
+        path: &str,
+        scope: &[usize],
+        weight: Fraction,
+    ) -> Result<(), AllocationError> {
+        let overflow = || AllocationError::Overflow {
+            node: path.to_owned(),
+        };
         match node {
             KeyNode::Equal => {
                 let each = Fraction::new(1, scope.len() as i128).ok_or_else(overflow)?;
                 let entries = scope.iter().map(|&i| (i, None, each)).collect();
-                self.leaf(path, StepRule::Equal { count: scope.len() }, weight, entries)
+                self.leaf(
+                    path,
+                    StepRule::Equal { count: scope.len() },
+                    weight,
+                    entries,
+                )
             }
             KeyNode::ByMetric { metric } => {
                 let mut values = Vec::with_capacity(scope.len());
                 for &i in scope {
                     let m = &self.members[i];
-                    let value = m.metric(*metric).ok_or_else(|| AllocationError::MissingMetric {
-                        member: m.id,
-                        name: m.name.clone(),
-                        metric: *metric,
-                        node: path.to_owned(),
-                    })?;
+                    let value =
+                        m.metric(*metric)
+                            .ok_or_else(|| AllocationError::MissingMetric {
+                                member: m.id,
+                                name: m.name.clone(),
+                                metric: *metric,
+                                node: path.to_owned(),
+                            })?;
                     values.push((i, value));
                 }
-                let total = values.iter().try_fold(0u64, |acc, &(_, v)| acc.checked_add(v)).ok_or_else(overflow)?;
+                let total = values
+                    .iter()
+                    .try_fold(0u64, |acc, &(_, v)| acc.checked_add(v))
+                    .ok_or_else(overflow)?;
                 if total == 0 {
-                    return Err(AllocationError::ZeroMetricTotal { node: path.to_owned(), metric: *metric });
+                    return Err(AllocationError::ZeroMetricTotal {
+                        node: path.to_owned(),
+                        metric: *metric,
+                    });
                 }
                 let mut entries = Vec::with_capacity(values.len());
                 for (i, value) in values {
                     self.ev.metrics[i].insert(*metric, value);
-                    entries.push((i, Some(value), Fraction::new(value.into(), total.into()).ok_or_else(overflow)?));
+                    entries.push((
+                        i,
+                        Some(value),
+                        Fraction::new(value.into(), total.into()).ok_or_else(overflow)?,
+                    ));
                 }
-                self.leaf(path, StepRule::ByMetric { metric: *metric, total }, weight, entries)
+                self.leaf(
+                    path,
+                    StepRule::ByMetric {
+                        metric: *metric,
+                        total,
+                    },
+                    weight,
+                    entries,
+                )
             }
             KeyNode::Manual { shares } => {
                 let mut by_member = BTreeMap::new();
                 for share in shares {
                     if by_member.insert(share.member, share.weight).is_some() {
-                        return Err(AllocationError::DuplicateManualShare { node: path.to_owned(), member: share.member });
+                        return Err(AllocationError::DuplicateManualShare {
+                            node: path.to_owned(),
+                            member: share.member,
+                        });
                     }
                     self.index_in(scope, share.member, path)?;
                 }
                 let sum = weight_sum(shares.iter().map(|s| s.weight));
                 if sum != Weight::FULL {
-                    return Err(AllocationError::WeightsNotFull { node: path.to_owned(), sum });
+                    return Err(AllocationError::WeightsNotFull {
+                        node: path.to_owned(),
+                        sum,
+                    });
                 }
                 let mut entries = Vec::with_capacity(scope.len());
                 for &i in scope {
                     let m = &self.members[i];
-                    let w = by_member.get(&m.id).ok_or_else(|| AllocationError::MissingManualShare {
-                        node: path.to_owned(),
-                        member: m.id,
-                        name: m.name.clone(),
+                    let w = by_member.get(&m.id).ok_or_else(|| {
+                        AllocationError::MissingManualShare {
+                            node: path.to_owned(),
+                            member: m.id,
+                            name: m.name.clone(),
+                        }
                     })?;
-                    let share = Fraction::new(w.get().into(), Weight::FULL.get().into()).ok_or_else(overflow)?;
+                    let share = Fraction::new(w.get().into(), Weight::FULL.get().into())
+                        .ok_or_else(overflow)?;
                     entries.push((i, Some(w.get().into()), share));
                 }
                 self.leaf(path, StepRule::Manual, weight, entries)
             }
             KeyNode::Split { parts } => {
                 if parts.is_empty() {
-                    return Err(AllocationError::EmptySplit { node: path.to_owned() });
+                    return Err(AllocationError::EmptySplit {
+                        node: path.to_owned(),
+                    });
                 }
                 let sum = weight_sum(parts.iter().map(|p| p.weight));
                 if sum != Weight::FULL {
-                    return Err(AllocationError::WeightsNotFull { node: path.to_owned(), sum });
+                    return Err(AllocationError::WeightsNotFull {
+                        node: path.to_owned(),
+                        sum,
+                    });
                 }
                 let mut resolved = Vec::with_capacity(parts.len());
                 for (k, part) in parts.iter().enumerate() {
@@ -208,9 +265,10 @@ impl Ctx<'_> {
                     members: Vec::new(),
                 });
                 for (part, part_path, sub_scope) in resolved {
-                    let part_share = Fraction::new(part.weight.get().into(), Weight::FULL.get().into())
-                        .and_then(|w| w.checked_mul(weight))
-                        .ok_or_else(overflow)?;
+                    let part_share =
+                        Fraction::new(part.weight.get().into(), Weight::FULL.get().into())
+                            .and_then(|w| w.checked_mul(weight))
+                            .ok_or_else(overflow)?;
                     self.node(&part.key, &part_path, &sub_scope, part_share)?;
                 }
                 Ok(())
@@ -226,11 +284,15 @@ impl Ctx<'_> {
         weight: Fraction,
         entries: Vec<(usize, Option<u64>, Fraction)>,
     ) -> Result<(), AllocationError> {
-        let overflow = || AllocationError::Overflow { node: path.to_owned() };
+        let overflow = || AllocationError::Overflow {
+            node: path.to_owned(),
+        };
         let mut step_members = Vec::with_capacity(entries.len());
         for (i, value, of_node) in entries {
             let of_total = of_node.checked_mul(weight).ok_or_else(overflow)?;
-            self.ev.shares[i] = self.ev.shares[i].checked_add(of_total).ok_or_else(overflow)?;
+            self.ev.shares[i] = self.ev.shares[i]
+                .checked_add(of_total)
+                .ok_or_else(overflow)?;
             self.ev.covered[i] = true;
             let m = &self.members[i];
             step_members.push(StepMember {
@@ -241,13 +303,23 @@ impl Ctx<'_> {
                 share_of_total: Share::new(of_total),
             });
         }
-        self.ev.steps.push(KeyStep { node: path.to_owned(), rule, share_of_total: Share::new(weight), members: step_members });
+        self.ev.steps.push(KeyStep {
+            node: path.to_owned(),
+            rule,
+            share_of_total: Share::new(weight),
+            members: step_members,
+        });
         Ok(())
     }
 
     /// The members of `scope` that `filter` selects, in input order; fails if the filter
     /// names a member outside `scope` or selects nobody.
-    fn resolve(&self, filter: &MemberFilter, scope: &[usize], path: &str) -> Result<Vec<usize>, AllocationError> {
+    fn resolve(
+        &self,
+        filter: &MemberFilter,
+        scope: &[usize],
+        path: &str,
+    ) -> Result<Vec<usize>, AllocationError> {
         let selected: Vec<usize> = match filter {
             MemberFilter::All => scope.to_vec(),
             MemberFilter::Only { members } | MemberFilter::Except { members } => {
@@ -256,11 +328,17 @@ impl Ctx<'_> {
                     listed.insert(self.index_in(scope, id, path)?);
                 }
                 let keep = matches!(filter, MemberFilter::Only { .. });
-                scope.iter().copied().filter(|i| listed.contains(i) == keep).collect()
+                scope
+                    .iter()
+                    .copied()
+                    .filter(|i| listed.contains(i) == keep)
+                    .collect()
             }
         };
         if selected.is_empty() {
-            return Err(AllocationError::EmptyScope { node: path.to_owned() });
+            return Err(AllocationError::EmptyScope {
+                node: path.to_owned(),
+            });
         }
         Ok(selected)
     }
@@ -270,6 +348,9 @@ impl Ctx<'_> {
             .iter()
             .copied()
             .find(|&i| self.members[i].id == id)
-            .ok_or_else(|| AllocationError::UnknownMember { node: path.to_owned(), member: id })
+            .ok_or_else(|| AllocationError::UnknownMember {
+                node: path.to_owned(),
+                member: id,
+            })
     }
 }

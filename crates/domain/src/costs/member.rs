@@ -57,9 +57,9 @@ pub struct MemberSnapshot {
 
 impl MemberSnapshot {
     /// A member for the whole year with no metrics yet; add them with the `with_*` methods.
-    pub fn new(id: i64, name: impl Into<String>) -> MemberSnapshot {
+    pub fn new(id: OrgId, name: impl Into<String>) -> MemberSnapshot {
         MemberSnapshot {
-            id: OrgId(id),
+            id,
             name: name.into(),
             population: None,
             staff: None,
@@ -88,7 +88,11 @@ impl MemberSnapshot {
     }
 
     /// Sets the membership period (inclusive dates, `None` = open).
-    pub fn with_membership(mut self, starts_on: Option<Date>, ends_on: Option<Date>) -> MemberSnapshot {
+    pub fn with_membership(
+        mut self,
+        starts_on: Option<Date>,
+        ends_on: Option<Date>,
+    ) -> MemberSnapshot {
         self.starts_on = starts_on;
         self.ends_on = ends_on;
         self
@@ -110,7 +114,9 @@ mod tests {
 
     #[test]
     fn metric_reads_the_matching_field() {
-        let m = MemberSnapshot::new(1, "Nauheim").with_population(10_840).with_staff(120);
+        let m = MemberSnapshot::new(OrgId(1), "Nauheim")
+            .with_population(10_840)
+            .with_staff(120);
         assert_eq!(m.metric(Metric::Population), Some(10_840));
         assert_eq!(m.metric(Metric::Staff), Some(120));
         assert_eq!(m.metric(Metric::ItWorkplaces), None);

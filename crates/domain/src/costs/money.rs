@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// Arithmetic is checked: the `checked_*` methods return `None` on `i64` overflow
 /// (about ± 92 trillion euros), which callers turn into a precise error.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Cents(pub i64);
 
@@ -18,9 +20,12 @@ impl Cents {
 
     /// Whole euros as cents, e.g. `Cents::euros(85_000)` is 85,000.00 €.
     ///
-    /// Panics on overflow, so use it for literals only.
+    /// Panics beyond ± 92 trillion euros, so use it for literals only.
     pub const fn euros(euros: i64) -> Cents {
-        Cents(euros * 100)
+        match euros.checked_mul(100) {
+            Some(cents) => Cents(cents),
+            None => panic!("Cents::euros: amount out of range"),
+        }
     }
 
     /// The raw number of cents.
@@ -63,7 +68,9 @@ impl fmt::Display for Cents {
 ///
 /// Integer basis points make "the weights add up to exactly 100 %" a plain integer
 /// comparison instead of a float tolerance.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Weight(pub u32);
 
@@ -77,8 +84,13 @@ impl Weight {
     }
 
     /// A weight in whole percent, e.g. `Weight::percent(30)` is 30 %.
+    ///
+    /// Panics above 42,949,672 %, so use it for literals only.
     pub const fn percent(percent: u32) -> Weight {
-        Weight(percent * 100)
+        match percent.checked_mul(100) {
+            Some(bp) => Weight(bp),
+            None => panic!("Weight::percent: out of range"),
+        }
     }
 
     /// The raw number of basis points.

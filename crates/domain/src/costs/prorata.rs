@@ -33,7 +33,10 @@ pub fn membership_days(member: &MemberSnapshot, year: i32) -> Result<u16, Alloca
     if let (Some(start), Some(end)) = (member.starts_on, member.ends_on)
         && end < start
     {
-        return Err(AllocationError::MembershipEndsBeforeStart { member: member.id, name: member.name.clone() });
+        return Err(AllocationError::MembershipEndsBeforeStart {
+            member: member.id,
+            name: member.name.clone(),
+        });
     }
     let from = member.starts_on.map_or(first, |d| d.max(first));
     let to = member.ends_on.map_or(last, |d| d.min(last));
@@ -49,18 +52,34 @@ pub fn membership_days(member: &MemberSnapshot, year: i32) -> Result<u16, Alloca
 /// `shares` and `days` are in member order. Returns the shares unchanged when every member
 /// has `days_in_year` days. Fails with [`AllocationError::Overflow`] (naming `node`) when
 /// the fractions exceed 128 bits.
-pub(crate) fn prorate(shares: &[Fraction], days: &[u16], days_in_year: u16, node: &str) -> Result<Vec<Fraction>, AllocationError> {
+pub(crate) fn prorate(
+    shares: &[Fraction],
+    days: &[u16],
+    days_in_year: u16,
+    node: &str,
+) -> Result<Vec<Fraction>, AllocationError> {
     if days.iter().all(|&d| d == days_in_year) {
         return Ok(shares.to_vec());
     }
-    let overflow = || AllocationError::Overflow { node: node.to_owned() };
+    let overflow = || AllocationError::Overflow {
+        node: node.to_owned(),
+    };
     let weighted = shares
         .iter()
         .zip(days)
-        .map(|(k, &d)| k.checked_mul(Fraction::integer(d.into())).ok_or_else(overflow))
+        .map(|(k, &d)| {
+            k.checked_mul(Fraction::integer(d.into()))
+                .ok_or_else(overflow)
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let sum = weighted.iter().try_fold(Fraction::ZERO, |acc, w| acc.checked_add(*w)).ok_or_else(overflow)?;
-    weighted.iter().map(|w| w.checked_div(sum).ok_or_else(overflow)).collect()
+    let sum = weighted
+        .iter()
+        .try_fold(Fraction::ZERO, |acc, w| acc.checked_add(*w))
+        .ok_or_else(overflow)?;
+    weighted
+        .iter()
+        .map(|w| w.checked_div(sum).ok_or_else(overflow))
+        .collect()
 }
 
 #[cfg(test)]
@@ -68,9 +87,10 @@ mod tests {
     use time::macros::date;
 
     use super::*;
+    use crate::OrgId;
 
     fn member(starts_on: Option<Date>, ends_on: Option<Date>) -> MemberSnapshot {
-        MemberSnapshot::new(7, "Trebur").with_membership(starts_on, ends_on)
+        MemberSnapshot::new(OrgId(7), "Trebur").with_membership(starts_on, ends_on)
     }
 
     #[test]
@@ -83,22 +103,43 @@ mod tests {
     #[test]
     fn joining_on_1_july_counts_184_days() {
         // July 31 + August 31 + September 30 + October 31 + November 30 + December 31.
-        assert_eq!(membership_days(&member(Some(date!(2025 - 07 - 01)), None), 2025), Ok(184));
+        assert_eq!(
+            membership_days(&member(Some(date!(2025 - 07 - 01)), None), 2025),
+            Ok(184)
+        );
     }
 
     #[test]
     fn leaving_on_31_march_counts_90_days_including_31_march() {
         // January 31 + February 28 + March 31.
-        assert_eq!(membership_days(&member(None, Some(date!(2025 - 03 - 31))), 2025), Ok(90));
-        assert_eq!(membership_days(&member(None, Some(date!(2024 - 03 - 31))), 2024), Ok(91));
+        assert_eq!(
+            membership_days(&member(None, Some(date!(2025 - 03 - 31))), 2025),
+            Ok(90)
+        );
+        assert_eq!(
+            membership_days(&member(None, Some(date!(2024 - 03 - 31))), 2024),
+            Ok(91)
+        );
     }
 
     #[test]
     fn whole_year_and_outside_year_memberships() {
         assert_eq!(membership_days(&member(None, None), 2025), Ok(365));
-        assert_eq!(membership_days(&member(Some(date!(2020 - 05 - 01)), Some(date!(2030 - 01 - 01))), 2025), Ok(365));
-        assert_eq!(membership_days(&member(Some(date!(2026 - 01 - 01)), None), 2025), Ok(0));
-        assert_eq!(membership_days(&member(Some(date!(2025 - 12 - 31)), None), 2025), Ok(1));
+        assert_eq!(
+            membership_days(
+                &member(Some(date!(2020 - 05 - 01)), Some(date!(2030 - 01 - 01))),
+                2025
+            ),
+            Ok(365)
+        );
+        assert_eq!(
+            membership_days(&member(Some(date!(2026 - 01 - 01)), None), 2025),
+            Ok(0)
+        );
+        assert_eq!(
+            membership_days(&member(Some(date!(2025 - 12 - 31)), None), 2025),
+            Ok(1)
+        );
     }
 
     #[test]
@@ -106,7 +147,10 @@ mod tests {
         let m = member(Some(date!(2025 - 05 - 01)), Some(date!(2025 - 04 - 30)));
         assert_eq!(
             membership_days(&m, 2025),
-            Err(AllocationError::MembershipEndsBeforeStart { member: crate::OrgId(7), name: "Trebur".into() })
+            Err(AllocationError::MembershipEndsBeforeStart {
+                member: crate::OrgId(7),
+                name: "Trebur".into()
+            })
         );
     }
 
@@ -115,10 +159,13 @@ mod tests {
         let third = Fraction::new(1, 3).expect("valid");
         let shares = prorate(&[third, third, third], &[365, 184, 365], 365, "k").expect("fits");
         // 365 : 184 : 365 out of 914.
-        assert_eq!(shares, vec![
-            Fraction::new(365, 914).expect("valid"),
-            Fraction::new(184, 914).expect("valid"),
-            Fraction::new(365, 914).expect("valid"),
-        ]);
+        assert_eq!(
+            shares,
+            vec![
+                Fraction::new(365, 914).expect("valid"),
+                Fraction::new(184, 914).expect("valid"),
+                Fraction::new(365, 914).expect("valid"),
+            ]
+        );
     }
 }

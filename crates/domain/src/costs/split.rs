@@ -74,7 +74,11 @@ pub fn split_largest_remainder<T: Ord + Clone>(
     let mut entries = Vec::with_capacity(items.len());
     let mut allotted: i64 = 0;
     for (item, weight) in items {
-        let share = if sum == Fraction::ONE { *weight } else { weight.checked_div(sum).ok_or(SplitError::Overflow)? };
+        let share = if sum == Fraction::ONE {
+            *weight
+        } else {
+            weight.checked_div(sum).ok_or(SplitError::Overflow)?
+        };
         let (floor, remainder) = share.mul_floor(total.get()).ok_or(SplitError::Overflow)?;
         // Floors never exceed the total, so this sum cannot overflow.
         allotted += floor;
@@ -91,7 +95,10 @@ pub fn split_largest_remainder<T: Ord + Clone>(
     let leftover = usize::try_from(total.get() - allotted).map_err(|_| SplitError::Overflow)?;
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by(|&a, &b| {
-        entries[b].remainder.cmp(&entries[a].remainder).then_with(|| entries[a].item.cmp(&entries[b].item))
+        entries[b]
+            .remainder
+            .cmp(&entries[a].remainder)
+            .then_with(|| entries[a].item.cmp(&entries[b].item))
     });
     for &i in order.iter().take(leftover) {
         entries[i].extra_cent = true;
@@ -139,17 +146,23 @@ mod tests {
     fn tie_break_follows_the_item_not_the_input_order() {
         let reversed: Vec<_> = equal(3).into_iter().rev().collect();
         let entries = split_largest_remainder(Cents::euros(100), &reversed).expect("splits");
-        assert_eq!(entries.iter().map(|e| (e.item, e.amount.get())).collect::<Vec<_>>(), vec![
-            (3, 3_333),
-            (2, 3_333),
-            (1, 3_334)
-        ]);
+        assert_eq!(
+            entries
+                .iter()
+                .map(|e| (e.item, e.amount.get()))
+                .collect::<Vec<_>>(),
+            vec![(3, 3_333), (2, 3_333), (1, 3_334)]
+        );
     }
 
     #[test]
     fn larger_remainder_wins_before_the_tie_break() {
         // Quotas 1.4, 2.8, 5.8 cents: floors 1, 2, 5 leave 2 cents for the .8 remainders.
-        let items = [(1, Fraction::integer(14)), (2, Fraction::integer(28)), (3, Fraction::integer(58))];
+        let items = [
+            (1, Fraction::integer(14)),
+            (2, Fraction::integer(28)),
+            (3, Fraction::integer(58)),
+        ];
         let entries = split_largest_remainder(Cents(10), &items).expect("splits");
         assert_eq!(amounts(&entries), vec![1, 3, 6]);
     }
@@ -157,16 +170,31 @@ mod tests {
     #[test]
     fn zero_weight_items_get_nothing_and_zero_total_splits_to_zeros() {
         let items = [(1, Fraction::ZERO), (2, Fraction::ONE), (3, Fraction::ONE)];
-        assert_eq!(amounts(&split_largest_remainder(Cents(3), &items).expect("splits")), vec![0, 2, 1]);
-        assert_eq!(amounts(&split_largest_remainder(Cents(0), &items).expect("splits")), vec![0, 0, 0]);
+        assert_eq!(
+            amounts(&split_largest_remainder(Cents(3), &items).expect("splits")),
+            vec![0, 2, 1]
+        );
+        assert_eq!(
+            amounts(&split_largest_remainder(Cents(0), &items).expect("splits")),
+            vec![0, 0, 0]
+        );
     }
 
     #[test]
     fn invalid_inputs_are_rejected() {
-        assert_eq!(split_largest_remainder(Cents(-1), &equal(2)), Err(SplitError::NegativeTotal(Cents(-1))));
-        assert_eq!(split_largest_remainder::<i64>(Cents(1), &[]), Err(SplitError::ZeroWeights));
+        assert_eq!(
+            split_largest_remainder(Cents(-1), &equal(2)),
+            Err(SplitError::NegativeTotal(Cents(-1)))
+        );
+        assert_eq!(
+            split_largest_remainder::<i64>(Cents(1), &[]),
+            Err(SplitError::ZeroWeights)
+        );
         let negative = [(1, Fraction::ONE), (2, Fraction::integer(-1))];
-        assert_eq!(split_largest_remainder(Cents(1), &negative), Err(SplitError::NegativeWeight(1)));
+        assert_eq!(
+            split_largest_remainder(Cents(1), &negative),
+            Err(SplitError::NegativeWeight(1))
+        );
     }
 
     #[test]

@@ -177,7 +177,11 @@ impl Subsidy {
         }
         let years = i64::from(last_year) - i64::from(first_year) + 1;
         if !(1..=i64::from(MAX_SUBSIDY_YEARS)).contains(&years) {
-            return Err(SubsidyError::InvalidPeriod { subsidy, first_year, last_year });
+            return Err(SubsidyError::InvalidPeriod {
+                subsidy,
+                first_year,
+                last_year,
+            });
         }
         let ids: Vec<OrgId> = match &application {
             SubsidyApplication::ReduceSharedTotal => Vec::new(),
@@ -193,14 +197,29 @@ impl Subsidy {
         }
         if let SubsidyApplication::Fixed { amounts } = &application {
             if let Some(a) = amounts.iter().find(|a| a.amount.is_negative()) {
-                return Err(SubsidyError::NegativeFixedAmount { subsidy, member: a.member, amount: a.amount });
+                return Err(SubsidyError::NegativeFixedAmount {
+                    subsidy,
+                    member: a.member,
+                    amount: a.amount,
+                });
             }
-            let sum = Cents::checked_sum(amounts.iter().map(|a| a.amount)).unwrap_or(Cents(i64::MAX));
+            let sum =
+                Cents::checked_sum(amounts.iter().map(|a| a.amount)).unwrap_or(Cents(i64::MAX));
             if sum != total {
-                return Err(SubsidyError::FixedAmountsMismatch { subsidy, sum, total });
+                return Err(SubsidyError::FixedAmountsMismatch {
+                    subsidy,
+                    sum,
+                    total,
+                });
             }
         }
-        Ok(Subsidy { name: subsidy, total, first_year, last_year, application })
+        Ok(Subsidy {
+            name: subsidy,
+            total,
+            first_year,
+            last_year,
+            application,
+        })
     }
 
     /// The name, e.g. "Landesförderung 2025–2029".
@@ -220,7 +239,9 @@ impl Subsidy {
 
     /// The instalment and remaining amount for every year of the period.
     pub fn schedule(&self) -> Vec<SubsidyYear> {
-        let items: Vec<(i32, Fraction)> = (self.first_year..=self.last_year).map(|y| (y, Fraction::ONE)).collect();
+        let items: Vec<(i32, Fraction)> = (self.first_year..=self.last_year)
+            .map(|y| (y, Fraction::ONE))
+            .collect();
         // Non-negative total, at least one year and equal weights: the split cannot fail.
         let entries = split_largest_remainder(self.total, &items).unwrap_or_default();
         let mut remaining = self.total;
@@ -228,14 +249,21 @@ impl Subsidy {
             .into_iter()
             .map(|e| {
                 remaining = Cents(remaining.get() - e.amount.get());
-                SubsidyYear { year: e.item, instalment: e.amount, remaining_after: remaining }
+                SubsidyYear {
+                    year: e.item,
+                    instalment: e.amount,
+                    remaining_after: remaining,
+                }
             })
             .collect()
     }
 
     /// The instalment for `year`; zero outside the period.
     pub fn instalment(&self, year: i32) -> Cents {
-        self.schedule().into_iter().find(|y| y.year == year).map_or(Cents::ZERO, |y| y.instalment)
+        self.schedule()
+            .into_iter()
+            .find(|y| y.year == year)
+            .map_or(Cents::ZERO, |y| y.instalment)
     }
 
     /// What is left after `year`: the whole total before the period, zero after it.
@@ -243,7 +271,11 @@ impl Subsidy {
         if year < self.first_year {
             return self.total;
         }
-        self.schedule().into_iter().take_while(|y| y.year <= year).last().map_or(self.total, |y| y.remaining_after)
+        self.schedule()
+            .into_iter()
+            .take_while(|y| y.year <= year)
+            .last()
+            .map_or(self.total, |y| y.remaining_after)
     }
 
     /// The credits of a per-member subsidy for `allocation.year`, in cents that add up to
@@ -251,13 +283,19 @@ impl Subsidy {
     ///
     /// Fails if a listed member is not in the allocation or all listed members' shares
     /// are zero.
-    pub fn member_credits(&self, allocation: &Allocation) -> Result<Vec<(OrgId, Cents)>, SubsidyError> {
+    pub fn member_credits(
+        &self,
+        allocation: &Allocation,
+    ) -> Result<Vec<(OrgId, Cents)>, SubsidyError> {
         let weights: Vec<(OrgId, Fraction)> = match &self.application {
             SubsidyApplication::ReduceSharedTotal => return Ok(Vec::new()),
             SubsidyApplication::ByShare { members } => members
                 .iter()
                 .map(|&id| {
-                    let line = allocation.member(id).ok_or(SubsidyError::UnknownMember { subsidy: self.name.clone(), member: id })?;
+                    let line = allocation.member(id).ok_or(SubsidyError::UnknownMember {
+                        subsidy: self.name.clone(),
+                        member: id,
+                    })?;
                     Ok((id, line.share.fraction))
                 })
                 .collect::<Result<_, SubsidyError>>()?,
@@ -266,20 +304,26 @@ impl Subsidy {
                 .map(|a| {
                     allocation
                         .member(a.member)
-                        .ok_or(SubsidyError::UnknownMember { subsidy: self.name.clone(), member: a.member })?;
+                        .ok_or(SubsidyError::UnknownMember {
+                            subsidy: self.name.clone(),
+                            member: a.member,
+                        })?;
                     Ok((a.member, Fraction::integer(a.amount.get().into())))
                 })
                 .collect::<Result<_, SubsidyError>>()?,
         };
         let instalment = self.instalment(allocation.year);
         if instalment == Cents::ZERO {
-            return Ok(weights.into_iter().map(|(id, _)| (id, Cents::ZERO)).collect());
+            return Ok(weights
+                .into_iter()
+                .map(|(id, _)| (id, Cents::ZERO))
+                .collect());
         }
-        let entries = split_largest_remainder(instalment, &weights).map_err(|_| SubsidyError::ZeroShares { subsidy: self.name.clone() })?;
+        let entries = split_largest_remainder(instalment, &weights).map_err(|_| {
+            SubsidyError::ZeroShares {
+                subsidy: self.name.clone(),
+            }
+        })?;
         Ok(entries.into_iter().map(|e| (e.item, e.amount)).collect())
     }
 }
-
-#[cfg(test)]
-#[path = "subsidy_tests.rs"]
-mod tests;

@@ -1,0 +1,150 @@
+//! The caller's own account, API tokens and the audit log.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use verbund_domain::authz::Scope;
+use verbund_domain::page::Page;
+use verbund_domain::user::User;
+use verbund_domain::{ApiTokenId, OrgId};
+use verbund_store::ApiToken;
+
+use super::users::GrantOut;
+use super::{ApiJson, IdPath, ListQuery};
+use crate::AppState;
+use crate::context::ApiUser;
+use crate::error::AppResult;
+use crate::service;
+
+/// The caller.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MeOut {
+    /// Account.
+    #[serde(flatten)]
+    pub user: User,
+    /// Whether the caller works office-wide (sees all members).
+    pub office: bool,
+    /// All roles.
+    pub roles: Vec<GrantOut>,
+}
+
+/// Who am I?
+#[utoipa::path(get, path = "/me", tag = "account", responses((status = 200, body = MeOut), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn me(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<MeOut>> {
+    let grants = st.store.user_grants(&Scope::All, u.user.id).await?;
+    Ok(Json(MeOut { office: u.actor.is_office(), roles: grants.into_iter().map(GrantOut::from).collect(), user: u.user }))
+}
+
+/// An audit entry.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AuditOut {
+    /// Position in the hash chain.
+    pub seq: i64,
+    /// Unix time in milliseconds.
+    pub at_ms: i64,
+    /// Who (e-mail or `system`).
+    pub actor: String,
+    /// Organisation concerned.
+    pub org_id: Option<i64>,
+    /// What, e.g. `org.update`.
+    pub action: String,
+    /// Object kind.
+    pub object_type: String,
+    /// Object ID.
+    pub object_id: String,
+    /// State before (JSON).
+    pub before: serde_json::Value,
+    /// State after (JSON).
+    pub after: serde_json::Value,
+    /// Hash of this entry.
+    pub hash: String,
+}
+
+/// Audit log entries the caller may read (office: all; members: their own), newest first.
+#[utoipa::path(get, path = "/audit", params(ListQuery), tag = "audit", responses((status = 200, body = Page<AuditOut>)))]
+pub async fn audit(State(st): State<AppState>, u: ApiUser, q: ListQuery) -> AppResult<Json<Page<AuditOut>>> {
+    let page = service::list_audit(&st, &u.actor, q.org.map(OrgId), q.page()).await?;
+    Ok(Json(page.map(|e| {
+        let r = e.entry.record;
+        AuditOut {
+            seq: r.seq,
+            at_ms: r.at_ms,
+            actor: r.actor_label,
+            org_id: r.org_id,
+            action: r.action,
+            object_type: r.object_type,
+            object_id: r.object_id,
+            before: serde_json::from_str(&r.before).unwrap_or_default(),
+            after: serde_json::from_str(&r.after).unwrap_or_default(),
+            hash: e.entry.hash,
+        }
+    })))
+}
+
+/// A token as listed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenOut {
+    /// ID.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// First characters.
+    pub prefix: String,
+    /// Created (Unix ms).
+    pub created_at_ms: i64,
+    /// Last use (Unix ms).
+    pub last_used_ms: Option<i64>,
+    /// Expiry (Unix ms).
+    pub expires_at_ms: Option<i64>,
+    /// Revoked.
+    pub revoked: bool,
+}
+
+impl From<ApiToken> for TokenOut {
+    fn from(t: ApiToken) -> Self {
+        Self { id: t.id.0, name: t.name, prefix: t.prefix, created_at_ms: t.created_at_ms, last_used_ms: t.last_used_ms, expires_at_ms: t.expires_at_ms, revoked: t.revoked }
+    }
+}
+
+/// A new token.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenIn {
+    /// What it is for.
+    pub name: String,
+    /// Days until it expires (1–3650); never when omitted.
+    #[serde(default)]
+    pub valid_days: Option<i64>,
+}
+
+/// A created token: the secret is shown only in this response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenCreated {
+    /// The secret to send as `Authorization: Bearer …`.
+    pub token: String,
+    /// Its record.
+    #[serde(flatten)]
+    pub info: TokenOut,
+}
+
+/// The caller's tokens.
+#[utoipa::path(get, path = "/tokens", tag = "account", responses((status = 200, body = Vec<TokenOut>)))]
+pub async fn tokens(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Vec<TokenOut>>> {
+    Ok(Json(st.store.list_tokens(u.user.id).await?.into_iter().map(TokenOut::from).collect()))
+}
+
+/// Creates a token for the caller.
+#[utoipa::path(post, path = "/tokens", request_body = TokenIn, tag = "account", responses((status = 201, body = TokenCreated)))]
+pub async fn create_token(State(st): State<AppState>, u: ApiUser, ApiJson(b): ApiJson<TokenIn>) -> AppResult<(StatusCode, Json<TokenCreated>)> {
+    let (token, info) = service::create_token(&st, &u.audit(), u.user.id, &b.name, b.valid_days).await?;
+    Ok((StatusCode::CREATED, Json(TokenCreated { token, info: info.into() })))
+}
+
+/// Revokes one of the caller's tokens.
+#[utoipa::path(delete, path = "/tokens/{id}", params(("id" = i64, Path)), tag = "account", responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn revoke_token(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<StatusCode> {
+    service::revoke_token(&st, &u.audit(), u.user.id, ApiTokenId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+

@@ -1,0 +1,75 @@
+//! JSON API under `/api/v1`: bearer-token authentication, consistent error bodies, pagination,
+//! and an OpenAPI document with an offline docs page at `/api/docs`.
+
+mod extract;
+mod orgs;
+mod users;
+mod account;
+
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::AppState;
+use crate::routes::Routes;
+
+pub use extract::{ApiJson, IdPath, ListQuery};
+
+/// Every API route (paths relative to `/api/v1`).
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/me", account::me)
+        .get("/organisations", orgs::list)
+        .post("/organisations", orgs::create)
+        .get("/organisations/{id}", orgs::get_one)
+        .put("/organisations/{id}", orgs::update)
+        .get("/organisations/{id}/memberships", orgs::memberships)
+        .post("/organisations/{id}/memberships", orgs::add_membership)
+        .put("/memberships/{id}", orgs::update_membership)
+        .delete("/memberships/{id}", orgs::delete_membership)
+        .get("/users", users::list)
+        .post("/users", users::create)
+        .get("/users/{id}", users::get_one)
+        .patch("/users/{id}", users::update)
+        .post("/users/{id}/roles", users::grant)
+        .delete("/role-assignments/{id}", users::revoke)
+        .get("/audit", account::audit)
+        .get("/tokens", account::tokens)
+        .post("/tokens", account::create_token)
+        .delete("/tokens/{id}", account::revoke_token)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Verbund API", description = "JSON API of Verbund. Authenticate with a personal API token: `Authorization: Bearer vbd_…` (create one under Profil → API-Tokens). Errors always have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`."),
+    servers((url = "/api/v1")),
+    paths(
+        account::me, orgs::list, orgs::create, orgs::get_one, orgs::update, orgs::memberships, orgs::add_membership,
+        orgs::update_membership, orgs::delete_membership, users::list, users::create, users::get_one, users::update,
+        users::grant, users::revoke, account::audit, account::tokens, account::create_token, account::revoke_token
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// `/api/openapi.json` and the Swagger UI at `/api/docs` (assets bundled, nothing from a CDN).
+pub fn docs_routes() -> Router<AppState> {
+    Router::from(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
+}

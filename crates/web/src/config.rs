@@ -1,0 +1,76 @@
+//! Web configuration: typed, loaded once by the binary, passed in explicitly.
+
+use std::time::Duration;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Public base URL, e.g. `https://verbund.kreis-gg.de`; decides the allowed Origin and
+    /// whether cookies are `Secure` (https) and HSTS is sent.
+    pub base_url: String,
+    /// Absolute session lifetime.
+    pub session_ttl: Duration,
+    /// Session ends after this much inactivity.
+    pub session_idle: Duration,
+    /// Failed logins before an account is locked.
+    pub max_login_failures: i64,
+    /// How long a locked account stays locked.
+    pub lockout: Duration,
+    /// Login attempts allowed per client address per window.
+    pub login_attempts_per_window: u32,
+    /// The window for `login_attempts_per_window`.
+    pub login_window: Duration,
+    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
+    pub trust_proxy: bool,
+    /// Largest accepted request body in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            base_url: "http://127.0.0.1:8080".into(),
+            session_ttl: Duration::from_secs(12 * 3600),
+            session_idle: Duration::from_secs(3600),
+            max_login_failures: 5,
+            lockout: Duration::from_secs(15 * 60),
+            login_attempts_per_window: 20,
+            login_window: Duration::from_secs(300),
+            trust_proxy: false,
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+impl WebConfig {
+    /// Whether the site is served over TLS (cookies get `Secure`, HSTS is sent).
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// Scheme, host and port of the base URL, as browsers send it in `Origin`.
+    pub fn origin(&self) -> &str {
+        let rest = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        let host_len = rest.find('/').unwrap_or(rest.len());
+        let scheme_len = self.base_url.len() - rest.len();
+        &self.base_url[..scheme_len + host_len]
+    }
+
+    /// Name of the session cookie; the `__Host-` prefix (Secure, no Domain, path /) needs https.
+    pub fn session_cookie(&self) -> &'static str {
+        if self.is_https() { "__Host-verbund-session" } else { "verbund-session" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_strips_the_path() {
+        let c = WebConfig { base_url: "https://verbund.example.de:8443/app/".into(), ..Default::default() };
+        assert_eq!(c.origin(), "https://verbund.example.de:8443");
+        assert!(c.is_https());
+        assert_eq!(WebConfig::default().origin(), "http://127.0.0.1:8080");
+    }
+}

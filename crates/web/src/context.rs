@@ -1,0 +1,314 @@
+//! Who is asking: the session (UI) or bearer token (API), the language, and the CSRF check.
+//!
+//! The UI middleware loads the session once per request, enforces CSRF on every unsafe method
+//! (so no form handler can forget it) and turns error responses into friendly pages.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use verbund_domain::authz::Actor;
+use verbund_domain::user::User;
+use verbund_store::now_ms;
+
+use crate::AppState;
+use crate::crypto::{random_token, sha256_hex};
+use crate::error::{AppError, ErrorMarker};
+use crate::i18n::Lang;
+
+/// Cookie holding the anonymous CSRF token (double-submit, before login).
+pub const CSRF_COOKIE: &str = "verbund-csrf";
+/// Cookie holding the chosen language for anonymous visitors.
+pub const LANG_COOKIE: &str = "verbund-lang";
+/// Form field carrying the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// Header carrying the CSRF token (htmx sends it on every request).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A logged-in session.
+#[derive(Debug, Clone)]
+pub struct SessionCtx {
+    /// SHA-256 of the cookie token (the session's key).
+    pub id_hash: String,
+    /// `full`, or `mfa` while the second factor is pending.
+    pub stage: String,
+    /// The user.
+    pub user: User,
+    /// Their roles.
+    pub actor: Actor,
+    /// The session's CSRF token.
+    pub csrf: String,
+}
+
+/// Per-request UI context, put into request extensions by [`ui_middleware`].
+#[derive(Debug, Clone)]
+pub struct UiCtx {
+    /// The session, if any (any stage).
+    pub session: Option<SessionCtx>,
+    /// CSRF token to embed in forms.
+    pub csrf: String,
+    /// Display language.
+    pub lang: Lang,
+    /// Client address (for rate limiting).
+    pub ip: IpAddr,
+}
+
+impl UiCtx {
+    /// The fully authenticated session, if any.
+    pub fn user(&self) -> Option<&SessionCtx> {
+        self.session.as_ref().filter(|s| s.stage == "full")
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for UiCtx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<UiCtx>().cloned().ok_or_else(|| AppError::Internal("ui context missing".into()))
+    }
+}
+
+/// A fully logged-in UI user; other requests are redirected to the login page.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// The request context.
+    pub ctx: UiCtx,
+    /// The session.
+    pub session: SessionCtx,
+}
+
+impl CurrentUser {
+    /// The user's roles.
+    pub fn actor(&self) -> &Actor {
+        &self.session.actor
+    }
+
+    /// Who to write into the audit log.
+    pub fn audit(&self) -> verbund_store::AuditActor {
+        verbund_store::AuditActor { user_id: Some(self.session.user.id), label: self.session.user.email.clone() }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let ctx = UiCtx::from_request_parts(parts, s).await.map_err(IntoResponse::into_response)?;
+        match ctx.user().cloned() {
+            Some(session) => Ok(Self { ctx, session }),
+            None => {
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let target = if parts.method == Method::GET && next.starts_with('/') && !next.starts_with("//") {
+                    format!("/login?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+                } else {
+                    "/login".to_owned()
+                };
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}
+
+/// An API caller authenticated by bearer token.
+#[derive(Debug, Clone)]
+pub struct ApiUser {
+    /// The token's owner.
+    pub user: User,
+    /// Their roles.
+    pub actor: Actor,
+    /// Language for error messages (from `Accept-Language`).
+    pub lang: Lang,
+}
+
+impl ApiUser {
+    /// Who to write into the audit log.
+    pub fn audit(&self) -> verbund_store::AuditActor {
+        verbund_store::AuditActor { user_id: Some(self.user.id), label: format!("{} (API)", self.user.email) }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(AppError::Unauthorized)?;
+        let user_id = state.store.token_user(&sha256_hex(token), now_ms()).await?.ok_or(AppError::Unauthorized)?;
+        let user = state.store.get_user_unscoped(user_id).await?;
+        let actor = state.store.load_actor(user_id).await?;
+        let lang = accept_language(&parts.headers);
+        Ok(Self { user, actor, lang })
+    }
+}
+
+fn accept_language(headers: &HeaderMap) -> Lang {
+    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default()
+}
+
+/// The client address: the socket peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+pub fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
+    if trust_proxy {
+        if let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+        {
+            return ip;
+        }
+    }
+    req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
+}
+
+async fn load_session(state: &AppState, jar: &CookieJar) -> Result<Option<SessionCtx>, AppError> {
+    let Some(token) = jar.get(state.config.session_cookie()).map(|c| c.value().to_owned()) else { return Ok(None) };
+    let id_hash = sha256_hex(&token);
+    let idle = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+    let Some(rec) = state.store.load_session(&id_hash, now_ms(), idle).await? else { return Ok(None) };
+    let user = state.store.get_user_unscoped(rec.user_id).await?;
+    if user.disabled {
+        return Ok(None);
+    }
+    let actor = state.store.load_actor(rec.user_id).await?;
+    Ok(Some(SessionCtx { id_hash, stage: rec.stage, user, actor, csrf: rec.csrf_token }))
+}
+
+/// Reads the session, decides language and CSRF token, checks CSRF on unsafe methods, and
+/// renders error responses as pages.
+pub async fn ui_middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match ui_inner(state, req, next).await {
+        Ok(res) => res,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn ui_inner(state: AppState, req: Request, next: Next) -> Result<Response, AppError> {
+    let jar = CookieJar::from_headers(req.headers());
+    let session = load_session(&state, &jar).await?;
+    let session_csrf = session.as_ref().map(|s| s.csrf.clone());
+    let cookie_csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() >= 16);
+    let new_cookie = session_csrf.is_none() && cookie_csrf.is_none();
+    let csrf = session_csrf.clone().or(cookie_csrf).unwrap_or_else(|| random_token(24));
+    let lang = match &session {
+        Some(s) => Lang::parse(&s.user.locale).unwrap_or_default(),
+        None => jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())).unwrap_or_else(|| accept_language(req.headers())),
+    };
+    let ip = client_ip(&req, state.config.trust_proxy);
+    let req = if is_unsafe(req.method()) { check_csrf(&state, req, &csrf, new_cookie).await? } else { req };
+    let ctx = UiCtx { session, csrf: csrf.clone(), lang, ip };
+    let mut req = req;
+    req.extensions_mut().insert(ctx.clone());
+    let mut res = next.run(req).await;
+    if new_cookie {
+        let c = Cookie::build((CSRF_COOKIE, csrf)).path("/").http_only(true).secure(state.config.is_https()).same_site(SameSite::Strict).build();
+        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(match res.extensions().get::<ErrorMarker>().cloned() {
+        Some(m) if m.code == "error-unauthorized" => Redirect::to("/login").into_response(),
+        Some(m) => crate::ui::error_page(&ctx, res.status(), m.code, res.headers().get(header::RETRY_AFTER).cloned()),
+        None => res,
+    })
+}
+
+fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+async fn check_csrf(state: &AppState, req: Request, expected: &str, no_token_yet: bool) -> Result<Request, AppError> {
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        if origin != state.config.origin() && !same_host(origin, req.headers()) {
+            return Err(AppError::Csrf);
+        }
+    }
+    if no_token_yet {
+        return Err(AppError::Csrf);
+    }
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if constant_eq(h, expected) { Ok(req) } else { Err(AppError::Csrf) };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::Csrf);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, state.config.max_body_bytes).await.map_err(|_| AppError::bad("error-too-large"))?;
+    let given = form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+    match given {
+        Some(g) if constant_eq(&g, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        _ => Err(AppError::Csrf),
+    }
+}
+
+/// Accepts an Origin naming the host the request was sent to (deployments reached under
+/// several names); a cross-site form posts with its own, different Origin.
+fn same_host(origin: &str, headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    !host.is_empty() && origin.split_once("://").is_some_and(|(_, h)| h == host)
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Builds the session cookie.
+pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    let ttl = time::Duration::seconds(i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(i64::MAX));
+    Cookie::build((state.config.session_cookie(), token))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.is_https())
+        .same_site(SameSite::Lax)
+        .max_age(ttl)
+        .build()
+}
+
+/// A response that clears the session cookie.
+pub fn clear_session_cookie(state: &AppState) -> Cookie<'static> {
+    Cookie::build((state.config.session_cookie(), "")).path("/").http_only(true).secure(state.config.is_https()).max_age(time::Duration::ZERO).build()
+}
+
+/// Answers requests that match no route.
+pub async fn fallback() -> AppError {
+    AppError::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_eq_compares_fully() {
+        assert!(constant_eq("abc", "abc"));
+        assert!(!constant_eq("abc", "abd"));
+        assert!(!constant_eq("abc", "ab"));
+    }
+
+    #[test]
+    fn same_host_matches_host_header() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("verbund.local:8080"));
+        assert!(same_host("http://verbund.local:8080", &h));
+        assert!(!same_host("https://evil.example", &h));
+    }
+
+    #[test]
+    fn unsafe_methods() {
+        assert!(is_unsafe(&Method::POST));
+        assert!(!is_unsafe(&Method::GET));
+    }
+}

@@ -1,0 +1,153 @@
+//! Secrets: random tokens, password hashing (Argon2id), TOTP and QR codes.
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::{Rng, RngExt};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+/// A random URL-safe token of `bytes` random bytes.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// Hex SHA-256, used to store session and API tokens: a leaked table reveals no usable token.
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes) off the async runtime.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        argon2::Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("argon2: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("join: {e}")))?
+}
+
+/// Checks a password against a stored PHC string; `false` for any mismatch or malformed hash.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A dummy hash, verified when the e-mail is unknown so response times do not reveal which
+/// addresses have accounts.
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Wv1iXzyvTZlt4Zl5e1NOlY0NU6Pr6IW1T1jxPBVKd8U";
+
+/// A new random TOTP secret (160 bits, base32).
+pub fn new_totp_secret() -> String {
+    let mut buf = [0u8; 20];
+    rand::rng().fill_bytes(&mut buf);
+    totp_rs::Secret::from(buf.to_vec()).to_base32()
+}
+
+fn totp(secret_b32: &str, account: &str) -> Option<totp_rs::Totp> {
+    let secret = totp_rs::Secret::try_from_base32(secret_b32).ok()?;
+    totp_rs::Builder::new()
+        .with_secret(secret)
+        .with_account_name(account.replace(':', ""))
+        .with_issuer(Some("Verbund"))
+        .build()
+        .ok()
+}
+
+/// Whether `code` is valid now (±1 step of 30 s for clock drift).
+pub fn check_totp(secret_b32: &str, code: &str) -> bool {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    code.len() == 6 && totp(secret_b32, "x").is_some_and(|t| t.check_current(&code).is_some())
+}
+
+/// The current code (for tests and the demo).
+pub fn current_totp(secret_b32: &str) -> String {
+    totp(secret_b32, "x").map(|t| t.generate_current().to_string()).unwrap_or_default()
+}
+
+/// The `otpauth://` URL an authenticator app scans.
+pub fn totp_url(secret_b32: &str, account: &str) -> String {
+    totp(secret_b32, account).and_then(|t| t.to_url().ok()).unwrap_or_default()
+}
+
+/// Renders `text` as an SVG QR code (no script, no external image: fits the strict CSP).
+pub fn qr_svg(text: &str) -> String {
+    let Ok(qr) = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium) else { return String::new() };
+    let border = 4;
+    let size = qr.size() + 2 * border;
+    let mut path = String::new();
+    for y in 0..qr.size() {
+        for x in 0..qr.size() {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"220\" height=\"220\" role=\"img\" aria-labelledby=\"qr-title\"><title id=\"qr-title\">QR-Code</title><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    )
+}
+
+/// Ten recovery codes like `k3m9-x2p7`, easy to type, 40 bits each.
+pub fn recovery_codes() -> Vec<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..10)
+        .map(|_| {
+            let s: String = (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+            format!("{}-{}", &s[..4], &s[4..])
+        })
+        .collect()
+}
+
+/// Normalises a typed recovery code before hashing (case, spaces).
+pub fn normalize_recovery_code(code: &str) -> String {
+    code.trim().to_lowercase().replace(' ', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn password_round_trip_and_mismatch() {
+        let h = hash_password("correct horse battery".into()).await.unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery".into(), h.clone()).await);
+        assert!(!verify_password("wrong horse battery".into(), h).await);
+        assert!(!verify_password("x".into(), "not a hash".into()).await);
+    }
+
+    #[test]
+    fn totp_accepts_current_code_only() {
+        let s = new_totp_secret();
+        let code = current_totp(&s);
+        assert!(check_totp(&s, &code));
+        assert!(check_totp(&s, &format!("{} {}", &code[..3], &code[3..])));
+        let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+        assert!(!check_totp(&s, &wrong));
+        assert!(!check_totp("not base32!", &code));
+    }
+
+    #[test]
+    fn recovery_codes_are_distinct_and_formatted() {
+        let c = recovery_codes();
+        assert_eq!(c.len(), 10);
+        assert!(c.iter().all(|x| x.len() == 9 && x.as_bytes()[4] == b'-'));
+        let mut d = c.clone();
+        d.dedup();
+        assert_eq!(d.len(), 10);
+        assert_eq!(normalize_recovery_code(" AB12-cd34 "), "ab12-cd34");
+    }
+
+    #[test]
+    fn qr_is_svg_with_title() {
+        let svg = qr_svg("otpauth://totp/Verbund:a@b.de?secret=ABC");
+        assert!(svg.starts_with("<svg") && svg.contains("<title"));
+    }
+}

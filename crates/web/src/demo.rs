@@ -1,0 +1,126 @@
+//! The demo federation: the Kreis Groß-Gerau security office and its 12 member towns.
+//!
+//! Names, AGS and populations are real (Destatis GV-ISys GV100AD, Gebietsstand 30.11.2023,
+//! population 31.12.2022, dl-de/by-2-0); staff, IT workplaces and membership dates are
+//! illustrative, derived from the population, since no public source gives them.
+
+use verbund_domain::authz::Role;
+use verbund_domain::org::{Ags, MembershipInput, OrgInput, OrgKind};
+use verbund_domain::user::{Email, NewUser};
+use verbund_domain::validation::parse_date;
+use verbund_store::{AuditActor, Store, StoreError};
+
+use crate::crypto::hash_password;
+
+/// Password of every demo account (printed at start; the demo is for trying out only).
+pub const DEMO_PASSWORD: &str = "Verbund-Demo-2026";
+
+/// Member towns: (AGS, name, kind, population 31.12.2022).
+pub const TOWNS: [(&str, &str, OrgKind, i64); 12] = [
+    ("06433001", "Biebesheim am Rhein", OrgKind::Gemeinde, 6675),
+    ("06433002", "Bischofsheim", OrgKind::Gemeinde, 13176),
+    ("06433003", "Büttelborn", OrgKind::Gemeinde, 14992),
+    ("06433004", "Gernsheim", OrgKind::Stadt, 11024),
+    ("06433005", "Ginsheim-Gustavsburg", OrgKind::Stadt, 16960),
+    ("06433006", "Groß-Gerau", OrgKind::Stadt, 26418),
+    ("06433008", "Mörfelden-Walldorf", OrgKind::Stadt, 35291),
+    ("06433009", "Nauheim", OrgKind::Gemeinde, 10840),
+    ("06433010", "Raunheim", OrgKind::Stadt, 16542),
+    ("06433011", "Riedstadt", OrgKind::Stadt, 24209),
+    ("06433012", "Rüsselsheim am Main", OrgKind::Stadt, 67277),
+    ("06433013", "Stockstadt am Rhein", OrgKind::Gemeinde, 6333),
+];
+
+/// A demo login.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    /// E-mail.
+    pub email: String,
+    /// What the account can do.
+    pub description: String,
+}
+
+/// What was seeded.
+#[derive(Debug, Clone, Default)]
+pub struct DemoInfo {
+    /// The logins, most important first.
+    pub logins: Vec<DemoLogin>,
+}
+
+fn slug(name: &str) -> String {
+    name.to_lowercase()
+        .replace('ä', "ae")
+        .replace('ö', "oe")
+        .replace('ü', "ue")
+        .replace('ß', "ss")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn org(name: &str, kind: OrgKind, ags: Option<&str>, population: Option<i64>) -> OrgInput {
+    // Illustrative: about one employee per 110 inhabitants, 80 % of them at an IT workplace.
+    let staff = population.map(|p| (p / 110).max(5));
+    OrgInput {
+        name: name.to_owned(),
+        kind,
+        ags: ags.and_then(|a| Ags::parse(a).ok()),
+        population,
+        staff,
+        it_workplaces: staff.map(|s| s * 4 / 5),
+        address: None,
+    }
+}
+
+/// Seeds the demo federation into an empty database. Does nothing if a federation exists.
+pub async fn seed(store: &Store) -> Result<Option<DemoInfo>, StoreError> {
+    if store.federation().await?.is_some() {
+        return Ok(None);
+    }
+    let sys = AuditActor::system();
+    let mut office = org("Interkommunale Informationssicherheitsstelle Kreis Groß-Gerau", OrgKind::Office, None, None);
+    office.address = Some("Wilhelm-Seipp-Straße 4\n64521 Groß-Gerau".into());
+    let fed = store.create_federation(&sys, "Informationssicherheitsverbund Kreis Groß-Gerau", &office).await?;
+    let hash = hash_password(DEMO_PASSWORD.to_owned()).await.map_err(|e| StoreError::Backup(e.to_string()))?;
+    let since = MembershipInput { starts_on: parse_date("2024-01-01").map_err(|e| StoreError::Backup(e.into()))?, ends_on: None, note: Some("Öffentlich-rechtliche Vereinbarung (Demo)".into()) };
+    let mut info = DemoInfo::default();
+    let mut user = |email: String, name: String, grant, description: &str| {
+        info.logins.push(DemoLogin { email: email.clone(), description: description.to_owned() });
+        (email, name, grant)
+    };
+    let mut users = vec![
+        user("admin@verbund.example".into(), "Alex Admin".into(), (fed.office_org_id, Role::FederationAdmin), "Plattform-Administration (alle Rechte)"),
+        user("isb@verbund.example".into(), "Petra Schneider".into(), (fed.office_org_id, Role::OfficeIsb), "ISB der Informationssicherheitsstelle (alle Mitglieder)"),
+    ];
+    let kreis = store.create_org(&sys, fed.id, &org("Kreis Groß-Gerau", OrgKind::Kreis, Some("06433000"), Some(280_308))).await?;
+    store.add_membership(&sys, &verbund_domain::authz::Scope::All, kreis.id, &since).await?;
+    users.push(user("koordination@kreis-gross-gerau.example".into(), "Koordination Kreis".into(), (kreis.id, Role::Coordinator), "Koordination Kreis Groß-Gerau"));
+    for (i, (ags, name, kind, population)) in TOWNS.iter().enumerate() {
+        let o = store.create_org(&sys, fed.id, &org(name, *kind, Some(ags), Some(*population))).await?;
+        store.add_membership(&sys, &verbund_domain::authz::Scope::All, o.id, &since).await?;
+        let s = slug(name);
+        users.push(user(format!("koordination@{s}.example"), format!("Koordination {name}"), (o.id, Role::Coordinator), &format!("Koordination {name}")));
+        users.push(user(format!("leitung@{s}.example"), format!("Verwaltungsspitze {name}"), (o.id, Role::Management), &format!("Verwaltungsspitze {name} (nur lesen)")));
+        if i == 7 {
+            users.push(user(format!("massnahmen@{s}.example"), format!("Maßnahmenverantwortung {name}"), (o.id, Role::MeasureOwner), &format!("Maßnahmenverantwortung {name}")));
+        }
+    }
+    for (email, name, (org_id, role)) in users {
+        let new = NewUser { email: Email::parse(&email).map_err(|e| StoreError::Backup(e.into()))?, display_name: name, password: None };
+        store.create_user(&sys, &new, Some(&hash), Some((org_id, role))).await?;
+    }
+    Ok(Some(info))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(super::slug("Rüsselsheim am Main"), "ruesselsheim-am-main");
+        assert_eq!(super::slug("Groß-Gerau"), "gross-gerau");
+    }
+}

@@ -1,0 +1,182 @@
+//! One error type for every handler. 4xx carry a stable code (which is also the translation key
+//! of the message); 5xx are logged with their cause and shown as a generic message, so database
+//! or IO text never reaches a client.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use verbund_domain::authz::Denied;
+use verbund_domain::validation::ValidationErrors;
+use verbund_store::StoreError;
+
+use crate::i18n::Lang;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Does not exist, or belongs to another member (never told apart).
+    #[error("not found")]
+    NotFound,
+    /// The caller's own object, but the role lacks the right.
+    #[error("forbidden")]
+    Forbidden,
+    /// Not logged in, or the token is invalid.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// CSRF token or Origin check failed.
+    #[error("csrf check failed")]
+    Csrf,
+    /// Too many attempts from this address.
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until the next attempt is allowed.
+        retry_after_secs: u64,
+    },
+    /// Field errors.
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    /// Someone else changed the object in the meantime.
+    #[error("conflict")]
+    Stale,
+    /// The request is malformed (`code` is the translation key; `detail` is for developers).
+    #[error("bad request: {code}")]
+    BadRequest {
+        /// Stable code.
+        code: &'static str,
+        /// Technical detail, e.g. the JSON parser's message.
+        detail: String,
+    },
+    /// Something broke on our side.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A bad request without detail.
+    pub fn bad(code: &'static str) -> Self {
+        Self::BadRequest { code, detail: String::new() }
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Stale => StatusCode::CONFLICT,
+            Self::BadRequest { code: "error-too-large", .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable machine-readable code, also the translation key of the message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => "error-not-found",
+            Self::Forbidden => "error-forbidden",
+            Self::Unauthorized => "error-unauthorized",
+            Self::Csrf => "error-csrf",
+            Self::RateLimited { .. } => "error-rate-limited",
+            Self::Invalid(_) => "error-validation",
+            Self::Stale => "error-stale",
+            Self::BadRequest { code, .. } => code,
+            Self::Internal(_) => "error-internal",
+        }
+    }
+
+    /// The error as a JSON body in `lang`.
+    pub fn body(&self, lang: Lang) -> ErrorBody {
+        let fields = match self {
+            Self::Invalid(v) => v.0.iter().map(|e| FieldErrorBody { field: e.field.clone(), code: e.code.clone(), message: lang.t(&e.code) }).collect(),
+            _ => Vec::new(),
+        };
+        let detail = match self {
+            Self::BadRequest { detail, .. } if !detail.is_empty() => Some(detail.clone()),
+            _ => None,
+        };
+        ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message: lang.t(self.code()), detail, fields } }
+    }
+}
+
+/// JSON error body: `{"error": {"code", "message", "detail"?, "fields": [...]}}`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// The error's content.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code, e.g. `error-validation`.
+    pub code: String,
+    /// Human-readable message (German unless the client asked for English).
+    pub message: String,
+    /// Technical detail for developers, e.g. which JSON field was unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Per-field errors for `error-validation`.
+    pub fields: Vec<FieldErrorBody>,
+}
+
+/// One invalid field.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldErrorBody {
+    /// Field name.
+    pub field: String,
+    /// Stable code.
+    pub code: String,
+    /// Message.
+    pub message: String,
+}
+
+/// Marker left on error responses so the UI layer can replace the JSON with a friendly page.
+#[derive(Debug, Clone)]
+pub struct ErrorMarker {
+    /// The error's code.
+    pub code: &'static str,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let status = self.status();
+        let mut res = (status, Json(self.body(Lang::De))).into_response();
+        if let Self::RateLimited { retry_after_secs } = self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res.extensions_mut().insert(ErrorMarker { code: self.code() });
+        res
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Invalid(v) => Self::Invalid(v),
+            StoreError::Stale => Self::Stale,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::NotFound => Self::NotFound,
+            Denied::Forbidden => Self::Forbidden,
+        }
+    }
+}
+
+/// Result alias for handlers.
+pub type AppResult<T> = Result<T, AppError>;

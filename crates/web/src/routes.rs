@@ -1,0 +1,61 @@
+//! A router that remembers its routes, so tests can check that every route is covered by the
+//! tenant-isolation matrix (adding a route without a matrix entry fails the test).
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
+
+use crate::AppState;
+
+/// One registered route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteInfo {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path pattern with `{param}` placeholders.
+    pub path: &'static str,
+}
+
+/// Router plus the list of its routes.
+pub struct Routes {
+    router: Router<AppState>,
+    list: Vec<RouteInfo>,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Self { router: Router::new(), list: Vec::new() }
+    }
+}
+
+macro_rules! method {
+    ($name:ident, $name_str:literal) => {
+        /// Registers a handler for this method.
+        pub fn $name<H, T>(self, path: &'static str, h: H) -> Self
+        where
+            H: Handler<T, AppState>,
+            T: 'static,
+        {
+            self.add($name_str, path, $name(h))
+        }
+    };
+}
+
+impl Routes {
+    fn add(mut self, method: &'static str, path: &'static str, mr: MethodRouter<AppState>) -> Self {
+        self.router = self.router.route(path, mr);
+        self.list.push(RouteInfo { method, path });
+        self
+    }
+
+    method!(get, "GET");
+    method!(post, "POST");
+    method!(patch, "PATCH");
+    method!(put, "PUT");
+    method!(delete, "DELETE");
+
+    /// Splits into the router and the route list.
+    pub fn into_parts(self) -> (Router<AppState>, Vec<RouteInfo>) {
+        (self.router, self.list)
+    }
+}

@@ -1,0 +1,188 @@
+//! Login with password and (if enabled) a second factor, logout.
+
+use std::time::Instant;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde::Deserialize;
+use verbund_store::{NewSession, now_ms};
+
+use super::{Layout, render, see_other};
+use crate::AppState;
+use crate::context::{UiCtx, clear_session_cookie, session_cookie};
+use crate::crypto::{self, DUMMY_HASH, random_token, sha256_hex};
+use crate::error::AppError;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only local paths are accepted as redirect targets (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+pub async fn login_page(ctx: UiCtx, Query(q): Query<NextQuery>) -> Response {
+    if ctx.user().is_some() {
+        return see_other("/");
+    }
+    render(&LoginPage { l: Layout::public(&ctx, "login-title"), email: String::new(), next: safe_next(q.next.as_deref()), error: None })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+fn login_error(ctx: &UiCtx, f: &LoginForm, status: StatusCode, message: String) -> Response {
+    let page = LoginPage { l: Layout::public(ctx, "login-title"), email: f.email.clone(), next: safe_next(f.next.as_deref()), error: Some(message) };
+    let mut r = render(&page);
+    *r.status_mut() = status;
+    r
+}
+
+fn lock_message(ctx: &UiCtx, until_ms: i64) -> String {
+    let minutes = ((until_ms - now_ms()) / 60_000 + 1).max(1);
+    ctx.lang.t_args("error-account-locked", &[("minutes", minutes.to_string())])
+}
+
+pub async fn login(State(st): State<AppState>, ctx: UiCtx, Form(f): Form<LoginForm>) -> Result<Response, AppError> {
+    if let Err(wait) = st.login_limiter.check(ctx.ip, Instant::now()) {
+        let msg = ctx.lang.t_args("error-too-many-attempts", &[("minutes", (wait / 60 + 1).to_string())]);
+        let mut r = login_error(&ctx, &f, StatusCode::TOO_MANY_REQUESTS, msg);
+        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Ok(r);
+    }
+    let failed = || login_error(&ctx, &f, StatusCode::UNAUTHORIZED, ctx.lang.t("error-login-failed"));
+    let Some(user) = st.store.login_user(&f.email).await? else {
+        crypto::verify_password(f.password.clone(), DUMMY_HASH.to_owned()).await;
+        return Ok(failed());
+    };
+    if let Some(until) = user.locked_until_ms.filter(|&t| t > now_ms()) {
+        return Ok(login_error(&ctx, &f, StatusCode::TOO_MANY_REQUESTS, lock_message(&ctx, until)));
+    }
+    let hash = user.password_hash.clone().unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let ok = crypto::verify_password(f.password.clone(), hash).await && user.password_hash.is_some() && !user.disabled;
+    if !ok {
+        let lock_until = now_ms() + i64::try_from(st.config.lockout.as_millis()).unwrap_or(i64::MAX / 2);
+        st.store.record_login_failure(user.id, st.config.max_login_failures, lock_until).await?;
+        tracing::info!(user = %user.id, "login failed");
+        if user.failed_logins + 1 >= st.config.max_login_failures {
+            return Ok(login_error(&ctx, &f, StatusCode::TOO_MANY_REQUESTS, lock_message(&ctx, lock_until)));
+        }
+        return Ok(failed());
+    }
+    st.store.record_login_success(user.id).await?;
+    let token = random_token(32);
+    let ttl = i64::try_from(st.config.session_ttl.as_millis()).unwrap_or(i64::MAX / 2);
+    let stage = if user.totp_enabled { "mfa" } else { "full" };
+    st.store
+        .create_session(&NewSession { id_hash: sha256_hex(&token), user_id: user.id, stage: stage.into(), csrf_token: random_token(24), expires_at_ms: now_ms() + ttl })
+        .await?;
+    tracing::info!(user = %user.id, stage, "login");
+    let next = safe_next(f.next.as_deref());
+    let target = if user.totp_enabled { format!("/login/mfa?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()) } else { next };
+    let mut r = see_other(&target);
+    if let Ok(v) = HeaderValue::from_str(&session_cookie(&st, token).to_string()) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "mfa.html")]
+struct MfaPage {
+    l: Layout,
+    next: String,
+    error: Option<String>,
+}
+
+pub async fn mfa_page(ctx: UiCtx, Query(q): Query<NextQuery>) -> Response {
+    match &ctx.session {
+        Some(s) if s.stage == "mfa" => render(&MfaPage { l: Layout::public(&ctx, "mfa-title"), next: safe_next(q.next.as_deref()), error: None }),
+        Some(_) => see_other("/"),
+        None => see_other("/login"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MfaForm {
+    code: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+pub async fn mfa(State(st): State<AppState>, ctx: UiCtx, Form(f): Form<MfaForm>) -> Result<Response, AppError> {
+    let Some(s) = ctx.session.clone().filter(|s| s.stage == "mfa") else { return Ok(see_other("/login")) };
+    let next = safe_next(f.next.as_deref());
+    let retry = |key: &str, status: StatusCode| {
+        let mut r = render(&MfaPage { l: Layout::public(&ctx, "mfa-title"), next: next.clone(), error: Some(ctx.lang.t(key)) });
+        *r.status_mut() = status;
+        r
+    };
+    if st.login_limiter.check(ctx.ip, Instant::now()).is_err() {
+        return Ok(retry("error-rate-limited", StatusCode::TOO_MANY_REQUESTS));
+    }
+    let user = st.store.login_user_by_id(s.user.id).await?;
+    if user.locked_until_ms.is_some_and(|t| t > now_ms()) {
+        st.store.delete_session(&s.id_hash).await?;
+        return Ok(see_other("/login"));
+    }
+    let code = f.code.trim();
+    let ok = match &user.totp_secret {
+        Some(secret) if crypto::check_totp(secret, code) => true,
+        _ => st.store.use_recovery_code(user.id, &sha256_hex(&crypto::normalize_recovery_code(code))).await?,
+    };
+    if !ok {
+        let lock_until = now_ms() + i64::try_from(st.config.lockout.as_millis()).unwrap_or(i64::MAX / 2);
+        st.store.record_login_failure(user.id, st.config.max_login_failures, lock_until).await?;
+        return Ok(retry("error-mfa-failed", StatusCode::UNAUTHORIZED));
+    }
+    st.store.record_login_success(user.id).await?;
+    st.store.set_session_stage(&s.id_hash, "full").await?;
+    Ok(see_other(&next))
+}
+
+pub async fn logout(State(st): State<AppState>, ctx: UiCtx) -> Result<Response, AppError> {
+    if let Some(s) = &ctx.session {
+        st.store.delete_session(&s.id_hash).await?;
+    }
+    let mut r = see_other("/login");
+    if let Ok(v) = HeaderValue::from_str(&clear_session_cookie(&st).to_string()) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_must_be_a_local_path() {
+        assert_eq!(super::safe_next(Some("/orgs?page=2")), "/orgs?page=2");
+        assert_eq!(super::safe_next(Some("//evil.example")), "/");
+        assert_eq!(super::safe_next(Some("https://evil.example")), "/");
+        assert_eq!(super::safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(super::safe_next(None), "/");
+    }
+}

@@ -1,0 +1,216 @@
+//! The server-rendered UI. Every text comes from the translation files; every form carries the
+//! CSRF token (checked centrally in [`crate::context::ui_middleware`]).
+
+mod audit;
+mod auth;
+mod dashboard;
+mod orgs;
+mod profile;
+mod users;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+use verbund_domain::authz::{Permission, Scope};
+use verbund_domain::validation::{FieldError, ValidationErrors};
+
+use crate::context::{CurrentUser, LANG_COOKIE, UiCtx};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::routes::Routes;
+
+/// Every UI route.
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/static/{file}", static_file)
+        .post("/lang", set_lang)
+        .get("/login", auth::login_page)
+        .post("/login", auth::login)
+        .get("/login/mfa", auth::mfa_page)
+        .post("/login/mfa", auth::mfa)
+        .post("/logout", auth::logout)
+        .get("/", dashboard::show)
+        .get("/orgs", orgs::list)
+        .get("/orgs/new", orgs::new_form)
+        .post("/orgs", orgs::create)
+        .get("/orgs/{id}", orgs::show)
+        .get("/orgs/{id}/edit", orgs::edit_form)
+        .post("/orgs/{id}", orgs::update)
+        .post("/orgs/{id}/memberships", orgs::add_membership)
+        .post("/memberships/{id}/delete", orgs::delete_membership)
+        .get("/users", users::list)
+        .get("/users/new", users::new_form)
+        .post("/users", users::create)
+        .get("/users/{id}", users::show)
+        .post("/users/{id}/roles", users::grant)
+        .post("/users/{id}/status", users::set_status)
+        .post("/roles/{id}/delete", users::revoke)
+        .get("/audit", audit::list)
+        .get("/profile", profile::show)
+        .post("/profile/password", profile::change_password)
+        .post("/profile/language", profile::set_language)
+        .post("/profile/mfa/start", profile::mfa_start)
+        .post("/profile/mfa/enable", profile::mfa_enable)
+        .post("/profile/mfa/disable", profile::mfa_disable)
+        .post("/profile/tokens", profile::create_token)
+        .post("/profile/tokens/{id}/revoke", profile::revoke_token)
+        .post("/profile/sessions/revoke", profile::logout_everywhere)
+}
+
+/// The logged-in user as the page header shows them.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    /// Display name.
+    pub name: String,
+    /// Show the users menu.
+    pub can_users: bool,
+    /// Show the audit menu.
+    pub can_audit: bool,
+}
+
+/// What every page's frame needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Language.
+    pub lang: Lang,
+    /// CSRF token for forms.
+    pub csrf: String,
+    /// Page title.
+    pub title: String,
+    /// Logged-in user, if any.
+    pub user: Option<NavUser>,
+    /// Active menu entry.
+    pub active: &'static str,
+}
+
+fn scope_nonempty(s: &Scope) -> bool {
+    !matches!(s, Scope::Orgs(v) if v.is_empty())
+}
+
+impl Layout {
+    /// Frame for a page of a logged-in user; `title_key` is a translation key.
+    pub fn user(cu: &CurrentUser, title_key: &str, active: &'static str) -> Self {
+        let a = cu.actor();
+        Self {
+            lang: cu.ctx.lang,
+            csrf: cu.ctx.csrf.clone(),
+            title: cu.ctx.lang.t(title_key),
+            user: Some(NavUser {
+                name: cu.session.user.display_name.clone(),
+                can_users: scope_nonempty(&a.scope(Permission::ReadUsers)),
+                can_audit: scope_nonempty(&a.scope(Permission::ReadAudit)),
+            }),
+            active,
+        }
+    }
+
+    /// Frame for a public page (login, errors).
+    pub fn public(ctx: &UiCtx, title_key: &str) -> Self {
+        Self { lang: ctx.lang, csrf: ctx.csrf.clone(), title: ctx.lang.t(title_key), user: None, active: "" }
+    }
+}
+
+/// Field errors for a form, looked up by field name in templates.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+impl FormErrors {
+    /// The error code of `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.code.as_str())
+    }
+
+    /// Whether there is any error.
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+impl From<ValidationErrors> for FormErrors {
+    fn from(v: ValidationErrors) -> Self {
+        Self(v.0)
+    }
+}
+
+/// Renders a template to an HTML response.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+/// Renders a form again with its errors (HTTP 422, so tests and tools see the failure).
+pub fn render_invalid<T: Template>(t: &T) -> Response {
+    let mut r = render(t);
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    r
+}
+
+/// `303 See Other` after a successful form post.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    l: Layout,
+    status: u16,
+    message: String,
+}
+
+/// The friendly error page that replaces any error response in the UI.
+pub fn error_page(ctx: &UiCtx, status: StatusCode, code: &str, retry_after: Option<HeaderValue>) -> Response {
+    let mut l = Layout::public(ctx, "error-title");
+    if let Some(s) = ctx.user() {
+        l.user = Some(NavUser { name: s.user.display_name.clone(), can_users: false, can_audit: false });
+    }
+    let page = ErrorPage { l, status: status.as_u16(), message: ctx.lang.t(code) };
+    let mut res = render(&page);
+    *res.status_mut() = status;
+    if let Some(v) = retry_after {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");
+const CSS: &[u8] = include_bytes!("../../static/app.css");
+
+/// Static assets, compiled into the binary so it runs from anywhere.
+async fn static_file(Path(file): Path<String>) -> Response {
+    let (body, ctype) = match file.as_str() {
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "app.css" => (CSS, "text/css; charset=utf-8"),
+        _ => return AppError::NotFound.into_response(),
+    };
+    ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+#[derive(Deserialize)]
+struct LangForm {
+    lang: String,
+}
+
+/// Switches the language of an anonymous visitor (logged-in users set it in their profile).
+async fn set_lang(ctx: UiCtx, Form(f): Form<LangForm>) -> Response {
+    let lang = Lang::parse(&f.lang).unwrap_or_default();
+    let c = Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).max_age(time::Duration::days(365)).build();
+    let mut r = see_other(if ctx.user().is_some() { "/profile" } else { "/login" });
+    if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+/// Formats Unix milliseconds as local German date and time (Europe/Berlin approximated by UTC+1/+2 is
+/// avoided: we show UTC explicitly so no one misreads the audit trail).
+pub fn fmt_ms(ms: i64) -> String {
+    let fmt = time::macros::format_description!("[day].[month].[year] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok().and_then(|t| t.format(fmt).ok()).unwrap_or_default()
+}

@@ -1,0 +1,258 @@
+//! Organisations: list, detail with memberships, create and edit.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use verbund_domain::authz::Permission;
+use verbund_domain::org::{Membership, MembershipDraft, OrgDraft, OrgKind, Organisation};
+use verbund_domain::page::{Page, PageRequest};
+use verbund_domain::validation::{ValidationErrors, format_date};
+use verbund_domain::{MembershipId, OrgId};
+
+use super::{FormErrors, Layout, render, render_invalid, see_other};
+use crate::AppState;
+use crate::api::IdPath;
+use crate::context::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::service;
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    q: Option<String>,
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "orgs_list.html")]
+struct ListPage {
+    l: Layout,
+    q: String,
+    pager_extra: String,
+    page: Page<Organisation>,
+    can_create: bool,
+}
+
+pub async fn list(State(st): State<AppState>, cu: CurrentUser, Query(p): Query<ListParams>) -> AppResult<Response> {
+    let page = service::list_orgs(&st, cu.actor(), p.q.as_deref(), PageRequest::new(p.page, None)).await?;
+    let can_create = cu.actor().check_office(Permission::ManageFederation).is_ok();
+    Ok(render(&ListPage { l: Layout::user(&cu, "orgs-title", "orgs"), pager_extra: format!("&q={}", form_urlencoded::byte_serialize(p.q.as_deref().unwrap_or("").as_bytes()).collect::<String>()), q: p.q.unwrap_or_default(), page, can_create }))
+}
+
+/// The organisation form as posted: numbers arrive as text and may be empty.
+#[derive(Deserialize, Default, Clone)]
+pub struct OrgForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    ags: String,
+    #[serde(default)]
+    population: String,
+    #[serde(default)]
+    staff: String,
+    #[serde(default)]
+    it_workplaces: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+impl OrgForm {
+    fn from_org(o: &Organisation) -> Self {
+        let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+        Self {
+            name: o.name.clone(),
+            kind: o.kind.code().into(),
+            ags: o.ags.as_ref().map(|a| a.as_str().to_owned()).unwrap_or_default(),
+            population: n(o.population),
+            staff: n(o.staff),
+            it_workplaces: n(o.it_workplaces),
+            address: o.address.clone().unwrap_or_default(),
+            version: Some(o.version),
+        }
+    }
+
+    /// Parses the numbers; text that is not a whole number is a field error.
+    fn to_draft(&self) -> Result<OrgDraft, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let mut num = |field: &str, v: &str| -> Option<i64> {
+            let v = v.trim().replace('.', "");
+            if v.is_empty() {
+                return None;
+            }
+            e.check(field, v.parse::<i64>().map_err(|_| "error-number"))
+        };
+        let population = num("population", &self.population);
+        let staff = num("staff", &self.staff);
+        let it_workplaces = num("it_workplaces", &self.it_workplaces);
+        e.into_result(OrgDraft {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            ags: Some(self.ags.clone()),
+            population,
+            staff,
+            it_workplaces,
+            address: Some(self.address.clone()),
+        })
+    }
+}
+
+/// A selectable kind.
+pub struct KindOption {
+    pub code: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "org_form.html")]
+struct FormPage {
+    l: Layout,
+    action: String,
+    form: OrgForm,
+    errors: FormErrors,
+    kinds: Vec<KindOption>,
+    cancel: String,
+}
+
+fn kinds(include_office: bool) -> Vec<KindOption> {
+    OrgKind::ALL.into_iter().filter(|k| include_office || *k != OrgKind::Office).map(|k| KindOption { code: k.code() }).collect()
+}
+
+pub async fn new_form(cu: CurrentUser) -> AppResult<Response> {
+    cu.actor().check_office(Permission::ManageFederation)?;
+    let form = OrgForm { kind: "gemeinde".into(), ..Default::default() };
+    Ok(render(&FormPage { l: Layout::user(&cu, "org-new-title", "orgs"), action: "/orgs".into(), form, errors: FormErrors::default(), kinds: kinds(false), cancel: "/orgs".into() }))
+}
+
+pub async fn create(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<OrgForm>) -> AppResult<Response> {
+    cu.actor().check_office(Permission::ManageFederation)?;
+    let result = match f.to_draft() {
+        Ok(d) => service::create_org(&st, &cu.audit(), cu.actor(), &d).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(org) => Ok(see_other(&format!("/orgs/{}", org.id))),
+        Err(AppError::Invalid(e)) => Ok(render_invalid(&FormPage {
+            l: Layout::user(&cu, "org-new-title", "orgs"),
+            action: "/orgs".into(),
+            form: f,
+            errors: e.into(),
+            kinds: kinds(false),
+            cancel: "/orgs".into(),
+        })),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "org_detail.html")]
+struct DetailPage {
+    l: Layout,
+    org: Organisation,
+    memberships: Vec<MembershipRow>,
+    can_edit: bool,
+    can_manage: bool,
+    mform: MembershipDraft,
+    errors: FormErrors,
+}
+
+/// A membership as shown.
+pub struct MembershipRow {
+    pub id: MembershipId,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub note: String,
+}
+
+impl From<Membership> for MembershipRow {
+    fn from(m: Membership) -> Self {
+        Self { id: m.id, starts_on: format_date(m.starts_on), ends_on: m.ends_on.map(format_date).unwrap_or_default(), note: m.note.unwrap_or_default() }
+    }
+}
+
+async fn detail(st: &AppState, cu: &CurrentUser, id: OrgId, mform: MembershipDraft, errors: FormErrors) -> AppResult<DetailPage> {
+    let org = service::get_org(st, cu.actor(), id).await?;
+    let memberships = service::list_memberships(st, cu.actor(), id).await?.into_iter().map(MembershipRow::from).collect();
+    let mut l = Layout::user(cu, "org-detail-title", "orgs");
+    l.title = org.name.clone();
+    Ok(DetailPage {
+        l,
+        can_edit: cu.actor().check(Permission::EditOrg, id).is_ok(),
+        can_manage: cu.actor().check(Permission::ManageFederation, id).is_ok() && cu.actor().is_office(),
+        org,
+        memberships,
+        mform,
+        errors,
+    })
+}
+
+pub async fn show(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+    Ok(render(&detail(&st, &cu, OrgId(id), MembershipDraft::default(), FormErrors::default()).await?))
+}
+
+pub async fn edit_form(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+    cu.actor().check(Permission::EditOrg, OrgId(id))?;
+    let org = service::get_org(&st, cu.actor(), OrgId(id)).await?;
+    let mut l = Layout::user(&cu, "org-edit-title", "orgs");
+    l.title = format!("{}: {}", l.title, org.name);
+    Ok(render(&FormPage {
+        l,
+        action: format!("/orgs/{id}"),
+        form: OrgForm::from_org(&org),
+        errors: FormErrors::default(),
+        kinds: kinds(org.kind == OrgKind::Office),
+        cancel: format!("/orgs/{id}"),
+    }))
+}
+
+pub async fn update(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath, Form(f): Form<OrgForm>) -> AppResult<Response> {
+    let id = OrgId(id);
+    cu.actor().check(Permission::EditOrg, id)?;
+    let result = match f.to_draft() {
+        Ok(d) => service::update_org(&st, &cu.audit(), cu.actor(), id, f.version, &d).await,
+        Err(e) => Err(e.into()),
+    };
+    let errors: FormErrors = match result {
+        Ok(_) => return Ok(see_other(&format!("/orgs/{id}"))),
+        Err(AppError::Invalid(e)) => e.into(),
+        Err(AppError::Stale) => ValidationErrors::single("version", "error-stale").into(),
+        Err(e) => return Err(e),
+    };
+    let is_office = f.kind == OrgKind::Office.code();
+    Ok(render_invalid(&FormPage {
+        l: Layout::user(&cu, "org-edit-title", "orgs"),
+        action: format!("/orgs/{id}"),
+        form: f,
+        errors,
+        kinds: kinds(is_office),
+        cancel: format!("/orgs/{id}"),
+    }))
+}
+
+pub async fn add_membership(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath, Form(f): Form<MembershipDraftForm>) -> AppResult<Response> {
+    let draft = MembershipDraft { starts_on: f.starts_on, ends_on: Some(f.ends_on), note: Some(f.note) };
+    match service::add_membership(&st, &cu.audit(), cu.actor(), OrgId(id), &draft).await {
+        Ok(_) => Ok(see_other(&format!("/orgs/{id}"))),
+        Err(AppError::Invalid(e)) => Ok(render_invalid(&detail(&st, &cu, OrgId(id), draft, e.into()).await?)),
+        Err(e) => Err(e),
+    }
+}
+
+/// The membership form as posted.
+#[derive(Deserialize)]
+pub struct MembershipDraftForm {
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn delete_membership(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+    let m = service::delete_membership(&st, &cu.audit(), cu.actor(), MembershipId(id)).await?;
+    Ok(see_other(&format!("/orgs/{}", m.org_id)))
+}

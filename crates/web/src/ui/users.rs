@@ -1,0 +1,198 @@
+//! Users and their roles.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use verbund_domain::authz::{Actor, Permission, Role};
+use verbund_domain::page::{Page, PageRequest};
+use verbund_domain::user::{User, UserDraft};
+use verbund_domain::validation::ValidationErrors;
+use verbund_domain::{OrgId, RoleAssignmentId, UserId};
+use verbund_store::UserGrant;
+
+use super::{FormErrors, Layout, render, render_invalid, see_other};
+use crate::AppState;
+use crate::api::IdPath;
+use crate::context::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::service;
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    q: Option<String>,
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "users_list.html")]
+struct ListPage {
+    l: Layout,
+    q: String,
+    pager_extra: String,
+    page: Page<User>,
+    can_create: bool,
+}
+
+pub async fn list(State(st): State<AppState>, cu: CurrentUser, Query(p): Query<ListParams>) -> AppResult<Response> {
+    let page = service::list_users(&st, cu.actor(), p.q.as_deref(), PageRequest::new(p.page, None)).await?;
+    let can_create = !matches!(cu.actor().scope(Permission::ManageUsers), verbund_domain::authz::Scope::Orgs(ref v) if v.is_empty());
+    Ok(render(&ListPage { l: Layout::user(&cu, "users-title", "users"), pager_extra: format!("&q={}", form_urlencoded::byte_serialize(p.q.as_deref().unwrap_or("").as_bytes()).collect::<String>()), q: p.q.unwrap_or_default(), page, can_create }))
+}
+
+/// An organisation to choose.
+pub struct OrgOption {
+    pub id: OrgId,
+    pub name: String,
+}
+
+/// A role to choose.
+pub struct RoleOption {
+    pub code: &'static str,
+}
+
+async fn org_options(st: &AppState, actor: &Actor) -> AppResult<Vec<OrgOption>> {
+    let page = st.store.list_orgs(&actor.scope(Permission::ManageUsers), None, PageRequest::new(Some(1), Some(200))).await?;
+    Ok(page.items.into_iter().map(|o| OrgOption { id: o.id, name: o.name }).collect())
+}
+
+fn role_options(actor: &Actor) -> Vec<RoleOption> {
+    let admin = actor.check_office(Permission::ManageOfficeRoles).is_ok();
+    Role::ALL.into_iter().filter(|r| admin || !r.office_only()).map(|r| RoleOption { code: r.code() }).collect()
+}
+
+/// The new-user form as posted.
+#[derive(Deserialize, Default)]
+pub struct NewUserForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    role: String,
+}
+
+#[derive(Template)]
+#[template(path = "user_form.html")]
+struct FormPage {
+    l: Layout,
+    form: NewUserForm,
+    errors: FormErrors,
+    orgs: Vec<OrgOption>,
+    roles: Vec<RoleOption>,
+}
+
+pub async fn new_form(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
+    let orgs = org_options(&st, cu.actor()).await?;
+    if orgs.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let form = NewUserForm { role: Role::MeasureOwner.code().into(), ..Default::default() };
+    Ok(render(&FormPage { l: Layout::user(&cu, "user-new-title", "users"), form, errors: FormErrors::default(), orgs, roles: role_options(cu.actor()) }))
+}
+
+fn parse_org_role(org: &str, role: &str) -> Result<(OrgId, Role), ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    let org = e.check("org_id", org.trim().parse::<i64>().map(OrgId).map_err(|_| "error-required"));
+    let role = e.check("role", Role::parse(role.trim()));
+    match (org, role) {
+        (Some(o), Some(r)) => Ok((o, r)),
+        _ => Err(e),
+    }
+}
+
+pub async fn create(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<NewUserForm>) -> AppResult<Response> {
+    let draft = UserDraft { email: f.email.clone(), display_name: f.display_name.clone(), password: Some(f.password.clone()) };
+    let result = match parse_org_role(&f.org_id, &f.role) {
+        Ok((org, role)) => service::create_user(&st, &cu.audit(), cu.actor(), &draft, org, role).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(u) => Ok(see_other(&format!("/users/{}", u.id))),
+        Err(AppError::Invalid(e)) => {
+            let orgs = org_options(&st, cu.actor()).await?;
+            let form = NewUserForm { password: String::new(), ..f };
+            Ok(render_invalid(&FormPage { l: Layout::user(&cu, "user-new-title", "users"), form, errors: e.into(), orgs, roles: role_options(cu.actor()) }))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "user_detail.html")]
+struct DetailPage {
+    l: Layout,
+    user: User,
+    grants: Vec<UserGrant>,
+    orgs: Vec<OrgOption>,
+    roles: Vec<RoleOption>,
+    can_disable: bool,
+    errors: FormErrors,
+}
+
+async fn detail(st: &AppState, cu: &CurrentUser, id: UserId, errors: FormErrors) -> AppResult<DetailPage> {
+    let (user, grants) = service::get_user(st, cu.actor(), id).await?;
+    let mut l = Layout::user(cu, "user-detail-title", "users");
+    l.title = user.display_name.clone();
+    Ok(DetailPage {
+        l,
+        can_disable: cu.actor().check_office(Permission::ManageOfficeRoles).is_ok() && user.id != cu.actor().user_id,
+        user,
+        grants,
+        orgs: org_options(st, cu.actor()).await?,
+        roles: role_options(cu.actor()),
+        errors,
+    })
+}
+
+pub async fn show(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+    Ok(render(&detail(&st, &cu, UserId(id), FormErrors::default()).await?))
+}
+
+/// The grant form as posted.
+#[derive(Deserialize)]
+pub struct GrantForm {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    role: String,
+}
+
+pub async fn grant(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath, Form(f): Form<GrantForm>) -> AppResult<Response> {
+    let result = match parse_org_role(&f.org_id, &f.role) {
+        Ok((org, role)) => service::grant_role(&st, &cu.audit(), cu.actor(), UserId(id), org, role).await.map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/users/{id}"))),
+        Err(AppError::Invalid(e)) => Ok(render_invalid(&detail(&st, &cu, UserId(id), e.into()).await?)),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn revoke(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+    match service::revoke_role(&st, &cu.audit(), cu.actor(), RoleAssignmentId(id)).await {
+        Ok(g) => Ok(see_other(&format!("/users/{}", g.user_id))),
+        Err(AppError::Invalid(_)) => Err(AppError::Forbidden),
+        Err(e) => Err(e),
+    }
+}
+
+/// Activate / deactivate.
+#[derive(Deserialize)]
+pub struct StatusForm {
+    disabled: String,
+}
+
+pub async fn set_status(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath, Form(f): Form<StatusForm>) -> AppResult<Response> {
+    match service::set_user_disabled(&st, &cu.audit(), cu.actor(), UserId(id), f.disabled == "true").await {
+        Ok(_) => Ok(see_other(&format!("/users/{id}"))),
+        Err(AppError::Invalid(_)) => Err(AppError::Forbidden),
+        Err(e) => Err(e),
+    }
+}
