@@ -73,11 +73,6 @@ impl Lang {
             args.iter().map(|(k, v)| ((*k).into(), FluentValue::from(v.clone()))).collect();
         LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_owned())
     }
-
-    /// Whether `key` exists in this language.
-    pub fn has(self, key: &str) -> bool {
-        LOCALES.try_lookup(self.id(), key).is_some()
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,252 @@
+//! The tenant-isolation matrix: for every route and every member role, another member's objects
+//! are neither readable nor writable (404). Every registered route must have an entry here, so a
+//! new route without an isolation check fails this test.
+
+use std::collections::HashMap;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use verbund_domain::OrgId;
+use verbund_domain::authz::Scope;
+
+use crate::both;
+use crate::helpers::TestApp;
+
+#[derive(Clone, Copy, Debug)]
+enum Obj {
+    Org,
+    Membership,
+    User,
+    Grant,
+    Token,
+}
+
+#[derive(Clone, Debug)]
+enum Spec {
+    /// No member data involved (assets, login, language, logout, own profile).
+    NotTenantData,
+    /// A list: must not show the other member.
+    List,
+    /// `{id}` replaced by another member's object: must answer 404. The body is valid, so the
+    /// object is the only reason to refuse.
+    Foreign(Obj, Value),
+    /// A request naming another member in its body or query: must answer 404.
+    ForeignInBody(Value),
+}
+
+struct Foreign {
+    org: i64,
+    membership: i64,
+    user: i64,
+    grant: i64,
+    token: i64,
+}
+
+fn ui_matrix(own_org: i64, foreign_org: i64) -> HashMap<(&'static str, &'static str), Spec> {
+    use Spec::*;
+    let org_form = json!({"name": "Übernommen", "kind": "stadt", "ags": "", "population": "1"});
+    let grant_form = json!({"org_id": own_org.to_string(), "role": "measure_owner"});
+    HashMap::from([
+        (("GET", "/static/{file}"), NotTenantData),
+        (("POST", "/lang"), NotTenantData),
+        (("GET", "/login"), NotTenantData),
+        (("POST", "/login"), NotTenantData),
+        (("GET", "/login/mfa"), NotTenantData),
+        (("POST", "/login/mfa"), NotTenantData),
+        (("POST", "/logout"), NotTenantData),
+        (("GET", "/"), List),
+        (("GET", "/orgs"), List),
+        (("GET", "/orgs/new"), NotTenantData),
+        (("POST", "/orgs"), NotTenantData),
+        (("GET", "/orgs/{id}"), Foreign(Obj::Org, json!({}))),
+        (("GET", "/orgs/{id}/edit"), Foreign(Obj::Org, json!({}))),
+        (("POST", "/orgs/{id}"), Foreign(Obj::Org, org_form)),
+        (("POST", "/orgs/{id}/memberships"), Foreign(Obj::Org, json!({"starts_on": "2026-01-01"}))),
+        (("POST", "/memberships/{id}/delete"), Foreign(Obj::Membership, json!({}))),
+        (("GET", "/users"), List),
+        (("GET", "/users/new"), NotTenantData),
+        (("POST", "/users"), ForeignInBody(json!({"email": "neu@x.example", "display_name": "X", "password": "", "org_id": foreign_org.to_string(), "role": "measure_owner"}))),
+        (("GET", "/users/{id}"), Foreign(Obj::User, json!({}))),
+        (("POST", "/users/{id}/roles"), Foreign(Obj::User, grant_form)),
+        (("POST", "/users/{id}/status"), Foreign(Obj::User, json!({"disabled": "true"}))),
+        (("POST", "/roles/{id}/delete"), Foreign(Obj::Grant, json!({}))),
+        (("GET", "/audit"), List),
+        (("GET", "/profile"), NotTenantData),
+        (("POST", "/profile/password"), NotTenantData),
+        (("POST", "/profile/language"), NotTenantData),
+        (("POST", "/profile/mfa/start"), NotTenantData),
+        (("POST", "/profile/mfa/enable"), NotTenantData),
+        (("POST", "/profile/mfa/disable"), NotTenantData),
+        (("POST", "/profile/tokens"), NotTenantData),
+        (("POST", "/profile/tokens/{id}/revoke"), Foreign(Obj::Token, json!({}))),
+        (("POST", "/profile/sessions/revoke"), NotTenantData),
+    ])
+}
+
+fn api_matrix(own_org: i64, foreign_org: i64) -> HashMap<(&'static str, &'static str), Spec> {
+    use Spec::*;
+    let org_body = json!({"name": "Übernommen", "kind": "stadt"});
+    HashMap::from([
+        (("GET", "/me"), NotTenantData),
+        (("GET", "/organisations"), List),
+        (("POST", "/organisations"), ForeignInBody(json!({"name": "Neu", "kind": "gemeinde"}))),
+        (("GET", "/organisations/{id}"), Foreign(Obj::Org, Value::Null)),
+        (("PUT", "/organisations/{id}"), Foreign(Obj::Org, org_body)),
+        (("GET", "/organisations/{id}/memberships"), Foreign(Obj::Org, Value::Null)),
+        (("POST", "/organisations/{id}/memberships"), Foreign(Obj::Org, json!({"starts_on": "2026-01-01"}))),
+        (("PUT", "/memberships/{id}"), Foreign(Obj::Membership, json!({"starts_on": "2026-01-01"}))),
+        (("DELETE", "/memberships/{id}"), Foreign(Obj::Membership, Value::Null)),
+        (("GET", "/users"), List),
+        (("POST", "/users"), ForeignInBody(json!({"email": "neu@x.example", "display_name": "X", "org_id": foreign_org, "role": "measure_owner"}))),
+        (("GET", "/users/{id}"), Foreign(Obj::User, Value::Null)),
+        (("PATCH", "/users/{id}"), Foreign(Obj::User, json!({"disabled": true}))),
+        (("POST", "/users/{id}/roles"), Foreign(Obj::User, json!({"org_id": own_org, "role": "measure_owner"}))),
+        (("DELETE", "/role-assignments/{id}"), Foreign(Obj::Grant, Value::Null)),
+        (("GET", "/audit"), List),
+        (("GET", "/tokens"), NotTenantData),
+        (("POST", "/tokens"), NotTenantData),
+        (("DELETE", "/tokens/{id}"), Foreign(Obj::Token, Value::Null)),
+    ])
+}
+
+fn id_of(f: &Foreign, o: Obj) -> i64 {
+    match o {
+        Obj::Org => f.org,
+        Obj::Membership => f.membership,
+        Obj::User => f.user,
+        Obj::Grant => f.grant,
+        Obj::Token => f.token,
+    }
+}
+
+fn form_pairs(v: &Value) -> Vec<(String, String)> {
+    v.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))).collect()).unwrap_or_default()
+}
+
+async fn setup(app: &TestApp) -> (i64, Foreign) {
+    let nauheim = app.org_id("Nauheim").await;
+    let raunheim = app.org_id("Raunheim").await;
+    let user = app.user_id("koordination@raunheim.example").await;
+    let membership = app.store.list_memberships(&Scope::All, OrgId(raunheim)).await.unwrap()[0].id.0;
+    let grant = app.store.user_grants(&Scope::All, verbund_domain::UserId(user)).await.unwrap()[0].id.0;
+    app.token("koordination@raunheim.example").await;
+    let token = app.store.list_tokens(verbund_domain::UserId(user)).await.unwrap()[0].id.0;
+    (nauheim, Foreign { org: raunheim, membership, user, grant, token })
+}
+
+async fn assert_foreign_objects_unchanged(app: &TestApp, f: &Foreign) {
+    let org = app.store.get_org(&Scope::All, OrgId(f.org)).await.unwrap();
+    assert_eq!((org.name.as_str(), org.version), ("Raunheim", 1), "other member's organisation unchanged");
+    assert_eq!(app.store.list_memberships(&Scope::All, OrgId(f.org)).await.unwrap().len(), 1);
+    let grants = app.store.user_grants(&Scope::All, verbund_domain::UserId(f.user)).await.unwrap();
+    assert_eq!(grants.len(), 1, "other member's roles unchanged");
+    assert!(!app.store.get_user_unscoped(verbund_domain::UserId(f.user)).await.unwrap().disabled);
+    assert!(!app.store.list_tokens(verbund_domain::UserId(f.user)).await.unwrap()[0].revoked);
+}
+
+const MEMBER_ROLES: [&str; 3] = ["koordination@nauheim.example", "leitung@nauheim.example", "massnahmen@nauheim.example"];
+
+async fn no_ui_route_shows_or_changes_another_members_data(app: TestApp) {
+    let (own, f) = setup(&app).await;
+    let matrix = ui_matrix(own, f.org);
+    let (ui, _) = verbund_web::route_table();
+    for email in MEMBER_ROLES {
+        let mut b = app.login(email).await;
+        for r in &ui {
+            let spec = matrix.get(&(r.method, r.path)).unwrap_or_else(|| panic!("UI route {} {} is missing from the isolation matrix", r.method, r.path));
+            match spec {
+                Spec::NotTenantData => {}
+                Spec::List => {
+                    assert_eq!(r.method, "GET");
+                    let (status, body) = b.get(&app, r.path).await;
+                    assert_eq!(status, StatusCode::OK, "{email} GET {}", r.path);
+                    assert!(!body.contains("Raunheim"), "{email} sees another member on {}", r.path);
+                }
+                Spec::Foreign(obj, body) => {
+                    let path = r.path.replace("{id}", &id_of(&f, *obj).to_string());
+                    let (status, _) = if r.method == "GET" {
+                        b.get(&app, &path).await
+                    } else {
+                        let pairs = form_pairs(body);
+                        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                        b.post_form(&app, &path, &refs).await
+                    };
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {path}", r.method);
+                }
+                Spec::ForeignInBody(body) => {
+                    let pairs = form_pairs(body);
+                    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    let (status, _) = b.post_form(&app, r.path, &refs).await;
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {}", r.method, r.path);
+                }
+            }
+        }
+        let (status, _) = b.get(&app, &format!("/audit?org={}", f.org)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{email} audit of another member");
+    }
+    assert_foreign_objects_unchanged(&app, &f).await;
+}
+
+async fn no_api_route_shows_or_changes_another_members_data(app: TestApp) {
+    let (own, f) = setup(&app).await;
+    let matrix = api_matrix(own, f.org);
+    let (_, api) = verbund_web::route_table();
+    for email in MEMBER_ROLES {
+        let token = app.token(email).await;
+        for r in &api {
+            let spec = matrix.get(&(r.method, r.path)).unwrap_or_else(|| panic!("API route {} {} is missing from the isolation matrix", r.method, r.path));
+            let method = Method::from_bytes(r.method.as_bytes()).unwrap();
+            match spec {
+                Spec::NotTenantData => {}
+                Spec::List => {
+                    let (status, body) = app.api(method, r.path, &token, None).await;
+                    assert_eq!(status, StatusCode::OK, "{email} {}", r.path);
+                    assert!(!body.to_string().contains("Raunheim"), "{email} sees another member in {}", r.path);
+                }
+                Spec::Foreign(obj, body) => {
+                    let path = r.path.replace("{id}", &id_of(&f, *obj).to_string());
+                    let body = if body.is_null() { None } else { Some(body.clone()) };
+                    let (status, resp) = app.api(method, &path, &token, body).await;
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {path}: {resp}", r.method);
+                    assert_eq!(resp["error"]["code"], "error-not-found");
+                }
+                Spec::ForeignInBody(body) => {
+                    let (status, _) = app.api(method, r.path, &token, Some(body.clone())).await;
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {}", r.method, r.path);
+                }
+            }
+        }
+        let (status, _) = app.api(Method::GET, &format!("/audit?org={}", f.org), &token, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    assert_foreign_objects_unchanged(&app, &f).await;
+}
+
+async fn own_object_without_the_right_is_forbidden_not_hidden(app: TestApp) {
+    let nauheim = app.org_id("Nauheim").await;
+    let token = app.token("leitung@nauheim.example").await;
+    let (status, _) = app.api(Method::PUT, &format!("/organisations/{nauheim}"), &token, Some(json!({"name": "Nauheim", "kind": "gemeinde"}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut b = app.login("leitung@nauheim.example").await;
+    assert_eq!(b.get(&app, &format!("/orgs/{nauheim}/edit")).await.0, StatusCode::FORBIDDEN);
+    let owner = app.token("massnahmen@nauheim.example").await;
+    let coord = app.user_id("koordination@nauheim.example").await;
+    assert_eq!(app.api(Method::GET, &format!("/users/{coord}"), &owner, None).await.0, StatusCode::FORBIDDEN);
+}
+
+async fn office_sees_every_member(app: TestApp) {
+    let token = app.token("isb@verbund.example").await;
+    let raunheim = app.org_id("Raunheim").await;
+    assert_eq!(app.api(Method::GET, &format!("/organisations/{raunheim}"), &token, None).await.0, StatusCode::OK);
+    let (_, list) = app.api(Method::GET, "/organisations?per_page=100", &token, None).await;
+    assert_eq!(list["total"], 14);
+    let (_, users) = app.api(Method::GET, "/users?per_page=200", &token, None).await;
+    assert_eq!(users["total"], 28);
+}
+
+both!(
+    no_ui_route_shows_or_changes_another_members_data,
+    no_api_route_shows_or_changes_another_members_data,
+    own_object_without_the_right_is_forbidden_not_hidden,
+    office_sees_every_member,
+);

@@ -1,0 +1,11 @@
+//! HTTP integration tests: the whole router against a real database, each test on a fresh
+//! database, every test run on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod api;
+mod auth;
+mod isolation;
+mod orgs;
+mod ops;
+mod users;
