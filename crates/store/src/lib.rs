@@ -377,3 +377,6 @@ pub(crate) fn like_pattern(search: Option<&str>) -> Option<String> {
     let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     Some(format!("%{escaped}%"))
 }
+
+#[cfg(test)]
+mod tests;

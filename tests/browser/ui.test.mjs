@@ -1,0 +1,143 @@
+// Browser tests: the demo served by the real binary, driven in Debian's headless Chromium.
+// Every visited page is checked with axe-core (WCAG 2.1 A/AA rules); serious or critical
+// violations fail the test. Screenshots land in out/ for a human look.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BIN = process.env.VERBUND_BIN || join(process.env.CARGO_TARGET_DIR || '../../target', 'debug', 'verbund');
+const PORT = 18000 + Math.floor(Math.random() * 1000);
+const BASE = `http://127.0.0.1:${PORT}`;
+const DB = join(tmpdir(), `verbund-browser-${PORT}.db`);
+const OUT = new URL('./out/', import.meta.url).pathname;
+const PASSWORD = 'Verbund-Demo-2026';
+
+let server, browser;
+
+async function waitForHealth() {
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(`${BASE}/healthz`)).ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  server = spawn(BIN, ['demo', '--reset', '--db', DB, '--bind', `127.0.0.1:${PORT}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitForHealth();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
+});
+
+/** Runs axe on the page; fails on serious/critical WCAG A/AA violations. */
+async function checkA11y(page, name) {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  // Evaluated over the DevTools protocol: our CSP (rightly) blocks injected inline scripts.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `accessibility violations on ${name}`);
+  return result;
+}
+
+async function login(page, email) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL(`${BASE}/`);
+}
+
+test('login page is German, keyboard-usable and accessible', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await page.goto(`${BASE}/login`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  await checkA11y(page, '01-login');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Zum Inhalt springen', 'skip link is first');
+  await page.getByLabel('E-Mail-Adresse').fill('isb@verbund.example');
+  await page.getByLabel('Passwort').fill('falsch-falsch-falsch');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').textContent(), /E-Mail-Adresse oder Passwort ist falsch/);
+  await checkA11y(page, '02-login-error');
+  await page.close();
+});
+
+test('office ISB sees all members, edits one, and every page passes axe', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'isb@verbund.example');
+  await checkA11y(page, '03-dashboard');
+  await page.getByRole('link', { name: 'Organisationen', exact: true }).first().click();
+  await page.waitForURL(`${BASE}/orgs`);
+  const rows = await page.locator('tbody tr').count();
+  assert.ok(rows >= 14, `all members listed (${rows})`);
+  await checkA11y(page, '04-orgs');
+  await page.getByRole('link', { name: 'Nauheim' }).click();
+  await checkA11y(page, '05-org-detail');
+  await page.getByRole('link', { name: 'Bearbeiten' }).click();
+  await checkA11y(page, '06-org-edit');
+  await page.getByLabel('Amtlicher Gemeindeschlüssel (AGS)').fill('12345');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.getByText('Der AGS besteht aus genau 8 Ziffern').waitFor();
+  assert.equal(await page.getByLabel('Amtlicher Gemeindeschlüssel (AGS)').getAttribute('aria-invalid'), 'true');
+  await checkA11y(page, '07-org-edit-error');
+  await page.getByLabel('Amtlicher Gemeindeschlüssel (AGS)').fill('06433009');
+  await page.getByLabel('Einwohnerzahl').fill('10900');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.getByText('10900').waitFor();
+  await page.getByRole('link', { name: 'Änderungsprotokoll' }).click();
+  await page.getByText('Organisation geändert').first().waitFor();
+  await checkA11y(page, '08-audit');
+  await page.getByRole('link', { name: 'Benutzer', exact: true }).click();
+  await checkA11y(page, '09-users');
+  await page.getByRole('link', { name: 'Petra Schneider' }).first().click();
+  await checkA11y(page, '10-user-detail');
+  await page.getByRole('link', { name: 'Petra Schneider' }).first().click();
+  await page.waitForURL(`${BASE}/profile`);
+  await checkA11y(page, '11-profile');
+  await page.getByRole('button', { name: 'Zwei-Faktor-Anmeldung einrichten' }).click();
+  await page.locator('svg[role="img"]').waitFor();
+  await checkA11y(page, '12-mfa-enrol');
+  await page.close();
+});
+
+test('a coordinator sees only the own town', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'koordination@nauheim.example');
+  await page.goto(`${BASE}/orgs`);
+  const names = await page.locator('tbody tr td:first-child').allTextContents();
+  assert.deepEqual(names.map((n) => n.trim()), ['Nauheim']);
+  await page.goto(`${BASE}/orgs/3`);
+  const status = await page.evaluate(async () => (await fetch('/orgs/3')).status);
+  assert.equal(status, 404, 'another member is not found');
+  await checkA11y(page, '13-not-found');
+  await page.close();
+});
+
+test('English interface can be chosen before login', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await page.goto(`${BASE}/login`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await checkA11y(page, '14-login-en');
+  await page.close();
+});
