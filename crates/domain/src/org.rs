@@ -251,11 +251,10 @@ impl MembershipDraft {
             Some(d) => e.check("ends_on", parse_date(d)).map(Some),
         };
         let note = e.check("note", optional_text(self.note.as_deref(), 500));
-        if let (Some(s), Some(Some(end))) = (starts_on, ends_on) {
-            if end < s {
+        if let (Some(s), Some(Some(end))) = (starts_on, ends_on)
+            && end < s {
                 e.add("ends_on", "error-end-before-start");
             }
-        }
         match (starts_on, ends_on, note) {
             (Some(starts_on), Some(ends_on), Some(note)) if e.0.is_empty() => {
                 Ok(MembershipInput { starts_on, ends_on, note })

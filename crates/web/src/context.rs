@@ -155,8 +155,8 @@ fn accept_language(headers: &HeaderMap) -> Lang {
 
 /// The client address: the socket peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
 pub fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
-    if trust_proxy {
-        if let Some(ip) = req
+    if trust_proxy
+        && let Some(ip) = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
@@ -165,7 +165,6 @@ pub fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
         {
             return ip;
         }
-    }
     req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
 }
 
@@ -226,11 +225,10 @@ fn is_unsafe(m: &Method) -> bool {
 }
 
 async fn check_csrf(state: &AppState, req: Request, expected: &str, no_token_yet: bool) -> Result<Request, AppError> {
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        if origin != state.config.origin() && !same_host(origin, req.headers()) {
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok())
+        && origin != state.config.origin() && !same_host(origin, req.headers()) {
             return Err(AppError::Csrf);
         }
-    }
     if no_token_yet {
         return Err(AppError::Csrf);
     }

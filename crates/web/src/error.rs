@@ -148,11 +148,10 @@ impl IntoResponse for AppError {
         }
         let status = self.status();
         let mut res = (status, Json(self.body(Lang::De))).into_response();
-        if let Self::RateLimited { retry_after_secs } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+        if let Self::RateLimited { retry_after_secs } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
-        }
         res.extensions_mut().insert(ErrorMarker { code: self.code() });
         res
     }

@@ -226,18 +226,7 @@ fn check_node(node: &KeyNode, path: &str) -> Result<(), AllocationError> {
             Ok(())
         }
         KeyNode::Split { parts } => {
-            if parts.is_empty() {
-                return Err(AllocationError::EmptySplit {
-                    node: path.to_owned(),
-                });
-            }
-            let sum = weight_sum(parts.iter().map(|p| p.weight));
-            if sum != Weight::FULL {
-                return Err(AllocationError::WeightsNotFull {
-                    node: path.to_owned(),
-                    sum,
-                });
-            }
+            check_split(path, parts)?;
             for (i, part) in parts.iter().enumerate() {
                 check_node(&part.key, &child_path(path, i, &part.label))?;
             }
@@ -374,4 +363,21 @@ mod tests {
         let part: KeyPart = serde_json::from_str(json).expect("deserialises");
         assert_eq!(part.members, MemberFilter::All);
     }
+}
+
+/// A split must have parts whose weights add up to exactly 100 %.
+pub(crate) fn check_split(path: &str, parts: &[KeyPart]) -> Result<(), AllocationError> {
+    if parts.is_empty() {
+        return Err(AllocationError::EmptySplit {
+            node: path.to_owned(),
+        });
+    }
+    let sum = weight_sum(parts.iter().map(|p| p.weight));
+    if sum != Weight::FULL {
+        return Err(AllocationError::WeightsNotFull {
+            node: path.to_owned(),
+            sum,
+        });
+    }
+    Ok(())
 }

@@ -232,18 +232,7 @@ impl Ctx<'_> {
                 self.leaf(path, StepRule::Manual, weight, entries)
             }
             KeyNode::Split { parts } => {
-                if parts.is_empty() {
-                    return Err(AllocationError::EmptySplit {
-                        node: path.to_owned(),
-                    });
-                }
-                let sum = weight_sum(parts.iter().map(|p| p.weight));
-                if sum != Weight::FULL {
-                    return Err(AllocationError::WeightsNotFull {
-                        node: path.to_owned(),
-                        sum,
-                    });
-                }
+                super::key::check_split(path, parts)?;
                 let mut resolved = Vec::with_capacity(parts.len());
                 for (k, part) in parts.iter().enumerate() {
                     let part_path = child_path(path, k, &part.label);

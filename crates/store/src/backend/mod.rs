@@ -3,6 +3,18 @@
 //! Each module sets `DB` and the few dialect-specific pieces, then includes the shared files.
 //! Included files hold only items (no `use`, no inner docs), so they can be included twice.
 
+/// The query files both backends compile.
+macro_rules! shared_queries {
+    () => {
+        include!("prelude.rs");
+        include!("audit.rs");
+        include!("orgs.rs");
+        include!("users.rs");
+        include!("auth.rs");
+        include!("backup.rs");
+    };
+}
+
 pub(crate) mod sqlite {
     pub(crate) type DB = sqlx::Sqlite;
 
@@ -23,12 +35,7 @@ pub(crate) mod sqlite {
         Ok(())
     }
 
-    include!("prelude.rs");
-    include!("audit.rs");
-    include!("orgs.rs");
-    include!("users.rs");
-    include!("auth.rs");
-    include!("backup.rs");
+    shared_queries!();
 }
 
 pub(crate) mod postgres {
@@ -51,10 +58,5 @@ pub(crate) mod postgres {
         Ok(())
     }
 
-    include!("prelude.rs");
-    include!("audit.rs");
-    include!("orgs.rs");
-    include!("users.rs");
-    include!("auth.rs");
-    include!("backup.rs");
+    shared_queries!();
 }

@@ -1,3 +1,5 @@
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
 //! HTTP integration tests: the whole router against a real database, each test on a fresh
 //! database, every test run on SQLite and on PostgreSQL.
 
