@@ -141,3 +141,16 @@ test('English interface can be chosen before login', async () => {
   await checkA11y(page, '14-login-en');
   await page.close();
 });
+
+test('API documentation renders offline under the content security policy', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  const blocked = [];
+  page.on('console', (m) => { if (m.type() === 'error') blocked.push(m.text()); });
+  await page.goto(`${BASE}/api/docs/`);
+  await page.locator('.opblock').first().waitFor({ timeout: 15000 });
+  const ops = await page.locator('.opblock').count();
+  assert.ok(ops >= 19, `all operations shown (${ops})`);
+  assert.deepEqual(blocked.filter((t) => /Content Security Policy/.test(t)), [], 'nothing blocked by CSP');
+  await page.screenshot({ path: join(OUT, '15-api-docs.png') });
+  await page.close();
+});

@@ -1,0 +1,67 @@
+//! The binary's administration commands, run as a user would run them.
+
+use std::process::Command;
+
+fn verbund(args: &[&str], db: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_verbund"))
+        .args(args)
+        .env("VERBUND_DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("binary runs")
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("verbund-cli-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn demo_backup_restore_and_audit_verify_round_trip() {
+    let (a, b, file) = (tmp("a.db"), tmp("b.db"), tmp("backup.json"));
+    let a_url = a.to_str().expect("utf-8");
+    let out = Command::new(env!("CARGO_BIN_EXE_verbund")).args(["demo", "--reset", "--no-serve", "--db", a_url]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("isb@verbund.example"), "logins printed");
+
+    let out = verbund(&["audit", "verify"], a_url);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("intakt"));
+
+    let out = verbund(&["backup", file.to_str().expect("utf-8")], a_url);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = verbund(&["restore", file.to_str().expect("utf-8")], b.to_str().expect("utf-8"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("organisations: 14") && text.contains("users: 28"), "{text}");
+
+    let out = verbund(&["restore", file.to_str().expect("utf-8")], b.to_str().expect("utf-8"));
+    assert!(!out.status.success(), "restoring twice into the same database is refused");
+    for p in [&a, &b, &file] {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+        }
+    }
+}
+
+#[test]
+fn create_admin_rejects_a_short_password_and_then_works() {
+    let db = tmp("admin.db");
+    let url = db.to_str().expect("utf-8");
+    let run = |pw: &str| {
+        Command::new(env!("CARGO_BIN_EXE_verbund"))
+            .args(["create-admin", "--email", "Admin@Kreis.example", "--name", "Admin"])
+            .env("VERBUND_DATABASE_URL", url)
+            .env("VERBUND_ADMIN_PASSWORD", pw)
+            .output()
+            .expect("runs")
+    };
+    let out = run("kurz");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password rejected"));
+    let out = run("eine lange passphrase");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("admin@kreis.example"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
