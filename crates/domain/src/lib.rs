@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod catalog;
 pub mod costs;
 pub mod ids;
 pub mod org;

@@ -1,0 +1,1 @@
+//! Requirement catalogs (placeholder, being written).

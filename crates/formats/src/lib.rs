@@ -1,0 +1,1 @@
+//! Imports and exports between external formats and domain types.
