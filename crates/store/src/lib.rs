@@ -47,6 +47,9 @@ macro_rules! dispatch {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    /// The office organisation never changes once the federation exists; cached because every
+    /// request's authorization needs it.
+    office: std::sync::Arc<std::sync::OnceLock<OrgId>>,
 }
 
 /// Current time in Unix milliseconds.
@@ -74,7 +77,7 @@ impl Store {
                 opts = opts.options([("search_path", schema)]);
             }
             let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
-            return Ok(Self { db: Db::Postgres(pool) });
+            return Ok(Self { db: Db::Postgres(pool), office: Default::default() });
         }
         let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
         let opts = SqliteConnectOptions::from_str(&url)?
@@ -84,7 +87,7 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-        Ok(Self { db: Db::Sqlite(pool) })
+        Ok(Self { db: Db::Sqlite(pool), office: Default::default() })
     }
 
     /// Which backend this is: `sqlite` or `postgres`.
@@ -237,7 +240,26 @@ impl Store {
 
     /// The user's roles as an [`Actor`], for authorization.
     pub async fn load_actor(&self, user: UserId) -> Result<Actor> {
-        dispatch!(self.load_actor(user))
+        let office = match self.office.get() {
+            Some(o) => *o,
+            None => match self.federation().await? {
+                Some(f) => *self.office.get_or_init(|| f.office_org_id),
+                // Without a federation nobody has an office; -1 matches no organisation.
+                None => OrgId(-1),
+            },
+        };
+        let grants = dispatch!(self.user_roles(user))?;
+        Ok(Actor { user_id: user, office_org: office, grants })
+    }
+
+    /// Number of organisations inside `scope`.
+    pub async fn count_orgs(&self, scope: &Scope) -> Result<i64> {
+        dispatch!(self.count_orgs(scope))
+    }
+
+    /// Number of users holding a role inside `scope`.
+    pub async fn count_users(&self, scope: &Scope) -> Result<i64> {
+        dispatch!(self.count_users(scope))
     }
 
     // ---- authentication ----
@@ -290,8 +312,8 @@ impl Store {
         dispatch!(self.create_session(s))
     }
 
-    /// A live session by token hash; expired or idle sessions are deleted and not returned.
-    pub async fn load_session(&self, id_hash: &str, now_ms: i64, idle_ms: i64) -> Result<Option<SessionRecord>> {
+    /// A live session and its user by token hash; expired or idle sessions are deleted and not returned.
+    pub async fn load_session(&self, id_hash: &str, now_ms: i64, idle_ms: i64) -> Result<Option<(SessionRecord, User)>> {
         dispatch!(self.load_session(id_hash, now_ms, idle_ms))
     }
 
@@ -338,6 +360,11 @@ impl Store {
     /// `Scope::All`), newest first, optionally for one organisation.
     pub async fn list_audit(&self, scope: &Scope, org: Option<OrgId>, page: PageRequest) -> Result<Page<AuditEntry>> {
         dispatch!(self.list_audit(scope, org, page))
+    }
+
+    /// The newest `n` audit entries inside `scope` (no total count: for the dashboard).
+    pub async fn recent_audit(&self, scope: &Scope, n: i64) -> Result<Vec<AuditEntry>> {
+        dispatch!(self.recent_audit(scope, n))
     }
 
     /// Checks the whole hash chain; returns the number of entries on success.

@@ -172,8 +172,7 @@ async fn load_session(state: &AppState, jar: &CookieJar) -> Result<Option<Sessio
     let Some(token) = jar.get(state.config.session_cookie()).map(|c| c.value().to_owned()) else { return Ok(None) };
     let id_hash = sha256_hex(&token);
     let idle = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
-    let Some(rec) = state.store.load_session(&id_hash, now_ms(), idle).await? else { return Ok(None) };
-    let user = state.store.get_user_unscoped(rec.user_id).await?;
+    let Some((rec, user)) = state.store.load_session(&id_hash, now_ms(), idle).await? else { return Ok(None) };
     if user.disabled {
         return Ok(None);
     }

@@ -89,6 +89,14 @@ pub(crate) async fn list_audit(pool: &Pool<DB>, scope: &Scope, org: Option<OrgId
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
 }
 
+pub(crate) async fn recent_audit(pool: &Pool<DB>, scope: &Scope, n: i64) -> Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {} ORDER BY seq DESC LIMIT $1", scope_sql(scope, "org_id"))))
+        .bind(n)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(audit_from_row).collect()
+}
+
 pub(crate) async fn verify_audit(pool: &Pool<DB>) -> Result<std::result::Result<i64, ChainError>> {
     let mut tx = begin_snapshot(pool).await?;
     let (head_seq, head_hash): (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;

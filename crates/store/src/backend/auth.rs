@@ -124,13 +124,19 @@ pub(crate) async fn create_session(pool: &Pool<DB>, s: &NewSession) -> Result<()
     Ok(())
 }
 
-pub(crate) async fn load_session(pool: &Pool<DB>, id_hash: &str, now_ms: i64, idle_ms: i64) -> Result<Option<SessionRecord>> {
-    let row: Option<(i64, String, String, i64, i64)> =
-        sqlx::query_as("SELECT user_id, stage, csrf_token, expires_at_ms, last_seen_ms FROM sessions WHERE id_hash = $1")
-            .bind(id_hash)
-            .fetch_optional(pool)
-            .await?;
-    let Some((user, stage, csrf, expires, last_seen)) = row else { return Ok(None) };
+pub(crate) async fn load_session(pool: &Pool<DB>, id_hash: &str, now_ms: i64, idle_ms: i64) -> Result<Option<(SessionRecord, User)>> {
+    // One query for session and user: this runs on every page request.
+    let row = sqlx::query(
+        "SELECT s.user_id, s.stage, s.csrf_token, s.expires_at_ms, s.last_seen_ms, \
+         u.id, u.email, u.display_name, u.locale, u.totp_enabled_at_ms, u.disabled_at_ms \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let expires: i64 = r.try_get("expires_at_ms")?;
+    let last_seen: i64 = r.try_get("last_seen_ms")?;
     if expires <= now_ms || last_seen + idle_ms <= now_ms {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await?;
         return Ok(None);
@@ -139,7 +145,16 @@ pub(crate) async fn load_session(pool: &Pool<DB>, id_hash: &str, now_ms: i64, id
     if now_ms - last_seen > 60_000 {
         sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2").bind(now_ms).bind(id_hash).execute(pool).await?;
     }
-    Ok(Some(SessionRecord { user_id: UserId(user), stage, csrf_token: csrf }))
+    let user = User::from(UserRow {
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        display_name: r.try_get("display_name")?,
+        locale: r.try_get("locale")?,
+        totp_enabled_at_ms: r.try_get("totp_enabled_at_ms")?,
+        disabled_at_ms: r.try_get("disabled_at_ms")?,
+    });
+    let session = SessionRecord { user_id: UserId(r.try_get("user_id")?), stage: r.try_get("stage")?, csrf_token: r.try_get("csrf_token")? };
+    Ok(Some((session, user)))
 }
 
 pub(crate) async fn set_session_stage(pool: &Pool<DB>, id_hash: &str, stage: &str) -> Result<()> {

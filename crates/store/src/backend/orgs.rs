@@ -64,6 +64,10 @@ pub(crate) async fn list_orgs(pool: &Pool<DB>, scope: &Scope, search: Option<&st
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
 }
 
+pub(crate) async fn count_orgs(pool: &Pool<DB>, scope: &Scope) -> Result<i64> {
+    Ok(sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM organisations WHERE {}", scope_sql(scope, "id")))).fetch_one(pool).await?)
+}
+
 async fn fetch_org<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, scope: &Scope, id: OrgId) -> Result<Organisation> {
     if !scope.contains(id) {
         return Err(StoreError::NotFound);

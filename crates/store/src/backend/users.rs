@@ -159,13 +159,11 @@ pub(crate) async fn remove_grant(pool: &Pool<DB>, by: &AuditActor, scope: &Scope
     Ok(())
 }
 
-pub(crate) async fn load_actor(pool: &Pool<DB>, user: UserId) -> Result<Actor> {
-    let office: Option<i64> = sqlx::query_scalar("SELECT office_org_id FROM federations ORDER BY id LIMIT 1").fetch_optional(pool).await?.flatten();
+pub(crate) async fn user_roles(pool: &Pool<DB>, user: UserId) -> Result<Vec<Grant>> {
     let rows: Vec<(i64, String)> = sqlx::query_as("SELECT org_id, role FROM role_assignments WHERE user_id = $1").bind(user.0).fetch_all(pool).await?;
-    let grants = rows
-        .into_iter()
-        .filter_map(|(org, role)| Role::parse(&role).ok().map(|role| Grant { org_id: OrgId(org), role }))
-        .collect();
-    // Without a federation nobody has an office; -1 matches no organisation.
-    Ok(Actor { user_id: user, office_org: OrgId(office.unwrap_or(-1)), grants })
+    Ok(rows.into_iter().filter_map(|(org, role)| Role::parse(&role).ok().map(|role| Grant { org_id: OrgId(org), role })).collect())
+}
+
+pub(crate) async fn count_users(pool: &Pool<DB>, scope: &Scope) -> Result<i64> {
+    Ok(sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM users WHERE {}", user_visible_sql(scope)))).fetch_one(pool).await?)
 }

@@ -4,7 +4,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use verbund_domain::authz::{Permission, Scope};
-use verbund_domain::page::PageRequest;
 use verbund_store::UserGrant;
 
 use super::{Layout, fmt_ms, render};
@@ -32,16 +31,14 @@ struct Dashboard {
 
 pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Response, AppError> {
     let a = cu.actor();
-    let one = PageRequest::new(Some(1), Some(1));
-    let org_count = st.store.list_orgs(&a.scope(Permission::ReadOrg), None, one).await?.total;
-    let user_count = st.store.list_users(&a.scope(Permission::ReadUsers), None, one).await?.total;
+    let org_count = st.store.count_orgs(&a.scope(Permission::ReadOrg)).await?;
+    let user_count = st.store.count_users(&a.scope(Permission::ReadUsers)).await?;
     let roles = st.store.user_grants(&Scope::All, a.user_id).await?;
     let audit_scope = a.scope(Permission::ReadAudit);
     let recent = st
         .store
-        .list_audit(&audit_scope, None, PageRequest::new(Some(1), Some(5)))
+        .recent_audit(&audit_scope, 5)
         .await?
-        .items
         .into_iter()
         .map(|e| RecentChange { when: fmt_ms(e.entry.record.at_ms), who: e.entry.record.actor_label, action: cu.ctx.lang.t(&format!("action-{}", e.entry.record.action.replace('.', "-"))) })
         .collect();
