@@ -65,6 +65,7 @@ audit-title = Änderungsprotokoll
 audit-intro = Jede Änderung wird mit Zeitpunkt, Person und Vorher-Nachher-Stand manipulationssicher (Hash-Kette) protokolliert.
 audit-all-orgs = Alle
 audit-show-change = Änderung anzeigen
+audit-field = Feld
 audit-before = Vorher
 audit-after = Nachher
 

@@ -65,6 +65,7 @@ audit-title = Audit log
 audit-intro = Every change is recorded with time, person and before/after state in a tamper-evident hash chain.
 audit-all-orgs = All
 audit-show-change = Show change
+audit-field = Field
 audit-before = Before
 audit-after = After
 
