@@ -43,6 +43,8 @@ macro_rules! dispatch {
     };
 }
 
+mod costs;
+
 /// Handle to the database; cheap to clone (a connection pool inside).
 #[derive(Clone, Debug)]
 pub struct Store {

@@ -162,3 +162,64 @@ async fn restore_rejects_a_file_that_is_not_a_backup() {
     let err = s.restore(&serde_json::json!({"format": "verbund-backup", "schema_version": 1, "tables": {"federations": {"columns": ["id; DROP TABLE users"], "rows": []}}})).await.unwrap_err();
     assert!(matches!(err, StoreError::Backup(m) if m.contains("invalid column")));
 }
+
+async fn key_versions_lock_once_a_statement_is_issued(s: Store) {
+    use verbund_domain::costs::{AllocationKey, KeyNode, StandaloneCosts};
+    fill(&s).await;
+    let fed = s.federation().await.expect("ok").expect("exists");
+    let by = AuditActor::system();
+    let equal = AllocationKey { name: "Schlüssel".into(), root: KeyNode::Equal };
+    let k1 = s.save_cost_key(&by, fed.id, None, &equal, &StandaloneCosts::default()).await.expect("create");
+    assert_eq!((k1.version, k1.locked), (1, false));
+    let k1b = s.save_cost_key(&by, fed.id, Some(k1.id), &equal, &StandaloneCosts::common(verbund_domain::costs::Cents(4_250_000))).await.expect("edit in place");
+    assert_eq!((k1b.id, k1b.version), (k1.id, 1), "unissued versions change in place");
+    let st = s.issue_statement(&by, fed.id, 2026, k1.id, &serde_json::json!({"total": 1})).await.expect("issue");
+    assert!(s.cost_key(fed.id, k1.id).await.expect("get").locked);
+    let k2 = s.save_cost_key(&by, fed.id, Some(k1.id), &equal, &StandaloneCosts::default()).await.expect("new version");
+    assert_eq!(k2.version, 2);
+    assert_ne!(k2.id, k1.id);
+    assert_eq!(s.cost_key(fed.id, k1.id).await.expect("get").standalone.common, Some(verbund_domain::costs::Cents(4_250_000)), "issued version unchanged");
+    assert_eq!(s.statement(fed.id, st.id).await.expect("get").document["total"], 1);
+    let snapshot = s.backup().await.expect("backup");
+    assert_eq!(snapshot["tables"]["cost_keys"]["rows"].as_array().map(Vec::len), Some(2));
+    assert_eq!(snapshot["tables"]["cost_statements"]["rows"].as_array().map(Vec::len), Some(1));
+}
+
+async fn budget_lines_keep_order_and_a_year_is_created_once(s: Store) {
+    use verbund_domain::costs::{BudgetLine, Cents, CostCategory};
+    fill(&s).await;
+    let fed = s.federation().await.expect("ok").expect("exists");
+    let by = AuditActor::system();
+    let lines = [BudgetLine::new(CostCategory::Personnel, Cents(17_000_000), "2 Stellen E 11"), BudgetLine::new(CostCategory::Material, Cents(2_000_000), "Sachkosten")];
+    let made = s.create_budget(&by, fed.id, 2026, &lines).await.expect("create");
+    assert_eq!(made.iter().map(|l| l.position).collect::<Vec<_>>(), vec![1, 2]);
+    let again = s.create_budget(&by, fed.id, 2026, &lines).await.unwrap_err();
+    assert!(matches!(again, StoreError::Invalid(_)));
+    let third = s.add_budget_line(&by, fed.id, 2026, &BudgetLine::new(CostCategory::Other, Cents(1), "x")).await.expect("add");
+    assert_eq!(third.position, 3);
+    s.delete_budget_line(&by, fed.id, made[0].id).await.expect("delete");
+    let now: Vec<_> = s.budget_lines(fed.id, 2026).await.expect("list").into_iter().map(|l| l.line.note).collect();
+    assert_eq!(now, vec!["Sachkosten", "x"]);
+    assert_eq!(s.budget_years(fed.id).await.expect("years"), vec![2026]);
+    assert!(matches!(s.delete_budget_line(&by, fed.id, made[0].id).await, Err(StoreError::NotFound)));
+}
+
+#[tokio::test]
+async fn sqlite_key_versions_lock_once_a_statement_is_issued() {
+    key_versions_lock_once_a_statement_is_issued(sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_key_versions_lock_once_a_statement_is_issued() {
+    key_versions_lock_once_a_statement_is_issued(postgres().await).await;
+}
+
+#[tokio::test]
+async fn sqlite_budget_lines_keep_order_and_a_year_is_created_once() {
+    budget_lines_keep_order_and_a_year_is_created_once(sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_budget_lines_keep_order_and_a_year_is_created_once() {
+    budget_lines_keep_order_and_a_year_is_created_once(postgres().await).await;
+}

@@ -148,3 +148,60 @@ pub struct RestoreSummary {
     /// Rows per table.
     pub tables: Vec<(String, usize)>,
 }
+
+/// A stored budget line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredBudgetLine {
+    /// Row ID.
+    pub id: i64,
+    /// Budget year.
+    pub year: i32,
+    /// Order within the year.
+    pub position: i64,
+    /// The line.
+    #[serde(flatten)]
+    pub line: verbund_domain::costs::BudgetLine,
+}
+
+/// A stored subsidy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredSubsidy {
+    /// Row ID.
+    pub id: i64,
+    /// The subsidy.
+    pub subsidy: verbund_domain::costs::Subsidy,
+}
+
+/// A stored allocation key version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredKey {
+    /// Row ID (one per version).
+    pub id: i64,
+    /// Name and definition.
+    pub key: verbund_domain::costs::AllocationKey,
+    /// Version, counting from 1 per name.
+    pub version: i64,
+    /// What each member would pay alone (for the savings comparison).
+    pub standalone: verbund_domain::costs::StandaloneCosts,
+    /// Created (Unix ms).
+    pub created_at_ms: i64,
+    /// Used by an issued statement: changes create a new version.
+    pub locked: bool,
+}
+
+/// An issued, immutable cost statement of a year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredStatement {
+    /// Row ID.
+    pub id: i64,
+    /// Year.
+    pub year: i32,
+    /// Key version used.
+    pub key_id: i64,
+    /// Issued (Unix ms).
+    pub issued_at_ms: i64,
+    /// Who issued it.
+    pub issued_by: String,
+    /// Everything needed to reproduce it: inputs and results.
+    pub document: serde_json::Value,
+}

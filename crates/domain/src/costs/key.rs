@@ -235,6 +235,23 @@ fn check_node(node: &KeyNode, path: &str) -> Result<(), AllocationError> {
     }
 }
 
+/// A split must have parts whose weights add up to exactly 100 %.
+pub(crate) fn check_split(path: &str, parts: &[KeyPart]) -> Result<(), AllocationError> {
+    if parts.is_empty() {
+        return Err(AllocationError::EmptySplit {
+            node: path.to_owned(),
+        });
+    }
+    let sum = weight_sum(parts.iter().map(|p| p.weight));
+    if sum != Weight::FULL {
+        return Err(AllocationError::WeightsNotFull {
+            node: path.to_owned(),
+            sum,
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,21 +380,4 @@ mod tests {
         let part: KeyPart = serde_json::from_str(json).expect("deserialises");
         assert_eq!(part.members, MemberFilter::All);
     }
-}
-
-/// A split must have parts whose weights add up to exactly 100 %.
-pub(crate) fn check_split(path: &str, parts: &[KeyPart]) -> Result<(), AllocationError> {
-    if parts.is_empty() {
-        return Err(AllocationError::EmptySplit {
-            node: path.to_owned(),
-        });
-    }
-    let sum = weight_sum(parts.iter().map(|p| p.weight));
-    if sum != Weight::FULL {
-        return Err(AllocationError::WeightsNotFull {
-            node: path.to_owned(),
-            sum,
-        });
-    }
-    Ok(())
 }

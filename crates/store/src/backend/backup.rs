@@ -9,6 +9,10 @@ const BACKUP_TABLES: &[&str] = &[
     "role_assignments",
     "recovery_codes",
     "api_tokens",
+    "budget_lines",
+    "subsidies",
+    "cost_keys",
+    "cost_statements",
     "audit_log",
     "audit_head",
 ];

@@ -12,6 +12,7 @@ macro_rules! shared_queries {
         include!("users.rs");
         include!("auth.rs");
         include!("backup.rs");
+        include!("costs.rs");
     };
 }
 
