@@ -56,8 +56,8 @@ impl Role {
         match self {
             Self::FederationAdmin => true,
             Self::OfficeIsb => !matches!(p, ManageOfficeRoles),
-            Self::Coordinator => matches!(p, ReadOrg | EditOrg | ReadUsers | ManageUsers | ReadAudit),
-            Self::Management => matches!(p, ReadOrg | ReadUsers | ReadAudit),
+            Self::Coordinator => matches!(p, ReadOrg | EditOrg | ReadUsers | ManageUsers | ReadAudit | ReadCosts),
+            Self::Management => matches!(p, ReadOrg | ReadUsers | ReadAudit | ReadCosts),
             Self::MeasureOwner => matches!(p, ReadOrg),
         }
     }
@@ -80,6 +80,9 @@ pub enum Permission {
     ManageOfficeRoles,
     /// Read the audit log of the organisation.
     ReadAudit,
+    /// Read cost data: in the office the budget, keys and all statements; in a member its
+    /// own statement.
+    ReadCosts,
 }
 
 /// One role held in one organisation.
@@ -267,6 +270,15 @@ mod tests {
         assert_eq!(coord.check_grant(Role::MeasureOwner, NAUHEIM), Ok(()));
         assert_eq!(coord.check_grant(Role::FederationAdmin, NAUHEIM), Err(Denied::Forbidden));
         assert_eq!(coord.check_grant(Role::MeasureOwner, RAUNHEIM), Err(Denied::NotFound));
+    }
+
+    #[test]
+    fn costs_are_read_by_coordinators_and_management_but_not_measure_owners() {
+        assert_eq!(actor(&[(NAUHEIM, Role::Management)]).check(Permission::ReadCosts, NAUHEIM), Ok(()));
+        assert_eq!(actor(&[(NAUHEIM, Role::Coordinator)]).check(Permission::ReadCosts, NAUHEIM), Ok(()));
+        assert_eq!(actor(&[(NAUHEIM, Role::MeasureOwner)]).check(Permission::ReadCosts, NAUHEIM), Err(Denied::Forbidden));
+        assert_eq!(actor(&[(NAUHEIM, Role::Coordinator)]).check_office(Permission::ReadCosts), Err(Denied::NotFound));
+        assert_eq!(actor(&[(OFFICE, Role::Management)]).check_office(Permission::ReadCosts), Ok(()));
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub use fraction::{Fraction, ParseFractionError};
 pub use key::{AllocationKey, KeyNode, KeyPart, ManualShare, MemberFilter};
 pub use key_eval::{KeyStep, Share, StepMember, StepPart, StepRule};
 pub use member::{MemberSnapshot, Metric};
-pub use money::{Cents, Weight};
+pub use money::{Cents, Weight, parse_euros};
 pub use savings::{MemberSavings, SavingsError, SavingsReport, StandaloneCosts, savings};
 pub use statement::{
     CreditLine, MemberBill, StatementError, SubsidyUse, YearStatement, settle_year,

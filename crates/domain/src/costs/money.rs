@@ -56,6 +56,62 @@ impl Cents {
 
 /// Formats as plain euros with two decimals and no thousands separator (`-1234.50`);
 /// localised formatting belongs to the UI.
+/// Parses a euro amount as people type it: `85000`, `85.000`, `85.000,50`, `85000,5`,
+/// `85000.50`, optionally with `€` or `EUR`. A comma is the decimal separator and dots group
+/// thousands; a lone dot followed by one or two digits is read as a decimal point.
+/// Fails with `error-amount` on anything else (letters, three decimals, empty).
+pub fn parse_euros(input: &str) -> Result<Cents, &'static str> {
+    let s: String = input.trim().trim_end_matches("EUR").trim_end_matches('€').trim().chars().filter(|c| !c.is_whitespace() && *c != '\'').collect();
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest.to_owned()),
+        None => (false, s),
+    };
+    let (int, frac) = match s.rsplit_once(',') {
+        Some((i, f)) => (i.replace('.', ""), f.to_owned()),
+        None => match s.rsplit_once('.') {
+            Some((i, f)) if !f.is_empty() && f.len() <= 2 && !i.contains('.') => (i.to_owned(), f.to_owned()),
+            _ => (s.replace('.', ""), String::new()),
+        },
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(&int) || !(frac.is_empty() || (frac.len() <= 2 && digits(&frac))) {
+        return Err("error-amount");
+    }
+    let euros: i64 = int.parse().map_err(|_| "error-amount")?;
+    let cents: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| "error-amount")? };
+    let total = euros.checked_mul(100).and_then(|e| e.checked_add(cents)).ok_or("error-amount")?;
+    Ok(Cents(if neg { -total } else { total }))
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn german_and_plain_amounts_parse_to_cents() {
+        for (input, cents) in [
+            ("85000", 8_500_000),
+            ("85.000", 8_500_000),
+            ("85.000,50", 8_500_050),
+            ("85000,5", 8_500_050),
+            ("85000.50", 8_500_050),
+            ("1.234.567,89 €", 123_456_789),
+            ("150 000 EUR", 15_000_000),
+            ("0,01", 1),
+            ("-12,30", -1_230),
+        ] {
+            assert_eq!(parse_euros(input), Ok(Cents(cents)), "{input}");
+        }
+    }
+
+    #[test]
+    fn nonsense_is_rejected() {
+        for input in ["", "abc", "12,345", "1,2,3", "12.3.4,5x", "€", "99999999999999999999"] {
+            assert_eq!(parse_euros(input), Err("error-amount"), "{input}");
+        }
+    }
+}
+
 impl fmt::Display for Cents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };

@@ -5,6 +5,7 @@ mod extract;
 mod orgs;
 mod users;
 mod account;
+mod costs;
 
 use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -38,6 +39,24 @@ pub fn routes() -> Routes {
         .get("/tokens", account::tokens)
         .post("/tokens", account::create_token)
         .delete("/tokens/{id}", account::revoke_token)
+        .get("/costs/budget", costs::budget)
+        .post("/costs/budget-lines", costs::add_line)
+        .put("/costs/budget-lines/{id}", costs::update_line)
+        .delete("/costs/budget-lines/{id}", costs::delete_line)
+        .post("/costs/budget/copy", costs::copy_budget)
+        .get("/costs/subsidies", costs::subsidies)
+        .post("/costs/subsidies", costs::create_subsidy)
+        .put("/costs/subsidies/{id}", costs::update_subsidy)
+        .delete("/costs/subsidies/{id}", costs::delete_subsidy)
+        .get("/costs/keys", costs::keys)
+        .post("/costs/keys", costs::create_key)
+        .get("/costs/keys/{id}", costs::key)
+        .put("/costs/keys/{id}", costs::update_key)
+        .get("/costs/preview", costs::preview)
+        .get("/costs/compare", costs::compare)
+        .get("/costs/statements", costs::statements)
+        .post("/costs/statements", costs::issue)
+        .get("/costs/statements/{id}", costs::statement)
 }
 
 #[derive(OpenApi)]
@@ -47,7 +66,10 @@ pub fn routes() -> Routes {
     paths(
         account::me, orgs::list, orgs::create, orgs::get_one, orgs::update, orgs::memberships, orgs::add_membership,
         orgs::update_membership, orgs::delete_membership, users::list, users::create, users::get_one, users::update,
-        users::grant, users::revoke, account::audit, account::tokens, account::create_token, account::revoke_token
+        users::grant, users::revoke, account::audit, account::tokens, account::create_token, account::revoke_token,
+        costs::budget, costs::add_line, costs::update_line, costs::delete_line, costs::copy_budget, costs::subsidies,
+        costs::create_subsidy, costs::update_subsidy, costs::delete_subsidy, costs::keys, costs::create_key, costs::key,
+        costs::update_key, costs::preview, costs::compare, costs::statements, costs::issue, costs::statement
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

@@ -32,6 +32,27 @@ enum Spec {
     Foreign(Obj, Value),
     /// A request naming another member in its body or query: must answer 404.
     ForeignInBody(Value),
+    /// Office-level data (costs): a member gets 404 at this concrete path, whatever the body.
+    OfficeOnly(String, Value),
+    /// Readable by members, but only their own part: 200 without another member's name.
+    OwnPartOnly(String),
+}
+
+struct CostIds {
+    line: i64,
+    subsidy: i64,
+    key: i64,
+    statement: i64,
+}
+
+/// The office's cost data: a budget, a subsidy, a key and an issued statement.
+async fn cost_setup(app: &TestApp) -> CostIds {
+    let isb = app.token("isb@verbund.example").await;
+    let key = crate::costs::setup_2026(app, &isb).await;
+    let (_, b) = app.api(Method::GET, "/costs/budget?year=2026", &isb, None).await;
+    let (_, s) = app.api(Method::POST, "/costs/subsidies", &isb, Some(json!({"name": "Landesförderung", "total_cents": 1_500_000, "first_year": 2026, "last_year": 2030}))).await;
+    let (_, st) = app.api(Method::POST, "/costs/statements", &isb, Some(json!({"year": 2026, "key_id": key}))).await;
+    CostIds { line: b["lines"][0]["id"].as_i64().unwrap(), subsidy: s["id"].as_i64().unwrap(), key, statement: st["id"].as_i64().unwrap() }
 }
 
 struct Foreign {
@@ -83,8 +104,11 @@ fn ui_matrix(own_org: i64, foreign_org: i64) -> HashMap<(&'static str, &'static 
     ])
 }
 
-fn api_matrix(own_org: i64, foreign_org: i64) -> HashMap<(&'static str, &'static str), Spec> {
+fn api_matrix(own_org: i64, foreign_org: i64, c: &CostIds) -> HashMap<(&'static str, &'static str), Spec> {
     use Spec::*;
+    let line = json!({"category": "material", "amount_cents": 100});
+    let subsidy = json!({"name": "Förderung", "total_cents": 100, "first_year": 2026, "last_year": 2026});
+    let key = json!({"name": "Gleich", "root": {"kind": "equal"}});
     let org_body = json!({"name": "Übernommen", "kind": "stadt"});
     HashMap::from([
         (("GET", "/me"), NotTenantData),
@@ -106,6 +130,24 @@ fn api_matrix(own_org: i64, foreign_org: i64) -> HashMap<(&'static str, &'static
         (("GET", "/tokens"), NotTenantData),
         (("POST", "/tokens"), NotTenantData),
         (("DELETE", "/tokens/{id}"), Foreign(Obj::Token, Value::Null)),
+        (("GET", "/costs/budget"), OfficeOnly("/costs/budget?year=2026".into(), Value::Null)),
+        (("POST", "/costs/budget-lines"), OfficeOnly("/costs/budget-lines?year=2026".into(), line.clone())),
+        (("PUT", "/costs/budget-lines/{id}"), OfficeOnly(format!("/costs/budget-lines/{}", c.line), line)),
+        (("DELETE", "/costs/budget-lines/{id}"), OfficeOnly(format!("/costs/budget-lines/{}", c.line), Value::Null)),
+        (("POST", "/costs/budget/copy"), OfficeOnly("/costs/budget/copy".into(), json!({"from": 2026, "to": 2028}))),
+        (("GET", "/costs/subsidies"), OfficeOnly("/costs/subsidies".into(), Value::Null)),
+        (("POST", "/costs/subsidies"), OfficeOnly("/costs/subsidies".into(), subsidy.clone())),
+        (("PUT", "/costs/subsidies/{id}"), OfficeOnly(format!("/costs/subsidies/{}", c.subsidy), subsidy)),
+        (("DELETE", "/costs/subsidies/{id}"), OfficeOnly(format!("/costs/subsidies/{}", c.subsidy), Value::Null)),
+        (("GET", "/costs/keys"), OfficeOnly("/costs/keys".into(), Value::Null)),
+        (("POST", "/costs/keys"), OfficeOnly("/costs/keys".into(), key.clone())),
+        (("GET", "/costs/keys/{id}"), OfficeOnly(format!("/costs/keys/{}", c.key), Value::Null)),
+        (("PUT", "/costs/keys/{id}"), OfficeOnly(format!("/costs/keys/{}", c.key), key)),
+        (("GET", "/costs/preview"), OfficeOnly(format!("/costs/preview?year=2026&key={}", c.key), Value::Null)),
+        (("GET", "/costs/compare"), OfficeOnly(format!("/costs/compare?year=2026&a={0}&b={0}", c.key), Value::Null)),
+        (("GET", "/costs/statements"), OwnPartOnly("/costs/statements".into())),
+        (("POST", "/costs/statements"), OfficeOnly("/costs/statements".into(), json!({"year": 2026, "key_id": c.key}))),
+        (("GET", "/costs/statements/{id}"), OwnPartOnly(format!("/costs/statements/{}", c.statement))),
     ])
 }
 
@@ -173,6 +215,7 @@ async fn no_ui_route_shows_or_changes_another_members_data(app: TestApp) {
                     };
                     assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {path}", r.method);
                 }
+                Spec::OfficeOnly(..) | Spec::OwnPartOnly(_) => unreachable!("no UI cost routes yet"),
                 Spec::ForeignInBody(body) => {
                     let pairs = form_pairs(body);
                     let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -189,7 +232,8 @@ async fn no_ui_route_shows_or_changes_another_members_data(app: TestApp) {
 
 async fn no_api_route_shows_or_changes_another_members_data(app: TestApp) {
     let (own, f) = setup(&app).await;
-    let matrix = api_matrix(own, f.org);
+    let costs = cost_setup(&app).await;
+    let matrix = api_matrix(own, f.org, &costs);
     let (_, api) = verbund_web::route_table();
     for email in MEMBER_ROLES {
         let token = app.token(email).await;
@@ -214,12 +258,26 @@ async fn no_api_route_shows_or_changes_another_members_data(app: TestApp) {
                     let (status, _) = app.api(method, r.path, &token, Some(body.clone())).await;
                     assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {}", r.method, r.path);
                 }
+                Spec::OfficeOnly(path, body) => {
+                    let body = if body.is_null() { None } else { Some(body.clone()) };
+                    let (status, resp) = app.api(method, path, &token, body).await;
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {path}: {resp}", r.method);
+                }
+                Spec::OwnPartOnly(path) => {
+                    let (status, resp) = app.api(method, path, &token, None).await;
+                    let expected = if email.starts_with("massnahmen") && path.ends_with(&costs.statement.to_string()) { StatusCode::NOT_FOUND } else { StatusCode::OK };
+                    assert_eq!(status, expected, "{email} {path}: {resp}");
+                    assert!(!resp.to_string().contains("Raunheim"), "{email} sees another member in {path}");
+                }
             }
         }
         let (status, _) = app.api(Method::GET, &format!("/audit?org={}", f.org), &token, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
     assert_foreign_objects_unchanged(&app, &f).await;
+    let isb = app.token("isb@verbund.example").await;
+    let (_, b) = app.api(Method::GET, "/costs/budget?year=2026", &isb, None).await;
+    assert_eq!((b["lines"].as_array().map(Vec::len), &b["total_cents"]), (Some(3), &json!(19_000_000)), "office cost data unchanged");
 }
 
 async fn own_object_without_the_right_is_forbidden_not_hidden(app: TestApp) {

@@ -52,7 +52,7 @@ async fn every_translation_key_used_exists_in_german_and_english() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
     let mut keys = std::collections::BTreeSet::new();
     let mut files = vec![];
-    for dir in ["templates", "src", "src/ui", "src/api", "../domain/src"] {
+    for dir in ["templates", "src", "src/ui", "src/api", "../domain/src", "../domain/src/costs", "../store/src", "../store/src/backend"] {
         for e in std::fs::read_dir(format!("{root}{dir}")).unwrap() {
             let p = e.unwrap().path();
             if p.is_file() {
