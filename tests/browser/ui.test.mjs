@@ -119,6 +119,32 @@ test('office ISB sees all members, edits one, and every page passes axe', async 
   await page.close();
 });
 
+test('office previews the cost split and issues a statement; a mayor reads it', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'isb@verbund.example');
+  await page.getByRole('link', { name: 'Kosten' }).click();
+  await page.goto(`${BASE}/costs?year=2026`);
+  await page.getByText('190.000,00 €').first().waitFor();
+  await checkA11y(page, '16-costs');
+  await page.getByRole('link', { name: /Vorschau/ }).first().click();
+  await page.getByText('Anteile der Mitglieder').waitFor();
+  await checkA11y(page, '17-cost-preview');
+  await page.getByRole('button', { name: 'Abrechnung erstellen' }).click();
+  await page.waitForURL(/\/costs\/statements\/\d+/);
+  await checkA11y(page, '18-cost-statement');
+  const url = page.url();
+  await page.goto(`${BASE}/costs/keys/new`);
+  await checkA11y(page, '19-cost-key-form');
+  await page.close();
+  const mayor = await browser.newPage({ locale: 'de-DE' });
+  await login(mayor, 'leitung@raunheim.example');
+  await mayor.goto(url);
+  assert.match(await mayor.locator('main').textContent(), /Raunheim/);
+  assert.doesNotMatch(await mayor.locator('main').textContent(), /Nauheim/);
+  await checkA11y(mayor, '20-member-statement');
+  await mayor.close();
+});
+
 test('a coordinator sees only the own town', async () => {
   const page = await browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@nauheim.example');

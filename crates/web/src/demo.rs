@@ -76,8 +76,25 @@ fn org(name: &str, kind: OrgKind, ags: Option<&str>, population: Option<i64>) ->
     }
 }
 
-/// Seeds the demo federation into an empty database. Does nothing if a federation exists.
+/// Seeds the demo federation with an illustrative 2026 budget and key into an empty database.
+/// Does nothing if a federation exists.
 pub async fn seed(store: &Store) -> Result<Option<DemoInfo>, StoreError> {
+    let Some(info) = seed_federation(store).await? else { return Ok(None) };
+    let fed = store.federation().await?.ok_or(StoreError::NotFound)?;
+    let kreis = store
+        .list_orgs(&verbund_domain::authz::Scope::All, Some("06433000"), Default::default())
+        .await?
+        .items
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)?;
+    seed_costs(store, fed.id, kreis.id).await?;
+    Ok(Some(info))
+}
+
+/// Seeds only the office, the Kreis, the 12 towns, their memberships and the demo users
+/// (the fixture of the HTTP tests). Does nothing if a federation exists.
+pub async fn seed_federation(store: &Store) -> Result<Option<DemoInfo>, StoreError> {
     if store.federation().await?.is_some() {
         return Ok(None);
     }
@@ -114,6 +131,35 @@ pub async fn seed(store: &Store) -> Result<Option<DemoInfo>, StoreError> {
         store.create_user(&sys, &new, Some(&hash), Some((org_id, role))).await?;
     }
     Ok(Some(info))
+}
+
+/// An illustrative 2026 budget (two posts and material) and the two-level Kreis key.
+async fn seed_costs(store: &Store, fed: verbund_domain::FederationId, kreis: verbund_domain::OrgId) -> Result<(), StoreError> {
+    use verbund_domain::costs::{AllocationKey, BudgetLine, Cents, CostCategory, KeyNode, KeyPart, MemberFilter, Metric, StandaloneCosts, Weight};
+    let sys = AuditActor::system();
+    let lines = [
+        BudgetLine::new(CostCategory::Personnel, Cents(8_500_000), "ISB-Stelle 1 (E 11, Arbeitgeberbrutto)"),
+        BudgetLine::new(CostCategory::Personnel, Cents(8_500_000), "ISB-Stelle 2 (E 11, Arbeitgeberbrutto)"),
+        BudgetLine::new(CostCategory::Material, Cents(1_200_000), "Schulungen, Lizenzen, Reisen"),
+        BudgetLine::new(CostCategory::Overhead, Cents(800_000), "Arbeitsplätze und Räume beim Kreis"),
+    ];
+    store.create_budget(&sys, fed, 2026, &lines).await?;
+    let towns = KeyNode::Split {
+        parts: vec![
+            KeyPart { label: "gleiche Anteile".into(), weight: Weight(5000), members: MemberFilter::All, key: KeyNode::Equal },
+            KeyPart { label: "nach Einwohnern".into(), weight: Weight(5000), members: MemberFilter::All, key: KeyNode::by(Metric::Population) },
+        ],
+    };
+    let root = KeyNode::Split {
+        parts: vec![
+            KeyPart { label: "Kreis".into(), weight: Weight(3000), members: MemberFilter::Only { members: vec![kreis] }, key: KeyNode::Equal },
+            KeyPart { label: "Städte und Gemeinden".into(), weight: Weight(7000), members: MemberFilter::Except { members: vec![kreis] }, key: towns },
+        ],
+    };
+    let key = AllocationKey { name: "Finanzierungsschlüssel (Demo)".into(), root };
+    // Illustrative: half an ISB post per member if it worked alone.
+    store.save_cost_key(&sys, fed, None, &key, &StandaloneCosts::common(Cents(4_250_000))).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod costs;
 mod dashboard;
 mod orgs;
 mod profile;
@@ -59,6 +60,18 @@ pub fn routes() -> Routes {
         .post("/profile/tokens", profile::create_token)
         .post("/profile/tokens/{id}/revoke", profile::revoke_token)
         .post("/profile/sessions/revoke", profile::logout_everywhere)
+        .get("/costs", costs::show)
+        .post("/costs/lines", costs::add_line)
+        .post("/costs/lines/{id}/delete", costs::delete_line)
+        .post("/costs/copy", costs::copy)
+        .post("/costs/subsidies", costs::add_subsidy)
+        .post("/costs/subsidies/{id}/delete", costs::delete_subsidy)
+        .get("/costs/keys/new", costs::new_key)
+        .post("/costs/keys", costs::create_key)
+        .get("/costs/preview", costs::preview)
+        .get("/costs/compare", costs::compare)
+        .post("/costs/statements", costs::issue)
+        .get("/costs/statements/{id}", costs::statement)
 }
 
 /// The logged-in user as the page header shows them.
@@ -70,6 +83,8 @@ pub struct NavUser {
     pub can_users: bool,
     /// Show the audit menu.
     pub can_audit: bool,
+    /// Show the costs menu.
+    pub can_costs: bool,
 }
 
 /// What every page's frame needs.
@@ -103,6 +118,7 @@ impl Layout {
                 name: cu.session.user.display_name.clone(),
                 can_users: scope_nonempty(&a.scope(Permission::ReadUsers)),
                 can_audit: scope_nonempty(&a.scope(Permission::ReadAudit)),
+                can_costs: scope_nonempty(&a.scope(Permission::ReadCosts)),
             }),
             active,
         }
@@ -168,7 +184,7 @@ struct ErrorPage {
 pub fn error_page(ctx: &UiCtx, status: StatusCode, code: &str, retry_after: Option<HeaderValue>) -> Response {
     let mut l = Layout::public(ctx, "error-title");
     if let Some(s) = ctx.user() {
-        l.user = Some(NavUser { name: s.user.display_name.clone(), can_users: false, can_audit: false });
+        l.user = Some(NavUser { name: s.user.display_name.clone(), can_users: false, can_audit: false, can_costs: false });
     }
     let page = ErrorPage { l, status: status.as_u16(), message: ctx.lang.t(code) };
     let mut res = render(&page);

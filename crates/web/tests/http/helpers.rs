@@ -88,7 +88,7 @@ impl TestApp {
             }
         };
         store.migrate(false).await.expect("migrations run");
-        verbund_web::demo::seed(&store).await.expect("demo seed");
+        verbund_web::demo::seed_federation(&store).await.expect("demo seed");
         let router = verbund_web::app(AppState::new(store.clone(), config));
         Self { router, store, backend, sqlite_path }
     }

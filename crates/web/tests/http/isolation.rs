@@ -63,8 +63,9 @@ struct Foreign {
     token: i64,
 }
 
-fn ui_matrix(own_org: i64, foreign_org: i64) -> HashMap<(&'static str, &'static str), Spec> {
+fn ui_matrix(own_org: i64, foreign_org: i64, c: &CostIds) -> HashMap<(&'static str, &'static str), Spec> {
     use Spec::*;
+    let line = json!({"year": "2026", "category": "material", "amount": "1,00", "note": "x"});
     let org_form = json!({"name": "Übernommen", "kind": "stadt", "ags": "", "population": "1"});
     let grant_form = json!({"org_id": own_org.to_string(), "role": "measure_owner"});
     HashMap::from([
@@ -101,6 +102,18 @@ fn ui_matrix(own_org: i64, foreign_org: i64) -> HashMap<(&'static str, &'static 
         (("POST", "/profile/tokens"), NotTenantData),
         (("POST", "/profile/tokens/{id}/revoke"), Foreign(Obj::Token, json!({}))),
         (("POST", "/profile/sessions/revoke"), NotTenantData),
+        (("GET", "/costs"), List),
+        (("POST", "/costs/lines"), OfficeOnly("/costs/lines".into(), line)),
+        (("POST", "/costs/lines/{id}/delete"), OfficeOnly(format!("/costs/lines/{}/delete", c.line), json!({}))),
+        (("POST", "/costs/copy"), OfficeOnly("/costs/copy".into(), json!({"from": "2026", "to": "2029", "index": "0"}))),
+        (("POST", "/costs/subsidies"), OfficeOnly("/costs/subsidies".into(), json!({"year": "2026", "name": "F", "total": "100", "first_year": "2026", "last_year": "2026"}))),
+        (("POST", "/costs/subsidies/{id}/delete"), OfficeOnly(format!("/costs/subsidies/{}/delete", c.subsidy), json!({}))),
+        (("GET", "/costs/keys/new"), OfficeOnly("/costs/keys/new".into(), Value::Null)),
+        (("POST", "/costs/keys"), OfficeOnly("/costs/keys".into(), json!({"name": "G", "preset": "equal"}))),
+        (("GET", "/costs/preview"), OfficeOnly(format!("/costs/preview?year=2026&key={}", c.key), Value::Null)),
+        (("GET", "/costs/compare"), OfficeOnly(format!("/costs/compare?year=2026&a={0}&b={0}", c.key), Value::Null)),
+        (("POST", "/costs/statements"), OfficeOnly("/costs/statements".into(), json!({"year": "2026", "key": c.key.to_string()}))),
+        (("GET", "/costs/statements/{id}"), OwnPartOnly(format!("/costs/statements/{}", c.statement))),
     ])
 }
 
@@ -190,7 +203,8 @@ const MEMBER_ROLES: [&str; 3] = ["koordination@nauheim.example", "leitung@nauhei
 
 async fn no_ui_route_shows_or_changes_another_members_data(app: TestApp) {
     let (own, f) = setup(&app).await;
-    let matrix = ui_matrix(own, f.org);
+    let costs = cost_setup(&app).await;
+    let matrix = ui_matrix(own, f.org, &costs);
     let (ui, _) = verbund_web::route_table();
     for email in MEMBER_ROLES {
         let mut b = app.login(email).await;
@@ -215,7 +229,22 @@ async fn no_ui_route_shows_or_changes_another_members_data(app: TestApp) {
                     };
                     assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {path}", r.method);
                 }
-                Spec::OfficeOnly(..) | Spec::OwnPartOnly(_) => unreachable!("no UI cost routes yet"),
+                Spec::OfficeOnly(path, body) => {
+                    let (status, _) = if r.method == "GET" {
+                        b.get(&app, path).await
+                    } else {
+                        let pairs = form_pairs(body);
+                        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                        b.post_form(&app, path, &refs).await
+                    };
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {path}", r.method);
+                }
+                Spec::OwnPartOnly(path) => {
+                    let (status, body) = b.get(&app, path).await;
+                    let expected = if email.starts_with("massnahmen") { StatusCode::NOT_FOUND } else { StatusCode::OK };
+                    assert_eq!(status, expected, "{email} {path}");
+                    assert!(!body.contains("Raunheim"), "{email} sees another member on {path}");
+                }
                 Spec::ForeignInBody(body) => {
                     let pairs = form_pairs(body);
                     let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
