@@ -264,7 +264,10 @@ pub struct PreviewRow {
 }
 
 fn rows(s: &YearStatement, p: &Preview) -> Vec<PreviewRow> {
-    let metric = |m: &verbund_domain::costs::MemberShare, k: Metric| m.metrics.get(&k).map(|v| v.to_string()).unwrap_or_else(|| "–".into());
+    // Show every metric from the member data used, not only those the key needed.
+    let metric = |m: &verbund_domain::costs::MemberShare, k: Metric| {
+        p.members.iter().find(|x| x.id == m.member).and_then(|x| x.metric(k)).map(|v| v.to_string()).unwrap_or_else(|| "–".into())
+    };
     s.allocation
         .members
         .iter()
