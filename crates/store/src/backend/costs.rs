@@ -141,19 +141,20 @@ pub(crate) async fn subsidies(pool: &Pool<DB>, federation: FederationId) -> Resu
     rows.into_iter().map(subsidy_from_row).collect()
 }
 
+async fn fetch_subsidy(tx: &mut Tx, federation: FederationId, id: i64) -> Result<StoredSubsidy> {
+    let row: Option<SubsidyRow> = sqlx::query_as(AssertSqlSafe(format!("SELECT {SUBSIDY_COLUMNS} FROM subsidies WHERE id = $1 AND federation_id = $2")))
+        .bind(id)
+        .bind(federation.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    subsidy_from_row(row.ok_or(StoreError::NotFound)?)
+}
+
 pub(crate) async fn save_subsidy(pool: &Pool<DB>, by: &AuditActor, federation: FederationId, id: Option<i64>, s: &Subsidy) -> Result<StoredSubsidy> {
     let mut tx = begin_write(pool).await?;
     let before = match id {
         None => None,
-        Some(id) => {
-            let row: Option<SubsidyRow> =
-                sqlx::query_as(AssertSqlSafe(format!("SELECT {SUBSIDY_COLUMNS} FROM subsidies WHERE id = $1 AND federation_id = $2")))
-                    .bind(id)
-                    .bind(federation.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            Some(subsidy_from_row(row.ok_or(StoreError::NotFound)?)?)
-        }
+        Some(id) => Some(fetch_subsidy(&mut tx, federation, id).await?),
     };
     let sched = s.schedule();
     let (first, last) = (sched.first().map_or(0, |y| y.year), sched.last().map_or(0, |y| y.year));
@@ -190,13 +191,7 @@ pub(crate) async fn save_subsidy(pool: &Pool<DB>, by: &AuditActor, federation: F
 
 pub(crate) async fn delete_subsidy(pool: &Pool<DB>, by: &AuditActor, federation: FederationId, id: i64) -> Result<()> {
     let mut tx = begin_write(pool).await?;
-    let row: Option<SubsidyRow> =
-        sqlx::query_as(AssertSqlSafe(format!("SELECT {SUBSIDY_COLUMNS} FROM subsidies WHERE id = $1 AND federation_id = $2")))
-            .bind(id)
-            .bind(federation.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let before = subsidy_from_row(row.ok_or(StoreError::NotFound)?)?;
+    let before = fetch_subsidy(&mut tx, federation, id).await?;
     sqlx::query("DELETE FROM subsidies WHERE id = $1").bind(id).execute(&mut *tx).await?;
     append_audit(&mut tx, by, Change { org_id: None, action: "subsidy.delete", object_type: "subsidy", object_id: id.to_string(), before: to_json(&before), after: serde_json::Value::Null }).await?;
     tx.commit().await?;
@@ -246,24 +241,17 @@ pub(crate) async fn save_cost_key(pool: &Pool<DB>, by: &AuditActor, federation: 
         None => None,
     };
     // A key used by an issued statement stays as it was: the change becomes a new version.
-    let (new_version, update_in_place) = match &before {
-        None => {
+    let update_in_place = before.as_ref().is_some_and(|b| !b.locked && b.key.name == key.name);
+    let new_version = match &before {
+        Some(b) if update_in_place => b.version,
+        _ => {
             let max: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM cost_keys WHERE federation_id = $1 AND name = $2")
                 .bind(federation.0)
                 .bind(&key.name)
                 .fetch_one(&mut *tx)
                 .await?;
-            (max.unwrap_or(0) + 1, false)
+            max.unwrap_or(0) + 1
         }
-        Some(b) if b.locked || b.key.name != key.name => {
-            let max: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM cost_keys WHERE federation_id = $1 AND name = $2")
-                .bind(federation.0)
-                .bind(&key.name)
-                .fetch_one(&mut *tx)
-                .await?;
-            (max.unwrap_or(0) + 1, false)
-        }
-        Some(b) => (b.version, true),
     };
     let definition = json_text(&key.root)?;
     let standalone_json = json_text(standalone)?;
