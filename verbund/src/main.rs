@@ -62,6 +62,11 @@ enum Cmd {
         #[arg(long, env = "VERBUND_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Imports data files.
+    Import {
+        #[command(subcommand)]
+        cmd: ImportCmd,
+    },
     /// Audit log commands.
     Audit {
         #[command(subcommand)]
@@ -76,6 +81,22 @@ enum Cmd {
     Restore {
         /// Snapshot file made by `verbund backup`.
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Imports a requirement catalog (CISO Assistant YAML library, OSCAL catalog, or an OSCAL
+    /// profile together with `--catalog`) as a new revision.
+    Catalog {
+        /// The file.
+        file: PathBuf,
+        /// Importer: auto, ciso or oscal.
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// For an OSCAL profile: the catalog it selects from.
+        #[arg(long)]
+        catalog: Option<PathBuf>,
     },
 }
 
@@ -113,7 +134,18 @@ fn redact(url: &str) -> String {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The message chain is what a user needs; a backtrace would only bury it.
+            eprintln!("Fehler: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut cfg = Config::load(cli.config.as_deref())?;
     init_logging(cfg.log_json);
@@ -143,6 +175,10 @@ async fn main() -> anyhow::Result<()> {
         Cmd::CreateAdmin { email, name, federation, office, password } => {
             let store = open(&cfg.database_url).await?;
             create_admin(&store, &email, &name, &federation, &office, password).await
+        }
+        Cmd::Import { cmd: ImportCmd::Catalog { file, format, catalog } } => {
+            let store = open(&cfg.database_url).await?;
+            import_catalog(&store, &file, &format, catalog.as_deref()).await
         }
         Cmd::Audit { cmd: AuditCmd::Verify } => {
             let store = open(&cfg.database_url).await?;
@@ -181,6 +217,55 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn import_catalog(store: &Store, file: &std::path::Path, format: &str, profile_catalog: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use verbund_web::catalogs::ImportFormat;
+    let bar = indicatif::ProgressBar::new(3);
+    bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+    bar.set_message("Datei lesen");
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    bar.inc(1);
+    bar.set_message("prüfen");
+    let started = std::time::Instant::now();
+    let parsed = match profile_catalog {
+        Some(cat) => {
+            let cat_bytes = std::fs::read(cat).with_context(|| format!("reading {}", cat.display()))?;
+            let c = verbund_formats::catalog::oscal::resolve_profile_bytes(&bytes, &cat_bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            c.validate().map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            Ok(c)
+        }
+        None => {
+            let f = match format {
+                "auto" => ImportFormat::Auto,
+                "ciso" => ImportFormat::Ciso,
+                "oscal" => ImportFormat::Oscal,
+                other => bail!("unknown format {other:?}: use auto, ciso or oscal"),
+            };
+            verbund_web::catalogs::parse(&bytes, &name, f)
+        }
+    };
+    let catalog = match parsed {
+        Ok(c) => c,
+        Err(verbund_web::error::AppError::BadRequest { detail, .. }) => {
+            bar.abandon();
+            bail!("Import abgebrochen, nichts gespeichert – {detail}");
+        }
+        Err(e) => bail!("{e}"),
+    };
+    bar.inc(1);
+    bar.set_message("speichern");
+    let imported = verbund_web::catalogs::store(store, &AuditActor::system(), &catalog).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.inc(1);
+    bar.finish_and_clear();
+    let c = &imported.catalog;
+    if imported.created {
+        println!("Importiert: {} (Revision {}, {} Einträge, davon {} Anforderungen) in {} ms", c.name, c.revision, c.node_count, c.assessable_count, started.elapsed().as_millis());
+    } else {
+        println!("Unverändert: {} ist bereits als Revision {} vorhanden.", c.name, c.revision);
+    }
+    Ok(())
 }
 
 async fn create_admin(store: &Store, email: &str, name: &str, federation: &str, office: &str, password: String) -> anyhow::Result<()> {

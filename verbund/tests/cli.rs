@@ -65,3 +65,27 @@ fn create_admin_rejects_a_short_password_and_then_works() {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
 }
+
+#[test]
+fn catalog_import_reports_a_broken_file_precisely_and_stores_nothing() {
+    let db = tmp("import.db");
+    let url = db.to_str().expect("utf-8");
+    let out = Command::new(env!("CARGO_BIN_EXE_verbund")).args(["demo", "--reset", "--no-serve", "--db", url]).output().expect("runs");
+    assert!(out.status.success());
+    let bad = tmp("bad.yaml");
+    std::fs::write(&bad, "urn: x\nobjects: [\n").expect("write");
+    let out = verbund(&["import", "catalog", bad.to_str().expect("utf-8")], url);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.yaml") && err.contains("line") && err.contains("nichts gespeichert"), "{err}");
+    assert!(!err.contains("backtrace"), "no backtrace for users: {err}");
+    let starter = concat!(env!("CARGO_MANIFEST_DIR"), "/../catalogs/verbund-starter.yaml");
+    let out = verbund(&["import", "catalog", starter], url);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("149 Einträge, davon 130 Anforderungen"));
+    for p in [&db, &bad] {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+        }
+    }
+}

@@ -43,6 +43,7 @@ macro_rules! dispatch {
     };
 }
 
+mod catalogs;
 mod costs;
 
 /// Handle to the database; cheap to clone (a connection pool inside).

@@ -205,3 +205,40 @@ pub struct StoredStatement {
     /// Everything needed to reproduce it: inputs and results.
     pub document: serde_json::Value,
 }
+
+/// An imported catalog revision (without its nodes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogSummary {
+    /// Row ID (one per revision).
+    pub id: i64,
+    /// The catalog's URN (stable across revisions).
+    pub urn: String,
+    /// Our revision counter for this URN, from 1.
+    pub revision: i64,
+    /// Short identifier.
+    pub ref_id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// The source's own version.
+    pub version: String,
+    /// Main language.
+    pub locale: String,
+    /// Publisher.
+    pub provider: Option<String>,
+    /// Copyright or licence statement.
+    pub copyright: Option<String>,
+    /// Import format (`ciso_assistant`, `oscal`, …).
+    pub source: String,
+    /// All nodes.
+    pub node_count: i64,
+    /// Requirements that can be answered.
+    pub assessable_count: i64,
+    /// Implementation groups and translations.
+    pub meta: serde_json::Value,
+    /// Imported (Unix ms).
+    pub imported_at_ms: i64,
+    /// Who imported it.
+    pub imported_by: String,
+}

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod config;
 pub mod context;
+pub mod catalogs;
 pub mod costs;
 pub mod crypto;
 pub mod demo;

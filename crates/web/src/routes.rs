@@ -54,6 +54,15 @@ impl Routes {
     method!(put, "PUT");
     method!(delete, "DELETE");
 
+    /// Registers a POST handler that accepts bodies up to `limit` bytes (file imports).
+    pub fn post_with_limit<H, T>(self, path: &'static str, h: H, limit: usize) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add("POST", path, post(h).layer(axum::extract::DefaultBodyLimit::max(limit)))
+    }
+
     /// Splits into the router and the route list.
     pub fn into_parts(self) -> (Router<AppState>, Vec<RouteInfo>) {
         (self.router, self.list)

@@ -13,6 +13,8 @@ const BACKUP_TABLES: &[&str] = &[
     "subsidies",
     "cost_keys",
     "cost_statements",
+    "catalogs",
+    "catalog_nodes",
     "audit_log",
     "audit_head",
 ];

@@ -12,6 +12,8 @@ use verbund_domain::audit::{AuditRecord, ChainError, ChainVerifier, ChainedRecor
 #[allow(unused_imports)]
 use verbund_domain::authz::{Actor, Grant, Role, Scope};
 #[allow(unused_imports)]
+use verbund_domain::catalog::{Catalog, CatalogNode};
+#[allow(unused_imports)]
 use verbund_domain::costs::{AllocationKey, BudgetLine, Cents, CostCategory, StandaloneCosts, Subsidy, SubsidyApplication};
 #[allow(unused_imports)]
 use verbund_domain::org::{Membership, MembershipInput, OrgInput, Organisation};

@@ -300,3 +300,5 @@ action-subsidy-delete = Förderung gelöscht
 action-cost_key-create = Finanzierungsschlüssel angelegt
 action-cost_key-update = Finanzierungsschlüssel geändert
 action-statement-issue = Abrechnung erstellt
+error-import = Die Datei konnte nicht importiert werden; es wurde nichts gespeichert.
+action-catalog-import = Katalog importiert

@@ -300,3 +300,5 @@ action-subsidy-delete = Subsidy deleted
 action-cost_key-create = Allocation key created
 action-cost_key-update = Allocation key changed
 action-statement-issue = Statement issued
+error-import = The file could not be imported; nothing was stored.
+action-catalog-import = Catalog imported

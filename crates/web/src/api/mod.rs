@@ -5,6 +5,7 @@ mod extract;
 mod orgs;
 mod users;
 mod account;
+mod catalogs;
 mod costs;
 
 use axum::Router;
@@ -16,6 +17,9 @@ use crate::AppState;
 use crate::routes::Routes;
 
 pub use extract::{ApiJson, IdPath, ListQuery};
+
+/// Largest catalog file accepted (the NIST SP 800-53 OSCAL catalog is 3 MB).
+pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
 /// Every API route (paths relative to `/api/v1`).
 pub fn routes() -> Routes {
@@ -39,6 +43,9 @@ pub fn routes() -> Routes {
         .get("/tokens", account::tokens)
         .post("/tokens", account::create_token)
         .delete("/tokens/{id}", account::revoke_token)
+        .post_with_limit("/catalogs", catalogs::import, IMPORT_LIMIT)
+        .get("/catalogs", catalogs::list)
+        .get("/catalogs/{id}", catalogs::get_one)
         .get("/costs/budget", costs::budget)
         .post("/costs/budget-lines", costs::add_line)
         .put("/costs/budget-lines/{id}", costs::update_line)
@@ -69,7 +76,8 @@ pub fn routes() -> Routes {
         users::grant, users::revoke, account::audit, account::tokens, account::create_token, account::revoke_token,
         costs::budget, costs::add_line, costs::update_line, costs::delete_line, costs::copy_budget, costs::subsidies,
         costs::create_subsidy, costs::update_subsidy, costs::delete_subsidy, costs::keys, costs::create_key, costs::key,
-        costs::update_key, costs::preview, costs::compare, costs::statements, costs::issue, costs::statement
+        costs::update_key, costs::preview, costs::compare, costs::statements, costs::issue, costs::statement,
+        catalogs::import, catalogs::list, catalogs::get_one
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

@@ -7,6 +7,7 @@ mod helpers;
 
 mod api;
 mod auth;
+mod catalogs;
 mod costs;
 mod isolation;
 mod orgs;
