@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::AllocationError;
 use super::fraction::Fraction;
@@ -21,7 +21,7 @@ use crate::OrgId;
 /// 1. the key tree gives each member an exact key share (`steps`, `key_share`);
 /// 2. the pro-rata rule weights it by days of membership and rescales to 100 % (`share`);
 /// 3. `share × total` is cut down to cents and the leftover cents go by largest remainder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Allocation {
     /// The key's name.
     pub key_name: String,
@@ -38,7 +38,7 @@ pub struct Allocation {
 }
 
 /// One member's line of an allocation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberShare {
     /// The member.
     pub member: OrgId,

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::AllocationError;
 use super::fraction::Fraction;
@@ -13,7 +13,7 @@ use super::money::Weight;
 use crate::OrgId;
 
 /// An exact share with a display value for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     /// The exact fraction, e.g. `"7/40"`.
     pub fraction: Fraction,
@@ -32,7 +32,7 @@ impl Share {
 }
 
 /// What one key node did, in the order the nodes were visited (parents before children).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyStep {
     /// Path of the node: the key's name, then the labels of the parts leading to it.
     pub node: String,
@@ -45,7 +45,7 @@ pub struct KeyStep {
 }
 
 /// The rule a key node applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepRule {
     /// Handed fixed percentages of its share to parts.
@@ -70,7 +70,7 @@ pub enum StepRule {
 }
 
 /// One part of a split step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepPart {
     /// The part's label.
     pub label: String,
@@ -81,7 +81,7 @@ pub struct StepPart {
 }
 
 /// One member's part in a leaf step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepMember {
     /// The member.
     pub member: OrgId,

@@ -9,10 +9,13 @@
 //! 3. an [`AllocationKey`] tree splits the shared total among [`MemberSnapshot`]s, pro rata
 //!    by days of membership ([`prorata`]), to the exact cent by largest remainder ([`split`]);
 //! 4. [`settle_year`] puts it together into a [`YearStatement`] with an explainable
-//!    [`Allocation`] breakdown; [`savings()`] compares each bill with a standalone cost.
+//!    [`Allocation`] breakdown; [`savings()`] compares each bill with a standalone cost;
+//! 5. a [`StatementDocument`] keeps an issued statement's inputs next to its results, so it
+//!    can be shown, printed and checked again ([`StatementDocument::verify`]).
 
 mod allocation;
 mod budget;
+mod document;
 mod error;
 mod fraction;
 mod key;
@@ -36,6 +39,7 @@ mod subsidy_tests;
 
 pub use allocation::{Allocation, MemberShare, allocate};
 pub use budget::{Budget, BudgetError, BudgetLine, CostCategory, IndexRate};
+pub use document::{DocumentError, StatementDocument};
 pub use error::AllocationError;
 pub use fraction::{Fraction, ParseFractionError};
 pub use key::{AllocationKey, KeyNode, KeyPart, ManualShare, MemberFilter};

@@ -69,7 +69,7 @@ pub enum SavingsError {
 }
 
 /// One member's savings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberSavings {
     /// The member.
     pub member: OrgId,
@@ -84,7 +84,7 @@ pub struct MemberSavings {
 }
 
 /// Savings of every member and of the federation as a whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavingsReport {
     /// Per member, in bill order.
     pub members: Vec<MemberSavings>,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::allocation::{Allocation, allocate};
@@ -48,7 +48,7 @@ pub enum StatementError {
 }
 
 /// One subsidy's use in the year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubsidyUse {
     /// The subsidy's name.
     pub subsidy: String,
@@ -61,7 +61,7 @@ pub struct SubsidyUse {
 }
 
 /// A credit from a per-member subsidy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditLine {
     /// The subsidy's name.
     pub subsidy: String,
@@ -70,7 +70,7 @@ pub struct CreditLine {
 }
 
 /// What one member pays for the year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberBill {
     /// The member.
     pub member: OrgId,
@@ -87,7 +87,7 @@ pub struct MemberBill {
 /// A member-facing statement for one year.
 ///
 /// Invariant: `budget_total = Σ instalments of all subsidies + Σ payable`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearStatement {
     /// The year.
     pub year: i32,
