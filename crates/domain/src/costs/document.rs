@@ -1,0 +1,245 @@
+//! An issued statement as one self-contained document: the inputs of the calculation
+//! (key, member data, standalone costs) next to its results, so it can be shown, printed
+//! and checked again later without looking anything else up.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::allocation::allocate;
+use super::error::AllocationError;
+use super::key::AllocationKey;
+use super::member::MemberSnapshot;
+use super::money::Cents;
+use super::savings::{SavingsError, SavingsReport, StandaloneCosts};
+use super::statement::YearStatement;
+use crate::OrgId;
+
+/// Everything an issued statement needs to be shown, printed and reproduced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementDocument {
+    /// The name of the stored key the statement was settled with.
+    pub key_name: String,
+    /// The version of that stored key.
+    pub key_version: i64,
+    /// The key tree as it was applied.
+    pub key: AllocationKey,
+    /// The standalone costs the savings were computed against.
+    pub standalone: StandaloneCosts,
+    /// The member data used (metrics and membership dates), in member order.
+    pub members: Vec<MemberSnapshot>,
+    /// Budget, subsidies, the key split step by step, and every bill.
+    pub statement: YearStatement,
+    /// Savings against each member's standalone cost, if there are standalone costs.
+    pub savings: Option<SavingsReport>,
+}
+
+/// Why a document's recorded results do not follow from its recorded inputs.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DocumentError {
+    /// The key can no longer be applied to the recorded members.
+    #[error("the recorded key cannot be applied to the recorded members: {0}")]
+    Allocation(#[from] AllocationError),
+    /// Applying the key again gives a different split.
+    #[error("the recorded allocation differs from a new calculation")]
+    AllocationDiffers,
+    /// The totals do not add up: budget by category, subsidies, shared total, bills.
+    #[error("the statement's totals do not add up ({0})")]
+    TotalsDiffer(&'static str),
+    /// A bill does not match the allocation or its own credits.
+    #[error("the bill of member {member} does not match the allocation")]
+    BillDiffers {
+        /// The member.
+        member: OrgId,
+    },
+    /// The savings cannot be computed from the recorded standalone costs.
+    #[error(transparent)]
+    Savings(#[from] SavingsError),
+    /// Computing the savings again gives different figures.
+    #[error("the recorded savings differ from a new calculation")]
+    SavingsDiffer,
+}
+
+impl StatementDocument {
+    /// The recorded data of `member`, if it is part of the statement.
+    pub fn member(&self, member: OrgId) -> Option<&MemberSnapshot> {
+        self.members.iter().find(|m| m.id == member)
+    }
+
+    /// Checks that the recorded results follow from the recorded inputs: applying the key
+    /// to the members again gives the same allocation, the totals add up, each bill is its
+    /// share minus its credits, and the savings are those of the bills.
+    ///
+    /// Fails with the first difference found.
+    pub fn verify(&self) -> Result<(), DocumentError> {
+        let st = &self.statement;
+        let again = allocate(st.shared_total, st.year, &self.members, &self.key)?;
+        if again != st.allocation {
+            return Err(DocumentError::AllocationDiffers);
+        }
+        if Cents::checked_sum(st.budget_by_category.values().copied()) != Some(st.budget_total) {
+            return Err(DocumentError::TotalsDiffer("budget by category"));
+        }
+        let shared_subsidies = Cents::checked_sum(
+            st.subsidies
+                .iter()
+                .filter(|s| s.reduces_shared_total)
+                .map(|s| s.instalment),
+        );
+        if shared_subsidies.and_then(|s| st.budget_total.checked_sub(s)) != Some(st.shared_total) {
+            return Err(DocumentError::TotalsDiffer("shared total"));
+        }
+        let all_subsidies = Cents::checked_sum(st.subsidies.iter().map(|s| s.instalment));
+        let payable = Cents::checked_sum(st.bills.iter().map(|b| b.payable));
+        if all_subsidies
+            .zip(payable)
+            .and_then(|(a, b)| a.checked_add(b))
+            != Some(st.budget_total)
+        {
+            return Err(DocumentError::TotalsDiffer("subsidies and bills"));
+        }
+        if st.bills.len() != st.allocation.members.len() {
+            return Err(DocumentError::TotalsDiffer("number of bills"));
+        }
+        for (bill, line) in st.bills.iter().zip(&st.allocation.members) {
+            let credited = Cents::checked_sum(bill.credits.iter().map(|c| c.amount));
+            let ok = bill.member == line.member
+                && bill.share == line.amount
+                && credited.and_then(|c| bill.share.checked_sub(c)) == Some(bill.payable);
+            if !ok {
+                return Err(DocumentError::BillDiffers {
+                    member: bill.member,
+                });
+            }
+        }
+        if let Some(recorded) = &self.savings
+            && st.savings(&self.standalone)? != *recorded
+        {
+            return Err(DocumentError::SavingsDiffer);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::*;
+    use super::DocumentError;
+    use crate::OrgId;
+
+    fn document() -> StatementDocument {
+        let members = vec![
+            MemberSnapshot::new(OrgId(1), "Kreis Groß-Gerau"),
+            MemberSnapshot::new(OrgId(2), "Nauheim").with_population(10_840),
+            MemberSnapshot::new(OrgId(3), "Rüsselsheim am Main").with_population(67_277),
+        ];
+        let key = AllocationKey::new(
+            "Kreis GG",
+            KeyNode::split(vec![
+                KeyPart::new("Kreis", Weight::percent(30), KeyNode::Equal).only(vec![OrgId(1)]),
+                KeyPart::new(
+                    "towns",
+                    Weight::percent(70),
+                    KeyNode::base_plus_metric(Weight::percent(50), Metric::Population),
+                )
+                .except(vec![OrgId(1)]),
+            ]),
+        );
+        let budget = Budget::new(
+            2026,
+            vec![
+                BudgetLine::new(CostCategory::Personnel, Cents::euros(85_000), "ISB"),
+                BudgetLine::new(CostCategory::Material, Cents(1_234_567), "Sachkosten"),
+            ],
+        )
+        .expect("valid budget");
+        let subsidies = [
+            Subsidy::new(
+                "Landesförderung",
+                Cents::euros(30_000),
+                2025,
+                2027,
+                SubsidyApplication::ReduceSharedTotal,
+            )
+            .expect("valid subsidy"),
+            Subsidy::new(
+                "Digitalpakt",
+                Cents::euros(3_000),
+                2026,
+                2026,
+                SubsidyApplication::ByShare {
+                    members: vec![OrgId(2), OrgId(3)],
+                },
+            )
+            .expect("valid subsidy"),
+        ];
+        let statement = settle_year(&budget, &subsidies, &members, &key).expect("settles");
+        let standalone = StandaloneCosts::common(Cents::euros(42_500));
+        let savings = statement.savings(&standalone).expect("computes");
+        StatementDocument {
+            key_name: "Kreis GG".into(),
+            key_version: 3,
+            key,
+            standalone,
+            members,
+            statement,
+            savings: Some(savings),
+        }
+    }
+
+    #[test]
+    fn document_survives_a_json_round_trip_unchanged() {
+        let doc = document();
+        let json = serde_json::to_string(&doc).expect("serialises");
+        let back: StatementDocument = serde_json::from_str(&json).expect("deserialises");
+        assert_eq!(back, doc);
+        assert!(!back.statement.bills[1].credits.is_empty());
+    }
+
+    #[test]
+    fn shares_are_stored_as_exact_fraction_strings() {
+        let json = serde_json::to_value(document()).expect("serialises");
+        let share = &json["statement"]["allocation"]["members"][0]["share"];
+        assert_eq!(share["fraction"], "3/10");
+        assert_eq!(share["percent"], "30.0000");
+    }
+
+    #[test]
+    fn a_settled_document_verifies() {
+        assert_eq!(document().verify(), Ok(()));
+    }
+
+    #[test]
+    fn a_changed_metric_no_longer_verifies() {
+        let mut doc = document();
+        doc.members[2].population = Some(67_000);
+        assert_eq!(doc.verify(), Err(DocumentError::AllocationDiffers));
+    }
+
+    #[test]
+    fn a_changed_payable_amount_breaks_the_totals() {
+        let mut doc = document();
+        doc.statement.bills[2].payable = Cents(1);
+        assert_eq!(
+            doc.verify(),
+            Err(DocumentError::TotalsDiffer("subsidies and bills"))
+        );
+    }
+
+    #[test]
+    fn a_cent_moved_between_bills_names_the_first_member_affected() {
+        let mut doc = document();
+        doc.statement.bills[1].payable = Cents(doc.statement.bills[1].payable.get() - 1);
+        doc.statement.bills[2].payable = Cents(doc.statement.bills[2].payable.get() + 1);
+        assert_eq!(
+            doc.verify(),
+            Err(DocumentError::BillDiffers { member: OrgId(2) })
+        );
+    }
+
+    #[test]
+    fn changed_savings_no_longer_verify() {
+        let mut doc = document();
+        doc.standalone = StandaloneCosts::common(Cents::euros(40_000));
+        assert_eq!(doc.verify(), Err(DocumentError::SavingsDiffer));
+    }
+}

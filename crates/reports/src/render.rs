@@ -1,0 +1,164 @@
+//! Typst as a library: a minimal in-memory [`World`] with embedded fonts, and the PDF export.
+//!
+//! A document is a fixed template (`*.typ` in this crate) plus its data as a JSON file the
+//! template reads with `json("data.json")`. User text (member names, key labels, subsidy
+//! names) therefore only ever reaches typst as string values, never as markup, so
+//! characters like `#`, `*`, `$` or `[` print as they are and cannot run code.
+
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::ReportError;
+
+/// Liberation Sans (SIL OFL 1.1, metrics of Arial): regular, bold and italic. Typst picks
+/// bold and italic by weight and style from the one family.
+const FONT_FILES: [&[u8]; 3] = [
+    include_bytes!("../fonts/LiberationSans-Regular.ttf"),
+    include_bytes!("../fonts/LiberationSans-Bold.ttf"),
+    include_bytes!("../fonts/LiberationSans-Italic.ttf"),
+];
+
+/// Fonts and the standard library are immutable and the same for every document, so they
+/// are parsed once per process.
+struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+static SHARED: LazyLock<Shared> = LazyLock::new(|| {
+    let fonts: Vec<Font> = FONT_FILES
+        .iter()
+        .flat_map(|data| Font::iter(Bytes::new(*data)))
+        .collect();
+    Shared {
+        library: LazyHash::new(Library::default()),
+        book: LazyHash::new(FontBook::from_fonts(&fonts)),
+        fonts,
+    }
+});
+
+/// One document to compile: the template as the main file plus `data.json`.
+struct DocWorld {
+    main: Source,
+    data_id: FileId,
+    data: Bytes,
+}
+
+fn project_file(path: &str) -> Result<FileId, ReportError> {
+    let vpath = VirtualPath::new(path)
+        .map_err(|e| ReportError::Render(format!("invalid path {path}: {e:?}")))?;
+    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+impl World for DocWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &SHARED.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &SHARED.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::NotSource)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.text().to_owned()))
+        } else {
+            Err(FileError::NotFound(
+                id.get().vpath().get_without_slash().into(),
+            ))
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        SHARED.fonts.get(index).cloned()
+    }
+
+    // Documents carry the issue date they are given; "today" would make output depend
+    // on when it is rendered.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+fn describe(diagnostics: &[SourceDiagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let hints: Vec<&str> = d.hints.iter().map(|h| h.v.as_str()).collect();
+            if hints.is_empty() {
+                d.message.to_string()
+            } else {
+                format!("{} (hint: {})", d.message, hints.join("; "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Compiles `template` with `data` (JSON) as `data.json` to a tagged PDF conforming to
+/// PDF/UA-1 (accessibility) and, when the creation `date` (year, month, day) is known,
+/// PDF/A-2a (archival), which requires one.
+///
+/// Fails on any typst error or warning: the templates are fixed, so a warning (such as
+/// a missing glyph or font) is a bug that must not slip into issued documents.
+pub(crate) fn pdf(
+    template: &str,
+    data: Vec<u8>,
+    date: Option<(i32, u8, u8)>,
+) -> Result<Vec<u8>, ReportError> {
+    let world = DocWorld {
+        main: Source::new(project_file("main.typ")?, template.to_owned()),
+        data_id: project_file("data.json")?,
+        data: Bytes::new(data),
+    };
+    let warned = typst::compile::<PagedDocument>(&world);
+    // Keep the memoisation cache of a long-running server bounded.
+    typst::comemo::evict(10);
+    let document = warned
+        .output
+        .map_err(|errors| ReportError::Render(describe(errors.as_slice())))?;
+    if !warned.warnings.is_empty() {
+        return Err(ReportError::Render(describe(&warned.warnings)));
+    }
+    let timestamp = date
+        .and_then(|(y, m, d)| Datetime::from_ymd(y, m, d))
+        .map(Timestamp::new_utc);
+    let list: &[PdfStandard] = if timestamp.is_some() {
+        &[PdfStandard::A_2a, PdfStandard::Ua_1]
+    } else {
+        &[PdfStandard::Ua_1]
+    };
+    let standards =
+        PdfStandards::new(list).map_err(|e| ReportError::Render(e.message().to_string()))?;
+    let options = PdfOptions {
+        standards,
+        timestamp,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options)
+        .map_err(|errors| ReportError::Render(describe(errors.as_slice())))
+}
