@@ -122,6 +122,11 @@ impl Scope {
             Self::Orgs(ids) => ids.binary_search(&org).is_ok(),
         }
     }
+
+    /// Whether the scope reaches no organisation at all.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Self::Orgs(ids) if ids.is_empty())
+    }
 }
 
 /// The logged-in user with every role they hold.
@@ -233,6 +238,9 @@ mod tests {
         let a = actor(&[(NAUHEIM, Role::MeasureOwner)]);
         assert_eq!(a.check(Permission::ReadAudit, NAUHEIM), Err(Denied::Forbidden));
         assert_eq!(a.scope(Permission::ReadUsers), Scope::Orgs(vec![]));
+        assert!(a.scope(Permission::ReadUsers).is_empty());
+        assert!(!a.scope(Permission::ReadOrg).is_empty());
+        assert!(!Scope::All.is_empty());
     }
 
     #[test]

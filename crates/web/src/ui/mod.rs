@@ -16,7 +16,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
-use verbund_domain::authz::{Permission, Scope};
+use verbund_domain::authz::Permission;
 use verbund_domain::validation::{FieldError, ValidationErrors};
 
 use crate::context::{CurrentUser, LANG_COOKIE, UiCtx};
@@ -102,10 +102,6 @@ pub struct Layout {
     pub active: &'static str,
 }
 
-fn scope_nonempty(s: &Scope) -> bool {
-    !matches!(s, Scope::Orgs(v) if v.is_empty())
-}
-
 impl Layout {
     /// Frame for a page of a logged-in user; `title_key` is a translation key.
     pub fn user(cu: &CurrentUser, title_key: &str, active: &'static str) -> Self {
@@ -116,9 +112,9 @@ impl Layout {
             title: cu.ctx.lang.t(title_key),
             user: Some(NavUser {
                 name: cu.session.user.display_name.clone(),
-                can_users: scope_nonempty(&a.scope(Permission::ReadUsers)),
-                can_audit: scope_nonempty(&a.scope(Permission::ReadAudit)),
-                can_costs: scope_nonempty(&a.scope(Permission::ReadCosts)),
+                can_users: !a.scope(Permission::ReadUsers).is_empty(),
+                can_audit: !a.scope(Permission::ReadAudit).is_empty(),
+                can_costs: !a.scope(Permission::ReadCosts).is_empty(),
             }),
             active,
         }

@@ -37,7 +37,7 @@ struct ListPage {
 
 pub async fn list(State(st): State<AppState>, cu: CurrentUser, Query(p): Query<ListParams>) -> AppResult<Response> {
     let page = service::list_users(&st, cu.actor(), p.q.as_deref(), PageRequest::new(p.page, None)).await?;
-    let can_create = !matches!(cu.actor().scope(Permission::ManageUsers), verbund_domain::authz::Scope::Orgs(ref v) if v.is_empty());
+    let can_create = !cu.actor().scope(Permission::ManageUsers).is_empty();
     Ok(render(&ListPage { l: Layout::user(&cu, "users-title", "users"), pager_extra: format!("&q={}", form_urlencoded::byte_serialize(p.q.as_deref().unwrap_or("").as_bytes()).collect::<String>()), q: p.q.unwrap_or_default(), page, can_create }))
 }
 
