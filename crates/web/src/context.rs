@@ -207,10 +207,7 @@ async fn ui_inner(state: AppState, req: Request, next: Next) -> Result<Response,
     req.extensions_mut().insert(ctx.clone());
     let mut res = next.run(req).await;
     if new_cookie {
-        let c = Cookie::build((CSRF_COOKIE, csrf)).path("/").http_only(true).secure(state.config.is_https()).same_site(SameSite::Strict).build();
-        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+        append_cookie(&mut res, Cookie::build((CSRF_COOKIE, csrf)).path("/").http_only(true).secure(state.config.is_https()).same_site(SameSite::Strict).build());
     }
     Ok(match res.extensions().get::<ErrorMarker>().cloned() {
         Some(m) if m.code == "error-unauthorized" => Redirect::to("/login").into_response(),
@@ -260,6 +257,14 @@ fn same_host(origin: &str, headers: &HeaderMap) -> bool {
 
 fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Adds a `Set-Cookie` header to a response (a cookie that cannot be a header value is dropped:
+/// our cookie values are base64url tokens and language codes).
+pub fn append_cookie(res: &mut Response, c: Cookie<'_>) {
+    if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
 }
 
 /// Builds the session cookie.

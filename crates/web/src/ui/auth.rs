@@ -12,7 +12,7 @@ use verbund_store::{NewSession, now_ms};
 
 use super::{Layout, render, see_other};
 use crate::AppState;
-use crate::context::{UiCtx, clear_session_cookie, session_cookie};
+use crate::context::{UiCtx, append_cookie, clear_session_cookie, session_cookie};
 use crate::crypto::{self, DUMMY_HASH, random_token, sha256_hex};
 use crate::error::AppError;
 
@@ -104,9 +104,7 @@ pub async fn login(State(st): State<AppState>, ctx: UiCtx, Form(f): Form<LoginFo
     let next = safe_next(f.next.as_deref());
     let target = if user.totp_enabled { format!("/login/mfa?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()) } else { next };
     let mut r = see_other(&target);
-    if let Ok(v) = HeaderValue::from_str(&session_cookie(&st, token).to_string()) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
+    append_cookie(&mut r, session_cookie(&st, token));
     Ok(r)
 }
 
@@ -169,9 +167,7 @@ pub async fn logout(State(st): State<AppState>, ctx: UiCtx) -> Result<Response, 
         st.store.delete_session(&s.id_hash).await?;
     }
     let mut r = see_other("/login");
-    if let Ok(v) = HeaderValue::from_str(&clear_session_cookie(&st).to_string()) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
+    append_cookie(&mut r, clear_session_cookie(&st));
     Ok(r)
 }
 

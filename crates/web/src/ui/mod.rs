@@ -214,9 +214,7 @@ async fn set_lang(ctx: UiCtx, Form(f): Form<LangForm>) -> Response {
     let lang = Lang::parse(&f.lang).unwrap_or_default();
     let c = Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).max_age(time::Duration::days(365)).build();
     let mut r = see_other(if ctx.user().is_some() { "/profile" } else { "/login" });
-    if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
+    crate::context::append_cookie(&mut r, c);
     r
 }
 
