@@ -256,11 +256,15 @@ pub struct Preview {
     pub savings: Option<SavingsReport>,
 }
 
-/// Computes the statement of `year` with key version `key_id` (office).
-pub async fn preview(st: &AppState, actor: &Actor, year: i32, key_id: i64) -> AppResult<Preview> {
-    actor.check_office(Permission::ReadCosts)?;
-    let fed = federation(st).await?;
-    let key = st.store.cost_key(fed, key_id).await?;
+/// What a year's split needs besides the key: loaded once, so a comparison of two keys does
+/// not read the budget, subsidies and all members twice.
+struct YearInputs {
+    budget: Budget,
+    subsidies: Vec<Subsidy>,
+    members: Vec<MemberSnapshot>,
+}
+
+async fn year_inputs(st: &AppState, fed: FederationId, year: i32) -> AppResult<YearInputs> {
     let lines: Vec<BudgetLine> = st.store.budget_lines(fed, check_year(year)?).await?.into_iter().map(|l| l.line).collect();
     if lines.is_empty() {
         return Err(ValidationErrors::single("year", "error-budget-empty").into());
@@ -268,14 +272,27 @@ pub async fn preview(st: &AppState, actor: &Actor, year: i32, key_id: i64) -> Ap
     let budget = Budget::new(year, lines).map_err(|e| AppError::BadRequest { code: "error-budget", detail: e.to_string() })?;
     let subsidies: Vec<Subsidy> = st.store.subsidies(fed).await?.into_iter().map(|s| s.subsidy).collect();
     let members = snapshots(year, &st.store.member_rows(fed).await?);
-    let statement = settle_year(&budget, &subsidies, &members, &key.key).map_err(|e| AppError::BadRequest { code: "error-statement", detail: e.to_string() })?;
+    Ok(YearInputs { budget, subsidies, members })
+}
+
+fn preview_with(inputs: &YearInputs, key: StoredKey) -> AppResult<Preview> {
+    let statement = settle_year(&inputs.budget, &inputs.subsidies, &inputs.members, &key.key)
+        .map_err(|e| AppError::BadRequest { code: "error-statement", detail: e.to_string() })?;
     let has_standalone = key.standalone.common.is_some() || !key.standalone.per_member.is_empty();
     let savings = if has_standalone {
         Some(statement.savings(&key.standalone).map_err(|e| AppError::BadRequest { code: "error-savings", detail: e.to_string() })?)
     } else {
         None
     };
-    Ok(Preview { key, members, statement, savings })
+    Ok(Preview { key, members: inputs.members.clone(), statement, savings })
+}
+
+/// Computes the statement of `year` with key version `key_id` (office).
+pub async fn preview(st: &AppState, actor: &Actor, year: i32, key_id: i64) -> AppResult<Preview> {
+    actor.check_office(Permission::ReadCosts)?;
+    let fed = federation(st).await?;
+    let key = st.store.cost_key(fed, key_id).await?;
+    preview_with(&year_inputs(st, fed, year).await?, key)
 }
 
 /// One member in a comparison of two keys.
@@ -295,8 +312,12 @@ pub struct CompareRow {
 
 /// Compares what every member pays under two keys for the same year (office).
 pub async fn compare(st: &AppState, actor: &Actor, year: i32, a: i64, b: i64) -> AppResult<Vec<CompareRow>> {
-    let pa = preview(st, actor, year, a).await?;
-    let pb = preview(st, actor, year, b).await?;
+    actor.check_office(Permission::ReadCosts)?;
+    let fed = federation(st).await?;
+    let (ka, kb) = (st.store.cost_key(fed, a).await?, st.store.cost_key(fed, b).await?);
+    let inputs = year_inputs(st, fed, year).await?;
+    let pa = preview_with(&inputs, ka)?;
+    let pb = preview_with(&inputs, kb)?;
     Ok(pa
         .statement
         .bills
