@@ -38,9 +38,14 @@ impl Config {
     /// (`DATABASE_URL` is accepted too).
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
         let mut c = match file {
-            Some(p) => toml::from_str(&std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?)
-                .with_context(|| format!("parsing {}", p.display()))?,
-            None if Path::new("verbund.toml").exists() => toml::from_str(&std::fs::read_to_string("verbund.toml")?).context("parsing verbund.toml")?,
+            Some(p) => toml::from_str(
+                &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+            )
+            .with_context(|| format!("parsing {}", p.display()))?,
+            None if Path::new("verbund.toml").exists() => {
+                toml::from_str(&std::fs::read_to_string("verbund.toml")?)
+                    .context("parsing verbund.toml")?
+            }
             None => Config::default(),
         };
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());

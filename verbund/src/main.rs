@@ -14,7 +14,11 @@ use verbund_web::{AppState, WebConfig};
 use crate::config::Config;
 
 #[derive(Parser)]
-#[command(name = "verbund", version, about = "Verbund – interkommunale Informationssicherheit")]
+#[command(
+    name = "verbund",
+    version,
+    about = "Verbund – interkommunale Informationssicherheit"
+)]
 struct Cli {
     /// Configuration file (TOML); default `verbund.toml` if present.
     #[arg(long, global = true, env = "VERBUND_CONFIG")]
@@ -107,7 +111,8 @@ enum AuditCmd {
 }
 
 fn init_logging(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
     let b = tracing_subscriber::fmt().with_env_filter(filter);
     if json {
         b.json().init();
@@ -117,8 +122,13 @@ fn init_logging(json: bool) {
 }
 
 async fn open(url: &str) -> anyhow::Result<Store> {
-    let store = Store::connect(url).await.with_context(|| format!("connecting to {}", redact(url)))?;
-    store.migrate(true).await.context("migrating the database")?;
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    store
+        .migrate(true)
+        .await
+        .context("migrating the database")?;
     Ok(store)
 }
 
@@ -159,28 +169,54 @@ async fn run() -> anyhow::Result<()> {
             println!("Datenbank ist auf dem neuesten Stand.");
             Ok(())
         }
-        Cmd::Demo { db, reset, bind, no_serve } => {
+        Cmd::Demo {
+            db,
+            reset,
+            bind,
+            no_serve,
+        } => {
             if reset {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{db}{suffix}"));
                 }
             }
             let store = open(&db).await?;
-            let seeded = verbund_web::demo::seed(&store).await.context("seeding the demo federation")?;
+            let seeded = verbund_web::demo::seed(&store)
+                .await
+                .context("seeding the demo federation")?;
             cfg.bind = bind;
             cfg.base_url = format!("http://{}", cfg.bind);
             print_demo(&cfg, seeded.is_some());
-            if no_serve { Ok(()) } else { serve(store, &cfg).await }
+            if no_serve {
+                Ok(())
+            } else {
+                serve(store, &cfg).await
+            }
         }
-        Cmd::CreateAdmin { email, name, federation, office, password } => {
+        Cmd::CreateAdmin {
+            email,
+            name,
+            federation,
+            office,
+            password,
+        } => {
             let store = open(&cfg.database_url).await?;
             create_admin(&store, &email, &name, &federation, &office, password).await
         }
-        Cmd::Import { cmd: ImportCmd::Catalog { file, format, catalog } } => {
+        Cmd::Import {
+            cmd:
+                ImportCmd::Catalog {
+                    file,
+                    format,
+                    catalog,
+                },
+        } => {
             let store = open(&cfg.database_url).await?;
             import_catalog(&store, &file, &format, catalog.as_deref()).await
         }
-        Cmd::Audit { cmd: AuditCmd::Verify } => {
+        Cmd::Audit {
+            cmd: AuditCmd::Verify,
+        } => {
             let store = open(&cfg.database_url).await?;
             match store.verify_audit().await? {
                 Ok(n) => {
@@ -197,15 +233,18 @@ async fn run() -> anyhow::Result<()> {
             let store = open(&cfg.database_url).await?;
             let snapshot = store.backup().await?;
             let tmp = file.with_extension("tmp");
-            std::fs::write(&tmp, serde_json::to_vec(&snapshot)?).with_context(|| format!("writing {}", tmp.display()))?;
+            std::fs::write(&tmp, serde_json::to_vec(&snapshot)?)
+                .with_context(|| format!("writing {}", tmp.display()))?;
             std::fs::rename(&tmp, &file)?;
             println!("Sicherung geschrieben: {}", file.display());
             Ok(())
         }
         Cmd::Restore { file } => {
             let store = open(&cfg.database_url).await?;
-            let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let snapshot: serde_json::Value = serde_json::from_slice(&data).context("the backup file is not valid JSON")?;
+            let data =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let snapshot: serde_json::Value =
+                serde_json::from_slice(&data).context("the backup file is not valid JSON")?;
             let summary = store.restore(&snapshot).await?;
             for (table, rows) in summary.tables {
                 println!("{table}: {rows}");
@@ -219,20 +258,33 @@ async fn run() -> anyhow::Result<()> {
     }
 }
 
-async fn import_catalog(store: &Store, file: &std::path::Path, format: &str, profile_catalog: Option<&std::path::Path>) -> anyhow::Result<()> {
+async fn import_catalog(
+    store: &Store,
+    file: &std::path::Path,
+    format: &str,
+    profile_catalog: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     use verbund_web::catalogs::ImportFormat;
     let bar = indicatif::ProgressBar::new(3);
-    bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
     bar.set_message("Datei lesen");
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     bar.inc(1);
     bar.set_message("prüfen");
     let started = std::time::Instant::now();
     let parsed = match profile_catalog {
         Some(cat) => {
-            let cat_bytes = std::fs::read(cat).with_context(|| format!("reading {}", cat.display()))?;
-            let c = verbund_formats::catalog::oscal::resolve_profile_bytes(&bytes, &cat_bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            let cat_bytes =
+                std::fs::read(cat).with_context(|| format!("reading {}", cat.display()))?;
+            let c = verbund_formats::catalog::oscal::resolve_profile_bytes(&bytes, &cat_bytes)
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
             c.validate().map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
             Ok(c)
         }
@@ -256,19 +308,38 @@ async fn import_catalog(store: &Store, file: &std::path::Path, format: &str, pro
     };
     bar.inc(1);
     bar.set_message("speichern");
-    let imported = verbund_web::catalogs::store(store, &AuditActor::system(), &catalog).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let imported = verbund_web::catalogs::store(store, &AuditActor::system(), &catalog)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     bar.inc(1);
     bar.finish_and_clear();
     let c = &imported.catalog;
     if imported.created {
-        println!("Importiert: {} (Revision {}, {} Einträge, davon {} Anforderungen) in {} ms", c.name, c.revision, c.node_count, c.assessable_count, started.elapsed().as_millis());
+        println!(
+            "Importiert: {} (Revision {}, {} Einträge, davon {} Anforderungen) in {} ms",
+            c.name,
+            c.revision,
+            c.node_count,
+            c.assessable_count,
+            started.elapsed().as_millis()
+        );
     } else {
-        println!("Unverändert: {} ist bereits als Revision {} vorhanden.", c.name, c.revision);
+        println!(
+            "Unverändert: {} ist bereits als Revision {} vorhanden.",
+            c.name, c.revision
+        );
     }
     Ok(())
 }
 
-async fn create_admin(store: &Store, email: &str, name: &str, federation: &str, office: &str, password: String) -> anyhow::Result<()> {
+async fn create_admin(
+    store: &Store,
+    email: &str,
+    name: &str,
+    federation: &str,
+    office: &str,
+    password: String,
+) -> anyhow::Result<()> {
     check_password(&password).map_err(|c| anyhow::anyhow!("password rejected: {c}"))?;
     let email = Email::parse(email).map_err(|c| anyhow::anyhow!("e-mail rejected: {c}"))?;
     let sys = AuditActor::system();
@@ -287,35 +358,73 @@ async fn create_admin(store: &Store, email: &str, name: &str, federation: &str, 
             store.create_federation(&sys, federation, &office).await?
         }
     };
-    let hash = verbund_web::crypto::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let user = NewUser { email, display_name: name.to_owned(), password: None };
-    let u = store.create_user(&sys, &user, Some(&hash), Some((fed.office_org_id, Role::FederationAdmin))).await?;
+    let hash = verbund_web::crypto::hash_password(password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = NewUser {
+        email,
+        display_name: name.to_owned(),
+        password: None,
+    };
+    let u = store
+        .create_user(
+            &sys,
+            &user,
+            Some(&hash),
+            Some((fed.office_org_id, Role::FederationAdmin)),
+        )
+        .await?;
     println!("Administrator angelegt: {} (ID {})", u.email, u.id);
     Ok(())
 }
 
 fn print_demo(cfg: &Config, fresh: bool) {
     println!();
-    println!("  Verbund-Demo: Informationssicherheitsverbund Kreis Groß-Gerau{}", if fresh { " (neu angelegt)" } else { "" });
+    println!(
+        "  Verbund-Demo: Informationssicherheitsverbund Kreis Groß-Gerau{}",
+        if fresh { " (neu angelegt)" } else { "" }
+    );
     println!("  Öffnen Sie {}", cfg.base_url);
-    println!("  Passwort für alle Demo-Konten: {}", verbund_web::demo::DEMO_PASSWORD);
+    println!(
+        "  Passwort für alle Demo-Konten: {}",
+        verbund_web::demo::DEMO_PASSWORD
+    );
     println!("    admin@verbund.example                    Plattform-Administration");
-    println!("    isb@verbund.example                      ISB der Informationssicherheitsstelle (alle Mitglieder)");
-    println!("    koordination@nauheim.example             Koordination Nauheim (nur eigene Gemeinde)");
+    println!(
+        "    isb@verbund.example                      ISB der Informationssicherheitsstelle (alle Mitglieder)"
+    );
+    println!(
+        "    koordination@nauheim.example             Koordination Nauheim (nur eigene Gemeinde)"
+    );
     println!("    leitung@nauheim.example                  Verwaltungsspitze Nauheim (nur lesen)");
     println!("    massnahmen@nauheim.example               Maßnahmenverantwortung Nauheim");
-    println!("    koordination@<stadt>.example             z. B. koordination@ruesselsheim-am-main.example");
+    println!(
+        "    koordination@<stadt>.example             z. B. koordination@ruesselsheim-am-main.example"
+    );
     println!();
 }
 
 async fn serve(store: Store, cfg: &Config) -> anyhow::Result<()> {
-    let web = WebConfig { base_url: cfg.base_url.clone(), trust_proxy: cfg.trust_proxy, ..WebConfig::default() };
+    let web = WebConfig {
+        base_url: cfg.base_url.clone(),
+        trust_proxy: cfg.trust_proxy,
+        ..WebConfig::default()
+    };
     let mut state = AppState::new(store, web);
-    state.metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
+    state.metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .ok();
     let app = verbund_web::app(state);
-    let listener = tokio::net::TcpListener::bind(&cfg.bind).await.with_context(|| format!("binding {}", cfg.bind))?;
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .with_context(|| format!("binding {}", cfg.bind))?;
     tracing::info!(addr = %cfg.bind, url = %cfg.base_url, "listening");
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -327,7 +436,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -340,7 +450,10 @@ async fn shutdown() {
 mod tests {
     #[test]
     fn redacts_password_in_url() {
-        assert_eq!(super::redact("postgres://app:s3cret@db:5432/verbund"), "postgres://app:***@db:5432/verbund");
+        assert_eq!(
+            super::redact("postgres://app:s3cret@db:5432/verbund"),
+            "postgres://app:***@db:5432/verbund"
+        );
         assert_eq!(super::redact("sqlite://verbund.db"), "sqlite://verbund.db");
     }
 }

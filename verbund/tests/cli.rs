@@ -19,23 +19,53 @@ fn tmp(name: &str) -> std::path::PathBuf {
 fn demo_backup_restore_and_audit_verify_round_trip() {
     let (a, b, file) = (tmp("a.db"), tmp("b.db"), tmp("backup.json"));
     let a_url = a.to_str().expect("utf-8");
-    let out = Command::new(env!("CARGO_BIN_EXE_verbund")).args(["demo", "--reset", "--no-serve", "--db", a_url]).output().expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("isb@verbund.example"), "logins printed");
+    let out = Command::new(env!("CARGO_BIN_EXE_verbund"))
+        .args(["demo", "--reset", "--no-serve", "--db", a_url])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("isb@verbund.example"),
+        "logins printed"
+    );
 
     let out = verbund(&["audit", "verify"], a_url);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("intakt"));
 
     let out = verbund(&["backup", file.to_str().expect("utf-8")], a_url);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = verbund(&["restore", file.to_str().expect("utf-8")], b.to_str().expect("utf-8"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = verbund(
+        &["restore", file.to_str().expect("utf-8")],
+        b.to_str().expect("utf-8"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("organisations: 14") && text.contains("users: 28"), "{text}");
+    assert!(
+        text.contains("organisations: 14") && text.contains("users: 28"),
+        "{text}"
+    );
 
-    let out = verbund(&["restore", file.to_str().expect("utf-8")], b.to_str().expect("utf-8"));
-    assert!(!out.status.success(), "restoring twice into the same database is refused");
+    let out = verbund(
+        &["restore", file.to_str().expect("utf-8")],
+        b.to_str().expect("utf-8"),
+    );
+    assert!(
+        !out.status.success(),
+        "restoring twice into the same database is refused"
+    );
     for p in [&a, &b, &file] {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
@@ -49,7 +79,13 @@ fn create_admin_rejects_a_short_password_and_then_works() {
     let url = db.to_str().expect("utf-8");
     let run = |pw: &str| {
         Command::new(env!("CARGO_BIN_EXE_verbund"))
-            .args(["create-admin", "--email", "Admin@Kreis.example", "--name", "Admin"])
+            .args([
+                "create-admin",
+                "--email",
+                "Admin@Kreis.example",
+                "--name",
+                "Admin",
+            ])
             .env("VERBUND_DATABASE_URL", url)
             .env("VERBUND_ADMIN_PASSWORD", pw)
             .output()
@@ -59,7 +95,11 @@ fn create_admin_rejects_a_short_password_and_then_works() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("password rejected"));
     let out = run("eine lange passphrase");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("admin@kreis.example"));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
@@ -70,18 +110,31 @@ fn create_admin_rejects_a_short_password_and_then_works() {
 fn catalog_import_reports_a_broken_file_precisely_and_stores_nothing() {
     let db = tmp("import.db");
     let url = db.to_str().expect("utf-8");
-    let out = Command::new(env!("CARGO_BIN_EXE_verbund")).args(["demo", "--reset", "--no-serve", "--db", url]).output().expect("runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_verbund"))
+        .args(["demo", "--reset", "--no-serve", "--db", url])
+        .output()
+        .expect("runs");
     assert!(out.status.success());
     let bad = tmp("bad.yaml");
     std::fs::write(&bad, "urn: x\nobjects: [\n").expect("write");
     let out = verbund(&["import", "catalog", bad.to_str().expect("utf-8")], url);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.yaml") && err.contains("line") && err.contains("nichts gespeichert"), "{err}");
+    assert!(
+        err.contains("bad.yaml") && err.contains("line") && err.contains("nichts gespeichert"),
+        "{err}"
+    );
     assert!(!err.contains("backtrace"), "no backtrace for users: {err}");
-    let starter = concat!(env!("CARGO_MANIFEST_DIR"), "/../catalogs/verbund-starter.yaml");
+    let starter = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../catalogs/verbund-starter.yaml"
+    );
     let out = verbund(&["import", "catalog", starter], url);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("149 Einträge, davon 130 Anforderungen"));
     for p in [&db, &bad] {
         for suffix in ["", "-wal", "-shm"] {

@@ -47,7 +47,12 @@ impl AuditRecord {
         field(prev_hash);
         field(&self.seq.to_string());
         field(&self.at_ms.to_string());
-        field(&self.actor_user_id.map(|v| v.to_string()).unwrap_or_default());
+        field(
+            &self
+                .actor_user_id
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        );
         field(&self.actor_label);
         field(&self.org_id.map(|v| v.to_string()).unwrap_or_default());
         field(&self.action);
@@ -94,7 +99,9 @@ pub enum ChainError {
         seq: i64,
     },
     /// The newest entries are missing or the head was changed.
-    #[error("chain ends at {last_seq} but the head says {head_seq}: entries at the end are missing")]
+    #[error(
+        "chain ends at {last_seq} but the head says {head_seq}: entries at the end are missing"
+    )]
     HeadMismatch {
         /// Last entry found.
         last_seq: i64,
@@ -113,7 +120,10 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { last_seq: 0, last_hash: GENESIS_HASH.to_owned() }
+        Self {
+            last_seq: 0,
+            last_hash: GENESIS_HASH.to_owned(),
+        }
     }
 }
 
@@ -122,7 +132,10 @@ impl ChainVerifier {
     pub fn push(&mut self, e: &ChainedRecord) -> Result<(), ChainError> {
         let seq = e.record.seq;
         if seq != self.last_seq + 1 {
-            return Err(ChainError::Gap { expected_prev: self.last_seq, found: seq });
+            return Err(ChainError::Gap {
+                expected_prev: self.last_seq,
+                found: seq,
+            });
         }
         if e.prev_hash != self.last_hash {
             return Err(ChainError::BrokenLink { seq });
@@ -138,7 +151,10 @@ impl ChainVerifier {
     /// Compares the end of the chain with the stored head; returns the number of entries checked.
     pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<i64, ChainError> {
         if self.last_seq != head_seq || self.last_hash != head_hash {
-            return Err(ChainError::HeadMismatch { last_seq: self.last_seq, head_seq });
+            return Err(ChainError::HeadMismatch {
+                last_seq: self.last_seq,
+                head_seq,
+            });
         }
         Ok(self.last_seq)
     }
@@ -165,14 +181,22 @@ mod tests {
                     after: format!("{{\"population\":{}}}", seq + 1),
                 };
                 let hash = record.hash(&prev);
-                let e = ChainedRecord { record, prev_hash: prev.clone(), hash: hash.clone() };
+                let e = ChainedRecord {
+                    record,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 e
             })
             .collect()
     }
 
-    fn verify(entries: &[ChainedRecord], head_seq: i64, head_hash: &str) -> Result<i64, ChainError> {
+    fn verify(
+        entries: &[ChainedRecord],
+        head_seq: i64,
+        head_hash: &str,
+    ) -> Result<i64, ChainError> {
         let mut v = ChainVerifier::default();
         for e in entries {
             v.push(e)?;
@@ -209,14 +233,26 @@ mod tests {
         let mut c = chain(5);
         c.remove(1);
         let head = c[3].hash.clone();
-        assert_eq!(verify(&c, 5, &head), Err(ChainError::Gap { expected_prev: 1, found: 3 }));
+        assert_eq!(
+            verify(&c, 5, &head),
+            Err(ChainError::Gap {
+                expected_prev: 1,
+                found: 3
+            })
+        );
     }
 
     #[test]
     fn truncated_end_is_detected_by_the_head() {
         let c = chain(5);
         let head = c[4].hash.clone();
-        assert_eq!(verify(&c[..4], 5, &head), Err(ChainError::HeadMismatch { last_seq: 4, head_seq: 5 }));
+        assert_eq!(
+            verify(&c[..4], 5, &head),
+            Err(ChainError::HeadMismatch {
+                last_seq: 4,
+                head_seq: 5
+            })
+        );
     }
 
     #[test]

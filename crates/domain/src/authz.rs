@@ -28,7 +28,13 @@ pub enum Role {
 
 impl Role {
     /// All roles, in display order.
-    pub const ALL: [Role; 5] = [Self::FederationAdmin, Self::OfficeIsb, Self::Coordinator, Self::Management, Self::MeasureOwner];
+    pub const ALL: [Role; 5] = [
+        Self::FederationAdmin,
+        Self::OfficeIsb,
+        Self::Coordinator,
+        Self::Management,
+        Self::MeasureOwner,
+    ];
 
     /// Stable code for database, forms and API.
     pub fn code(self) -> &'static str {
@@ -43,7 +49,10 @@ impl Role {
 
     /// Parses a code; unknown codes fail with `error-role`.
     pub fn parse(code: &str) -> Result<Self, &'static str> {
-        Self::ALL.into_iter().find(|r| r.code() == code).ok_or("error-role")
+        Self::ALL
+            .into_iter()
+            .find(|r| r.code() == code)
+            .ok_or("error-role")
     }
 
     /// Roles that only make sense in the office organisation (they reach the whole federation).
@@ -56,7 +65,10 @@ impl Role {
         match self {
             Self::FederationAdmin => true,
             Self::OfficeIsb => !matches!(p, ManageOfficeRoles),
-            Self::Coordinator => matches!(p, ReadOrg | EditOrg | ReadUsers | ManageUsers | ReadAudit | ReadCosts),
+            Self::Coordinator => matches!(
+                p,
+                ReadOrg | EditOrg | ReadUsers | ManageUsers | ReadAudit | ReadCosts
+            ),
             Self::Management => matches!(p, ReadOrg | ReadUsers | ReadAudit | ReadCosts),
             Self::MeasureOwner => matches!(p, ReadOrg),
         }
@@ -152,7 +164,11 @@ impl Actor {
 
     /// Decides whether the user may do `p` in `org`.
     pub fn check(&self, p: Permission, org: OrgId) -> Result<(), Denied> {
-        if self.grants.iter().any(|g| self.reaches(g, org) && g.role.permits(p)) {
+        if self
+            .grants
+            .iter()
+            .any(|g| self.reaches(g, org) && g.role.permits(p))
+        {
             Ok(())
         } else if self.sees(org) {
             Err(Denied::Forbidden)
@@ -169,10 +185,19 @@ impl Actor {
 
     /// The organisations in which the user may do `p`.
     pub fn scope(&self, p: Permission) -> Scope {
-        if self.grants.iter().any(|g| g.org_id == self.office_org && g.role.permits(p)) {
+        if self
+            .grants
+            .iter()
+            .any(|g| g.org_id == self.office_org && g.role.permits(p))
+        {
             return Scope::All;
         }
-        let mut ids: Vec<OrgId> = self.grants.iter().filter(|g| g.role.permits(p)).map(|g| g.org_id).collect();
+        let mut ids: Vec<OrgId> = self
+            .grants
+            .iter()
+            .filter(|g| g.role.permits(p))
+            .map(|g| g.org_id)
+            .collect();
         ids.sort();
         ids.dedup();
         Scope::Orgs(ids)
@@ -205,7 +230,14 @@ mod tests {
     const RAUNHEIM: OrgId = OrgId(3);
 
     fn actor(grants: &[(OrgId, Role)]) -> Actor {
-        Actor { user_id: UserId(9), office_org: OFFICE, grants: grants.iter().map(|&(org_id, role)| Grant { org_id, role }).collect() }
+        Actor {
+            user_id: UserId(9),
+            office_org: OFFICE,
+            grants: grants
+                .iter()
+                .map(|&(org_id, role)| Grant { org_id, role })
+                .collect(),
+        }
     }
 
     #[test]
@@ -220,7 +252,10 @@ mod tests {
     fn coordinator_edits_own_org_only_and_other_members_are_not_found() {
         let a = actor(&[(NAUHEIM, Role::Coordinator)]);
         assert_eq!(a.check(Permission::EditOrg, NAUHEIM), Ok(()));
-        assert_eq!(a.check(Permission::EditOrg, RAUNHEIM), Err(Denied::NotFound));
+        assert_eq!(
+            a.check(Permission::EditOrg, RAUNHEIM),
+            Err(Denied::NotFound)
+        );
         assert_eq!(a.check(Permission::ReadOrg, OFFICE), Err(Denied::NotFound));
         assert_eq!(a.scope(Permission::ReadOrg), Scope::Orgs(vec![NAUHEIM]));
     }
@@ -229,14 +264,23 @@ mod tests {
     fn management_reads_but_may_not_edit_own_org() {
         let a = actor(&[(NAUHEIM, Role::Management)]);
         assert_eq!(a.check(Permission::ReadOrg, NAUHEIM), Ok(()));
-        assert_eq!(a.check(Permission::EditOrg, NAUHEIM), Err(Denied::Forbidden));
-        assert_eq!(a.check(Permission::EditOrg, RAUNHEIM), Err(Denied::NotFound));
+        assert_eq!(
+            a.check(Permission::EditOrg, NAUHEIM),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            a.check(Permission::EditOrg, RAUNHEIM),
+            Err(Denied::NotFound)
+        );
     }
 
     #[test]
     fn measure_owner_cannot_read_audit_or_users() {
         let a = actor(&[(NAUHEIM, Role::MeasureOwner)]);
-        assert_eq!(a.check(Permission::ReadAudit, NAUHEIM), Err(Denied::Forbidden));
+        assert_eq!(
+            a.check(Permission::ReadAudit, NAUHEIM),
+            Err(Denied::Forbidden)
+        );
         assert_eq!(a.scope(Permission::ReadUsers), Scope::Orgs(vec![]));
         assert!(a.scope(Permission::ReadUsers).is_empty());
         assert!(!a.scope(Permission::ReadOrg).is_empty());
@@ -247,22 +291,37 @@ mod tests {
     fn office_management_reads_all_but_manages_nothing() {
         let a = actor(&[(OFFICE, Role::Management)]);
         assert_eq!(a.check(Permission::ReadOrg, RAUNHEIM), Ok(()));
-        assert_eq!(a.check(Permission::EditOrg, RAUNHEIM), Err(Denied::Forbidden));
-        assert_eq!(a.check_office(Permission::ManageFederation), Err(Denied::Forbidden));
+        assert_eq!(
+            a.check(Permission::EditOrg, RAUNHEIM),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            a.check_office(Permission::ManageFederation),
+            Err(Denied::Forbidden)
+        );
     }
 
     #[test]
     fn roles_in_several_members_combine() {
         let a = actor(&[(NAUHEIM, Role::Coordinator), (RAUNHEIM, Role::Management)]);
-        assert_eq!(a.scope(Permission::ReadOrg), Scope::Orgs(vec![NAUHEIM, RAUNHEIM]));
+        assert_eq!(
+            a.scope(Permission::ReadOrg),
+            Scope::Orgs(vec![NAUHEIM, RAUNHEIM])
+        );
         assert_eq!(a.scope(Permission::EditOrg), Scope::Orgs(vec![NAUHEIM]));
-        assert_eq!(a.check(Permission::EditOrg, RAUNHEIM), Err(Denied::Forbidden));
+        assert_eq!(
+            a.check(Permission::EditOrg, RAUNHEIM),
+            Err(Denied::Forbidden)
+        );
     }
 
     #[test]
     fn member_user_sees_no_office_action() {
         let a = actor(&[(NAUHEIM, Role::Coordinator)]);
-        assert_eq!(a.check_office(Permission::ManageFederation), Err(Denied::NotFound));
+        assert_eq!(
+            a.check_office(Permission::ManageFederation),
+            Err(Denied::NotFound)
+        );
         assert!(!a.is_office());
     }
 
@@ -270,23 +329,50 @@ mod tests {
     fn office_roles_are_granted_only_in_the_office_and_only_by_an_admin() {
         let isb = actor(&[(OFFICE, Role::OfficeIsb)]);
         assert_eq!(isb.check_grant(Role::Coordinator, NAUHEIM), Ok(()));
-        assert_eq!(isb.check_grant(Role::OfficeIsb, OFFICE), Err(Denied::Forbidden));
+        assert_eq!(
+            isb.check_grant(Role::OfficeIsb, OFFICE),
+            Err(Denied::Forbidden)
+        );
         let admin = actor(&[(OFFICE, Role::FederationAdmin)]);
         assert_eq!(admin.check_grant(Role::OfficeIsb, OFFICE), Ok(()));
-        assert_eq!(admin.check_grant(Role::OfficeIsb, NAUHEIM), Err(Denied::Forbidden));
+        assert_eq!(
+            admin.check_grant(Role::OfficeIsb, NAUHEIM),
+            Err(Denied::Forbidden)
+        );
         let coord = actor(&[(NAUHEIM, Role::Coordinator)]);
         assert_eq!(coord.check_grant(Role::MeasureOwner, NAUHEIM), Ok(()));
-        assert_eq!(coord.check_grant(Role::FederationAdmin, NAUHEIM), Err(Denied::Forbidden));
-        assert_eq!(coord.check_grant(Role::MeasureOwner, RAUNHEIM), Err(Denied::NotFound));
+        assert_eq!(
+            coord.check_grant(Role::FederationAdmin, NAUHEIM),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            coord.check_grant(Role::MeasureOwner, RAUNHEIM),
+            Err(Denied::NotFound)
+        );
     }
 
     #[test]
     fn costs_are_read_by_coordinators_and_management_but_not_measure_owners() {
-        assert_eq!(actor(&[(NAUHEIM, Role::Management)]).check(Permission::ReadCosts, NAUHEIM), Ok(()));
-        assert_eq!(actor(&[(NAUHEIM, Role::Coordinator)]).check(Permission::ReadCosts, NAUHEIM), Ok(()));
-        assert_eq!(actor(&[(NAUHEIM, Role::MeasureOwner)]).check(Permission::ReadCosts, NAUHEIM), Err(Denied::Forbidden));
-        assert_eq!(actor(&[(NAUHEIM, Role::Coordinator)]).check_office(Permission::ReadCosts), Err(Denied::NotFound));
-        assert_eq!(actor(&[(OFFICE, Role::Management)]).check_office(Permission::ReadCosts), Ok(()));
+        assert_eq!(
+            actor(&[(NAUHEIM, Role::Management)]).check(Permission::ReadCosts, NAUHEIM),
+            Ok(())
+        );
+        assert_eq!(
+            actor(&[(NAUHEIM, Role::Coordinator)]).check(Permission::ReadCosts, NAUHEIM),
+            Ok(())
+        );
+        assert_eq!(
+            actor(&[(NAUHEIM, Role::MeasureOwner)]).check(Permission::ReadCosts, NAUHEIM),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            actor(&[(NAUHEIM, Role::Coordinator)]).check_office(Permission::ReadCosts),
+            Err(Denied::NotFound)
+        );
+        assert_eq!(
+            actor(&[(OFFICE, Role::Management)]).check_office(Permission::ReadCosts),
+            Ok(())
+        );
     }
 
     #[test]

@@ -66,7 +66,13 @@ pub enum OrgKind {
 
 impl OrgKind {
     /// All kinds, in display order.
-    pub const ALL: [OrgKind; 5] = [Self::Office, Self::Kreis, Self::Stadt, Self::Gemeinde, Self::Zweckverband];
+    pub const ALL: [OrgKind; 5] = [
+        Self::Office,
+        Self::Kreis,
+        Self::Stadt,
+        Self::Gemeinde,
+        Self::Zweckverband,
+    ];
 
     /// Stable code used in the database, forms and the API.
     pub fn code(self) -> &'static str {
@@ -81,7 +87,10 @@ impl OrgKind {
 
     /// Parses a code; unknown codes fail with `error-kind`.
     pub fn parse(code: &str) -> Result<Self, &'static str> {
-        Self::ALL.into_iter().find(|k| k.code() == code).ok_or("error-kind")
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == code)
+            .ok_or("error-kind")
     }
 }
 
@@ -180,11 +189,23 @@ impl OrgDraft {
         let it_workplaces = e.check("it_workplaces", non_negative(self.it_workplaces));
         let address = e.check("address", optional_text(self.address.as_deref(), 500));
         match (name, kind, ags, population, staff, it_workplaces, address) {
-            (Some(name), Some(kind), Some(ags), Some(population), Some(staff), Some(it_workplaces), Some(address))
-                if e.0.is_empty() =>
-            {
-                Ok(OrgInput { name, kind, ags, population, staff, it_workplaces, address })
-            }
+            (
+                Some(name),
+                Some(kind),
+                Some(ags),
+                Some(population),
+                Some(staff),
+                Some(it_workplaces),
+                Some(address),
+            ) if e.0.is_empty() => Ok(OrgInput {
+                name,
+                kind,
+                ags,
+                population,
+                staff,
+                it_workplaces,
+                address,
+            }),
             _ => Err(e),
         }
     }
@@ -246,19 +267,27 @@ impl MembershipDraft {
     pub fn validate(&self) -> Result<MembershipInput, ValidationErrors> {
         let mut e = ValidationErrors::default();
         let starts_on = e.check("starts_on", parse_date(&self.starts_on));
-        let ends_on = match self.ends_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let ends_on = match self
+            .ends_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Some(None),
             Some(d) => e.check("ends_on", parse_date(d)).map(Some),
         };
         let note = e.check("note", optional_text(self.note.as_deref(), 500));
         if let (Some(s), Some(Some(end))) = (starts_on, ends_on)
-            && end < s {
-                e.add("ends_on", "error-end-before-start");
-            }
+            && end < s
+        {
+            e.add("ends_on", "error-end-before-start");
+        }
         match (starts_on, ends_on, note) {
-            (Some(starts_on), Some(ends_on), Some(note)) if e.0.is_empty() => {
-                Ok(MembershipInput { starts_on, ends_on, note })
-            }
+            (Some(starts_on), Some(ends_on), Some(note)) if e.0.is_empty() => Ok(MembershipInput {
+                starts_on,
+                ends_on,
+                note,
+            }),
             _ => Err(e),
         }
     }
@@ -270,7 +299,10 @@ mod tests {
 
     #[test]
     fn ags_accepts_eight_digits_with_valid_land() {
-        assert_eq!(Ags::parse("06433006").map(|a| a.as_str().to_owned()), Ok("06433006".into()));
+        assert_eq!(
+            Ags::parse("06433006").map(|a| a.as_str().to_owned()),
+            Ok("06433006".into())
+        );
         assert_eq!(Ags::parse(" 16077001 ").map(|a| a.0), Ok("16077001".into()));
     }
 
@@ -285,7 +317,13 @@ mod tests {
     }
 
     fn draft() -> OrgDraft {
-        OrgDraft { name: "Nauheim".into(), kind: "gemeinde".into(), ags: Some("06433009".into()), population: Some(10840), ..Default::default() }
+        OrgDraft {
+            name: "Nauheim".into(),
+            kind: "gemeinde".into(),
+            ags: Some("06433009".into()),
+            population: Some(10840),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -297,8 +335,21 @@ mod tests {
 
     #[test]
     fn org_draft_collects_every_error() {
-        let d = OrgDraft { name: " ".into(), kind: "dorf".into(), ags: Some("123".into()), population: Some(-1), staff: Some(-5), ..Default::default() };
-        let fields: Vec<_> = d.validate().unwrap_err().0.into_iter().map(|e| (e.field, e.code)).collect();
+        let d = OrgDraft {
+            name: " ".into(),
+            kind: "dorf".into(),
+            ags: Some("123".into()),
+            population: Some(-1),
+            staff: Some(-5),
+            ..Default::default()
+        };
+        let fields: Vec<_> = d
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
         assert_eq!(
             fields,
             vec![
@@ -313,22 +364,43 @@ mod tests {
 
     #[test]
     fn empty_ags_means_none() {
-        let d = OrgDraft { ags: Some("  ".into()), ..draft() };
+        let d = OrgDraft {
+            ags: Some("  ".into()),
+            ..draft()
+        };
         assert_eq!(d.validate().unwrap().ags, None);
     }
 
     #[test]
     fn membership_end_must_not_precede_start() {
-        let d = MembershipDraft { starts_on: "2026-07-01".into(), ends_on: Some("2026-06-30".into()), note: None };
-        assert_eq!(d.validate().unwrap_err(), ValidationErrors::single("ends_on", "error-end-before-start"));
-        let ok = MembershipDraft { ends_on: Some("2026-07-01".into()), ..d }.validate().unwrap();
+        let d = MembershipDraft {
+            starts_on: "2026-07-01".into(),
+            ends_on: Some("2026-06-30".into()),
+            note: None,
+        };
+        assert_eq!(
+            d.validate().unwrap_err(),
+            ValidationErrors::single("ends_on", "error-end-before-start")
+        );
+        let ok = MembershipDraft {
+            ends_on: Some("2026-07-01".into()),
+            ..d
+        }
+        .validate()
+        .unwrap();
         assert_eq!(ok.starts_on, ok.ends_on.unwrap());
     }
 
     #[test]
     fn membership_is_active_inclusive_of_both_ends() {
         let d = |s: &str| crate::validation::parse_date(s).unwrap();
-        let m = Membership { id: MembershipId(1), org_id: OrgId(1), starts_on: d("2026-07-01"), ends_on: Some(d("2026-12-31")), note: None };
+        let m = Membership {
+            id: MembershipId(1),
+            org_id: OrgId(1),
+            starts_on: d("2026-07-01"),
+            ends_on: Some(d("2026-12-31")),
+            note: None,
+        };
         assert!(!m.active_on(d("2026-06-30")));
         assert!(m.active_on(d("2026-07-01")));
         assert!(m.active_on(d("2026-12-31")));

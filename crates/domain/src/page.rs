@@ -70,7 +70,12 @@ impl<T> Page<T> {
 
     /// Maps the rows, keeping the paging data.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), page: self.page, per_page: self.per_page, total: self.total }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
+        }
     }
 }
 
@@ -80,16 +85,32 @@ mod tests {
 
     #[test]
     fn page_request_clamps() {
-        assert_eq!(PageRequest::new(Some(0), Some(10_000)), PageRequest { page: 1, per_page: MAX_PER_PAGE });
+        assert_eq!(
+            PageRequest::new(Some(0), Some(10_000)),
+            PageRequest {
+                page: 1,
+                per_page: MAX_PER_PAGE
+            }
+        );
         assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
     }
 
     #[test]
     fn page_counts_round_up() {
-        let p = Page { items: vec![1], page: 2, per_page: 25, total: 51 };
+        let p = Page {
+            items: vec![1],
+            page: 2,
+            per_page: 25,
+            total: 51,
+        };
         assert_eq!(p.pages(), 3);
         assert!(p.has_next());
-        let empty: Page<i32> = Page { items: vec![], page: 1, per_page: 25, total: 0 };
+        let empty: Page<i32> = Page {
+            items: vec![],
+            page: 1,
+            per_page: 25,
+            total: 0,
+        };
         assert_eq!(empty.pages(), 1);
         assert!(!empty.has_next());
     }

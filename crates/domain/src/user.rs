@@ -22,7 +22,11 @@ impl Email {
                     && !domain.contains('@')
             })
             && !v.chars().any(|c| c.is_whitespace() || c.is_control());
-        if valid { Ok(Self(v)) } else { Err("error-email") }
+        if valid {
+            Ok(Self(v))
+        } else {
+            Err("error-email")
+        }
     }
 
     /// The address.
@@ -102,9 +106,11 @@ impl UserDraft {
             Some(p) => e.check("password", check_password(p).map(|()| Some(p.to_owned()))),
         };
         match (email, display_name, password) {
-            (Some(email), Some(display_name), Some(password)) if e.0.is_empty() => {
-                Ok(NewUser { email, display_name, password })
-            }
+            (Some(email), Some(display_name), Some(password)) if e.0.is_empty() => Ok(NewUser {
+                email,
+                display_name,
+                password,
+            }),
             _ => Err(e),
         }
     }
@@ -116,8 +122,13 @@ mod tests {
 
     #[test]
     fn email_is_lowercased_and_checked() {
-        assert_eq!(Email::parse(" ISB@Kreis-GG.de ").unwrap().as_str(), "isb@kreis-gg.de");
-        for bad in ["", "a", "a@b", "@b.de", "a@.de", "a@b.de.", "a b@c.de", "a@b@c.de"] {
+        assert_eq!(
+            Email::parse(" ISB@Kreis-GG.de ").unwrap().as_str(),
+            "isb@kreis-gg.de"
+        );
+        for bad in [
+            "", "a", "a@b", "@b.de", "a@.de", "a@b.de.", "a b@c.de", "a@b@c.de",
+        ] {
             assert_eq!(Email::parse(bad), Err("error-email"), "{bad}");
         }
     }
@@ -131,9 +142,19 @@ mod tests {
 
     #[test]
     fn user_draft_without_password_is_sso_only() {
-        let d = UserDraft { email: "a@b.de".into(), display_name: "A".into(), password: Some(String::new()) };
+        let d = UserDraft {
+            email: "a@b.de".into(),
+            display_name: "A".into(),
+            password: Some(String::new()),
+        };
         assert_eq!(d.validate().unwrap().password, None);
-        let bad = UserDraft { password: Some("short".into()), ..d };
-        assert_eq!(bad.validate().unwrap_err(), ValidationErrors::single("password", "error-password-short"));
+        let bad = UserDraft {
+            password: Some("short".into()),
+            ..d
+        };
+        assert_eq!(
+            bad.validate().unwrap_err(),
+            ValidationErrors::single("password", "error-password-short")
+        );
     }
 }

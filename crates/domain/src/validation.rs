@@ -22,7 +22,10 @@ pub struct ValidationErrors(pub Vec<FieldError>);
 impl ValidationErrors {
     /// Records an error for `field`.
     pub fn add(&mut self, field: &str, code: &str) {
-        self.0.push(FieldError { field: field.to_owned(), code: code.to_owned() });
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+        });
     }
 
     /// A single-field error, for checks that only the database can make (e.g. uniqueness).
@@ -34,7 +37,11 @@ impl ValidationErrors {
 
     /// `Ok(value)` when no error was recorded.
     pub fn into_result<T>(self, value: T) -> Result<T, Self> {
-        if self.0.is_empty() { Ok(value) } else { Err(self) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 
     /// Runs a fallible field parser and records its error under `field`.
@@ -106,6 +113,9 @@ mod tests {
         let mut e = ValidationErrors::default();
         assert_eq!(e.check("a", Ok::<_, &str>(1)), Some(1));
         assert_eq!(e.check::<i32>("b", Err("error-required")), None);
-        assert_eq!(e.clone().into_result(()), Err(ValidationErrors::single("b", "error-required")));
+        assert_eq!(
+            e.clone().into_result(()),
+            Err(ValidationErrors::single("b", "error-required"))
+        );
     }
 }

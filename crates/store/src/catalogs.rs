@@ -9,7 +9,13 @@ use crate::{AuditActor, CatalogSummary, Db, Result, Store, backend};
 impl Store {
     /// Stores a validated catalog as a new revision in one transaction; an identical catalog
     /// (same content hash) is not stored again: returns the existing one and `false`.
-    pub async fn import_catalog(&self, by: &AuditActor, fed: FederationId, catalog: &Catalog, content_hash: &str) -> Result<(CatalogSummary, bool)> {
+    pub async fn import_catalog(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        catalog: &Catalog,
+        content_hash: &str,
+    ) -> Result<(CatalogSummary, bool)> {
         dispatch!(self.import_catalog(by, fed, catalog, content_hash))
     }
 
@@ -27,5 +33,4 @@ impl Store {
     pub async fn catalog_nodes(&self, fed: FederationId, id: i64) -> Result<Vec<CatalogNode>> {
         dispatch!(self.catalog_nodes(fed, id))
     }
-
 }

@@ -5,11 +5,18 @@ use verbund_domain::FederationId;
 use verbund_domain::costs::{AllocationKey, BudgetLine, StandaloneCosts, Subsidy};
 use verbund_domain::org::{Membership, Organisation};
 
-use crate::{AuditActor, Db, Result, StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy, Store, backend};
+use crate::{
+    AuditActor, Db, Result, Store, StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy,
+    backend,
+};
 
 impl Store {
     /// The budget lines of a year, in order.
-    pub async fn budget_lines(&self, fed: FederationId, year: i32) -> Result<Vec<StoredBudgetLine>> {
+    pub async fn budget_lines(
+        &self,
+        fed: FederationId,
+        year: i32,
+    ) -> Result<Vec<StoredBudgetLine>> {
         dispatch!(self.budget_lines(fed, year))
     }
 
@@ -19,23 +26,46 @@ impl Store {
     }
 
     /// Appends a line to a year's budget.
-    pub async fn add_budget_line(&self, by: &AuditActor, fed: FederationId, year: i32, line: &BudgetLine) -> Result<StoredBudgetLine> {
+    pub async fn add_budget_line(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        year: i32,
+        line: &BudgetLine,
+    ) -> Result<StoredBudgetLine> {
         dispatch!(self.add_budget_line(by, fed, year, line))
     }
 
     /// Changes a line.
-    pub async fn update_budget_line(&self, by: &AuditActor, fed: FederationId, id: i64, line: &BudgetLine) -> Result<StoredBudgetLine> {
+    pub async fn update_budget_line(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        id: i64,
+        line: &BudgetLine,
+    ) -> Result<StoredBudgetLine> {
         dispatch!(self.update_budget_line(by, fed, id, line))
     }
 
     /// Deletes a line.
-    pub async fn delete_budget_line(&self, by: &AuditActor, fed: FederationId, id: i64) -> Result<StoredBudgetLine> {
+    pub async fn delete_budget_line(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        id: i64,
+    ) -> Result<StoredBudgetLine> {
         dispatch!(self.delete_budget_line(by, fed, id))
     }
 
     /// Writes all lines of a year that has no budget yet (copying a year); fails with a field
     /// error `year`/`error-budget-exists` otherwise.
-    pub async fn create_budget(&self, by: &AuditActor, fed: FederationId, year: i32, lines: &[BudgetLine]) -> Result<Vec<StoredBudgetLine>> {
+    pub async fn create_budget(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        year: i32,
+        lines: &[BudgetLine],
+    ) -> Result<Vec<StoredBudgetLine>> {
         dispatch!(self.replace_budget(by, fed, year, lines))
     }
 
@@ -45,7 +75,13 @@ impl Store {
     }
 
     /// Creates (`id` none) or changes a subsidy.
-    pub async fn save_subsidy(&self, by: &AuditActor, fed: FederationId, id: Option<i64>, s: &Subsidy) -> Result<StoredSubsidy> {
+    pub async fn save_subsidy(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        id: Option<i64>,
+        s: &Subsidy,
+    ) -> Result<StoredSubsidy> {
         dispatch!(self.save_subsidy(by, fed, id, s))
     }
 
@@ -66,17 +102,35 @@ impl Store {
 
     /// Creates a key (`id` none) or changes one. A version already used by an issued statement
     /// is never changed: the change is stored as the next version and returned.
-    pub async fn save_cost_key(&self, by: &AuditActor, fed: FederationId, id: Option<i64>, key: &AllocationKey, standalone: &StandaloneCosts) -> Result<StoredKey> {
+    pub async fn save_cost_key(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        id: Option<i64>,
+        key: &AllocationKey,
+        standalone: &StandaloneCosts,
+    ) -> Result<StoredKey> {
         dispatch!(self.save_cost_key(by, fed, id, key, standalone))
     }
 
     /// Stores an issued statement and locks the key version it used.
-    pub async fn issue_statement(&self, by: &AuditActor, fed: FederationId, year: i32, key_id: i64, document: &serde_json::Value) -> Result<StoredStatement> {
+    pub async fn issue_statement(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        year: i32,
+        key_id: i64,
+        document: &serde_json::Value,
+    ) -> Result<StoredStatement> {
         dispatch!(self.issue_statement(by, fed, year, key_id, document))
     }
 
     /// Issued statements, newest first, optionally of one year.
-    pub async fn statements(&self, fed: FederationId, year: Option<i32>) -> Result<Vec<StoredStatement>> {
+    pub async fn statements(
+        &self,
+        fed: FederationId,
+        year: Option<i32>,
+    ) -> Result<Vec<StoredStatement>> {
         dispatch!(self.statements(fed, year))
     }
 
@@ -87,7 +141,10 @@ impl Store {
 
     /// Every member organisation (not the office) with its membership periods, for the key's
     /// metrics and pro-rata days.
-    pub async fn member_rows(&self, fed: FederationId) -> Result<Vec<(Organisation, Vec<Membership>)>> {
+    pub async fn member_rows(
+        &self,
+        fed: FederationId,
+    ) -> Result<Vec<(Organisation, Vec<Membership>)>> {
         dispatch!(self.member_rows(fed))
     }
 }

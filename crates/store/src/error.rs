@@ -29,7 +29,9 @@ impl StoreError {
     /// Maps a unique-constraint violation to a field error; other errors pass through.
     pub(crate) fn unique(e: sqlx::Error, field: &str) -> Self {
         match e.as_database_error() {
-            Some(db) if db.is_unique_violation() => Self::Invalid(ValidationErrors::single(field, "error-duplicate")),
+            Some(db) if db.is_unique_violation() => {
+                Self::Invalid(ValidationErrors::single(field, "error-duplicate"))
+            }
             _ => Self::Db(e),
         }
     }

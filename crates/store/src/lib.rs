@@ -20,7 +20,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use verbund_domain::authz::{Actor, Role, Scope};
 use verbund_domain::org::{Membership, MembershipInput, OrgInput, Organisation};
 use verbund_domain::page::{Page, PageRequest};
@@ -57,7 +59,9 @@ pub struct Store {
 
 /// Current time in Unix milliseconds.
 pub fn now_ms() -> i64 {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
@@ -74,23 +78,48 @@ impl Store {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut opts = PgConnectOptions::from_str(url)?;
             if let Some(schema) = schema {
-                let admin = PgPoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', "")))).execute(&admin).await?;
+                let admin = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts.clone())
+                    .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                    schema.replace('"', "")
+                )))
+                .execute(&admin)
+                .await?;
                 admin.close().await;
                 opts = opts.options([("search_path", schema)]);
             }
-            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
-            return Ok(Self { db: Db::Postgres(pool), office: Default::default() });
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            return Ok(Self {
+                db: Db::Postgres(pool),
+                office: Default::default(),
+            });
         }
-        let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+        let url = if url.starts_with("sqlite:") {
+            url.to_owned()
+        } else {
+            format!("sqlite://{url}")
+        };
         let opts = SqliteConnectOptions::from_str(&url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-        Ok(Self { db: Db::Sqlite(pool), office: Default::default() })
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
+        Ok(Self {
+            db: Db::Sqlite(pool),
+            office: Default::default(),
+        })
     }
 
     /// Which backend this is: `sqlite` or `postgres`.
@@ -140,14 +169,24 @@ impl Store {
     }
 
     /// Creates the federation together with its office organisation.
-    pub async fn create_federation(&self, by: &AuditActor, name: &str, office: &OrgInput) -> Result<Federation> {
+    pub async fn create_federation(
+        &self,
+        by: &AuditActor,
+        name: &str,
+        office: &OrgInput,
+    ) -> Result<Federation> {
         dispatch!(self.create_federation(by, name, office))
     }
 
     // ---- organisations ----
 
     /// Organisations inside `scope`, filtered by a name/AGS search, ordered by name.
-    pub async fn list_orgs(&self, scope: &Scope, search: Option<&str>, page: PageRequest) -> Result<Page<Organisation>> {
+    pub async fn list_orgs(
+        &self,
+        scope: &Scope,
+        search: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Organisation>> {
         dispatch!(self.list_orgs(scope, search, page))
     }
 
@@ -157,13 +196,25 @@ impl Store {
     }
 
     /// Creates an organisation (office-level action; authorize before calling).
-    pub async fn create_org(&self, by: &AuditActor, federation: FederationId, input: &OrgInput) -> Result<Organisation> {
+    pub async fn create_org(
+        &self,
+        by: &AuditActor,
+        federation: FederationId,
+        input: &OrgInput,
+    ) -> Result<Organisation> {
         dispatch!(self.create_org(by, federation, input))
     }
 
     /// Changes an organisation's facts. With `expected_version`, fails with `Stale` if it changed
     /// since it was read. `NotFound` outside `scope`.
-    pub async fn update_org(&self, by: &AuditActor, scope: &Scope, id: OrgId, expected_version: Option<i64>, input: &OrgInput) -> Result<Organisation> {
+    pub async fn update_org(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        id: OrgId,
+        expected_version: Option<i64>,
+        input: &OrgInput,
+    ) -> Result<Organisation> {
         dispatch!(self.update_org(by, scope, id, expected_version, input))
     }
 
@@ -180,24 +231,46 @@ impl Store {
     }
 
     /// Adds a membership period.
-    pub async fn add_membership(&self, by: &AuditActor, scope: &Scope, org: OrgId, input: &MembershipInput) -> Result<Membership> {
+    pub async fn add_membership(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        org: OrgId,
+        input: &MembershipInput,
+    ) -> Result<Membership> {
         dispatch!(self.add_membership(by, scope, org, input))
     }
 
     /// Changes a membership period.
-    pub async fn update_membership(&self, by: &AuditActor, scope: &Scope, id: MembershipId, input: &MembershipInput) -> Result<Membership> {
+    pub async fn update_membership(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        id: MembershipId,
+        input: &MembershipInput,
+    ) -> Result<Membership> {
         dispatch!(self.update_membership(by, scope, id, input))
     }
 
     /// Deletes a membership period (for corrections; ending one sets its end date instead).
-    pub async fn delete_membership(&self, by: &AuditActor, scope: &Scope, id: MembershipId) -> Result<()> {
+    pub async fn delete_membership(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        id: MembershipId,
+    ) -> Result<()> {
         dispatch!(self.delete_membership(by, scope, id))
     }
 
     // ---- users and roles ----
 
     /// Users holding a role inside `scope` (all users for `Scope::All`), searched by name/e-mail.
-    pub async fn list_users(&self, scope: &Scope, search: Option<&str>, page: PageRequest) -> Result<Page<User>> {
+    pub async fn list_users(
+        &self,
+        scope: &Scope,
+        search: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<User>> {
         dispatch!(self.list_users(scope, search, page))
     }
 
@@ -217,17 +290,36 @@ impl Store {
     }
 
     /// Creates a user, optionally with a first role, in one transaction.
-    pub async fn create_user(&self, by: &AuditActor, user: &NewUser, password_hash: Option<&str>, grant: Option<(OrgId, Role)>) -> Result<User> {
+    pub async fn create_user(
+        &self,
+        by: &AuditActor,
+        user: &NewUser,
+        password_hash: Option<&str>,
+        grant: Option<(OrgId, Role)>,
+    ) -> Result<User> {
         dispatch!(self.create_user(by, user, password_hash, grant))
     }
 
     /// Changes name, language or the disabled flag. `NotFound` outside `scope`.
-    pub async fn update_user(&self, by: &AuditActor, scope: &Scope, id: UserId, change: &UserChange) -> Result<User> {
+    pub async fn update_user(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        id: UserId,
+        change: &UserChange,
+    ) -> Result<User> {
         dispatch!(self.update_user(by, scope, id, change))
     }
 
     /// Grants `role` in `org`; both the organisation and the user must be inside `scope`.
-    pub async fn add_grant(&self, by: &AuditActor, scope: &Scope, user: UserId, org: OrgId, role: Role) -> Result<UserGrant> {
+    pub async fn add_grant(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        user: UserId,
+        org: OrgId,
+        role: Role,
+    ) -> Result<UserGrant> {
         dispatch!(self.add_grant(by, scope, user, org, role))
     }
 
@@ -237,7 +329,12 @@ impl Store {
     }
 
     /// Revokes a role assignment; `NotFound` if its organisation is outside `scope`.
-    pub async fn remove_grant(&self, by: &AuditActor, scope: &Scope, id: RoleAssignmentId) -> Result<()> {
+    pub async fn remove_grant(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        id: RoleAssignmentId,
+    ) -> Result<()> {
         dispatch!(self.remove_grant(by, scope, id))
     }
 
@@ -252,7 +349,11 @@ impl Store {
             },
         };
         let grants = dispatch!(self.user_roles(user))?;
-        Ok(Actor { user_id: user, office_org: office, grants })
+        Ok(Actor {
+            user_id: user,
+            office_org: office,
+            grants,
+        })
     }
 
     /// Number of organisations inside `scope`.
@@ -278,7 +379,12 @@ impl Store {
     }
 
     /// Counts a failed login; after `max_failures` the account is locked until `locked_until_ms`.
-    pub async fn record_login_failure(&self, id: UserId, max_failures: i64, locked_until_ms: i64) -> Result<()> {
+    pub async fn record_login_failure(
+        &self,
+        id: UserId,
+        max_failures: i64,
+        locked_until_ms: i64,
+    ) -> Result<()> {
         dispatch!(self.record_login_failure(id, max_failures, locked_until_ms))
     }
 
@@ -294,7 +400,14 @@ impl Store {
 
     /// Stores a TOTP secret; `enabled` switches MFA on, `None` secret switches it off.
     /// Switching on or off replaces the recovery codes with `recovery_hashes`.
-    pub async fn set_totp(&self, by: &AuditActor, id: UserId, secret: Option<&str>, enabled: bool, recovery_hashes: &[String]) -> Result<()> {
+    pub async fn set_totp(
+        &self,
+        by: &AuditActor,
+        id: UserId,
+        secret: Option<&str>,
+        enabled: bool,
+        recovery_hashes: &[String],
+    ) -> Result<()> {
         dispatch!(self.set_totp(by, id, secret, enabled, recovery_hashes))
     }
 
@@ -316,7 +429,12 @@ impl Store {
     }
 
     /// A live session and its user by token hash; expired or idle sessions are deleted and not returned.
-    pub async fn load_session(&self, id_hash: &str, now_ms: i64, idle_ms: i64) -> Result<Option<(SessionRecord, User)>> {
+    pub async fn load_session(
+        &self,
+        id_hash: &str,
+        now_ms: i64,
+        idle_ms: i64,
+    ) -> Result<Option<(SessionRecord, User)>> {
         dispatch!(self.load_session(id_hash, now_ms, idle_ms))
     }
 
@@ -338,7 +456,15 @@ impl Store {
     // ---- API tokens ----
 
     /// Stores a new API token (only its hash).
-    pub async fn create_token(&self, by: &AuditActor, user: UserId, name: &str, prefix: &str, hash: &str, expires_at_ms: Option<i64>) -> Result<ApiToken> {
+    pub async fn create_token(
+        &self,
+        by: &AuditActor,
+        user: UserId,
+        name: &str,
+        prefix: &str,
+        hash: &str,
+        expires_at_ms: Option<i64>,
+    ) -> Result<ApiToken> {
         dispatch!(self.create_token(by, user, name, prefix, hash, expires_at_ms))
     }
 
@@ -361,7 +487,12 @@ impl Store {
 
     /// Audit entries whose organisation is inside `scope` (entries without organisation only for
     /// `Scope::All`), newest first, optionally for one organisation.
-    pub async fn list_audit(&self, scope: &Scope, org: Option<OrgId>, page: PageRequest) -> Result<Page<AuditEntry>> {
+    pub async fn list_audit(
+        &self,
+        scope: &Scope,
+        org: Option<OrgId>,
+        page: PageRequest,
+    ) -> Result<Page<AuditEntry>> {
         dispatch!(self.list_audit(scope, org, page))
     }
 
@@ -404,7 +535,11 @@ pub(crate) fn scope_sql(scope: &Scope, column: &str) -> String {
 /// Turns a search term into a case-insensitive `LIKE` pattern, escaping wildcards.
 pub(crate) fn like_pattern(search: Option<&str>) -> Option<String> {
     let s = search.map(str::trim).filter(|s| !s.is_empty())?;
-    let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = s
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     Some(format!("%{escaped}%"))
 }
 

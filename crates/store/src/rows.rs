@@ -8,7 +8,9 @@ use verbund_domain::{FederationId, MembershipId, OrgId, UserId};
 use crate::StoreError;
 
 fn corrupt(what: &str) -> StoreError {
-    StoreError::Db(sqlx::Error::Decode(format!("stored {what} is invalid").into()))
+    StoreError::Db(sqlx::Error::Decode(
+        format!("stored {what} is invalid").into(),
+    ))
 }
 
 #[derive(sqlx::FromRow)]
@@ -25,7 +27,8 @@ pub(crate) struct OrgRow {
     pub version: i64,
 }
 
-pub(crate) const ORG_COLUMNS: &str = "id, federation_id, name, kind, ags, population, staff, it_workplaces, address, version";
+pub(crate) const ORG_COLUMNS: &str =
+    "id, federation_id, name, kind, ags, population, staff, it_workplaces, address, version";
 
 impl TryFrom<OrgRow> for Organisation {
     type Error = StoreError;
@@ -35,7 +38,11 @@ impl TryFrom<OrgRow> for Organisation {
             federation_id: FederationId(r.federation_id),
             name: r.name,
             kind: OrgKind::parse(&r.kind).map_err(|_| corrupt("organisation kind"))?,
-            ags: r.ags.map(|a| Ags::parse(&a)).transpose().map_err(|_| corrupt("AGS"))?,
+            ags: r
+                .ags
+                .map(|a| Ags::parse(&a))
+                .transpose()
+                .map_err(|_| corrupt("AGS"))?,
             population: r.population,
             staff: r.staff,
             it_workplaces: r.it_workplaces,
@@ -61,7 +68,11 @@ impl TryFrom<MembershipRow> for Membership {
             id: MembershipId(r.id),
             org_id: OrgId(r.org_id),
             starts_on: parse_date(&r.starts_on).map_err(|_| corrupt("date"))?,
-            ends_on: r.ends_on.map(|d| parse_date(&d)).transpose().map_err(|_| corrupt("date"))?,
+            ends_on: r
+                .ends_on
+                .map(|d| parse_date(&d))
+                .transpose()
+                .map_err(|_| corrupt("date"))?,
             note: r.note,
         })
     }
@@ -77,7 +88,8 @@ pub(crate) struct UserRow {
     pub disabled_at_ms: Option<i64>,
 }
 
-pub(crate) const USER_COLUMNS: &str = "id, email, display_name, locale, totp_enabled_at_ms, disabled_at_ms";
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, display_name, locale, totp_enabled_at_ms, disabled_at_ms";
 
 impl From<UserRow> for User {
     fn from(r: UserRow) -> Self {

@@ -8,7 +8,8 @@ use verbund_domain::user::{Email, NewUser};
 use super::*;
 
 fn pg_url() -> String {
-    std::env::var("VERBUND_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/verbund_test".into())
+    std::env::var("VERBUND_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/verbund_test".into())
 }
 
 /// A name no other test (in this or a parallel run) uses: RandomState is seeded randomly.
@@ -21,43 +22,86 @@ fn unique() -> String {
 
 async fn sqlite() -> (Store, std::path::PathBuf) {
     let p = std::env::temp_dir().join(format!("verbund-store-{}.db", unique()));
-    let s = Store::connect(p.to_str().expect("utf-8")).await.expect("sqlite");
+    let s = Store::connect(p.to_str().expect("utf-8"))
+        .await
+        .expect("sqlite");
     s.migrate(false).await.expect("migrate");
     (s, p)
 }
 
 async fn postgres() -> Store {
-    let s = Store::connect_in_schema(&pg_url(), Some(&unique())).await.expect("postgres reachable (run bash .ci/run)");
+    let s = Store::connect_in_schema(&pg_url(), Some(&unique()))
+        .await
+        .expect("postgres reachable (run bash .ci/run)");
     s.migrate(false).await.expect("migrate");
     s
 }
 
 fn org(name: &str, ags: &str) -> OrgInput {
-    OrgInput { name: name.into(), kind: OrgKind::Gemeinde, ags: Some(Ags::parse(ags).expect("valid")), population: Some(1000), staff: None, it_workplaces: None, address: Some("Rathausplatz 1\n12345 Musterstadt".into()) }
+    OrgInput {
+        name: name.into(),
+        kind: OrgKind::Gemeinde,
+        ags: Some(Ags::parse(ags).expect("valid")),
+        population: Some(1000),
+        staff: None,
+        it_workplaces: None,
+        address: Some("Rathausplatz 1\n12345 Musterstadt".into()),
+    }
 }
 
 /// Creates a federation, two members, a user and some changes; returns the number of audit entries.
 async fn fill(s: &Store) -> i64 {
     let sys = AuditActor::system();
-    let office = OrgInput { kind: OrgKind::Office, ags: None, ..org("Stelle", "06433000") };
-    let fed = s.create_federation(&sys, "Verbund Test", &office).await.expect("federation");
-    let a = s.create_org(&sys, fed.id, &org("Nauheim", "06433009")).await.expect("org");
-    s.create_org(&sys, fed.id, &org("Raunheim", "06433010")).await.expect("org");
+    let office = OrgInput {
+        kind: OrgKind::Office,
+        ags: None,
+        ..org("Stelle", "06433000")
+    };
+    let fed = s
+        .create_federation(&sys, "Verbund Test", &office)
+        .await
+        .expect("federation");
+    let a = s
+        .create_org(&sys, fed.id, &org("Nauheim", "06433009"))
+        .await
+        .expect("org");
+    s.create_org(&sys, fed.id, &org("Raunheim", "06433010"))
+        .await
+        .expect("org");
     let mut changed = org("Nauheim", "06433009");
     changed.population = Some(10840);
-    s.update_org(&sys, &Scope::All, a.id, Some(1), &changed).await.expect("update");
-    let user = NewUser { email: Email::parse("a@b.de").expect("valid"), display_name: "Ä Ö Ü ß".into(), password: None };
-    s.create_user(&sys, &user, Some("$argon2id$hash"), Some((a.id, Role::Coordinator))).await.expect("user");
+    s.update_org(&sys, &Scope::All, a.id, Some(1), &changed)
+        .await
+        .expect("update");
+    let user = NewUser {
+        email: Email::parse("a@b.de").expect("valid"),
+        display_name: "Ä Ö Ü ß".into(),
+        password: None,
+    };
+    s.create_user(
+        &sys,
+        &user,
+        Some("$argon2id$hash"),
+        Some((a.id, Role::Coordinator)),
+    )
+    .await
+    .expect("user");
     6
 }
 
 async fn raw(s: &Store, sql: &str) {
     match &s.db {
         Db::Sqlite(p) => {
-            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(p).await.expect("raw sql");
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(p)
+                .await
+                .expect("raw sql");
         }
         Db::Postgres(p) => {
-            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(p).await.expect("raw sql");
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(p)
+                .await
+                .expect("raw sql");
         }
     }
 }
@@ -65,25 +109,57 @@ async fn raw(s: &Store, sql: &str) {
 async fn chain_detects_edits_and_deletions(s: Store) {
     let n = fill(&s).await;
     assert_eq!(s.verify_audit().await.expect("verify"), Ok(n));
-    raw(&s, "UPDATE audit_log SET after_json = '{\"population\":1}' WHERE seq = 4").await;
-    assert_eq!(s.verify_audit().await.expect("verify"), Err(ChainError::Tampered { seq: 4 }));
+    raw(
+        &s,
+        "UPDATE audit_log SET after_json = '{\"population\":1}' WHERE seq = 4",
+    )
+    .await;
+    assert_eq!(
+        s.verify_audit().await.expect("verify"),
+        Err(ChainError::Tampered { seq: 4 })
+    );
     raw(&s, "DELETE FROM audit_log WHERE seq = 4").await;
-    assert_eq!(s.verify_audit().await.expect("verify"), Err(ChainError::Gap { expected_prev: 3, found: 5 }));
+    assert_eq!(
+        s.verify_audit().await.expect("verify"),
+        Err(ChainError::Gap {
+            expected_prev: 3,
+            found: 5
+        })
+    );
 }
 
 async fn chain_detects_a_truncated_end(s: Store) {
     let n = fill(&s).await;
     raw(&s, &format!("DELETE FROM audit_log WHERE seq = {n}")).await;
-    assert_eq!(s.verify_audit().await.expect("verify"), Err(ChainError::HeadMismatch { last_seq: n - 1, head_seq: n }));
+    assert_eq!(
+        s.verify_audit().await.expect("verify"),
+        Err(ChainError::HeadMismatch {
+            last_seq: n - 1,
+            head_seq: n
+        })
+    );
 }
 
 async fn failed_change_writes_neither_data_nor_audit(s: Store) {
     fill(&s).await;
     let fed = s.federation().await.expect("ok").expect("exists");
-    let err = s.create_org(&AuditActor::system(), fed.id, &org("Doppelt", "06433009")).await.unwrap_err();
+    let err = s
+        .create_org(&AuditActor::system(), fed.id, &org("Doppelt", "06433009"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
-    assert_eq!(s.verify_audit().await.expect("verify"), Ok(6), "no audit entry for the failed insert");
-    assert_eq!(s.list_orgs(&Scope::All, None, Default::default()).await.expect("list").total, 3);
+    assert_eq!(
+        s.verify_audit().await.expect("verify"),
+        Ok(6),
+        "no audit entry for the failed insert"
+    );
+    assert_eq!(
+        s.list_orgs(&Scope::All, None, Default::default())
+            .await
+            .expect("list")
+            .total,
+        3
+    );
 }
 
 async fn backup_restores_everything(from: Store, to: Store) {
@@ -92,20 +168,45 @@ async fn backup_restores_everything(from: Store, to: Store) {
     let text = serde_json::to_string(&snapshot).expect("json");
     let back: serde_json::Value = serde_json::from_str(&text).expect("parse");
     let summary = to.restore(&back).await.expect("restore");
-    assert!(summary.tables.iter().any(|(t, n)| t == "organisations" && *n == 3));
-    assert_eq!(to.verify_audit().await.expect("verify"), Ok(6), "audit chain survives the round trip");
-    let a = from.list_orgs(&Scope::All, None, Default::default()).await.expect("list");
-    let b = to.list_orgs(&Scope::All, None, Default::default()).await.expect("list");
+    assert!(
+        summary
+            .tables
+            .iter()
+            .any(|(t, n)| t == "organisations" && *n == 3)
+    );
+    assert_eq!(
+        to.verify_audit().await.expect("verify"),
+        Ok(6),
+        "audit chain survives the round trip"
+    );
+    let a = from
+        .list_orgs(&Scope::All, None, Default::default())
+        .await
+        .expect("list");
+    let b = to
+        .list_orgs(&Scope::All, None, Default::default())
+        .await
+        .expect("list");
     assert_eq!(a, b);
-    let u = to.login_user("a@b.de").await.expect("ok").expect("user restored");
+    let u = to
+        .login_user("a@b.de")
+        .await
+        .expect("ok")
+        .expect("user restored");
     assert_eq!(u.password_hash.as_deref(), Some("$argon2id$hash"));
     // New rows continue after the restored IDs.
     let fed = to.federation().await.expect("ok").expect("exists");
-    let new = to.create_org(&AuditActor::system(), fed.id, &org("Trebur", "06433014")).await.expect("insert after restore");
+    let new = to
+        .create_org(&AuditActor::system(), fed.id, &org("Trebur", "06433014"))
+        .await
+        .expect("insert after restore");
     assert!(a.items.iter().all(|o| o.id != new.id));
     assert_eq!(to.verify_audit().await.expect("verify"), Ok(7));
     let again = to.restore(&back).await.unwrap_err();
-    assert!(matches!(again, StoreError::Backup(m) if m.contains("not empty")), "restore refuses a non-empty database");
+    assert!(
+        matches!(again, StoreError::Backup(m) if m.contains("not empty")),
+        "restore refuses a non-empty database"
+    );
 }
 
 #[tokio::test]
@@ -157,7 +258,10 @@ async fn sqlite_backup_restores_into_postgres_and_back() {
 #[tokio::test]
 async fn restore_rejects_a_file_that_is_not_a_backup() {
     let (s, _) = sqlite().await;
-    let err = s.restore(&serde_json::json!({"hello": 1})).await.unwrap_err();
+    let err = s
+        .restore(&serde_json::json!({"hello": 1}))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Backup(m) if m.contains("not a Verbund backup")));
     let err = s.restore(&serde_json::json!({"format": "verbund-backup", "schema_version": 1, "tables": {"federations": {"columns": ["id; DROP TABLE users"], "rows": []}}})).await.unwrap_err();
     assert!(matches!(err, StoreError::Backup(m) if m.contains("invalid column")));
@@ -168,21 +272,73 @@ async fn key_versions_lock_once_a_statement_is_issued(s: Store) {
     fill(&s).await;
     let fed = s.federation().await.expect("ok").expect("exists");
     let by = AuditActor::system();
-    let equal = AllocationKey { name: "Schlüssel".into(), root: KeyNode::Equal };
-    let k1 = s.save_cost_key(&by, fed.id, None, &equal, &StandaloneCosts::default()).await.expect("create");
+    let equal = AllocationKey {
+        name: "Schlüssel".into(),
+        root: KeyNode::Equal,
+    };
+    let k1 = s
+        .save_cost_key(&by, fed.id, None, &equal, &StandaloneCosts::default())
+        .await
+        .expect("create");
     assert_eq!((k1.version, k1.locked), (1, false));
-    let k1b = s.save_cost_key(&by, fed.id, Some(k1.id), &equal, &StandaloneCosts::common(verbund_domain::costs::Cents(4_250_000))).await.expect("edit in place");
-    assert_eq!((k1b.id, k1b.version), (k1.id, 1), "unissued versions change in place");
-    let st = s.issue_statement(&by, fed.id, 2026, k1.id, &serde_json::json!({"total": 1})).await.expect("issue");
+    let k1b = s
+        .save_cost_key(
+            &by,
+            fed.id,
+            Some(k1.id),
+            &equal,
+            &StandaloneCosts::common(verbund_domain::costs::Cents(4_250_000)),
+        )
+        .await
+        .expect("edit in place");
+    assert_eq!(
+        (k1b.id, k1b.version),
+        (k1.id, 1),
+        "unissued versions change in place"
+    );
+    let st = s
+        .issue_statement(&by, fed.id, 2026, k1.id, &serde_json::json!({"total": 1}))
+        .await
+        .expect("issue");
     assert!(s.cost_key(fed.id, k1.id).await.expect("get").locked);
-    let k2 = s.save_cost_key(&by, fed.id, Some(k1.id), &equal, &StandaloneCosts::default()).await.expect("new version");
+    let k2 = s
+        .save_cost_key(
+            &by,
+            fed.id,
+            Some(k1.id),
+            &equal,
+            &StandaloneCosts::default(),
+        )
+        .await
+        .expect("new version");
     assert_eq!(k2.version, 2);
     assert_ne!(k2.id, k1.id);
-    assert_eq!(s.cost_key(fed.id, k1.id).await.expect("get").standalone.common, Some(verbund_domain::costs::Cents(4_250_000)), "issued version unchanged");
-    assert_eq!(s.statement(fed.id, st.id).await.expect("get").document["total"], 1);
+    assert_eq!(
+        s.cost_key(fed.id, k1.id)
+            .await
+            .expect("get")
+            .standalone
+            .common,
+        Some(verbund_domain::costs::Cents(4_250_000)),
+        "issued version unchanged"
+    );
+    assert_eq!(
+        s.statement(fed.id, st.id).await.expect("get").document["total"],
+        1
+    );
     let snapshot = s.backup().await.expect("backup");
-    assert_eq!(snapshot["tables"]["cost_keys"]["rows"].as_array().map(Vec::len), Some(2));
-    assert_eq!(snapshot["tables"]["cost_statements"]["rows"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        snapshot["tables"]["cost_keys"]["rows"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        snapshot["tables"]["cost_statements"]["rows"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 }
 
 async fn budget_lines_keep_order_and_a_year_is_created_once(s: Store) {
@@ -190,18 +346,49 @@ async fn budget_lines_keep_order_and_a_year_is_created_once(s: Store) {
     fill(&s).await;
     let fed = s.federation().await.expect("ok").expect("exists");
     let by = AuditActor::system();
-    let lines = [BudgetLine::new(CostCategory::Personnel, Cents(17_000_000), "2 Stellen E 11"), BudgetLine::new(CostCategory::Material, Cents(2_000_000), "Sachkosten")];
-    let made = s.create_budget(&by, fed.id, 2026, &lines).await.expect("create");
-    assert_eq!(made.iter().map(|l| l.position).collect::<Vec<_>>(), vec![1, 2]);
-    let again = s.create_budget(&by, fed.id, 2026, &lines).await.unwrap_err();
+    let lines = [
+        BudgetLine::new(CostCategory::Personnel, Cents(17_000_000), "2 Stellen E 11"),
+        BudgetLine::new(CostCategory::Material, Cents(2_000_000), "Sachkosten"),
+    ];
+    let made = s
+        .create_budget(&by, fed.id, 2026, &lines)
+        .await
+        .expect("create");
+    assert_eq!(
+        made.iter().map(|l| l.position).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    let again = s
+        .create_budget(&by, fed.id, 2026, &lines)
+        .await
+        .unwrap_err();
     assert!(matches!(again, StoreError::Invalid(_)));
-    let third = s.add_budget_line(&by, fed.id, 2026, &BudgetLine::new(CostCategory::Other, Cents(1), "x")).await.expect("add");
+    let third = s
+        .add_budget_line(
+            &by,
+            fed.id,
+            2026,
+            &BudgetLine::new(CostCategory::Other, Cents(1), "x"),
+        )
+        .await
+        .expect("add");
     assert_eq!(third.position, 3);
-    s.delete_budget_line(&by, fed.id, made[0].id).await.expect("delete");
-    let now: Vec<_> = s.budget_lines(fed.id, 2026).await.expect("list").into_iter().map(|l| l.line.note).collect();
+    s.delete_budget_line(&by, fed.id, made[0].id)
+        .await
+        .expect("delete");
+    let now: Vec<_> = s
+        .budget_lines(fed.id, 2026)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|l| l.line.note)
+        .collect();
     assert_eq!(now, vec!["Sachkosten", "x"]);
     assert_eq!(s.budget_years(fed.id).await.expect("years"), vec![2026]);
-    assert!(matches!(s.delete_budget_line(&by, fed.id, made[0].id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.delete_budget_line(&by, fed.id, made[0].id).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 #[tokio::test]

@@ -28,7 +28,10 @@ pub struct AuditActor {
 impl AuditActor {
     /// The system itself (seeding, jobs, CLI).
     pub fn system() -> Self {
-        Self { user_id: None, label: "system".into() }
+        Self {
+            user_id: None,
+            label: "system".into(),
+        }
     }
 }
 
@@ -57,7 +60,10 @@ pub struct LoginUser {
 
 impl std::fmt::Debug for LoginUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginUser").field("id", &self.id).field("email", &self.email).finish_non_exhaustive()
+        f.debug_struct("LoginUser")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
     }
 }
 

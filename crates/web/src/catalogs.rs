@@ -30,8 +30,14 @@ pub fn parse(bytes: &[u8], file_name: &str, format: ImportFormat) -> AppResult<C
         ImportFormat::Ciso => ciso_assistant::parse(bytes),
         ImportFormat::Oscal => oscal::parse_catalog(bytes),
     };
-    let catalog = parsed.map_err(|e| AppError::BadRequest { code: "error-import", detail: format!("{file_name}: {e}") })?;
-    catalog.validate().map_err(|e| AppError::BadRequest { code: "error-import", detail: format!("{file_name}: {e}") })?;
+    let catalog = parsed.map_err(|e| AppError::BadRequest {
+        code: "error-import",
+        detail: format!("{file_name}: {e}"),
+    })?;
+    catalog.validate().map_err(|e| AppError::BadRequest {
+        code: "error-import",
+        detail: format!("{file_name}: {e}"),
+    })?;
     Ok(catalog)
 }
 
@@ -55,7 +61,14 @@ pub async fn store(store: &Store, by: &AuditActor, catalog: &Catalog) -> AppResu
 }
 
 /// Imports a catalog file (office).
-pub async fn import(st: &AppState, by: &AuditActor, actor: &Actor, bytes: &[u8], file_name: &str, format: ImportFormat) -> AppResult<Imported> {
+pub async fn import(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    bytes: &[u8],
+    file_name: &str,
+    format: ImportFormat,
+) -> AppResult<Imported> {
     actor.check_office(Permission::ManageFederation)?;
     let catalog = parse(bytes, file_name, format)?;
     store(&st.store, by, &catalog).await
@@ -70,5 +83,8 @@ pub async fn list(st: &AppState) -> AppResult<Vec<CatalogSummary>> {
 /// One catalog revision with all its nodes in document order.
 pub async fn get(st: &AppState, id: i64) -> AppResult<(CatalogSummary, Vec<CatalogNode>)> {
     let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
-    Ok((st.store.catalog(fed.id, id).await?, st.store.catalog_nodes(fed.id, id).await?))
+    Ok((
+        st.store.catalog(fed.id, id).await?,
+        st.store.catalog_nodes(fed.id, id).await?,
+    ))
 }

@@ -50,7 +50,10 @@ impl WebConfig {
 
     /// Scheme, host and port of the base URL, as browsers send it in `Origin`.
     pub fn origin(&self) -> &str {
-        let rest = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
         let host_len = rest.find('/').unwrap_or(rest.len());
         let scheme_len = self.base_url.len() - rest.len();
         &self.base_url[..scheme_len + host_len]
@@ -58,7 +61,11 @@ impl WebConfig {
 
     /// Name of the session cookie; the `__Host-` prefix (Secure, no Domain, path /) needs https.
     pub fn session_cookie(&self) -> &'static str {
-        if self.is_https() { "__Host-verbund-session" } else { "verbund-session" }
+        if self.is_https() {
+            "__Host-verbund-session"
+        } else {
+            "verbund-session"
+        }
     }
 }
 
@@ -68,7 +75,10 @@ mod tests {
 
     #[test]
     fn origin_strips_the_path() {
-        let c = WebConfig { base_url: "https://verbund.example.de:8443/app/".into(), ..Default::default() };
+        let c = WebConfig {
+            base_url: "https://verbund.example.de:8443/app/".into(),
+            ..Default::default()
+        };
         assert_eq!(c.origin(), "https://verbund.example.de:8443");
         assert!(c.is_https());
         assert_eq!(WebConfig::default().origin(), "http://127.0.0.1:8080");

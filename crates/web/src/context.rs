@@ -68,7 +68,11 @@ impl UiCtx {
 impl<S: Send + Sync> FromRequestParts<S> for UiCtx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<UiCtx>().cloned().ok_or_else(|| AppError::Internal("ui context missing".into()))
+        parts
+            .extensions
+            .get::<UiCtx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("ui context missing".into()))
     }
 }
 
@@ -89,20 +93,35 @@ impl CurrentUser {
 
     /// Who to write into the audit log.
     pub fn audit(&self) -> verbund_store::AuditActor {
-        verbund_store::AuditActor { user_id: Some(self.session.user.id), label: self.session.user.email.clone() }
+        verbund_store::AuditActor {
+            user_id: Some(self.session.user.id),
+            label: self.session.user.email.clone(),
+        }
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
-        let ctx = UiCtx::from_request_parts(parts, s).await.map_err(IntoResponse::into_response)?;
+        let ctx = UiCtx::from_request_parts(parts, s)
+            .await
+            .map_err(IntoResponse::into_response)?;
         match ctx.user().cloned() {
             Some(session) => Ok(Self { ctx, session }),
             None => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-                let target = if parts.method == Method::GET && next.starts_with('/') && !next.starts_with("//") {
-                    format!("/login?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = if parts.method == Method::GET
+                    && next.starts_with('/')
+                    && !next.starts_with("//")
+                {
+                    format!(
+                        "/login?next={}",
+                        form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                    )
                 } else {
                     "/login".to_owned()
                 };
@@ -126,13 +145,19 @@ pub struct ApiUser {
 impl ApiUser {
     /// Who to write into the audit log.
     pub fn audit(&self) -> verbund_store::AuditActor {
-        verbund_store::AuditActor { user_id: Some(self.user.id), label: format!("{} (API)", self.user.email) }
+        verbund_store::AuditActor {
+            user_id: Some(self.user.id),
+            label: format!("{} (API)", self.user.email),
+        }
     }
 }
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -141,7 +166,11 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(AppError::Unauthorized)?;
-        let user_id = state.store.token_user(&sha256_hex(token), now_ms()).await?.ok_or(AppError::Unauthorized)?;
+        let user_id = state
+            .store
+            .token_user(&sha256_hex(token), now_ms())
+            .await?
+            .ok_or(AppError::Unauthorized)?;
         let user = state.store.get_user_unscoped(user_id).await?;
         let actor = state.store.load_actor(user_id).await?;
         let lang = accept_language(&parts.headers);
@@ -150,7 +179,11 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 fn accept_language(headers: &HeaderMap) -> Lang {
-    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default()
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
 }
 
 /// The client address: the socket peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
@@ -162,22 +195,37 @@ pub fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .and_then(|v| v.trim().parse().ok())
-        {
-            return ip;
-        }
-    req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
+    {
+        return ip;
+    }
+    req.extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
 }
 
 async fn load_session(state: &AppState, jar: &CookieJar) -> Result<Option<SessionCtx>, AppError> {
-    let Some(token) = jar.get(state.config.session_cookie()).map(|c| c.value().to_owned()) else { return Ok(None) };
+    let Some(token) = jar
+        .get(state.config.session_cookie())
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(None);
+    };
     let id_hash = sha256_hex(&token);
     let idle = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
-    let Some((rec, user)) = state.store.load_session(&id_hash, now_ms(), idle).await? else { return Ok(None) };
+    let Some((rec, user)) = state.store.load_session(&id_hash, now_ms(), idle).await? else {
+        return Ok(None);
+    };
     if user.disabled {
         return Ok(None);
     }
     let actor = state.store.load_actor(rec.user_id).await?;
-    Ok(Some(SessionCtx { id_hash, stage: rec.stage, user, actor, csrf: rec.csrf_token }))
+    Ok(Some(SessionCtx {
+        id_hash,
+        stage: rec.stage,
+        user,
+        actor,
+        csrf: rec.csrf_token,
+    }))
 }
 
 /// Reads the session, decides language and CSRF token, checks CSRF on unsafe methods, and
@@ -193,25 +241,56 @@ async fn ui_inner(state: AppState, req: Request, next: Next) -> Result<Response,
     let jar = CookieJar::from_headers(req.headers());
     let session = load_session(&state, &jar).await?;
     let session_csrf = session.as_ref().map(|s| s.csrf.clone());
-    let cookie_csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() >= 16);
+    let cookie_csrf = jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() >= 16);
     let new_cookie = session_csrf.is_none() && cookie_csrf.is_none();
-    let csrf = session_csrf.clone().or(cookie_csrf).unwrap_or_else(|| random_token(24));
+    let csrf = session_csrf
+        .clone()
+        .or(cookie_csrf)
+        .unwrap_or_else(|| random_token(24));
     let lang = match &session {
         Some(s) => Lang::parse(&s.user.locale).unwrap_or_default(),
-        None => jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())).unwrap_or_else(|| accept_language(req.headers())),
+        None => jar
+            .get(LANG_COOKIE)
+            .and_then(|c| Lang::parse(c.value()))
+            .unwrap_or_else(|| accept_language(req.headers())),
     };
     let ip = client_ip(&req, state.config.trust_proxy);
-    let req = if is_unsafe(req.method()) { check_csrf(&state, req, &csrf, new_cookie).await? } else { req };
-    let ctx = UiCtx { session, csrf: csrf.clone(), lang, ip };
+    let req = if is_unsafe(req.method()) {
+        check_csrf(&state, req, &csrf, new_cookie).await?
+    } else {
+        req
+    };
+    let ctx = UiCtx {
+        session,
+        csrf: csrf.clone(),
+        lang,
+        ip,
+    };
     let mut req = req;
     req.extensions_mut().insert(ctx.clone());
     let mut res = next.run(req).await;
     if new_cookie {
-        append_cookie(&mut res, Cookie::build((CSRF_COOKIE, csrf)).path("/").http_only(true).secure(state.config.is_https()).same_site(SameSite::Strict).build());
+        append_cookie(
+            &mut res,
+            Cookie::build((CSRF_COOKIE, csrf))
+                .path("/")
+                .http_only(true)
+                .secure(state.config.is_https())
+                .same_site(SameSite::Strict)
+                .build(),
+        );
     }
     Ok(match res.extensions().get::<ErrorMarker>().cloned() {
         Some(m) if m.code == "error-unauthorized" => Redirect::to("/login").into_response(),
-        Some(m) => crate::ui::error_page(&ctx, res.status(), m.code, res.headers().get(header::RETRY_AFTER).cloned()),
+        Some(m) => crate::ui::error_page(
+            &ctx,
+            res.status(),
+            m.code,
+            res.headers().get(header::RETRY_AFTER).cloned(),
+        ),
         None => res,
     })
 }
@@ -220,16 +299,30 @@ fn is_unsafe(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-async fn check_csrf(state: &AppState, req: Request, expected: &str, no_token_yet: bool) -> Result<Request, AppError> {
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok())
-        && origin != state.config.origin() && !same_host(origin, req.headers()) {
-            return Err(AppError::Csrf);
-        }
+async fn check_csrf(
+    state: &AppState,
+    req: Request,
+    expected: &str,
+    no_token_yet: bool,
+) -> Result<Request, AppError> {
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        && origin != state.config.origin()
+        && !same_host(origin, req.headers())
+    {
+        return Err(AppError::Csrf);
+    }
     if no_token_yet {
         return Err(AppError::Csrf);
     }
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if constant_eq(h, expected) { Ok(req) } else { Err(AppError::Csrf) };
+        return if constant_eq(h, expected) {
+            Ok(req)
+        } else {
+            Err(AppError::Csrf)
+        };
     }
     let is_form = req
         .headers()
@@ -240,8 +333,12 @@ async fn check_csrf(state: &AppState, req: Request, expected: &str, no_token_yet
         return Err(AppError::Csrf);
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, state.config.max_body_bytes).await.map_err(|_| AppError::bad("error-too-large"))?;
-    let given = form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+    let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
+        .await
+        .map_err(|_| AppError::bad("error-too-large"))?;
+    let given = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.into_owned());
     match given {
         Some(g) if constant_eq(&g, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
         _ => Err(AppError::Csrf),
@@ -251,12 +348,19 @@ async fn check_csrf(state: &AppState, req: Request, expected: &str, no_token_yet
 /// Accepts an Origin naming the host the request was sent to (deployments reached under
 /// several names); a cross-site form posts with its own, different Origin.
 fn same_host(origin: &str, headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     !host.is_empty() && origin.split_once("://").is_some_and(|(_, h)| h == host)
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Adds a `Set-Cookie` header to a response (a cookie that cannot be a header value is dropped:
@@ -269,7 +373,9 @@ pub fn append_cookie(res: &mut Response, c: Cookie<'_>) {
 
 /// Builds the session cookie.
 pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
-    let ttl = time::Duration::seconds(i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(i64::MAX));
+    let ttl = time::Duration::seconds(
+        i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(i64::MAX),
+    );
     Cookie::build((state.config.session_cookie(), token))
         .path("/")
         .http_only(true)
@@ -281,7 +387,12 @@ pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
 
 /// A response that clears the session cookie.
 pub fn clear_session_cookie(state: &AppState) -> Cookie<'static> {
-    Cookie::build((state.config.session_cookie(), "")).path("/").http_only(true).secure(state.config.is_https()).max_age(time::Duration::ZERO).build()
+    Cookie::build((state.config.session_cookie(), ""))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.is_https())
+        .max_age(time::Duration::ZERO)
+        .build()
 }
 
 /// Answers requests that match no route.

@@ -23,7 +23,10 @@ pub fn sha256_hex(s: &str) -> String {
 /// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes) off the async runtime.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
-        argon2::Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("argon2: {e}")))
+        argon2::Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("argon2: {e}")))
     })
     .await
     .map_err(|e| AppError::Internal(format!("join: {e}")))?
@@ -32,7 +35,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 /// Checks a password against a stored PHC string; `false` for any mismatch or malformed hash.
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|h| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -67,17 +74,23 @@ pub fn check_totp(secret_b32: &str, code: &str) -> bool {
 
 /// The current code (for tests and the demo).
 pub fn current_totp(secret_b32: &str) -> String {
-    totp(secret_b32, "x").map(|t| t.generate_current().to_string()).unwrap_or_default()
+    totp(secret_b32, "x")
+        .map(|t| t.generate_current().to_string())
+        .unwrap_or_default()
 }
 
 /// The `otpauth://` URL an authenticator app scans.
 pub fn totp_url(secret_b32: &str, account: &str) -> String {
-    totp(secret_b32, account).and_then(|t| t.to_url().ok()).unwrap_or_default()
+    totp(secret_b32, account)
+        .and_then(|t| t.to_url().ok())
+        .unwrap_or_default()
 }
 
 /// Renders `text` as an SVG QR code (no script, no external image: fits the strict CSP).
 pub fn qr_svg(text: &str) -> String {
-    let Ok(qr) = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium) else { return String::new() };
+    let Ok(qr) = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium) else {
+        return String::new();
+    };
     let border = 4;
     let size = qr.size() + 2 * border;
     let mut path = String::new();
@@ -99,7 +112,9 @@ pub fn recovery_codes() -> Vec<String> {
     let mut rng = rand::rng();
     (0..10)
         .map(|_| {
-            let s: String = (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+            let s: String = (0..8)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect();
             format!("{}-{}", &s[..4], &s[4..])
         })
         .collect()
@@ -129,7 +144,10 @@ mod tests {
         let code = current_totp(&s);
         assert!(check_totp(&s, &code));
         assert!(check_totp(&s, &format!("{} {}", &code[..3], &code[3..])));
-        let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+        let wrong = format!(
+            "{:06}",
+            (code.parse::<u32>().unwrap() + 500_000) % 1_000_000
+        );
         assert!(!check_totp(&s, &wrong));
         assert!(!check_totp("not base32!", &code));
     }

@@ -79,10 +79,16 @@ fn org(name: &str, kind: OrgKind, ags: Option<&str>, population: Option<i64>) ->
 /// Seeds the demo federation with an illustrative 2026 budget and key into an empty database.
 /// Does nothing if a federation exists.
 pub async fn seed(store: &Store) -> Result<Option<DemoInfo>, StoreError> {
-    let Some(info) = seed_federation(store).await? else { return Ok(None) };
+    let Some(info) = seed_federation(store).await? else {
+        return Ok(None);
+    };
     let fed = store.federation().await?.ok_or(StoreError::NotFound)?;
     let kreis = store
-        .list_orgs(&verbund_domain::authz::Scope::All, Some("06433000"), Default::default())
+        .list_orgs(
+            &verbund_domain::authz::Scope::All,
+            Some("06433000"),
+            Default::default(),
+        )
         .await?
         .items
         .into_iter()
@@ -99,66 +105,201 @@ pub async fn seed_federation(store: &Store) -> Result<Option<DemoInfo>, StoreErr
         return Ok(None);
     }
     let sys = AuditActor::system();
-    let mut office = org("Interkommunale Informationssicherheitsstelle Kreis Groß-Gerau", OrgKind::Office, None, None);
+    let mut office = org(
+        "Interkommunale Informationssicherheitsstelle Kreis Groß-Gerau",
+        OrgKind::Office,
+        None,
+        None,
+    );
     office.address = Some("Wilhelm-Seipp-Straße 4\n64521 Groß-Gerau".into());
-    let fed = store.create_federation(&sys, "Informationssicherheitsverbund Kreis Groß-Gerau", &office).await?;
-    let hash = hash_password(DEMO_PASSWORD.to_owned()).await.map_err(|e| StoreError::Backup(e.to_string()))?;
-    let since = MembershipInput { starts_on: parse_date("2024-01-01").map_err(|e| StoreError::Backup(e.into()))?, ends_on: None, note: Some("Öffentlich-rechtliche Vereinbarung (Demo)".into()) };
+    let fed = store
+        .create_federation(
+            &sys,
+            "Informationssicherheitsverbund Kreis Groß-Gerau",
+            &office,
+        )
+        .await?;
+    let hash = hash_password(DEMO_PASSWORD.to_owned())
+        .await
+        .map_err(|e| StoreError::Backup(e.to_string()))?;
+    let since = MembershipInput {
+        starts_on: parse_date("2024-01-01").map_err(|e| StoreError::Backup(e.into()))?,
+        ends_on: None,
+        note: Some("Öffentlich-rechtliche Vereinbarung (Demo)".into()),
+    };
     let mut info = DemoInfo::default();
     let mut user = |email: String, name: String, grant, description: &str| {
-        info.logins.push(DemoLogin { email: email.clone(), description: description.to_owned() });
+        info.logins.push(DemoLogin {
+            email: email.clone(),
+            description: description.to_owned(),
+        });
         (email, name, grant)
     };
     let mut users = vec![
-        user("admin@verbund.example".into(), "Alex Admin".into(), (fed.office_org_id, Role::FederationAdmin), "Plattform-Administration (alle Rechte)"),
-        user("isb@verbund.example".into(), "Petra Schneider".into(), (fed.office_org_id, Role::OfficeIsb), "ISB der Informationssicherheitsstelle (alle Mitglieder)"),
+        user(
+            "admin@verbund.example".into(),
+            "Alex Admin".into(),
+            (fed.office_org_id, Role::FederationAdmin),
+            "Plattform-Administration (alle Rechte)",
+        ),
+        user(
+            "isb@verbund.example".into(),
+            "Petra Schneider".into(),
+            (fed.office_org_id, Role::OfficeIsb),
+            "ISB der Informationssicherheitsstelle (alle Mitglieder)",
+        ),
     ];
-    let kreis = store.create_org(&sys, fed.id, &org("Kreis Groß-Gerau", OrgKind::Kreis, Some("06433000"), Some(280_308))).await?;
-    store.add_membership(&sys, &verbund_domain::authz::Scope::All, kreis.id, &since).await?;
-    users.push(user("koordination@kreis-gross-gerau.example".into(), "Koordination Kreis".into(), (kreis.id, Role::Coordinator), "Koordination Kreis Groß-Gerau"));
+    let kreis = store
+        .create_org(
+            &sys,
+            fed.id,
+            &org(
+                "Kreis Groß-Gerau",
+                OrgKind::Kreis,
+                Some("06433000"),
+                Some(280_308),
+            ),
+        )
+        .await?;
+    store
+        .add_membership(&sys, &verbund_domain::authz::Scope::All, kreis.id, &since)
+        .await?;
+    users.push(user(
+        "koordination@kreis-gross-gerau.example".into(),
+        "Koordination Kreis".into(),
+        (kreis.id, Role::Coordinator),
+        "Koordination Kreis Groß-Gerau",
+    ));
     for (i, (ags, name, kind, population)) in TOWNS.iter().enumerate() {
-        let o = store.create_org(&sys, fed.id, &org(name, *kind, Some(ags), Some(*population))).await?;
-        store.add_membership(&sys, &verbund_domain::authz::Scope::All, o.id, &since).await?;
+        let o = store
+            .create_org(
+                &sys,
+                fed.id,
+                &org(name, *kind, Some(ags), Some(*population)),
+            )
+            .await?;
+        store
+            .add_membership(&sys, &verbund_domain::authz::Scope::All, o.id, &since)
+            .await?;
         let s = slug(name);
-        users.push(user(format!("koordination@{s}.example"), format!("Koordination {name}"), (o.id, Role::Coordinator), &format!("Koordination {name}")));
-        users.push(user(format!("leitung@{s}.example"), format!("Verwaltungsspitze {name}"), (o.id, Role::Management), &format!("Verwaltungsspitze {name} (nur lesen)")));
+        users.push(user(
+            format!("koordination@{s}.example"),
+            format!("Koordination {name}"),
+            (o.id, Role::Coordinator),
+            &format!("Koordination {name}"),
+        ));
+        users.push(user(
+            format!("leitung@{s}.example"),
+            format!("Verwaltungsspitze {name}"),
+            (o.id, Role::Management),
+            &format!("Verwaltungsspitze {name} (nur lesen)"),
+        ));
         if i == 7 {
-            users.push(user(format!("massnahmen@{s}.example"), format!("Maßnahmenverantwortung {name}"), (o.id, Role::MeasureOwner), &format!("Maßnahmenverantwortung {name}")));
+            users.push(user(
+                format!("massnahmen@{s}.example"),
+                format!("Maßnahmenverantwortung {name}"),
+                (o.id, Role::MeasureOwner),
+                &format!("Maßnahmenverantwortung {name}"),
+            ));
         }
     }
     for (email, name, (org_id, role)) in users {
-        let new = NewUser { email: Email::parse(&email).map_err(|e| StoreError::Backup(e.into()))?, display_name: name, password: None };
-        store.create_user(&sys, &new, Some(&hash), Some((org_id, role))).await?;
+        let new = NewUser {
+            email: Email::parse(&email).map_err(|e| StoreError::Backup(e.into()))?,
+            display_name: name,
+            password: None,
+        };
+        store
+            .create_user(&sys, &new, Some(&hash), Some((org_id, role)))
+            .await?;
     }
     Ok(Some(info))
 }
 
 /// An illustrative 2026 budget (two posts and material) and the two-level Kreis key.
-async fn seed_costs(store: &Store, fed: verbund_domain::FederationId, kreis: verbund_domain::OrgId) -> Result<(), StoreError> {
-    use verbund_domain::costs::{AllocationKey, BudgetLine, Cents, CostCategory, KeyNode, KeyPart, MemberFilter, Metric, StandaloneCosts, Weight};
+async fn seed_costs(
+    store: &Store,
+    fed: verbund_domain::FederationId,
+    kreis: verbund_domain::OrgId,
+) -> Result<(), StoreError> {
+    use verbund_domain::costs::{
+        AllocationKey, BudgetLine, Cents, CostCategory, KeyNode, KeyPart, MemberFilter, Metric,
+        StandaloneCosts, Weight,
+    };
     let sys = AuditActor::system();
     let lines = [
-        BudgetLine::new(CostCategory::Personnel, Cents(8_500_000), "ISB-Stelle 1 (E 11, Arbeitgeberbrutto)"),
-        BudgetLine::new(CostCategory::Personnel, Cents(8_500_000), "ISB-Stelle 2 (E 11, Arbeitgeberbrutto)"),
-        BudgetLine::new(CostCategory::Material, Cents(1_200_000), "Schulungen, Lizenzen, Reisen"),
-        BudgetLine::new(CostCategory::Overhead, Cents(800_000), "Arbeitsplätze und Räume beim Kreis"),
+        BudgetLine::new(
+            CostCategory::Personnel,
+            Cents(8_500_000),
+            "ISB-Stelle 1 (E 11, Arbeitgeberbrutto)",
+        ),
+        BudgetLine::new(
+            CostCategory::Personnel,
+            Cents(8_500_000),
+            "ISB-Stelle 2 (E 11, Arbeitgeberbrutto)",
+        ),
+        BudgetLine::new(
+            CostCategory::Material,
+            Cents(1_200_000),
+            "Schulungen, Lizenzen, Reisen",
+        ),
+        BudgetLine::new(
+            CostCategory::Overhead,
+            Cents(800_000),
+            "Arbeitsplätze und Räume beim Kreis",
+        ),
     ];
     store.create_budget(&sys, fed, 2026, &lines).await?;
     let towns = KeyNode::Split {
         parts: vec![
-            KeyPart { label: "gleiche Anteile".into(), weight: Weight(5000), members: MemberFilter::All, key: KeyNode::Equal },
-            KeyPart { label: "nach Einwohnern".into(), weight: Weight(5000), members: MemberFilter::All, key: KeyNode::by(Metric::Population) },
+            KeyPart {
+                label: "gleiche Anteile".into(),
+                weight: Weight(5000),
+                members: MemberFilter::All,
+                key: KeyNode::Equal,
+            },
+            KeyPart {
+                label: "nach Einwohnern".into(),
+                weight: Weight(5000),
+                members: MemberFilter::All,
+                key: KeyNode::by(Metric::Population),
+            },
         ],
     };
     let root = KeyNode::Split {
         parts: vec![
-            KeyPart { label: "Kreis".into(), weight: Weight(3000), members: MemberFilter::Only { members: vec![kreis] }, key: KeyNode::Equal },
-            KeyPart { label: "Städte und Gemeinden".into(), weight: Weight(7000), members: MemberFilter::Except { members: vec![kreis] }, key: towns },
+            KeyPart {
+                label: "Kreis".into(),
+                weight: Weight(3000),
+                members: MemberFilter::Only {
+                    members: vec![kreis],
+                },
+                key: KeyNode::Equal,
+            },
+            KeyPart {
+                label: "Städte und Gemeinden".into(),
+                weight: Weight(7000),
+                members: MemberFilter::Except {
+                    members: vec![kreis],
+                },
+                key: towns,
+            },
         ],
     };
-    let key = AllocationKey { name: "Finanzierungsschlüssel (Demo)".into(), root };
+    let key = AllocationKey {
+        name: "Finanzierungsschlüssel (Demo)".into(),
+        root,
+    };
     // Illustrative: half an ISB post per member if it worked alone.
-    store.save_cost_key(&sys, fed, None, &key, &StandaloneCosts::common(Cents(4_250_000))).await?;
+    store
+        .save_cost_key(
+            &sys,
+            fed,
+            None,
+            &key,
+            &StandaloneCosts::common(Cents(4_250_000)),
+        )
+        .await?;
     Ok(())
 }
 

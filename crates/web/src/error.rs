@@ -55,7 +55,10 @@ pub enum AppError {
 impl AppError {
     /// A bad request without detail.
     pub fn bad(code: &'static str) -> Self {
-        Self::BadRequest { code, detail: String::new() }
+        Self::BadRequest {
+            code,
+            detail: String::new(),
+        }
     }
 
     /// HTTP status.
@@ -67,7 +70,10 @@ impl AppError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Stale => StatusCode::CONFLICT,
-            Self::BadRequest { code: "error-too-large", .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BadRequest {
+                code: "error-too-large",
+                ..
+            } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -91,14 +97,29 @@ impl AppError {
     /// The error as a JSON body in `lang`.
     pub fn body(&self, lang: Lang) -> ErrorBody {
         let fields = match self {
-            Self::Invalid(v) => v.0.iter().map(|e| FieldErrorBody { field: e.field.clone(), code: e.code.clone(), message: lang.t(&e.code) }).collect(),
+            Self::Invalid(v) => {
+                v.0.iter()
+                    .map(|e| FieldErrorBody {
+                        field: e.field.clone(),
+                        code: e.code.clone(),
+                        message: lang.t(&e.code),
+                    })
+                    .collect()
+            }
             _ => Vec::new(),
         };
         let detail = match self {
             Self::BadRequest { detail, .. } if !detail.is_empty() => Some(detail.clone()),
             _ => None,
         };
-        ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message: lang.t(self.code()), detail, fields } }
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: lang.t(self.code()),
+                detail,
+                fields,
+            },
+        }
     }
 }
 
@@ -149,10 +170,12 @@ impl IntoResponse for AppError {
         let status = self.status();
         let mut res = (status, Json(self.body(Lang::De))).into_response();
         if let Self::RateLimited { retry_after_secs } = self
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        res.extensions_mut().insert(ErrorMarker { code: self.code() });
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res.extensions_mut()
+            .insert(ErrorMarker { code: self.code() });
         res
     }
 }

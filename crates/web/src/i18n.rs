@@ -39,7 +39,10 @@ impl Lang {
 
     /// Picks the first supported language of an `Accept-Language` header; German otherwise.
     pub fn from_accept_language(header: &str) -> Self {
-        header.split(',').find_map(|part| Self::parse(part.split(';').next().unwrap_or(""))).unwrap_or_default()
+        header
+            .split(',')
+            .find_map(|part| Self::parse(part.split(';').next().unwrap_or("")))
+            .unwrap_or_default()
     }
 
     /// The code (`de` or `en`), also used as the HTML `lang` attribute.
@@ -59,7 +62,9 @@ impl Lang {
 
     /// The text for `key`; the key itself if it is missing (a test checks none is).
     pub fn t(self, key: &str) -> String {
-        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_owned())
+        LOCALES
+            .try_lookup(self.id(), key)
+            .unwrap_or_else(|| key.to_owned())
     }
 
     /// The text for `prefix` + `code`, e.g. `tf("kind-", "stadt")`.
@@ -69,9 +74,13 @@ impl Lang {
 
     /// The text for `key` with named arguments.
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
-        let map: HashMap<std::borrow::Cow<'static, str>, FluentValue> =
-            args.iter().map(|(k, v)| ((*k).into(), FluentValue::from(v.clone()))).collect();
-        LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_owned())
+        let map: HashMap<std::borrow::Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| ((*k).into(), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &map)
+            .unwrap_or_else(|| key.to_owned())
     }
 }
 
@@ -81,7 +90,10 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_first_supported() {
-        assert_eq!(Lang::from_accept_language("fr-FR,en-GB;q=0.8,de;q=0.5"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,en-GB;q=0.8,de;q=0.5"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("es"), Lang::De);
         assert_eq!(Lang::from_accept_language(""), Lang::De);
     }

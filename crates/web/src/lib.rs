@@ -2,9 +2,9 @@
 //! endpoints. [`app`] builds the whole router, so tests drive it without a socket.
 
 pub mod api;
+pub mod catalogs;
 pub mod config;
 pub mod context;
-pub mod catalogs;
 pub mod costs;
 pub mod crypto;
 pub mod demo;
@@ -43,8 +43,16 @@ pub struct AppState {
 impl AppState {
     /// State with the given store and settings.
     pub fn new(store: Store, config: WebConfig) -> Self {
-        let login_limiter = Arc::new(ratelimit::RateLimiter::new(config.login_attempts_per_window, config.login_window));
-        Self { store, config: Arc::new(config), login_limiter, metrics: None }
+        let login_limiter = Arc::new(ratelimit::RateLimiter::new(
+            config.login_attempts_per_window,
+            config.login_window,
+        ));
+        Self {
+            store,
+            config: Arc::new(config),
+            login_limiter,
+            metrics: None,
+        }
     }
 }
 
@@ -61,14 +69,20 @@ pub fn app(state: AppState) -> Router {
     let (api_router, _) = api::routes().into_parts();
     let ui_router = ui_router
         .fallback(context::fallback)
-        .layer(middleware::from_fn_with_state(state.clone(), context::ui_middleware));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::ui_middleware,
+        ));
     let body_limit = state.config.max_body_bytes;
     Router::new()
         .nest("/api/v1", api_router.fallback(context::fallback))
         .merge(api::docs_routes())
         .merge(ops::routes())
         .merge(ui_router)
-        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(middleware::from_fn(ops::track))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)

@@ -13,7 +13,10 @@ use crate::AppState;
 
 /// `/healthz`, `/readyz`, `/metrics`.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
 }
 
 /// The process is up.
@@ -35,7 +38,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
 /// Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
-        Some(h) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),
+        Some(h) => (
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            h.render(),
+        )
+            .into_response(),
         None => (StatusCode::NOT_FOUND, "metrics disabled").into_response(),
     }
 }
@@ -47,24 +54,41 @@ pub async fn track(req: Request, next: Next) -> Response {
     let path = normalize(req.uri().path());
     let res = next.run(req).await;
     // Unknown URLs would give unbounded label values.
-    let path = if res.status() == StatusCode::NOT_FOUND { "unmatched".to_owned() } else { path };
+    let path = if res.status() == StatusCode::NOT_FOUND {
+        "unmatched".to_owned()
+    } else {
+        path
+    };
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("path", path), ("status", status)];
     metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(start.elapsed().as_secs_f64());
     res
 }
 
 /// Replaces numeric path segments by `{id}`, so `/orgs/7` and `/orgs/8` share one label.
 fn normalize(path: &str) -> String {
-    path.split('/').map(|seg| if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) { "{id}" } else { seg }).collect::<Vec<_>>().join("/")
+    path.split('/')
+        .map(|seg| {
+            if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+                "{id}"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn numeric_segments_become_placeholders() {
-        assert_eq!(super::normalize("/api/v1/organisations/17/memberships"), "/api/v1/organisations/{id}/memberships");
+        assert_eq!(
+            super::normalize("/api/v1/organisations/17/memberships"),
+            "/api/v1/organisations/{id}/memberships"
+        );
         assert_eq!(super::normalize("/"), "/");
     }
 }

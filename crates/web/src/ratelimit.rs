@@ -19,7 +19,11 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// Allows `limit` attempts per `window` and address.
     pub fn new(limit: u32, window: Duration) -> Self {
-        Self { limit, window, hits: Mutex::new(HashMap::new()) }
+        Self {
+            limit,
+            window,
+            hits: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Records an attempt at `now`; `Err(seconds to wait)` when over the limit.

@@ -24,7 +24,10 @@ pub struct Routes {
 
 impl Default for Routes {
     fn default() -> Self {
-        Self { router: Router::new(), list: Vec::new() }
+        Self {
+            router: Router::new(),
+            list: Vec::new(),
+        }
     }
 }
 
@@ -60,7 +63,11 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.add("POST", path, post(h).layer(axum::extract::DefaultBodyLimit::max(limit)))
+        self.add(
+            "POST",
+            path,
+            post(h).layer(axum::extract::DefaultBodyLimit::max(limit)),
+        )
     }
 
     /// Splits into the router and the route list.

@@ -24,14 +24,30 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
     let set = |h: &mut axum::http::HeaderMap, name: HeaderName, v: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(v));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, if docs { DOCS_CSP } else { CSP });
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        if docs { DOCS_CSP } else { CSP },
+    );
     set(h, header::X_FRAME_OPTIONS, "DENY");
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "same-origin");
-    set(h, HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
-    set(h, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        h,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        h,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     if state.config.is_https() {
-        set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
     }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

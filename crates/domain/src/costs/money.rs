@@ -61,7 +61,14 @@ impl Cents {
 /// thousands; a lone dot followed by one or two digits is read as a decimal point.
 /// Fails with `error-amount` on anything else (letters, three decimals, empty).
 pub fn parse_euros(input: &str) -> Result<Cents, &'static str> {
-    let s: String = input.trim().trim_end_matches("EUR").trim_end_matches('€').trim().chars().filter(|c| !c.is_whitespace() && *c != '\'').collect();
+    let s: String = input
+        .trim()
+        .trim_end_matches("EUR")
+        .trim_end_matches('€')
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\'')
+        .collect();
     let (neg, s) = match s.strip_prefix('-') {
         Some(rest) => (true, rest.to_owned()),
         None => (false, s),
@@ -69,7 +76,9 @@ pub fn parse_euros(input: &str) -> Result<Cents, &'static str> {
     let (int, frac) = match s.rsplit_once(',') {
         Some((i, f)) => (i.replace('.', ""), f.to_owned()),
         None => match s.rsplit_once('.') {
-            Some((i, f)) if !f.is_empty() && f.len() <= 2 && !i.contains('.') => (i.to_owned(), f.to_owned()),
+            Some((i, f)) if !f.is_empty() && f.len() <= 2 && !i.contains('.') => {
+                (i.to_owned(), f.to_owned())
+            }
             _ => (s.replace('.', ""), String::new()),
         },
     };
@@ -78,8 +87,15 @@ pub fn parse_euros(input: &str) -> Result<Cents, &'static str> {
         return Err("error-amount");
     }
     let euros: i64 = int.parse().map_err(|_| "error-amount")?;
-    let cents: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| "error-amount")? };
-    let total = euros.checked_mul(100).and_then(|e| e.checked_add(cents)).ok_or("error-amount")?;
+    let cents: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().map_err(|_| "error-amount")?
+    };
+    let total = euros
+        .checked_mul(100)
+        .and_then(|e| e.checked_add(cents))
+        .ok_or("error-amount")?;
     Ok(Cents(if neg { -total } else { total }))
 }
 
@@ -106,7 +122,15 @@ mod parse_tests {
 
     #[test]
     fn nonsense_is_rejected() {
-        for input in ["", "abc", "12,345", "1,2,3", "12.3.4,5x", "€", "99999999999999999999"] {
+        for input in [
+            "",
+            "abc",
+            "12,345",
+            "1,2,3",
+            "12.3.4,5x",
+            "€",
+            "99999999999999999999",
+        ] {
             assert_eq!(parse_euros(input), Err("error-amount"), "{input}");
         }
     }

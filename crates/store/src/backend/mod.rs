@@ -23,17 +23,24 @@ pub(crate) mod sqlite {
     /// Begins a write transaction. `IMMEDIATE` takes SQLite's write lock up front: a deferred
     /// transaction that reads first and writes later fails at once with SQLITE_BUSY if another
     /// writer committed in between, instead of waiting.
-    pub(crate) async fn begin_write(pool: &sqlx::Pool<DB>) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+    pub(crate) async fn begin_write(
+        pool: &sqlx::Pool<DB>,
+    ) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
         pool.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// Begins a read-only snapshot (a SQLite transaction reads one consistent snapshot).
-    pub(crate) async fn begin_snapshot(pool: &sqlx::Pool<DB>) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+    pub(crate) async fn begin_snapshot(
+        pool: &sqlx::Pool<DB>,
+    ) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
         pool.begin().await
     }
 
     /// After inserting rows with explicit IDs nothing is needed: SQLite continues after MAX(id).
-    pub(crate) async fn reset_id_sequence(_tx: &mut sqlx::Transaction<'static, DB>, _table: &str) -> Result<(), sqlx::Error> {
+    pub(crate) async fn reset_id_sequence(
+        _tx: &mut sqlx::Transaction<'static, DB>,
+        _table: &str,
+    ) -> Result<(), sqlx::Error> {
         Ok(())
     }
 
@@ -44,19 +51,31 @@ pub(crate) mod postgres {
     pub(crate) type DB = sqlx::Postgres;
 
     /// Begins a write transaction; concurrent writers serialize on the audit head row.
-    pub(crate) async fn begin_write(pool: &sqlx::Pool<DB>) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+    pub(crate) async fn begin_write(
+        pool: &sqlx::Pool<DB>,
+    ) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
         pool.begin().await
     }
 
     /// Begins a read-only snapshot: REPEATABLE READ sees one state across all statements.
-    pub(crate) async fn begin_snapshot(pool: &sqlx::Pool<DB>) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
-        pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await
+    pub(crate) async fn begin_snapshot(
+        pool: &sqlx::Pool<DB>,
+    ) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+        pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
     }
 
     /// Identity columns must be moved past the IDs a restore inserted explicitly.
-    pub(crate) async fn reset_id_sequence(tx: &mut sqlx::Transaction<'static, DB>, table: &str) -> Result<(), sqlx::Error> {
-        let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
-        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
+    pub(crate) async fn reset_id_sequence(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        table: &str,
+    ) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 

@@ -33,7 +33,11 @@ pub struct MeOut {
 #[utoipa::path(get, path = "/me", tag = "account", responses((status = 200, body = MeOut), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<MeOut>> {
     let grants = st.store.user_grants(&Scope::All, u.user.id).await?;
-    Ok(Json(MeOut { office: u.actor.is_office(), roles: grants.into_iter().map(GrantOut::from).collect(), user: u.user }))
+    Ok(Json(MeOut {
+        office: u.actor.is_office(),
+        roles: grants.into_iter().map(GrantOut::from).collect(),
+        user: u.user,
+    }))
 }
 
 /// An audit entry.
@@ -63,7 +67,11 @@ pub struct AuditOut {
 
 /// Audit log entries the caller may read (office: all; members: their own), newest first.
 #[utoipa::path(get, path = "/audit", params(ListQuery), tag = "audit", responses((status = 200, body = Page<AuditOut>)))]
-pub async fn audit(State(st): State<AppState>, u: ApiUser, q: ListQuery) -> AppResult<Json<Page<AuditOut>>> {
+pub async fn audit(
+    State(st): State<AppState>,
+    u: ApiUser,
+    q: ListQuery,
+) -> AppResult<Json<Page<AuditOut>>> {
     let page = service::list_audit(&st, &u.actor, q.org.map(OrgId), q.page()).await?;
     Ok(Json(page.map(|e| {
         let r = e.entry.record;
@@ -103,7 +111,15 @@ pub struct TokenOut {
 
 impl From<ApiToken> for TokenOut {
     fn from(t: ApiToken) -> Self {
-        Self { id: t.id.0, name: t.name, prefix: t.prefix, created_at_ms: t.created_at_ms, last_used_ms: t.last_used_ms, expires_at_ms: t.expires_at_ms, revoked: t.revoked }
+        Self {
+            id: t.id.0,
+            name: t.name,
+            prefix: t.prefix,
+            created_at_ms: t.created_at_ms,
+            last_used_ms: t.last_used_ms,
+            expires_at_ms: t.expires_at_ms,
+            revoked: t.revoked,
+        }
     }
 }
 
@@ -131,20 +147,41 @@ pub struct TokenCreated {
 /// The caller's tokens.
 #[utoipa::path(get, path = "/tokens", tag = "account", responses((status = 200, body = Vec<TokenOut>)))]
 pub async fn tokens(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Vec<TokenOut>>> {
-    Ok(Json(st.store.list_tokens(u.user.id).await?.into_iter().map(TokenOut::from).collect()))
+    Ok(Json(
+        st.store
+            .list_tokens(u.user.id)
+            .await?
+            .into_iter()
+            .map(TokenOut::from)
+            .collect(),
+    ))
 }
 
 /// Creates a token for the caller.
 #[utoipa::path(post, path = "/tokens", request_body = TokenIn, tag = "account", responses((status = 201, body = TokenCreated)))]
-pub async fn create_token(State(st): State<AppState>, u: ApiUser, ApiJson(b): ApiJson<TokenIn>) -> AppResult<(StatusCode, Json<TokenCreated>)> {
-    let (token, info) = service::create_token(&st, &u.audit(), u.user.id, &b.name, b.valid_days).await?;
-    Ok((StatusCode::CREATED, Json(TokenCreated { token, info: info.into() })))
+pub async fn create_token(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<TokenIn>,
+) -> AppResult<(StatusCode, Json<TokenCreated>)> {
+    let (token, info) =
+        service::create_token(&st, &u.audit(), u.user.id, &b.name, b.valid_days).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenCreated {
+            token,
+            info: info.into(),
+        }),
+    ))
 }
 
 /// Revokes one of the caller's tokens.
 #[utoipa::path(delete, path = "/tokens/{id}", params(("id" = i64, Path)), tag = "account", responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn revoke_token(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<StatusCode> {
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<StatusCode> {
     service::revoke_token(&st, &u.audit(), u.user.id, ApiTokenId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-

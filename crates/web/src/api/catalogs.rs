@@ -41,11 +41,23 @@ pub struct CatalogOut {
 /// A bad file answers 400 with the file, line/column or path and what was expected; nothing is stored.
 #[utoipa::path(post, path = "/catalogs", params(ImportQuery), request_body(content = String, content_type = "application/octet-stream"), tag = "catalogs",
     responses((status = 201, body = Imported), (status = 200, body = Imported, description = "identical content was imported before"), (status = 400, body = crate::error::ErrorBody)))]
-pub async fn import(State(st): State<AppState>, u: ApiUser, q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>, body: Bytes) -> AppResult<(StatusCode, Json<Imported>)> {
-    let Query(q) = q.map_err(|e| AppError::BadRequest { code: "error-query", detail: e.body_text() })?;
+pub async fn import(
+    State(st): State<AppState>,
+    u: ApiUser,
+    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    body: Bytes,
+) -> AppResult<(StatusCode, Json<Imported>)> {
+    let Query(q) = q.map_err(|e| AppError::BadRequest {
+        code: "error-query",
+        detail: e.body_text(),
+    })?;
     let name = q.file_name.unwrap_or_else(|| "upload".into());
     let imported = catalogs::import(&st, &u.audit(), &u.actor, &body, &name, q.format).await?;
-    let status = if imported.created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if imported.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(imported)))
 }
 
@@ -57,7 +69,11 @@ pub async fn list(State(st): State<AppState>, _u: ApiUser) -> AppResult<Json<Vec
 
 /// One catalog revision with all nodes.
 #[utoipa::path(get, path = "/catalogs/{id}", params(("id" = i64, Path)), tag = "catalogs", responses((status = 200, body = CatalogOut), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get_one(State(st): State<AppState>, _u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<CatalogOut>> {
+pub async fn get_one(
+    State(st): State<AppState>,
+    _u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<CatalogOut>> {
     let (catalog, nodes) = catalogs::get(&st, id).await?;
     Ok(Json(CatalogOut { catalog, nodes }))
 }

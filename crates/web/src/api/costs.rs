@@ -56,62 +56,116 @@ pub struct IssueIn {
 }
 
 fn query<T>(q: Result<Query<T>, axum::extract::rejection::QueryRejection>) -> AppResult<T> {
-    q.map(|Query(v)| v).map_err(|e| AppError::BadRequest { code: "error-query", detail: e.body_text() })
+    q.map(|Query(v)| v).map_err(|e| AppError::BadRequest {
+        code: "error-query",
+        detail: e.body_text(),
+    })
 }
 
 /// The budget of a year (office).
 #[utoipa::path(get, path = "/costs/budget", params(YearQuery), tag = "costs", responses((status = 200, body = BudgetOut), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn budget(State(st): State<AppState>, u: ApiUser, q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>) -> AppResult<Json<BudgetOut>> {
+pub async fn budget(
+    State(st): State<AppState>,
+    u: ApiUser,
+    q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
+) -> AppResult<Json<BudgetOut>> {
     Ok(Json(costs::budget(&st, &u.actor, query(q)?.year).await?))
 }
 
 /// Appends a budget line to a year (office). Amounts in cents (`amount_cents`) or as typed (`amount`: "85.000,00").
 #[utoipa::path(post, path = "/costs/budget-lines", params(YearQuery), request_body = LineDraft, tag = "costs", responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_line(State(st): State<AppState>, u: ApiUser, q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>, ApiJson(d): ApiJson<LineDraft>) -> AppResult<(StatusCode, Json<StoredBudgetLine>)> {
+pub async fn add_line(
+    State(st): State<AppState>,
+    u: ApiUser,
+    q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
+    ApiJson(d): ApiJson<LineDraft>,
+) -> AppResult<(StatusCode, Json<StoredBudgetLine>)> {
     let year = query(q)?.year;
-    Ok((StatusCode::CREATED, Json(costs::add_line(&st, &u.audit(), &u.actor, year, &d).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(costs::add_line(&st, &u.audit(), &u.actor, year, &d).await?),
+    ))
 }
 
 /// Changes a budget line (office).
 #[utoipa::path(put, path = "/costs/budget-lines/{id}", params(("id" = i64, Path)), request_body = LineDraft, tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn update_line(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath, ApiJson(d): ApiJson<LineDraft>) -> AppResult<Json<StoredBudgetLine>> {
-    Ok(Json(costs::update_line(&st, &u.audit(), &u.actor, id, &d).await?))
+pub async fn update_line(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<LineDraft>,
+) -> AppResult<Json<StoredBudgetLine>> {
+    Ok(Json(
+        costs::update_line(&st, &u.audit(), &u.actor, id, &d).await?,
+    ))
 }
 
 /// Deletes a budget line (office).
 #[utoipa::path(delete, path = "/costs/budget-lines/{id}", params(("id" = i64, Path)), tag = "costs", responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn delete_line(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<StatusCode> {
+pub async fn delete_line(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<StatusCode> {
     costs::delete_line(&st, &u.audit(), &u.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Copies a year's budget into an empty later year, indexed per year (office).
 #[utoipa::path(post, path = "/costs/budget/copy", request_body = CopyIn, tag = "costs", responses((status = 201, body = Vec<Object>), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn copy_budget(State(st): State<AppState>, u: ApiUser, ApiJson(b): ApiJson<CopyIn>) -> AppResult<(StatusCode, Json<Vec<StoredBudgetLine>>)> {
-    Ok((StatusCode::CREATED, Json(costs::copy_budget(&st, &u.audit(), &u.actor, b.from, b.to, b.index_bp).await?)))
+pub async fn copy_budget(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<CopyIn>,
+) -> AppResult<(StatusCode, Json<Vec<StoredBudgetLine>>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(costs::copy_budget(&st, &u.audit(), &u.actor, b.from, b.to, b.index_bp).await?),
+    ))
 }
 
 /// Subsidies (office).
 #[utoipa::path(get, path = "/costs/subsidies", tag = "costs", responses((status = 200, body = Vec<Object>)))]
-pub async fn subsidies(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Vec<StoredSubsidy>>> {
+pub async fn subsidies(
+    State(st): State<AppState>,
+    u: ApiUser,
+) -> AppResult<Json<Vec<StoredSubsidy>>> {
     Ok(Json(costs::subsidies(&st, &u.actor).await?))
 }
 
 /// Creates a subsidy (office).
 #[utoipa::path(post, path = "/costs/subsidies", request_body = SubsidyDraft, tag = "costs", responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody)))]
-pub async fn create_subsidy(State(st): State<AppState>, u: ApiUser, ApiJson(d): ApiJson<SubsidyDraft>) -> AppResult<(StatusCode, Json<StoredSubsidy>)> {
-    Ok((StatusCode::CREATED, Json(costs::save_subsidy(&st, &u.audit(), &u.actor, None, &d).await?)))
+pub async fn create_subsidy(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(d): ApiJson<SubsidyDraft>,
+) -> AppResult<(StatusCode, Json<StoredSubsidy>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(costs::save_subsidy(&st, &u.audit(), &u.actor, None, &d).await?),
+    ))
 }
 
 /// Changes a subsidy (office).
 #[utoipa::path(put, path = "/costs/subsidies/{id}", params(("id" = i64, Path)), request_body = SubsidyDraft, tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn update_subsidy(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath, ApiJson(d): ApiJson<SubsidyDraft>) -> AppResult<Json<StoredSubsidy>> {
-    Ok(Json(costs::save_subsidy(&st, &u.audit(), &u.actor, Some(id), &d).await?))
+pub async fn update_subsidy(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<SubsidyDraft>,
+) -> AppResult<Json<StoredSubsidy>> {
+    Ok(Json(
+        costs::save_subsidy(&st, &u.audit(), &u.actor, Some(id), &d).await?,
+    ))
 }
 
 /// Deletes a subsidy (office).
 #[utoipa::path(delete, path = "/costs/subsidies/{id}", params(("id" = i64, Path)), tag = "costs", responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn delete_subsidy(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<StatusCode> {
+pub async fn delete_subsidy(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<StatusCode> {
     costs::delete_subsidy(&st, &u.audit(), &u.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -124,25 +178,47 @@ pub async fn keys(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Vec<
 
 /// Creates a key (office).
 #[utoipa::path(post, path = "/costs/keys", request_body = KeyDraft, tag = "costs", responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody)))]
-pub async fn create_key(State(st): State<AppState>, u: ApiUser, ApiJson(d): ApiJson<KeyDraft>) -> AppResult<(StatusCode, Json<StoredKey>)> {
-    Ok((StatusCode::CREATED, Json(costs::save_key(&st, &u.audit(), &u.actor, None, &d).await?)))
+pub async fn create_key(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(d): ApiJson<KeyDraft>,
+) -> AppResult<(StatusCode, Json<StoredKey>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(costs::save_key(&st, &u.audit(), &u.actor, None, &d).await?),
+    ))
 }
 
 /// One key version (office).
 #[utoipa::path(get, path = "/costs/keys/{id}", params(("id" = i64, Path)), tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn key(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<StoredKey>> {
+pub async fn key(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<StoredKey>> {
     Ok(Json(costs::key(&st, &u.actor, id).await?))
 }
 
 /// Changes a key; if a statement was issued with this version, a new version is created and returned (office).
 #[utoipa::path(put, path = "/costs/keys/{id}", params(("id" = i64, Path)), request_body = KeyDraft, tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn update_key(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath, ApiJson(d): ApiJson<KeyDraft>) -> AppResult<Json<StoredKey>> {
-    Ok(Json(costs::save_key(&st, &u.audit(), &u.actor, Some(id), &d).await?))
+pub async fn update_key(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<KeyDraft>,
+) -> AppResult<Json<StoredKey>> {
+    Ok(Json(
+        costs::save_key(&st, &u.audit(), &u.actor, Some(id), &d).await?,
+    ))
 }
 
 /// Computes a year's statement with a key version without issuing it (office).
 #[utoipa::path(get, path = "/costs/preview", params(CalcQuery), tag = "costs", responses((status = 200, body = Preview), (status = 400, body = crate::error::ErrorBody)))]
-pub async fn preview(State(st): State<AppState>, u: ApiUser, q: Result<Query<CalcQuery>, axum::extract::rejection::QueryRejection>) -> AppResult<Json<Preview>> {
+pub async fn preview(
+    State(st): State<AppState>,
+    u: ApiUser,
+    q: Result<Query<CalcQuery>, axum::extract::rejection::QueryRejection>,
+) -> AppResult<Json<Preview>> {
     let q = query(q)?;
     let key = q.key.ok_or(AppError::bad("error-query"))?;
     Ok(Json(costs::preview(&st, &u.actor, q.year, key).await?))
@@ -150,7 +226,11 @@ pub async fn preview(State(st): State<AppState>, u: ApiUser, q: Result<Query<Cal
 
 /// What every member pays under two key versions (office).
 #[utoipa::path(get, path = "/costs/compare", params(CalcQuery), tag = "costs", responses((status = 200, body = Vec<CompareRow>)))]
-pub async fn compare(State(st): State<AppState>, u: ApiUser, q: Result<Query<CalcQuery>, axum::extract::rejection::QueryRejection>) -> AppResult<Json<Vec<CompareRow>>> {
+pub async fn compare(
+    State(st): State<AppState>,
+    u: ApiUser,
+    q: Result<Query<CalcQuery>, axum::extract::rejection::QueryRejection>,
+) -> AppResult<Json<Vec<CompareRow>>> {
     let q = query(q)?;
     let (a, b) = q.a.zip(q.b).ok_or(AppError::bad("error-query"))?;
     Ok(Json(costs::compare(&st, &u.actor, q.year, a, b).await?))
@@ -158,18 +238,32 @@ pub async fn compare(State(st): State<AppState>, u: ApiUser, q: Result<Query<Cal
 
 /// Issued statements: all for the office; members get only their own part (`?year=` optional).
 #[utoipa::path(get, path = "/costs/statements", tag = "costs", responses((status = 200, body = Vec<Object>)))]
-pub async fn statements(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Vec<StoredStatement>>> {
+pub async fn statements(
+    State(st): State<AppState>,
+    u: ApiUser,
+) -> AppResult<Json<Vec<StoredStatement>>> {
     Ok(Json(costs::statements(&st, &u.actor, None).await?))
 }
 
 /// Issues a year's statement with a key version: stored unchangeably, the key version is locked (office).
 #[utoipa::path(post, path = "/costs/statements", request_body = IssueIn, tag = "costs", responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody)))]
-pub async fn issue(State(st): State<AppState>, u: ApiUser, ApiJson(b): ApiJson<IssueIn>) -> AppResult<(StatusCode, Json<StoredStatement>)> {
-    Ok((StatusCode::CREATED, Json(costs::issue(&st, &u.audit(), &u.actor, b.year, b.key_id).await?)))
+pub async fn issue(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<IssueIn>,
+) -> AppResult<(StatusCode, Json<StoredStatement>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(costs::issue(&st, &u.audit(), &u.actor, b.year, b.key_id).await?),
+    ))
 }
 
 /// One issued statement (members: their own part only).
 #[utoipa::path(get, path = "/costs/statements/{id}", params(("id" = i64, Path)), tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn statement(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<StoredStatement>> {
+pub async fn statement(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<StoredStatement>> {
     Ok(Json(costs::statement(&st, &u.actor, id).await?))
 }

@@ -18,11 +18,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(JsonRejection::JsonDataError(e)) => Err(AppError::BadRequest { code: "error-json-data", detail: e.body_text() }),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(AppError::BadRequest { code: "error-json-syntax", detail: e.body_text() }),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::bad("error-content-type")),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::bad("error-too-large")),
-            Err(e) => Err(AppError::BadRequest { code: "error-bad-request", detail: e.body_text() }),
+            Err(JsonRejection::JsonDataError(e)) => Err(AppError::BadRequest {
+                code: "error-json-data",
+                detail: e.body_text(),
+            }),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(AppError::BadRequest {
+                code: "error-json-syntax",
+                detail: e.body_text(),
+            }),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::bad("error-content-type"))
+            }
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::bad("error-too-large"))
+            }
+            Err(e) => Err(AppError::BadRequest {
+                code: "error-bad-request",
+                detail: e.body_text(),
+            }),
         }
     }
 }
@@ -33,7 +46,10 @@ pub struct IdPath(pub i64);
 impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Path::<i64>::from_request_parts(parts, state).await.map(|Path(id)| Self(id)).map_err(|_| AppError::NotFound)
+        Path::<i64>::from_request_parts(parts, state)
+            .await
+            .map(|Path(id)| Self(id))
+            .map_err(|_| AppError::NotFound)
     }
 }
 
@@ -63,6 +79,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
         Query::<ListQuery>::from_request_parts(parts, state)
             .await
             .map(|Query(q)| q)
-            .map_err(|e| AppError::BadRequest { code: "error-query", detail: e.body_text() })
+            .map_err(|e| AppError::BadRequest {
+                code: "error-query",
+                detail: e.body_text(),
+            })
     }
 }

@@ -1,12 +1,12 @@
 //! JSON API under `/api/v1`: bearer-token authentication, consistent error bodies, pagination,
 //! and an OpenAPI document with an offline docs page at `/api/docs`.
 
-mod extract;
-mod orgs;
-mod users;
 mod account;
 mod catalogs;
 mod costs;
+mod extract;
+mod orgs;
+mod users;
 
 use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -90,7 +90,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 

@@ -16,21 +16,38 @@ use crate::service;
 /// Organisations visible to the caller (members see only their own).
 #[utoipa::path(get, path = "/organisations", params(ListQuery), tag = "organisations",
     responses((status = 200, body = Page<Organisation>), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn list(State(st): State<AppState>, u: ApiUser, q: ListQuery) -> AppResult<Json<Page<Organisation>>> {
-    Ok(Json(service::list_orgs(&st, &u.actor, q.q.as_deref(), q.page()).await?))
+pub async fn list(
+    State(st): State<AppState>,
+    u: ApiUser,
+    q: ListQuery,
+) -> AppResult<Json<Page<Organisation>>> {
+    Ok(Json(
+        service::list_orgs(&st, &u.actor, q.q.as_deref(), q.page()).await?,
+    ))
 }
 
 /// Creates a member organisation (office only).
 #[utoipa::path(post, path = "/organisations", request_body = OrgDraft, tag = "organisations",
     responses((status = 201, body = Organisation), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create(State(st): State<AppState>, u: ApiUser, ApiJson(d): ApiJson<OrgDraft>) -> AppResult<(StatusCode, Json<Organisation>)> {
-    Ok((StatusCode::CREATED, Json(service::create_org(&st, &u.audit(), &u.actor, &d).await?)))
+pub async fn create(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(d): ApiJson<OrgDraft>,
+) -> AppResult<(StatusCode, Json<Organisation>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::create_org(&st, &u.audit(), &u.actor, &d).await?),
+    ))
 }
 
 /// One organisation.
 #[utoipa::path(get, path = "/organisations/{id}", params(("id" = i64, Path)), tag = "organisations",
     responses((status = 200, body = Organisation), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get_one(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<Organisation>> {
+pub async fn get_one(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Organisation>> {
     Ok(Json(service::get_org(&st, &u.actor, OrgId(id)).await?))
 }
 
@@ -39,39 +56,77 @@ pub async fn get_one(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath)
 #[utoipa::path(put, path = "/organisations/{id}", params(("id" = i64, Path)), request_body = OrgDraft, tag = "organisations",
     responses((status = 200, body = Organisation), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn update(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath, headers: HeaderMap, ApiJson(d): ApiJson<OrgDraft>) -> AppResult<Json<Organisation>> {
+pub async fn update(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    ApiJson(d): ApiJson<OrgDraft>,
+) -> AppResult<Json<Organisation>> {
     let version = match headers.get(header::IF_MATCH) {
         None => None,
-        Some(v) => Some(v.to_str().ok().and_then(|s| s.trim_matches('"').parse().ok()).ok_or_else(|| AppError::bad("error-if-match"))?),
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|s| s.trim_matches('"').parse().ok())
+                .ok_or_else(|| AppError::bad("error-if-match"))?,
+        ),
     };
-    Ok(Json(service::update_org(&st, &u.audit(), &u.actor, OrgId(id), version, &d).await?))
+    Ok(Json(
+        service::update_org(&st, &u.audit(), &u.actor, OrgId(id), version, &d).await?,
+    ))
 }
 
 /// Membership periods of an organisation, newest first.
 #[utoipa::path(get, path = "/organisations/{id}/memberships", params(("id" = i64, Path)), tag = "organisations",
     responses((status = 200, body = Vec<Membership>), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn memberships(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<Vec<Membership>>> {
-    Ok(Json(service::list_memberships(&st, &u.actor, OrgId(id)).await?))
+pub async fn memberships(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Vec<Membership>>> {
+    Ok(Json(
+        service::list_memberships(&st, &u.actor, OrgId(id)).await?,
+    ))
 }
 
 /// Adds a membership period (office only).
 #[utoipa::path(post, path = "/organisations/{id}/memberships", params(("id" = i64, Path)), request_body = MembershipDraft, tag = "organisations",
     responses((status = 201, body = Membership), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_membership(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath, ApiJson(d): ApiJson<MembershipDraft>) -> AppResult<(StatusCode, Json<Membership>)> {
-    Ok((StatusCode::CREATED, Json(service::add_membership(&st, &u.audit(), &u.actor, OrgId(id), &d).await?)))
+pub async fn add_membership(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<MembershipDraft>,
+) -> AppResult<(StatusCode, Json<Membership>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::add_membership(&st, &u.audit(), &u.actor, OrgId(id), &d).await?),
+    ))
 }
 
 /// Replaces a membership period (office only).
 #[utoipa::path(put, path = "/memberships/{id}", params(("id" = i64, Path)), request_body = MembershipDraft, tag = "organisations",
     responses((status = 200, body = Membership), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn update_membership(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath, ApiJson(d): ApiJson<MembershipDraft>) -> AppResult<Json<Membership>> {
-    Ok(Json(service::update_membership(&st, &u.audit(), &u.actor, MembershipId(id), &d).await?))
+pub async fn update_membership(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<MembershipDraft>,
+) -> AppResult<Json<Membership>> {
+    Ok(Json(
+        service::update_membership(&st, &u.audit(), &u.actor, MembershipId(id), &d).await?,
+    ))
 }
 
 /// Deletes a membership period (office only; to end one, set its end date instead).
 #[utoipa::path(delete, path = "/memberships/{id}", params(("id" = i64, Path)), tag = "organisations",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn delete_membership(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<StatusCode> {
+pub async fn delete_membership(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<StatusCode> {
     service::delete_membership(&st, &u.audit(), &u.actor, MembershipId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -31,7 +31,12 @@ pub struct GrantOut {
 
 impl From<UserGrant> for GrantOut {
     fn from(g: UserGrant) -> Self {
-        Self { id: g.id.0, org_id: g.org_id.0, org_name: g.org_name, role: g.role }
+        Self {
+            id: g.id.0,
+            org_id: g.org_id.0,
+            org_name: g.org_name,
+            role: g.role,
+        }
     }
 }
 
@@ -82,46 +87,96 @@ pub struct UserPatch {
 
 /// Users visible to the caller.
 #[utoipa::path(get, path = "/users", params(ListQuery), tag = "users", responses((status = 200, body = Page<User>)))]
-pub async fn list(State(st): State<AppState>, u: ApiUser, q: ListQuery) -> AppResult<Json<Page<User>>> {
-    Ok(Json(service::list_users(&st, &u.actor, q.q.as_deref(), q.page()).await?))
+pub async fn list(
+    State(st): State<AppState>,
+    u: ApiUser,
+    q: ListQuery,
+) -> AppResult<Json<Page<User>>> {
+    Ok(Json(
+        service::list_users(&st, &u.actor, q.q.as_deref(), q.page()).await?,
+    ))
 }
 
 /// Creates a user with a first role.
 #[utoipa::path(post, path = "/users", request_body = NewUserIn, tag = "users",
     responses((status = 201, body = User), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create(State(st): State<AppState>, u: ApiUser, ApiJson(b): ApiJson<NewUserIn>) -> AppResult<(StatusCode, Json<User>)> {
-    let draft = UserDraft { email: b.email, display_name: b.display_name, password: b.password };
-    Ok((StatusCode::CREATED, Json(service::create_user(&st, &u.audit(), &u.actor, &draft, OrgId(b.org_id), b.role).await?)))
+pub async fn create(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<NewUserIn>,
+) -> AppResult<(StatusCode, Json<User>)> {
+    let draft = UserDraft {
+        email: b.email,
+        display_name: b.display_name,
+        password: b.password,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            service::create_user(&st, &u.audit(), &u.actor, &draft, OrgId(b.org_id), b.role)
+                .await?,
+        ),
+    ))
 }
 
 /// One user with roles.
 #[utoipa::path(get, path = "/users/{id}", params(("id" = i64, Path)), tag = "users",
     responses((status = 200, body = UserOut), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get_one(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<UserOut>> {
+pub async fn get_one(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<UserOut>> {
     let (user, grants) = service::get_user(&st, &u.actor, UserId(id)).await?;
-    Ok(Json(UserOut { user, roles: grants.into_iter().map(GrantOut::from).collect() }))
+    Ok(Json(UserOut {
+        user,
+        roles: grants.into_iter().map(GrantOut::from).collect(),
+    }))
 }
 
 /// Deactivates or reactivates a user (federation administration).
 #[utoipa::path(patch, path = "/users/{id}", params(("id" = i64, Path)), request_body = UserPatch, tag = "users",
     responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn update(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath, ApiJson(b): ApiJson<UserPatch>) -> AppResult<Json<User>> {
-    Ok(Json(service::set_user_disabled(&st, &u.audit(), &u.actor, UserId(id), b.disabled).await?))
+pub async fn update(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(b): ApiJson<UserPatch>,
+) -> AppResult<Json<User>> {
+    Ok(Json(
+        service::set_user_disabled(&st, &u.audit(), &u.actor, UserId(id), b.disabled).await?,
+    ))
 }
 
 /// Grants a role.
 #[utoipa::path(post, path = "/users/{id}/roles", params(("id" = i64, Path)), request_body = GrantIn, tag = "users",
     responses((status = 201, body = GrantOut), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn grant(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath, ApiJson(b): ApiJson<GrantIn>) -> AppResult<(StatusCode, Json<GrantOut>)> {
-    let g = service::grant_role(&st, &u.audit(), &u.actor, UserId(id), OrgId(b.org_id), b.role).await?;
+pub async fn grant(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(b): ApiJson<GrantIn>,
+) -> AppResult<(StatusCode, Json<GrantOut>)> {
+    let g = service::grant_role(
+        &st,
+        &u.audit(),
+        &u.actor,
+        UserId(id),
+        OrgId(b.org_id),
+        b.role,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(g.into())))
 }
 
 /// Revokes a role assignment.
 #[utoipa::path(delete, path = "/role-assignments/{id}", params(("id" = i64, Path)), tag = "users",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn revoke(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<StatusCode> {
+pub async fn revoke(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<StatusCode> {
     service::revoke_role(&st, &u.audit(), &u.actor, RoleAssignmentId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-

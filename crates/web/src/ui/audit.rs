@@ -62,34 +62,70 @@ fn show(v: Option<&serde_json::Value>) -> String {
 /// The fields that differ between the before and after JSON of an entry: what a reader wants to
 /// know, and much less to render than both documents in full.
 pub fn changes(before: &str, after: &str) -> Vec<FieldChange> {
-    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
+    let parse =
+        |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
     let (b, a) = (parse(before), parse(after));
     let empty = serde_json::Map::new();
-    let (bo, ao) = (b.as_object().unwrap_or(&empty), a.as_object().unwrap_or(&empty));
+    let (bo, ao) = (
+        b.as_object().unwrap_or(&empty),
+        a.as_object().unwrap_or(&empty),
+    );
     if bo.is_empty() && ao.is_empty() {
-        return if b == a { vec![] } else { vec![FieldChange { field: String::new(), before: show(Some(&b)), after: show(Some(&a)) }] };
+        return if b == a {
+            vec![]
+        } else {
+            vec![FieldChange {
+                field: String::new(),
+                before: show(Some(&b)),
+                after: show(Some(&a)),
+            }]
+        };
     }
     let mut keys: Vec<&String> = bo.keys().chain(ao.keys()).collect();
     keys.sort();
     keys.dedup();
     keys.into_iter()
         .filter(|k| bo.get(*k) != ao.get(*k))
-        .map(|k| FieldChange { field: k.clone(), before: show(bo.get(k)), after: show(ao.get(k)) })
+        .map(|k| FieldChange {
+            field: k.clone(),
+            before: show(bo.get(k)),
+            after: show(ao.get(k)),
+        })
         .collect()
 }
 
-pub async fn list(State(st): State<AppState>, cu: CurrentUser, Query(p): Query<Params>) -> AppResult<Response> {
-    let org = p.org.as_deref().and_then(|o| o.parse::<i64>().ok()).map(OrgId);
-    let entries = service::list_audit(&st, cu.actor(), org, PageRequest::new(p.page, Some(25))).await?;
+pub async fn list(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(p): Query<Params>,
+) -> AppResult<Response> {
+    let org = p
+        .org
+        .as_deref()
+        .and_then(|o| o.parse::<i64>().ok())
+        .map(OrgId);
+    let entries =
+        service::list_audit(&st, cu.actor(), org, PageRequest::new(p.page, Some(25))).await?;
     let orgs: Vec<OrgOption> = st
         .store
-        .list_orgs(&cu.actor().scope(Permission::ReadAudit), None, PageRequest::new(Some(1), Some(200)))
+        .list_orgs(
+            &cu.actor().scope(Permission::ReadAudit),
+            None,
+            PageRequest::new(Some(1), Some(200)),
+        )
         .await?
         .items
         .into_iter()
-        .map(|o| OrgOption { id: o.id, name: o.name })
+        .map(|o| OrgOption {
+            id: o.id,
+            name: o.name,
+        })
         .collect();
-    let name_of = |id: Option<i64>| id.and_then(|i| orgs.iter().find(|o| o.id.0 == i)).map(|o| o.name.clone()).unwrap_or_else(|| "–".into());
+    let name_of = |id: Option<i64>| {
+        id.and_then(|i| orgs.iter().find(|o| o.id.0 == i))
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| "–".into())
+    };
     let lang = cu.ctx.lang;
     let rows = entries
         .items
@@ -107,8 +143,20 @@ pub async fn list(State(st): State<AppState>, cu: CurrentUser, Query(p): Query<P
             }
         })
         .collect();
-    let page = Page { items: vec![], page: entries.page, per_page: entries.per_page, total: entries.total };
-    Ok(render(&AuditPage { l: Layout::user(&cu, "audit-title", "audit"), rows, page, orgs, pager_extra: format!("&org={}", org.map(|o| o.to_string()).unwrap_or_default()), sel_org: org.map(|o| o.to_string()).unwrap_or_default() }))
+    let page = Page {
+        items: vec![],
+        page: entries.page,
+        per_page: entries.per_page,
+        total: entries.total,
+    };
+    Ok(render(&AuditPage {
+        l: Layout::user(&cu, "audit-title", "audit"),
+        rows,
+        page,
+        orgs,
+        pager_extra: format!("&org={}", org.map(|o| o.to_string()).unwrap_or_default()),
+        sel_org: org.map(|o| o.to_string()).unwrap_or_default(),
+    }))
 }
 
 #[cfg(test)]
@@ -116,19 +164,32 @@ mod tests {
     use super::{FieldChange, changes};
 
     fn fc(f: &str, b: &str, a: &str) -> FieldChange {
-        FieldChange { field: f.into(), before: b.into(), after: a.into() }
+        FieldChange {
+            field: f.into(),
+            before: b.into(),
+            after: a.into(),
+        }
     }
 
     #[test]
     fn only_changed_fields_are_listed() {
         let before = r#"{"name":"Nauheim","population":10840,"version":1,"ags":"06433009"}"#;
         let after = r#"{"name":"Nauheim","population":10900,"version":2,"ags":"06433009"}"#;
-        assert_eq!(changes(before, after), vec![fc("population", "10840", "10900"), fc("version", "1", "2")]);
+        assert_eq!(
+            changes(before, after),
+            vec![fc("population", "10840", "10900"), fc("version", "1", "2")]
+        );
     }
 
     #[test]
     fn creation_lists_every_field_and_deletion_too() {
-        assert_eq!(changes("null", r#"{"role":"coordinator","org_name":"Raunheim"}"#), vec![fc("org_name", "–", "Raunheim"), fc("role", "–", "coordinator")]);
+        assert_eq!(
+            changes("null", r#"{"role":"coordinator","org_name":"Raunheim"}"#),
+            vec![
+                fc("org_name", "–", "Raunheim"),
+                fc("role", "–", "coordinator")
+            ]
+        );
         assert_eq!(changes(r#"{"id":3}"#, "null"), vec![fc("id", "3", "–")]);
         assert_eq!(changes("null", "null"), vec![]);
     }

@@ -42,7 +42,12 @@ pub async fn login_page(ctx: UiCtx, Query(q): Query<NextQuery>) -> Response {
     if ctx.user().is_some() {
         return see_other("/");
     }
-    render(&LoginPage { l: Layout::public(&ctx, "login-title"), email: String::new(), next: safe_next(q.next.as_deref()), error: None })
+    render(&LoginPage {
+        l: Layout::public(&ctx, "login-title"),
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -54,7 +59,12 @@ pub struct LoginForm {
 }
 
 fn login_error(ctx: &UiCtx, f: &LoginForm, status: StatusCode, message: String) -> Response {
-    let page = LoginPage { l: Layout::public(ctx, "login-title"), email: f.email.clone(), next: safe_next(f.next.as_deref()), error: Some(message) };
+    let page = LoginPage {
+        l: Layout::public(ctx, "login-title"),
+        email: f.email.clone(),
+        next: safe_next(f.next.as_deref()),
+        error: Some(message),
+    };
     let mut r = render(&page);
     *r.status_mut() = status;
     r
@@ -62,34 +72,67 @@ fn login_error(ctx: &UiCtx, f: &LoginForm, status: StatusCode, message: String) 
 
 fn lock_message(ctx: &UiCtx, until_ms: i64) -> String {
     let minutes = ((until_ms - now_ms()) / 60_000 + 1).max(1);
-    ctx.lang.t_args("error-account-locked", &[("minutes", minutes.to_string())])
+    ctx.lang
+        .t_args("error-account-locked", &[("minutes", minutes.to_string())])
 }
 
-pub async fn login(State(st): State<AppState>, ctx: UiCtx, Form(f): Form<LoginForm>) -> Result<Response, AppError> {
+pub async fn login(
+    State(st): State<AppState>,
+    ctx: UiCtx,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, AppError> {
     if let Err(wait) = st.login_limiter.check(ctx.ip, Instant::now()) {
-        let msg = ctx.lang.t_args("error-too-many-attempts", &[("minutes", (wait / 60 + 1).to_string())]);
+        let msg = ctx.lang.t_args(
+            "error-too-many-attempts",
+            &[("minutes", (wait / 60 + 1).to_string())],
+        );
         let mut r = login_error(&ctx, &f, StatusCode::TOO_MANY_REQUESTS, msg);
         if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
             r.headers_mut().insert(header::RETRY_AFTER, v);
         }
         return Ok(r);
     }
-    let failed = || login_error(&ctx, &f, StatusCode::UNAUTHORIZED, ctx.lang.t("error-login-failed"));
+    let failed = || {
+        login_error(
+            &ctx,
+            &f,
+            StatusCode::UNAUTHORIZED,
+            ctx.lang.t("error-login-failed"),
+        )
+    };
     let Some(user) = st.store.login_user(&f.email).await? else {
         crypto::verify_password(f.password.clone(), DUMMY_HASH.to_owned()).await;
         return Ok(failed());
     };
     if let Some(until) = user.locked_until_ms.filter(|&t| t > now_ms()) {
-        return Ok(login_error(&ctx, &f, StatusCode::TOO_MANY_REQUESTS, lock_message(&ctx, until)));
+        return Ok(login_error(
+            &ctx,
+            &f,
+            StatusCode::TOO_MANY_REQUESTS,
+            lock_message(&ctx, until),
+        ));
     }
-    let hash = user.password_hash.clone().unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let ok = crypto::verify_password(f.password.clone(), hash).await && user.password_hash.is_some() && !user.disabled;
+    let hash = user
+        .password_hash
+        .clone()
+        .unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let ok = crypto::verify_password(f.password.clone(), hash).await
+        && user.password_hash.is_some()
+        && !user.disabled;
     if !ok {
-        let lock_until = now_ms() + i64::try_from(st.config.lockout.as_millis()).unwrap_or(i64::MAX / 2);
-        st.store.record_login_failure(user.id, st.config.max_login_failures, lock_until).await?;
+        let lock_until =
+            now_ms() + i64::try_from(st.config.lockout.as_millis()).unwrap_or(i64::MAX / 2);
+        st.store
+            .record_login_failure(user.id, st.config.max_login_failures, lock_until)
+            .await?;
         tracing::info!(user = %user.id, "login failed");
         if user.failed_logins + 1 >= st.config.max_login_failures {
-            return Ok(login_error(&ctx, &f, StatusCode::TOO_MANY_REQUESTS, lock_message(&ctx, lock_until)));
+            return Ok(login_error(
+                &ctx,
+                &f,
+                StatusCode::TOO_MANY_REQUESTS,
+                lock_message(&ctx, lock_until),
+            ));
         }
         return Ok(failed());
     }
@@ -98,11 +141,24 @@ pub async fn login(State(st): State<AppState>, ctx: UiCtx, Form(f): Form<LoginFo
     let ttl = i64::try_from(st.config.session_ttl.as_millis()).unwrap_or(i64::MAX / 2);
     let stage = if user.totp_enabled { "mfa" } else { "full" };
     st.store
-        .create_session(&NewSession { id_hash: sha256_hex(&token), user_id: user.id, stage: stage.into(), csrf_token: random_token(24), expires_at_ms: now_ms() + ttl })
+        .create_session(&NewSession {
+            id_hash: sha256_hex(&token),
+            user_id: user.id,
+            stage: stage.into(),
+            csrf_token: random_token(24),
+            expires_at_ms: now_ms() + ttl,
+        })
         .await?;
     tracing::info!(user = %user.id, stage, "login");
     let next = safe_next(f.next.as_deref());
-    let target = if user.totp_enabled { format!("/login/mfa?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()) } else { next };
+    let target = if user.totp_enabled {
+        format!(
+            "/login/mfa?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    } else {
+        next
+    };
     let mut r = see_other(&target);
     append_cookie(&mut r, session_cookie(&st, token));
     Ok(r)
@@ -118,7 +174,11 @@ struct MfaPage {
 
 pub async fn mfa_page(ctx: UiCtx, Query(q): Query<NextQuery>) -> Response {
     match &ctx.session {
-        Some(s) if s.stage == "mfa" => render(&MfaPage { l: Layout::public(&ctx, "mfa-title"), next: safe_next(q.next.as_deref()), error: None }),
+        Some(s) if s.stage == "mfa" => render(&MfaPage {
+            l: Layout::public(&ctx, "mfa-title"),
+            next: safe_next(q.next.as_deref()),
+            error: None,
+        }),
         Some(_) => see_other("/"),
         None => see_other("/login"),
     }
@@ -131,11 +191,21 @@ pub struct MfaForm {
     next: Option<String>,
 }
 
-pub async fn mfa(State(st): State<AppState>, ctx: UiCtx, Form(f): Form<MfaForm>) -> Result<Response, AppError> {
-    let Some(s) = ctx.session.clone().filter(|s| s.stage == "mfa") else { return Ok(see_other("/login")) };
+pub async fn mfa(
+    State(st): State<AppState>,
+    ctx: UiCtx,
+    Form(f): Form<MfaForm>,
+) -> Result<Response, AppError> {
+    let Some(s) = ctx.session.clone().filter(|s| s.stage == "mfa") else {
+        return Ok(see_other("/login"));
+    };
     let next = safe_next(f.next.as_deref());
     let retry = |key: &str, status: StatusCode| {
-        let mut r = render(&MfaPage { l: Layout::public(&ctx, "mfa-title"), next: next.clone(), error: Some(ctx.lang.t(key)) });
+        let mut r = render(&MfaPage {
+            l: Layout::public(&ctx, "mfa-title"),
+            next: next.clone(),
+            error: Some(ctx.lang.t(key)),
+        });
         *r.status_mut() = status;
         r
     };
@@ -150,11 +220,18 @@ pub async fn mfa(State(st): State<AppState>, ctx: UiCtx, Form(f): Form<MfaForm>)
     let code = f.code.trim();
     let ok = match &user.totp_secret {
         Some(secret) if crypto::check_totp(secret, code) => true,
-        _ => st.store.use_recovery_code(user.id, &sha256_hex(&crypto::normalize_recovery_code(code))).await?,
+        _ => {
+            st.store
+                .use_recovery_code(user.id, &sha256_hex(&crypto::normalize_recovery_code(code)))
+                .await?
+        }
     };
     if !ok {
-        let lock_until = now_ms() + i64::try_from(st.config.lockout.as_millis()).unwrap_or(i64::MAX / 2);
-        st.store.record_login_failure(user.id, st.config.max_login_failures, lock_until).await?;
+        let lock_until =
+            now_ms() + i64::try_from(st.config.lockout.as_millis()).unwrap_or(i64::MAX / 2);
+        st.store
+            .record_login_failure(user.id, st.config.max_login_failures, lock_until)
+            .await?;
         return Ok(retry("error-mfa-failed", StatusCode::UNAUTHORIZED));
     }
     st.store.record_login_success(user.id).await?;

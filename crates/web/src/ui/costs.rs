@@ -77,16 +77,35 @@ pub struct StatementRow {
 impl From<&StoredStatement> for StatementRow {
     fn from(s: &StoredStatement) -> Self {
         let d = &s.document;
-        let key = d["key"]["key"]["name"].as_str().or(d["key"]["name"].as_str()).unwrap_or("").to_owned();
+        let key = d["key"]["key"]["name"]
+            .as_str()
+            .or(d["key"]["name"].as_str())
+            .unwrap_or("")
+            .to_owned();
         let version = d["key"]["version"].as_i64().unwrap_or(0);
-        Self { id: s.id, year: s.year, issued: fmt_ms(s.issued_at_ms), by: s.issued_by.clone(), key: format!("{key} (v{version})") }
+        Self {
+            id: s.id,
+            year: s.year,
+            issued: fmt_ms(s.issued_at_ms),
+            by: s.issued_by.clone(),
+            key: format!("{key} (v{version})"),
+        }
     }
 }
 
-async fn overview(st: &AppState, cu: &CurrentUser, year: i32, errors: FormErrors) -> AppResult<Overview> {
+async fn overview(
+    st: &AppState,
+    cu: &CurrentUser,
+    year: i32,
+    errors: FormErrors,
+) -> AppResult<Overview> {
     let a = cu.actor();
     let office = a.check_office(Permission::ReadCosts).is_ok();
-    let statements: Vec<StatementRow> = costs::statements(st, a, None).await?.iter().map(StatementRow::from).collect();
+    let statements: Vec<StatementRow> = costs::statements(st, a, None)
+        .await?
+        .iter()
+        .map(StatementRow::from)
+        .collect();
     let (lines, total, subsidies, keys, years) = if office {
         let b = costs::budget(st, a, year).await?;
         let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
@@ -97,7 +116,13 @@ async fn overview(st: &AppState, cu: &CurrentUser, year: i32, errors: FormErrors
             }
         }
         years.sort_unstable();
-        (b.lines, eur(b.total_cents), costs::subsidies(st, a).await?, costs::keys(st, a).await?, years)
+        (
+            b.lines,
+            eur(b.total_cents),
+            costs::subsidies(st, a).await?,
+            costs::keys(st, a).await?,
+            years,
+        )
     } else {
         (vec![], String::new(), vec![], vec![], vec![])
     };
@@ -116,8 +141,20 @@ async fn overview(st: &AppState, cu: &CurrentUser, year: i32, errors: FormErrors
     })
 }
 
-pub async fn show(State(st): State<AppState>, cu: CurrentUser, Query(p): Query<YearParam>) -> AppResult<Response> {
-    Ok(render(&overview(&st, &cu, p.year.unwrap_or_else(this_year), FormErrors::default()).await?))
+pub async fn show(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(p): Query<YearParam>,
+) -> AppResult<Response> {
+    Ok(render(
+        &overview(
+            &st,
+            &cu,
+            p.year.unwrap_or_else(this_year),
+            FormErrors::default(),
+        )
+        .await?,
+    ))
 }
 
 /// The new-line form.
@@ -132,22 +169,50 @@ pub struct LineForm {
     note: String,
 }
 
-async fn or_page(st: &AppState, cu: &CurrentUser, year: i32, r: AppResult<()>) -> AppResult<Response> {
+async fn or_page(
+    st: &AppState,
+    cu: &CurrentUser,
+    year: i32,
+    r: AppResult<()>,
+) -> AppResult<Response> {
     match r {
         Ok(()) => Ok(see_other(&format!("/costs?year={year}"))),
         Err(AppError::Invalid(e)) => Ok(render_invalid(&overview(st, cu, year, e.into()).await?)),
-        Err(AppError::BadRequest { code, .. }) => Ok(render_invalid(&overview(st, cu, year, ValidationErrors::single("general", code).into()).await?)),
+        Err(AppError::BadRequest { code, .. }) => Ok(render_invalid(
+            &overview(
+                st,
+                cu,
+                year,
+                ValidationErrors::single("general", code).into(),
+            )
+            .await?,
+        )),
         Err(e) => Err(e),
     }
 }
 
-pub async fn add_line(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<LineForm>) -> AppResult<Response> {
-    let d = LineDraft { category: f.category, amount_cents: None, amount: Some(f.amount), note: Some(f.note) };
-    let r = costs::add_line(&st, &cu.audit(), cu.actor(), f.year, &d).await.map(|_| ());
+pub async fn add_line(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<LineForm>,
+) -> AppResult<Response> {
+    let d = LineDraft {
+        category: f.category,
+        amount_cents: None,
+        amount: Some(f.amount),
+        note: Some(f.note),
+    };
+    let r = costs::add_line(&st, &cu.audit(), cu.actor(), f.year, &d)
+        .await
+        .map(|_| ());
     or_page(&st, &cu, f.year, r).await
 }
 
-pub async fn delete_line(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn delete_line(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     let l = costs::delete_line(&st, &cu.audit(), cu.actor(), id).await?;
     Ok(see_other(&format!("/costs?year={}", l.year)))
 }
@@ -162,15 +227,31 @@ pub struct CopyForm {
     index: String,
 }
 
-pub async fn copy(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<CopyForm>) -> AppResult<Response> {
-    let to = f.to.trim().parse::<i32>().map_err(|_| ValidationErrors::single("to", "error-year"));
-    let index = match f.index.trim().replace(',', ".").trim_end_matches('%').trim().parse::<f64>() {
+pub async fn copy(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<CopyForm>,
+) -> AppResult<Response> {
+    let to =
+        f.to.trim()
+            .parse::<i32>()
+            .map_err(|_| ValidationErrors::single("to", "error-year"));
+    let index = match f
+        .index
+        .trim()
+        .replace(',', ".")
+        .trim_end_matches('%')
+        .trim()
+        .parse::<f64>()
+    {
         Ok(v) if v.abs() <= 50.0 => Ok((v * 100.0).round() as i32),
         _ if f.index.trim().is_empty() => Ok(0),
         _ => Err(ValidationErrors::single("index", "error-percent")),
     };
     let r = match (to, index) {
-        (Ok(to), Ok(ix)) => costs::copy_budget(&st, &cu.audit(), cu.actor(), f.from, to, ix).await.map(|_| to),
+        (Ok(to), Ok(ix)) => costs::copy_budget(&st, &cu.audit(), cu.actor(), f.from, to, ix)
+            .await
+            .map(|_| to),
         (Err(e), _) | (_, Err(e)) => Err(e.into()),
     };
     match r {
@@ -193,22 +274,44 @@ pub struct SubsidyForm {
     last_year: String,
 }
 
-pub async fn add_subsidy(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<SubsidyForm>) -> AppResult<Response> {
+pub async fn add_subsidy(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<SubsidyForm>,
+) -> AppResult<Response> {
     let mut e = ValidationErrors::default();
     let total = e.check("total", verbund_domain::costs::parse_euros(&f.total));
-    let first = e.check("first_year", f.first_year.trim().parse::<i32>().map_err(|_| "error-year"));
-    let last = e.check("last_year", f.last_year.trim().parse::<i32>().map_err(|_| "error-year"));
+    let first = e.check(
+        "first_year",
+        f.first_year.trim().parse::<i32>().map_err(|_| "error-year"),
+    );
+    let last = e.check(
+        "last_year",
+        f.last_year.trim().parse::<i32>().map_err(|_| "error-year"),
+    );
     let r = match (total, first, last) {
         (Some(t), Some(a), Some(b)) if e.0.is_empty() => {
-            let d = SubsidyDraft { name: f.name, total_cents: t.0, first_year: a, last_year: b, application: None };
-            costs::save_subsidy(&st, &cu.audit(), cu.actor(), None, &d).await.map(|_| ())
+            let d = SubsidyDraft {
+                name: f.name,
+                total_cents: t.0,
+                first_year: a,
+                last_year: b,
+                application: None,
+            };
+            costs::save_subsidy(&st, &cu.audit(), cu.actor(), None, &d)
+                .await
+                .map(|_| ())
         }
         _ => Err(e.into()),
     };
     or_page(&st, &cu, f.year, r).await
 }
 
-pub async fn delete_subsidy(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn delete_subsidy(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     costs::delete_subsidy(&st, &cu.audit(), cu.actor(), id).await?;
     Ok(see_other("/costs"))
 }
@@ -222,25 +325,62 @@ struct KeyPage {
     orgs: Vec<OrgOption>,
 }
 
-async fn key_page(st: &AppState, cu: &CurrentUser, form: KeyForm, errors: FormErrors) -> AppResult<KeyPage> {
+async fn key_page(
+    st: &AppState,
+    cu: &CurrentUser,
+    form: KeyForm,
+    errors: FormErrors,
+) -> AppResult<KeyPage> {
     cu.actor().check_office(Permission::ManageFederation)?;
     let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
-    let orgs = st.store.member_rows(fed.id).await?.into_iter().map(|(o, _)| OrgOption { id: o.id, name: o.name }).collect();
-    Ok(KeyPage { l: Layout::user(cu, "cost-key-new", "costs"), form, errors, orgs })
+    let orgs = st
+        .store
+        .member_rows(fed.id)
+        .await?
+        .into_iter()
+        .map(|(o, _)| OrgOption {
+            id: o.id,
+            name: o.name,
+        })
+        .collect();
+    Ok(KeyPage {
+        l: Layout::user(cu, "cost-key-new", "costs"),
+        form,
+        errors,
+        orgs,
+    })
 }
 
 pub async fn new_key(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
-    let form = KeyForm { preset: "host".into(), host_percent: "30".into(), base_percent: "50".into(), metric: "population".into(), ..Default::default() };
-    Ok(render(&key_page(&st, &cu, form, FormErrors::default()).await?))
+    let form = KeyForm {
+        preset: "host".into(),
+        host_percent: "30".into(),
+        base_percent: "50".into(),
+        metric: "population".into(),
+        ..Default::default()
+    };
+    Ok(render(
+        &key_page(&st, &cu, form, FormErrors::default()).await?,
+    ))
 }
 
-pub async fn create_key(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<KeyForm>) -> AppResult<Response> {
+pub async fn create_key(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<KeyForm>,
+) -> AppResult<Response> {
     let r = match f.to_draft() {
         Ok(d) => costs::save_key(&st, &cu.audit(), cu.actor(), None, &d).await,
         Err(e) => Err(e.into()),
     };
     let errors: FormErrors = match r {
-        Ok(k) => return Ok(see_other(&format!("/costs/preview?year={}&key={}", this_year(), k.id))),
+        Ok(k) => {
+            return Ok(see_other(&format!(
+                "/costs/preview?year={}&key={}",
+                this_year(),
+                k.id
+            )));
+        }
         Err(AppError::Invalid(e)) => e.into(),
         Err(AppError::BadRequest { code, .. }) => ValidationErrors::single("preset", code).into(),
         Err(e) => return Err(e),
@@ -266,14 +406,22 @@ pub struct PreviewRow {
 fn rows(s: &YearStatement, p: &Preview) -> Vec<PreviewRow> {
     // Show every metric from the member data used, not only those the key needed.
     let metric = |m: &verbund_domain::costs::MemberShare, k: Metric| {
-        p.members.iter().find(|x| x.id == m.member).and_then(|x| x.metric(k)).map(|v| v.to_string()).unwrap_or_else(|| "–".into())
+        p.members
+            .iter()
+            .find(|x| x.id == m.member)
+            .and_then(|x| x.metric(k))
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "–".into())
     };
     s.allocation
         .members
         .iter()
         .map(|m| {
             let bill = s.bill(m.member);
-            let sav = p.savings.as_ref().and_then(|r| r.members.iter().find(|x| x.member == m.member));
+            let sav = p
+                .savings
+                .as_ref()
+                .and_then(|r| r.members.iter().find(|x| x.member == m.member));
             PreviewRow {
                 name: m.name.clone(),
                 population: metric(m, Metric::Population),
@@ -282,9 +430,13 @@ fn rows(s: &YearStatement, p: &Preview) -> Vec<PreviewRow> {
                 days: m.membership_days,
                 percent: pct(&m.share.percent),
                 amount: eur(m.amount.0),
-                credits: bill.map(|b| eur(b.credits.iter().map(|c| c.amount.0).sum::<i64>())).unwrap_or_default(),
+                credits: bill
+                    .map(|b| eur(b.credits.iter().map(|c| c.amount.0).sum::<i64>()))
+                    .unwrap_or_default(),
                 payable: bill.map(|b| eur(b.payable.0)).unwrap_or_default(),
-                standalone: sav.map(|x| eur(x.standalone.0)).unwrap_or_else(|| "–".into()),
+                standalone: sav
+                    .map(|x| eur(x.standalone.0))
+                    .unwrap_or_else(|| "–".into()),
                 savings: sav.map(|x| eur(x.savings.0)).unwrap_or_else(|| "–".into()),
             }
         })
@@ -317,13 +469,27 @@ pub struct CalcParams {
     key: i64,
 }
 
-pub async fn preview(State(st): State<AppState>, cu: CurrentUser, Query(q): Query<CalcParams>) -> AppResult<Response> {
+pub async fn preview(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(q): Query<CalcParams>,
+) -> AppResult<Response> {
     let p = match costs::preview(&st, cu.actor(), q.year, q.key).await {
         Ok(p) => p,
-        Err(AppError::Invalid(e)) => return Ok(render_invalid(&overview(&st, &cu, q.year, e.into()).await?)),
+        Err(AppError::Invalid(e)) => {
+            return Ok(render_invalid(&overview(&st, &cu, q.year, e.into()).await?));
+        }
         Err(AppError::BadRequest { code, detail }) => {
             tracing::info!(%detail, "preview refused");
-            return Ok(render_invalid(&overview(&st, &cu, q.year, ValidationErrors::single("general", code).into()).await?));
+            return Ok(render_invalid(
+                &overview(
+                    &st,
+                    &cu,
+                    q.year,
+                    ValidationErrors::single("general", code).into(),
+                )
+                .await?,
+            ));
         }
         Err(e) => return Err(e),
     };
@@ -345,12 +511,23 @@ pub async fn preview(State(st): State<AppState>, cu: CurrentUser, Query(q): Quer
         locked: p.key.locked,
         budget_total: eur(s.budget_total.0),
         shared_total: eur(s.shared_total.0),
-        subsidies: s.subsidies.iter().map(|x| (x.subsidy.clone(), eur(x.instalment.0))).collect(),
+        subsidies: s
+            .subsidies
+            .iter()
+            .map(|x| (x.subsidy.clone(), eur(x.instalment.0)))
+            .collect(),
         rows: rows(s, &p),
         total_payable: eur(s.bills.iter().map(|b| b.payable.0).sum::<i64>()),
-        total_savings: p.savings.as_ref().map(|r| eur(r.total_savings.0)).unwrap_or_else(|| "–".into()),
+        total_savings: p
+            .savings
+            .as_ref()
+            .map(|r| eur(r.total_savings.0))
+            .unwrap_or_else(|| "–".into()),
         steps,
-        can_issue: cu.actor().check_office(Permission::ManageFederation).is_ok(),
+        can_issue: cu
+            .actor()
+            .check_office(Permission::ManageFederation)
+            .is_ok(),
         keys: costs::keys(&st, cu.actor()).await?,
     }))
 }
@@ -361,7 +538,11 @@ pub struct IssueForm {
     key: i64,
 }
 
-pub async fn issue(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<IssueForm>) -> AppResult<Response> {
+pub async fn issue(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<IssueForm>,
+) -> AppResult<Response> {
     let s = costs::issue(&st, &cu.audit(), cu.actor(), f.year, f.key).await?;
     Ok(see_other(&format!("/costs/statements/{}", s.id)))
 }
@@ -383,20 +564,50 @@ pub struct CompareParams {
     b: i64,
 }
 
-pub async fn compare(State(st): State<AppState>, cu: CurrentUser, Query(q): Query<CompareParams>) -> AppResult<Response> {
+pub async fn compare(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(q): Query<CompareParams>,
+) -> AppResult<Response> {
     let rows: Vec<CompareRow> = costs::compare(&st, cu.actor(), q.year, q.a, q.b).await?;
-    let (a, b) = (key_label(&st, &cu, q.a).await?, key_label(&st, &cu, q.b).await?);
-    let rows = rows.into_iter().map(|r| (r.name, eur(r.a_cents), eur(r.b_cents), eur(r.diff_cents), r.diff_cents > 0)).collect();
-    Ok(render(&ComparePage { l: Layout::user(&cu, "cost-compare-title", "costs"), year: q.year, a, b, rows }))
+    let (a, b) = (
+        key_label(&st, &cu, q.a).await?,
+        key_label(&st, &cu, q.b).await?,
+    );
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.name,
+                eur(r.a_cents),
+                eur(r.b_cents),
+                eur(r.diff_cents),
+                r.diff_cents > 0,
+            )
+        })
+        .collect();
+    Ok(render(&ComparePage {
+        l: Layout::user(&cu, "cost-compare-title", "costs"),
+        year: q.year,
+        a,
+        b,
+        rows,
+    }))
 }
 
 async fn key_label(st: &AppState, cu: &CurrentUser, id: i64) -> AppResult<String> {
-    costs::key(st, cu.actor(), id).await.map(|k| format!("{} (v{})", k.key.name, k.version))
+    costs::key(st, cu.actor(), id)
+        .await
+        .map(|k| format!("{} (v{})", k.key.name, k.version))
 }
 
 /// Table rows of an issued statement, read from its stored document.
 fn stored_rows(d: &serde_json::Value) -> Vec<PreviewRow> {
-    let find = |list: &serde_json::Value, member: &serde_json::Value| list.as_array().and_then(|a| a.iter().find(|x| &x["member"] == member).cloned()).unwrap_or_default();
+    let find = |list: &serde_json::Value, member: &serde_json::Value| {
+        list.as_array()
+            .and_then(|a| a.iter().find(|x| &x["member"] == member).cloned())
+            .unwrap_or_default()
+    };
     let cents = |v: &serde_json::Value| v.as_i64().map(eur).unwrap_or_else(|| "–".into());
     d["statement"]["allocation"]["members"]
         .as_array()
@@ -410,7 +621,10 @@ fn stored_rows(d: &serde_json::Value) -> Vec<PreviewRow> {
                         population: String::new(),
                         staff: String::new(),
                         it: String::new(),
-                        days: m["membership_days"].as_u64().and_then(|d| u16::try_from(d).ok()).unwrap_or(0),
+                        days: m["membership_days"]
+                            .as_u64()
+                            .and_then(|d| u16::try_from(d).ok())
+                            .unwrap_or(0),
                         percent: pct(m["share"]["percent"].as_str().unwrap_or("0")),
                         amount: cents(&m["amount"]),
                         credits: String::new(),
@@ -437,31 +651,66 @@ struct StatementPage {
     rows: Vec<PreviewRow>,
 }
 
-pub async fn statement(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn statement(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     let s = costs::statement(&st, cu.actor(), id).await?;
     let office = cu.actor().check_office(Permission::ReadCosts).is_ok();
     let row = StatementRow::from(&s);
     let d = &s.document;
     let cents = |v: &serde_json::Value| eur(v.as_i64().unwrap_or(0));
     let categories = |v: &serde_json::Value| -> Vec<(String, String)> {
-        v.as_object().map(|m| m.iter().map(|(c, v)| (format!("cost-category-{c}"), cents(v))).collect()).unwrap_or_default()
+        v.as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(c, v)| (format!("cost-category-{c}"), cents(v)))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let (budget_total, shared_total, lines, own, rows) = if office {
         let st = &d["statement"];
-        (cents(&st["budget_total"]), cents(&st["shared_total"]), categories(&st["budget_by_category"]), None, stored_rows(d))
+        (
+            cents(&st["budget_total"]),
+            cents(&st["shared_total"]),
+            categories(&st["budget_by_category"]),
+            None,
+            stored_rows(d),
+        )
     } else {
         let lines = categories(&d["budget_by_category"]);
         let own = Some((
             d["bill"]["name"].as_str().unwrap_or("").to_owned(),
             pct(d["share"]["share"]["percent"].as_str().unwrap_or("0")),
             cents(&d["bill"]["payable"]),
-            if d["savings"].is_null() { "–".into() } else { cents(&d["savings"]["savings"]) },
+            if d["savings"].is_null() {
+                "–".into()
+            } else {
+                cents(&d["savings"]["savings"])
+            },
         ));
-        (cents(&d["budget_total"]), cents(&d["shared_total"]), lines, own, vec![])
+        (
+            cents(&d["budget_total"]),
+            cents(&d["shared_total"]),
+            lines,
+            own,
+            vec![],
+        )
     };
     let mut l = Layout::user(&cu, "cost-statement-title", "costs");
     l.title = format!("{} {}", l.title, s.year);
-    Ok(render(&StatementPage { l, row, office, budget_total, shared_total, lines, own, rows }))
+    Ok(render(&StatementPage {
+        l,
+        row,
+        office,
+        budget_total,
+        shared_total,
+        lines,
+        own,
+        rows,
+    }))
 }
 
 #[cfg(test)]

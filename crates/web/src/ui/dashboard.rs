@@ -32,7 +32,10 @@ struct Dashboard {
 pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Response, AppError> {
     let a = cu.actor();
     let org_count = st.store.count_orgs(&a.scope(Permission::ReadOrg)).await?;
-    let user_count = st.store.count_users(&a.scope(Permission::ReadUsers)).await?;
+    let user_count = st
+        .store
+        .count_users(&a.scope(Permission::ReadUsers))
+        .await?;
     let roles = st.store.user_grants(&Scope::All, a.user_id).await?;
     let audit_scope = a.scope(Permission::ReadAudit);
     let recent = st
@@ -40,7 +43,21 @@ pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Respons
         .recent_audit(&audit_scope, 5)
         .await?
         .into_iter()
-        .map(|e| RecentChange { when: fmt_ms(e.entry.record.at_ms), who: e.entry.record.actor_label, action: cu.ctx.lang.t(&format!("action-{}", e.entry.record.action.replace('.', "-"))) })
+        .map(|e| RecentChange {
+            when: fmt_ms(e.entry.record.at_ms),
+            who: e.entry.record.actor_label,
+            action: cu.ctx.lang.t(&format!(
+                "action-{}",
+                e.entry.record.action.replace('.', "-")
+            )),
+        })
         .collect();
-    Ok(render(&Dashboard { l: Layout::user(&cu, "dashboard-title", "dashboard"), office: a.is_office(), org_count, user_count, roles, recent }))
+    Ok(render(&Dashboard {
+        l: Layout::user(&cu, "dashboard-title", "dashboard"),
+        office: a.is_office(),
+        org_count,
+        user_count,
+        roles,
+        recent,
+    }))
 }

@@ -122,7 +122,13 @@ impl Layout {
 
     /// Frame for a public page (login, errors).
     pub fn public(ctx: &UiCtx, title_key: &str) -> Self {
-        Self { lang: ctx.lang, csrf: ctx.csrf.clone(), title: ctx.lang.t(title_key), user: None, active: "" }
+        Self {
+            lang: ctx.lang,
+            csrf: ctx.csrf.clone(),
+            title: ctx.lang.t(title_key),
+            user: None,
+            active: "",
+        }
     }
 }
 
@@ -133,7 +139,10 @@ pub struct FormErrors(pub Vec<FieldError>);
 impl FormErrors {
     /// The error code of `field`, if any.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.code.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.code.as_str())
     }
 
     /// Whether there is any error.
@@ -177,12 +186,26 @@ struct ErrorPage {
 }
 
 /// The friendly error page that replaces any error response in the UI.
-pub fn error_page(ctx: &UiCtx, status: StatusCode, code: &str, retry_after: Option<HeaderValue>) -> Response {
+pub fn error_page(
+    ctx: &UiCtx,
+    status: StatusCode,
+    code: &str,
+    retry_after: Option<HeaderValue>,
+) -> Response {
     let mut l = Layout::public(ctx, "error-title");
     if let Some(s) = ctx.user() {
-        l.user = Some(NavUser { name: s.user.display_name.clone(), can_users: false, can_audit: false, can_costs: false });
+        l.user = Some(NavUser {
+            name: s.user.display_name.clone(),
+            can_users: false,
+            can_audit: false,
+            can_costs: false,
+        });
     }
-    let page = ErrorPage { l, status: status.as_u16(), message: ctx.lang.t(code) };
+    let page = ErrorPage {
+        l,
+        status: status.as_u16(),
+        message: ctx.lang.t(code),
+    };
     let mut res = render(&page);
     *res.status_mut() = status;
     if let Some(v) = retry_after {
@@ -201,7 +224,14 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "app.css" => (CSS, "text/css; charset=utf-8"),
         _ => return AppError::NotFound.into_response(),
     };
-    ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, ctype),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -212,8 +242,16 @@ struct LangForm {
 /// Switches the language of an anonymous visitor (logged-in users set it in their profile).
 async fn set_lang(ctx: UiCtx, Form(f): Form<LangForm>) -> Response {
     let lang = Lang::parse(&f.lang).unwrap_or_default();
-    let c = Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).max_age(time::Duration::days(365)).build();
-    let mut r = see_other(if ctx.user().is_some() { "/profile" } else { "/login" });
+    let c = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build();
+    let mut r = see_other(if ctx.user().is_some() {
+        "/profile"
+    } else {
+        "/login"
+    });
     crate::context::append_cookie(&mut r, c);
     r
 }
@@ -221,15 +259,25 @@ async fn set_lang(ctx: UiCtx, Form(f): Form<LangForm>) -> Response {
 /// Formats Unix milliseconds as German local time (Europe/Berlin: CET, CEST in summer).
 pub fn fmt_ms(ms: i64) -> String {
     let fmt = time::macros::format_description!("[day].[month].[year] [hour]:[minute]");
-    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else { return String::new() };
+    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+    else {
+        return String::new();
+    };
     let hours = if berlin_summer_time(utc) { 2 } else { 1 };
-    (utc + time::Duration::hours(hours)).format(fmt).unwrap_or_default()
+    (utc + time::Duration::hours(hours))
+        .format(fmt)
+        .unwrap_or_default()
 }
 
 /// EU rule: summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
 fn berlin_summer_time(utc: time::OffsetDateTime) -> bool {
     let last_sunday = |month: time::Month| {
-        let mut d = time::Date::from_calendar_date(utc.year(), month, time::util::days_in_month(month, utc.year())).unwrap_or(utc.date());
+        let mut d = time::Date::from_calendar_date(
+            utc.year(),
+            month,
+            time::util::days_in_month(month, utc.year()),
+        )
+        .unwrap_or(utc.date());
         while d.weekday() != time::Weekday::Sunday {
             d = d.previous_day().unwrap_or(d);
         }

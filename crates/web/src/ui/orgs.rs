@@ -34,10 +34,33 @@ struct ListPage {
     can_create: bool,
 }
 
-pub async fn list(State(st): State<AppState>, cu: CurrentUser, Query(p): Query<ListParams>) -> AppResult<Response> {
-    let page = service::list_orgs(&st, cu.actor(), p.q.as_deref(), PageRequest::new(p.page, None)).await?;
-    let can_create = cu.actor().check_office(Permission::ManageFederation).is_ok();
-    Ok(render(&ListPage { l: Layout::user(&cu, "orgs-title", "orgs"), pager_extra: format!("&q={}", form_urlencoded::byte_serialize(p.q.as_deref().unwrap_or("").as_bytes()).collect::<String>()), q: p.q.unwrap_or_default(), page, can_create }))
+pub async fn list(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    let page = service::list_orgs(
+        &st,
+        cu.actor(),
+        p.q.as_deref(),
+        PageRequest::new(p.page, None),
+    )
+    .await?;
+    let can_create = cu
+        .actor()
+        .check_office(Permission::ManageFederation)
+        .is_ok();
+    Ok(render(&ListPage {
+        l: Layout::user(&cu, "orgs-title", "orgs"),
+        pager_extra: format!(
+            "&q={}",
+            form_urlencoded::byte_serialize(p.q.as_deref().unwrap_or("").as_bytes())
+                .collect::<String>()
+        ),
+        q: p.q.unwrap_or_default(),
+        page,
+        can_create,
+    }))
 }
 
 /// The organisation form as posted: numbers arrive as text and may be empty.
@@ -67,7 +90,11 @@ impl OrgForm {
         Self {
             name: o.name.clone(),
             kind: o.kind.code().into(),
-            ags: o.ags.as_ref().map(|a| a.as_str().to_owned()).unwrap_or_default(),
+            ags: o
+                .ags
+                .as_ref()
+                .map(|a| a.as_str().to_owned())
+                .unwrap_or_default(),
             population: n(o.population),
             staff: n(o.staff),
             it_workplaces: n(o.it_workplaces),
@@ -118,16 +145,34 @@ struct FormPage {
 }
 
 fn kinds(include_office: bool) -> Vec<KindOption> {
-    OrgKind::ALL.into_iter().filter(|k| include_office || *k != OrgKind::Office).map(|k| KindOption { code: k.code() }).collect()
+    OrgKind::ALL
+        .into_iter()
+        .filter(|k| include_office || *k != OrgKind::Office)
+        .map(|k| KindOption { code: k.code() })
+        .collect()
 }
 
 pub async fn new_form(cu: CurrentUser) -> AppResult<Response> {
     cu.actor().check_office(Permission::ManageFederation)?;
-    let form = OrgForm { kind: "gemeinde".into(), ..Default::default() };
-    Ok(render(&FormPage { l: Layout::user(&cu, "org-new-title", "orgs"), action: "/orgs".into(), form, errors: FormErrors::default(), kinds: kinds(false), cancel: "/orgs".into() }))
+    let form = OrgForm {
+        kind: "gemeinde".into(),
+        ..Default::default()
+    };
+    Ok(render(&FormPage {
+        l: Layout::user(&cu, "org-new-title", "orgs"),
+        action: "/orgs".into(),
+        form,
+        errors: FormErrors::default(),
+        kinds: kinds(false),
+        cancel: "/orgs".into(),
+    }))
 }
 
-pub async fn create(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<OrgForm>) -> AppResult<Response> {
+pub async fn create(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<OrgForm>,
+) -> AppResult<Response> {
     cu.actor().check_office(Permission::ManageFederation)?;
     let result = match f.to_draft() {
         Ok(d) => service::create_org(&st, &cu.audit(), cu.actor(), &d).await,
@@ -169,19 +214,35 @@ pub struct MembershipRow {
 
 impl From<Membership> for MembershipRow {
     fn from(m: Membership) -> Self {
-        Self { id: m.id, starts_on: format_date(m.starts_on), ends_on: m.ends_on.map(format_date).unwrap_or_default(), note: m.note.unwrap_or_default() }
+        Self {
+            id: m.id,
+            starts_on: format_date(m.starts_on),
+            ends_on: m.ends_on.map(format_date).unwrap_or_default(),
+            note: m.note.unwrap_or_default(),
+        }
     }
 }
 
-async fn detail(st: &AppState, cu: &CurrentUser, id: OrgId, mform: MembershipDraft, errors: FormErrors) -> AppResult<DetailPage> {
+async fn detail(
+    st: &AppState,
+    cu: &CurrentUser,
+    id: OrgId,
+    mform: MembershipDraft,
+    errors: FormErrors,
+) -> AppResult<DetailPage> {
     let org = service::get_org(st, cu.actor(), id).await?;
-    let memberships = service::list_memberships(st, cu.actor(), id).await?.into_iter().map(MembershipRow::from).collect();
+    let memberships = service::list_memberships(st, cu.actor(), id)
+        .await?
+        .into_iter()
+        .map(MembershipRow::from)
+        .collect();
     let mut l = Layout::user(cu, "org-detail-title", "orgs");
     l.title = org.name.clone();
     Ok(DetailPage {
         l,
         can_edit: cu.actor().check(Permission::EditOrg, id).is_ok(),
-        can_manage: cu.actor().check(Permission::ManageFederation, id).is_ok() && cu.actor().is_office(),
+        can_manage: cu.actor().check(Permission::ManageFederation, id).is_ok()
+            && cu.actor().is_office(),
         org,
         memberships,
         mform,
@@ -189,11 +250,28 @@ async fn detail(st: &AppState, cu: &CurrentUser, id: OrgId, mform: MembershipDra
     })
 }
 
-pub async fn show(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
-    Ok(render(&detail(&st, &cu, OrgId(id), MembershipDraft::default(), FormErrors::default()).await?))
+pub async fn show(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    Ok(render(
+        &detail(
+            &st,
+            &cu,
+            OrgId(id),
+            MembershipDraft::default(),
+            FormErrors::default(),
+        )
+        .await?,
+    ))
 }
 
-pub async fn edit_form(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn edit_form(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     cu.actor().check(Permission::EditOrg, OrgId(id))?;
     let org = service::get_org(&st, cu.actor(), OrgId(id)).await?;
     let mut l = Layout::user(&cu, "org-edit-title", "orgs");
@@ -208,7 +286,12 @@ pub async fn edit_form(State(st): State<AppState>, cu: CurrentUser, IdPath(id): 
     }))
 }
 
-pub async fn update(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath, Form(f): Form<OrgForm>) -> AppResult<Response> {
+pub async fn update(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    Form(f): Form<OrgForm>,
+) -> AppResult<Response> {
     let id = OrgId(id);
     cu.actor().check(Permission::EditOrg, id)?;
     let result = match f.to_draft() {
@@ -232,11 +315,22 @@ pub async fn update(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdP
     }))
 }
 
-pub async fn add_membership(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath, Form(f): Form<MembershipDraftForm>) -> AppResult<Response> {
-    let draft = MembershipDraft { starts_on: f.starts_on, ends_on: Some(f.ends_on), note: Some(f.note) };
+pub async fn add_membership(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    Form(f): Form<MembershipDraftForm>,
+) -> AppResult<Response> {
+    let draft = MembershipDraft {
+        starts_on: f.starts_on,
+        ends_on: Some(f.ends_on),
+        note: Some(f.note),
+    };
     match service::add_membership(&st, &cu.audit(), cu.actor(), OrgId(id), &draft).await {
         Ok(_) => Ok(see_other(&format!("/orgs/{id}"))),
-        Err(AppError::Invalid(e)) => Ok(render_invalid(&detail(&st, &cu, OrgId(id), draft, e.into()).await?)),
+        Err(AppError::Invalid(e)) => Ok(render_invalid(
+            &detail(&st, &cu, OrgId(id), draft, e.into()).await?,
+        )),
         Err(e) => Err(e),
     }
 }
@@ -252,7 +346,11 @@ pub struct MembershipDraftForm {
     note: String,
 }
 
-pub async fn delete_membership(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn delete_membership(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     let m = service::delete_membership(&st, &cu.audit(), cu.actor(), MembershipId(id)).await?;
     Ok(see_other(&format!("/orgs/{}", m.org_id)))
 }

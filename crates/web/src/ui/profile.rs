@@ -72,20 +72,36 @@ async fn page(st: &AppState, cu: &CurrentUser, n: Notice) -> AppResult<ProfilePa
     let mut l = Layout::user(cu, "profile-title", "profile");
     l.lang = Lang::parse(&u.locale).unwrap_or_default();
     l.title = l.lang.t("profile-title");
-    let codes_left_text = l.lang.t_args("mfa-codes-left", &[("count", st.store.recovery_codes_left(u.id).await?.to_string())]);
+    let codes_left_text = l.lang.t_args(
+        "mfa-codes-left",
+        &[(
+            "count",
+            st.store.recovery_codes_left(u.id).await?.to_string(),
+        )],
+    );
     Ok(ProfilePage {
         l,
         email: u.email.clone(),
         locale: u.locale.clone(),
         mfa_enabled: u.mfa_enabled,
         codes_left_text,
-        tokens: st.store.list_tokens(u.id).await?.into_iter().map(TokenRow::from).collect(),
+        tokens: st
+            .store
+            .list_tokens(u.id)
+            .await?
+            .into_iter()
+            .map(TokenRow::from)
+            .collect(),
         n,
     })
 }
 
 fn respond(p: &ProfilePage) -> Response {
-    if p.n.errors.any() { render_invalid(p) } else { render(p) }
+    if p.n.errors.any() {
+        render_invalid(p)
+    } else {
+        render(p)
+    }
 }
 
 pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
@@ -93,11 +109,17 @@ pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Resp
 }
 
 fn error(field: &str, code: &str) -> Notice {
-    Notice { errors: ValidationErrors::single(field, code).into(), ..Default::default() }
+    Notice {
+        errors: ValidationErrors::single(field, code).into(),
+        ..Default::default()
+    }
 }
 
 fn done(cu: &CurrentUser, key: &str) -> Notice {
-    Notice { message: Some(cu.ctx.lang.t(key)), ..Default::default() }
+    Notice {
+        message: Some(cu.ctx.lang.t(key)),
+        ..Default::default()
+    }
 }
 
 #[derive(Deserialize)]
@@ -110,7 +132,11 @@ pub struct PasswordForm {
     repeat: String,
 }
 
-pub async fn change_password(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+pub async fn change_password(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
     let login = st.store.login_user_by_id(cu.session.user.id).await?;
     let ok = match login.password_hash {
         Some(h) => crypto::verify_password(f.current.clone(), h).await,
@@ -124,9 +150,13 @@ pub async fn change_password(State(st): State<AppState>, cu: CurrentUser, Form(f
         error("repeat", "error-password-mismatch")
     } else {
         let hash = crypto::hash_password(f.new.clone()).await?;
-        st.store.set_password(&cu.audit(), cu.session.user.id, &hash).await?;
+        st.store
+            .set_password(&cu.audit(), cu.session.user.id, &hash)
+            .await?;
         // Other sessions may belong to whoever knew the old password.
-        st.store.delete_user_sessions(cu.session.user.id, Some(&cu.session.id_hash)).await?;
+        st.store
+            .delete_user_sessions(cu.session.user.id, Some(&cu.session.id_hash))
+            .await?;
         done(&cu, "password-changed")
     };
     Ok(respond(&page(&st, &cu, n).await?))
@@ -137,10 +167,24 @@ pub struct LanguageForm {
     locale: String,
 }
 
-pub async fn set_language(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<LanguageForm>) -> AppResult<Response> {
+pub async fn set_language(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<LanguageForm>,
+) -> AppResult<Response> {
     let lang = Lang::parse(&f.locale).unwrap_or_default();
-    let change = UserChange { locale: Some(lang.code().into()), ..Default::default() };
-    st.store.update_user(&cu.audit(), &verbund_domain::authz::Scope::All, cu.session.user.id, &change).await?;
+    let change = UserChange {
+        locale: Some(lang.code().into()),
+        ..Default::default()
+    };
+    st.store
+        .update_user(
+            &cu.audit(),
+            &verbund_domain::authz::Scope::All,
+            cu.session.user.id,
+            &change,
+        )
+        .await?;
     Ok(see_other("/profile"))
 }
 
@@ -150,9 +194,22 @@ pub async fn mfa_start(State(st): State<AppState>, cu: CurrentUser) -> AppResult
         return Ok(see_other("/profile"));
     }
     let secret = crypto::new_totp_secret();
-    st.store.set_totp(&cu.audit(), login.id, Some(&secret), false, &[]).await?;
+    st.store
+        .set_totp(&cu.audit(), login.id, Some(&secret), false, &[])
+        .await?;
     let qr = crypto::qr_svg(&crypto::totp_url(&secret, &login.email));
-    Ok(respond(&page(&st, &cu, Notice { enrol_secret: Some(secret), enrol_qr: qr, ..Default::default() }).await?))
+    Ok(respond(
+        &page(
+            &st,
+            &cu,
+            Notice {
+                enrol_secret: Some(secret),
+                enrol_qr: qr,
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -161,18 +218,33 @@ pub struct CodeForm {
     code: String,
 }
 
-pub async fn mfa_enable(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<CodeForm>) -> AppResult<Response> {
+pub async fn mfa_enable(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<CodeForm>,
+) -> AppResult<Response> {
     let login = st.store.login_user_by_id(cu.session.user.id).await?;
-    let Some(secret) = login.totp_secret.clone().filter(|_| !login.totp_enabled) else { return Ok(see_other("/profile")) };
+    let Some(secret) = login.totp_secret.clone().filter(|_| !login.totp_enabled) else {
+        return Ok(see_other("/profile"));
+    };
     if !crypto::check_totp(&secret, &f.code) {
         let qr = crypto::qr_svg(&crypto::totp_url(&secret, &login.email));
-        let n = Notice { enrol_secret: Some(secret), enrol_qr: qr, ..error("code", "error-mfa-failed") };
+        let n = Notice {
+            enrol_secret: Some(secret),
+            enrol_qr: qr,
+            ..error("code", "error-mfa-failed")
+        };
         return Ok(respond(&page(&st, &cu, n).await?));
     }
     let codes = crypto::recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| crypto::sha256_hex(c)).collect();
-    st.store.set_totp(&cu.audit(), login.id, Some(&secret), true, &hashes).await?;
-    let n = Notice { recovery_codes: codes, ..done(&cu, "mfa-enabled") };
+    st.store
+        .set_totp(&cu.audit(), login.id, Some(&secret), true, &hashes)
+        .await?;
+    let n = Notice {
+        recovery_codes: codes,
+        ..done(&cu, "mfa-enabled")
+    };
     Ok(respond(&page(&st, &cu, n).await?))
 }
 
@@ -182,14 +254,20 @@ pub struct ConfirmForm {
     password: String,
 }
 
-pub async fn mfa_disable(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<ConfirmForm>) -> AppResult<Response> {
+pub async fn mfa_disable(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<ConfirmForm>,
+) -> AppResult<Response> {
     let login = st.store.login_user_by_id(cu.session.user.id).await?;
     let ok = match login.password_hash {
         Some(h) => crypto::verify_password(f.password.clone(), h).await,
         None => false,
     };
     let n = if ok {
-        st.store.set_totp(&cu.audit(), login.id, None, false, &[]).await?;
+        st.store
+            .set_totp(&cu.audit(), login.id, None, false, &[])
+            .await?;
         done(&cu, "mfa-disabled")
     } else {
         error("mfa_password", "error-password-wrong")
@@ -205,30 +283,63 @@ pub struct TokenForm {
     valid_days: String,
 }
 
-pub async fn create_token(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<TokenForm>) -> AppResult<Response> {
+pub async fn create_token(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<TokenForm>,
+) -> AppResult<Response> {
     let days = match f.valid_days.trim() {
         "" => Ok(None),
-        d => d.parse::<i64>().map(Some).map_err(|_| ValidationErrors::single("valid_days", "error-number")),
+        d => d
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ValidationErrors::single("valid_days", "error-number")),
     };
     let result = match days {
         Ok(d) => service::create_token(&st, &cu.audit(), cu.session.user.id, &f.name, d).await,
         Err(e) => Err(e.into()),
     };
     let n = match result {
-        Ok((secret, _)) => Notice { new_token: Some(secret), ..done(&cu, "token-created") },
-        Err(crate::error::AppError::Invalid(e)) => Notice { errors: e.into(), ..Default::default() },
+        Ok((secret, _)) => Notice {
+            new_token: Some(secret),
+            ..done(&cu, "token-created")
+        },
+        Err(crate::error::AppError::Invalid(e)) => Notice {
+            errors: e.into(),
+            ..Default::default()
+        },
         Err(e) => return Err(e),
     };
     Ok(respond(&page(&st, &cu, n).await?))
 }
 
-pub async fn revoke_token(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     service::revoke_token(&st, &cu.audit(), cu.session.user.id, ApiTokenId(id)).await?;
     Ok(see_other("/profile"))
 }
 
 pub async fn logout_everywhere(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
-    let n = st.store.delete_user_sessions(cu.session.user.id, Some(&cu.session.id_hash)).await?;
-    let msg = cu.ctx.lang.t_args("sessions-ended", &[("count", n.to_string())]);
-    Ok(respond(&page(&st, &cu, Notice { message: Some(msg), ..Default::default() }).await?))
+    let n = st
+        .store
+        .delete_user_sessions(cu.session.user.id, Some(&cu.session.id_hash))
+        .await?;
+    let msg = cu
+        .ctx
+        .lang
+        .t_args("sessions-ended", &[("count", n.to_string())]);
+    Ok(respond(
+        &page(
+            &st,
+            &cu,
+            Notice {
+                message: Some(msg),
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }

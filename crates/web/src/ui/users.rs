@@ -35,10 +35,30 @@ struct ListPage {
     can_create: bool,
 }
 
-pub async fn list(State(st): State<AppState>, cu: CurrentUser, Query(p): Query<ListParams>) -> AppResult<Response> {
-    let page = service::list_users(&st, cu.actor(), p.q.as_deref(), PageRequest::new(p.page, None)).await?;
+pub async fn list(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    let page = service::list_users(
+        &st,
+        cu.actor(),
+        p.q.as_deref(),
+        PageRequest::new(p.page, None),
+    )
+    .await?;
     let can_create = !cu.actor().scope(Permission::ManageUsers).is_empty();
-    Ok(render(&ListPage { l: Layout::user(&cu, "users-title", "users"), pager_extra: format!("&q={}", form_urlencoded::byte_serialize(p.q.as_deref().unwrap_or("").as_bytes()).collect::<String>()), q: p.q.unwrap_or_default(), page, can_create }))
+    Ok(render(&ListPage {
+        l: Layout::user(&cu, "users-title", "users"),
+        pager_extra: format!(
+            "&q={}",
+            form_urlencoded::byte_serialize(p.q.as_deref().unwrap_or("").as_bytes())
+                .collect::<String>()
+        ),
+        q: p.q.unwrap_or_default(),
+        page,
+        can_create,
+    }))
 }
 
 /// An organisation to choose.
@@ -53,13 +73,31 @@ pub struct RoleOption {
 }
 
 async fn org_options(st: &AppState, actor: &Actor) -> AppResult<Vec<OrgOption>> {
-    let page = st.store.list_orgs(&actor.scope(Permission::ManageUsers), None, PageRequest::new(Some(1), Some(200))).await?;
-    Ok(page.items.into_iter().map(|o| OrgOption { id: o.id, name: o.name }).collect())
+    let page = st
+        .store
+        .list_orgs(
+            &actor.scope(Permission::ManageUsers),
+            None,
+            PageRequest::new(Some(1), Some(200)),
+        )
+        .await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|o| OrgOption {
+            id: o.id,
+            name: o.name,
+        })
+        .collect())
 }
 
 fn role_options(actor: &Actor) -> Vec<RoleOption> {
     let admin = actor.check_office(Permission::ManageOfficeRoles).is_ok();
-    Role::ALL.into_iter().filter(|r| admin || !r.office_only()).map(|r| RoleOption { code: r.code() }).collect()
+    Role::ALL
+        .into_iter()
+        .filter(|r| admin || !r.office_only())
+        .map(|r| RoleOption { code: r.code() })
+        .collect()
 }
 
 /// The new-user form as posted.
@@ -92,13 +130,28 @@ pub async fn new_form(State(st): State<AppState>, cu: CurrentUser) -> AppResult<
     if orgs.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let form = NewUserForm { role: Role::MeasureOwner.code().into(), ..Default::default() };
-    Ok(render(&FormPage { l: Layout::user(&cu, "user-new-title", "users"), form, errors: FormErrors::default(), orgs, roles: role_options(cu.actor()) }))
+    let form = NewUserForm {
+        role: Role::MeasureOwner.code().into(),
+        ..Default::default()
+    };
+    Ok(render(&FormPage {
+        l: Layout::user(&cu, "user-new-title", "users"),
+        form,
+        errors: FormErrors::default(),
+        orgs,
+        roles: role_options(cu.actor()),
+    }))
 }
 
 fn parse_org_role(org: &str, role: &str) -> Result<(OrgId, Role), ValidationErrors> {
     let mut e = ValidationErrors::default();
-    let org = e.check("org_id", org.trim().parse::<i64>().map(OrgId).map_err(|_| "error-required"));
+    let org = e.check(
+        "org_id",
+        org.trim()
+            .parse::<i64>()
+            .map(OrgId)
+            .map_err(|_| "error-required"),
+    );
     let role = e.check("role", Role::parse(role.trim()));
     match (org, role) {
         (Some(o), Some(r)) => Ok((o, r)),
@@ -106,18 +159,37 @@ fn parse_org_role(org: &str, role: &str) -> Result<(OrgId, Role), ValidationErro
     }
 }
 
-pub async fn create(State(st): State<AppState>, cu: CurrentUser, Form(f): Form<NewUserForm>) -> AppResult<Response> {
-    let draft = UserDraft { email: f.email.clone(), display_name: f.display_name.clone(), password: Some(f.password.clone()) };
+pub async fn create(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<NewUserForm>,
+) -> AppResult<Response> {
+    let draft = UserDraft {
+        email: f.email.clone(),
+        display_name: f.display_name.clone(),
+        password: Some(f.password.clone()),
+    };
     let result = match parse_org_role(&f.org_id, &f.role) {
-        Ok((org, role)) => service::create_user(&st, &cu.audit(), cu.actor(), &draft, org, role).await,
+        Ok((org, role)) => {
+            service::create_user(&st, &cu.audit(), cu.actor(), &draft, org, role).await
+        }
         Err(e) => Err(e.into()),
     };
     match result {
         Ok(u) => Ok(see_other(&format!("/users/{}", u.id))),
         Err(AppError::Invalid(e)) => {
             let orgs = org_options(&st, cu.actor()).await?;
-            let form = NewUserForm { password: String::new(), ..f };
-            Ok(render_invalid(&FormPage { l: Layout::user(&cu, "user-new-title", "users"), form, errors: e.into(), orgs, roles: role_options(cu.actor()) }))
+            let form = NewUserForm {
+                password: String::new(),
+                ..f
+            };
+            Ok(render_invalid(&FormPage {
+                l: Layout::user(&cu, "user-new-title", "users"),
+                form,
+                errors: e.into(),
+                orgs,
+                roles: role_options(cu.actor()),
+            }))
         }
         Err(e) => Err(e),
     }
@@ -135,13 +207,22 @@ struct DetailPage {
     errors: FormErrors,
 }
 
-async fn detail(st: &AppState, cu: &CurrentUser, id: UserId, errors: FormErrors) -> AppResult<DetailPage> {
+async fn detail(
+    st: &AppState,
+    cu: &CurrentUser,
+    id: UserId,
+    errors: FormErrors,
+) -> AppResult<DetailPage> {
     let (user, grants) = service::get_user(st, cu.actor(), id).await?;
     let mut l = Layout::user(cu, "user-detail-title", "users");
     l.title = user.display_name.clone();
     Ok(DetailPage {
         l,
-        can_disable: cu.actor().check_office(Permission::ManageOfficeRoles).is_ok() && user.id != cu.actor().user_id,
+        can_disable: cu
+            .actor()
+            .check_office(Permission::ManageOfficeRoles)
+            .is_ok()
+            && user.id != cu.actor().user_id,
         user,
         grants,
         orgs: org_options(st, cu.actor()).await?,
@@ -150,8 +231,14 @@ async fn detail(st: &AppState, cu: &CurrentUser, id: UserId, errors: FormErrors)
     })
 }
 
-pub async fn show(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
-    Ok(render(&detail(&st, &cu, UserId(id), FormErrors::default()).await?))
+pub async fn show(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    Ok(render(
+        &detail(&st, &cu, UserId(id), FormErrors::default()).await?,
+    ))
 }
 
 /// The grant form as posted.
@@ -163,19 +250,32 @@ pub struct GrantForm {
     role: String,
 }
 
-pub async fn grant(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath, Form(f): Form<GrantForm>) -> AppResult<Response> {
+pub async fn grant(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    Form(f): Form<GrantForm>,
+) -> AppResult<Response> {
     let result = match parse_org_role(&f.org_id, &f.role) {
-        Ok((org, role)) => service::grant_role(&st, &cu.audit(), cu.actor(), UserId(id), org, role).await.map(|_| ()),
+        Ok((org, role)) => service::grant_role(&st, &cu.audit(), cu.actor(), UserId(id), org, role)
+            .await
+            .map(|_| ()),
         Err(e) => Err(e.into()),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/users/{id}"))),
-        Err(AppError::Invalid(e)) => Ok(render_invalid(&detail(&st, &cu, UserId(id), e.into()).await?)),
+        Err(AppError::Invalid(e)) => Ok(render_invalid(
+            &detail(&st, &cu, UserId(id), e.into()).await?,
+        )),
         Err(e) => Err(e),
     }
 }
 
-pub async fn revoke(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn revoke(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     match service::revoke_role(&st, &cu.audit(), cu.actor(), RoleAssignmentId(id)).await {
         Ok(g) => Ok(see_other(&format!("/users/{}", g.user_id))),
         Err(AppError::Invalid(_)) => Err(AppError::Forbidden),
@@ -189,8 +289,21 @@ pub struct StatusForm {
     disabled: String,
 }
 
-pub async fn set_status(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath, Form(f): Form<StatusForm>) -> AppResult<Response> {
-    match service::set_user_disabled(&st, &cu.audit(), cu.actor(), UserId(id), f.disabled == "true").await {
+pub async fn set_status(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    match service::set_user_disabled(
+        &st,
+        &cu.audit(),
+        cu.actor(),
+        UserId(id),
+        f.disabled == "true",
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("/users/{id}"))),
         Err(AppError::Invalid(_)) => Err(AppError::Forbidden),
         Err(e) => Err(e),

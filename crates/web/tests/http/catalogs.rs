@@ -21,45 +21,87 @@ async fn upload(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> (Stat
 
 async fn office_imports_the_starter_catalog_once_and_everyone_reads_it(app: TestApp) {
     let isb = app.token("isb@verbund.example").await;
-    let (status, body) = upload(&app, &isb, "?file_name=verbund-starter.yaml", STARTER.to_vec()).await;
+    let (status, body) = upload(
+        &app,
+        &isb,
+        "?file_name=verbund-starter.yaml",
+        STARTER.to_vec(),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["created"], true);
-    assert_eq!((body["catalog"]["node_count"].as_i64(), body["catalog"]["assessable_count"].as_i64()), (Some(149), Some(130)));
+    assert_eq!(
+        (
+            body["catalog"]["node_count"].as_i64(),
+            body["catalog"]["assessable_count"].as_i64()
+        ),
+        (Some(149), Some(130))
+    );
     assert_eq!(body["catalog"]["revision"], 1);
     let (status, again) = upload(&app, &isb, "", STARTER.to_vec()).await;
-    assert_eq!(status, StatusCode::OK, "identical content is not stored twice");
-    assert_eq!((again["created"].as_bool(), &again["catalog"]["id"]), (Some(false), &body["catalog"]["id"]));
-    let changed = String::from_utf8(STARTER.to_vec()).unwrap().replacen("version: 1", "version: 2", 1);
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "identical content is not stored twice"
+    );
+    assert_eq!(
+        (again["created"].as_bool(), &again["catalog"]["id"]),
+        (Some(false), &body["catalog"]["id"])
+    );
+    let changed =
+        String::from_utf8(STARTER.to_vec())
+            .unwrap()
+            .replacen("version: 1", "version: 2", 1);
     let (status, v2) = upload(&app, &isb, "", changed.into_bytes()).await;
     assert_eq!(status, StatusCode::CREATED);
-    assert_eq!(v2["catalog"]["revision"], 2, "changed content becomes a new revision");
+    assert_eq!(
+        v2["catalog"]["revision"], 2,
+        "changed content becomes a new revision"
+    );
 
     let coord = app.token("koordination@nauheim.example").await;
     let (status, list) = app.api(Method::GET, "/catalogs", &coord, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 2);
     let id = body["catalog"]["id"].as_i64().unwrap();
-    let (status, full) = app.api(Method::GET, &format!("/catalogs/{id}"), &coord, None).await;
+    let (status, full) = app
+        .api(Method::GET, &format!("/catalogs/{id}"), &coord, None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     let nodes = full["nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), 149);
-    let backup = nodes.iter().find(|n| n["ref_id"] == "T02.02").expect("T02.02");
+    let backup = nodes
+        .iter()
+        .find(|n| n["ref_id"] == "T02.02")
+        .expect("T02.02");
     assert_eq!(backup["assessable"], true);
     assert_eq!(backup["implementation_groups"][0], "P1");
     assert!(backup["translations"]["en"]["name"].is_string());
-    assert_eq!(app.api(Method::GET, "/catalogs/999999", &coord, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.api(Method::GET, "/catalogs/999999", &coord, None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
     let (status, _) = upload(&app, &coord, "", STARTER.to_vec()).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "members do not import");
 }
 
 async fn a_broken_file_gets_a_precise_error_and_changes_nothing(app: TestApp) {
     let isb = app.token("isb@verbund.example").await;
-    let broken = String::from_utf8(STARTER.to_vec()).unwrap().replacen("    assessable: true", "    assessable: [", 1);
+    let broken = String::from_utf8(STARTER.to_vec()).unwrap().replacen(
+        "    assessable: true",
+        "    assessable: [",
+        1,
+    );
     let (status, body) = upload(&app, &isb, "?file_name=kaputt.yaml", broken.into_bytes()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["code"], "error-import");
     let detail = body["error"]["detail"].as_str().unwrap();
-    assert!(detail.starts_with("kaputt.yaml: ") && detail.contains("line"), "{detail}");
+    assert!(
+        detail.starts_with("kaputt.yaml: ") && detail.contains("line"),
+        "{detail}"
+    );
     let (status, body) = upload(&app, &isb, "?file_name=leer.yaml", vec![]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["error"]["detail"].as_str().unwrap().contains("empty"));
@@ -71,13 +113,20 @@ async fn a_broken_file_gets_a_precise_error_and_changes_nothing(app: TestApp) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
-both!(office_imports_the_starter_catalog_once_and_everyone_reads_it, a_broken_file_gets_a_precise_error_and_changes_nothing);
+both!(
+    office_imports_the_starter_catalog_once_and_everyone_reads_it,
+    a_broken_file_gets_a_precise_error_and_changes_nothing
+);
 
 /// The real NIST SP 800-53 library from ../shared/datasets (skipped where the datasets are absent).
 #[tokio::test]
 async fn the_nist_library_imports_with_all_1209_nodes() {
-    let dir = std::env::var("VERBUND_DATASETS").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/datasets").into());
-    let Ok(bytes) = std::fs::read(format!("{dir}/catalogs/ciso-assistant/nist-sp-800-53-rev5.yaml")) else {
+    let dir = std::env::var("VERBUND_DATASETS").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/datasets").into()
+    });
+    let Ok(bytes) = std::fs::read(format!(
+        "{dir}/catalogs/ciso-assistant/nist-sp-800-53-rev5.yaml"
+    )) else {
         eprintln!("datasets not found at {dir}: skipped");
         return;
     };
@@ -85,5 +134,11 @@ async fn the_nist_library_imports_with_all_1209_nodes() {
     let isb = app.token("isb@verbund.example").await;
     let (status, body) = upload(&app, &isb, "?file_name=nist-sp-800-53-rev5.yaml", bytes).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    assert_eq!((body["catalog"]["node_count"].as_i64(), body["catalog"]["assessable_count"].as_i64()), (Some(1209), Some(1189)));
+    assert_eq!(
+        (
+            body["catalog"]["node_count"].as_i64(),
+            body["catalog"]["assessable_count"].as_i64()
+        ),
+        (Some(1209), Some(1189))
+    );
 }

@@ -61,7 +61,8 @@ impl Drop for TestApp {
 
 /// PostgreSQL for tests; `.ci/run` creates this database fresh for every run.
 pub fn pg_url() -> String {
-    std::env::var("VERBUND_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/verbund_test".into())
+    std::env::var("VERBUND_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/verbund_test".into())
 }
 
 fn random_name() -> String {
@@ -71,14 +72,26 @@ fn random_name() -> String {
 
 impl TestApp {
     pub async fn new(backend: Backend) -> Self {
-        Self::with_config(backend, WebConfig { base_url: "http://localhost".into(), ..WebConfig::default() }).await
+        Self::with_config(
+            backend,
+            WebConfig {
+                base_url: "http://localhost".into(),
+                ..WebConfig::default()
+            },
+        )
+        .await
     }
 
     pub async fn with_config(backend: Backend, config: WebConfig) -> Self {
         let (store, sqlite_path) = match backend {
             Backend::Sqlite => {
                 let p = std::env::temp_dir().join(format!("verbund-{}.db", random_name()));
-                (Store::connect(p.to_str().expect("temp path is UTF-8")).await.expect("sqlite opens"), Some(p))
+                (
+                    Store::connect(p.to_str().expect("temp path is UTF-8"))
+                        .await
+                        .expect("sqlite opens"),
+                    Some(p),
+                )
             }
             Backend::Postgres => {
                 let store = Store::connect_in_schema(&pg_url(), Some(&random_name()))
@@ -88,34 +101,71 @@ impl TestApp {
             }
         };
         store.migrate(false).await.expect("migrations run");
-        verbund_web::demo::seed_federation(&store).await.expect("demo seed");
+        verbund_web::demo::seed_federation(&store)
+            .await
+            .expect("demo seed");
         let router = verbund_web::app(AppState::new(store.clone(), config));
-        Self { router, store, backend, sqlite_path }
+        Self {
+            router,
+            store,
+            backend,
+            sqlite_path,
+        }
     }
 
     /// ID of an organisation by exact name.
     pub async fn org_id(&self, name: &str) -> i64 {
-        let page = self.store.list_orgs(&Scope::All, Some(name), PageRequest::new(Some(1), Some(50))).await.expect("list orgs");
-        page.items.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no org {name}")).id.0
+        let page = self
+            .store
+            .list_orgs(&Scope::All, Some(name), PageRequest::new(Some(1), Some(50)))
+            .await
+            .expect("list orgs");
+        page.items
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("no org {name}"))
+            .id
+            .0
     }
 
     /// ID of a user by e-mail.
     pub async fn user_id(&self, email: &str) -> i64 {
-        self.store.login_user(email).await.expect("lookup").unwrap_or_else(|| panic!("no user {email}")).id.0
+        self.store
+            .login_user(email)
+            .await
+            .expect("lookup")
+            .unwrap_or_else(|| panic!("no user {email}"))
+            .id
+            .0
     }
 
     pub async fn request(&self, req: Request<Body>) -> (StatusCode, HeaderMap, String) {
-        let res = self.router.clone().oneshot(req).await.expect("router answers");
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+        (
+            status,
+            headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
     }
 
     /// Logs in through the form; panics if it fails.
     pub async fn login(&self, email: &str) -> Browser {
         let mut b = self.browser().await;
-        let (status, _) = b.post_form(self, "/login", &[("email", email), ("password", DEMO_PASSWORD)]).await;
+        let (status, _) = b
+            .post_form(
+                self,
+                "/login",
+                &[("email", email), ("password", DEMO_PASSWORD)],
+            )
+            .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "login of {email} failed");
         b.refresh_csrf(self).await;
         b
@@ -132,13 +182,30 @@ impl TestApp {
     pub async fn token(&self, email: &str) -> String {
         let st = AppState::new(self.store.clone(), WebConfig::default());
         let uid = verbund_domain::UserId(self.user_id(email).await);
-        let (secret, _) = verbund_web::service::create_token(&st, &verbund_store::AuditActor::system(), uid, "test", None).await.expect("token");
+        let (secret, _) = verbund_web::service::create_token(
+            &st,
+            &verbund_store::AuditActor::system(),
+            uid,
+            "test",
+            None,
+        )
+        .await
+        .expect("token");
         secret
     }
 
     /// Calls the JSON API.
-    pub async fn api(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(format!("/api/v1{path}")).header(header::AUTHORIZATION, format!("Bearer {token}"));
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{path}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
         let body = match body {
             Some(v) => {
                 req = req.header(header::CONTENT_TYPE, "application/json");
@@ -160,7 +227,11 @@ pub struct Browser {
 
 impl Browser {
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn store_cookies(&mut self, headers: &HeaderMap) {
@@ -181,7 +252,11 @@ impl Browser {
     pub async fn refresh_csrf(&mut self, app: &TestApp) {
         let (_, body) = self.get(app, "/login").await;
         let (_, home) = self.get(app, "/").await;
-        let page = if home.contains("name=\"_csrf\"") { home } else { body };
+        let page = if home.contains("name=\"_csrf\"") {
+            home
+        } else {
+            body
+        };
         if let Some(i) = page.find("name=\"_csrf\" value=\"") {
             let rest = &page[i + 20..];
             self.csrf = rest[..rest.find('"').unwrap_or(0)].to_owned();
@@ -189,23 +264,41 @@ impl Browser {
     }
 
     pub async fn get(&mut self, app: &TestApp, path: &str) -> (StatusCode, String) {
-        let req = Request::builder().uri(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).expect("request");
+        let req = Request::builder()
+            .uri(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .expect("request");
         let (status, headers, body) = app.request(req).await;
         self.store_cookies(&headers);
         (status, body)
     }
 
     /// Posts a form with the CSRF token and a same-origin `Origin`.
-    pub async fn post_form(&mut self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    pub async fn post_form(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
         let csrf = self.csrf.clone();
         let mut all: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
         all.extend_from_slice(fields);
-        self.post_raw(app, path, &all, Some("http://localhost")).await
+        self.post_raw(app, path, &all, Some("http://localhost"))
+            .await
     }
 
     /// Posts exactly these fields (no automatic CSRF token).
-    pub async fn post_raw(&mut self, app: &TestApp, path: &str, fields: &[(&str, &str)], origin: Option<&str>) -> (StatusCode, String) {
-        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields.iter()).finish();
+    pub async fn post_raw(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+        origin: Option<&str>,
+    ) -> (StatusCode, String) {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields.iter())
+            .finish();
         let mut req = Request::builder()
             .method(Method::POST)
             .uri(path)
@@ -214,9 +307,15 @@ impl Browser {
         if let Some(o) = origin {
             req = req.header(header::ORIGIN, o);
         }
-        let (status, headers, text) = app.request(req.body(Body::from(body)).expect("request")).await;
+        let (status, headers, text) = app
+            .request(req.body(Body::from(body)).expect("request"))
+            .await;
         self.store_cookies(&headers);
-        let loc = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let loc = headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         (status, if status.is_redirection() { loc } else { text })
     }
 }

@@ -10,6 +10,6 @@ mod auth;
 mod catalogs;
 mod costs;
 mod isolation;
-mod orgs;
 mod ops;
+mod orgs;
 mod users;

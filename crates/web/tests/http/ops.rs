@@ -7,7 +7,9 @@ use crate::helpers::{Backend, TestApp};
 async fn health_and_readiness_answer() {
     let app = TestApp::new(Backend::Sqlite).await;
     for (path, text) in [("/healthz", "ok"), ("/readyz", "ready")] {
-        let (status, _, body) = app.request(Request::builder().uri(path).body(Body::empty()).unwrap()).await;
+        let (status, _, body) = app
+            .request(Request::builder().uri(path).body(Body::empty()).unwrap())
+            .await;
         assert_eq!((status, body.as_str()), (StatusCode::OK, text));
     }
 }
@@ -15,36 +17,104 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn every_page_carries_strict_security_headers() {
     let app = TestApp::new(Backend::Sqlite).await;
-    let (_, headers, body) = app.request(Request::builder().uri("/login").body(Body::empty()).unwrap()).await;
-    let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"));
+    let (_, headers, body) = app
+        .request(
+            Request::builder()
+                .uri("/login")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let csp = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline")
+            && csp.contains("frame-ancestors 'none'")
+    );
     assert_eq!(headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
-    assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
-    assert!(headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "no HSTS over plain http");
-    assert!(!body.contains("<script>") && !body.contains(" style="), "no inline script or style");
+    assert_eq!(
+        headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+    assert!(
+        headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+        "no HSTS over plain http"
+    );
+    assert!(
+        !body.contains("<script>") && !body.contains(" style="),
+        "no inline script or style"
+    );
     let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
 }
 
 #[tokio::test]
 async fn https_deployment_gets_hsts_and_secure_host_cookies() {
-    let config = verbund_web::WebConfig { base_url: "https://verbund.example.de".into(), ..Default::default() };
+    let config = verbund_web::WebConfig {
+        base_url: "https://verbund.example.de".into(),
+        ..Default::default()
+    };
     let app = TestApp::with_config(Backend::Sqlite, config).await;
-    let (_, headers, _) = app.request(Request::builder().uri("/login").body(Body::empty()).unwrap()).await;
+    let (_, headers, _) = app
+        .request(
+            Request::builder()
+                .uri("/login")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert!(headers.get(header::STRICT_TRANSPORT_SECURITY).is_some());
-    assert!(headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Secure"));
+    assert!(
+        headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("Secure")
+    );
 }
 
 #[tokio::test]
 async fn unknown_page_is_a_friendly_german_404() {
     let app = TestApp::new(Backend::Sqlite).await;
-    let (status, headers, body) = app.request(Request::builder().uri("/gibt-es-nicht").body(Body::empty()).unwrap()).await;
+    let (status, headers, body) = app
+        .request(
+            Request::builder()
+                .uri("/gibt-es-nicht")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/html"));
+    assert!(
+        headers
+            .get(header::CONTENT_TYPE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert!(body.contains("existiert nicht"));
-    let (status, _, body) = app.request(Request::builder().uri("/api/v1/gibt-es-nicht").body(Body::empty()).unwrap()).await;
+    let (status, _, body) = app
+        .request(
+            Request::builder()
+                .uri("/api/v1/gibt-es-nicht")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.contains("\"code\":\"error-not-found\""), "API answers JSON: {body}");
+    assert!(
+        body.contains("\"code\":\"error-not-found\""),
+        "API answers JSON: {body}"
+    );
 }
 
 #[tokio::test]
@@ -52,7 +122,16 @@ async fn every_translation_key_used_exists_in_german_and_english() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
     let mut keys = std::collections::BTreeSet::new();
     let mut files = vec![];
-    for dir in ["templates", "src", "src/ui", "src/api", "../domain/src", "../domain/src/costs", "../store/src", "../store/src/backend"] {
+    for dir in [
+        "templates",
+        "src",
+        "src/ui",
+        "src/api",
+        "../domain/src",
+        "../domain/src/costs",
+        "../store/src",
+        "../store/src/backend",
+    ] {
         for e in std::fs::read_dir(format!("{root}{dir}")).unwrap() {
             let p = e.unwrap().path();
             if p.is_file() {
@@ -65,7 +144,10 @@ async fn every_translation_key_used_exists_in_german_and_english() {
         for pat in [".t(\"", "t_args(\"", "\"error-"] {
             for (i, _) in text.match_indices(pat) {
                 let start = i + pat.len() - if pat == "\"error-" { 6 } else { 0 };
-                let key: String = text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+                let key: String = text[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
                 if key.len() > 3 && !key.ends_with('-') {
                     keys.insert(key);
                 }

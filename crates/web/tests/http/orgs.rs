@@ -6,7 +6,10 @@ use crate::helpers::TestApp;
 async fn office_sees_all_members_and_a_coordinator_only_the_own(app: TestApp) {
     let mut isb = app.login("isb@verbund.example").await;
     let (_, body) = isb.get(&app, "/orgs").await;
-    assert!(body.contains("Raunheim") && body.contains("Nauheim") && body.contains("14 Einträge"), "{body}");
+    assert!(
+        body.contains("Raunheim") && body.contains("Nauheim") && body.contains("14 Einträge"),
+        "{body}"
+    );
     let mut coord = app.login("koordination@nauheim.example").await;
     let (_, body) = coord.get(&app, "/orgs").await;
     assert!(body.contains("Nauheim") && !body.contains("Raunheim") && body.contains("1 Einträge"));
@@ -18,46 +21,132 @@ async fn coordinator_edits_the_own_town_and_the_change_is_audited(app: TestApp) 
     let (status, form) = b.get(&app, &format!("/orgs/{nauheim}/edit")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(form.contains("value=\"06433009\""));
-    let fields = [("name", "Nauheim"), ("kind", "gemeinde"), ("ags", "06433009"), ("population", "10.900"), ("staff", "98"), ("it_workplaces", "80"), ("address", "Weingartenstraße 46"), ("version", "1")];
-    let (status, loc) = b.post_form(&app, &format!("/orgs/{nauheim}"), &fields).await;
+    let fields = [
+        ("name", "Nauheim"),
+        ("kind", "gemeinde"),
+        ("ags", "06433009"),
+        ("population", "10.900"),
+        ("staff", "98"),
+        ("it_workplaces", "80"),
+        ("address", "Weingartenstraße 46"),
+        ("version", "1"),
+    ];
+    let (status, loc) = b
+        .post_form(&app, &format!("/orgs/{nauheim}"), &fields)
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{loc}");
     let (_, page) = b.get(&app, &loc).await;
     assert!(page.contains("10900") && page.contains("Weingartenstraße 46"));
     let (_, audit) = b.get(&app, "/audit").await;
-    assert!(audit.contains("Organisation geändert") && audit.contains("koordination@nauheim.example"));
-    assert!(audit.contains("<td>population</td><td>10840</td><td>10900</td>"), "before and after shown: {audit}");
-    let (status, page) = b.post_form(&app, &format!("/orgs/{nauheim}"), &fields).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "version 1 is stale now");
+    assert!(
+        audit.contains("Organisation geändert") && audit.contains("koordination@nauheim.example")
+    );
+    assert!(
+        audit.contains("<td>population</td><td>10840</td><td>10900</td>"),
+        "before and after shown: {audit}"
+    );
+    let (status, page) = b
+        .post_form(&app, &format!("/orgs/{nauheim}"), &fields)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "version 1 is stale now"
+    );
     assert!(page.contains("inzwischen geändert"));
 }
 
 async fn invalid_form_input_shows_german_messages_and_changes_nothing(app: TestApp) {
     let nauheim = app.org_id("Nauheim").await;
     let mut b = app.login("koordination@nauheim.example").await;
-    let fields = [("name", ""), ("kind", "gemeinde"), ("ags", "6433009"), ("population", "-3"), ("staff", "viele"), ("version", "1")];
-    let (status, page) = b.post_form(&app, &format!("/orgs/{nauheim}"), &fields).await;
+    let fields = [
+        ("name", ""),
+        ("kind", "gemeinde"),
+        ("ags", "6433009"),
+        ("population", "-3"),
+        ("staff", "viele"),
+        ("version", "1"),
+    ];
+    let (status, page) = b
+        .post_form(&app, &format!("/orgs/{nauheim}"), &fields)
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Bitte eine ganze Zahl eingeben"), "{page}");
     assert!(page.contains("aria-invalid=\"true\""));
-    let fields = [("name", ""), ("kind", "gemeinde"), ("ags", "6433009"), ("population", "-3"), ("version", "1")];
-    let (_, page) = b.post_form(&app, &format!("/orgs/{nauheim}"), &fields).await;
-    assert!(page.contains("Bitte ausfüllen") && page.contains("genau 8 Ziffern") && page.contains("nicht negativ"), "{page}");
-    let org = app.store.get_org(&verbund_domain::authz::Scope::All, verbund_domain::OrgId(nauheim)).await.unwrap();
+    let fields = [
+        ("name", ""),
+        ("kind", "gemeinde"),
+        ("ags", "6433009"),
+        ("population", "-3"),
+        ("version", "1"),
+    ];
+    let (_, page) = b
+        .post_form(&app, &format!("/orgs/{nauheim}"), &fields)
+        .await;
+    assert!(
+        page.contains("Bitte ausfüllen")
+            && page.contains("genau 8 Ziffern")
+            && page.contains("nicht negativ"),
+        "{page}"
+    );
+    let org = app
+        .store
+        .get_org(
+            &verbund_domain::authz::Scope::All,
+            verbund_domain::OrgId(nauheim),
+        )
+        .await
+        .unwrap();
     assert_eq!((org.version, org.population), (1, Some(10840)));
 }
 
 async fn office_creates_a_member_and_its_membership(app: TestApp) {
     let mut b = app.login("isb@verbund.example").await;
-    let (status, loc) = b.post_form(&app, "/orgs", &[("name", "Trebur"), ("kind", "gemeinde"), ("ags", "06433014"), ("population", "13196")]).await;
+    let (status, loc) = b
+        .post_form(
+            &app,
+            "/orgs",
+            &[
+                ("name", "Trebur"),
+                ("kind", "gemeinde"),
+                ("ags", "06433014"),
+                ("population", "13196"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let path = format!("{loc}/memberships");
-    let (status, page) = b.post_form(&app, &path, &[("starts_on", "2027-07-01"), ("ends_on", "2027-06-30"), ("note", "")]).await;
+    let (status, page) = b
+        .post_form(
+            &app,
+            &path,
+            &[
+                ("starts_on", "2027-07-01"),
+                ("ends_on", "2027-06-30"),
+                ("note", ""),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("nicht vor dem Beginn"));
-    let (status, _) = b.post_form(&app, &path, &[("starts_on", "2027-07-01"), ("ends_on", ""), ("note", "Beitritt laut Beschluss")]).await;
+    let (status, _) = b
+        .post_form(
+            &app,
+            &path,
+            &[
+                ("starts_on", "2027-07-01"),
+                ("ends_on", ""),
+                ("note", "Beitritt laut Beschluss"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = b.get(&app, &loc).await;
-    assert!(page.contains("2027-07-01") && page.contains("unbefristet") && page.contains("Beitritt laut Beschluss"));
+    assert!(
+        page.contains("2027-07-01")
+            && page.contains("unbefristet")
+            && page.contains("Beitritt laut Beschluss")
+    );
     let mut coord = app.login("koordination@nauheim.example").await;
     assert_eq!(coord.get(&app, "/orgs/new").await.0, StatusCode::NOT_FOUND);
 }
@@ -69,7 +158,8 @@ async fn english_interface_is_switchable(app: TestApp) {
     let (_, page) = b.get(&app, "/login").await;
     assert!(page.contains("lang=\"en\"") && page.contains("Log in"));
     let mut u = app.login("isb@verbund.example").await;
-    u.post_form(&app, "/profile/language", &[("locale", "en")]).await;
+    u.post_form(&app, "/profile/language", &[("locale", "en")])
+        .await;
     let (_, page) = u.get(&app, "/orgs").await;
     assert!(page.contains("Organisations") && page.contains("Municipality"));
 }

@@ -7,28 +7,104 @@ async fn coordinator_creates_a_measure_owner_for_the_own_town(app: TestApp) {
     let nauheim = app.org_id("Nauheim").await.to_string();
     let mut b = app.login("koordination@nauheim.example").await;
     let (_, form) = b.get(&app, "/users/new").await;
-    assert!(!form.contains("office_isb"), "office roles are not offered to a coordinator");
-    let (status, page) = b.post_form(&app, "/users", &[("email", "bauamt@nauheim"), ("display_name", ""), ("password", "kurz"), ("org_id", &nauheim), ("role", "measure_owner")]).await;
+    assert!(
+        !form.contains("office_isb"),
+        "office roles are not offered to a coordinator"
+    );
+    let (status, page) = b
+        .post_form(
+            &app,
+            "/users",
+            &[
+                ("email", "bauamt@nauheim"),
+                ("display_name", ""),
+                ("password", "kurz"),
+                ("org_id", &nauheim),
+                ("role", "measure_owner"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("gültige E-Mail-Adresse") && page.contains("Bitte ausfüllen") && page.contains("mindestens 12 Zeichen"));
-    let (status, loc) = b.post_form(&app, "/users", &[("email", "bauamt@nauheim.example"), ("display_name", "Bauamt Nauheim"), ("password", "ein-langes-passwort"), ("org_id", &nauheim), ("role", "measure_owner")]).await;
+    assert!(
+        page.contains("gültige E-Mail-Adresse")
+            && page.contains("Bitte ausfüllen")
+            && page.contains("mindestens 12 Zeichen")
+    );
+    let (status, loc) = b
+        .post_form(
+            &app,
+            "/users",
+            &[
+                ("email", "bauamt@nauheim.example"),
+                ("display_name", "Bauamt Nauheim"),
+                ("password", "ein-langes-passwort"),
+                ("org_id", &nauheim),
+                ("role", "measure_owner"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = b.get(&app, &loc).await;
     assert!(page.contains("Bauamt Nauheim") && page.contains("Maßnahmenverantwortung"));
-    let (status, _) = b.post_form(&app, &format!("{loc}/roles"), &[("org_id", &nauheim), ("role", "office_isb")]).await;
+    let (status, _) = b
+        .post_form(
+            &app,
+            &format!("{loc}/roles"),
+            &[("org_id", &nauheim), ("role", "office_isb")],
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let mut new_user = app.browser().await;
-    let (status, _) = new_user.post_form(&app, "/login", &[("email", "bauamt@nauheim.example"), ("password", "ein-langes-passwort")]).await;
+    let (status, _) = new_user
+        .post_form(
+            &app,
+            "/login",
+            &[
+                ("email", "bauamt@nauheim.example"),
+                ("password", "ein-langes-passwort"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
 async fn admin_cannot_revoke_the_own_admin_role_or_disable_themselves(app: TestApp) {
     let me = app.user_id("admin@verbund.example").await;
-    let grant = app.store.user_grants(&verbund_domain::authz::Scope::All, verbund_domain::UserId(me)).await.unwrap()[0].id.0;
+    let grant = app
+        .store
+        .user_grants(
+            &verbund_domain::authz::Scope::All,
+            verbund_domain::UserId(me),
+        )
+        .await
+        .unwrap()[0]
+        .id
+        .0;
     let mut b = app.login("admin@verbund.example").await;
-    assert_eq!(b.post_form(&app, &format!("/roles/{grant}/delete"), &[]).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(b.post_form(&app, &format!("/users/{me}/status"), &[("disabled", "true")]).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(b.get(&app, "/orgs").await.0, StatusCode::OK, "still logged in");
+    assert_eq!(
+        b.post_form(&app, &format!("/roles/{grant}/delete"), &[])
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        b.post_form(
+            &app,
+            &format!("/users/{me}/status"),
+            &[("disabled", "true")]
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        b.get(&app, "/orgs").await.0,
+        StatusCode::OK,
+        "still logged in"
+    );
 }
 
-both!(coordinator_creates_a_measure_owner_for_the_own_town, admin_cannot_revoke_the_own_admin_role_or_disable_themselves);
+both!(
+    coordinator_creates_a_measure_owner_for_the_own_town,
+    admin_cannot_revoke_the_own_admin_role_or_disable_themselves
+);
