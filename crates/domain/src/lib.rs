@@ -11,6 +11,7 @@ pub mod costs;
 pub mod ids;
 pub mod org;
 pub mod page;
+pub mod settings;
 pub mod user;
 pub mod validation;
 

@@ -47,6 +47,7 @@ macro_rules! dispatch {
 
 mod catalogs;
 mod costs;
+mod settings;
 
 /// Handle to the database; cheap to clone (a connection pool inside).
 #[derive(Clone, Debug)]

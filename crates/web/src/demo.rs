@@ -47,21 +47,6 @@ pub struct DemoInfo {
     pub logins: Vec<DemoLogin>,
 }
 
-fn slug(name: &str) -> String {
-    name.to_lowercase()
-        .replace('ä', "ae")
-        .replace('ö', "oe")
-        .replace('ü', "ue")
-        .replace('ß', "ss")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 fn org(name: &str, kind: OrgKind, ags: Option<&str>, population: Option<i64>) -> OrgInput {
     // Illustrative: about one employee per 110 inhabitants, 80 % of them at an IT workplace.
     let staff = population.map(|p| (p / 110).max(5));
@@ -181,7 +166,7 @@ pub async fn seed_federation(store: &Store) -> Result<Option<DemoInfo>, StoreErr
         store
             .add_membership(&sys, &verbund_domain::authz::Scope::All, o.id, &since)
             .await?;
-        let s = slug(name);
+        let s = crate::download::slug(name);
         users.push(user(
             format!("koordination@{s}.example"),
             format!("Koordination {name}"),
@@ -301,13 +286,4 @@ async fn seed_costs(
         )
         .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn slugs_are_ascii() {
-        assert_eq!(super::slug("Rüsselsheim am Main"), "ruesselsheim-am-main");
-        assert_eq!(super::slug("Groß-Gerau"), "gross-gerau");
-    }
 }

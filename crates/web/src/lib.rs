@@ -8,6 +8,7 @@ pub mod context;
 pub mod costs;
 pub mod crypto;
 pub mod demo;
+pub mod download;
 pub mod error;
 pub mod i18n;
 pub mod ops;
@@ -15,6 +16,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod security;
 pub mod service;
+pub mod settings;
 pub mod ui;
 
 use std::sync::Arc;

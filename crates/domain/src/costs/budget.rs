@@ -24,6 +24,19 @@ pub enum CostCategory {
     Other,
 }
 
+impl CostCategory {
+    /// The stable code as stored and in the API, e.g. `external_services`.
+    pub fn code(self) -> &'static str {
+        match self {
+            CostCategory::Personnel => "personnel",
+            CostCategory::Material => "material",
+            CostCategory::ExternalServices => "external_services",
+            CostCategory::Overhead => "overhead",
+            CostCategory::Other => "other",
+        }
+    }
+}
+
 impl fmt::Display for CostCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

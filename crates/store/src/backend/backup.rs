@@ -15,6 +15,7 @@ const BACKUP_TABLES: &[&str] = &[
     "cost_statements",
     "catalogs",
     "catalog_nodes",
+    "federation_settings",
     "audit_log",
     "audit_head",
 ];

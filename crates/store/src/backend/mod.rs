@@ -14,6 +14,7 @@ macro_rules! shared_queries {
         include!("backup.rs");
         include!("costs.rs");
         include!("catalogs.rs");
+        include!("settings.rs");
     };
 }
 

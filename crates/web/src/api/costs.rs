@@ -10,7 +10,10 @@ use super::{ApiJson, IdPath};
 use crate::AppState;
 use crate::context::ApiUser;
 use crate::costs::{self, BudgetOut, CompareRow, KeyDraft, LineDraft, Preview, SubsidyDraft};
+use crate::download::FileOut;
 use crate::error::{AppError, AppResult};
+use verbund_domain::OrgId;
+use verbund_domain::settings::FederationSettings;
 
 /// `?year=2026`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -266,4 +269,58 @@ pub async fn statement(
     IdPath(id): IdPath,
 ) -> AppResult<Json<StoredStatement>> {
     Ok(Json(costs::statement(&st, &u.actor, id).await?))
+}
+
+/// `?member=12`: the member a statement document is printed for.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MemberQuery {
+    /// Member organisation; required for the office's PDFs, optional otherwise (members always get their own).
+    pub member: Option<i64>,
+}
+
+/// One member's statement as a PDF letter (members: their own only).
+#[utoipa::path(get, path = "/costs/statements/{id}/pdf", params(("id" = i64, Path), MemberQuery), tag = "costs",
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn statement_pdf(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    q: Result<Query<MemberQuery>, axum::extract::rejection::QueryRejection>,
+) -> AppResult<FileOut> {
+    let q = query(q)?;
+    costs::statement_pdf(&st, &u.actor, id, q.member.map(OrgId)).await
+}
+
+/// The calculation as an XLSX workbook: whole (office) or one member's part.
+#[utoipa::path(get, path = "/costs/statements/{id}/xlsx", params(("id" = i64, Path), MemberQuery), tag = "costs",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn statement_xlsx(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    q: Result<Query<MemberQuery>, axum::extract::rejection::QueryRejection>,
+) -> AppResult<FileOut> {
+    let q = query(q)?;
+    costs::statement_xlsx(&st, &u.actor, id, q.member.map(OrgId)).await
+}
+
+/// Federation settings: letterhead and whether members see each other by name (office).
+#[utoipa::path(get, path = "/settings", tag = "settings", responses((status = 200, body = Object)))]
+pub async fn settings(
+    State(st): State<AppState>,
+    u: ApiUser,
+) -> AppResult<Json<FederationSettings>> {
+    Ok(Json(crate::settings::get(&st, &u.actor).await?))
+}
+
+/// Replaces the federation settings (office).
+#[utoipa::path(put, path = "/settings", request_body = Object, tag = "settings", responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn save_settings(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(s): ApiJson<FederationSettings>,
+) -> AppResult<Json<FederationSettings>> {
+    Ok(Json(
+        crate::settings::save(&st, &u.audit(), &u.actor, s).await?,
+    ))
 }

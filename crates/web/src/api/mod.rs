@@ -64,6 +64,10 @@ pub fn routes() -> Routes {
         .get("/costs/statements", costs::statements)
         .post("/costs/statements", costs::issue)
         .get("/costs/statements/{id}", costs::statement)
+        .get("/costs/statements/{id}/pdf", costs::statement_pdf)
+        .get("/costs/statements/{id}/xlsx", costs::statement_xlsx)
+        .get("/settings", costs::settings)
+        .put("/settings", costs::save_settings)
 }
 
 #[derive(OpenApi)]
@@ -76,7 +80,7 @@ pub fn routes() -> Routes {
         users::grant, users::revoke, account::audit, account::tokens, account::create_token, account::revoke_token,
         costs::budget, costs::add_line, costs::update_line, costs::delete_line, costs::copy_budget, costs::subsidies,
         costs::create_subsidy, costs::update_subsidy, costs::delete_subsidy, costs::keys, costs::create_key, costs::key,
-        costs::update_key, costs::preview, costs::compare, costs::statements, costs::issue, costs::statement,
+        costs::update_key, costs::preview, costs::compare, costs::statements, costs::issue, costs::statement, costs::statement_pdf, costs::statement_xlsx, costs::settings, costs::save_settings,
         catalogs::import, catalogs::list, catalogs::get_one
     ),
     components(schemas(crate::error::ErrorBody)),

@@ -7,7 +7,6 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use verbund_domain::authz::Permission;
-use verbund_domain::costs::{Metric, YearStatement};
 use verbund_domain::validation::ValidationErrors;
 use verbund_store::{StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy};
 
@@ -16,7 +15,7 @@ use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
 use crate::api::IdPath;
 use crate::context::CurrentUser;
-use crate::costs::{self, CompareRow, KeyForm, LineDraft, Preview, SubsidyDraft};
+use crate::costs::{self, KeyForm, LineDraft, SubsidyDraft};
 use crate::error::{AppError, AppResult};
 
 /// Formats cents as German euros: `1.234,56 €`.
@@ -51,7 +50,7 @@ fn this_year() -> i32 {
 
 #[derive(Template)]
 #[template(path = "costs.html")]
-struct Overview {
+pub(super) struct Overview {
     l: Layout,
     office: bool,
     can_manage: bool,
@@ -77,12 +76,16 @@ pub struct StatementRow {
 impl From<&StoredStatement> for StatementRow {
     fn from(s: &StoredStatement) -> Self {
         let d = &s.document;
-        let key = d["key"]["key"]["name"]
+        // The office reads the whole document, a member its own part (see `costs::statement`).
+        let key = d["key_name"]
             .as_str()
             .or(d["key"]["name"].as_str())
             .unwrap_or("")
             .to_owned();
-        let version = d["key"]["version"].as_i64().unwrap_or(0);
+        let version = d["key_version"]
+            .as_i64()
+            .or(d["key"]["version"].as_i64())
+            .unwrap_or(0);
         Self {
             id: s.id,
             year: s.year,
@@ -93,7 +96,7 @@ impl From<&StoredStatement> for StatementRow {
     }
 }
 
-async fn overview(
+pub(super) async fn overview(
     st: &AppState,
     cu: &CurrentUser,
     year: i32,
@@ -386,331 +389,6 @@ pub async fn create_key(
         Err(e) => return Err(e),
     };
     Ok(render_invalid(&key_page(&st, &cu, f, errors).await?))
-}
-
-/// A row of the preview table.
-pub struct PreviewRow {
-    pub name: String,
-    pub population: String,
-    pub staff: String,
-    pub it: String,
-    pub days: u16,
-    pub percent: String,
-    pub amount: String,
-    pub credits: String,
-    pub payable: String,
-    pub standalone: String,
-    pub savings: String,
-}
-
-fn rows(s: &YearStatement, p: &Preview) -> Vec<PreviewRow> {
-    // Show every metric from the member data used, not only those the key needed.
-    let metric = |m: &verbund_domain::costs::MemberShare, k: Metric| {
-        p.members
-            .iter()
-            .find(|x| x.id == m.member)
-            .and_then(|x| x.metric(k))
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "–".into())
-    };
-    s.allocation
-        .members
-        .iter()
-        .map(|m| {
-            let bill = s.bill(m.member);
-            let sav = p
-                .savings
-                .as_ref()
-                .and_then(|r| r.members.iter().find(|x| x.member == m.member));
-            PreviewRow {
-                name: m.name.clone(),
-                population: metric(m, Metric::Population),
-                staff: metric(m, Metric::Staff),
-                it: metric(m, Metric::ItWorkplaces),
-                days: m.membership_days,
-                percent: pct(&m.share.percent),
-                amount: eur(m.amount.0),
-                credits: bill
-                    .map(|b| eur(b.credits.iter().map(|c| c.amount.0).sum::<i64>()))
-                    .unwrap_or_default(),
-                payable: bill.map(|b| eur(b.payable.0)).unwrap_or_default(),
-                standalone: sav
-                    .map(|x| eur(x.standalone.0))
-                    .unwrap_or_else(|| "–".into()),
-                savings: sav.map(|x| eur(x.savings.0)).unwrap_or_else(|| "–".into()),
-            }
-        })
-        .collect()
-}
-
-#[derive(Template)]
-#[template(path = "cost_preview.html")]
-struct PreviewPage {
-    l: Layout,
-    year: i32,
-    key_id: i64,
-    key_name: String,
-    key_version: i64,
-    locked: bool,
-    budget_total: String,
-    shared_total: String,
-    subsidies: Vec<(String, String)>,
-    rows: Vec<PreviewRow>,
-    total_payable: String,
-    total_savings: String,
-    steps: Vec<String>,
-    can_issue: bool,
-    keys: Vec<StoredKey>,
-}
-
-#[derive(Deserialize)]
-pub struct CalcParams {
-    year: i32,
-    key: i64,
-}
-
-pub async fn preview(
-    State(st): State<AppState>,
-    cu: CurrentUser,
-    Query(q): Query<CalcParams>,
-) -> AppResult<Response> {
-    let p = match costs::preview(&st, cu.actor(), q.year, q.key).await {
-        Ok(p) => p,
-        Err(AppError::Invalid(e)) => {
-            return Ok(render_invalid(&overview(&st, &cu, q.year, e.into()).await?));
-        }
-        Err(AppError::BadRequest { code, detail }) => {
-            tracing::info!(%detail, "preview refused");
-            return Ok(render_invalid(
-                &overview(
-                    &st,
-                    &cu,
-                    q.year,
-                    ValidationErrors::single("general", code).into(),
-                )
-                .await?,
-            ));
-        }
-        Err(e) => return Err(e),
-    };
-    let s = &p.statement;
-    let mut l = Layout::user(&cu, "cost-preview-title", "costs");
-    l.title = format!("{} {}", l.title, q.year);
-    let steps = s
-        .allocation
-        .steps
-        .iter()
-        .map(|k| format!("{}: {}", k.node, pct(&k.share_of_total.percent)))
-        .collect();
-    Ok(render(&PreviewPage {
-        l,
-        year: q.year,
-        key_id: q.key,
-        key_name: p.key.key.name.clone(),
-        key_version: p.key.version,
-        locked: p.key.locked,
-        budget_total: eur(s.budget_total.0),
-        shared_total: eur(s.shared_total.0),
-        subsidies: s
-            .subsidies
-            .iter()
-            .map(|x| (x.subsidy.clone(), eur(x.instalment.0)))
-            .collect(),
-        rows: rows(s, &p),
-        total_payable: eur(s.bills.iter().map(|b| b.payable.0).sum::<i64>()),
-        total_savings: p
-            .savings
-            .as_ref()
-            .map(|r| eur(r.total_savings.0))
-            .unwrap_or_else(|| "–".into()),
-        steps,
-        can_issue: cu
-            .actor()
-            .check_office(Permission::ManageFederation)
-            .is_ok(),
-        keys: costs::keys(&st, cu.actor()).await?,
-    }))
-}
-
-#[derive(Deserialize)]
-pub struct IssueForm {
-    year: i32,
-    key: i64,
-}
-
-pub async fn issue(
-    State(st): State<AppState>,
-    cu: CurrentUser,
-    Form(f): Form<IssueForm>,
-) -> AppResult<Response> {
-    let s = costs::issue(&st, &cu.audit(), cu.actor(), f.year, f.key).await?;
-    Ok(see_other(&format!("/costs/statements/{}", s.id)))
-}
-
-#[derive(Template)]
-#[template(path = "cost_compare.html")]
-struct ComparePage {
-    l: Layout,
-    year: i32,
-    a: String,
-    b: String,
-    rows: Vec<(String, String, String, String, bool)>,
-}
-
-#[derive(Deserialize)]
-pub struct CompareParams {
-    year: i32,
-    a: i64,
-    b: i64,
-}
-
-pub async fn compare(
-    State(st): State<AppState>,
-    cu: CurrentUser,
-    Query(q): Query<CompareParams>,
-) -> AppResult<Response> {
-    let rows: Vec<CompareRow> = costs::compare(&st, cu.actor(), q.year, q.a, q.b).await?;
-    let (a, b) = (
-        key_label(&st, &cu, q.a).await?,
-        key_label(&st, &cu, q.b).await?,
-    );
-    let rows = rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.name,
-                eur(r.a_cents),
-                eur(r.b_cents),
-                eur(r.diff_cents),
-                r.diff_cents > 0,
-            )
-        })
-        .collect();
-    Ok(render(&ComparePage {
-        l: Layout::user(&cu, "cost-compare-title", "costs"),
-        year: q.year,
-        a,
-        b,
-        rows,
-    }))
-}
-
-async fn key_label(st: &AppState, cu: &CurrentUser, id: i64) -> AppResult<String> {
-    costs::key(st, cu.actor(), id)
-        .await
-        .map(|k| format!("{} (v{})", k.key.name, k.version))
-}
-
-/// Table rows of an issued statement, read from its stored document.
-fn stored_rows(d: &serde_json::Value) -> Vec<PreviewRow> {
-    let find = |list: &serde_json::Value, member: &serde_json::Value| {
-        list.as_array()
-            .and_then(|a| a.iter().find(|x| &x["member"] == member).cloned())
-            .unwrap_or_default()
-    };
-    let cents = |v: &serde_json::Value| v.as_i64().map(eur).unwrap_or_else(|| "–".into());
-    d["statement"]["allocation"]["members"]
-        .as_array()
-        .map(|ms| {
-            ms.iter()
-                .map(|m| {
-                    let bill = find(&d["statement"]["bills"], &m["member"]);
-                    let sav = find(&d["savings"]["members"], &m["member"]);
-                    PreviewRow {
-                        name: m["name"].as_str().unwrap_or("").to_owned(),
-                        population: String::new(),
-                        staff: String::new(),
-                        it: String::new(),
-                        days: m["membership_days"]
-                            .as_u64()
-                            .and_then(|d| u16::try_from(d).ok())
-                            .unwrap_or(0),
-                        percent: pct(m["share"]["percent"].as_str().unwrap_or("0")),
-                        amount: cents(&m["amount"]),
-                        credits: String::new(),
-                        payable: cents(&bill["payable"]),
-                        standalone: cents(&sav["standalone"]),
-                        savings: cents(&sav["savings"]),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-#[derive(Template)]
-#[template(path = "cost_statement.html")]
-struct StatementPage {
-    l: Layout,
-    row: StatementRow,
-    office: bool,
-    budget_total: String,
-    shared_total: String,
-    lines: Vec<(String, String)>,
-    own: Option<(String, String, String, String)>,
-    rows: Vec<PreviewRow>,
-}
-
-pub async fn statement(
-    State(st): State<AppState>,
-    cu: CurrentUser,
-    IdPath(id): IdPath,
-) -> AppResult<Response> {
-    let s = costs::statement(&st, cu.actor(), id).await?;
-    let office = cu.actor().check_office(Permission::ReadCosts).is_ok();
-    let row = StatementRow::from(&s);
-    let d = &s.document;
-    let cents = |v: &serde_json::Value| eur(v.as_i64().unwrap_or(0));
-    let categories = |v: &serde_json::Value| -> Vec<(String, String)> {
-        v.as_object()
-            .map(|m| {
-                m.iter()
-                    .map(|(c, v)| (format!("cost-category-{c}"), cents(v)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let (budget_total, shared_total, lines, own, rows) = if office {
-        let st = &d["statement"];
-        (
-            cents(&st["budget_total"]),
-            cents(&st["shared_total"]),
-            categories(&st["budget_by_category"]),
-            None,
-            stored_rows(d),
-        )
-    } else {
-        let lines = categories(&d["budget_by_category"]);
-        let own = Some((
-            d["bill"]["name"].as_str().unwrap_or("").to_owned(),
-            pct(d["share"]["share"]["percent"].as_str().unwrap_or("0")),
-            cents(&d["bill"]["payable"]),
-            if d["savings"].is_null() {
-                "–".into()
-            } else {
-                cents(&d["savings"]["savings"])
-            },
-        ));
-        (
-            cents(&d["budget_total"]),
-            cents(&d["shared_total"]),
-            lines,
-            own,
-            vec![],
-        )
-    };
-    let mut l = Layout::user(&cu, "cost-statement-title", "costs");
-    l.title = format!("{} {}", l.title, s.year);
-    Ok(render(&StatementPage {
-        l,
-        row,
-        office,
-        budget_total,
-        shared_total,
-        lines,
-        own,
-        rows,
-    }))
 }
 
 #[cfg(test)]

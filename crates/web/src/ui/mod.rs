@@ -3,10 +3,12 @@
 
 mod audit;
 mod auth;
+mod cost_statements;
 mod costs;
 mod dashboard;
 mod orgs;
 mod profile;
+mod settings;
 mod users;
 
 use askama::Template;
@@ -68,10 +70,17 @@ pub fn routes() -> Routes {
         .post("/costs/subsidies/{id}/delete", costs::delete_subsidy)
         .get("/costs/keys/new", costs::new_key)
         .post("/costs/keys", costs::create_key)
-        .get("/costs/preview", costs::preview)
-        .get("/costs/compare", costs::compare)
-        .post("/costs/statements", costs::issue)
-        .get("/costs/statements/{id}", costs::statement)
+        .get("/costs/preview", cost_statements::preview)
+        .get("/costs/compare", cost_statements::compare)
+        .post("/costs/statements", cost_statements::issue)
+        .get("/costs/statements/{id}", cost_statements::statement)
+        .get("/costs/statements/{id}/pdf", cost_statements::statement_pdf)
+        .get(
+            "/costs/statements/{id}/xlsx",
+            cost_statements::statement_xlsx,
+        )
+        .get("/settings", settings::show)
+        .post("/settings", settings::save)
 }
 
 /// The logged-in user as the page header shows them.
@@ -85,6 +94,8 @@ pub struct NavUser {
     pub can_audit: bool,
     /// Show the costs menu.
     pub can_costs: bool,
+    /// Show the settings menu (office).
+    pub can_settings: bool,
 }
 
 /// What every page's frame needs.
@@ -115,6 +126,7 @@ impl Layout {
                 can_users: !a.scope(Permission::ReadUsers).is_empty(),
                 can_audit: !a.scope(Permission::ReadAudit).is_empty(),
                 can_costs: !a.scope(Permission::ReadCosts).is_empty(),
+                can_settings: a.check_office(Permission::ReadCosts).is_ok(),
             }),
             active,
         }
@@ -199,6 +211,7 @@ pub fn error_page(
             can_users: false,
             can_audit: false,
             can_costs: false,
+            can_settings: false,
         });
     }
     let page = ErrorPage {

@@ -426,3 +426,205 @@ async fn office_plans_costs_in_the_ui_and_a_member_reads_its_statement(app: Test
 }
 
 both!(office_plans_costs_in_the_ui_and_a_member_reads_its_statement);
+
+fn cell_texts(xlsx: &[u8], sheet: &str) -> Vec<String> {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).expect("a workbook");
+    let range = wb.worksheet_range(sheet).expect("sheet");
+    range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect()
+}
+
+async fn statement_documents_download_as_pdf_and_xlsx_for_the_right_people(app: TestApp) {
+    let isb = app.token("isb@verbund.example").await;
+    let key = setup_2026(&app, &isb).await;
+    let (status, _) = app
+        .api(
+            Method::PUT,
+            "/settings",
+            &isb,
+            Some(json!({"letterhead_contact": "Tel. 06152 989-0", "named_comparison": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, st) = app
+        .api(
+            Method::POST,
+            "/costs/statements",
+            &isb,
+            Some(json!({"year": 2026, "key_id": key})),
+        )
+        .await;
+    let id = st["id"].as_i64().unwrap();
+    let ruesselsheim = app.org_id("Rüsselsheim am Main").await;
+
+    let (status, ct, pdf) = app
+        .api_file(
+            &format!("/costs/statements/{id}/pdf?member={ruesselsheim}"),
+            &isb,
+        )
+        .await;
+    assert_eq!((status, ct.as_str()), (StatusCode::OK, "application/pdf"));
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF file");
+    let (status, body) = app
+        .api(
+            Method::GET,
+            &format!("/costs/statements/{id}/pdf"),
+            &isb,
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the office must name the member: {body}"
+    );
+
+    let (status, ct, xlsx) = app
+        .api_file(&format!("/costs/statements/{id}/xlsx"), &isb)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.contains("spreadsheetml"));
+    let cells = cell_texts(&xlsx, "Verteilung");
+    assert!(
+        cells.iter().any(|c| c == "Nauheim") && cells.iter().any(|c| c == "Raunheim"),
+        "all members in the office's workbook"
+    );
+
+    // A member gets its own documents, with or without naming itself, and nothing else.
+    let coord = app.token("koordination@ruesselsheim-am-main.example").await;
+    let (status, _, own) = app
+        .api_file(&format!("/costs/statements/{id}/pdf"), &coord)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(own.starts_with(b"%PDF-"));
+    let (status, _, xlsx) = app
+        .api_file(
+            &format!("/costs/statements/{id}/xlsx?member={ruesselsheim}"),
+            &coord,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let cells = cell_texts(&xlsx, "Verteilung");
+    assert!(
+        cells.iter().any(|c| c == "Rüsselsheim am Main"),
+        "{cells:?}"
+    );
+    assert!(
+        !cells.iter().any(|c| c == "Nauheim"),
+        "no other member in a member's workbook"
+    );
+    let nauheim = app.org_id("Nauheim").await;
+    let (status, _, _) = app
+        .api_file(
+            &format!("/costs/statements/{id}/pdf?member={nauheim}"),
+            &coord,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let owner = app.token("massnahmen@nauheim.example").await;
+    let (status, _, _) = app
+        .api_file(&format!("/costs/statements/{id}/pdf"), &owner)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "measure owners read no costs"
+    );
+
+    // The same through the UI, with the member's step-by-step page.
+    let mut b = app.login("koordination@ruesselsheim-am-main.example").await;
+    let (status, page) = b.get(&app, &format!("/costs/statements/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Schritt für Schritt")
+            && page.contains("nach Einwohner")
+            && page.contains("23.456,19 €"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("/costs/statements/{id}/pdf?member={ruesselsheim}")));
+    let (status, _) = b
+        .get(&app, &format!("/costs/statements/{id}?member={nauheim}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, pdf) = b
+        .get(
+            &app,
+            &format!("/costs/statements/{id}/pdf?member={ruesselsheim}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pdf.starts_with("%PDF-"));
+}
+
+async fn settings_are_validated_and_audited(app: TestApp) {
+    let isb = app.token("isb@verbund.example").await;
+    let (status, s) = app.api(Method::GET, "/settings", &isb, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        s["named_comparison"], false,
+        "anonymous comparison by default"
+    );
+    let (status, body) = app
+        .api(
+            Method::PUT,
+            "/settings",
+            &isb,
+            Some(json!({"letterhead_address": "x".repeat(501)})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["field"], "letterhead_address");
+    let (status, body) = app
+        .api(
+            Method::PUT,
+            "/settings",
+            &isb,
+            Some(json!({"named_comparision": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a typo is refused: {body}");
+    let (_, s) = app.api(Method::GET, "/settings", &isb, None).await;
+    assert_eq!(s["letterhead_address"], Value::Null, "nothing saved");
+    let mut b = app.login("isb@verbund.example").await;
+    let (status, _) = b
+        .post_form(
+            &app,
+            "/settings",
+            &[
+                ("letterhead_office_name", " Informationssicherheitsstelle "),
+                ("letterhead_address", ""),
+                ("letterhead_contact", "isb@kreisgg.example"),
+                ("named_comparison", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, s) = app.api(Method::GET, "/settings", &isb, None).await;
+    assert_eq!(
+        (
+            s["letterhead_office_name"].as_str(),
+            s["named_comparison"].as_bool()
+        ),
+        (Some("Informationssicherheitsstelle"), Some(true))
+    );
+    let (_, page) = b.get(&app, "/audit").await;
+    assert!(
+        page.contains("Einstellungen geändert"),
+        "the change is in the audit log"
+    );
+    let coord = app.token("koordination@nauheim.example").await;
+    assert_eq!(
+        app.api(Method::PUT, "/settings", &coord, Some(json!({})))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+both!(
+    statement_documents_download_as_pdf_and_xlsx_for_the_right_people,
+    settings_are_validated_and_audited
+);

@@ -140,6 +140,15 @@ impl TestApp {
     }
 
     pub async fn request(&self, req: Request<Body>) -> (StatusCode, HeaderMap, String) {
+        let (status, headers, bytes) = self.request_bytes(req).await;
+        (
+            status,
+            headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    pub async fn request_bytes(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
         let res = self
             .router
             .clone()
@@ -149,11 +158,23 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        (
-            status,
-            headers,
-            String::from_utf8_lossy(&bytes).into_owned(),
-        )
+        (status, headers, bytes.to_vec())
+    }
+
+    /// A GET on the API returning a file: status, content type and bytes.
+    pub async fn api_file(&self, path: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
+        let req = Request::builder()
+            .uri(format!("/api/v1{path}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        let (status, headers, bytes) = self
+            .request_bytes(req.body(Body::empty()).expect("request"))
+            .await;
+        let ct = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (status, ct, bytes)
     }
 
     /// Logs in through the form; panics if it fails.

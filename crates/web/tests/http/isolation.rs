@@ -36,6 +36,8 @@ enum Spec {
     OfficeOnly(String, Value),
     /// Readable by members, but only their own part: 200 without another member's name.
     OwnPartOnly(String),
+    /// A document of the member's statement asked for another member (`?member=`): 404.
+    ForeignMember(String),
 }
 
 struct CostIds {
@@ -206,6 +208,28 @@ fn ui_matrix(
             ("GET", "/costs/statements/{id}"),
             OwnPartOnly(format!("/costs/statements/{}", c.statement)),
         ),
+        (
+            ("GET", "/costs/statements/{id}/pdf"),
+            ForeignMember(format!(
+                "/costs/statements/{}/pdf?member={foreign_org}",
+                c.statement
+            )),
+        ),
+        (
+            ("GET", "/costs/statements/{id}/xlsx"),
+            ForeignMember(format!(
+                "/costs/statements/{}/xlsx?member={foreign_org}",
+                c.statement
+            )),
+        ),
+        (
+            ("GET", "/settings"),
+            OfficeOnly("/settings".into(), Value::Null),
+        ),
+        (
+            ("POST", "/settings"),
+            OfficeOnly("/settings".into(), json!({"named_comparison": "1"})),
+        ),
     ])
 }
 
@@ -364,6 +388,28 @@ fn api_matrix(
         (
             ("GET", "/costs/statements/{id}"),
             OwnPartOnly(format!("/costs/statements/{}", c.statement)),
+        ),
+        (
+            ("GET", "/costs/statements/{id}/pdf"),
+            ForeignMember(format!(
+                "/costs/statements/{}/pdf?member={foreign_org}",
+                c.statement
+            )),
+        ),
+        (
+            ("GET", "/costs/statements/{id}/xlsx"),
+            ForeignMember(format!(
+                "/costs/statements/{}/xlsx?member={foreign_org}",
+                c.statement
+            )),
+        ),
+        (
+            ("GET", "/settings"),
+            OfficeOnly("/settings".into(), Value::Null),
+        ),
+        (
+            ("PUT", "/settings"),
+            OfficeOnly("/settings".into(), json!({"named_comparison": true})),
         ),
     ])
 }
@@ -542,6 +588,10 @@ async fn no_ui_route_shows_or_changes_another_members_data(app: TestApp) {
                         "{email} sees another member on {path}"
                     );
                 }
+                Spec::ForeignMember(path) => {
+                    let (status, _) = b.get(&app, path).await;
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{email} {path}");
+                }
                 Spec::ForeignInBody(body) => {
                     let pairs = form_pairs(body);
                     let refs: Vec<(&str, &str)> = pairs
@@ -634,6 +684,10 @@ async fn no_api_route_shows_or_changes_another_members_data(app: TestApp) {
                         "{email} {} {path}: {resp}",
                         r.method
                     );
+                }
+                Spec::ForeignMember(path) => {
+                    let (status, resp) = app.api(method, path, &token, None).await;
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{email} {path}: {resp}");
                 }
                 Spec::OwnPartOnly(path) => {
                     let (status, resp) = app.api(method, path, &token, None).await;

@@ -1,0 +1,354 @@
+//! Cost sharing for the HTML and JSON handlers: authorize, build the domain inputs from stored
+//! data, call the pure rules in `verbund_domain::costs`.
+//!
+//! The office reads and changes budgets, subsidies and keys; members read only their own part
+//! of an issued statement.
+
+use serde::{Deserialize, Serialize};
+
+mod key_form;
+mod statements;
+
+pub use key_form::KeyForm;
+pub use statements::*;
+use verbund_domain::FederationId;
+use verbund_domain::authz::{Actor, Permission};
+use verbund_domain::costs::{
+    AllocationKey, Budget, BudgetLine, Cents, CostCategory, IndexRate, KeyNode, StandaloneCosts,
+    Subsidy, SubsidyApplication, parse_euros,
+};
+use verbund_domain::validation::{ValidationErrors, required_text};
+use verbund_store::{AuditActor, StoredBudgetLine, StoredKey, StoredSubsidy};
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+
+/// Years the tools accept.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+async fn federation(st: &AppState) -> AppResult<FederationId> {
+    Ok(st.store.federation().await?.ok_or(AppError::NotFound)?.id)
+}
+
+fn check_year(year: i32) -> AppResult<i32> {
+    if YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(ValidationErrors::single("year", "error-year").into())
+    }
+}
+
+/// A year's budget with its total.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BudgetOut {
+    /// Year.
+    pub year: i32,
+    /// Lines in order.
+    #[schema(value_type = Vec<Object>)]
+    pub lines: Vec<StoredBudgetLine>,
+    /// Sum of all lines in cents.
+    pub total_cents: i64,
+}
+
+/// The budget of a year (office).
+pub async fn budget(st: &AppState, actor: &Actor, year: i32) -> AppResult<BudgetOut> {
+    actor.check_office(Permission::ReadCosts)?;
+    let fed = federation(st).await?;
+    let lines = st.store.budget_lines(fed, check_year(year)?).await?;
+    let total_cents = lines.iter().map(|l| l.line.amount.0).sum();
+    Ok(BudgetOut {
+        year,
+        lines,
+        total_cents,
+    })
+}
+
+/// A budget line as entered: the amount either in cents (API) or as typed euros (form).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineDraft {
+    /// `personnel`, `material`, `external_services`, `overhead`, `other`.
+    pub category: String,
+    /// Amount in cents (API).
+    #[serde(default)]
+    pub amount_cents: Option<i64>,
+    /// Amount as typed, e.g. `85.000,00` (forms).
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// Note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl LineDraft {
+    /// Validates category and amount (not negative).
+    pub fn validate(&self) -> Result<BudgetLine, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let category: Option<CostCategory> = e.check(
+            "category",
+            serde_json::from_value(serde_json::Value::String(self.category.trim().to_owned()))
+                .map_err(|_| "error-category"),
+        );
+        let amount = match (self.amount_cents, self.amount.as_deref()) {
+            (Some(c), _) => Some(Cents(c)),
+            (None, Some(text)) => e.check("amount", parse_euros(text)),
+            (None, None) => {
+                e.add("amount", "error-required");
+                None
+            }
+        };
+        if amount.is_some_and(|a| a.0 < 0) {
+            e.add("amount", "error-negative");
+        }
+        let note = self.note.as_deref().unwrap_or("").trim().to_owned();
+        if note.chars().count() > 200 {
+            e.add("note", "error-too-long");
+        }
+        match (category, amount) {
+            (Some(c), Some(a)) if e.0.is_empty() => Ok(BudgetLine::new(c, a, note)),
+            _ => Err(e),
+        }
+    }
+}
+
+/// Appends a line (office).
+pub async fn add_line(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    year: i32,
+    d: &LineDraft,
+) -> AppResult<StoredBudgetLine> {
+    actor.check_office(Permission::ManageFederation)?;
+    let line = d.validate()?;
+    Ok(st
+        .store
+        .add_budget_line(by, federation(st).await?, check_year(year)?, &line)
+        .await?)
+}
+
+/// Changes a line (office).
+pub async fn update_line(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    id: i64,
+    d: &LineDraft,
+) -> AppResult<StoredBudgetLine> {
+    actor.check_office(Permission::ManageFederation)?;
+    let line = d.validate()?;
+    Ok(st
+        .store
+        .update_budget_line(by, federation(st).await?, id, &line)
+        .await?)
+}
+
+/// Deletes a line (office).
+pub async fn delete_line(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<StoredBudgetLine> {
+    actor.check_office(Permission::ManageFederation)?;
+    Ok(st
+        .store
+        .delete_budget_line(by, federation(st).await?, id)
+        .await?)
+}
+
+/// Copies year `from` into the empty year `to`, indexing every line by `index_bp` basis points
+/// per year in between (e.g. 250 = +2.5 % a year).
+pub async fn copy_budget(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    from: i32,
+    to: i32,
+    index_bp: i32,
+) -> AppResult<Vec<StoredBudgetLine>> {
+    actor.check_office(Permission::ManageFederation)?;
+    let fed = federation(st).await?;
+    if to <= from || !YEARS.contains(&to) {
+        return Err(ValidationErrors::single("to", "error-year-after").into());
+    }
+    if !(-5000..=5000).contains(&index_bp) {
+        return Err(ValidationErrors::single("index_bp", "error-range").into());
+    }
+    let lines: Vec<BudgetLine> = st
+        .store
+        .budget_lines(fed, check_year(from)?)
+        .await?
+        .into_iter()
+        .map(|l| l.line)
+        .collect();
+    if lines.is_empty() {
+        return Err(ValidationErrors::single("from", "error-budget-empty").into());
+    }
+    let budget = Budget::new(from, lines).map_err(|e| AppError::BadRequest {
+        code: "error-budget",
+        detail: e.to_string(),
+    })?;
+    let steps = usize::try_from(to - from).unwrap_or(1);
+    let planned = budget
+        .plan(steps, IndexRate(index_bp))
+        .map_err(|e| AppError::BadRequest {
+            code: "error-budget",
+            detail: e.to_string(),
+        })?;
+    let target = planned.last().ok_or(AppError::bad("error-budget"))?;
+    Ok(st.store.create_budget(by, fed, to, target.lines()).await?)
+}
+
+/// Subsidies (office).
+pub async fn subsidies(st: &AppState, actor: &Actor) -> AppResult<Vec<StoredSubsidy>> {
+    actor.check_office(Permission::ReadCosts)?;
+    Ok(st.store.subsidies(federation(st).await?).await?)
+}
+
+/// A subsidy as entered.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubsidyDraft {
+    /// Name, e.g. "Landesförderung IKZ".
+    pub name: String,
+    /// Total over the whole period, in cents.
+    pub total_cents: i64,
+    /// First year.
+    pub first_year: i32,
+    /// Last year.
+    pub last_year: i32,
+    /// How it is applied; default: reduces the shared total.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub application: Option<SubsidyApplication>,
+}
+
+/// Creates or changes a subsidy (office).
+pub async fn save_subsidy(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    id: Option<i64>,
+    d: &SubsidyDraft,
+) -> AppResult<StoredSubsidy> {
+    actor.check_office(Permission::ManageFederation)?;
+    let name = required_text(&d.name, 200).map_err(|c| ValidationErrors::single("name", c))?;
+    let app = d
+        .application
+        .clone()
+        .unwrap_or(SubsidyApplication::ReduceSharedTotal);
+    let s =
+        Subsidy::new(name, Cents(d.total_cents), d.first_year, d.last_year, app).map_err(|e| {
+            AppError::BadRequest {
+                code: "error-subsidy",
+                detail: e.to_string(),
+            }
+        })?;
+    Ok(st
+        .store
+        .save_subsidy(by, federation(st).await?, id, &s)
+        .await?)
+}
+
+/// Deletes a subsidy (office).
+pub async fn delete_subsidy(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<()> {
+    actor.check_office(Permission::ManageFederation)?;
+    Ok(st
+        .store
+        .delete_subsidy(by, federation(st).await?, id)
+        .await?)
+}
+
+/// Key versions (office).
+pub async fn keys(st: &AppState, actor: &Actor) -> AppResult<Vec<StoredKey>> {
+    actor.check_office(Permission::ReadCosts)?;
+    Ok(st.store.cost_keys(federation(st).await?).await?)
+}
+
+/// One key version (office).
+pub async fn key(st: &AppState, actor: &Actor, id: i64) -> AppResult<StoredKey> {
+    actor.check_office(Permission::ReadCosts)?;
+    Ok(st.store.cost_key(federation(st).await?, id).await?)
+}
+
+/// A key as entered.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyDraft {
+    /// Name, e.g. "Finanzierungsschlüssel 2026".
+    pub name: String,
+    /// The key tree: `{"kind": "equal"}`, `{"kind": "by_metric", "metric": "population"}`, `{"kind": "manual", "shares": […]}` or
+    /// `{"kind": "split", "parts": [{"label", "weight" (basis points), "members" ({"kind": "all"/"only"/"except", "members": [ids]}), "key"}]}`.
+    #[schema(value_type = Object)]
+    pub root: KeyNode,
+    /// What members would pay alone, for the savings comparison.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub standalone: Option<StandaloneCosts>,
+}
+
+/// Creates or changes a key; a version used by an issued statement becomes a new version.
+pub async fn save_key(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    id: Option<i64>,
+    d: &KeyDraft,
+) -> AppResult<StoredKey> {
+    actor.check_office(Permission::ManageFederation)?;
+    let name = required_text(&d.name, 200).map_err(|c| ValidationErrors::single("name", c))?;
+    let key = AllocationKey {
+        name,
+        root: d.root.clone(),
+    };
+    key.check_weights().map_err(|e| AppError::BadRequest {
+        code: "error-key",
+        detail: e.to_string(),
+    })?;
+    Ok(st
+        .store
+        .save_cost_key(
+            by,
+            federation(st).await?,
+            id,
+            &key,
+            &d.standalone.clone().unwrap_or_default(),
+        )
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_draft_accepts_typed_euros_and_rejects_negative_amounts() {
+        let d = LineDraft {
+            category: "personnel".into(),
+            amount: Some("85.000,00".into()),
+            ..Default::default()
+        };
+        assert_eq!(d.validate().unwrap().amount, Cents(8_500_000));
+        let neg = LineDraft {
+            category: "material".into(),
+            amount_cents: Some(-1),
+            ..Default::default()
+        };
+        assert_eq!(
+            neg.validate().unwrap_err(),
+            ValidationErrors::single("amount", "error-negative")
+        );
+        let bad = LineDraft {
+            category: "snacks".into(),
+            amount: Some("viel".into()),
+            ..Default::default()
+        };
+        assert_eq!(bad.validate().unwrap_err().0.len(), 2);
+    }
+}

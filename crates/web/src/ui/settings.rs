@@ -1,0 +1,89 @@
+//! Federation settings page (office): letterhead on statements, named comparison.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+use verbund_domain::authz::Permission;
+use verbund_domain::settings::FederationSettings;
+
+use super::{FormErrors, Layout, render, render_invalid, see_other};
+use crate::AppState;
+use crate::context::CurrentUser;
+use crate::error::{AppError, AppResult};
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    l: Layout,
+    s: FederationSettings,
+    can_edit: bool,
+    saved: bool,
+    errors: FormErrors,
+}
+
+fn page(cu: &CurrentUser, s: FederationSettings, saved: bool, errors: FormErrors) -> SettingsPage {
+    let can_edit = cu
+        .actor()
+        .check_office(Permission::ManageFederation)
+        .is_ok();
+    SettingsPage {
+        l: Layout::user(cu, "settings-title", "settings"),
+        s,
+        can_edit,
+        saved,
+        errors,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedParam {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<SavedParam>,
+) -> AppResult<Response> {
+    let s = crate::settings::get(&st, cu.actor()).await?;
+    Ok(render(&page(
+        &cu,
+        s,
+        q.saved.is_some(),
+        FormErrors::default(),
+    )))
+}
+
+/// The settings form; a checkbox is absent from the form when unticked.
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    letterhead_office_name: String,
+    #[serde(default)]
+    letterhead_address: String,
+    #[serde(default)]
+    letterhead_contact: String,
+    #[serde(default)]
+    named_comparison: Option<String>,
+}
+
+pub async fn save(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<SettingsForm>,
+) -> AppResult<Response> {
+    let s = FederationSettings {
+        letterhead_office_name: Some(f.letterhead_office_name),
+        letterhead_address: Some(f.letterhead_address),
+        letterhead_contact: Some(f.letterhead_contact),
+        named_comparison: f.named_comparison.is_some(),
+    };
+    match crate::settings::save(&st, &cu.audit(), cu.actor(), s.clone()).await {
+        Ok(_) => Ok(see_other("/settings?saved=1")),
+        Err(AppError::Invalid(e)) => Ok(render_invalid(&page(&cu, s, false, e.into()))),
+        Err(e) => Err(e),
+    }
+}
