@@ -2,5 +2,13 @@
 //!
 //! - [`catalog`]: requirement catalogs from CISO Assistant libraries (YAML) and NIST
 //!   OSCAL catalogs and profiles (JSON) into [`verbund_domain::catalog::Catalog`].
+//! - [`starter`]: the self-worded starter catalog shipped with Verbund.
+//! - [`assessment_csv`] and [`assessment_xlsx`]: a member's answers as CSV (export and
+//!   import) and from XLSX workbooks (the export is in the reports crate), sharing the
+//!   columns and errors of [`assessment_import`].
 
+pub mod assessment_csv;
+pub mod assessment_import;
+pub mod assessment_xlsx;
 pub mod catalog;
+pub mod starter;

@@ -4,15 +4,19 @@
 //!   letter that a treasurer (Kämmerei) can check by hand: tagged PDF/A-2a and PDF/UA-1,
 //!   laid out by typst with embedded fonts (no system fonts, no network).
 //! - [`statement_xlsx`]: the whole calculation as a workbook, for all members or one.
+//! - [`assessment_xlsx`]: a member's assessment as a workbook to fill in offline and
+//!   import again (`verbund_formats::assessment_xlsx::import_xlsx`).
 //!
-//! Both take an [`IssuedStatement`]: a [`StatementDocument`] as stored when it was issued,
-//! plus its number, date and issuer.
+//! The statement documents take an [`IssuedStatement`]: a [`StatementDocument`] as stored
+//! when it was issued, plus its number, date and issuer.
 
+mod assessment_xlsx;
 mod format;
 mod letter;
 mod render;
 mod workbook;
 
+pub use assessment_xlsx::{ASSESSMENT_SHEET, assessment_xlsx};
 use thiserror::Error;
 use verbund_domain::OrgId;
 use verbund_domain::costs::StatementDocument;
