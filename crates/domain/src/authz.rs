@@ -67,10 +67,21 @@ impl Role {
             Self::OfficeIsb => !matches!(p, ManageOfficeRoles),
             Self::Coordinator => matches!(
                 p,
-                ReadOrg | EditOrg | ReadUsers | ManageUsers | ReadAudit | ReadCosts
+                ReadOrg
+                    | EditOrg
+                    | ReadUsers
+                    | ManageUsers
+                    | ReadAudit
+                    | ReadCosts
+                    | ReadAssessments
+                    | AnswerAssessments
+                    | ManageAssessments
             ),
-            Self::Management => matches!(p, ReadOrg | ReadUsers | ReadAudit | ReadCosts),
-            Self::MeasureOwner => matches!(p, ReadOrg),
+            Self::Management => matches!(
+                p,
+                ReadOrg | ReadUsers | ReadAudit | ReadCosts | ReadAssessments
+            ),
+            Self::MeasureOwner => matches!(p, ReadOrg | ReadAssessments | AnswerAssessments),
         }
     }
 }
@@ -95,6 +106,12 @@ pub enum Permission {
     /// Read cost data: in the office the budget, keys and all statements; in a member its
     /// own statement.
     ReadCosts,
+    /// Read assessments, their answers, snapshots and the federation comparison.
+    ReadAssessments,
+    /// Answer requirements of an assessment (status, justification, owner, due date, evidence).
+    AnswerAssessments,
+    /// Start assessments, take snapshots and import answers from a file.
+    ManageAssessments,
 }
 
 /// One role held in one organisation.

@@ -45,9 +45,11 @@ macro_rules! dispatch {
     };
 }
 
+mod assessments;
 mod catalogs;
 mod costs;
 mod settings;
+pub use assessments::*;
 
 /// Handle to the database; cheap to clone (a connection pool inside).
 #[derive(Clone, Debug)]

@@ -2,6 +2,7 @@
 //! endpoints. [`app`] builds the whole router, so tests drive it without a socket.
 
 pub mod api;
+pub mod assessments;
 pub mod catalogs;
 pub mod config;
 pub mod context;

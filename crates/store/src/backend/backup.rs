@@ -16,6 +16,11 @@ const BACKUP_TABLES: &[&str] = &[
     "catalogs",
     "catalog_nodes",
     "federation_settings",
+    "assessments",
+    "assessment_topics",
+    "assessment_answers",
+    "assessment_snapshots",
+    "evidence",
     "audit_log",
     "audit_head",
 ];

@@ -15,6 +15,7 @@ macro_rules! shared_queries {
         include!("costs.rs");
         include!("catalogs.rs");
         include!("settings.rs");
+        include!("assessments.rs");
     };
 }
 

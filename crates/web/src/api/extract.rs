@@ -85,3 +85,19 @@ impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
             })
     }
 }
+
+/// Query parameters; malformed ones are a 400 with our error body.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| Self(v))
+            .map_err(|e| AppError::BadRequest {
+                code: "error-query",
+                detail: e.body_text(),
+            })
+    }
+}

@@ -2,6 +2,7 @@
 //! and an OpenAPI document with an offline docs page at `/api/docs`.
 
 mod account;
+mod assessments;
 mod catalogs;
 mod costs;
 mod extract;
@@ -16,7 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::AppState;
 use crate::routes::Routes;
 
-pub use extract::{ApiJson, IdPath, ListQuery};
+pub use extract::{ApiJson, ApiQuery, IdPath, ListQuery};
 
 /// Largest catalog file accepted (the NIST SP 800-53 OSCAL catalog is 3 MB).
 pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
@@ -68,6 +69,30 @@ pub fn routes() -> Routes {
         .get("/costs/statements/{id}/xlsx", costs::statement_xlsx)
         .get("/settings", costs::settings)
         .put("/settings", costs::save_settings)
+        .post("/assessments", assessments::start)
+        .get("/assessments", assessments::list)
+        .get("/assessments/{id}", assessments::get_one)
+        .get("/assessments/{id}/answers", assessments::answers)
+        .post("/assessments/{id}/answers/bulk", assessments::bulk)
+        .put("/answers/{id}", assessments::answer)
+        .get("/assessments/{id}/snapshots", assessments::snapshots)
+        .post("/assessments/{id}/snapshots", assessments::snapshot)
+        .get("/assessments/{id}/compare", assessments::compare)
+        .get("/assessments/{id}/export", assessments::export)
+        .post_with_limit(
+            "/assessments/{id}/import",
+            assessments::import,
+            IMPORT_LIMIT,
+        )
+        .get("/answers/{id}/evidence", assessments::evidence_list)
+        .post_with_limit(
+            "/answers/{id}/evidence",
+            assessments::add_evidence,
+            crate::assessments::EVIDENCE_LIMIT + 1024,
+        )
+        .get("/evidence/{id}", assessments::evidence)
+        .delete("/evidence/{id}", assessments::delete_evidence)
+        .get("/heatmap", assessments::heatmap)
 }
 
 #[derive(OpenApi)]
@@ -81,7 +106,10 @@ pub fn routes() -> Routes {
         costs::budget, costs::add_line, costs::update_line, costs::delete_line, costs::copy_budget, costs::subsidies,
         costs::create_subsidy, costs::update_subsidy, costs::delete_subsidy, costs::keys, costs::create_key, costs::key,
         costs::update_key, costs::preview, costs::compare, costs::statements, costs::issue, costs::statement, costs::statement_pdf, costs::statement_xlsx, costs::settings, costs::save_settings,
-        catalogs::import, catalogs::list, catalogs::get_one
+        catalogs::import, catalogs::list, catalogs::get_one,
+        assessments::start, assessments::list, assessments::get_one, assessments::answers, assessments::bulk, assessments::answer,
+        assessments::snapshots, assessments::snapshot, assessments::compare, assessments::export, assessments::import,
+        assessments::evidence_list, assessments::add_evidence, assessments::evidence, assessments::delete_evidence, assessments::heatmap
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

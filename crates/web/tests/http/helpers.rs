@@ -161,6 +161,19 @@ impl TestApp {
         (status, headers, bytes.to_vec())
     }
 
+    /// A POST of raw bytes (a file) to the API; the answer as JSON.
+    pub async fn api_upload(&self, path: &str, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1{path}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/octet-stream");
+        let (status, _, text) = self
+            .request(req.body(Body::from(body)).expect("request"))
+            .await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
     /// A GET on the API returning a file: status, content type and bytes.
     pub async fn api_file(&self, path: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
         let req = Request::builder()

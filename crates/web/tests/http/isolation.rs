@@ -38,6 +38,8 @@ enum Spec {
     OwnPartOnly(String),
     /// A document of the member's statement asked for another member (`?member=`): 404.
     ForeignMember(String),
+    /// Another member's object at this concrete path (with query), whatever the body: 404.
+    ForeignAt(String, Value),
 }
 
 struct CostIds {
@@ -45,6 +47,54 @@ struct CostIds {
     subsidy: i64,
     key: i64,
     statement: i64,
+    /// Raunheim's assessment objects.
+    catalog: i64,
+    assessment: i64,
+    answer: i64,
+    evidence: i64,
+    snapshot: i64,
+}
+
+/// Assessments for every member; Raunheim answers, attaches evidence and takes a snapshot.
+async fn assessment_setup(app: &TestApp) -> (i64, i64, i64, i64, i64) {
+    let isb = app.token("isb@verbund.example").await;
+    let catalog = crate::assessments::start_all(app, &isb).await;
+    let other = app.token("koordination@raunheim.example").await;
+    let assessment = crate::assessments::own_assessment(app, &other).await;
+    let answer = crate::assessments::all_answers(app, &other, assessment).await[0]["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = app
+        .api(
+            Method::PUT,
+            &format!("/answers/{answer}"),
+            &other,
+            Some(json!({"status": "partial", "owner": "Raunheim IT"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, e) = app
+        .api_upload(
+            &format!("/answers/{answer}/evidence?file_name=nachweis.pdf"),
+            &other,
+            b"%PDF-1.4 Raunheim".to_vec(),
+        )
+        .await;
+    let (_, snap) = app
+        .api(
+            Method::POST,
+            &format!("/assessments/{assessment}/snapshots"),
+            &other,
+            Some(json!({"name": "Raunheim Q1"})),
+        )
+        .await;
+    (
+        catalog,
+        assessment,
+        answer,
+        e["id"].as_i64().unwrap(),
+        snap["id"].as_i64().unwrap(),
+    )
 }
 
 /// The office's cost data: a budget, a subsidy, a key and an issued statement.
@@ -63,7 +113,13 @@ async fn cost_setup(app: &TestApp) -> CostIds {
             Some(json!({"year": 2026, "key_id": key})),
         )
         .await;
+    let (catalog, assessment, answer, evidence, snapshot) = assessment_setup(app).await;
     CostIds {
+        catalog,
+        assessment,
+        answer,
+        evidence,
+        snapshot,
         line: b["lines"][0]["id"].as_i64().unwrap(),
         subsidy: s["id"].as_i64().unwrap(),
         key,
@@ -411,6 +467,85 @@ fn api_matrix(
             ("PUT", "/settings"),
             OfficeOnly("/settings".into(), json!({"named_comparison": true})),
         ),
+        (
+            ("POST", "/assessments"),
+            ForeignInBody(json!({"catalog_id": c.catalog, "orgs": [foreign_org]})),
+        ),
+        (("GET", "/assessments"), List),
+        (
+            ("GET", "/assessments/{id}"),
+            ForeignAt(format!("/assessments/{}", c.assessment), Value::Null),
+        ),
+        (
+            ("GET", "/assessments/{id}/answers"),
+            ForeignAt(
+                format!("/assessments/{}/answers?all=true", c.assessment),
+                Value::Null,
+            ),
+        ),
+        (
+            ("POST", "/assessments/{id}/answers/bulk"),
+            ForeignAt(
+                format!("/assessments/{}/answers/bulk", c.assessment),
+                json!({"ids": [c.answer], "status": "yes"}),
+            ),
+        ),
+        (
+            ("PUT", "/answers/{id}"),
+            ForeignAt(format!("/answers/{}", c.answer), json!({"status": "yes"})),
+        ),
+        (
+            ("GET", "/assessments/{id}/snapshots"),
+            ForeignAt(
+                format!("/assessments/{}/snapshots", c.assessment),
+                Value::Null,
+            ),
+        ),
+        (
+            ("POST", "/assessments/{id}/snapshots"),
+            ForeignAt(
+                format!("/assessments/{}/snapshots", c.assessment),
+                json!({"name": "x"}),
+            ),
+        ),
+        (
+            ("GET", "/assessments/{id}/compare"),
+            ForeignAt(
+                format!("/assessments/{}/compare?from={}", c.assessment, c.snapshot),
+                Value::Null,
+            ),
+        ),
+        (
+            ("GET", "/assessments/{id}/export"),
+            ForeignAt(
+                format!("/assessments/{}/export?format=csv", c.assessment),
+                Value::Null,
+            ),
+        ),
+        (
+            ("POST", "/assessments/{id}/import"),
+            ForeignAt(format!("/assessments/{}/import", c.assessment), json!({})),
+        ),
+        (
+            ("GET", "/answers/{id}/evidence"),
+            ForeignAt(format!("/answers/{}/evidence", c.answer), Value::Null),
+        ),
+        (
+            ("POST", "/answers/{id}/evidence"),
+            ForeignAt(
+                format!("/answers/{}/evidence?file_name=x.pdf", c.answer),
+                json!({}),
+            ),
+        ),
+        (
+            ("GET", "/evidence/{id}"),
+            ForeignAt(format!("/evidence/{}", c.evidence), Value::Null),
+        ),
+        (
+            ("DELETE", "/evidence/{id}"),
+            ForeignAt(format!("/evidence/{}", c.evidence), Value::Null),
+        ),
+        (("GET", "/heatmap"), List),
     ])
 }
 
@@ -562,7 +697,7 @@ async fn no_ui_route_shows_or_changes_another_members_data(app: TestApp) {
                     };
                     assert_eq!(status, StatusCode::NOT_FOUND, "{email} {} {path}", r.method);
                 }
-                Spec::OfficeOnly(path, body) => {
+                Spec::OfficeOnly(path, body) | Spec::ForeignAt(path, body) => {
                     let (status, _) = if r.method == "GET" {
                         b.get(&app, path).await
                     } else {
@@ -671,7 +806,7 @@ async fn no_api_route_shows_or_changes_another_members_data(app: TestApp) {
                         r.path
                     );
                 }
-                Spec::OfficeOnly(path, body) => {
+                Spec::OfficeOnly(path, body) | Spec::ForeignAt(path, body) => {
                     let body = if body.is_null() {
                         None
                     } else {

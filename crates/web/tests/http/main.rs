@@ -6,6 +6,7 @@
 mod helpers;
 
 mod api;
+mod assessments;
 mod auth;
 mod catalogs;
 mod costs;

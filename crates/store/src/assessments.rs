@@ -1,0 +1,379 @@
+//! Assessment storage: one assessment per member and catalog revision, its answers, the
+//! tallies per topic and overall (maintained on every write), snapshots, evidence files and
+//! the federation comparison.
+//!
+//! Every call on member data takes a [`Scope`]; objects outside it are [`StoreError::NotFound`].
+
+use serde::{Deserialize, Serialize};
+use verbund_domain::assessment::{Answer, AnswerStatus, Tally};
+use verbund_domain::authz::Scope;
+use verbund_domain::page::{Page, PageRequest};
+use verbund_domain::{FederationId, OrgId};
+
+use crate::{AuditActor, Db, Result, Store, StoreError, backend};
+
+/// An assessment with its overall tally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredAssessment {
+    /// ID.
+    pub id: i64,
+    /// The member.
+    pub org_id: OrgId,
+    /// The member's name.
+    pub org_name: String,
+    /// The catalog revision answered.
+    pub catalog_id: i64,
+    /// The catalog's name.
+    pub catalog_name: String,
+    /// The catalog's revision counter.
+    pub catalog_revision: i64,
+    /// When it was started.
+    pub created_at_ms: i64,
+    /// Who started it.
+    pub created_by: String,
+    /// Last change of an answer.
+    pub updated_at_ms: i64,
+    /// Counts and points over all requirements.
+    pub tally: Tally,
+}
+
+/// One topic's tally in an assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicScore {
+    /// Position of the topic among the catalog's topics, from 0.
+    pub topic_index: i64,
+    /// The topic's `ref_id`.
+    pub ref_id: Option<String>,
+    /// The topic's name.
+    pub name: String,
+    /// Counts and points.
+    pub tally: Tally,
+}
+
+/// One answer row with the requirement it answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerRow {
+    /// Answer ID.
+    pub id: i64,
+    /// The requirement's URN.
+    pub urn: String,
+    /// The requirement's `ref_id`.
+    pub ref_id: Option<String>,
+    /// Short title.
+    pub name: Option<String>,
+    /// The requirement text.
+    pub description: Option<String>,
+    /// Help text.
+    pub guidance: Option<String>,
+    /// Topic position.
+    pub topic_index: i64,
+    /// Priority (implementation group), if the catalog gives one.
+    pub priority: Option<String>,
+    /// The answer.
+    pub answer: Answer,
+    /// Row version, increased on every change.
+    pub version: i64,
+    /// Last change.
+    pub updated_at_ms: Option<i64>,
+    /// Who changed it last.
+    pub updated_by: Option<String>,
+    /// Number of evidence files.
+    pub evidence_count: i64,
+}
+
+/// Filters of the answer list; all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct AnswerFilter {
+    /// Only this topic.
+    pub topic: Option<i64>,
+    /// Only this status.
+    pub status: Option<AnswerStatus>,
+    /// Only this priority.
+    pub priority: Option<String>,
+    /// Owner contains this text (case-insensitive).
+    pub owner: Option<String>,
+    /// `ref_id`, name or text contains this (case-insensitive).
+    pub q: Option<String>,
+}
+
+/// A frozen state of an assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredSnapshot {
+    /// ID.
+    pub id: i64,
+    /// The assessment.
+    pub assessment_id: i64,
+    /// Name, e.g. "Stand Jahresbericht 2026".
+    pub name: String,
+    /// When it was taken.
+    pub taken_at_ms: i64,
+    /// By whom.
+    pub taken_by: String,
+    /// The overall tally at that time.
+    pub tally: Tally,
+    /// The topic tallies at that time.
+    pub topics: Vec<TopicScore>,
+}
+
+/// One requirement's state in a snapshot: URN, status, whether justified.
+pub type SnapshotAnswer = (String, AnswerStatus, bool);
+
+/// An evidence file's metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceMeta {
+    /// ID.
+    pub id: i64,
+    /// The answer it belongs to.
+    pub answer_id: i64,
+    /// File name as uploaded.
+    pub file_name: String,
+    /// MIME type (checked against the content).
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// Upload time.
+    pub uploaded_at_ms: i64,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+}
+
+/// A new evidence file.
+#[derive(Debug, Clone)]
+pub struct NewEvidence {
+    /// File name.
+    pub file_name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Content.
+    pub content: Vec<u8>,
+}
+
+/// One member's row in the federation comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeatmapRow {
+    /// The assessment.
+    pub assessment_id: i64,
+    /// The member.
+    pub org_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Overall score, basis points.
+    pub score_bp: i64,
+    /// Overall progress (answered / total), basis points.
+    pub progress_bp: i64,
+    /// Score per topic in topic order, basis points.
+    pub topics: Vec<i64>,
+    /// Overall score of the latest snapshot, if any.
+    pub previous_bp: Option<i64>,
+}
+
+/// Federation-wide figures of one topic (or overall).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TopicStats {
+    /// Members counted.
+    pub members: i64,
+    /// Average score, basis points, rounded half up.
+    pub average_bp: i64,
+    /// Lowest score.
+    pub min_bp: i64,
+    /// Highest score.
+    pub max_bp: i64,
+}
+
+/// How the comparison rows are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeatmapSort {
+    /// By member name.
+    #[default]
+    Name,
+    /// By overall score, lowest first.
+    Score,
+    /// By the score of one topic, lowest first.
+    Topic(i64),
+}
+
+impl Store {
+    /// Starts assessments of catalog `catalog_id` for `orgs` (members without one); returns
+    /// the IDs of the assessments created. Already existing ones are left as they are.
+    pub async fn start_assessments(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        catalog_id: i64,
+        orgs: &[OrgId],
+    ) -> Result<Vec<i64>> {
+        dispatch!(self.start_assessments(by, fed, catalog_id, orgs))
+    }
+
+    /// Assessments inside `scope`, optionally of one catalog revision.
+    pub async fn assessments(
+        &self,
+        scope: &Scope,
+        catalog_id: Option<i64>,
+        page: PageRequest,
+    ) -> Result<Page<StoredAssessment>> {
+        dispatch!(self.assessments(scope, catalog_id, page))
+    }
+
+    /// One assessment.
+    pub async fn assessment(&self, scope: &Scope, id: i64) -> Result<StoredAssessment> {
+        dispatch!(self.assessment(scope, id))
+    }
+
+    /// Topic tallies of an assessment, in topic order.
+    pub async fn assessment_topics(&self, scope: &Scope, id: i64) -> Result<Vec<TopicScore>> {
+        dispatch!(self.assessment_topics(scope, id))
+    }
+
+    /// Answer rows in catalog order, filtered; `page = None` returns all.
+    pub async fn answers(
+        &self,
+        scope: &Scope,
+        id: i64,
+        filter: &AnswerFilter,
+        page: Option<PageRequest>,
+    ) -> Result<Page<AnswerRow>> {
+        dispatch!(self.answers(scope, id, filter, page))
+    }
+
+    /// Answer rows by ID (all must belong to assessment `id`).
+    pub async fn answers_by_id(
+        &self,
+        scope: &Scope,
+        id: i64,
+        answer_ids: &[i64],
+    ) -> Result<Vec<AnswerRow>> {
+        dispatch!(self.answers_by_id(scope, id, answer_ids))
+    }
+
+    /// Sets answers (already validated) in one transaction, keeping the tallies in step and
+    /// writing one audit entry per changed answer. Unknown IDs are [`StoreError::NotFound`].
+    /// With `expected_version`, a row changed since is [`StoreError::Stale`].
+    pub async fn set_answers(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        id: i64,
+        changes: &[(i64, Option<i64>, Answer)],
+    ) -> Result<Vec<AnswerRow>> {
+        dispatch!(self.set_answers(by, scope, id, changes))
+    }
+
+    /// The assessment and member an answer belongs to, if inside `scope`.
+    pub async fn answer_assessment(&self, scope: &Scope, answer_id: i64) -> Result<(i64, OrgId)> {
+        dispatch!(self.answer_assessment(scope, answer_id))
+    }
+
+    /// Answer IDs by requirement URN (for imports).
+    pub async fn answer_ids_by_urn(&self, scope: &Scope, id: i64) -> Result<Vec<(String, i64)>> {
+        dispatch!(self.answer_ids_by_urn(scope, id))
+    }
+
+    /// Freezes the current state under `name`.
+    pub async fn take_snapshot(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        id: i64,
+        name: &str,
+    ) -> Result<StoredSnapshot> {
+        dispatch!(self.take_snapshot(by, scope, id, name))
+    }
+
+    /// Snapshots of an assessment, newest first.
+    pub async fn snapshots(&self, scope: &Scope, id: i64) -> Result<Vec<StoredSnapshot>> {
+        dispatch!(self.snapshots(scope, id))
+    }
+
+    /// One snapshot with its answers.
+    pub async fn snapshot(
+        &self,
+        scope: &Scope,
+        snapshot_id: i64,
+    ) -> Result<(StoredSnapshot, Vec<SnapshotAnswer>)> {
+        dispatch!(self.snapshot(scope, snapshot_id))
+    }
+
+    /// The current answers of an assessment in the snapshot shape.
+    pub async fn current_answers(&self, scope: &Scope, id: i64) -> Result<Vec<SnapshotAnswer>> {
+        dispatch!(self.current_answers(scope, id))
+    }
+
+    /// Stores an evidence file for an answer.
+    pub async fn add_evidence(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        answer_id: i64,
+        e: &NewEvidence,
+        sha256: &str,
+    ) -> Result<EvidenceMeta> {
+        dispatch!(self.add_evidence(by, scope, answer_id, e, sha256))
+    }
+
+    /// Evidence files of an answer.
+    pub async fn evidence_list(&self, scope: &Scope, answer_id: i64) -> Result<Vec<EvidenceMeta>> {
+        dispatch!(self.evidence_list(scope, answer_id))
+    }
+
+    /// One evidence file with its content.
+    pub async fn evidence(
+        &self,
+        scope: &Scope,
+        evidence_id: i64,
+    ) -> Result<(EvidenceMeta, Vec<u8>)> {
+        dispatch!(self.evidence(scope, evidence_id))
+    }
+
+    /// Deletes an evidence file.
+    pub async fn delete_evidence(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        evidence_id: i64,
+    ) -> Result<()> {
+        dispatch!(self.delete_evidence(by, scope, evidence_id))
+    }
+
+    /// Comparison rows of catalog revision `catalog_id` inside `scope`, one page.
+    pub async fn heatmap_rows(
+        &self,
+        scope: &Scope,
+        catalog_id: i64,
+        sort: HeatmapSort,
+        page: PageRequest,
+    ) -> Result<Page<HeatmapRow>> {
+        dispatch!(self.heatmap_rows(scope, catalog_id, sort, page))
+    }
+
+    /// Federation-wide figures per topic (index -1: overall) of catalog revision `catalog_id`,
+    /// over every member (office-wide; callers decide what a member may see of it).
+    pub async fn heatmap_stats_federation_wide(
+        &self,
+        catalog_id: i64,
+    ) -> Result<Vec<(i64, TopicStats)>> {
+        dispatch!(self.heatmap_stats(catalog_id))
+    }
+
+    /// Number of assessments per catalog revision (office-wide, no member data).
+    pub async fn assessment_counts_by_catalog(&self, fed: FederationId) -> Result<Vec<(i64, i64)>> {
+        dispatch!(self.assessment_counts_by_catalog(fed))
+    }
+
+    /// Topics of a catalog revision: index, `ref_id`, name.
+    pub async fn catalog_topics(
+        &self,
+        fed: FederationId,
+        catalog_id: i64,
+    ) -> Result<Vec<(i64, Option<String>, String)>> {
+        dispatch!(self.catalog_topics(fed, catalog_id))
+    }
+}
+
+/// Turns a missing row into [`StoreError::NotFound`].
+pub(crate) fn found<T>(v: Option<T>) -> Result<T> {
+    v.ok_or(StoreError::NotFound)
+}

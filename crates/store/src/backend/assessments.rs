@@ -1,0 +1,684 @@
+// Assessments: answers with tallies maintained on write. See `crate::assessments`.
+
+use verbund_domain::assessment::{Answer as AssessAnswer, AnswerStatus, Tally};
+
+/// Rows per multi-row INSERT of answers (9 parameters each).
+const ANSWER_BATCH: usize = 400;
+
+/// The topics of a catalog for assessments: every root node with at least one assessable
+/// node at or below it, in document order. Returns, per node in input order, the topic index
+/// of assessable nodes (`None` for the others), and the topics as (node index, topic index).
+fn topics_of(nodes: &[(String, Option<String>, bool)]) -> (Vec<Option<i64>>, Vec<usize>) {
+    let index: std::collections::HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.0.as_str(), i)).collect();
+    let root_of = |mut i: usize| {
+        // Imported catalogs are validated (no cycles); the step limit only guards bad data.
+        for _ in 0..nodes.len() {
+            match nodes[i].1.as_deref().and_then(|p| index.get(p)) {
+                Some(&p) => i = p,
+                None => break,
+            }
+        }
+        i
+    };
+    let roots: Vec<Option<usize>> = nodes.iter().enumerate().map(|(i, n)| n.2.then(|| root_of(i))).collect();
+    let mut topics: Vec<usize> = roots.iter().flatten().copied().collect();
+    topics.sort_unstable();
+    topics.dedup();
+    let pos: std::collections::HashMap<usize, i64> = topics.iter().enumerate().map(|(t, &r)| (r, i64::try_from(t).unwrap_or(i64::MAX))).collect();
+    (roots.iter().map(|r| r.and_then(|r| pos.get(&r).copied())).collect(), topics)
+}
+
+fn tally_text(t: &Tally) -> Result<String> {
+    json_text(t)
+}
+
+fn bp(t: &Tally) -> i64 {
+    t.score_bp().map_or(0, i64::from)
+}
+
+fn status_code(s: AnswerStatus) -> &'static str {
+    s.as_str()
+}
+
+fn status_of(code: &str) -> Result<AnswerStatus> {
+    AnswerStatus::parse(code).ok_or_else(|| StoreError::Db(sqlx::Error::Decode(format!("stored answer status {code:?} is invalid").into())))
+}
+
+pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federation: FederationId, catalog_id: i64, orgs: &[OrgId]) -> Result<Vec<i64>> {
+    let mut tx = begin_write(pool).await?;
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM catalogs WHERE id = $1 AND federation_id = $2").bind(catalog_id).bind(federation.0).fetch_optional(&mut *tx).await?;
+    crate::assessments::found(found)?;
+    let rows = sqlx::query("SELECT id, urn, parent_urn, assessable, groups_json FROM catalog_nodes WHERE catalog_id = $1 ORDER BY position").bind(catalog_id).fetch_all(&mut *tx).await?;
+    let mut nodes = Vec::with_capacity(rows.len());
+    let mut meta = Vec::with_capacity(rows.len());
+    for r in &rows {
+        nodes.push((r.try_get::<String, _>("urn")?, r.try_get::<Option<String>, _>("parent_urn")?, r.try_get::<i64, _>("assessable")? != 0));
+        let groups: Vec<String> = from_json(&r.try_get::<String, _>("groups_json")?, "node groups")?;
+        meta.push((r.try_get::<i64, _>("id")?, groups.into_iter().next()));
+    }
+    let (topic_of, topics) = topics_of(&nodes);
+    // (node id, position, topic index, priority) of every assessable node.
+    let items: Vec<(i64, i64, i64, Option<String>)> = topic_of
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.map(|t| (meta[i].0, i64::try_from(i).unwrap_or(i64::MAX), t, meta[i].1.clone())))
+        .collect();
+    let mut per_topic = vec![Tally::default(); topics.len()];
+    for it in &items {
+        if let Some(t) = usize::try_from(it.2).ok().and_then(|t| per_topic.get_mut(t)) {
+            t.add(AnswerStatus::Unanswered, false);
+        }
+    }
+    let overall = Tally::of(items.iter().map(|_| (AnswerStatus::Unanswered, false)));
+    let existing: Vec<i64> = sqlx::query_scalar("SELECT org_id FROM assessments WHERE catalog_id = $1").bind(catalog_id).fetch_all(&mut *tx).await?;
+    let members: Vec<i64> = if orgs.is_empty() {
+        vec![]
+    } else {
+        let list: Vec<String> = orgs.iter().map(|o| o.0.to_string()).collect();
+        sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM organisations WHERE federation_id = $1 AND id IN ({}) ORDER BY id", list.join(","))))
+            .bind(federation.0)
+            .fetch_all(&mut *tx)
+            .await?
+    };
+    if members.len() != orgs.iter().collect::<std::collections::BTreeSet<_>>().len() {
+        return Err(StoreError::NotFound);
+    }
+    let now = now_ms();
+    let mut created = Vec::new();
+    for org in members.into_iter().filter(|o| !existing.contains(o)) {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assessments (federation_id, org_id, catalog_id, created_at_ms, created_by, updated_at_ms, total, answered, score_bp, tally_json) \
+             VALUES ($1, $2, $3, $4, $5, $4, $6, 0, 0, $7) RETURNING id",
+        )
+        .bind(federation.0)
+        .bind(org)
+        .bind(catalog_id)
+        .bind(now)
+        .bind(&by.label)
+        .bind(i64::from(overall.total))
+        .bind(tally_text(&overall)?)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !topics.is_empty() {
+            let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_topics (assessment_id, catalog_id, topic_index, topic_node_id, total, answered, score_bp, tally_json) ");
+            let mut encoded = Vec::with_capacity(topics.len());
+            for t in &per_topic {
+                encoded.push(tally_text(t)?);
+            }
+            qb.push_values(topics.iter().enumerate(), |mut b, (t, &node)| {
+                b.push_bind(id)
+                    .push_bind(catalog_id)
+                    .push_bind(i64::try_from(t).unwrap_or(i64::MAX))
+                    .push_bind(meta[node].0)
+                    .push_bind(i64::from(per_topic[t].total))
+                    .push_bind(0_i64)
+                    .push_bind(0_i64)
+                    .push_bind(encoded[t].clone());
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        for chunk in items.chunks(ANSWER_BATCH) {
+            let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_answers (assessment_id, node_id, position, topic_index, priority, status, version) ");
+            qb.push_values(chunk, |mut b, it| {
+                b.push_bind(id).push_bind(it.0).push_bind(it.1).push_bind(it.2).push_bind(it.3.clone()).push_bind("unanswered").push_bind(1_i64);
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        append_audit(&mut tx, by, Change {
+            org_id: Some(OrgId(org)),
+            action: "assessment.start",
+            object_type: "assessment",
+            object_id: id.to_string(),
+            before: serde_json::Value::Null,
+            after: serde_json::json!({"catalog_id": catalog_id, "requirements": items.len()}),
+        })
+        .await?;
+        created.push(id);
+    }
+    tx.commit().await?;
+    Ok(created)
+}
+
+const ASSESSMENT_SELECT: &str = "SELECT a.id, a.org_id, o.name AS org_name, a.catalog_id, c.name AS catalog_name, c.revision, a.created_at_ms, a.created_by, a.updated_at_ms, a.tally_json \
+     FROM assessments a JOIN organisations o ON o.id = a.org_id JOIN catalogs c ON c.id = a.catalog_id";
+
+fn assessment_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments::StoredAssessment> {
+    Ok(crate::assessments::StoredAssessment {
+        id: r.try_get("id")?,
+        org_id: OrgId(r.try_get("org_id")?),
+        org_name: r.try_get("org_name")?,
+        catalog_id: r.try_get("catalog_id")?,
+        catalog_name: r.try_get("catalog_name")?,
+        catalog_revision: r.try_get("revision")?,
+        created_at_ms: r.try_get("created_at_ms")?,
+        created_by: r.try_get("created_by")?,
+        updated_at_ms: r.try_get("updated_at_ms")?,
+        tally: from_json(&r.try_get::<String, _>("tally_json")?, "tally")?,
+    })
+}
+
+pub(crate) async fn assessments(pool: &Pool<DB>, scope: &Scope, catalog_id: Option<i64>, page: PageRequest) -> Result<Page<crate::assessments::StoredAssessment>> {
+    let filter = format!("{} AND ($1 IS NULL OR a.catalog_id = $1)", scope_sql(scope, "a.org_id"));
+    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM assessments a WHERE {filter}"))).bind(catalog_id).fetch_one(pool).await?;
+    let rows = sqlx::query(AssertSqlSafe(format!("{ASSESSMENT_SELECT} WHERE {filter} ORDER BY o.name, c.name, c.revision DESC, a.id LIMIT $2 OFFSET $3")))
+        .bind(catalog_id)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await?;
+    let items = rows.iter().map(assessment_from_row).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+}
+
+pub(crate) async fn assessment(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<crate::assessments::StoredAssessment> {
+    let row = sqlx::query(AssertSqlSafe(format!("{ASSESSMENT_SELECT} WHERE a.id = $1 AND {}", scope_sql(scope, "a.org_id")))).bind(id).fetch_optional(pool).await?;
+    assessment_from_row(&crate::assessments::found(row)?)
+}
+
+/// The assessment's member if it lies inside `scope`.
+async fn assessment_org<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, scope: &Scope, id: i64) -> Result<OrgId> {
+    let org: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!("SELECT org_id FROM assessments WHERE id = $1 AND {}", scope_sql(scope, "org_id")))).bind(id).fetch_optional(ex).await?;
+    crate::assessments::found(org).map(OrgId)
+}
+
+async fn topic_rows<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, id: i64) -> Result<Vec<crate::assessments::TopicScore>> {
+    let rows = sqlx::query(
+        "SELECT t.topic_index, n.ref_id, n.name, n.urn, t.tally_json FROM assessment_topics t JOIN catalog_nodes n ON n.id = t.topic_node_id \
+         WHERE t.assessment_id = $1 ORDER BY t.topic_index",
+    )
+    .bind(id)
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let name: Option<String> = r.try_get("name")?;
+            let ref_id: Option<String> = r.try_get("ref_id")?;
+            Ok(crate::assessments::TopicScore {
+                topic_index: r.try_get("topic_index")?,
+                name: name.or_else(|| ref_id.clone()).map_or_else(|| r.try_get::<String, _>("urn"), Ok)?,
+                ref_id,
+                tally: from_json(&r.try_get::<String, _>("tally_json")?, "tally")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn assessment_topics(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<Vec<crate::assessments::TopicScore>> {
+    assessment_org(pool, scope, id).await?;
+    topic_rows(pool, id).await
+}
+
+pub(crate) async fn catalog_topics(pool: &Pool<DB>, federation: FederationId, catalog_id: i64) -> Result<Vec<(i64, Option<String>, String)>> {
+    // Any assessment of the revision has the same topics; without one there is nothing to compare.
+    let first: Option<i64> = sqlx::query_scalar("SELECT MIN(a.id) FROM assessments a JOIN catalogs c ON c.id = a.catalog_id WHERE a.catalog_id = $1 AND c.federation_id = $2")
+        .bind(catalog_id)
+        .bind(federation.0)
+        .fetch_one(pool)
+        .await?;
+    let Some(first) = first else { return Ok(vec![]) };
+    Ok(topic_rows(pool, first).await?.into_iter().map(|t| (t.topic_index, t.ref_id, t.name)).collect())
+}
+
+const ANSWER_SELECT: &str = "SELECT a.id, n.urn, n.ref_id, n.name, n.description, n.guidance, a.topic_index, a.priority, a.status, a.justification, a.owner, a.due_on, a.comment, \
+     a.version, a.updated_at_ms, a.updated_by, (SELECT COUNT(*) FROM evidence e WHERE e.answer_id = a.id) AS evidence_count \
+     FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id";
+
+fn answer_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments::AnswerRow> {
+    let due: Option<String> = r.try_get("due_on")?;
+    Ok(crate::assessments::AnswerRow {
+        id: r.try_get("id")?,
+        urn: r.try_get("urn")?,
+        ref_id: r.try_get("ref_id")?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        guidance: r.try_get("guidance")?,
+        topic_index: r.try_get("topic_index")?,
+        priority: r.try_get("priority")?,
+        answer: AssessAnswer {
+            status: status_of(&r.try_get::<String, _>("status")?)?,
+            justification: r.try_get("justification")?,
+            owner: r.try_get("owner")?,
+            due_on: due.as_deref().and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+            comment: r.try_get("comment")?,
+        },
+        version: r.try_get("version")?,
+        updated_at_ms: r.try_get("updated_at_ms")?,
+        updated_by: r.try_get("updated_by")?,
+        evidence_count: r.try_get("evidence_count")?,
+    })
+}
+
+pub(crate) async fn answers(pool: &Pool<DB>, scope: &Scope, id: i64, f: &crate::assessments::AnswerFilter, page: Option<PageRequest>) -> Result<Page<crate::assessments::AnswerRow>> {
+    assessment_org(pool, scope, id).await?;
+    let filter = "a.assessment_id = $1 AND ($2 IS NULL OR a.topic_index = $2) AND ($3 IS NULL OR a.status = $3) AND ($4 IS NULL OR a.priority = $4) \
+         AND ($5 IS NULL OR LOWER(a.owner) LIKE $5 ESCAPE '\\') \
+         AND ($6 IS NULL OR LOWER(COALESCE(n.ref_id, '') || ' ' || COALESCE(n.name, '') || ' ' || COALESCE(n.description, '')) LIKE $6 ESCAPE '\\')";
+    let status = f.status.map(status_code);
+    let (owner, q) = (like_pattern(f.owner.as_deref()), like_pattern(f.q.as_deref()));
+    macro_rules! binds {
+        ($query:expr) => {
+            $query.bind(id).bind(f.topic).bind(status).bind(f.priority.as_deref()).bind(owner.as_deref()).bind(q.as_deref())
+        };
+    }
+    let Some(page) = page else {
+        let rows = binds!(sqlx::query(AssertSqlSafe(format!("{ANSWER_SELECT} WHERE {filter} ORDER BY a.position")))).fetch_all(pool).await?;
+        let items = rows.iter().map(answer_from_row).collect::<Result<Vec<_>>>()?;
+        let n = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
+        return Ok(Page { total: i64::from(n), items, page: 1, per_page: n });
+    };
+    let total: i64 = binds!(sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id WHERE {filter}")))).fetch_one(pool).await?;
+    let rows = binds!(sqlx::query(AssertSqlSafe(format!("{ANSWER_SELECT} WHERE {filter} ORDER BY a.position LIMIT $7 OFFSET $8"))))
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await?;
+    let items = rows.iter().map(answer_from_row).collect::<Result<Vec<_>>>()?;
+    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+}
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+pub(crate) async fn answers_by_id(pool: &Pool<DB>, scope: &Scope, id: i64, answer_ids: &[i64]) -> Result<Vec<crate::assessments::AnswerRow>> {
+    assessment_org(pool, scope, id).await?;
+    if answer_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = sqlx::query(AssertSqlSafe(format!("{ANSWER_SELECT} WHERE a.assessment_id = $1 AND a.id IN ({}) ORDER BY a.position", id_list(answer_ids)))).bind(id).fetch_all(pool).await?;
+    let items = rows.iter().map(answer_from_row).collect::<Result<Vec<_>>>()?;
+    let mut unique = answer_ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if items.len() != unique.len() {
+        return Err(StoreError::NotFound);
+    }
+    Ok(items)
+}
+
+pub(crate) async fn answer_ids_by_urn(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<Vec<(String, i64)>> {
+    assessment_org(pool, scope, id).await?;
+    Ok(sqlx::query_as("SELECT n.urn, a.id FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id WHERE a.assessment_id = $1 ORDER BY a.position").bind(id).fetch_all(pool).await?)
+}
+
+fn answer_json(a: &AssessAnswer) -> serde_json::Value {
+    serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
+}
+
+pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, id: i64, changes: &[(i64, Option<i64>, AssessAnswer)]) -> Result<Vec<crate::assessments::AnswerRow>> {
+    let mut tx = begin_write(pool).await?;
+    let now = now_ms();
+    // Touching the assessment row first locks it (PostgreSQL), so concurrent writers of the
+    // same assessment update its tallies one after the other.
+    let touched = sqlx::query(AssertSqlSafe(format!("UPDATE assessments SET updated_at_ms = $2 WHERE id = $1 AND {}", scope_sql(scope, "org_id")))).bind(id).bind(now).execute(&mut *tx).await?;
+    if touched.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let org = assessment_org(&mut *tx, scope, id).await?;
+    let ids: Vec<i64> = changes.iter().map(|c| c.0).collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT id, topic_index, status, justification, owner, due_on, comment, version FROM assessment_answers WHERE assessment_id = $1 AND id IN ({})",
+        id_list(&ids)
+    )))
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut current = std::collections::HashMap::new();
+    for r in &rows {
+        let due: Option<String> = r.try_get("due_on")?;
+        let a = AssessAnswer {
+            status: status_of(&r.try_get::<String, _>("status")?)?,
+            justification: r.try_get("justification")?,
+            owner: r.try_get("owner")?,
+            due_on: due.as_deref().and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+            comment: r.try_get("comment")?,
+        };
+        current.insert(r.try_get::<i64, _>("id")?, (r.try_get::<i64, _>("topic_index")?, r.try_get::<i64, _>("version")?, a));
+    }
+    let tally_json: String = sqlx::query_scalar("SELECT tally_json FROM assessments WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    let mut overall: Tally = from_json(&tally_json, "tally")?;
+    let topic_list: Vec<(i64, String)> = sqlx::query_as("SELECT topic_index, tally_json FROM assessment_topics WHERE assessment_id = $1").bind(id).fetch_all(&mut *tx).await?;
+    let mut topics = std::collections::BTreeMap::new();
+    for (t, j) in topic_list {
+        topics.insert(t, (from_json::<Tally>(&j, "tally")?, false));
+    }
+    for (answer_id, expected, new) in changes {
+        let (topic, version, before) = current.get_mut(answer_id).ok_or(StoreError::NotFound)?;
+        if expected.is_some_and(|v| v != *version) {
+            return Err(StoreError::Stale);
+        }
+        if before == new {
+            continue;
+        }
+        let (old_key, new_key) = ((before.status, before.is_justified()), (new.status, new.is_justified()));
+        if old_key != new_key {
+            overall.remove(old_key.0, old_key.1);
+            overall.add(new_key.0, new_key.1);
+            if let Some((t, dirty)) = topics.get_mut(topic) {
+                t.remove(old_key.0, old_key.1);
+                t.add(new_key.0, new_key.1);
+                *dirty = true;
+            }
+        }
+        sqlx::query(
+            "UPDATE assessment_answers SET status = $2, justification = $3, owner = $4, due_on = $5, comment = $6, version = version + 1, updated_at_ms = $7, updated_by = $8 WHERE id = $1",
+        )
+        .bind(answer_id)
+        .bind(status_code(new.status))
+        .bind(&new.justification)
+        .bind(&new.owner)
+        .bind(new.due_on.map(format_date))
+        .bind(&new.comment)
+        .bind(now)
+        .bind(&by.label)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(&mut tx, by, Change {
+            org_id: Some(org),
+            action: "answer.update",
+            object_type: "assessment_answer",
+            object_id: answer_id.to_string(),
+            before: answer_json(before),
+            after: answer_json(new),
+        })
+        .await?;
+        *before = new.clone();
+        *version += 1;
+    }
+    for (index, (t, dirty)) in &topics {
+        if *dirty {
+            sqlx::query("UPDATE assessment_topics SET answered = $3, score_bp = $4, tally_json = $5 WHERE assessment_id = $1 AND topic_index = $2")
+                .bind(id)
+                .bind(index)
+                .bind(i64::from(t.answered()))
+                .bind(bp(t))
+                .bind(tally_text(t)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    sqlx::query("UPDATE assessments SET answered = $2, score_bp = $3, tally_json = $4 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(overall.answered()))
+        .bind(bp(&overall))
+        .bind(tally_text(&overall)?)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    answers_by_id(pool, scope, id, &ids).await
+}
+
+pub(crate) async fn current_answers(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<Vec<crate::assessments::SnapshotAnswer>> {
+    assessment_org(pool, scope, id).await?;
+    snapshot_answers(pool, id).await
+}
+
+async fn snapshot_answers<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, id: i64) -> Result<Vec<crate::assessments::SnapshotAnswer>> {
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT n.urn, a.status, a.justification FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id WHERE a.assessment_id = $1 ORDER BY a.position",
+    )
+    .bind(id)
+    .fetch_all(ex)
+    .await?;
+    rows.into_iter().map(|(urn, s, j)| Ok((urn, status_of(&s)?, j.is_some_and(|j| !j.trim().is_empty())))).collect()
+}
+
+const SNAPSHOT_COLUMNS: &str = "s.id, s.assessment_id, s.name, s.taken_at_ms, s.taken_by, s.answered, s.total, s.score_bp, s.topics_json";
+
+fn snapshot_from_row(r: &<DB as sqlx::Database>::Row, tally: Tally) -> Result<crate::assessments::StoredSnapshot> {
+    Ok(crate::assessments::StoredSnapshot {
+        id: r.try_get("id")?,
+        assessment_id: r.try_get("assessment_id")?,
+        name: r.try_get("name")?,
+        taken_at_ms: r.try_get("taken_at_ms")?,
+        taken_by: r.try_get("taken_by")?,
+        tally,
+        topics: from_json(&r.try_get::<String, _>("topics_json")?, "snapshot topics")?,
+    })
+}
+
+fn snapshot_tally(topics: &[crate::assessments::TopicScore]) -> Tally {
+    let mut t = Tally::default();
+    for x in topics {
+        t.merge(&x.tally);
+    }
+    t
+}
+
+pub(crate) async fn take_snapshot(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, id: i64, name: &str) -> Result<crate::assessments::StoredSnapshot> {
+    let mut tx = begin_write(pool).await?;
+    let org = assessment_org(&mut *tx, scope, id).await?;
+    let topics = topic_rows(&mut *tx, id).await?;
+    let answers = snapshot_answers(&mut *tx, id).await?;
+    let tally = snapshot_tally(&topics);
+    let now = now_ms();
+    let snapshot_id: i64 = sqlx::query_scalar(
+        "INSERT INTO assessment_snapshots (assessment_id, name, taken_at_ms, taken_by, answered, total, score_bp, topics_json, answers_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(now)
+    .bind(&by.label)
+    .bind(i64::from(tally.answered()))
+    .bind(i64::from(tally.total))
+    .bind(bp(&tally))
+    .bind(json_text(&topics)?)
+    .bind(json_text(&answers)?)
+    .fetch_one(&mut *tx)
+    .await?;
+    append_audit(&mut tx, by, Change {
+        org_id: Some(org),
+        action: "snapshot.create",
+        object_type: "assessment_snapshot",
+        object_id: snapshot_id.to_string(),
+        before: serde_json::Value::Null,
+        after: serde_json::json!({"assessment_id": id, "name": name, "score_bp": bp(&tally)}),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(crate::assessments::StoredSnapshot { id: snapshot_id, assessment_id: id, name: name.to_owned(), taken_at_ms: now, taken_by: by.label.clone(), tally, topics })
+}
+
+pub(crate) async fn snapshots(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<Vec<crate::assessments::StoredSnapshot>> {
+    assessment_org(pool, scope, id).await?;
+    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {SNAPSHOT_COLUMNS} FROM assessment_snapshots s WHERE s.assessment_id = $1 ORDER BY s.taken_at_ms DESC, s.id DESC")))
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let topics: Vec<crate::assessments::TopicScore> = from_json(&r.try_get::<String, _>("topics_json")?, "snapshot topics")?;
+            snapshot_from_row(r, snapshot_tally(&topics))
+        })
+        .collect()
+}
+
+pub(crate) async fn snapshot(pool: &Pool<DB>, scope: &Scope, snapshot_id: i64) -> Result<(crate::assessments::StoredSnapshot, Vec<crate::assessments::SnapshotAnswer>)> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {SNAPSHOT_COLUMNS}, s.answers_json FROM assessment_snapshots s JOIN assessments a ON a.id = s.assessment_id WHERE s.id = $1 AND {}",
+        scope_sql(scope, "a.org_id")
+    )))
+    .bind(snapshot_id)
+    .fetch_optional(pool)
+    .await?;
+    let row = crate::assessments::found(row)?;
+    let topics: Vec<crate::assessments::TopicScore> = from_json(&row.try_get::<String, _>("topics_json")?, "snapshot topics")?;
+    let answers = from_json(&row.try_get::<String, _>("answers_json")?, "snapshot answers")?;
+    Ok((snapshot_from_row(&row, snapshot_tally(&topics))?, answers))
+}
+
+const EVIDENCE_COLUMNS: &str = "e.id, e.answer_id, e.file_name, e.content_type, e.size_bytes, e.sha256, e.uploaded_at_ms, e.uploaded_by";
+
+fn evidence_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments::EvidenceMeta> {
+    Ok(crate::assessments::EvidenceMeta {
+        id: r.try_get("id")?,
+        answer_id: r.try_get("answer_id")?,
+        file_name: r.try_get("file_name")?,
+        content_type: r.try_get("content_type")?,
+        size_bytes: r.try_get("size_bytes")?,
+        sha256: r.try_get("sha256")?,
+        uploaded_at_ms: r.try_get("uploaded_at_ms")?,
+        uploaded_by: r.try_get("uploaded_by")?,
+    })
+}
+
+/// The answer's assessment and member if it lies inside `scope`.
+async fn answer_owner<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, scope: &Scope, answer_id: i64) -> Result<(i64, OrgId)> {
+    let row: Option<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT a.assessment_id, s.org_id FROM assessment_answers a JOIN assessments s ON s.id = a.assessment_id WHERE a.id = $1 AND {}",
+        scope_sql(scope, "s.org_id")
+    )))
+    .bind(answer_id)
+    .fetch_optional(ex)
+    .await?;
+    crate::assessments::found(row).map(|(a, o)| (a, OrgId(o)))
+}
+
+pub(crate) async fn add_evidence(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, answer_id: i64, e: &crate::assessments::NewEvidence, sha256: &str) -> Result<crate::assessments::EvidenceMeta> {
+    use base64::Engine;
+    let mut tx = begin_write(pool).await?;
+    let (assessment_id, org) = answer_owner(&mut *tx, scope, answer_id).await?;
+    let size = i64::try_from(e.content.len()).unwrap_or(i64::MAX);
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO evidence (answer_id, assessment_id, file_name, content_type, size_bytes, sha256, content_b64, uploaded_at_ms, uploaded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(answer_id)
+    .bind(assessment_id)
+    .bind(&e.file_name)
+    .bind(&e.content_type)
+    .bind(size)
+    .bind(sha256)
+    .bind(base64::engine::general_purpose::STANDARD.encode(&e.content))
+    .bind(now)
+    .bind(&by.label)
+    .fetch_one(&mut *tx)
+    .await?;
+    let meta = crate::assessments::EvidenceMeta {
+        id,
+        answer_id,
+        file_name: e.file_name.clone(),
+        content_type: e.content_type.clone(),
+        size_bytes: size,
+        sha256: sha256.to_owned(),
+        uploaded_at_ms: now,
+        uploaded_by: by.label.clone(),
+    };
+    append_audit(&mut tx, by, Change { org_id: Some(org), action: "evidence.add", object_type: "evidence", object_id: id.to_string(), before: serde_json::Value::Null, after: to_json(&meta) }).await?;
+    tx.commit().await?;
+    Ok(meta)
+}
+
+pub(crate) async fn evidence_list(pool: &Pool<DB>, scope: &Scope, answer_id: i64) -> Result<Vec<crate::assessments::EvidenceMeta>> {
+    answer_owner(pool, scope, answer_id).await?;
+    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {EVIDENCE_COLUMNS} FROM evidence e WHERE e.answer_id = $1 ORDER BY e.id"))).bind(answer_id).fetch_all(pool).await?;
+    rows.iter().map(evidence_from_row).collect()
+}
+
+async fn evidence_row<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, scope: &Scope, evidence_id: i64) -> Result<(crate::assessments::EvidenceMeta, String, OrgId)> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {EVIDENCE_COLUMNS}, e.content_b64, s.org_id FROM evidence e JOIN assessments s ON s.id = e.assessment_id WHERE e.id = $1 AND {}",
+        scope_sql(scope, "s.org_id")
+    )))
+    .bind(evidence_id)
+    .fetch_optional(ex)
+    .await?;
+    let row = crate::assessments::found(row)?;
+    Ok((evidence_from_row(&row)?, row.try_get("content_b64")?, OrgId(row.try_get("org_id")?)))
+}
+
+pub(crate) async fn evidence(pool: &Pool<DB>, scope: &Scope, evidence_id: i64) -> Result<(crate::assessments::EvidenceMeta, Vec<u8>)> {
+    use base64::Engine;
+    let (meta, b64, _) = evidence_row(pool, scope, evidence_id).await?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+    Ok((meta, bytes))
+}
+
+pub(crate) async fn delete_evidence(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, evidence_id: i64) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    let (meta, _, org) = evidence_row(&mut *tx, scope, evidence_id).await?;
+    sqlx::query("DELETE FROM evidence WHERE id = $1").bind(evidence_id).execute(&mut *tx).await?;
+    append_audit(&mut tx, by, Change { org_id: Some(org), action: "evidence.delete", object_type: "evidence", object_id: evidence_id.to_string(), before: to_json(&meta), after: serde_json::Value::Null }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64, sort: crate::assessments::HeatmapSort, page: PageRequest) -> Result<Page<crate::assessments::HeatmapRow>> {
+    use crate::assessments::HeatmapSort;
+    let filter = format!("a.catalog_id = $1 AND {}", scope_sql(scope, "a.org_id"));
+    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM assessments a WHERE {filter}"))).bind(catalog_id).fetch_one(pool).await?;
+    let (join, order, topic) = match sort {
+        HeatmapSort::Name => ("", "o.name, a.id", None),
+        HeatmapSort::Score => ("", "a.score_bp, o.name, a.id", None),
+        HeatmapSort::Topic(t) => ("JOIN assessment_topics t ON t.assessment_id = a.id AND t.topic_index = $4", "t.score_bp, o.name, a.id", Some(t)),
+    };
+    let mut q = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64, Option<i64>)>(AssertSqlSafe(format!(
+        "SELECT a.id, a.org_id, o.name, a.score_bp, a.answered, a.total, \
+         (SELECT s.score_bp FROM assessment_snapshots s WHERE s.assessment_id = a.id ORDER BY s.taken_at_ms DESC, s.id DESC LIMIT 1) \
+         FROM assessments a JOIN organisations o ON o.id = a.org_id {join} WHERE {filter} ORDER BY {order} LIMIT $2 OFFSET $3"
+    )))
+    .bind(catalog_id)
+    .bind(page.limit())
+    .bind(page.offset());
+    if let Some(t) = topic {
+        q = q.bind(t);
+    }
+    let rows = q.fetch_all(pool).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut scores: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    if !ids.is_empty() {
+        let cells: Vec<(i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT assessment_id, topic_index, score_bp FROM assessment_topics WHERE assessment_id IN ({}) ORDER BY assessment_id, topic_index",
+            id_list(&ids)
+        )))
+        .fetch_all(pool)
+        .await?;
+        for (a, _, s) in cells {
+            scores.entry(a).or_default().push(s);
+        }
+    }
+    let items = rows
+        .into_iter()
+        .map(|(id, org, name, score, answered, total, previous)| crate::assessments::HeatmapRow {
+            assessment_id: id,
+            org_id: org,
+            name,
+            score_bp: score,
+            progress_bp: if total > 0 { (answered * 10_000 + total / 2) / total } else { 0 },
+            topics: scores.remove(&id).unwrap_or_default(),
+            previous_bp: previous,
+        })
+        .collect();
+    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+}
+
+pub(crate) async fn heatmap_stats(pool: &Pool<DB>, catalog_id: i64) -> Result<Vec<(i64, crate::assessments::TopicStats)>> {
+    let stats = |n: i64, sum: i64, min: i64, max: i64| crate::assessments::TopicStats { members: n, average_bp: if n > 0 { (sum + n / 2) / n } else { 0 }, min_bp: min, max_bp: max };
+    let overall: (i64, Option<i64>, Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT COUNT(*), CAST(SUM(score_bp) AS BIGINT), MIN(score_bp), MAX(score_bp) FROM assessments WHERE catalog_id = $1").bind(catalog_id).fetch_one(pool).await?;
+    let mut out = Vec::new();
+    if overall.0 > 0 {
+        out.push((-1, stats(overall.0, overall.1.unwrap_or(0), overall.2.unwrap_or(0), overall.3.unwrap_or(0))));
+    }
+    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT topic_index, COUNT(*), CAST(SUM(score_bp) AS BIGINT), MIN(score_bp), MAX(score_bp) FROM assessment_topics WHERE catalog_id = $1 GROUP BY topic_index ORDER BY topic_index",
+    )
+    .bind(catalog_id)
+    .fetch_all(pool)
+    .await?;
+    out.extend(rows.into_iter().map(|(t, n, sum, min, max)| (t, stats(n, sum, min, max))));
+    Ok(out)
+}
+
+pub(crate) async fn answer_assessment(pool: &Pool<DB>, scope: &Scope, answer_id: i64) -> Result<(i64, OrgId)> {
+    answer_owner(pool, scope, answer_id).await
+}
+
+pub(crate) async fn assessment_counts_by_catalog(pool: &Pool<DB>, federation: FederationId) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as("SELECT catalog_id, COUNT(*) FROM assessments WHERE federation_id = $1 GROUP BY catalog_id ORDER BY catalog_id").bind(federation.0).fetch_all(pool).await?)
+}

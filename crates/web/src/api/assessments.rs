@@ -1,0 +1,269 @@
+//! Assessments: start, answer (single and bulk), snapshots and comparison, export/import,
+//! evidence files, and the federation comparison (heatmap).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use verbund_domain::page::Page;
+use verbund_store::{AnswerRow, EvidenceMeta, StoredAssessment, StoredSnapshot};
+
+use super::{ApiJson, ApiQuery, IdPath};
+use crate::AppState;
+use crate::assessments::{
+    self as svc, AnswerIn, AnswersQuery, AssessmentOut, BulkIn, Comparison, Heatmap, HeatmapQuery,
+    ImportOutcome, StartIn,
+};
+use crate::context::ApiUser;
+use crate::download::FileOut;
+use crate::error::AppResult;
+
+/// Assessments created.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Started {
+    /// IDs of the new assessments (members that had one already are skipped).
+    pub created: Vec<i64>,
+}
+
+/// Starts assessments of a catalog revision: for the members named, or (office) for every member.
+#[utoipa::path(post, path = "/assessments", request_body = StartIn, tag = "assessments", responses((status = 201, body = Started), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn start(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(d): ApiJson<StartIn>,
+) -> AppResult<(StatusCode, Json<Started>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(Started {
+            created: svc::start(&st, &u.audit(), &u.actor, &d).await?,
+        }),
+    ))
+}
+
+/// `?catalog=3&page=1&per_page=25`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListIn {
+    /// Only this catalog revision.
+    pub catalog: Option<i64>,
+    /// Page.
+    pub page: Option<u32>,
+    /// Rows per page.
+    pub per_page: Option<u32>,
+}
+
+/// Assessments the caller may read.
+#[utoipa::path(get, path = "/assessments", params(ListIn), tag = "assessments", responses((status = 200, body = Object)))]
+pub async fn list(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<ListIn>,
+) -> AppResult<Json<Page<StoredAssessment>>> {
+    let page = verbund_domain::page::PageRequest::new(q.page, q.per_page);
+    Ok(Json(svc::list(&st, &u.actor, q.catalog, page).await?))
+}
+
+/// One assessment with progress and score, overall and per topic.
+#[utoipa::path(get, path = "/assessments/{id}", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = AssessmentOut), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_one(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<AssessmentOut>> {
+    Ok(Json(svc::get(&st, &u.actor, id).await?))
+}
+
+/// Answer rows, filtered; `all=true` returns every row.
+#[utoipa::path(get, path = "/assessments/{id}/answers", params(("id" = i64, Path), AnswersQuery), tag = "assessments", responses((status = 200, body = Object)))]
+pub async fn answers(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<AnswersQuery>,
+) -> AppResult<Json<Page<AnswerRow>>> {
+    Ok(Json(svc::answers(&st, &u.actor, id, &q).await?))
+}
+
+/// Sets one answer (status, justification, owner, due date, comment; `version` for optimistic locking).
+#[utoipa::path(put, path = "/answers/{id}", params(("id" = i64, Path)), request_body = AnswerIn, tag = "assessments",
+    responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn answer(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<AnswerIn>,
+) -> AppResult<Json<AnswerRow>> {
+    Ok(Json(svc::answer(&st, &u.audit(), &u.actor, id, &d).await?))
+}
+
+/// Changes many answers at once (status, justification, owner, due date); all or nothing.
+#[utoipa::path(post, path = "/assessments/{id}/answers/bulk", params(("id" = i64, Path)), request_body = BulkIn, tag = "assessments", responses((status = 200, body = Object)))]
+pub async fn bulk(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<BulkIn>,
+) -> AppResult<Json<Vec<AnswerRow>>> {
+    Ok(Json(svc::bulk(&st, &u.audit(), &u.actor, id, &d).await?))
+}
+
+/// A snapshot's name.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotIn {
+    /// Name, e.g. "Stand Jahresbericht 2026".
+    pub name: String,
+}
+
+/// Snapshots of an assessment, newest first.
+#[utoipa::path(get, path = "/assessments/{id}/snapshots", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Object)))]
+pub async fn snapshots(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Vec<StoredSnapshot>>> {
+    Ok(Json(svc::snapshots(&st, &u.actor, id).await?))
+}
+
+/// Freezes the current state.
+#[utoipa::path(post, path = "/assessments/{id}/snapshots", params(("id" = i64, Path)), request_body = SnapshotIn, tag = "assessments", responses((status = 201, body = Object)))]
+pub async fn snapshot(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<SnapshotIn>,
+) -> AppResult<(StatusCode, Json<StoredSnapshot>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(svc::snapshot(&st, &u.audit(), &u.actor, id, &d.name).await?),
+    ))
+}
+
+/// `?from=4&to=7` (without `to`: the current answers).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CompareIn {
+    /// Earlier snapshot.
+    pub from: i64,
+    /// Later snapshot; omitted: now.
+    pub to: Option<i64>,
+}
+
+/// What improved and what regressed between two snapshots (or a snapshot and now).
+#[utoipa::path(get, path = "/assessments/{id}/compare", params(("id" = i64, Path), CompareIn), tag = "assessments", responses((status = 200, body = Comparison)))]
+pub async fn compare(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<CompareIn>,
+) -> AppResult<Json<Comparison>> {
+    Ok(Json(svc::compare(&st, &u.actor, id, q.from, q.to).await?))
+}
+
+/// `?format=xlsx|csv`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ExportIn {
+    /// `xlsx` (default) or `csv`.
+    #[param(value_type = Option<String>)]
+    pub format: Option<svc::ExportFormat>,
+}
+
+/// Every answer as an XLSX workbook (importable again) or CSV.
+#[utoipa::path(get, path = "/assessments/{id}/export", params(("id" = i64, Path), ExportIn), tag = "assessments", responses((status = 200, body = Vec<u8>)))]
+pub async fn export(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<ExportIn>,
+) -> AppResult<FileOut> {
+    svc::export(
+        &st,
+        &u.actor,
+        id,
+        q.format.unwrap_or(svc::ExportFormat::Xlsx),
+    )
+    .await
+}
+
+/// Imports answers from an exported XLSX or CSV file (request body). Any bad row refuses the
+/// whole file (400 with line numbers); nothing changes.
+#[utoipa::path(post, path = "/assessments/{id}/import", params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "application/octet-stream"), tag = "assessments",
+    responses((status = 200, body = ImportOutcome), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn import(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    body: Bytes,
+) -> AppResult<Json<ImportOutcome>> {
+    Ok(Json(
+        svc::import(&st, &u.audit(), &u.actor, id, &body).await?,
+    ))
+}
+
+/// Evidence files of an answer.
+#[utoipa::path(get, path = "/answers/{id}/evidence", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Object)))]
+pub async fn evidence_list(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Vec<EvidenceMeta>>> {
+    Ok(Json(svc::evidence_list(&st, &u.actor, id).await?))
+}
+
+/// `?file_name=protokoll.pdf`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UploadIn {
+    /// The file's name.
+    pub file_name: String,
+}
+
+/// Attaches an evidence file (request body, up to 10 MiB; PDF, PNG, JPEG, Office/OpenDocument, text).
+#[utoipa::path(post, path = "/answers/{id}/evidence", params(("id" = i64, Path), UploadIn), request_body(content = Vec<u8>, content_type = "application/octet-stream"), tag = "assessments",
+    responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_evidence(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<UploadIn>,
+    body: Bytes,
+) -> AppResult<(StatusCode, Json<EvidenceMeta>)> {
+    let f = svc::EvidenceIn {
+        file_name: q.file_name,
+        content: body.to_vec(),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(svc::add_evidence(&st, &u.audit(), &u.actor, id, f).await?),
+    ))
+}
+
+/// Downloads an evidence file.
+#[utoipa::path(get, path = "/evidence/{id}", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Vec<u8>)))]
+pub async fn evidence(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<FileOut> {
+    svc::evidence(&st, &u.actor, id).await
+}
+
+/// Deletes an evidence file.
+#[utoipa::path(delete, path = "/evidence/{id}", params(("id" = i64, Path)), tag = "assessments", responses((status = 204)))]
+pub async fn delete_evidence(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<StatusCode> {
+    svc::delete_evidence(&st, &u.audit(), &u.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The federation comparison: members × topics with average and spread. Members see their
+/// own row and the anonymised average unless the federation allows named comparison.
+#[utoipa::path(get, path = "/heatmap", params(HeatmapQuery), tag = "assessments", responses((status = 200, body = Heatmap)))]
+pub async fn heatmap(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<HeatmapQuery>,
+) -> AppResult<Json<Heatmap>> {
+    Ok(Json(svc::heatmap(&st, &u.actor, &q).await?))
+}

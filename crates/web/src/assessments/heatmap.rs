@@ -1,0 +1,176 @@
+//! The federation comparison: members × topics, with the federation average and spread.
+//!
+//! The office sees every member by name. A member sees its own row and the anonymised
+//! federation average, unless the federation settings allow named comparison, in which case
+//! it sees every member's scores (never their answers).
+
+use serde::{Deserialize, Serialize};
+use verbund_domain::authz::{Actor, Permission, Scope};
+use verbund_domain::page::{Page, PageRequest};
+use verbund_store::{CatalogSummary, HeatmapRow, HeatmapSort, TopicStats};
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+
+/// `?catalog=3&sort=name|score|topic&topic=2&page=1&per_page=50`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct HeatmapQuery {
+    /// Catalog revision; default: the one with the most assessments.
+    pub catalog: Option<i64>,
+    /// `name` (default), `score` (lowest first) or `topic` (by `topic`, lowest first).
+    pub sort: Option<String>,
+    /// Topic index for `sort=topic`.
+    pub topic: Option<i64>,
+    /// Page (1-based).
+    pub page: Option<u32>,
+    /// Rows per page (default 50, at most 200).
+    pub per_page: Option<u32>,
+}
+
+/// One topic column.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TopicColumn {
+    /// Index from 0.
+    pub index: i64,
+    /// `ref_id`.
+    pub ref_id: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Federation figures (members see the average only: min, max and gap are hidden).
+    #[schema(value_type = Option<Object>)]
+    pub stats: Option<StatsOut>,
+}
+
+/// Federation figures of a topic or overall.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct StatsOut {
+    /// Members counted.
+    pub members: i64,
+    /// Average score, basis points.
+    pub average_bp: i64,
+    /// Lowest member score (office or named comparison only).
+    pub min_bp: Option<i64>,
+    /// Highest member score (office or named comparison only).
+    pub max_bp: Option<i64>,
+    /// How far the weakest member is below the average ("uniform level"; office or named comparison only).
+    pub gap_bp: Option<i64>,
+}
+
+impl StatsOut {
+    fn new(s: TopicStats, full: bool) -> Self {
+        Self {
+            members: s.members,
+            average_bp: s.average_bp,
+            min_bp: full.then_some(s.min_bp),
+            max_bp: full.then_some(s.max_bp),
+            gap_bp: full.then_some(s.average_bp - s.min_bp),
+        }
+    }
+}
+
+/// The comparison of one catalog revision.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Heatmap {
+    /// The catalog revision compared (None if there are no assessments yet).
+    #[schema(value_type = Option<Object>)]
+    pub catalog: Option<CatalogSummary>,
+    /// Catalog revisions that have assessments, to choose from.
+    #[schema(value_type = Vec<Object>)]
+    pub catalogs: Vec<CatalogSummary>,
+    /// Whether other members appear by name.
+    pub named: bool,
+    /// Topic columns in order.
+    pub topics: Vec<TopicColumn>,
+    /// Federation figures over all topics.
+    #[schema(value_type = Option<Object>)]
+    pub overall: Option<StatsOut>,
+    /// Member rows, one page.
+    #[schema(value_type = Object)]
+    pub rows: Page<HeatmapRow>,
+}
+
+/// The comparison as the actor may see it.
+pub async fn heatmap(st: &AppState, actor: &Actor, q: &HeatmapQuery) -> AppResult<Heatmap> {
+    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+    let own = actor.scope(Permission::ReadAssessments);
+    if own.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let office = actor.check_office(Permission::ReadAssessments).is_ok();
+    let named = office || st.store.settings(fed.id).await?.named_comparison;
+    let counts = st.store.assessment_counts_by_catalog(fed.id).await?;
+    let catalogs: Vec<CatalogSummary> = st
+        .store
+        .catalogs(fed.id)
+        .await?
+        .into_iter()
+        .filter(|c| counts.iter().any(|(id, _)| *id == c.id))
+        .collect();
+    let chosen = match q.catalog {
+        Some(id) => Some(
+            catalogs
+                .iter()
+                .find(|c| c.id == id)
+                .cloned()
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => counts
+            .iter()
+            .max_by_key(|(id, n)| (*n, *id))
+            .and_then(|(id, _)| catalogs.iter().find(|c| c.id == *id).cloned()),
+    };
+    let page = PageRequest::new(q.page, Some(q.per_page.unwrap_or(50)));
+    let Some(catalog) = chosen else {
+        return Ok(Heatmap {
+            catalog: None,
+            catalogs,
+            named,
+            topics: vec![],
+            overall: None,
+            rows: Page {
+                items: vec![],
+                page: 1,
+                per_page: page.per_page,
+                total: 0,
+            },
+        });
+    };
+    let sort = match q.sort.as_deref() {
+        Some("score") => HeatmapSort::Score,
+        Some("topic") => HeatmapSort::Topic(q.topic.unwrap_or(0)),
+        _ => HeatmapSort::Name,
+    };
+    // Named comparison shows every member's scores; otherwise only the actor's own members.
+    let row_scope = if named { Scope::All } else { own };
+    let rows = st
+        .store
+        .heatmap_rows(&row_scope, catalog.id, sort, page)
+        .await?;
+    let stats = st.store.heatmap_stats_federation_wide(catalog.id).await?;
+    let stat = |i: i64| {
+        stats
+            .iter()
+            .find(|(t, _)| *t == i)
+            .map(|(_, s)| StatsOut::new(*s, named))
+    };
+    let topics = st
+        .store
+        .catalog_topics(fed.id, catalog.id)
+        .await?
+        .into_iter()
+        .map(|(index, ref_id, name)| TopicColumn {
+            stats: stat(index),
+            index,
+            ref_id,
+            name,
+        })
+        .collect();
+    Ok(Heatmap {
+        overall: stat(-1),
+        catalog: Some(catalog),
+        catalogs,
+        named,
+        topics,
+        rows,
+    })
+}

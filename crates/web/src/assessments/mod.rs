@@ -1,0 +1,494 @@
+//! Assessments for the HTML and JSON handlers: authorize, validate, call the store.
+//!
+//! Reading needs `ReadAssessments` on the member, answering `AnswerAssessments`, starting,
+//! snapshots and imports `ManageAssessments`. Objects outside the actor's reach are 404,
+//! own objects without the right 403 (decided by `Actor::check`).
+
+mod files;
+mod heatmap;
+
+use serde::{Deserialize, Serialize};
+use verbund_domain::OrgId;
+use verbund_domain::assessment::{Answer, AnswerStatus, ChangeLine, compare_snapshots};
+use verbund_domain::authz::{Actor, Permission};
+use verbund_domain::page::{Page, PageRequest};
+use verbund_domain::validation::{ValidationErrors, parse_date};
+use verbund_store::{
+    AnswerFilter, AnswerRow, AuditActor, StoredAssessment, StoredSnapshot, TopicScore,
+};
+
+pub use files::{
+    EVIDENCE_LIMIT, EvidenceIn, ExportFormat, ImportOutcome, add_evidence, delete_evidence,
+    evidence, evidence_list, export, import,
+};
+pub use heatmap::{Heatmap, HeatmapQuery, heatmap};
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+
+/// The org an assessment belongs to, after checking `p` on it (404 outside reach).
+async fn org_of(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    p: Permission,
+) -> AppResult<StoredAssessment> {
+    let a = st
+        .store
+        .assessment(&actor.scope(Permission::ReadAssessments), id)
+        .await?;
+    actor.check(p, a.org_id)?;
+    Ok(a)
+}
+
+/// Starts assessments of a catalog revision.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartIn {
+    /// The catalog revision to answer.
+    pub catalog_id: i64,
+    /// Members to start for; omitted: every member of the federation (office only).
+    #[serde(default)]
+    pub orgs: Option<Vec<i64>>,
+}
+
+/// Starts assessments; returns the IDs created (members that already have one are skipped).
+pub async fn start(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    d: &StartIn,
+) -> AppResult<Vec<i64>> {
+    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+    let orgs: Vec<OrgId> = match &d.orgs {
+        Some(ids) => {
+            let ids: Vec<OrgId> = ids.iter().copied().map(OrgId).collect();
+            for o in &ids {
+                actor.check(Permission::ManageAssessments, *o)?;
+            }
+            ids
+        }
+        None => {
+            actor.check_office(Permission::ManageAssessments)?;
+            st.store
+                .member_rows(fed.id)
+                .await?
+                .into_iter()
+                .map(|(o, _)| o.id)
+                .filter(|o| *o != fed.office_org_id)
+                .collect()
+        }
+    };
+    if orgs.is_empty() {
+        return Err(ValidationErrors::single("orgs", "error-required").into());
+    }
+    st.store.catalog(fed.id, d.catalog_id).await?;
+    Ok(st
+        .store
+        .start_assessments(by, fed.id, d.catalog_id, &orgs)
+        .await?)
+}
+
+/// Assessments the actor may read.
+pub async fn list(
+    st: &AppState,
+    actor: &Actor,
+    catalog: Option<i64>,
+    page: PageRequest,
+) -> AppResult<Page<StoredAssessment>> {
+    Ok(st
+        .store
+        .assessments(&actor.scope(Permission::ReadAssessments), catalog, page)
+        .await?)
+}
+
+/// An assessment with its topic scores.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AssessmentOut {
+    /// The assessment with its overall tally.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub assessment: StoredAssessment,
+    /// Fulfilment in basis points (None without requirements).
+    pub score_bp: Option<u32>,
+    /// Progress in basis points.
+    pub progress_bp: Option<u32>,
+    /// Topics with their tallies and scores.
+    #[schema(value_type = Vec<Object>)]
+    pub topics: Vec<TopicOut>,
+}
+
+/// A topic's tally with its score.
+#[derive(Debug, Serialize)]
+pub struct TopicOut {
+    /// Topic data and tally.
+    #[serde(flatten)]
+    pub topic: TopicScore,
+    /// Fulfilment in basis points.
+    pub score_bp: Option<u32>,
+    /// Progress in basis points.
+    pub progress_bp: Option<u32>,
+}
+
+/// One assessment with its summary.
+pub async fn get(st: &AppState, actor: &Actor, id: i64) -> AppResult<AssessmentOut> {
+    let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
+    let topics = st
+        .store
+        .assessment_topics(&actor.scope(Permission::ReadAssessments), id)
+        .await?;
+    let topics = topics
+        .into_iter()
+        .map(|t| TopicOut {
+            score_bp: t.tally.score_bp(),
+            progress_bp: t.tally.progress_bp(),
+            topic: t,
+        })
+        .collect();
+    Ok(AssessmentOut {
+        score_bp: a.tally.score_bp(),
+        progress_bp: a.tally.progress_bp(),
+        assessment: a,
+        topics,
+    })
+}
+
+/// Filters and paging of the answer list, as query parameters.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct AnswersQuery {
+    /// Only this topic (index from 0).
+    pub topic: Option<i64>,
+    /// Only this status: unanswered, yes, partial, no, not_applicable.
+    pub status: Option<String>,
+    /// Only this priority (implementation group).
+    pub priority: Option<String>,
+    /// Owner contains.
+    pub owner: Option<String>,
+    /// Text search in ref_id, title and requirement text.
+    pub q: Option<String>,
+    /// Page (1-based); with `all=true` every row is returned.
+    pub page: Option<u32>,
+    /// Rows per page (default 25, at most 200).
+    pub per_page: Option<u32>,
+    /// Return every row in one response.
+    pub all: Option<bool>,
+}
+
+impl AnswersQuery {
+    /// The store filter; an unknown status is a field error.
+    pub fn filter(&self) -> AppResult<AnswerFilter> {
+        let blank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let status = match blank(&self.status) {
+            Some(s) => Some(
+                AnswerStatus::parse(&s)
+                    .ok_or(ValidationErrors::single("status", "error-status"))?,
+            ),
+            None => None,
+        };
+        Ok(AnswerFilter {
+            topic: self.topic,
+            status,
+            priority: blank(&self.priority),
+            owner: blank(&self.owner),
+            q: blank(&self.q),
+        })
+    }
+}
+
+/// Answer rows of an assessment.
+pub async fn answers(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    q: &AnswersQuery,
+) -> AppResult<Page<AnswerRow>> {
+    let filter = q.filter()?;
+    let page = if q.all == Some(true) {
+        None
+    } else {
+        Some(PageRequest::new(q.page, q.per_page))
+    };
+    Ok(st
+        .store
+        .answers(&actor.scope(Permission::ReadAssessments), id, &filter, page)
+        .await?)
+}
+
+/// An answer as entered.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerIn {
+    /// unanswered, yes, partial, no, not_applicable (German labels accepted).
+    pub status: String,
+    /// Why (mandatory for not_applicable).
+    #[serde(default)]
+    pub justification: Option<String>,
+    /// Responsible person.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Due date, `YYYY-MM-DD` or `TT.MM.JJJJ`.
+    #[serde(default)]
+    pub due_on: Option<String>,
+    /// Comment.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// The row version read; if given and the row changed since, 409.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+impl AnswerIn {
+    /// The validated answer.
+    pub fn to_answer(&self) -> Result<Answer, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let status = e.check(
+            "status",
+            AnswerStatus::parse(&self.status).ok_or("error-status"),
+        );
+        let due_on = match self
+            .due_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(d) => e
+                .check(
+                    "due_on",
+                    parse_date(d)
+                        .or_else(|_| parse_german_date(d))
+                        .map_err(|_| "error-date"),
+                )
+                .map(Some),
+            None => Some(None),
+        };
+        let (Some(status), Some(due_on)) = (status, due_on) else {
+            return Err(e);
+        };
+        let a = Answer {
+            status,
+            justification: self.justification.clone(),
+            owner: self.owner.clone(),
+            due_on,
+            comment: self.comment.clone(),
+        };
+        match a.validated() {
+            Ok(a) if e.0.is_empty() => Ok(a),
+            Ok(_) => Err(e),
+            Err(v) => {
+                e.0.extend(v.0);
+                Err(e)
+            }
+        }
+    }
+}
+
+/// `TT.MM.JJJJ`, as German users type dates.
+fn parse_german_date(s: &str) -> Result<time::Date, ()> {
+    let mut parts = s
+        .split('.')
+        .map(|p| p.trim().parse::<i32>().map_err(|_| ()));
+    let (d, m, y) = (
+        parts.next().ok_or(())??,
+        parts.next().ok_or(())??,
+        parts.next().ok_or(())??,
+    );
+    let month = time::Month::try_from(u8::try_from(m).map_err(|_| ())?).map_err(|_| ())?;
+    time::Date::from_calendar_date(y, month, u8::try_from(d).map_err(|_| ())?).map_err(|_| ())
+}
+
+/// Sets one answer.
+pub async fn answer(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    answer_id: i64,
+    d: &AnswerIn,
+) -> AppResult<AnswerRow> {
+    let (id, org) = st
+        .store
+        .answer_assessment(&actor.scope(Permission::ReadAssessments), answer_id)
+        .await?;
+    actor.check(Permission::AnswerAssessments, org)?;
+    let a = d.to_answer()?;
+    let rows = st
+        .store
+        .set_answers(
+            by,
+            &actor.scope(Permission::AnswerAssessments),
+            id,
+            &[(answer_id, d.version, a)],
+        )
+        .await?;
+    rows.into_iter().next().ok_or(AppError::NotFound)
+}
+
+/// Several answers changed at once: the fields given replace those of every selected row.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkIn {
+    /// Answer IDs.
+    pub ids: Vec<i64>,
+    /// New status.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// New justification.
+    #[serde(default)]
+    pub justification: Option<String>,
+    /// New owner.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// New due date.
+    #[serde(default)]
+    pub due_on: Option<String>,
+}
+
+/// Applies a bulk change in one transaction; every row is validated (e.g. entbehrlich needs
+/// a justification), errors name the requirement.
+pub async fn bulk(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    id: i64,
+    d: &BulkIn,
+) -> AppResult<Vec<AnswerRow>> {
+    org_of(st, actor, id, Permission::AnswerAssessments).await?;
+    if d.ids.is_empty() || d.ids.len() > 5000 {
+        return Err(ValidationErrors::single("ids", "error-selection").into());
+    }
+    let set = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    if [&d.status, &d.justification, &d.owner, &d.due_on]
+        .iter()
+        .all(|v| set(v).is_none())
+    {
+        return Err(ValidationErrors::single("status", "error-bulk-empty").into());
+    }
+    let rows = st
+        .store
+        .answers_by_id(&actor.scope(Permission::AnswerAssessments), id, &d.ids)
+        .await?;
+    let mut changes = Vec::with_capacity(rows.len());
+    for r in rows {
+        let a = r.answer;
+        let draft = AnswerIn {
+            status: set(&d.status).unwrap_or_else(|| a.status.as_str().to_owned()),
+            justification: set(&d.justification).or(a.justification),
+            owner: set(&d.owner).or(a.owner),
+            due_on: set(&d.due_on).or(a.due_on.map(verbund_domain::validation::format_date)),
+            comment: a.comment,
+            version: None,
+        };
+        let answer = draft.to_answer().map_err(|e| {
+            let label = r.ref_id.clone().unwrap_or_else(|| r.urn.clone());
+            ValidationErrors(
+                e.0.into_iter()
+                    .map(|mut f| {
+                        f.field = format!("{}:{label}", f.field);
+                        f
+                    })
+                    .collect(),
+            )
+        })?;
+        changes.push((r.id, None, answer));
+    }
+    Ok(st
+        .store
+        .set_answers(
+            by,
+            &actor.scope(Permission::AnswerAssessments),
+            id,
+            &changes,
+        )
+        .await?)
+}
+
+/// Takes a snapshot.
+pub async fn snapshot(
+    st: &AppState,
+    by: &AuditActor,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+) -> AppResult<StoredSnapshot> {
+    org_of(st, actor, id, Permission::ManageAssessments).await?;
+    let name = verbund_domain::validation::required_text(name, 200)
+        .map_err(|c| ValidationErrors::single("name", c))?;
+    Ok(st
+        .store
+        .take_snapshot(by, &actor.scope(Permission::ManageAssessments), id, &name)
+        .await?)
+}
+
+/// Snapshots of an assessment, newest first.
+pub async fn snapshots(st: &AppState, actor: &Actor, id: i64) -> AppResult<Vec<StoredSnapshot>> {
+    Ok(st
+        .store
+        .snapshots(&actor.scope(Permission::ReadAssessments), id)
+        .await?)
+}
+
+/// What changed between two states of one assessment.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Comparison {
+    /// Earlier state: a snapshot (None = current state).
+    #[schema(value_type = Option<Object>)]
+    pub from: Option<StoredSnapshot>,
+    /// Later state: a snapshot (None = current state).
+    #[schema(value_type = Option<Object>)]
+    pub to: Option<StoredSnapshot>,
+    /// Changed requirements with their trend.
+    #[schema(value_type = Vec<Object>)]
+    pub changes: Vec<ChangeLine>,
+    /// Number improved.
+    pub improved: usize,
+    /// Number regressed.
+    pub regressed: usize,
+}
+
+/// Compares snapshot `from` with snapshot `to` (None: the current answers).
+pub async fn compare(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    from: i64,
+    to: Option<i64>,
+) -> AppResult<Comparison> {
+    use verbund_domain::assessment::Trend;
+    let scope = actor.scope(Permission::ReadAssessments);
+    let load = |sid: i64| {
+        let scope = scope.clone();
+        async move {
+            let (s, answers) = st.store.snapshot(&scope, sid).await?;
+            if s.assessment_id != id {
+                return Err(AppError::NotFound);
+            }
+            Ok((s, answers))
+        }
+    };
+    let (a, before) = load(from).await?;
+    let (b, after) = match to {
+        Some(t) => {
+            let (s, x) = load(t).await?;
+            (Some(s), x)
+        }
+        None => (None, st.store.current_answers(&scope, id).await?),
+    };
+    let changes = compare_snapshots(&before, &after);
+    let count = |t: Trend| changes.iter().filter(|c| c.trend == t).count();
+    Ok(Comparison {
+        improved: count(Trend::Improved),
+        regressed: count(Trend::Regressed),
+        from: Some(a),
+        to: b,
+        changes,
+    })
+}
