@@ -363,6 +363,11 @@ impl Store {
         dispatch!(self.assessment_counts_by_catalog(fed))
     }
 
+    /// The implementation groups (priorities) a catalog revision defines, by `ref_id`.
+    pub async fn catalog_groups(&self, catalog_id: i64) -> Result<Vec<String>> {
+        dispatch!(self.catalog_groups(catalog_id))
+    }
+
     /// Topics of a catalog revision: index, `ref_id`, name.
     pub async fn catalog_topics(
         &self,

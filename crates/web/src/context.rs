@@ -324,12 +324,25 @@ async fn check_csrf(
             Err(AppError::Csrf)
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("");
+    // File uploads (multipart) carry the token in the query string: reading it from the body
+    // would mean buffering the whole upload here, before the route's own size limit applies.
+    if content_type.starts_with("multipart/form-data") {
+        let given = req
+            .uri()
+            .query()
+            .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == CSRF_FIELD))
+            .map(|(_, v)| v.into_owned());
+        return match given {
+            Some(g) if constant_eq(&g, expected) => Ok(req),
+            _ => Err(AppError::Csrf),
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::Csrf);
     }
     let (parts, body) = req.into_parts();

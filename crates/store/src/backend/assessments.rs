@@ -682,3 +682,9 @@ pub(crate) async fn answer_assessment(pool: &Pool<DB>, scope: &Scope, answer_id:
 pub(crate) async fn assessment_counts_by_catalog(pool: &Pool<DB>, federation: FederationId) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as("SELECT catalog_id, COUNT(*) FROM assessments WHERE federation_id = $1 GROUP BY catalog_id ORDER BY catalog_id").bind(federation.0).fetch_all(pool).await?)
 }
+
+pub(crate) async fn catalog_groups(pool: &Pool<DB>, catalog_id: i64) -> Result<Vec<String>> {
+    let meta: Option<String> = sqlx::query_scalar("SELECT meta_json FROM catalogs WHERE id = $1").bind(catalog_id).fetch_optional(pool).await?;
+    let meta: serde_json::Value = from_json(&crate::assessments::found(meta)?, "catalog metadata")?;
+    Ok(meta["implementation_groups"].as_array().map(|g| g.iter().filter_map(|x| x["ref_id"].as_str().map(str::to_owned)).collect()).unwrap_or_default())
+}

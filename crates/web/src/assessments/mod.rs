@@ -157,7 +157,7 @@ pub async fn get(st: &AppState, actor: &Actor, id: i64) -> AppResult<AssessmentO
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct AnswersQuery {
     /// Only this topic (index from 0).
-    pub topic: Option<i64>,
+    pub topic: Option<String>,
     /// Only this status: unanswered, yes, partial, no, not_applicable.
     pub status: Option<String>,
     /// Only this priority (implementation group).
@@ -190,8 +190,15 @@ impl AnswersQuery {
             ),
             None => None,
         };
+        let topic = match blank(&self.topic) {
+            Some(t) => Some(
+                t.parse::<i64>()
+                    .map_err(|_| ValidationErrors::single("topic", "error-number"))?,
+            ),
+            None => None,
+        };
         Ok(AnswerFilter {
-            topic: self.topic,
+            topic,
             status,
             priority: blank(&self.priority),
             owner: blank(&self.owner),

@@ -1,11 +1,14 @@
 //! The server-rendered UI. Every text comes from the translation files; every form carries the
 //! CSRF token (checked centrally in [`crate::context::ui_middleware`]).
 
+mod assessments;
 mod audit;
 mod auth;
+mod catalogs;
 mod cost_statements;
 mod costs;
 mod dashboard;
+mod heatmap;
 mod orgs;
 mod profile;
 mod settings;
@@ -79,6 +82,31 @@ pub fn routes() -> Routes {
             "/costs/statements/{id}/xlsx",
             cost_statements::statement_xlsx,
         )
+        .get("/catalogs", catalogs::list)
+        .post_with_limit("/catalogs", catalogs::upload, crate::api::IMPORT_LIMIT)
+        .get("/catalogs/{id}", catalogs::show)
+        .post("/catalogs/{id}/start", catalogs::start_all)
+        .get("/assessments", assessments::list)
+        .get("/assessments/{id}", assessments::show)
+        .post("/assessments/{id}/bulk", assessments::bulk)
+        .post("/assessments/{id}/snapshots", assessments::snapshot)
+        .get("/assessments/{id}/compare", assessments::compare)
+        .get("/assessments/{id}/export", assessments::export)
+        .post_with_limit(
+            "/assessments/{id}/import",
+            assessments::import,
+            crate::api::IMPORT_LIMIT,
+        )
+        .get("/answers/{id}", assessments::answer_form)
+        .post("/answers/{id}", assessments::save_answer)
+        .post_with_limit(
+            "/answers/{id}/evidence",
+            assessments::upload_evidence,
+            crate::assessments::EVIDENCE_LIMIT + 64 * 1024,
+        )
+        .get("/evidence/{id}", assessments::evidence)
+        .post("/evidence/{id}/delete", assessments::delete_evidence)
+        .get("/heatmap", heatmap::show)
         .get("/settings", settings::show)
         .post("/settings", settings::save)
 }
@@ -96,6 +124,8 @@ pub struct NavUser {
     pub can_costs: bool,
     /// Show the settings menu (office).
     pub can_settings: bool,
+    /// Show the assessments menu.
+    pub can_assess: bool,
 }
 
 /// What every page's frame needs.
@@ -127,6 +157,7 @@ impl Layout {
                 can_audit: !a.scope(Permission::ReadAudit).is_empty(),
                 can_costs: !a.scope(Permission::ReadCosts).is_empty(),
                 can_settings: a.check_office(Permission::ReadCosts).is_ok(),
+                can_assess: !a.scope(Permission::ReadAssessments).is_empty(),
             }),
             active,
         }
@@ -212,6 +243,7 @@ pub fn error_page(
             can_audit: false,
             can_costs: false,
             can_settings: false,
+            can_assess: false,
         });
     }
     let page = ErrorPage {

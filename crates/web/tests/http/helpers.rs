@@ -322,6 +322,71 @@ impl Browser {
             .await
     }
 
+    /// Uploads a file as `multipart/form-data` (field `file`, plus text fields), the CSRF
+    /// token in the query string as the upload forms do; `hx` adds the htmx header.
+    pub async fn post_file(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        file_name: &str,
+        content: &[u8],
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let boundary = "----verbund-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(format!("{path}{sep}_csrf={}", self.csrf))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::ORIGIN, "http://localhost")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request");
+        let (status, headers, body) = app.request(req).await;
+        self.store_cookies(&headers);
+        (status, body)
+    }
+
+    /// Posts a form as htmx does (header `HX-Request`, token in `X-CSRF-Token`).
+    pub async fn post_htmx(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::ORIGIN, "http://localhost")
+            .header("hx-request", "true")
+            .header("x-csrf-token", self.csrf.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        let (status, headers, body) = app.request(req).await;
+        self.store_cookies(&headers);
+        (status, body)
+    }
+
     /// Posts exactly these fields (no automatic CSRF token).
     pub async fn post_raw(
         &mut self,

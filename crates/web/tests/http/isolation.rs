@@ -286,6 +286,80 @@ fn ui_matrix(
             ("POST", "/settings"),
             OfficeOnly("/settings".into(), json!({"named_comparison": "1"})),
         ),
+        (("GET", "/catalogs"), NotTenantData),
+        (
+            ("POST", "/catalogs"),
+            OfficeOnly("/catalogs".into(), json!({"format": "auto"})),
+        ),
+        (("GET", "/catalogs/{id}"), NotTenantData),
+        (
+            ("POST", "/catalogs/{id}/start"),
+            OfficeOnly(format!("/catalogs/{}/start", c.catalog), json!({})),
+        ),
+        (("GET", "/assessments"), List),
+        (
+            ("GET", "/assessments/{id}"),
+            ForeignAt(format!("/assessments/{}", c.assessment), Value::Null),
+        ),
+        (
+            ("POST", "/assessments/{id}/bulk"),
+            ForeignAt(
+                format!("/assessments/{}/bulk", c.assessment),
+                json!({"ids": c.answer.to_string(), "status": "yes"}),
+            ),
+        ),
+        (
+            ("POST", "/assessments/{id}/snapshots"),
+            ForeignAt(
+                format!("/assessments/{}/snapshots", c.assessment),
+                json!({"name": "x"}),
+            ),
+        ),
+        (
+            ("GET", "/assessments/{id}/compare"),
+            ForeignAt(
+                format!("/assessments/{}/compare?from={}", c.assessment, c.snapshot),
+                Value::Null,
+            ),
+        ),
+        (
+            ("GET", "/assessments/{id}/export"),
+            ForeignAt(
+                format!("/assessments/{}/export?format=csv", c.assessment),
+                Value::Null,
+            ),
+        ),
+        (
+            ("POST", "/assessments/{id}/import"),
+            ForeignAt(
+                format!("/assessments/{}/import", c.assessment),
+                json!({"file": "x"}),
+            ),
+        ),
+        (
+            ("GET", "/answers/{id}"),
+            ForeignAt(format!("/answers/{}", c.answer), Value::Null),
+        ),
+        (
+            ("POST", "/answers/{id}"),
+            ForeignAt(format!("/answers/{}", c.answer), json!({"status": "yes"})),
+        ),
+        (
+            ("POST", "/answers/{id}/evidence"),
+            ForeignAt(
+                format!("/answers/{}/evidence", c.answer),
+                json!({"file": "x"}),
+            ),
+        ),
+        (
+            ("GET", "/evidence/{id}"),
+            ForeignAt(format!("/evidence/{}", c.evidence), Value::Null),
+        ),
+        (
+            ("POST", "/evidence/{id}/delete"),
+            ForeignAt(format!("/evidence/{}/delete", c.evidence), json!({})),
+        ),
+        (("GET", "/heatmap"), List),
     ])
 }
 

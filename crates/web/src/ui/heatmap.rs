@@ -1,0 +1,123 @@
+//! The federation comparison page: members × topics with colour bands and text values.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use verbund_domain::assessment::{band, format_bp_de};
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::assessments::{Heatmap, HeatmapQuery, heatmap};
+use crate::context::CurrentUser;
+use crate::error::AppResult;
+
+/// A cell: text and colour band (the text carries the value; colour only supports it).
+pub struct Cell {
+    pub text: String,
+    pub band: u8,
+}
+
+fn cell(bp: i64) -> Cell {
+    let bp = u32::try_from(bp.max(0)).unwrap_or(0);
+    Cell {
+        text: format_bp_de(bp),
+        band: band(bp),
+    }
+}
+
+/// One member row.
+pub struct Row {
+    pub assessment_id: i64,
+    pub name: String,
+    pub own: bool,
+    pub overall: Cell,
+    pub trend: String,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Template)]
+#[template(path = "heatmap.html")]
+struct HeatmapPage {
+    l: Layout,
+    h: Heatmap,
+    rows: Vec<Row>,
+    average: Vec<Cell>,
+    minimum: Vec<Option<Cell>>,
+    gap: Vec<Option<String>>,
+    overall_average: Option<Cell>,
+    sort: String,
+    topic: i64,
+    pager_extra: String,
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(q): Query<HeatmapQuery>,
+) -> AppResult<Response> {
+    let h = heatmap(&st, cu.actor(), &q).await?;
+    let own = cu
+        .actor()
+        .scope(verbund_domain::authz::Permission::ReadAssessments);
+    let rows = h
+        .rows
+        .items
+        .iter()
+        .map(|r| Row {
+            assessment_id: r.assessment_id,
+            name: r.name.clone(),
+            own: own.contains(verbund_domain::OrgId(r.org_id)),
+            overall: cell(r.score_bp),
+            trend: match r.previous_bp {
+                Some(p) if p < r.score_bp => format!(
+                    "↑ +{}",
+                    format_bp_de(u32::try_from(r.score_bp - p).unwrap_or(0))
+                ),
+                Some(p) if p > r.score_bp => format!(
+                    "↓ −{}",
+                    format_bp_de(u32::try_from(p - r.score_bp).unwrap_or(0))
+                ),
+                Some(_) => "→ ±0".into(),
+                None => "–".into(),
+            },
+            cells: r.topics.iter().map(|b| cell(*b)).collect(),
+        })
+        .collect();
+    let average = h
+        .topics
+        .iter()
+        .map(|t| cell(t.stats.map_or(0, |s| s.average_bp)))
+        .collect();
+    let minimum = h
+        .topics
+        .iter()
+        .map(|t| t.stats.and_then(|s| s.min_bp).map(cell))
+        .collect();
+    let gap = h
+        .topics
+        .iter()
+        .map(|t| {
+            t.stats
+                .and_then(|s| s.gap_bp)
+                .map(|g| format_bp_de(u32::try_from(g).unwrap_or(0)))
+        })
+        .collect();
+    let sort = q.sort.clone().unwrap_or_else(|| "name".into());
+    let catalog = h.catalog.as_ref().map(|c| c.id).unwrap_or_default();
+    let pager_extra = format!(
+        "&catalog={catalog}&sort={sort}&topic={}",
+        q.topic.unwrap_or(0)
+    );
+    Ok(render(&HeatmapPage {
+        l: Layout::user(&cu, "heatmap-title", "heatmap"),
+        overall_average: h.overall.map(|s| cell(s.average_bp)),
+        rows,
+        average,
+        minimum,
+        gap,
+        sort,
+        topic: q.topic.unwrap_or(0),
+        pager_extra,
+        h,
+    }))
+}
