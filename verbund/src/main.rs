@@ -1,6 +1,7 @@
 //! `verbund`: the server and its administration commands.
 
 mod config;
+mod costs;
 
 use std::path::PathBuf;
 
@@ -71,6 +72,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: ImportCmd,
     },
+    /// Cost sharing: documents of issued statements.
+    Costs {
+        #[command(subcommand)]
+        cmd: CostsCmd,
+    },
     /// Audit log commands.
     Audit {
         #[command(subcommand)]
@@ -101,6 +107,23 @@ enum ImportCmd {
         /// For an OSCAL profile: the catalog it selects from.
         #[arg(long)]
         catalog: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CostsCmd {
+    /// Writes a year's issued statement into a directory: one PDF letter per member and one
+    /// XLSX workbook with the whole calculation (existing files are replaced).
+    Statements {
+        /// The year.
+        #[arg(long)]
+        year: i32,
+        /// Target directory; created if missing.
+        #[arg(long)]
+        out: PathBuf,
+        /// The statement's ID; default: the newest issued for the year.
+        #[arg(long)]
+        statement: Option<i64>,
     },
 }
 
@@ -213,6 +236,17 @@ async fn run() -> anyhow::Result<()> {
         } => {
             let store = open(&cfg.database_url).await?;
             import_catalog(&store, &file, &format, catalog.as_deref()).await
+        }
+        Cmd::Costs {
+            cmd:
+                CostsCmd::Statements {
+                    year,
+                    out,
+                    statement,
+                },
+        } => {
+            let store = open(&cfg.database_url).await?;
+            costs::statements(store, year, statement, &out).await
         }
         Cmd::Audit {
             cmd: AuditCmd::Verify,

@@ -142,3 +142,142 @@ fn catalog_import_reports_a_broken_file_precisely_and_stores_nothing() {
         }
     }
 }
+
+/// Seeds the demo into `db` and issues its 2026 statement through the library, as the office
+/// would in the UI; returns the statement's ID.
+fn demo_with_statement(db: &str) -> i64 {
+    let out = Command::new(env!("CARGO_BIN_EXE_verbund"))
+        .args(["demo", "--reset", "--no-serve", "--db", db])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let store = verbund_store::Store::connect(db).await.expect("connects");
+        let fed = store.federation().await.expect("reads").expect("seeded");
+        let key = store
+            .cost_keys(fed.id)
+            .await
+            .expect("reads")
+            .into_iter()
+            .find(|k| k.key.name == "Finanzierungsschlüssel (Demo)")
+            .expect("demo key");
+        let isb = verbund_domain::authz::Actor {
+            user_id: verbund_domain::UserId(1),
+            office_org: fed.office_org_id,
+            grants: vec![verbund_domain::authz::Grant {
+                org_id: fed.office_org_id,
+                role: verbund_domain::authz::Role::OfficeIsb,
+            }],
+        };
+        let st = verbund_web::AppState::new(store.clone(), verbund_web::WebConfig::default());
+        let issued = verbund_web::costs::issue(
+            &st,
+            &verbund_store::AuditActor::system(),
+            &isb,
+            2026,
+            key.id,
+        )
+        .await
+        .expect("issues");
+        store.close().await;
+        issued.id
+    })
+}
+
+fn remove_db(db: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
+#[test]
+fn costs_statements_writes_a_letter_per_member_and_one_workbook() {
+    let (db, dir) = (tmp("statements.db"), tmp("statements"));
+    let url = db.to_str().expect("utf-8");
+    let id = demo_with_statement(url);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let out = verbund(
+        &[
+            "costs",
+            "statements",
+            "--year",
+            "2026",
+            "--out",
+            dir.to_str().expect("utf-8"),
+        ],
+        url,
+    );
+
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("13 Abrechnungen und 1 Arbeitsmappe nach") && text.contains(" MB)"),
+        "{text}"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("directory written")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let pdfs: Vec<&String> = names.iter().filter(|n| n.ends_with(".pdf")).collect();
+    assert_eq!(pdfs.len(), 13, "{names:?}");
+    for p in &pdfs {
+        let bytes = std::fs::read(dir.join(p)).expect("read");
+        assert!(bytes.starts_with(b"%PDF-"), "{p} is a PDF");
+    }
+    assert!(
+        names.contains(&format!(
+            "kostenbeteiligung-2026-{id}-ruesselsheim-am-main.pdf"
+        )),
+        "{names:?}"
+    );
+    let workbook = format!("kostenbeteiligung-2026-{id}-alle.xlsx");
+    assert!(
+        std::fs::read(dir.join(&workbook))
+            .expect("workbook written")
+            .starts_with(b"PK"),
+        "XLSX is a zip"
+    );
+    assert_eq!(names.len(), 14, "no temporary files left: {names:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_db(&db);
+}
+
+#[test]
+fn costs_statements_without_an_issued_statement_fails_clearly() {
+    let (db, dir) = (tmp("no-statement.db"), tmp("no-statement"));
+    let url = db.to_str().expect("utf-8");
+    demo_with_statement(url);
+
+    let out = verbund(
+        &[
+            "costs",
+            "statements",
+            "--year",
+            "2025",
+            "--out",
+            dir.to_str().expect("utf-8"),
+        ],
+        url,
+    );
+
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Fehler: Für 2025 wurde noch keine Abrechnung erstellt"),
+        "{err}"
+    );
+    assert!(!err.contains("backtrace"), "no backtrace for users: {err}");
+    assert!(!dir.exists(), "nothing written");
+    remove_db(&db);
+}

@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod documents;
 mod key_form;
 mod statements;
 
+pub use documents::*;
 pub use key_form::KeyForm;
 pub use statements::*;
 use verbund_domain::FederationId;

@@ -1,5 +1,6 @@
 //! Splitting a year's costs: previews, key comparisons, issuing statements and reading them
-//! back (the office whole, a member only its own part), as JSON, PDF or XLSX.
+//! back (the office whole, a member only its own part). Their PDF and XLSX documents are in
+//! `documents`.
 
 use serde::Serialize;
 use verbund_domain::authz::{Actor, Permission};
@@ -9,12 +10,10 @@ use verbund_domain::costs::{
 use verbund_domain::org::{Membership, Organisation};
 use verbund_domain::validation::ValidationErrors;
 use verbund_domain::{FederationId, OrgId};
-use verbund_reports::{IssuedStatement, Letterhead};
 use verbund_store::{AuditActor, StoredKey, StoredStatement};
 
 use super::{check_year, federation};
 use crate::AppState;
-use crate::download::{FileOut, XLSX, slug};
 use crate::error::{AppError, AppResult};
 
 /// The member data for `year`: metrics as stored now and the membership period overlapping
@@ -249,7 +248,7 @@ pub fn document(s: &StoredStatement) -> AppResult<StatementDocument> {
 }
 
 /// The one member of `doc` whose costs the actor may read, if it is not the office.
-fn own_member(actor: &Actor, doc: &StatementDocument) -> Option<OrgId> {
+pub(super) fn own_member(actor: &Actor, doc: &StatementDocument) -> Option<OrgId> {
     doc.statement
         .bills
         .iter()
@@ -282,132 +281,6 @@ fn own_part(actor: &Actor, mut s: StoredStatement) -> AppResult<StoredStatement>
         "savings": saving,
     });
     Ok(s)
-}
-
-/// An issued statement with everything a document needs, after the access check: the member
-/// it is printed for (`None` = the whole statement, office only).
-struct Printable {
-    stored: StoredStatement,
-    document: StatementDocument,
-    member: Option<OrgId>,
-    letterhead: Letterhead,
-}
-
-async fn printable(
-    st: &AppState,
-    actor: &Actor,
-    id: i64,
-    member: Option<OrgId>,
-) -> AppResult<Printable> {
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
-    let stored = st.store.statement(fed.id, id).await?;
-    let document = document(&stored)?;
-    let member = if actor.check_office(Permission::ReadCosts).is_ok() {
-        member
-    } else {
-        // A member reads only its own part; asking for another member's is "not found".
-        let own = own_member(actor, &document).ok_or(AppError::NotFound)?;
-        if member.is_some_and(|m| m != own) {
-            return Err(AppError::NotFound);
-        }
-        Some(own)
-    };
-    if let Some(m) = member
-        && document.statement.bill(m).is_none()
-    {
-        return Err(AppError::NotFound);
-    }
-    let letterhead = crate::settings::letterhead(st, &fed).await?;
-    Ok(Printable {
-        stored,
-        document,
-        member,
-        letterhead,
-    })
-}
-
-fn file_stem(p: &Printable) -> String {
-    let who = p
-        .member
-        .and_then(|m| p.document.member(m))
-        .map_or_else(|| "alle".to_owned(), |m| slug(&m.name));
-    format!("kostenbeteiligung-{}-{}-{who}", p.stored.year, p.stored.id)
-}
-
-/// The printed date of a statement: its issue day in Berlin time.
-fn issued_on(ms: i64) -> String {
-    crate::ui::fmt_ms(ms)
-        .split(' ')
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-async fn render_blocking<F>(f: F) -> AppResult<Vec<u8>>
-where
-    F: FnOnce() -> Result<Vec<u8>, verbund_reports::ReportError> + Send + 'static,
-{
-    // Typst layout and the workbook writer are CPU-bound: keep them off the async workers.
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-/// One member's statement as a PDF letter. The office names the member; a member gets its own.
-pub async fn statement_pdf(
-    st: &AppState,
-    actor: &Actor,
-    id: i64,
-    member: Option<OrgId>,
-) -> AppResult<FileOut> {
-    let p = printable(st, actor, id, member).await?;
-    let m = p
-        .member
-        .ok_or(ValidationErrors::single("member", "error-required"))?;
-    let filename = format!("{}.pdf", file_stem(&p));
-    let bytes = render_blocking(move || {
-        let issued = IssuedStatement {
-            id: p.stored.id,
-            issued_at: issued_on(p.stored.issued_at_ms),
-            issued_by: p.stored.issued_by.clone(),
-            document: &p.document,
-        };
-        verbund_reports::member_statement_pdf(&issued, m, &p.letterhead)
-    })
-    .await?;
-    Ok(FileOut {
-        filename,
-        content_type: "application/pdf",
-        bytes,
-    })
-}
-
-/// The calculation as an XLSX workbook: whole for the office (or one member if named), a
-/// member's own part for a member.
-pub async fn statement_xlsx(
-    st: &AppState,
-    actor: &Actor,
-    id: i64,
-    member: Option<OrgId>,
-) -> AppResult<FileOut> {
-    let p = printable(st, actor, id, member).await?;
-    let filename = format!("{}.xlsx", file_stem(&p));
-    let bytes = render_blocking(move || {
-        let issued = IssuedStatement {
-            id: p.stored.id,
-            issued_at: issued_on(p.stored.issued_at_ms),
-            issued_by: p.stored.issued_by.clone(),
-            document: &p.document,
-        };
-        verbund_reports::statement_xlsx(&issued, p.member, &p.letterhead)
-    })
-    .await?;
-    Ok(FileOut {
-        filename,
-        content_type: XLSX,
-        bytes,
-    })
 }
 
 #[cfg(test)]

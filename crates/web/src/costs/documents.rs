@@ -1,0 +1,310 @@
+//! Documents of issued statements: PDF letters and XLSX workbooks, downloaded one at a time
+//! (the office any, a member only its own) or written all at once into a directory (CLI).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::io::AsyncWriteExt;
+use verbund_domain::OrgId;
+use verbund_domain::authz::{Actor, Permission};
+use verbund_domain::costs::StatementDocument;
+use verbund_domain::validation::ValidationErrors;
+use verbund_reports::{IssuedStatement, Letterhead};
+use verbund_store::{Federation, StoredStatement};
+
+use super::check_year;
+use super::statements::{document, own_member};
+use crate::AppState;
+use crate::download::{FileOut, XLSX, slug};
+use crate::error::{AppError, AppResult};
+
+/// An issued statement with what its documents need, loaded once and shared by every file
+/// rendered from it.
+struct Printable {
+    stored: StoredStatement,
+    document: StatementDocument,
+    letterhead: Letterhead,
+}
+
+impl Printable {
+    async fn load(st: &AppState, fed: &Federation, stored: StoredStatement) -> AppResult<Self> {
+        Ok(Self {
+            document: document(&stored)?,
+            letterhead: crate::settings::letterhead(st, fed).await?,
+            stored,
+        })
+    }
+
+    /// `kostenbeteiligung-<year>-<id>-<member slug or "alle">.<ext>`.
+    fn file_name(&self, member: Option<OrgId>, ext: &str) -> String {
+        let who = member
+            .and_then(|m| self.document.member(m))
+            .map_or_else(|| "alle".to_owned(), |m| slug(&m.name));
+        format!(
+            "kostenbeteiligung-{}-{}-{who}.{ext}",
+            self.stored.year, self.stored.id
+        )
+    }
+
+    fn issued(&self) -> IssuedStatement<'_> {
+        IssuedStatement {
+            id: self.stored.id,
+            issued_at: issued_on(self.stored.issued_at_ms),
+            issued_by: self.stored.issued_by.clone(),
+            document: &self.document,
+        }
+    }
+}
+
+/// Loads statement `id` after the access check and decides the member it is printed for
+/// (`None` = the whole statement, office only).
+async fn printable(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    member: Option<OrgId>,
+) -> AppResult<(Arc<Printable>, Option<OrgId>)> {
+    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+    let p = Printable::load(st, &fed, st.store.statement(fed.id, id).await?).await?;
+    let member = if actor.check_office(Permission::ReadCosts).is_ok() {
+        member
+    } else {
+        // A member reads only its own part; asking for another member's is "not found".
+        let own = own_member(actor, &p.document).ok_or(AppError::NotFound)?;
+        if member.is_some_and(|m| m != own) {
+            return Err(AppError::NotFound);
+        }
+        Some(own)
+    };
+    if let Some(m) = member
+        && p.document.statement.bill(m).is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok((Arc::new(p), member))
+}
+
+/// The printed date of a statement: its issue day in Berlin time.
+fn issued_on(ms: i64) -> String {
+    crate::ui::fmt_ms(ms)
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn render_blocking<F>(f: F) -> AppResult<Vec<u8>>
+where
+    F: FnOnce() -> Result<Vec<u8>, verbund_reports::ReportError> + Send + 'static,
+{
+    // Typst layout and the workbook writer are CPU-bound: keep them off the async workers.
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Member `m`'s letter as a PDF.
+async fn render_pdf(p: Arc<Printable>, m: OrgId) -> AppResult<FileOut> {
+    let filename = p.file_name(Some(m), "pdf");
+    let bytes = render_blocking(move || {
+        verbund_reports::member_statement_pdf(&p.issued(), m, &p.letterhead)
+    })
+    .await?;
+    Ok(FileOut {
+        filename,
+        content_type: "application/pdf",
+        bytes,
+    })
+}
+
+/// The calculation as a workbook: whole, or `member`'s part.
+async fn render_xlsx(p: Arc<Printable>, member: Option<OrgId>) -> AppResult<FileOut> {
+    let filename = p.file_name(member, "xlsx");
+    let bytes = render_blocking(move || {
+        verbund_reports::statement_xlsx(&p.issued(), member, &p.letterhead)
+    })
+    .await?;
+    Ok(FileOut {
+        filename,
+        content_type: XLSX,
+        bytes,
+    })
+}
+
+/// One member's statement as a PDF letter. The office names the member; a member gets its own.
+pub async fn statement_pdf(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    member: Option<OrgId>,
+) -> AppResult<FileOut> {
+    let (p, member) = printable(st, actor, id, member).await?;
+    let m = member.ok_or(ValidationErrors::single("member", "error-required"))?;
+    render_pdf(p, m).await
+}
+
+/// The calculation as an XLSX workbook: whole for the office (or one member if named), a
+/// member's own part for a member.
+pub async fn statement_xlsx(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    member: Option<OrgId>,
+) -> AppResult<FileOut> {
+    let (p, member) = printable(st, actor, id, member).await?;
+    render_xlsx(p, member).await
+}
+
+/// The files [`write_statement_files`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenFiles {
+    /// The statement they were printed from.
+    pub statement_id: i64,
+    /// One PDF letter per member, in the statement's order.
+    pub letters: Vec<PathBuf>,
+    /// The workbook with the whole calculation.
+    pub workbook: PathBuf,
+    /// Bytes written in all.
+    pub bytes: u64,
+}
+
+/// Writes an issued statement of `year` into the directory `out` (created if missing): one
+/// PDF letter per member and one workbook with the whole calculation, named as the downloads
+/// are (`kostenbeteiligung-<year>-<id>-<member>.pdf`, `…-alle.xlsx`). `statement` picks one;
+/// default is the newest of the year. Existing files are replaced; each is written to
+/// `<name>.tmp` first and then renamed, so an interrupted run leaves no half file.
+/// `progress(done, total, label)` is called once with `done = 0` before the first file and
+/// then after each file, `label` naming what was written: the member, for the workbook its
+/// file name.
+///
+/// For trusted server-side callers (the CLI): there is no actor, the office's view is written.
+///
+/// Fails with `error-year` for a year out of range, `error-no-statement` if the year has no
+/// statement, `error-statement-year` if `statement` belongs to another year, `NotFound` if it
+/// does not exist, and `Internal` if a document cannot be rendered or a file not written
+/// (the message names the file).
+pub async fn write_statement_files(
+    st: &AppState,
+    year: i32,
+    statement: Option<i64>,
+    out: &Path,
+    mut progress: impl FnMut(usize, usize, &str),
+) -> AppResult<WrittenFiles> {
+    let year = check_year(year)?;
+    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+    // `detail` is what the CLI prints; it is German for that reason.
+    let stored = match statement {
+        Some(id) => {
+            let s = st.store.statement(fed.id, id).await?;
+            if s.year != year {
+                return Err(AppError::BadRequest {
+                    code: "error-statement-year",
+                    detail: format!("Abrechnung {id} gehört zu {}, nicht zu {year}", s.year),
+                });
+            }
+            s
+        }
+        // Newest first.
+        None => st
+            .store
+            .statements(fed.id, Some(year))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::BadRequest {
+                code: "error-no-statement",
+                detail: format!("Für {year} wurde noch keine Abrechnung erstellt"),
+            })?,
+    };
+    let p = Arc::new(Printable::load(st, &fed, stored).await?);
+    tokio::fs::create_dir_all(out)
+        .await
+        .map_err(|e| io_error(out, &e))?;
+    let members: Vec<(OrgId, String)> = p
+        .document
+        .statement
+        .bills
+        .iter()
+        .map(|b| (b.member, b.name.clone()))
+        .collect();
+    let total = members.len() + 1;
+    let mut written = WrittenFiles {
+        statement_id: p.stored.id,
+        letters: Vec::with_capacity(members.len()),
+        workbook: PathBuf::new(),
+        bytes: 0,
+    };
+    progress(0, total, "");
+    for (i, (m, name)) in members.iter().enumerate() {
+        let file = render_pdf(Arc::clone(&p), *m).await?;
+        let path = out.join(&file.filename);
+        written.bytes += write_atomically(&path, &file.bytes).await?;
+        written.letters.push(path);
+        progress(i + 1, total, name);
+    }
+    let file = render_xlsx(p, None).await?;
+    let path = out.join(&file.filename);
+    written.bytes += write_atomically(&path, &file.bytes).await?;
+    written.workbook = path;
+    progress(total, total, &file.filename);
+    Ok(written)
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> AppError {
+    AppError::Internal(format!("{}: {e}", path.display()))
+}
+
+/// Writes `bytes` to `path` through `<path>.tmp`, synced and then renamed, so `path` never
+/// holds a partial file; returns the number of bytes.
+async fn write_atomically(path: &Path, bytes: &[u8]) -> AppResult<u64> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let written = async {
+        let mut f = tokio::fs::File::create(&tmp).await?;
+        f.write_all(bytes).await?;
+        f.sync_all().await?;
+        drop(f);
+        tokio::fs::rename(&tmp, path).await
+    }
+    .await;
+    if let Err(e) = written {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(io_error(path, &e));
+    }
+    Ok(bytes.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_atomically;
+
+    #[tokio::test]
+    async fn atomic_write_replaces_the_file_and_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("verbund-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("a.pdf");
+        std::fs::write(&path, b"old and longer").expect("old file");
+
+        let n = write_atomically(&path, b"new").await.expect("written");
+
+        assert_eq!(n, 3);
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+        assert!(!dir.join("a.pdf.tmp").exists());
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    #[tokio::test]
+    async fn atomic_write_into_a_missing_directory_fails_naming_the_file() {
+        let path = std::env::temp_dir()
+            .join(format!("verbund-missing-{}", std::process::id()))
+            .join("a.pdf");
+
+        let err = write_atomically(&path, b"x")
+            .await
+            .expect_err("no directory");
+
+        assert!(err.to_string().contains("a.pdf"), "{err}");
+    }
+}
