@@ -180,3 +180,47 @@ test('API documentation renders offline under the content security policy', asyn
   await page.screenshot({ path: join(OUT, '15-api-docs.png') });
   await page.close();
 });
+
+/** The overall score cell of a member in the federation comparison, e.g. "12,3 %". */
+async function heatmapScore(page, member) {
+  await page.goto(`${BASE}/heatmap`);
+  return (await page.locator('table.heatmap tbody tr', { has: page.getByRole('rowheader', { name: member, exact: true }) }).locator('td').first().textContent()).trim();
+}
+
+test('office starts assessments; a coordinator answers items and sees the comparison change', async () => {
+  const office = await browser.newPage({ locale: 'de-DE' });
+  await login(office, 'isb@verbund.example');
+  await office.goto(`${BASE}/catalogs`);
+  await checkA11y(office, '20-catalogs');
+  await office.getByLabel('Datei').setInputFiles(new URL('../../catalogs/verbund-starter.yaml', import.meta.url).pathname);
+  await office.getByRole('button', { name: 'Katalog importieren' }).click();
+  await office.getByRole('button', { name: 'Bewertung für alle Mitglieder starten' }).click();
+  await office.getByRole('status').waitFor();
+  await checkA11y(office, '21-catalog-started');
+  await office.close();
+
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'koordination@nauheim.example');
+  const before = await heatmapScore(page, 'Nauheim');
+  await checkA11y(page, '22-heatmap-member');
+  await page.goto(`${BASE}/assessments`);
+  await page.getByRole('link', { name: 'Nauheim' }).first().click();
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  // Answer the first two open requirements with "ja" through the quick form in their rows.
+  await page.goto(page.url().split('?')[0] + '?status=unanswered');
+  for (let i = 0; i < 2; i++) {
+    const row = page.locator('table.answers tbody tr').first();
+    const id = await row.getAttribute('id');
+    await row.getByLabel('Status').selectOption('yes');
+    await row.getByRole('button', { name: 'Speichern' }).click();
+    await page.locator(`#${id} select option[value="yes"][selected]`).waitFor();
+    await page.reload();
+  }
+  await checkA11y(page, '23-assessment');
+  const after = await heatmapScore(page, 'Nauheim');
+  assert.notEqual(after, before, `the comparison shows the new answers (${before} → ${after})`);
+  const num = (s) => Number(s.replace(' %', '').replace(',', '.').replace('–', '0'));
+  assert.ok(num(after) > num(before), `${before} → ${after}`);
+  await checkA11y(page, '24-heatmap-after');
+  await page.close();
+});
