@@ -204,8 +204,8 @@ test('office starts assessments; a coordinator answers items and sees the compar
   const before = await heatmapScore(page, 'Nauheim');
   await checkA11y(page, '22-heatmap-member');
   await page.goto(`${BASE}/assessments`);
-  await page.getByRole('link', { name: 'Nauheim' }).first().click();
-  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.locator('main').getByRole('link', { name: 'Nauheim' }).first().click();
+  await page.waitForURL(/\/assessments\/\d+/);
   // Answer the first two open requirements with "ja" through the quick form in their rows.
   await page.goto(page.url().split('?')[0] + '?status=unanswered');
   for (let i = 0; i < 2; i++) {
@@ -213,7 +213,7 @@ test('office starts assessments; a coordinator answers items and sees the compar
     const id = await row.getAttribute('id');
     await row.getByLabel('Status').selectOption('yes');
     await row.getByRole('button', { name: 'Speichern' }).click();
-    await page.locator(`#${id} select option[value="yes"][selected]`).waitFor();
+    await page.locator(`#${id} select option[value="yes"][selected]`).waitFor({ state: 'attached' });
     await page.reload();
   }
   await checkA11y(page, '23-assessment');
