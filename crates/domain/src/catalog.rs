@@ -11,8 +11,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+mod diff;
 mod validate;
 
+pub use diff::{CatalogDiff, DiffItem, diff};
 pub use validate::{CatalogError, NodeRef};
 
 /// Which kind of document a catalog came from.

@@ -267,6 +267,20 @@ impl Store {
         dispatch!(self.answer_assessment(scope, answer_id))
     }
 
+    /// Moves an assessment to another revision of its catalog: a new assessment of the member
+    /// on `new_catalog` with the answers and evidence of every requirement still there (by
+    /// URN), in one transaction. The old assessment stays as it was. Fails with a field error
+    /// if `new_catalog` is no other revision of the same catalog or the member has one already.
+    pub async fn migrate_assessment(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        id: i64,
+        new_catalog: i64,
+    ) -> Result<i64> {
+        dispatch!(self.migrate_assessment(by, scope, id, new_catalog))
+    }
+
     /// Answer IDs by requirement URN (for imports).
     pub async fn answer_ids_by_urn(&self, scope: &Scope, id: i64) -> Result<Vec<(String, i64)>> {
         dispatch!(self.answer_ids_by_urn(scope, id))

@@ -46,9 +46,15 @@ fn status_of(code: &str) -> Result<AnswerStatus> {
 
 pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federation: FederationId, catalog_id: i64, orgs: &[OrgId]) -> Result<Vec<i64>> {
     let mut tx = begin_write(pool).await?;
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM catalogs WHERE id = $1 AND federation_id = $2").bind(catalog_id).bind(federation.0).fetch_optional(&mut *tx).await?;
+    let created = create_assessments(&mut tx, by, federation, catalog_id, orgs).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+async fn create_assessments(tx: &mut Tx, by: &AuditActor, federation: FederationId, catalog_id: i64, orgs: &[OrgId]) -> Result<Vec<i64>> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM catalogs WHERE id = $1 AND federation_id = $2").bind(catalog_id).bind(federation.0).fetch_optional(&mut **tx).await?;
     crate::assessments::found(found)?;
-    let rows = sqlx::query("SELECT id, urn, parent_urn, assessable, groups_json FROM catalog_nodes WHERE catalog_id = $1 ORDER BY position").bind(catalog_id).fetch_all(&mut *tx).await?;
+    let rows = sqlx::query("SELECT id, urn, parent_urn, assessable, groups_json FROM catalog_nodes WHERE catalog_id = $1 ORDER BY position").bind(catalog_id).fetch_all(&mut **tx).await?;
     let mut nodes = Vec::with_capacity(rows.len());
     let mut meta = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -70,14 +76,14 @@ pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federati
         }
     }
     let overall = Tally::of(items.iter().map(|_| (AnswerStatus::Unanswered, false)));
-    let existing: Vec<i64> = sqlx::query_scalar("SELECT org_id FROM assessments WHERE catalog_id = $1").bind(catalog_id).fetch_all(&mut *tx).await?;
+    let existing: Vec<i64> = sqlx::query_scalar("SELECT org_id FROM assessments WHERE catalog_id = $1").bind(catalog_id).fetch_all(&mut **tx).await?;
     let members: Vec<i64> = if orgs.is_empty() {
         vec![]
     } else {
         let list: Vec<String> = orgs.iter().map(|o| o.0.to_string()).collect();
         sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM organisations WHERE federation_id = $1 AND id IN ({}) ORDER BY id", list.join(","))))
             .bind(federation.0)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?
     };
     if members.len() != orgs.iter().collect::<std::collections::BTreeSet<_>>().len() {
@@ -97,7 +103,7 @@ pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federati
         .bind(&by.label)
         .bind(i64::from(overall.total))
         .bind(tally_text(&overall)?)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if !topics.is_empty() {
             let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_topics (assessment_id, catalog_id, topic_index, topic_node_id, total, answered, score_bp, tally_json) ");
@@ -115,16 +121,16 @@ pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federati
                     .push_bind(0_i64)
                     .push_bind(encoded[t].clone());
             });
-            qb.build().execute(&mut *tx).await?;
+            qb.build().execute(&mut **tx).await?;
         }
         for chunk in items.chunks(ANSWER_BATCH) {
             let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_answers (assessment_id, node_id, position, topic_index, priority, status, version) ");
             qb.push_values(chunk, |mut b, it| {
                 b.push_bind(id).push_bind(it.0).push_bind(it.1).push_bind(it.2).push_bind(it.3.clone()).push_bind("unanswered").push_bind(1_i64);
             });
-            qb.build().execute(&mut *tx).await?;
+            qb.build().execute(&mut **tx).await?;
         }
-        append_audit(&mut tx, by, Change {
+        append_audit(tx, by, Change {
             org_id: Some(OrgId(org)),
             action: "assessment.start",
             object_type: "assessment",
@@ -135,7 +141,6 @@ pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federati
         .await?;
         created.push(id);
     }
-    tx.commit().await?;
     Ok(created)
 }
 
@@ -307,24 +312,31 @@ fn answer_json(a: &AssessAnswer) -> serde_json::Value {
 
 pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, id: i64, changes: &[(i64, Option<i64>, AssessAnswer)]) -> Result<Vec<crate::assessments::AnswerRow>> {
     let mut tx = begin_write(pool).await?;
+    let ids = set_answers_in(&mut tx, by, scope, id, changes).await?;
+    tx.commit().await?;
+    answers_by_id(pool, scope, id, &ids).await
+}
+
+/// Sets answers inside the caller's transaction; returns the IDs asked for.
+async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, changes: &[(i64, Option<i64>, AssessAnswer)]) -> Result<Vec<i64>> {
     let now = now_ms();
     // Touching the assessment row first locks it (PostgreSQL), so concurrent writers of the
     // same assessment update its tallies one after the other.
-    let touched = sqlx::query(AssertSqlSafe(format!("UPDATE assessments SET updated_at_ms = $2 WHERE id = $1 AND {}", scope_sql(scope, "org_id")))).bind(id).bind(now).execute(&mut *tx).await?;
+    let touched = sqlx::query(AssertSqlSafe(format!("UPDATE assessments SET updated_at_ms = $2 WHERE id = $1 AND {}", scope_sql(scope, "org_id")))).bind(id).bind(now).execute(&mut **tx).await?;
     if touched.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    let org = assessment_org(&mut *tx, scope, id).await?;
+    let org = assessment_org(&mut **tx, scope, id).await?;
     let ids: Vec<i64> = changes.iter().map(|c| c.0).collect();
     if ids.is_empty() {
-        return Ok(vec![]);
+        return Ok(ids);
     }
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT id, topic_index, status, justification, owner, due_on, comment, version FROM assessment_answers WHERE assessment_id = $1 AND id IN ({})",
         id_list(&ids)
     )))
     .bind(id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let mut current = std::collections::HashMap::new();
     for r in &rows {
@@ -338,9 +350,9 @@ pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope,
         };
         current.insert(r.try_get::<i64, _>("id")?, (r.try_get::<i64, _>("topic_index")?, r.try_get::<i64, _>("version")?, a));
     }
-    let tally_json: String = sqlx::query_scalar("SELECT tally_json FROM assessments WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    let tally_json: String = sqlx::query_scalar("SELECT tally_json FROM assessments WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
     let mut overall: Tally = from_json(&tally_json, "tally")?;
-    let topic_list: Vec<(i64, String)> = sqlx::query_as("SELECT topic_index, tally_json FROM assessment_topics WHERE assessment_id = $1").bind(id).fetch_all(&mut *tx).await?;
+    let topic_list: Vec<(i64, String)> = sqlx::query_as("SELECT topic_index, tally_json FROM assessment_topics WHERE assessment_id = $1").bind(id).fetch_all(&mut **tx).await?;
     let mut topics = std::collections::BTreeMap::new();
     for (t, j) in topic_list {
         topics.insert(t, (from_json::<Tally>(&j, "tally")?, false));
@@ -374,9 +386,9 @@ pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope,
         .bind(&new.comment)
         .bind(now)
         .bind(&by.label)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        append_audit(&mut tx, by, Change {
+        append_audit(tx, by, Change {
             org_id: Some(org),
             action: "answer.update",
             object_type: "assessment_answer",
@@ -396,7 +408,7 @@ pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope,
                 .bind(i64::from(t.answered()))
                 .bind(bp(t))
                 .bind(tally_text(t)?)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
     }
@@ -405,10 +417,9 @@ pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope,
         .bind(i64::from(overall.answered()))
         .bind(bp(&overall))
         .bind(tally_text(&overall)?)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
-    answers_by_id(pool, scope, id, &ids).await
+    Ok(ids)
 }
 
 pub(crate) async fn current_answers(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<Vec<crate::assessments::SnapshotAnswer>> {
@@ -687,4 +698,77 @@ pub(crate) async fn catalog_groups(pool: &Pool<DB>, catalog_id: i64) -> Result<V
     let meta: Option<String> = sqlx::query_scalar("SELECT meta_json FROM catalogs WHERE id = $1").bind(catalog_id).fetch_optional(pool).await?;
     let meta: serde_json::Value = from_json(&crate::assessments::found(meta)?, "catalog metadata")?;
     Ok(meta["implementation_groups"].as_array().map(|g| g.iter().filter_map(|x| x["ref_id"].as_str().map(str::to_owned)).collect()).unwrap_or_default())
+}
+
+pub(crate) async fn migrate_assessment(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, id: i64, new_catalog: i64) -> Result<i64> {
+    let mut tx = begin_write(pool).await?;
+    let row: Option<(i64, i64, i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT a.org_id, a.federation_id, a.catalog_id, c.urn FROM assessments a JOIN catalogs c ON c.id = a.catalog_id WHERE a.id = $1 AND {}",
+        scope_sql(scope, "a.org_id")
+    )))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (org, federation, old_catalog, urn) = crate::assessments::found(row)?;
+    let target: Option<String> = sqlx::query_scalar("SELECT urn FROM catalogs WHERE id = $1 AND federation_id = $2").bind(new_catalog).bind(federation).fetch_optional(&mut *tx).await?;
+    if target.as_deref() != Some(urn.as_str()) || new_catalog == old_catalog {
+        return Err(StoreError::Invalid(verbund_domain::validation::ValidationErrors::single("catalog_id", "error-not-a-revision")));
+    }
+    let created = create_assessments(&mut tx, by, FederationId(federation), new_catalog, &[OrgId(org)]).await?;
+    let Some(&new_id) = created.first() else {
+        return Err(StoreError::Invalid(verbund_domain::validation::ValidationErrors::single("catalog_id", "error-already-migrated")));
+    };
+    // Answers and evidence follow their requirement by URN; requirements the new revision
+    // dropped keep their answers only in the old assessment.
+    let rows = sqlx::query(
+        "SELECT na.id AS new_id, oa.status, oa.justification, oa.owner, oa.due_on, oa.comment \
+         FROM assessment_answers oa JOIN catalog_nodes onode ON onode.id = oa.node_id \
+         JOIN catalog_nodes nnode ON nnode.urn = onode.urn AND nnode.catalog_id = $2 \
+         JOIN assessment_answers na ON na.node_id = nnode.id AND na.assessment_id = $3 \
+         WHERE oa.assessment_id = $1",
+    )
+    .bind(id)
+    .bind(new_catalog)
+    .bind(new_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut changes = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let due: Option<String> = r.try_get("due_on")?;
+        changes.push((
+            r.try_get::<i64, _>("new_id")?,
+            None,
+            AssessAnswer {
+                status: status_of(&r.try_get::<String, _>("status")?)?,
+                justification: r.try_get("justification")?,
+                owner: r.try_get("owner")?,
+                due_on: due.as_deref().and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+                comment: r.try_get("comment")?,
+            },
+        ));
+    }
+    set_answers_in(&mut tx, by, &Scope::All, new_id, &changes).await?;
+    sqlx::query(
+        "INSERT INTO evidence (answer_id, assessment_id, file_name, content_type, size_bytes, sha256, content_b64, uploaded_at_ms, uploaded_by) \
+         SELECT na.id, $3, e.file_name, e.content_type, e.size_bytes, e.sha256, e.content_b64, e.uploaded_at_ms, e.uploaded_by \
+         FROM evidence e JOIN assessment_answers oa ON oa.id = e.answer_id JOIN catalog_nodes onode ON onode.id = oa.node_id \
+         JOIN catalog_nodes nnode ON nnode.urn = onode.urn AND nnode.catalog_id = $2 \
+         JOIN assessment_answers na ON na.node_id = nnode.id AND na.assessment_id = $3 WHERE e.assessment_id = $1 ORDER BY e.id",
+    )
+    .bind(id)
+    .bind(new_catalog)
+    .bind(new_id)
+    .execute(&mut *tx)
+    .await?;
+    append_audit(&mut tx, by, Change {
+        org_id: Some(OrgId(org)),
+        action: "assessment.migrate",
+        object_type: "assessment",
+        object_id: new_id.to_string(),
+        before: serde_json::json!({"assessment_id": id, "catalog_id": old_catalog}),
+        after: serde_json::json!({"assessment_id": new_id, "catalog_id": new_catalog, "answers_carried_over": changes.len()}),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(new_id)
 }

@@ -267,3 +267,47 @@ pub async fn heatmap(
 ) -> AppResult<Json<Heatmap>> {
     Ok(Json(svc::heatmap(&st, &u.actor, &q).await?))
 }
+
+/// `?to=7`: the catalog revision to move to.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MigrateQuery {
+    /// Target catalog revision (a newer revision of the same catalog).
+    pub to: i64,
+}
+
+/// Preview of moving an assessment to a newer catalog revision: added, removed and changed requirements.
+#[utoipa::path(get, path = "/assessments/{id}/migration", params(("id" = i64, Path), MigrateQuery), tag = "assessments", responses((status = 200, body = svc::MigrationPreview)))]
+pub async fn migration(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<MigrateQuery>,
+) -> AppResult<Json<svc::MigrationPreview>> {
+    Ok(Json(svc::migration_preview(&st, &u.actor, id, q.to).await?))
+}
+
+/// The target revision.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrateIn {
+    /// Newer revision of the same catalog.
+    pub catalog_id: i64,
+}
+
+/// Moves an assessment to a newer catalog revision: a new assessment with the answers and
+/// evidence of every requirement that is still there; the old assessment is kept.
+#[utoipa::path(post, path = "/assessments/{id}/migrate", params(("id" = i64, Path)), request_body = MigrateIn, tag = "assessments", responses((status = 201, body = Started)))]
+pub async fn migrate(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<MigrateIn>,
+) -> AppResult<(StatusCode, Json<Started>)> {
+    let new_id = svc::migrate(&st, &u.audit(), &u.actor, id, d.catalog_id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Started {
+            created: vec![new_id],
+        }),
+    ))
+}

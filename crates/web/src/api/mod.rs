@@ -93,6 +93,8 @@ pub fn routes() -> Routes {
         .get("/evidence/{id}", assessments::evidence)
         .delete("/evidence/{id}", assessments::delete_evidence)
         .get("/heatmap", assessments::heatmap)
+        .get("/assessments/{id}/migration", assessments::migration)
+        .post("/assessments/{id}/migrate", assessments::migrate)
 }
 
 #[derive(OpenApi)]
@@ -109,7 +111,8 @@ pub fn routes() -> Routes {
         catalogs::import, catalogs::list, catalogs::get_one,
         assessments::start, assessments::list, assessments::get_one, assessments::answers, assessments::bulk, assessments::answer,
         assessments::snapshots, assessments::snapshot, assessments::compare, assessments::export, assessments::import,
-        assessments::evidence_list, assessments::add_evidence, assessments::evidence, assessments::delete_evidence, assessments::heatmap
+        assessments::evidence_list, assessments::add_evidence, assessments::evidence, assessments::delete_evidence, assessments::heatmap,
+        assessments::migration, assessments::migrate
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

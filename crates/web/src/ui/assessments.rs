@@ -97,6 +97,7 @@ struct AssessmentPage {
     errors: FormErrors,
     detail: String,
     notice: Option<String>,
+    newer: Vec<verbund_store::CatalogSummary>,
 }
 
 impl AssessmentPage {
@@ -143,6 +144,7 @@ async fn assessment_page(
     let priorities = st.store.catalog_groups(a.assessment.catalog_id).await?;
     Ok(AssessmentPage {
         snapshots: svc::snapshots(st, cu.actor(), id).await?,
+        newer: svc::newer_revisions(st, cu.actor(), id).await?,
         can_answer: cu.actor().check(Permission::AnswerAssessments, org).is_ok(),
         can_manage: cu.actor().check(Permission::ManageAssessments, org).is_ok(),
         l,
@@ -643,4 +645,60 @@ pub async fn delete_evidence(
 /// Date and time of a snapshot, for templates.
 pub fn when(ms: &i64) -> String {
     fmt_ms(*ms)
+}
+
+#[derive(Template)]
+#[template(path = "assessment_migrate.html")]
+struct MigratePage {
+    l: Layout,
+    assessment_id: i64,
+    p: svc::MigrationPreview,
+    sections: Vec<(&'static str, Vec<verbund_domain::catalog::DiffItem>)>,
+    can_manage: bool,
+}
+
+#[derive(Deserialize)]
+pub struct MigrateParams {
+    to: i64,
+}
+
+pub async fn migration(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    Query(q): Query<MigrateParams>,
+) -> AppResult<Response> {
+    let p = svc::migration_preview(&st, cu.actor(), id, q.to).await?;
+    let a = svc::get(&st, cu.actor(), id).await?;
+    let can_manage = cu
+        .actor()
+        .check(Permission::ManageAssessments, a.assessment.org_id)
+        .is_ok();
+    let sections = vec![
+        ("migrate-changed", p.diff.changed.clone()),
+        ("migrate-added", p.diff.added.clone()),
+        ("migrate-removed", p.diff.removed.clone()),
+    ];
+    Ok(render(&MigratePage {
+        l: Layout::user(&cu, "migrate-title", "assessments"),
+        assessment_id: id,
+        p,
+        sections,
+        can_manage,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct MigrateForm {
+    catalog_id: i64,
+}
+
+pub async fn migrate(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    axum::Form(f): axum::Form<MigrateForm>,
+) -> AppResult<Response> {
+    let new_id = svc::migrate(&st, &cu.audit(), cu.actor(), id, f.catalog_id).await?;
+    Ok(see_other(&format!("/assessments/{new_id}")))
 }

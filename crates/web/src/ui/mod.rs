@@ -106,6 +106,8 @@ pub fn routes() -> Routes {
         )
         .get("/evidence/{id}", assessments::evidence)
         .post("/evidence/{id}/delete", assessments::delete_evidence)
+        .get("/assessments/{id}/migration", assessments::migration)
+        .post("/assessments/{id}/migrate", assessments::migrate)
         .get("/heatmap", heatmap::show)
         .get("/settings", settings::show)
         .post("/settings", settings::save)

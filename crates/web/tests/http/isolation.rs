@@ -360,6 +360,20 @@ fn ui_matrix(
             ForeignAt(format!("/evidence/{}/delete", c.evidence), json!({})),
         ),
         (("GET", "/heatmap"), List),
+        (
+            ("GET", "/assessments/{id}/migration"),
+            ForeignAt(
+                format!("/assessments/{}/migration?to={}", c.assessment, c.catalog),
+                Value::Null,
+            ),
+        ),
+        (
+            ("POST", "/assessments/{id}/migrate"),
+            ForeignAt(
+                format!("/assessments/{}/migrate", c.assessment),
+                json!({"catalog_id": c.catalog}),
+            ),
+        ),
     ])
 }
 
@@ -620,6 +634,20 @@ fn api_matrix(
             ForeignAt(format!("/evidence/{}", c.evidence), Value::Null),
         ),
         (("GET", "/heatmap"), List),
+        (
+            ("GET", "/assessments/{id}/migration"),
+            ForeignAt(
+                format!("/assessments/{}/migration?to={}", c.assessment, c.catalog),
+                Value::Null,
+            ),
+        ),
+        (
+            ("POST", "/assessments/{id}/migrate"),
+            ForeignAt(
+                format!("/assessments/{}/migrate", c.assessment),
+                json!({"catalog_id": c.catalog}),
+            ),
+        ),
     ])
 }
 
