@@ -44,11 +44,22 @@ fn status_of(code: &str) -> Result<AnswerStatus> {
     AnswerStatus::parse(code).ok_or_else(|| StoreError::Db(sqlx::Error::Decode(format!("stored answer status {code:?} is invalid").into())))
 }
 
-pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federation: FederationId, catalog_id: i64, orgs: &[OrgId]) -> Result<Vec<i64>> {
-    let mut tx = begin_write(pool).await?;
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM catalogs WHERE id = $1 AND federation_id = $2").bind(catalog_id).bind(federation.0).fetch_optional(&mut *tx).await?;
+/// An assessable node as answer rows store it: node id, position, topic index, priority.
+type CatalogItem = (i64, i64, i64, Option<String>);
+
+/// The assessable items and topics of a catalog revision, as assessments store them.
+struct CatalogItems {
+    /// Every assessable node, in document order.
+    items: Vec<CatalogItem>,
+    /// Node ID of every topic, in topic order.
+    topic_nodes: Vec<i64>,
+}
+
+/// Loads the items and topics of catalog revision `catalog_id` (`NotFound` outside `federation`).
+async fn catalog_items(tx: &mut Tx, federation: FederationId, catalog_id: i64) -> Result<CatalogItems> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM catalogs WHERE id = $1 AND federation_id = $2").bind(catalog_id).bind(federation.0).fetch_optional(&mut **tx).await?;
     crate::assessments::found(found)?;
-    let rows = sqlx::query("SELECT id, urn, parent_urn, assessable, groups_json FROM catalog_nodes WHERE catalog_id = $1 ORDER BY position").bind(catalog_id).fetch_all(&mut *tx).await?;
+    let rows = sqlx::query("SELECT id, urn, parent_urn, assessable, groups_json FROM catalog_nodes WHERE catalog_id = $1 ORDER BY position").bind(catalog_id).fetch_all(&mut **tx).await?;
     let mut nodes = Vec::with_capacity(rows.len());
     let mut meta = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -57,20 +68,35 @@ pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federati
         meta.push((r.try_get::<i64, _>("id")?, groups.into_iter().next()));
     }
     let (topic_of, topics) = topics_of(&nodes);
-    // (node id, position, topic index, priority) of every assessable node.
-    let items: Vec<(i64, i64, i64, Option<String>)> = topic_of
+    let items = topic_of
         .iter()
         .enumerate()
         .filter_map(|(i, t)| t.map(|t| (meta[i].0, i64::try_from(i).unwrap_or(i64::MAX), t, meta[i].1.clone())))
         .collect();
-    let mut per_topic = vec![Tally::default(); topics.len()];
-    for it in &items {
-        if let Some(t) = usize::try_from(it.2).ok().and_then(|t| per_topic.get_mut(t)) {
-            t.add(AnswerStatus::Unanswered, false);
+    Ok(CatalogItems { items, topic_nodes: topics.iter().map(|&n| meta[n].0).collect() })
+}
+
+impl CatalogItems {
+    /// The tally of every topic and the overall tally of `answers` (one per item, in order).
+    fn tallies(&self, answers: impl IntoIterator<Item = (AnswerStatus, bool)>) -> (Vec<Tally>, Tally) {
+        let mut per_topic = vec![Tally::default(); self.topic_nodes.len()];
+        let mut overall = Tally::default();
+        for (it, (status, justified)) in self.items.iter().zip(answers) {
+            if let Some(t) = usize::try_from(it.2).ok().and_then(|t| per_topic.get_mut(t)) {
+                t.add(status, justified);
+            }
+            overall.add(status, justified);
         }
+        (per_topic, overall)
     }
-    let overall = Tally::of(items.iter().map(|_| (AnswerStatus::Unanswered, false)));
-    let existing: Vec<i64> = sqlx::query_scalar("SELECT org_id FROM assessments WHERE catalog_id = $1").bind(catalog_id).fetch_all(&mut *tx).await?;
+}
+
+pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federation: FederationId, catalog_id: i64, orgs: &[OrgId]) -> Result<Vec<i64>> {
+    let mut tx = begin_write(pool).await?;
+    let catalog = catalog_items(&mut tx, federation, catalog_id).await?;
+    let (per_topic, overall) = catalog.tallies(catalog.items.iter().map(|_| (AnswerStatus::Unanswered, false)));
+    let CatalogItems { items, topic_nodes } = catalog;
+    let existing: std::collections::HashSet<i64> = sqlx::query_scalar("SELECT org_id FROM assessments WHERE catalog_id = $1").bind(catalog_id).fetch_all(&mut *tx).await?.into_iter().collect();
     let members: Vec<i64> = if orgs.is_empty() {
         vec![]
     } else {
@@ -99,17 +125,17 @@ pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federati
         .bind(tally_text(&overall)?)
         .fetch_one(&mut *tx)
         .await?;
-        if !topics.is_empty() {
+        if !topic_nodes.is_empty() {
             let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_topics (assessment_id, catalog_id, topic_index, topic_node_id, total, answered, score_bp, tally_json) ");
-            let mut encoded = Vec::with_capacity(topics.len());
+            let mut encoded = Vec::with_capacity(topic_nodes.len());
             for t in &per_topic {
                 encoded.push(tally_text(t)?);
             }
-            qb.push_values(topics.iter().enumerate(), |mut b, (t, &node)| {
+            qb.push_values(topic_nodes.iter().enumerate(), |mut b, (t, &node)| {
                 b.push_bind(id)
                     .push_bind(catalog_id)
                     .push_bind(i64::try_from(t).unwrap_or(i64::MAX))
-                    .push_bind(meta[node].0)
+                    .push_bind(node)
                     .push_bind(i64::from(per_topic[t].total))
                     .push_bind(0_i64)
                     .push_bind(0_i64)
