@@ -161,8 +161,49 @@ pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federati
         .await?;
         created.push(id);
     }
+    let n = i64::try_from(created.len()).unwrap_or(i64::MAX);
+    let sums: Vec<(i64, i64, i64)> = std::iter::once((-1, n, n * bp(&overall)))
+        .chain(per_topic.iter().enumerate().map(|(t, tally)| (i64::try_from(t).unwrap_or(i64::MAX), n, n * bp(tally))))
+        .collect();
+    add_score_sums(&mut tx, catalog_id, &sums).await?;
     tx.commit().await?;
     Ok(created)
+}
+
+/// Adds to the federation-wide score sums of `catalog_id`, per (topic index, -1 for overall):
+/// `members` more assessments and `delta_bp` more score. Called after the change's audit
+/// entry: writers are then already serialized on the audit head and never deadlock here.
+async fn add_score_sums(tx: &mut Tx, catalog_id: i64, changes: &[(i64, i64, i64)]) -> Result<()> {
+    for &(topic, members, delta_bp) in changes {
+        if members == 0 && delta_bp == 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (catalog_id, topic_index) DO UPDATE SET members = assessment_score_sums.members + excluded.members, sum_bp = assessment_score_sums.sum_bp + excluded.sum_bp",
+        )
+        .bind(catalog_id)
+        .bind(topic)
+        .bind(members)
+        .bind(delta_bp)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the score sums from the stored tallies (after a restore; they are not backed up).
+pub(crate) async fn rebuild_score_sums(tx: &mut Tx) -> Result<()> {
+    sqlx::query("DELETE FROM assessment_score_sums").execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) SELECT catalog_id, -1, COUNT(*), SUM(score_bp) FROM assessments GROUP BY catalog_id")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) SELECT catalog_id, topic_index, COUNT(*), SUM(score_bp) FROM assessment_topics GROUP BY catalog_id, topic_index",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 const ASSESSMENT_SELECT: &str = "SELECT a.id, a.org_id, o.name AS org_name, a.catalog_id, c.name AS catalog_name, c.revision, a.created_at_ms, a.created_by, a.updated_at_ms, a.tally_json \
@@ -364,13 +405,15 @@ pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope,
         };
         current.insert(r.try_get::<i64, _>("id")?, (r.try_get::<i64, _>("topic_index")?, r.try_get::<i64, _>("version")?, a));
     }
-    let tally_json: String = sqlx::query_scalar("SELECT tally_json FROM assessments WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    let (catalog_id, tally_json): (i64, String) = sqlx::query_as("SELECT catalog_id, tally_json FROM assessments WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
     let mut overall: Tally = from_json(&tally_json, "tally")?;
+    let overall_before = bp(&overall);
     let topic_list: Vec<(i64, String)> = sqlx::query_as("SELECT topic_index, tally_json FROM assessment_topics WHERE assessment_id = $1").bind(id).fetch_all(&mut *tx).await?;
     let mut topics = std::collections::BTreeMap::new();
     for (t, j) in topic_list {
         topics.insert(t, (from_json::<Tally>(&j, "tally")?, false));
     }
+    let topics_before: std::collections::HashMap<i64, i64> = topics.iter().map(|(i, (t, _))| (*i, bp(t))).collect();
     for (answer_id, expected, new) in changes {
         let (topic, version, before) = current.get_mut(answer_id).ok_or(StoreError::NotFound)?;
         if expected.is_some_and(|v| v != *version) {
@@ -414,8 +457,11 @@ pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope,
         *before = new.clone();
         *version += 1;
     }
+    // (topic index or -1, members, score change) for the federation-wide sums.
+    let mut sums = vec![(-1, 0, bp(&overall) - overall_before)];
     for (index, (t, dirty)) in &topics {
         if *dirty {
+            sums.push((*index, 0, bp(t) - topics_before.get(index).copied().unwrap_or(0)));
             sqlx::query("UPDATE assessment_topics SET answered = $3, score_bp = $4, tally_json = $5 WHERE assessment_id = $1 AND topic_index = $2")
                 .bind(id)
                 .bind(index)
@@ -433,6 +479,7 @@ pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope,
         .bind(tally_text(&overall)?)
         .execute(&mut *tx)
         .await?;
+    add_score_sums(&mut tx, catalog_id, &sums).await?;
     tx.commit().await?;
     answers_by_id(pool, scope, id, &ids).await
 }
@@ -638,15 +685,32 @@ pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64
     use crate::assessments::HeatmapSort;
     let filter = format!("a.catalog_id = $1 AND {}", scope_sql(scope, "a.org_id"));
     let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM assessments a WHERE {filter}"))).bind(catalog_id).fetch_one(pool).await?;
-    let (join, order, topic) = match sort {
-        HeatmapSort::Name => ("", "o.name, a.id", None),
-        HeatmapSort::Score => ("", "a.score_bp, o.name, a.id", None),
-        HeatmapSort::Topic(t) => ("JOIN assessment_topics t ON t.assessment_id = a.id AND t.topic_index = $4", "t.score_bp, o.name, a.id", Some(t)),
+    // Each order starts from the index that delivers it (SQLite keeps the join order of CROSS
+    // JOIN), so a page of 11,000 members reads about one page of rows instead of sorting all.
+    // (PostgreSQL plans CROSS JOIN with WHERE like any inner join.)
+    let (from, join_on, key, order, topic) = match sort {
+        HeatmapSort::Name => (
+            "organisations o CROSS JOIN assessments a",
+            "a.org_id = o.id AND o.federation_id = (SELECT c.federation_id FROM catalogs c WHERE c.id = $1)",
+            "0",
+            "o.name, o.id",
+            None,
+        ),
+        HeatmapSort::Score => ("assessments a JOIN organisations o ON o.id = a.org_id", "1=1", "a.score_bp", "a.score_bp, o.name, o.id", None),
+        HeatmapSort::Topic(t) => (
+            "assessment_topics t CROSS JOIN assessments a JOIN organisations o ON o.id = a.org_id",
+            "a.id = t.assessment_id AND t.catalog_id = $1 AND t.topic_index = $4",
+            "t.score_bp",
+            "t.score_bp, o.name, o.id",
+            Some(t),
+        ),
     };
+    // The page is chosen first, so the latest snapshot is looked up for its rows only.
     let mut q = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64, Option<i64>)>(AssertSqlSafe(format!(
-        "SELECT a.id, a.org_id, o.name, a.score_bp, a.answered, a.total, \
-         (SELECT s.score_bp FROM assessment_snapshots s WHERE s.assessment_id = a.id ORDER BY s.taken_at_ms DESC, s.id DESC LIMIT 1) \
-         FROM assessments a JOIN organisations o ON o.id = a.org_id {join} WHERE {filter} ORDER BY {order} LIMIT $2 OFFSET $3"
+        "SELECT p.id, p.org_id, p.name, p.score_bp, p.answered, p.total, \
+         (SELECT s.score_bp FROM assessment_snapshots s WHERE s.assessment_id = p.id ORDER BY s.taken_at_ms DESC, s.id DESC LIMIT 1) \
+         FROM (SELECT a.id, a.org_id, o.name, a.score_bp, a.answered, a.total, {key} AS sort_key FROM {from} WHERE {join_on} AND {filter} ORDER BY {order} LIMIT $2 OFFSET $3) p \
+         ORDER BY p.sort_key, p.name, p.org_id"
     )))
     .bind(catalog_id)
     .bind(page.limit())
@@ -684,21 +748,26 @@ pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64
 }
 
 pub(crate) async fn heatmap_stats(pool: &Pool<DB>, catalog_id: i64) -> Result<Vec<(i64, crate::assessments::TopicStats)>> {
-    let stats = |n: i64, sum: i64, min: i64, max: i64| crate::assessments::TopicStats { members: n, average_bp: if n > 0 { (sum + n / 2) / n } else { 0 }, min_bp: min, max_bp: max };
-    let overall: (i64, Option<i64>, Option<i64>, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), CAST(SUM(score_bp) AS BIGINT), MIN(score_bp), MAX(score_bp) FROM assessments WHERE catalog_id = $1").bind(catalog_id).fetch_one(pool).await?;
-    let mut out = Vec::new();
-    if overall.0 > 0 {
-        out.push((-1, stats(overall.0, overall.1.unwrap_or(0), overall.2.unwrap_or(0), overall.3.unwrap_or(0))));
-    }
-    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT topic_index, COUNT(*), CAST(SUM(score_bp) AS BIGINT), MIN(score_bp), MAX(score_bp) FROM assessment_topics WHERE catalog_id = $1 GROUP BY topic_index ORDER BY topic_index",
+    // Count and sum come from the maintained sums; minimum and maximum are one index probe
+    // each (both databases answer MIN/MAX over an index prefix without scanning).
+    let rows = sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
+        "SELECT s.topic_index, s.members, s.sum_bp, \
+         COALESCE(CASE WHEN s.topic_index < 0 THEN (SELECT MIN(a.score_bp) FROM assessments a WHERE a.catalog_id = s.catalog_id) \
+              ELSE (SELECT MIN(t.score_bp) FROM assessment_topics t WHERE t.catalog_id = s.catalog_id AND t.topic_index = s.topic_index) END, 0), \
+         COALESCE(CASE WHEN s.topic_index < 0 THEN (SELECT MAX(a.score_bp) FROM assessments a WHERE a.catalog_id = s.catalog_id) \
+              ELSE (SELECT MAX(t.score_bp) FROM assessment_topics t WHERE t.catalog_id = s.catalog_id AND t.topic_index = s.topic_index) END, 0) \
+         FROM assessment_score_sums s WHERE s.catalog_id = $1 AND s.members > 0 ORDER BY s.topic_index",
     )
     .bind(catalog_id)
     .fetch_all(pool)
     .await?;
-    out.extend(rows.into_iter().map(|(t, n, sum, min, max)| (t, stats(n, sum, min, max))));
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|(t, n, sum, min, max)| {
+            let stats = crate::assessments::TopicStats { members: n, average_bp: (sum + n / 2) / n, min_bp: min, max_bp: max };
+            (t, stats)
+        })
+        .collect())
 }
 
 pub(crate) async fn answer_assessment(pool: &Pool<DB>, scope: &Scope, answer_id: i64) -> Result<(i64, OrgId)> {

@@ -162,6 +162,13 @@ pub(crate) async fn generate_assessments(pool: &Pool<DB>, by: &AuditActor, feder
         after: serde_json::json!({"catalog_id": catalog_id, "assessments": ids.len(), "answers": rows.len()}),
     })
     .await?;
+    let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+    let mut sums = vec![(-1, n, tallies.iter().map(|(_, overall)| bp(overall)).sum())];
+    for t in 0..catalog.topic_nodes.len() {
+        let sum = tallies.iter().map(|(per_topic, _)| per_topic.get(t).map_or(0, bp)).sum();
+        sums.push((i64::try_from(t).unwrap_or(i64::MAX), n, sum));
+    }
+    add_score_sums(&mut tx, catalog_id, &sums).await?;
     tx.commit().await?;
     Ok(ids)
 }

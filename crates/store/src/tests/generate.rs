@@ -1,4 +1,5 @@
-//! Bulk generation: generated tallies equal those kept by answering one by one.
+//! Bulk generation (generated tallies equal those kept by answering one by one) and the
+//! federation comparison over generated members.
 
 use verbund_domain::assessment::{Answer, AnswerStatus, Tally};
 use verbund_domain::catalog::{Catalog, CatalogNode, SourceFormat};
@@ -198,6 +199,19 @@ async fn generated_tallies_equal_those_of_answering_one_by_one(s: Store) {
         };
         assert_eq!(rows(*g).await, rows(*a).await);
     }
+    let restored = sqlite().await.0;
+    restored
+        .restore(&s.backup().await.expect("backup"))
+        .await
+        .expect("restore");
+    assert_eq!(
+        restored
+            .heatmap_stats_federation_wide(catalog_id)
+            .await
+            .ok(),
+        s.heatmap_stats_federation_wide(catalog_id).await.ok(),
+        "the sums are rebuilt after a restore"
+    );
 }
 
 async fn generating_with_a_wrong_answer_count_stores_nothing(s: Store) {
@@ -216,6 +230,78 @@ async fn generating_with_a_wrong_answer_count_stores_nothing(s: Store) {
         s.assessment_counts_by_catalog(fed).await.expect("counts"),
         vec![]
     );
+}
+
+async fn heatmap_pages_follow_each_order(s: Store) {
+    use verbund_domain::page::PageRequest;
+    let (fed, catalog_id, orgs) = setup(&s).await;
+    let members: Vec<(OrgId, Vec<Answer>)> = orgs[..3].iter().copied().zip(answers()).collect();
+    s.generate_assessments(&AuditActor::system(), fed, catalog_id, &members)
+        .await
+        .expect("generate");
+    let names = |sort: HeatmapSort, page: u32, per_page: u32| {
+        let s = s.clone();
+        async move {
+            let p = s
+                .heatmap_rows(
+                    &Scope::All,
+                    catalog_id,
+                    sort,
+                    PageRequest::new(Some(page), Some(per_page)),
+                )
+                .await
+                .expect("rows");
+            assert_eq!(p.total, 3);
+            p.items.into_iter().map(|r| r.name).collect::<Vec<_>>()
+        }
+    };
+
+    // Scores (overall, topic A, topic B): Gemeinde 0 5000/5000/5000, Gemeinde 1
+    // 8000/10000/5000, Gemeinde 2 2000/0/5000.
+    assert_eq!(
+        names(HeatmapSort::Name, 1, 2).await,
+        ["Gemeinde 0", "Gemeinde 1"]
+    );
+    assert_eq!(names(HeatmapSort::Name, 2, 2).await, ["Gemeinde 2"]);
+    assert_eq!(
+        names(HeatmapSort::Score, 1, 50).await,
+        ["Gemeinde 2", "Gemeinde 0", "Gemeinde 1"]
+    );
+    assert_eq!(
+        names(HeatmapSort::Topic(0), 1, 50).await,
+        ["Gemeinde 2", "Gemeinde 0", "Gemeinde 1"]
+    );
+    assert_eq!(
+        names(HeatmapSort::Topic(1), 1, 50).await,
+        ["Gemeinde 0", "Gemeinde 1", "Gemeinde 2"],
+        "ties by name"
+    );
+    let own = s
+        .heatmap_rows(
+            &Scope::Orgs(vec![orgs[1]]),
+            catalog_id,
+            HeatmapSort::Topic(0),
+            PageRequest::default(),
+        )
+        .await
+        .expect("rows");
+    assert_eq!(
+        own.items
+            .iter()
+            .map(|r| (r.name.as_str(), r.topics.clone()))
+            .collect::<Vec<_>>(),
+        [("Gemeinde 1", vec![10_000, 5000])]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_heatmap_pages_follow_each_order() {
+    heatmap_pages_follow_each_order(sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_heatmap_pages_follow_each_order() {
+    heatmap_pages_follow_each_order(postgres().await).await;
 }
 
 #[tokio::test]
