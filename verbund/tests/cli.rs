@@ -110,8 +110,17 @@ fn create_admin_rejects_a_short_password_and_then_works() {
 fn catalog_import_reports_a_broken_file_precisely_and_stores_nothing() {
     let db = tmp("import.db");
     let url = db.to_str().expect("utf-8");
+    // A federation without the demo data (the demo already imports the starter catalog).
     let out = Command::new(env!("CARGO_BIN_EXE_verbund"))
-        .args(["demo", "--reset", "--no-serve", "--db", url])
+        .args([
+            "create-admin",
+            "--email",
+            "admin@kreis.example",
+            "--name",
+            "Admin",
+        ])
+        .env("VERBUND_DATABASE_URL", url)
+        .env("VERBUND_ADMIN_PASSWORD", "eine lange passphrase")
         .output()
         .expect("runs");
     assert!(out.status.success());
@@ -190,6 +199,40 @@ fn demo_with_statement(db: &str) -> i64 {
 }
 
 fn remove_db(db: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
+#[test]
+fn demo_scale_generates_members_and_says_when_names_are_synthesised() {
+    let db = tmp("scale.db");
+    let url = db.to_str().expect("utf-8");
+    let out = Command::new(env!("CARGO_BIN_EXE_verbund"))
+        .args(["demo", "--reset", "--no-serve", "--db", url])
+        .args(["--scale", "30", "--catalog-items", "25"])
+        .env("VERBUND_DATASETS", tmp("no-datasets"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("runs");
+
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("30 Namen synthetisch"), "{stderr}");
+    assert!(
+        stdout.contains("Erzeugt: 30 Mitglieder")
+            && stdout.contains("30 Bewertungen mit 750 Antworten"),
+        "{stdout}"
+    );
+    let out = verbund(&["audit", "verify"], url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }

@@ -3,6 +3,7 @@
 //! - [`catalog`]: requirement catalogs from CISO Assistant libraries (YAML) and NIST
 //!   OSCAL catalogs and profiles (JSON) into [`verbund_domain::catalog::Catalog`].
 //! - [`starter`]: the self-worded starter catalog shipped with Verbund.
+//! - [`gemeinden`]: the Destatis list of German municipalities (for generated demo data).
 //! - [`assessment_csv`] and [`assessment_xlsx`]: a member's answers as CSV (export and
 //!   import) and from XLSX workbooks (the export is in the reports crate), sharing the
 //!   columns and errors of [`assessment_import`].
@@ -11,4 +12,5 @@ pub mod assessment_csv;
 pub mod assessment_import;
 pub mod assessment_xlsx;
 pub mod catalog;
+pub mod gemeinden;
 pub mod starter;

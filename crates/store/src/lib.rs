@@ -48,6 +48,7 @@ macro_rules! dispatch {
 mod assessments;
 mod catalogs;
 mod costs;
+mod generate;
 mod settings;
 pub use assessments::*;
 

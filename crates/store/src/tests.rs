@@ -410,3 +410,5 @@ async fn sqlite_budget_lines_keep_order_and_a_year_is_created_once() {
 async fn postgres_budget_lines_keep_order_and_a_year_is_created_once() {
     budget_lines_keep_order_and_a_year_is_created_once(postgres().await).await;
 }
+
+mod generate;

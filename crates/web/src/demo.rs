@@ -2,7 +2,12 @@
 //!
 //! Names, AGS and populations are real (Destatis GV-ISys GV100AD, Gebietsstand 30.11.2023,
 //! population 31.12.2022, dl-de/by-2-0); staff, IT workplaces and membership dates are
-//! illustrative, derived from the population, since no public source gives them.
+//! illustrative, derived from the population, since no public source gives them. So are the
+//! demo assessments of the starter catalog ([`assessments`]). [`scale`] adds thousands of
+//! generated members for load tests.
+
+mod assessments;
+pub mod scale;
 
 use verbund_domain::authz::Role;
 use verbund_domain::org::{Ags, MembershipInput, OrgInput, OrgKind};
@@ -11,6 +16,7 @@ use verbund_domain::validation::parse_date;
 use verbund_store::{AuditActor, Store, StoreError};
 
 use crate::crypto::hash_password;
+use crate::error::AppResult;
 
 /// Password of every demo account (printed at start; the demo is for trying out only).
 pub const DEMO_PASSWORD: &str = "Verbund-Demo-2026";
@@ -61,9 +67,10 @@ fn org(name: &str, kind: OrgKind, ags: Option<&str>, population: Option<i64>) ->
     }
 }
 
-/// Seeds the demo federation with an illustrative 2026 budget and key into an empty database.
-/// Does nothing if a federation exists.
-pub async fn seed(store: &Store) -> Result<Option<DemoInfo>, StoreError> {
+/// Seeds the demo federation with an illustrative 2026 budget and key, the starter catalog
+/// and an assessment of it for every member (answered, with a snapshot "Stand Q3 2026" and
+/// changes since) into an empty database. Does nothing if a federation exists.
+pub async fn seed(store: &Store) -> AppResult<Option<DemoInfo>> {
     let Some(info) = seed_federation(store).await? else {
         return Ok(None);
     };
@@ -80,7 +87,47 @@ pub async fn seed(store: &Store) -> Result<Option<DemoInfo>, StoreError> {
         .next()
         .ok_or(StoreError::NotFound)?;
     seed_costs(store, fed.id, kreis.id).await?;
+    assessments::seed(store, &fed).await?;
     Ok(Some(info))
+}
+
+/// A small deterministic pseudo-random generator (SplitMix64): the demo looks the same on
+/// every run, without depending on a random crate's value stream.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        // 53 random bits fill an f64's mantissa exactly.
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// True with probability `p`.
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// Uniform in `0..n` (`n > 0`).
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % u64::try_from(n.max(1)).unwrap_or(1)).unwrap_or(0)
+    }
+
+    /// Uniform in `[lo, hi)`.
+    fn between(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
 }
 
 /// Seeds only the office, the Kreis, the 12 towns, their memberships and the demo users

@@ -120,6 +120,7 @@ pub(crate) async fn restore(pool: &Pool<DB>, snapshot: &serde_json::Value) -> Re
         }
         summary.tables.push(((*table).to_owned(), rows.len()));
     }
+    rebuild_score_sums(&mut tx).await?;
     tx.commit().await?;
     Ok(summary)
 }

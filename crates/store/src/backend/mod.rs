@@ -16,6 +16,7 @@ macro_rules! shared_queries {
         include!("catalogs.rs");
         include!("settings.rs");
         include!("assessments.rs");
+        include!("generate.rs");
     };
 }
 

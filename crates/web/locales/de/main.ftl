@@ -456,3 +456,4 @@ migrate-hint = Es entsteht eine neue Bewertung mit allen übertragbaren Antworte
 error-not-a-revision = Das ist kein neuerer Stand desselben Katalogs.
 error-already-migrated = Für diesen Katalogstand gibt es schon eine Bewertung.
 action-assessment-migrate = Bewertung auf neuen Katalogstand umgestellt
+error-count = Die Anzahl der Antworten passt nicht zum Katalog.

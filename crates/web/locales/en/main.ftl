@@ -456,3 +456,4 @@ migrate-hint = A new assessment is created with all transferable answers and evi
 error-not-a-revision = That is not a newer revision of the same catalog.
 error-already-migrated = There is already an assessment for this catalog revision.
 action-assessment-migrate = Assessment moved to a new catalog revision
+error-count = The number of answers does not match the catalog.

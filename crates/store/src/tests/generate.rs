@@ -1,0 +1,325 @@
+//! Bulk generation (generated tallies equal those kept by answering one by one) and the
+//! federation comparison over generated members.
+
+use verbund_domain::assessment::{Answer, AnswerStatus, Tally};
+use verbund_domain::catalog::{Catalog, CatalogNode, SourceFormat};
+use verbund_domain::org::MembershipInput;
+use verbund_domain::validation::parse_date;
+
+use super::*;
+
+/// Two topics: A with three requirements, B with two.
+fn catalog() -> Catalog {
+    let mut nodes = Vec::new();
+    for (topic, items) in [("a", 3), ("b", 2)] {
+        let urn = format!("urn:test:gen:{topic}");
+        let mut t = CatalogNode::new(&urn);
+        t.depth = 1;
+        t.name = Some(format!("Thema {topic}"));
+        nodes.push(t);
+        for i in 1..=items {
+            let mut n = CatalogNode::new(format!("{urn}{i}"));
+            n.parent_urn = Some(urn.clone());
+            n.ref_id = Some(format!("{topic}{i}"));
+            n.description = Some(format!("Anforderung {topic}{i}"));
+            n.assessable = true;
+            n.depth = 2;
+            nodes.push(n);
+        }
+    }
+    for (i, n) in nodes.iter_mut().enumerate() {
+        n.order = u32::try_from(i).expect("small");
+    }
+    Catalog {
+        urn: "urn:test:gen".into(),
+        ref_id: "GEN".into(),
+        name: "Generiert".into(),
+        description: None,
+        version: "1".into(),
+        locale: "de".into(),
+        provider: Some("Verbund".into()),
+        copyright: None,
+        source: SourceFormat::Verbund,
+        translations: Default::default(),
+        implementation_groups: vec![],
+        nodes,
+    }
+}
+
+fn answer(status: AnswerStatus, justification: Option<&str>) -> Answer {
+    Answer {
+        status,
+        justification: justification.map(str::to_owned),
+        owner: Some("Hauptamt".into()),
+        ..Answer::default()
+    }
+}
+
+/// Answers of three members, in catalog order (a1 a2 a3 b1 b2).
+fn answers() -> Vec<Vec<Answer>> {
+    use AnswerStatus::*;
+    vec![
+        vec![
+            answer(Yes, None),
+            answer(Partial, None),
+            answer(No, None),
+            answer(NotApplicable, Some("Kein Serverraum")),
+            answer(Unanswered, None),
+        ],
+        vec![
+            answer(Yes, None),
+            answer(Yes, None),
+            answer(Yes, None),
+            answer(Partial, None),
+            answer(Partial, None),
+        ],
+        vec![
+            answer(NotApplicable, None),
+            answer(No, None),
+            answer(Unanswered, None),
+            answer(Unanswered, None),
+            answer(Yes, None),
+        ],
+    ]
+}
+
+fn towns(prefix: &str, n: usize) -> Vec<OrgInput> {
+    (0..n)
+        .map(|i| OrgInput {
+            ags: None,
+            ..org(&format!("{prefix} {i}"), "06433000")
+        })
+        .collect()
+}
+
+async fn setup(s: &Store) -> (verbund_domain::FederationId, i64, Vec<OrgId>) {
+    fill(s).await;
+    let fed = s.federation().await.expect("ok").expect("exists");
+    let by = AuditActor::system();
+    let (c, _) = s
+        .import_catalog(&by, fed.id, &catalog(), "gen-hash")
+        .await
+        .expect("catalog");
+    let since = MembershipInput {
+        starts_on: parse_date("2026-01-01").expect("valid"),
+        ends_on: None,
+        note: None,
+    };
+    let orgs = s
+        .generate_members(&by, fed.id, &towns("Gemeinde", 6), &since)
+        .await
+        .expect("members");
+    (fed.id, c.id, orgs)
+}
+
+fn stats(members: i64, average_bp: i64, min_bp: i64, max_bp: i64) -> TopicStats {
+    TopicStats {
+        members,
+        average_bp,
+        min_bp,
+        max_bp,
+    }
+}
+
+async fn generated_tallies_equal_those_of_answering_one_by_one(s: Store) {
+    let (fed, catalog_id, orgs) = setup(&s).await;
+    let by = AuditActor::system();
+    let audit_before = s.verify_audit().await.expect("verify").expect("intact");
+    let members: Vec<(OrgId, Vec<Answer>)> = orgs[..3].iter().copied().zip(answers()).collect();
+
+    let generated = s
+        .generate_assessments(&by, fed, catalog_id, &members)
+        .await
+        .expect("generate");
+
+    // Hand-computed: member 1 A (10000+5000+0)/3, B (10000+0)/2; member 2 A 10000,
+    // B 5000; member 3 A 0 (entbehrlich without justification counts 0), B 5000.
+    assert_eq!(
+        s.heatmap_stats_federation_wide(catalog_id)
+            .await
+            .expect("stats"),
+        vec![
+            (-1, stats(3, 5000, 2000, 8000)),
+            (0, stats(3, 5000, 0, 10000)),
+            (1, stats(3, 5000, 5000, 5000)),
+        ]
+    );
+    assert_eq!(
+        s.verify_audit().await.expect("verify"),
+        Ok(audit_before + 1),
+        "one audit entry for the whole call"
+    );
+    let third = s.assessment(&Scope::All, generated[2]).await.expect("get");
+    assert_eq!(third.tally.not_applicable_unjustified, 1);
+    assert_eq!(third.org_id, orgs[2]);
+
+    // The same answers given one by one to three other members.
+    let started = s
+        .start_assessments(&by, fed, catalog_id, &orgs[3..])
+        .await
+        .expect("start");
+    for (id, answers) in started.iter().zip(answers()) {
+        let ids = s
+            .answer_ids_by_urn(&Scope::All, *id)
+            .await
+            .expect("answer ids");
+        let changes: Vec<(i64, Option<i64>, Answer)> = ids
+            .iter()
+            .zip(answers)
+            .map(|((_, a), answer)| (*a, None, answer))
+            .collect();
+        s.set_answers(&by, &Scope::All, *id, &changes)
+            .await
+            .expect("answer");
+    }
+    for (g, a) in generated.iter().zip(&started) {
+        let (g_one, a_one) = (
+            s.assessment(&Scope::All, *g).await.expect("get"),
+            s.assessment(&Scope::All, *a).await.expect("get"),
+        );
+        assert_eq!(g_one.tally, a_one.tally);
+        let topics = |v: Vec<TopicScore>| -> Vec<(i64, Tally)> {
+            v.into_iter().map(|t| (t.topic_index, t.tally)).collect()
+        };
+        assert_eq!(
+            topics(s.assessment_topics(&Scope::All, *g).await.expect("topics")),
+            topics(s.assessment_topics(&Scope::All, *a).await.expect("topics"))
+        );
+        let rows = |id: i64| {
+            let s = s.clone();
+            async move {
+                s.answers(&Scope::All, id, &AnswerFilter::default(), None)
+                    .await
+                    .expect("answers")
+                    .items
+                    .into_iter()
+                    .map(|r| (r.urn, r.answer))
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(rows(*g).await, rows(*a).await);
+    }
+    let restored = sqlite().await.0;
+    restored
+        .restore(&s.backup().await.expect("backup"))
+        .await
+        .expect("restore");
+    assert_eq!(
+        restored
+            .heatmap_stats_federation_wide(catalog_id)
+            .await
+            .ok(),
+        s.heatmap_stats_federation_wide(catalog_id).await.ok(),
+        "the sums are rebuilt after a restore"
+    );
+}
+
+async fn generating_with_a_wrong_answer_count_stores_nothing(s: Store) {
+    let (fed, catalog_id, orgs) = setup(&s).await;
+    let mut short = answers();
+    short[1].pop();
+    let members: Vec<(OrgId, Vec<Answer>)> = orgs[..3].iter().copied().zip(short).collect();
+
+    let err = s
+        .generate_assessments(&AuditActor::system(), fed, catalog_id, &members)
+        .await
+        .unwrap_err();
+
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert_eq!(
+        s.assessment_counts_by_catalog(fed).await.expect("counts"),
+        vec![]
+    );
+}
+
+async fn heatmap_pages_follow_each_order(s: Store) {
+    use verbund_domain::page::PageRequest;
+    let (fed, catalog_id, orgs) = setup(&s).await;
+    let members: Vec<(OrgId, Vec<Answer>)> = orgs[..3].iter().copied().zip(answers()).collect();
+    s.generate_assessments(&AuditActor::system(), fed, catalog_id, &members)
+        .await
+        .expect("generate");
+    let names = |sort: HeatmapSort, page: u32, per_page: u32| {
+        let s = s.clone();
+        async move {
+            let p = s
+                .heatmap_rows(
+                    &Scope::All,
+                    catalog_id,
+                    sort,
+                    PageRequest::new(Some(page), Some(per_page)),
+                )
+                .await
+                .expect("rows");
+            assert_eq!(p.total, 3);
+            p.items.into_iter().map(|r| r.name).collect::<Vec<_>>()
+        }
+    };
+
+    // Scores (overall, topic A, topic B): Gemeinde 0 5000/5000/5000, Gemeinde 1
+    // 8000/10000/5000, Gemeinde 2 2000/0/5000.
+    assert_eq!(
+        names(HeatmapSort::Name, 1, 2).await,
+        ["Gemeinde 0", "Gemeinde 1"]
+    );
+    assert_eq!(names(HeatmapSort::Name, 2, 2).await, ["Gemeinde 2"]);
+    assert_eq!(
+        names(HeatmapSort::Score, 1, 50).await,
+        ["Gemeinde 2", "Gemeinde 0", "Gemeinde 1"]
+    );
+    assert_eq!(
+        names(HeatmapSort::Topic(0), 1, 50).await,
+        ["Gemeinde 2", "Gemeinde 0", "Gemeinde 1"]
+    );
+    assert_eq!(
+        names(HeatmapSort::Topic(1), 1, 50).await,
+        ["Gemeinde 0", "Gemeinde 1", "Gemeinde 2"],
+        "ties by name"
+    );
+    let own = s
+        .heatmap_rows(
+            &Scope::Orgs(vec![orgs[1]]),
+            catalog_id,
+            HeatmapSort::Topic(0),
+            PageRequest::default(),
+        )
+        .await
+        .expect("rows");
+    assert_eq!(
+        own.items
+            .iter()
+            .map(|r| (r.name.as_str(), r.topics.clone()))
+            .collect::<Vec<_>>(),
+        [("Gemeinde 1", vec![10_000, 5000])]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_heatmap_pages_follow_each_order() {
+    heatmap_pages_follow_each_order(sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_heatmap_pages_follow_each_order() {
+    heatmap_pages_follow_each_order(postgres().await).await;
+}
+
+#[tokio::test]
+async fn sqlite_generated_tallies_equal_those_of_answering_one_by_one() {
+    generated_tallies_equal_those_of_answering_one_by_one(sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_generated_tallies_equal_those_of_answering_one_by_one() {
+    generated_tallies_equal_those_of_answering_one_by_one(postgres().await).await;
+}
+
+#[tokio::test]
+async fn sqlite_generating_with_a_wrong_answer_count_stores_nothing() {
+    generating_with_a_wrong_answer_count_stores_nothing(sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_generating_with_a_wrong_answer_count_stores_nothing() {
+    generating_with_a_wrong_answer_count_stores_nothing(postgres().await).await;
+}
