@@ -2,17 +2,17 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use verbund_domain::catalog::CatalogNode;
 use verbund_store::CatalogSummary;
 
-use super::IdPath;
+use super::{ApiQuery, IdPath};
 use crate::AppState;
 use crate::catalogs::{self, ImportFormat, Imported};
 use crate::context::ApiUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// `?format=auto|ciso|oscal&file_name=…`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -44,13 +44,9 @@ pub struct CatalogOut {
 pub async fn import(
     State(st): State<AppState>,
     u: ApiUser,
-    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<Imported>)> {
-    let Query(q) = q.map_err(|e| AppError::BadRequest {
-        code: "error-query",
-        detail: e.body_text(),
-    })?;
     let name = q.file_name.unwrap_or_else(|| "upload".into());
     let imported = catalogs::import(&st, &u.audit(), &u.actor, &body, &name, q.format).await?;
     let status = if imported.created {

@@ -1,12 +1,12 @@
 //! Cost sharing: budgets, subsidies, keys, preview, comparison and issued statements.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use verbund_store::{StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy};
 
-use super::{ApiJson, IdPath};
+use super::{ApiJson, ApiQuery, IdPath};
 use crate::AppState;
 use crate::context::ApiUser;
 use crate::costs::{self, BudgetOut, CompareRow, KeyDraft, LineDraft, Preview, SubsidyDraft};
@@ -58,21 +58,14 @@ pub struct IssueIn {
     pub key_id: i64,
 }
 
-fn query<T>(q: Result<Query<T>, axum::extract::rejection::QueryRejection>) -> AppResult<T> {
-    q.map(|Query(v)| v).map_err(|e| AppError::BadRequest {
-        code: "error-query",
-        detail: e.body_text(),
-    })
-}
-
 /// The budget of a year (office).
 #[utoipa::path(get, path = "/costs/budget", params(YearQuery), tag = "costs", responses((status = 200, body = BudgetOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn budget(
     State(st): State<AppState>,
     u: ApiUser,
-    q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<YearQuery>,
 ) -> AppResult<Json<BudgetOut>> {
-    Ok(Json(costs::budget(&st, &u.actor, query(q)?.year).await?))
+    Ok(Json(costs::budget(&st, &u.actor, q.year).await?))
 }
 
 /// Appends a budget line to a year (office). Amounts in cents (`amount_cents`) or as typed (`amount`: "85.000,00").
@@ -80,10 +73,10 @@ pub async fn budget(
 pub async fn add_line(
     State(st): State<AppState>,
     u: ApiUser,
-    q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<YearQuery>,
     ApiJson(d): ApiJson<LineDraft>,
 ) -> AppResult<(StatusCode, Json<StoredBudgetLine>)> {
-    let year = query(q)?.year;
+    let year = q.year;
     Ok((
         StatusCode::CREATED,
         Json(costs::add_line(&st, &u.audit(), &u.actor, year, &d).await?),
@@ -220,9 +213,8 @@ pub async fn update_key(
 pub async fn preview(
     State(st): State<AppState>,
     u: ApiUser,
-    q: Result<Query<CalcQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<CalcQuery>,
 ) -> AppResult<Json<Preview>> {
-    let q = query(q)?;
     let key = q.key.ok_or(AppError::bad("error-query"))?;
     Ok(Json(costs::preview(&st, &u.actor, q.year, key).await?))
 }
@@ -232,9 +224,8 @@ pub async fn preview(
 pub async fn compare(
     State(st): State<AppState>,
     u: ApiUser,
-    q: Result<Query<CalcQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<CalcQuery>,
 ) -> AppResult<Json<Vec<CompareRow>>> {
-    let q = query(q)?;
     let (a, b) = q.a.zip(q.b).ok_or(AppError::bad("error-query"))?;
     Ok(Json(costs::compare(&st, &u.actor, q.year, a, b).await?))
 }
@@ -285,9 +276,8 @@ pub async fn statement_pdf(
     State(st): State<AppState>,
     u: ApiUser,
     IdPath(id): IdPath,
-    q: Result<Query<MemberQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<MemberQuery>,
 ) -> AppResult<FileOut> {
-    let q = query(q)?;
     costs::statement_pdf(&st, &u.actor, id, q.member.map(OrgId)).await
 }
 
@@ -298,9 +288,8 @@ pub async fn statement_xlsx(
     State(st): State<AppState>,
     u: ApiUser,
     IdPath(id): IdPath,
-    q: Result<Query<MemberQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<MemberQuery>,
 ) -> AppResult<FileOut> {
-    let q = query(q)?;
     costs::statement_xlsx(&st, &u.actor, id, q.member.map(OrgId)).await
 }
 
