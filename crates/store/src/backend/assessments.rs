@@ -180,21 +180,16 @@ async fn create_assessments(tx: &mut Tx, by: &AuditActor, federation: Federation
 /// `members` more assessments and `delta_bp` more score. Called after the change's audit
 /// entry: writers are then already serialized on the audit head and never deadlock here.
 async fn add_score_sums(tx: &mut Tx, catalog_id: i64, changes: &[(i64, i64, i64)]) -> Result<()> {
-    for &(topic, members, delta_bp) in changes {
-        if members == 0 && delta_bp == 0 {
-            continue;
-        }
-        sqlx::query(
-            "INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (catalog_id, topic_index) DO UPDATE SET members = assessment_score_sums.members + excluded.members, sum_bp = assessment_score_sums.sum_bp + excluded.sum_bp",
-        )
-        .bind(catalog_id)
-        .bind(topic)
-        .bind(members)
-        .bind(delta_bp)
-        .execute(&mut **tx)
-        .await?;
+    let changes: Vec<&(i64, i64, i64)> = changes.iter().filter(|c| c.1 != 0 || c.2 != 0).collect();
+    if changes.is_empty() {
+        return Ok(());
     }
+    let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) ");
+    qb.push_values(changes, |mut b, &(topic, members, delta_bp)| {
+        b.push_bind(catalog_id).push_bind(topic).push_bind(members).push_bind(delta_bp);
+    });
+    qb.push(" ON CONFLICT (catalog_id, topic_index) DO UPDATE SET members = assessment_score_sums.members + excluded.members, sum_bp = assessment_score_sums.sum_bp + excluded.sum_bp");
+    qb.build().execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -321,30 +316,48 @@ fn answer_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments
     })
 }
 
+/// Appends ` WHERE …` with the conditions of `f` that are given (unused conditions would cost
+/// a scan each on some plans), binding their values.
+fn push_answer_filter(qb: &mut sqlx::QueryBuilder<DB>, id: i64, f: &crate::assessments::AnswerFilter, owner: Option<&str>, q: Option<&str>) {
+    qb.push(" WHERE a.assessment_id = ").push_bind(id);
+    if let Some(t) = f.topic {
+        qb.push(" AND a.topic_index = ").push_bind(t);
+    }
+    if let Some(s) = f.status {
+        qb.push(" AND a.status = ").push_bind(status_code(s));
+    }
+    if let Some(p) = f.priority.as_deref() {
+        qb.push(" AND a.priority = ").push_bind(p);
+    }
+    if let Some(o) = owner {
+        qb.push(" AND LOWER(a.owner) LIKE ").push_bind(o).push(" ESCAPE '\\'");
+    }
+    if let Some(q) = q {
+        qb.push(" AND LOWER(COALESCE(n.ref_id, '') || ' ' || COALESCE(n.name, '') || ' ' || COALESCE(n.description, '')) LIKE ").push_bind(q).push(" ESCAPE '\\'");
+    }
+}
+
 pub(crate) async fn answers(pool: &Pool<DB>, scope: &Scope, id: i64, f: &crate::assessments::AnswerFilter, page: Option<PageRequest>) -> Result<Page<crate::assessments::AnswerRow>> {
     assessment_org(pool, scope, id).await?;
-    let filter = "a.assessment_id = $1 AND ($2 IS NULL OR a.topic_index = $2) AND ($3 IS NULL OR a.status = $3) AND ($4 IS NULL OR a.priority = $4) \
-         AND ($5 IS NULL OR LOWER(a.owner) LIKE $5 ESCAPE '\\') \
-         AND ($6 IS NULL OR LOWER(COALESCE(n.ref_id, '') || ' ' || COALESCE(n.name, '') || ' ' || COALESCE(n.description, '')) LIKE $6 ESCAPE '\\')";
-    let status = f.status.map(status_code);
     let (owner, q) = (like_pattern(f.owner.as_deref()), like_pattern(f.q.as_deref()));
-    macro_rules! binds {
-        ($query:expr) => {
-            $query.bind(id).bind(f.topic).bind(status).bind(f.priority.as_deref()).bind(owner.as_deref()).bind(q.as_deref())
-        };
-    }
+    let mut select: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(ANSWER_SELECT);
+    push_answer_filter(&mut select, id, f, owner.as_deref(), q.as_deref());
+    select.push(" ORDER BY a.position");
     let Some(page) = page else {
-        let rows = binds!(sqlx::query(AssertSqlSafe(format!("{ANSWER_SELECT} WHERE {filter} ORDER BY a.position")))).fetch_all(pool).await?;
+        let rows = select.build().fetch_all(pool).await?;
         let items = rows.iter().map(answer_from_row).collect::<Result<Vec<_>>>()?;
         let n = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
         return Ok(Page { total: i64::from(n), items, page: 1, per_page: n });
     };
-    let total: i64 = binds!(sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id WHERE {filter}")))).fetch_one(pool).await?;
-    let rows = binds!(sqlx::query(AssertSqlSafe(format!("{ANSWER_SELECT} WHERE {filter} ORDER BY a.position LIMIT $7 OFFSET $8"))))
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await?;
+    // Every answer has its node (foreign key), so only the text search needs the join.
+    let mut count: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM assessment_answers a");
+    if q.is_some() {
+        count.push(" JOIN catalog_nodes n ON n.id = a.node_id");
+    }
+    push_answer_filter(&mut count, id, f, owner.as_deref(), q.as_deref());
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    select.push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    let rows = select.build().fetch_all(pool).await?;
     let items = rows.iter().map(answer_from_row).collect::<Result<Vec<_>>>()?;
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
 }
@@ -355,6 +368,11 @@ fn id_list(ids: &[i64]) -> String {
 
 pub(crate) async fn answers_by_id(pool: &Pool<DB>, scope: &Scope, id: i64, answer_ids: &[i64]) -> Result<Vec<crate::assessments::AnswerRow>> {
     assessment_org(pool, scope, id).await?;
+    answer_rows_by_id(pool, id, answer_ids).await
+}
+
+/// Answer rows by ID of assessment `id`, whose scope the caller has checked.
+async fn answer_rows_by_id(pool: &Pool<DB>, id: i64, answer_ids: &[i64]) -> Result<Vec<crate::assessments::AnswerRow>> {
     if answer_ids.is_empty() {
         return Ok(vec![]);
     }
@@ -390,11 +408,14 @@ async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, ch
     let now = now_ms();
     // Touching the assessment row first locks it (PostgreSQL), so concurrent writers of the
     // same assessment update its tallies one after the other.
-    let touched = sqlx::query(AssertSqlSafe(format!("UPDATE assessments SET updated_at_ms = $2 WHERE id = $1 AND {}", scope_sql(scope, "org_id")))).bind(id).bind(now).execute(&mut **tx).await?;
-    if touched.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    let org = assessment_org(&mut **tx, scope, id).await?;
+    let touched: Option<(i64, i64, String)> =
+        sqlx::query_as(AssertSqlSafe(format!("UPDATE assessments SET updated_at_ms = $2 WHERE id = $1 AND {} RETURNING org_id, catalog_id, tally_json", scope_sql(scope, "org_id"))))
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let (org, catalog_id, tally_json) = crate::assessments::found(touched)?;
+    let org = OrgId(org);
     let ids: Vec<i64> = changes.iter().map(|c| c.0).collect();
     if ids.is_empty() {
         return Ok(ids);
@@ -418,7 +439,6 @@ async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, ch
         };
         current.insert(r.try_get::<i64, _>("id")?, (r.try_get::<i64, _>("topic_index")?, r.try_get::<i64, _>("version")?, a));
     }
-    let (catalog_id, tally_json): (i64, String) = sqlx::query_as("SELECT catalog_id, tally_json FROM assessments WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
     let mut overall: Tally = from_json(&tally_json, "tally")?;
     let overall_before = bp(&overall);
     let topic_list: Vec<(i64, String)> = sqlx::query_as("SELECT topic_index, tally_json FROM assessment_topics WHERE assessment_id = $1").bind(id).fetch_all(&mut **tx).await?;

@@ -294,6 +294,72 @@ async fn heatmap_pages_follow_each_order(s: Store) {
     );
 }
 
+async fn answer_filters_combine_and_count_the_page(s: Store) {
+    use verbund_domain::page::PageRequest;
+    let (fed, catalog_id, orgs) = setup(&s).await;
+    let members: Vec<(OrgId, Vec<Answer>)> = orgs[..1].iter().copied().zip(answers()).collect();
+    let id = s
+        .generate_assessments(&AuditActor::system(), fed, catalog_id, &members)
+        .await
+        .expect("generate")[0];
+    let find = |f: AnswerFilter| {
+        let s = s.clone();
+        async move {
+            let p = s
+                .answers(
+                    &Scope::All,
+                    id,
+                    &f,
+                    Some(PageRequest::new(Some(1), Some(1))),
+                )
+                .await
+                .expect("answers");
+            (
+                p.total,
+                p.items.into_iter().map(|r| r.ref_id).collect::<Vec<_>>(),
+            )
+        }
+    };
+
+    assert_eq!(
+        find(AnswerFilter {
+            q: Some("Anforderung A".into()),
+            ..AnswerFilter::default()
+        })
+        .await,
+        (3, vec![Some("a1".to_owned())])
+    );
+    assert_eq!(
+        find(AnswerFilter {
+            q: Some("anforderung a".into()),
+            status: Some(AnswerStatus::No),
+            topic: Some(0),
+            owner: Some("haupt".into()),
+            ..AnswerFilter::default()
+        })
+        .await,
+        (1, vec![Some("a3".to_owned())])
+    );
+    assert_eq!(
+        find(AnswerFilter {
+            topic: Some(1),
+            ..AnswerFilter::default()
+        })
+        .await,
+        (2, vec![Some("b1".to_owned())])
+    );
+}
+
+#[tokio::test]
+async fn sqlite_answer_filters_combine_and_count_the_page() {
+    answer_filters_combine_and_count_the_page(sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_answer_filters_combine_and_count_the_page() {
+    answer_filters_combine_and_count_the_page(postgres().await).await;
+}
+
 #[tokio::test]
 async fn sqlite_heatmap_pages_follow_each_order() {
     heatmap_pages_follow_each_order(sqlite().await.0).await;
