@@ -236,7 +236,7 @@ impl Store {
         filter: &AnswerFilter,
         page: Option<PageRequest>,
     ) -> Result<Page<AnswerRow>> {
-        dispatch!(self.answers(scope, id, filter, page))
+        dispatch!(self.answers(&self.node_texts, scope, id, filter, page))
     }
 
     /// Answer rows by ID (all must belong to assessment `id`).
@@ -389,6 +389,45 @@ impl Store {
         catalog_id: i64,
     ) -> Result<Vec<(i64, Option<String>, String)>> {
         dispatch!(self.catalog_topics(fed, catalog_id))
+    }
+}
+
+/// The texts of a catalog node, as answer rows show them.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeText {
+    pub urn: String,
+    pub ref_id: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub guidance: Option<String>,
+}
+
+/// Node texts by node ID.
+pub(crate) type NodeTexts = std::collections::HashMap<i64, NodeText>;
+
+/// Node texts per catalog revision, loaded once: the answer list would otherwise read and
+/// copy the same megabyte of requirement text (NIST SP 800-53) from the database on every
+/// request. Revisions are immutable, so entries never go stale; the number kept is bounded.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NodeTextCache(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<NodeTexts>>>>,
+);
+
+impl NodeTextCache {
+    /// Catalog revisions kept at most (a few MB each for the largest catalogs).
+    const CAPACITY: usize = 32;
+
+    pub(crate) fn get(&self, catalog_id: i64) -> Option<std::sync::Arc<NodeTexts>> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&catalog_id).cloned()
+    }
+
+    pub(crate) fn put(&self, catalog_id: i64, texts: std::sync::Arc<NodeTexts>) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= Self::CAPACITY {
+            map.clear();
+        }
+        map.insert(catalog_id, texts);
     }
 }
 

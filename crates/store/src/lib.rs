@@ -59,6 +59,8 @@ pub struct Store {
     /// The office organisation never changes once the federation exists; cached because every
     /// request's authorization needs it.
     office: std::sync::Arc<std::sync::OnceLock<OrgId>>,
+    /// Requirement texts per catalog revision (revisions never change once imported).
+    node_texts: assessments::NodeTextCache,
 }
 
 /// Current time in Unix milliseconds.
@@ -103,6 +105,7 @@ impl Store {
             return Ok(Self {
                 db: Db::Postgres(pool),
                 office: Default::default(),
+                node_texts: Default::default(),
             });
         }
         let url = if url.starts_with("sqlite:") {
@@ -123,6 +126,7 @@ impl Store {
         Ok(Self {
             db: Db::Sqlite(pool),
             office: Default::default(),
+            node_texts: Default::default(),
         })
     }
 

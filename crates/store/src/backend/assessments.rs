@@ -337,28 +337,80 @@ fn push_answer_filter(qb: &mut sqlx::QueryBuilder<DB>, id: i64, f: &crate::asses
     }
 }
 
-pub(crate) async fn answers(pool: &Pool<DB>, scope: &Scope, id: i64, f: &crate::assessments::AnswerFilter, page: Option<PageRequest>) -> Result<Page<crate::assessments::AnswerRow>> {
-    assessment_org(pool, scope, id).await?;
+/// The answer columns of [`ANSWER_SELECT`] without the node texts (those come from the cache).
+const ANSWER_STATE_SELECT: &str = "SELECT a.id, a.node_id, a.topic_index, a.priority, a.status, a.justification, a.owner, a.due_on, a.comment, \
+     a.version, a.updated_at_ms, a.updated_by, (SELECT COUNT(*) FROM evidence e WHERE e.answer_id = a.id) AS evidence_count FROM assessment_answers a";
+
+/// The node texts of catalog revision `catalog_id`, from the cache or loaded into it.
+async fn node_texts(pool: &Pool<DB>, cache: &crate::assessments::NodeTextCache, catalog_id: i64) -> Result<std::sync::Arc<crate::assessments::NodeTexts>> {
+    if let Some(texts) = cache.get(catalog_id) {
+        return Ok(texts);
+    }
+    let rows = sqlx::query_as::<_, (i64, String, Option<String>, Option<String>, Option<String>, Option<String>)>(
+        "SELECT id, urn, ref_id, name, description, guidance FROM catalog_nodes WHERE catalog_id = $1",
+    )
+    .bind(catalog_id)
+    .fetch_all(pool)
+    .await?;
+    let texts: crate::assessments::NodeTexts = rows
+        .into_iter()
+        .map(|(id, urn, ref_id, name, description, guidance)| (id, crate::assessments::NodeText { urn, ref_id, name, description, guidance }))
+        .collect();
+    let texts = std::sync::Arc::new(texts);
+    cache.put(catalog_id, texts.clone());
+    Ok(texts)
+}
+
+fn answer_from_state_row(r: &<DB as sqlx::Database>::Row, texts: &crate::assessments::NodeTexts) -> Result<crate::assessments::AnswerRow> {
+    let due: Option<String> = r.try_get("due_on")?;
+    let node = texts.get(&r.try_get::<i64, _>("node_id")?).ok_or(StoreError::NotFound)?;
+    Ok(crate::assessments::AnswerRow {
+        id: r.try_get("id")?,
+        urn: node.urn.clone(),
+        ref_id: node.ref_id.clone(),
+        name: node.name.clone(),
+        description: node.description.clone(),
+        guidance: node.guidance.clone(),
+        topic_index: r.try_get("topic_index")?,
+        priority: r.try_get("priority")?,
+        answer: AssessAnswer {
+            status: status_of(&r.try_get::<String, _>("status")?)?,
+            justification: r.try_get("justification")?,
+            owner: r.try_get("owner")?,
+            due_on: due.as_deref().and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+            comment: r.try_get("comment")?,
+        },
+        version: r.try_get("version")?,
+        updated_at_ms: r.try_get("updated_at_ms")?,
+        updated_by: r.try_get("updated_by")?,
+        evidence_count: r.try_get("evidence_count")?,
+    })
+}
+
+pub(crate) async fn answers(pool: &Pool<DB>, cache: &crate::assessments::NodeTextCache, scope: &Scope, id: i64, f: &crate::assessments::AnswerFilter, page: Option<PageRequest>) -> Result<Page<crate::assessments::AnswerRow>> {
+    let catalog_id: Option<i64> =
+        sqlx::query_scalar(AssertSqlSafe(format!("SELECT catalog_id FROM assessments WHERE id = $1 AND {}", scope_sql(scope, "org_id")))).bind(id).fetch_optional(pool).await?;
+    let texts = node_texts(pool, cache, crate::assessments::found(catalog_id)?).await?;
     let (owner, q) = (like_pattern(f.owner.as_deref()), like_pattern(f.q.as_deref()));
-    let mut select: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(ANSWER_SELECT);
+    // Every answer has its node (foreign key), so only the text search needs the join.
+    let join = if q.is_some() { " JOIN catalog_nodes n ON n.id = a.node_id" } else { "" };
+    let mut select: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(ANSWER_STATE_SELECT);
+    select.push(join);
     push_answer_filter(&mut select, id, f, owner.as_deref(), q.as_deref());
     select.push(" ORDER BY a.position");
     let Some(page) = page else {
         let rows = select.build().fetch_all(pool).await?;
-        let items = rows.iter().map(answer_from_row).collect::<Result<Vec<_>>>()?;
+        let items = rows.iter().map(|r| answer_from_state_row(r, &texts)).collect::<Result<Vec<_>>>()?;
         let n = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
         return Ok(Page { total: i64::from(n), items, page: 1, per_page: n });
     };
-    // Every answer has its node (foreign key), so only the text search needs the join.
     let mut count: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM assessment_answers a");
-    if q.is_some() {
-        count.push(" JOIN catalog_nodes n ON n.id = a.node_id");
-    }
+    count.push(join);
     push_answer_filter(&mut count, id, f, owner.as_deref(), q.as_deref());
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
     select.push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
     let rows = select.build().fetch_all(pool).await?;
-    let items = rows.iter().map(answer_from_row).collect::<Result<Vec<_>>>()?;
+    let items = rows.iter().map(|r| answer_from_state_row(r, &texts)).collect::<Result<Vec<_>>>()?;
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
 }
 

@@ -178,14 +178,15 @@ fn members(
     let from_list = out.len();
     if from_list < n {
         note(Event::Note(format!(
-            "Gemeindeliste {}: {} Namen übernommen, {} Namen synthetisch (\"Gemeinde 00001\" …).",
+            "Gemeindeliste {}: {} Namen übernommen, {} Namen synthetisch (ab \"Gemeinde {:05}\").",
             if csv.is_some() {
                 "unvollständig"
             } else {
                 "fehlt"
             },
             from_list,
-            n - from_list
+            n - from_list,
+            from_list + 1
         )));
     }
     for i in from_list..n {
