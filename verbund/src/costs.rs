@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
+use verbund_app::{AuthPolicy, Error, Services};
 use verbund_store::Store;
-use verbund_web::error::AppError;
-use verbund_web::i18n::Lang;
-use verbund_web::{AppState, WebConfig};
+
+use crate::errors::message;
 
 /// Writes the PDF letters and the workbook of a year's statement into `out` and prints what
 /// was written.
@@ -15,13 +15,13 @@ pub async fn statements(
     statement: Option<i64>,
     out: &Path,
 ) -> anyhow::Result<()> {
-    let st = AppState::new(store, WebConfig::default());
+    let st = Services::new(store, AuthPolicy::default());
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let written = verbund_web::costs::write_statement_files(
+    let written = verbund_app::statements::write_statement_files(
         &st,
         year,
         statement,
@@ -36,7 +36,7 @@ pub async fn statements(
     bar.finish_and_clear();
     let written = match (written, statement) {
         (Ok(w), _) => w,
-        (Err(AppError::NotFound), Some(id)) => {
+        (Err(Error::NotFound), Some(id)) => {
             anyhow::bail!("Abrechnung {id} gibt es nicht")
         }
         (Err(e), _) => return Err(message(e)),
@@ -49,22 +49,6 @@ pub async fn statements(
         megabytes(written.bytes)
     );
     Ok(())
-}
-
-/// The message an operator needs: the German text of a 4xx with its detail, the cause of a
-/// 5xx (the operator owns the machine, so file and database errors may be shown).
-fn message(e: AppError) -> anyhow::Error {
-    match e {
-        AppError::BadRequest { detail, .. } if !detail.is_empty() => anyhow::anyhow!(detail),
-        AppError::Internal(cause) => anyhow::anyhow!(cause),
-        AppError::Invalid(v) => anyhow::anyhow!(
-            v.0.iter()
-                .map(|f| Lang::De.t(&f.code))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-        other => anyhow::anyhow!(Lang::De.t(other.code())),
-    }
 }
 
 /// `bytes` in MB with one decimal and a decimal comma, e.g. `1,4`.

@@ -2,6 +2,7 @@
 
 mod config;
 mod costs;
+mod errors;
 
 use std::path::PathBuf;
 
@@ -220,7 +221,7 @@ async fn run() -> anyhow::Result<()> {
                 }
             }
             let store = open(&db).await?;
-            let seeded = verbund_web::demo::seed(&store)
+            let seeded = verbund_app::demo::seed(&store)
                 .await
                 .context("seeding the demo federation")?;
             if let Some(members) = scale {
@@ -320,7 +321,7 @@ async fn import_catalog(
     format: &str,
     profile_catalog: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    use verbund_web::catalogs::ImportFormat;
+    use verbund_app::catalogs::ImportFormat;
     let bar = indicatif::ProgressBar::new(3);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
@@ -351,22 +352,23 @@ async fn import_catalog(
                 "oscal" => ImportFormat::Oscal,
                 other => bail!("unknown format {other:?}: use auto, ciso or oscal"),
             };
-            verbund_web::catalogs::parse(&bytes, &name, f)
+            verbund_app::catalogs::parse(&bytes, &name, f)
         }
     };
     let catalog = match parsed {
         Ok(c) => c,
-        Err(verbund_web::error::AppError::BadRequest { detail, .. }) => {
+        Err(verbund_app::Error::BadInput { detail, .. }) => {
             bar.abandon();
             bail!("Import abgebrochen, nichts gespeichert – {detail}");
         }
-        Err(e) => bail!("{e}"),
+        Err(e) => return Err(errors::message(e)),
     };
     bar.inc(1);
     bar.set_message("speichern");
-    let imported = verbund_web::catalogs::store(store, &AuditActor::system(), &catalog)
+    let imported = verbund_app::catalogs::store(store, &AuditActor::system(), &catalog)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .inspect_err(|_| bar.abandon())
+        .map_err(errors::message)?;
     bar.inc(1);
     bar.finish_and_clear();
     let c = &imported.catalog;
@@ -406,7 +408,7 @@ fn datasets_dir() -> PathBuf {
 
 /// `demo --scale N`: generated members, catalog and assessments, with progress bars.
 async fn generate_scale(store: &Store, members: usize, catalog_items: usize) -> anyhow::Result<()> {
-    use verbund_web::demo::scale::{Event, ScaleOptions, generate};
+    use verbund_app::demo::scale::{Event, ScaleOptions, generate};
     if catalog_items == 0 {
         bail!("--catalog-items must be at least 1");
     }
@@ -486,9 +488,9 @@ async fn create_admin(
             store.create_federation(&sys, federation, &office).await?
         }
     };
-    let hash = verbund_web::crypto::hash_password(password)
+    let hash = verbund_app::crypto::hash_password(password)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(errors::message)?;
     let user = NewUser {
         email,
         display_name: name.to_owned(),
@@ -515,7 +517,7 @@ fn print_demo(cfg: &Config, fresh: bool) {
     println!("  Öffnen Sie {}", cfg.base_url);
     println!(
         "  Passwort für alle Demo-Konten: {}",
-        verbund_web::demo::DEMO_PASSWORD
+        verbund_app::demo::DEMO_PASSWORD
     );
     println!("    admin@verbund.example                    Plattform-Administration");
     println!(

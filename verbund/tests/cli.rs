@@ -183,8 +183,8 @@ fn demo_with_statement(db: &str) -> i64 {
                 role: verbund_domain::authz::Role::OfficeIsb,
             }],
         };
-        let st = verbund_web::AppState::new(store.clone(), verbund_web::WebConfig::default());
-        let issued = verbund_web::costs::issue(
+        let st = verbund_app::Services::new(store.clone(), verbund_app::AuthPolicy::default());
+        let issued = verbund_app::statements::issue(
             &st,
             &verbund_store::AuditActor::system(),
             &isb,

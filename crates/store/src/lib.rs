@@ -530,10 +530,10 @@ impl Store {
 /// Builds the SQL condition restricting `column` to the organisations of `scope`.
 /// IDs are integers, so formatting them into SQL is safe.
 pub(crate) fn scope_sql(scope: &Scope, column: &str) -> String {
-    match scope {
-        Scope::All => "1=1".to_owned(),
-        Scope::Orgs(ids) if ids.is_empty() => "1=0".to_owned(),
-        Scope::Orgs(ids) => {
+    match scope.orgs() {
+        None => "1=1".to_owned(),
+        Some([]) => "1=0".to_owned(),
+        Some(ids) => {
             let list: Vec<String> = ids.iter().map(|i| i.0.to_string()).collect();
             format!("{column} IN ({})", list.join(","))
         }

@@ -1,11 +1,14 @@
 //! Store tests on both backends: audit chain tamper detection and backup round trips.
 
 use verbund_domain::audit::ChainError;
-use verbund_domain::authz::{Role, Scope};
+use verbund_domain::authz::{Role, Scope, SystemAccess};
 use verbund_domain::org::{Ags, OrgInput, OrgKind};
 use verbund_domain::user::{Email, NewUser};
 
 use super::*;
+
+/// Tests read and write across members.
+const TEST_ACCESS: SystemAccess = SystemAccess { reason: "test" };
 
 fn pg_url() -> String {
     std::env::var("VERBUND_TEST_PG")
@@ -70,7 +73,7 @@ async fn fill(s: &Store) -> i64 {
         .expect("org");
     let mut changed = org("Nauheim", "06433009");
     changed.population = Some(10840);
-    s.update_org(&sys, &Scope::All, a.id, Some(1), &changed)
+    s.update_org(&sys, &Scope::system(&TEST_ACCESS), a.id, Some(1), &changed)
         .await
         .expect("update");
     let user = NewUser {
@@ -154,7 +157,7 @@ async fn failed_change_writes_neither_data_nor_audit(s: Store) {
         "no audit entry for the failed insert"
     );
     assert_eq!(
-        s.list_orgs(&Scope::All, None, Default::default())
+        s.list_orgs(&Scope::system(&TEST_ACCESS), None, Default::default())
             .await
             .expect("list")
             .total,
@@ -180,11 +183,11 @@ async fn backup_restores_everything(from: Store, to: Store) {
         "audit chain survives the round trip"
     );
     let a = from
-        .list_orgs(&Scope::All, None, Default::default())
+        .list_orgs(&Scope::system(&TEST_ACCESS), None, Default::default())
         .await
         .expect("list");
     let b = to
-        .list_orgs(&Scope::All, None, Default::default())
+        .list_orgs(&Scope::system(&TEST_ACCESS), None, Default::default())
         .await
         .expect("list");
     assert_eq!(a, b);

@@ -59,6 +59,16 @@ impl WebConfig {
         &self.base_url[..scheme_len + host_len]
     }
 
+    /// The sign-in rules for the application layer.
+    pub fn auth_policy(&self) -> verbund_app::AuthPolicy {
+        verbund_app::AuthPolicy {
+            session_ttl: self.session_ttl,
+            session_idle: self.session_idle,
+            max_login_failures: self.max_login_failures,
+            lockout: self.lockout,
+        }
+    }
+
     /// Name of the session cookie; the `__Host-` prefix (Secure, no Domain, path /) needs https.
     pub fn session_cookie(&self) -> &'static str {
         if self.is_https() {

@@ -14,12 +14,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use verbund_domain::authz::Actor;
 use verbund_domain::user::User;
-use verbund_store::now_ms;
 
 use crate::AppState;
-use crate::crypto::{random_token, sha256_hex};
 use crate::error::{AppError, ErrorMarker};
 use crate::i18n::Lang;
+use verbund_app::crypto::random_token;
 
 /// Cookie holding the anonymous CSRF token (double-submit, before login).
 pub const CSRF_COOKIE: &str = "verbund-csrf";
@@ -31,19 +30,7 @@ pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// A logged-in session.
-#[derive(Debug, Clone)]
-pub struct SessionCtx {
-    /// SHA-256 of the cookie token (the session's key).
-    pub id_hash: String,
-    /// `full`, or `mfa` while the second factor is pending.
-    pub stage: String,
-    /// The user.
-    pub user: User,
-    /// Their roles.
-    pub actor: Actor,
-    /// The session's CSRF token.
-    pub csrf: String,
-}
+pub type SessionCtx = verbund_app::auth::Session;
 
 /// Per-request UI context, put into request extensions by [`ui_middleware`].
 #[derive(Debug, Clone)]
@@ -61,7 +48,9 @@ pub struct UiCtx {
 impl UiCtx {
     /// The fully authenticated session, if any.
     pub fn user(&self) -> Option<&SessionCtx> {
-        self.session.as_ref().filter(|s| s.stage == "full")
+        self.session
+            .as_ref()
+            .filter(|s| s.stage == verbund_app::auth::STAGE_FULL)
     }
 }
 
@@ -166,13 +155,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(AppError::Unauthorized)?;
-        let user_id = state
-            .store
-            .token_user(&sha256_hex(token), now_ms())
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        let user = state.store.get_user_unscoped(user_id).await?;
-        let actor = state.store.load_actor(user_id).await?;
+        let (user, actor) = verbund_app::auth::token(&state.app, token).await?;
         let lang = accept_language(&parts.headers);
         Ok(Self { user, actor, lang })
     }
@@ -204,28 +187,10 @@ pub fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
 }
 
 async fn load_session(state: &AppState, jar: &CookieJar) -> Result<Option<SessionCtx>, AppError> {
-    let Some(token) = jar
-        .get(state.config.session_cookie())
-        .map(|c| c.value().to_owned())
-    else {
-        return Ok(None);
-    };
-    let id_hash = sha256_hex(&token);
-    let idle = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
-    let Some((rec, user)) = state.store.load_session(&id_hash, now_ms(), idle).await? else {
-        return Ok(None);
-    };
-    if user.disabled {
-        return Ok(None);
+    match jar.get(state.config.session_cookie()) {
+        Some(c) => Ok(verbund_app::auth::session(&state.app, c.value()).await?),
+        None => Ok(None),
     }
-    let actor = state.store.load_actor(rec.user_id).await?;
-    Ok(Some(SessionCtx {
-        id_hash,
-        stage: rec.stage,
-        user,
-        actor,
-        csrf: rec.csrf_token,
-    }))
 }
 
 /// Reads the session, decides language and CSRF token, checks CSRF on unsafe methods, and

@@ -3,64 +3,33 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-/// MIME type of XLSX workbooks.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub use verbund_app::file::{FileOut, XLSX, slug};
 
-/// A generated file to download.
+/// A generated file as an HTTP download (attachment, never cached).
 #[derive(Debug)]
-pub struct FileOut {
-    /// Suggested file name (ASCII, see [`slug`]).
-    pub filename: String,
-    /// MIME type.
-    pub content_type: &'static str,
-    /// The content.
-    pub bytes: Vec<u8>,
+pub struct Download(pub FileOut);
+
+impl From<FileOut> for Download {
+    fn from(f: FileOut) -> Self {
+        Self(f)
+    }
 }
 
-impl IntoResponse for FileOut {
+impl IntoResponse for Download {
     fn into_response(self) -> Response {
+        let Download(file) = self;
         let disposition = format!(
             "attachment; filename=\"{}\"",
-            self.filename.replace(['"', '\\'], "")
+            file.filename.replace(['"', '\\'], "")
         );
         (
             [
-                (header::CONTENT_TYPE, self.content_type.to_owned()),
+                (header::CONTENT_TYPE, file.content_type.to_owned()),
                 (header::CONTENT_DISPOSITION, disposition),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
             ],
-            self.bytes,
+            file.bytes,
         )
             .into_response()
-    }
-}
-
-/// Lower-case ASCII for file names: umlauts spelled out, everything else not alphanumeric
-/// becomes a single dash.
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.to_lowercase().chars() {
-        match c {
-            'ä' => out.push_str("ae"),
-            'ö' => out.push_str("oe"),
-            'ü' => out.push_str("ue"),
-            'ß' => out.push_str("ss"),
-            c if c.is_ascii_alphanumeric() => out.push(c),
-            _ if !out.ends_with('-') => out.push('-'),
-            _ => {}
-        }
-    }
-    out.trim_matches('-').to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug;
-
-    #[test]
-    fn slugs_are_ascii_file_names() {
-        assert_eq!(slug("Rüsselsheim am Main"), "ruesselsheim-am-main");
-        assert_eq!(slug("Kreis Groß-Gerau"), "kreis-gross-gerau");
-        assert_eq!(slug(" (Test) "), "test");
     }
 }

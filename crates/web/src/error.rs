@@ -191,6 +191,29 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<verbund_app::Error> for AppError {
+    fn from(e: verbund_app::Error) -> Self {
+        use verbund_app::Error as E;
+        match e {
+            E::NotFound => Self::NotFound,
+            E::Forbidden => Self::Forbidden,
+            E::Unauthorized => Self::Unauthorized,
+            E::Invalid(v) => Self::Invalid(v),
+            E::Stale => Self::Stale,
+            E::BadInput { code, detail } => Self::BadRequest { code, detail },
+            E::TooLarge { code } => Self::BadRequest {
+                code,
+                detail: String::new(),
+            },
+            E::NotSetUp { code } => Self::BadRequest {
+                code,
+                detail: String::new(),
+            },
+            E::Internal(cause) => Self::Internal(cause),
+        }
+    }
+}
+
 impl From<Denied> for AppError {
     fn from(d: Denied) -> Self {
         match d {

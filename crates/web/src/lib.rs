@@ -2,22 +2,18 @@
 //! endpoints. [`app`] builds the whole router, so tests drive it without a socket.
 
 pub mod api;
-pub mod assessments;
-pub mod catalogs;
 pub mod config;
 pub mod context;
-pub mod costs;
-pub mod crypto;
-pub mod demo;
 pub mod download;
 pub mod error;
-pub mod i18n;
+/// Translations (the `verbund-i18n` crate).
+pub mod i18n {
+    pub use verbund_i18n::*;
+}
 pub mod ops;
 pub mod ratelimit;
 pub mod routes;
 pub mod security;
-pub mod service;
-pub mod settings;
 pub mod ui;
 
 use std::sync::Arc;
@@ -25,6 +21,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
+use verbund_app::Services;
 use verbund_store::Store;
 
 pub use config::WebConfig;
@@ -33,8 +30,8 @@ pub use routes::RouteInfo;
 /// Shared state of every request handler.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
-    pub store: Store,
+    /// The application's operations (store, clock, sign-in rules).
+    pub app: Services,
     /// Settings.
     pub config: Arc<WebConfig>,
     /// Login attempts per address.
@@ -46,16 +43,25 @@ pub struct AppState {
 impl AppState {
     /// State with the given store and settings.
     pub fn new(store: Store, config: WebConfig) -> Self {
+        let app = Services::new(store, config.auth_policy());
         let login_limiter = Arc::new(ratelimit::RateLimiter::new(
             config.login_attempts_per_window,
             config.login_window,
         ));
         Self {
-            store,
+            app,
             config: Arc::new(config),
             login_limiter,
             metrics: None,
         }
+    }
+}
+
+// Handlers reach the operations as `st.store`/`verbund_app::x::f(&st, …)` through this.
+impl std::ops::Deref for AppState {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.app
     }
 }
 

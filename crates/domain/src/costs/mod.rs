@@ -22,11 +22,13 @@ mod key;
 mod key_eval;
 mod member;
 mod money;
+pub mod presets;
 pub mod prorata;
 mod savings;
 pub mod split;
 mod statement;
 mod subsidy;
+mod year_members;
 
 #[cfg(test)]
 mod allocation_tests;
@@ -53,3 +55,4 @@ pub use statement::{
 pub use subsidy::{
     FixedCredit, MAX_SUBSIDY_YEARS, Subsidy, SubsidyApplication, SubsidyError, SubsidyYear,
 };
+pub use year_members::member_snapshots;

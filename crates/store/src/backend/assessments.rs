@@ -915,7 +915,7 @@ pub(crate) async fn migrate_assessment(pool: &Pool<DB>, by: &AuditActor, scope: 
             },
         ));
     }
-    set_answers_in(&mut tx, by, &Scope::All, new_id, &changes).await?;
+    set_answers_in(&mut tx, by, &Scope::system(&SystemAccess::for_reason("answers carried over by a migration the caller was authorised for")), new_id, &changes).await?;
     sqlx::query(
         "INSERT INTO evidence (answer_id, assessment_id, file_name, content_type, size_bytes, sha256, content_b64, uploaded_at_ms, uploaded_by) \
          SELECT na.id, $3, e.file_name, e.content_type, e.size_bytes, e.sha256, e.content_b64, e.uploaded_at_ms, e.uploaded_by \

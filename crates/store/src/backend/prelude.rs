@@ -10,7 +10,7 @@ use sqlx::{AssertSqlSafe, Pool, Row};
 #[allow(unused_imports)]
 use verbund_domain::audit::{AuditRecord, ChainError, ChainVerifier, ChainedRecord};
 #[allow(unused_imports)]
-use verbund_domain::authz::{Actor, Grant, Role, Scope};
+use verbund_domain::authz::{Actor, Grant, Role, Scope, SystemAccess};
 #[allow(unused_imports)]
 use verbund_domain::catalog::{Catalog, CatalogNode};
 #[allow(unused_imports)]

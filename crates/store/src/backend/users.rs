@@ -1,7 +1,7 @@
 fn user_visible_sql(scope: &Scope) -> String {
-    match scope {
-        Scope::All => "1=1".to_owned(),
-        _ => format!("EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = users.id AND {})", scope_sql(scope, "ra.org_id")),
+    match scope.orgs() {
+        None => "1=1".to_owned(),
+        Some(_) => format!("EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = users.id AND {})", scope_sql(scope, "ra.org_id")),
     }
 }
 
@@ -39,7 +39,7 @@ pub(crate) async fn get_user(pool: &Pool<DB>, scope: &Scope, id: UserId) -> Resu
 }
 
 pub(crate) async fn get_user_unscoped(pool: &Pool<DB>, id: UserId) -> Result<User> {
-    fetch_user(pool, &Scope::All, id).await
+    fetch_user(pool, &Scope::system(&SystemAccess::for_reason("user by id, unscoped")), id).await
 }
 
 const GRANT_SELECT: &str = "SELECT ra.id, ra.user_id, ra.org_id, o.name, ra.role FROM role_assignments ra JOIN organisations o ON o.id = ra.org_id";

@@ -149,7 +149,10 @@ async fn generated_tallies_equal_those_of_answering_one_by_one(s: Store) {
         Ok(audit_before + 1),
         "one audit entry for the whole call"
     );
-    let third = s.assessment(&Scope::All, generated[2]).await.expect("get");
+    let third = s
+        .assessment(&Scope::system(&TEST_ACCESS), generated[2])
+        .await
+        .expect("get");
     assert_eq!(third.tally.not_applicable_unjustified, 1);
     assert_eq!(third.org_id, orgs[2]);
 
@@ -160,7 +163,7 @@ async fn generated_tallies_equal_those_of_answering_one_by_one(s: Store) {
         .expect("start");
     for (id, answers) in started.iter().zip(answers()) {
         let ids = s
-            .answer_ids_by_urn(&Scope::All, *id)
+            .answer_ids_by_urn(&Scope::system(&TEST_ACCESS), *id)
             .await
             .expect("answer ids");
         let changes: Vec<(i64, Option<i64>, Answer)> = ids
@@ -168,33 +171,50 @@ async fn generated_tallies_equal_those_of_answering_one_by_one(s: Store) {
             .zip(answers)
             .map(|((_, a), answer)| (*a, None, answer))
             .collect();
-        s.set_answers(&by, &Scope::All, *id, &changes)
+        s.set_answers(&by, &Scope::system(&TEST_ACCESS), *id, &changes)
             .await
             .expect("answer");
     }
     for (g, a) in generated.iter().zip(&started) {
         let (g_one, a_one) = (
-            s.assessment(&Scope::All, *g).await.expect("get"),
-            s.assessment(&Scope::All, *a).await.expect("get"),
+            s.assessment(&Scope::system(&TEST_ACCESS), *g)
+                .await
+                .expect("get"),
+            s.assessment(&Scope::system(&TEST_ACCESS), *a)
+                .await
+                .expect("get"),
         );
         assert_eq!(g_one.tally, a_one.tally);
         let topics = |v: Vec<TopicScore>| -> Vec<(i64, Tally)> {
             v.into_iter().map(|t| (t.topic_index, t.tally)).collect()
         };
         assert_eq!(
-            topics(s.assessment_topics(&Scope::All, *g).await.expect("topics")),
-            topics(s.assessment_topics(&Scope::All, *a).await.expect("topics"))
+            topics(
+                s.assessment_topics(&Scope::system(&TEST_ACCESS), *g)
+                    .await
+                    .expect("topics")
+            ),
+            topics(
+                s.assessment_topics(&Scope::system(&TEST_ACCESS), *a)
+                    .await
+                    .expect("topics")
+            )
         );
         let rows = |id: i64| {
             let s = s.clone();
             async move {
-                s.answers(&Scope::All, id, &AnswerFilter::default(), None)
-                    .await
-                    .expect("answers")
-                    .items
-                    .into_iter()
-                    .map(|r| (r.urn, r.answer))
-                    .collect::<Vec<_>>()
+                s.answers(
+                    &Scope::system(&TEST_ACCESS),
+                    id,
+                    &AnswerFilter::default(),
+                    None,
+                )
+                .await
+                .expect("answers")
+                .items
+                .into_iter()
+                .map(|r| (r.urn, r.answer))
+                .collect::<Vec<_>>()
             }
         };
         assert_eq!(rows(*g).await, rows(*a).await);
@@ -244,7 +264,7 @@ async fn heatmap_pages_follow_each_order(s: Store) {
         async move {
             let p = s
                 .heatmap_rows(
-                    &Scope::All,
+                    &Scope::system(&TEST_ACCESS),
                     catalog_id,
                     sort,
                     PageRequest::new(Some(page), Some(per_page)),
@@ -278,7 +298,7 @@ async fn heatmap_pages_follow_each_order(s: Store) {
     );
     let own = s
         .heatmap_rows(
-            &Scope::Orgs(vec![orgs[1]]),
+            &member_scope(orgs[1]),
             catalog_id,
             HeatmapSort::Topic(0),
             PageRequest::default(),
@@ -307,7 +327,7 @@ async fn answer_filters_combine_and_count_the_page(s: Store) {
         async move {
             let p = s
                 .answers(
-                    &Scope::All,
+                    &Scope::system(&TEST_ACCESS),
                     id,
                     &f,
                     Some(PageRequest::new(Some(1), Some(1))),
@@ -388,4 +408,17 @@ async fn sqlite_generating_with_a_wrong_answer_count_stores_nothing() {
 #[tokio::test]
 async fn postgres_generating_with_a_wrong_answer_count_stores_nothing() {
     generating_with_a_wrong_answer_count_stores_nothing(postgres().await).await;
+}
+
+/// The scope of a coordinator of `org` (what a member's request would get).
+fn member_scope(org: OrgId) -> Scope {
+    verbund_domain::authz::Actor {
+        user_id: verbund_domain::UserId(1),
+        office_org: OrgId(-1),
+        grants: vec![verbund_domain::authz::Grant {
+            org_id: org,
+            role: verbund_domain::authz::Role::Coordinator,
+        }],
+    }
+    .scope(verbund_domain::authz::Permission::ReadAssessments)
 }

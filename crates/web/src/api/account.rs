@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use verbund_domain::authz::Scope;
 use verbund_domain::page::Page;
 use verbund_domain::user::User;
 use verbund_domain::{ApiTokenId, OrgId};
@@ -15,7 +14,7 @@ use super::{ApiJson, IdPath, ListQuery};
 use crate::AppState;
 use crate::context::ApiUser;
 use crate::error::AppResult;
-use crate::service;
+use verbund_app::{audit, tokens};
 
 /// The caller.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -32,7 +31,7 @@ pub struct MeOut {
 /// Who am I?
 #[utoipa::path(get, path = "/me", tag = "account", responses((status = 200, body = MeOut), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<MeOut>> {
-    let grants = st.store.user_grants(&Scope::All, u.user.id).await?;
+    let grants = verbund_app::users::own_grants(&st, &u.actor).await?;
     Ok(Json(MeOut {
         office: u.actor.is_office(),
         roles: grants.into_iter().map(GrantOut::from).collect(),
@@ -72,7 +71,7 @@ pub async fn audit(
     u: ApiUser,
     q: ListQuery,
 ) -> AppResult<Json<Page<AuditOut>>> {
-    let page = service::list_audit(&st, &u.actor, q.org.map(OrgId), q.page()).await?;
+    let page = audit::list_audit(&st, &u.actor, q.org.map(OrgId), q.page()).await?;
     Ok(Json(page.map(|e| {
         let r = e.entry.record;
         AuditOut {
@@ -148,8 +147,7 @@ pub struct TokenCreated {
 #[utoipa::path(get, path = "/tokens", tag = "account", responses((status = 200, body = Vec<TokenOut>)))]
 pub async fn tokens(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Vec<TokenOut>>> {
     Ok(Json(
-        st.store
-            .list_tokens(u.user.id)
+        verbund_app::tokens::list(&st, u.user.id)
             .await?
             .into_iter()
             .map(TokenOut::from)
@@ -165,7 +163,7 @@ pub async fn create_token(
     ApiJson(b): ApiJson<TokenIn>,
 ) -> AppResult<(StatusCode, Json<TokenCreated>)> {
     let (token, info) =
-        service::create_token(&st, &u.audit(), u.user.id, &b.name, b.valid_days).await?;
+        tokens::create_token(&st, &u.audit(), u.user.id, &b.name, b.valid_days).await?;
     Ok((
         StatusCode::CREATED,
         Json(TokenCreated {
@@ -182,6 +180,6 @@ pub async fn revoke_token(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<StatusCode> {
-    service::revoke_token(&st, &u.audit(), u.user.id, ApiTokenId(id)).await?;
+    tokens::revoke_token(&st, &u.audit(), u.user.id, ApiTokenId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,13 +11,13 @@ use verbund_store::{AnswerRow, EvidenceMeta, StoredAssessment, StoredSnapshot};
 
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::AppState;
-use crate::assessments::{
-    self as svc, AnswerIn, AnswersQuery, AssessmentOut, BulkIn, Comparison, Heatmap, HeatmapQuery,
-    ImportOutcome, StartIn,
-};
 use crate::context::ApiUser;
-use crate::download::FileOut;
+use crate::download::Download;
 use crate::error::AppResult;
+use verbund_app::assessments::{
+    self as svc, AnswerIn, AnswersQuery, AssessmentOut, BulkIn, Comparison, ImportOutcome, StartIn,
+};
+use verbund_app::comparison::{self, Heatmap, HeatmapQuery};
 
 /// Assessments created.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -174,14 +174,16 @@ pub async fn export(
     u: ApiUser,
     IdPath(id): IdPath,
     ApiQuery(q): ApiQuery<ExportIn>,
-) -> AppResult<FileOut> {
-    svc::export(
-        &st,
-        &u.actor,
-        id,
-        q.format.unwrap_or(svc::ExportFormat::Xlsx),
-    )
-    .await
+) -> AppResult<Download> {
+    Ok(Download(
+        svc::export(
+            &st,
+            &u.actor,
+            id,
+            q.format.unwrap_or(svc::ExportFormat::Xlsx),
+        )
+        .await?,
+    ))
 }
 
 /// Imports answers from an exported XLSX or CSV file (request body). Any bad row refuses the
@@ -242,8 +244,8 @@ pub async fn evidence(
     State(st): State<AppState>,
     u: ApiUser,
     IdPath(id): IdPath,
-) -> AppResult<FileOut> {
-    svc::evidence(&st, &u.actor, id).await
+) -> AppResult<Download> {
+    Ok(Download(svc::evidence(&st, &u.actor, id).await?))
 }
 
 /// Deletes an evidence file.
@@ -265,7 +267,7 @@ pub async fn heatmap(
     u: ApiUser,
     ApiQuery(q): ApiQuery<HeatmapQuery>,
 ) -> AppResult<Json<Heatmap>> {
-    Ok(Json(svc::heatmap(&st, &u.actor, &q).await?))
+    Ok(Json(comparison::heatmap(&st, &u.actor, &q).await?))
 }
 
 /// `?to=7`: the catalog revision to move to.

@@ -10,9 +10,9 @@ use verbund_store::CatalogSummary;
 
 use super::{ApiQuery, IdPath};
 use crate::AppState;
-use crate::catalogs::{self, ImportFormat, Imported};
 use crate::context::ApiUser;
 use crate::error::AppResult;
+use verbund_app::catalogs::{self, ImportFormat, Imported};
 
 /// `?format=auto|ciso|oscal&file_name=…`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

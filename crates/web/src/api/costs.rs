@@ -9,9 +9,10 @@ use verbund_store::{StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy}
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::AppState;
 use crate::context::ApiUser;
-use crate::costs::{self, BudgetOut, CompareRow, KeyDraft, LineDraft, Preview, SubsidyDraft};
-use crate::download::FileOut;
+use crate::download::Download;
 use crate::error::{AppError, AppResult};
+use verbund_app::costs::{self, BudgetOut, KeyDraft, LineDraft, SubsidyDraft};
+use verbund_app::statements::{self, CompareRow, Preview};
 use verbund_domain::OrgId;
 use verbund_domain::settings::FederationSettings;
 
@@ -216,7 +217,7 @@ pub async fn preview(
     ApiQuery(q): ApiQuery<CalcQuery>,
 ) -> AppResult<Json<Preview>> {
     let key = q.key.ok_or(AppError::bad("error-query"))?;
-    Ok(Json(costs::preview(&st, &u.actor, q.year, key).await?))
+    Ok(Json(statements::preview(&st, &u.actor, q.year, key).await?))
 }
 
 /// What every member pays under two key versions (office).
@@ -227,7 +228,9 @@ pub async fn compare(
     ApiQuery(q): ApiQuery<CalcQuery>,
 ) -> AppResult<Json<Vec<CompareRow>>> {
     let (a, b) = q.a.zip(q.b).ok_or(AppError::bad("error-query"))?;
-    Ok(Json(costs::compare(&st, &u.actor, q.year, a, b).await?))
+    Ok(Json(
+        statements::compare(&st, &u.actor, q.year, a, b).await?,
+    ))
 }
 
 /// Issued statements: all for the office; members get only their own part (`?year=` optional).
@@ -236,7 +239,7 @@ pub async fn statements(
     State(st): State<AppState>,
     u: ApiUser,
 ) -> AppResult<Json<Vec<StoredStatement>>> {
-    Ok(Json(costs::statements(&st, &u.actor, None).await?))
+    Ok(Json(statements::statements(&st, &u.actor, None).await?))
 }
 
 /// Issues a year's statement with a key version: stored unchangeably, the key version is locked (office).
@@ -248,7 +251,7 @@ pub async fn issue(
 ) -> AppResult<(StatusCode, Json<StoredStatement>)> {
     Ok((
         StatusCode::CREATED,
-        Json(costs::issue(&st, &u.audit(), &u.actor, b.year, b.key_id).await?),
+        Json(statements::issue(&st, &u.audit(), &u.actor, b.year, b.key_id).await?),
     ))
 }
 
@@ -259,7 +262,7 @@ pub async fn statement(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<StoredStatement>> {
-    Ok(Json(costs::statement(&st, &u.actor, id).await?))
+    Ok(Json(statements::statement(&st, &u.actor, id).await?))
 }
 
 /// `?member=12`: the member a statement document is printed for.
@@ -277,8 +280,10 @@ pub async fn statement_pdf(
     u: ApiUser,
     IdPath(id): IdPath,
     ApiQuery(q): ApiQuery<MemberQuery>,
-) -> AppResult<FileOut> {
-    costs::statement_pdf(&st, &u.actor, id, q.member.map(OrgId)).await
+) -> AppResult<Download> {
+    Ok(Download(
+        statements::statement_pdf(&st, &u.actor, id, q.member.map(OrgId)).await?,
+    ))
 }
 
 /// The calculation as an XLSX workbook: whole (office) or one member's part.
@@ -289,8 +294,10 @@ pub async fn statement_xlsx(
     u: ApiUser,
     IdPath(id): IdPath,
     ApiQuery(q): ApiQuery<MemberQuery>,
-) -> AppResult<FileOut> {
-    costs::statement_xlsx(&st, &u.actor, id, q.member.map(OrgId)).await
+) -> AppResult<Download> {
+    Ok(Download(
+        statements::statement_xlsx(&st, &u.actor, id, q.member.map(OrgId)).await?,
+    ))
 }
 
 /// Federation settings: letterhead and whether members see each other by name (office).
@@ -299,7 +306,7 @@ pub async fn settings(
     State(st): State<AppState>,
     u: ApiUser,
 ) -> AppResult<Json<FederationSettings>> {
-    Ok(Json(crate::settings::get(&st, &u.actor).await?))
+    Ok(Json(verbund_app::settings::get(&st, &u.actor).await?))
 }
 
 /// Replaces the federation settings (office).
@@ -310,6 +317,6 @@ pub async fn save_settings(
     ApiJson(s): ApiJson<FederationSettings>,
 ) -> AppResult<Json<FederationSettings>> {
     Ok(Json(
-        crate::settings::save(&st, &u.audit(), &u.actor, s).await?,
+        verbund_app::settings::save(&st, &u.audit(), &u.actor, s).await?,
     ))
 }

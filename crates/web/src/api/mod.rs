@@ -88,7 +88,7 @@ pub fn routes() -> Routes {
         .post_with_limit(
             "/answers/{id}/evidence",
             assessments::add_evidence,
-            crate::assessments::EVIDENCE_LIMIT + 1024,
+            verbund_app::assessments::EVIDENCE_LIMIT + 1024,
         )
         .get("/evidence/{id}", assessments::evidence)
         .delete("/evidence/{id}", assessments::delete_evidence)

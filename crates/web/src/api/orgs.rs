@@ -11,7 +11,7 @@ use super::{ApiJson, IdPath, ListQuery};
 use crate::AppState;
 use crate::context::ApiUser;
 use crate::error::{AppError, AppResult};
-use crate::service;
+use verbund_app::orgs;
 
 /// Organisations visible to the caller (members see only their own).
 #[utoipa::path(get, path = "/organisations", params(ListQuery), tag = "organisations",
@@ -22,7 +22,7 @@ pub async fn list(
     q: ListQuery,
 ) -> AppResult<Json<Page<Organisation>>> {
     Ok(Json(
-        service::list_orgs(&st, &u.actor, q.q.as_deref(), q.page()).await?,
+        orgs::list_orgs(&st, &u.actor, q.q.as_deref(), q.page()).await?,
     ))
 }
 
@@ -36,7 +36,7 @@ pub async fn create(
 ) -> AppResult<(StatusCode, Json<Organisation>)> {
     Ok((
         StatusCode::CREATED,
-        Json(service::create_org(&st, &u.audit(), &u.actor, &d).await?),
+        Json(orgs::create_org(&st, &u.audit(), &u.actor, &d).await?),
     ))
 }
 
@@ -48,7 +48,7 @@ pub async fn get_one(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<Organisation>> {
-    Ok(Json(service::get_org(&st, &u.actor, OrgId(id)).await?))
+    Ok(Json(orgs::get_org(&st, &u.actor, OrgId(id)).await?))
 }
 
 /// Replaces an organisation's facts. Send `If-Match: "<version>"` to fail with 409 if someone
@@ -73,7 +73,7 @@ pub async fn update(
         ),
     };
     Ok(Json(
-        service::update_org(&st, &u.audit(), &u.actor, OrgId(id), version, &d).await?,
+        orgs::update_org(&st, &u.audit(), &u.actor, OrgId(id), version, &d).await?,
     ))
 }
 
@@ -86,7 +86,7 @@ pub async fn memberships(
     IdPath(id): IdPath,
 ) -> AppResult<Json<Vec<Membership>>> {
     Ok(Json(
-        service::list_memberships(&st, &u.actor, OrgId(id)).await?,
+        orgs::list_memberships(&st, &u.actor, OrgId(id)).await?,
     ))
 }
 
@@ -101,7 +101,7 @@ pub async fn add_membership(
 ) -> AppResult<(StatusCode, Json<Membership>)> {
     Ok((
         StatusCode::CREATED,
-        Json(service::add_membership(&st, &u.audit(), &u.actor, OrgId(id), &d).await?),
+        Json(orgs::add_membership(&st, &u.audit(), &u.actor, OrgId(id), &d).await?),
     ))
 }
 
@@ -115,7 +115,7 @@ pub async fn update_membership(
     ApiJson(d): ApiJson<MembershipDraft>,
 ) -> AppResult<Json<Membership>> {
     Ok(Json(
-        service::update_membership(&st, &u.audit(), &u.actor, MembershipId(id), &d).await?,
+        orgs::update_membership(&st, &u.audit(), &u.actor, MembershipId(id), &d).await?,
     ))
 }
 
@@ -127,6 +127,6 @@ pub async fn delete_membership(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<StatusCode> {
-    service::delete_membership(&st, &u.audit(), &u.actor, MembershipId(id)).await?;
+    orgs::delete_membership(&st, &u.audit(), &u.actor, MembershipId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

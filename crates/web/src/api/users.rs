@@ -14,7 +14,7 @@ use super::{ApiJson, IdPath, ListQuery};
 use crate::AppState;
 use crate::context::ApiUser;
 use crate::error::AppResult;
-use crate::service;
+use verbund_app::users;
 
 /// A role assignment.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -93,7 +93,7 @@ pub async fn list(
     q: ListQuery,
 ) -> AppResult<Json<Page<User>>> {
     Ok(Json(
-        service::list_users(&st, &u.actor, q.q.as_deref(), q.page()).await?,
+        users::list_users(&st, &u.actor, q.q.as_deref(), q.page()).await?,
     ))
 }
 
@@ -112,10 +112,7 @@ pub async fn create(
     };
     Ok((
         StatusCode::CREATED,
-        Json(
-            service::create_user(&st, &u.audit(), &u.actor, &draft, OrgId(b.org_id), b.role)
-                .await?,
-        ),
+        Json(users::create_user(&st, &u.audit(), &u.actor, &draft, OrgId(b.org_id), b.role).await?),
     ))
 }
 
@@ -127,7 +124,7 @@ pub async fn get_one(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<UserOut>> {
-    let (user, grants) = service::get_user(&st, &u.actor, UserId(id)).await?;
+    let (user, grants) = users::get_user(&st, &u.actor, UserId(id)).await?;
     Ok(Json(UserOut {
         user,
         roles: grants.into_iter().map(GrantOut::from).collect(),
@@ -144,7 +141,7 @@ pub async fn update(
     ApiJson(b): ApiJson<UserPatch>,
 ) -> AppResult<Json<User>> {
     Ok(Json(
-        service::set_user_disabled(&st, &u.audit(), &u.actor, UserId(id), b.disabled).await?,
+        users::set_user_disabled(&st, &u.audit(), &u.actor, UserId(id), b.disabled).await?,
     ))
 }
 
@@ -157,7 +154,7 @@ pub async fn grant(
     IdPath(id): IdPath,
     ApiJson(b): ApiJson<GrantIn>,
 ) -> AppResult<(StatusCode, Json<GrantOut>)> {
-    let g = service::grant_role(
+    let g = users::grant_role(
         &st,
         &u.audit(),
         &u.actor,
@@ -177,6 +174,6 @@ pub async fn revoke(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<StatusCode> {
-    service::revoke_role(&st, &u.audit(), &u.actor, RoleAssignmentId(id)).await?;
+    users::revoke_role(&st, &u.audit(), &u.actor, RoleAssignmentId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

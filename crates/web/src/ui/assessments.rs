@@ -14,13 +14,13 @@ use verbund_store::{AnswerRow, EvidenceMeta, StoredAssessment, StoredSnapshot};
 use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
 use crate::api::IdPath;
-use crate::assessments::{
+use crate::context::CurrentUser;
+use crate::download::Download;
+use crate::error::{AppError, AppResult};
+use verbund_app::assessments::{
     self as svc, AnswerIn, AnswersQuery, AssessmentOut, BulkIn, Comparison, EvidenceIn,
     ExportFormat,
 };
-use crate::context::CurrentUser;
-use crate::download::FileOut;
-use crate::error::{AppError, AppResult};
 
 /// Percentage text of basis points, "–" when there is nothing to count.
 pub fn pct_bp(bp: impl std::borrow::Borrow<Option<u32>>) -> String {
@@ -141,7 +141,7 @@ async fn assessment_page(
     );
     let mut l = Layout::user(cu, "assessment-title", "assessments");
     l.title = format!("{} – {}", a.assessment.org_name, a.assessment.catalog_name);
-    let priorities = st.store.catalog_groups(a.assessment.catalog_id).await?;
+    let priorities = svc::priorities(st, cu.actor(), id).await?;
     Ok(AssessmentPage {
         snapshots: svc::snapshots(st, cu.actor(), id).await?,
         newer: svc::newer_revisions(st, cu.actor(), id).await?,
@@ -208,23 +208,6 @@ struct AnswerPage {
     errors: FormErrors,
 }
 
-async fn answer_row(
-    st: &AppState,
-    cu: &CurrentUser,
-    answer_id: i64,
-) -> AppResult<(i64, AnswerRow)> {
-    let scope = cu.actor().scope(Permission::ReadAssessments);
-    let (aid, _) = st.store.answer_assessment(&scope, answer_id).await?;
-    let row = st
-        .store
-        .answers_by_id(&scope, aid, &[answer_id])
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(AppError::NotFound)?;
-    Ok((aid, row))
-}
-
 fn form_of(r: &AnswerRow) -> AnswerIn {
     let a = &r.answer;
     AnswerIn {
@@ -244,11 +227,14 @@ async fn answer_page(
     form: Option<AnswerIn>,
     errors: FormErrors,
 ) -> AppResult<AnswerPage> {
-    let (assessment_id, r) = answer_row(st, cu, answer_id).await?;
-    let (_, org) = st
-        .store
-        .answer_assessment(&cu.actor().scope(Permission::ReadAssessments), answer_id)
-        .await?;
+    let (assessment_id, r) = svc::answer_row(st, cu.actor(), answer_id).await?;
+    let org = svc::authorize(
+        st,
+        cu.actor(),
+        svc::Target::Answer(answer_id),
+        Permission::ReadAssessments,
+    )
+    .await?;
     let mut l = Layout::user(cu, "answer-title", "assessments");
     l.title = format!(
         "{} {}",
@@ -327,11 +313,11 @@ pub async fn save_answer(
             row_error: None,
         })),
         Ok(_) => {
-            let (aid, _) = answer_row(&st, &cu, id).await?;
+            let (aid, _) = svc::answer_row(&st, cu.actor(), id).await?;
             Ok(see_other(&format!("/assessments/{aid}")))
         }
-        Err(AppError::Invalid(e)) if htmx => {
-            let (_, r) = answer_row(&st, &cu, id).await?;
+        Err(verbund_app::Error::Invalid(e)) if htmx => {
+            let (_, r) = svc::answer_row(&st, cu.actor(), id).await?;
             let l = Layout::user(&cu, "assessment-title", "assessments");
             let msg = e.0.first().map(|x| l.lang.t(&x.code));
             // htmx swaps only 2xx answers by default; the row shows the error instead.
@@ -342,10 +328,10 @@ pub async fn save_answer(
                 row_error: msg,
             }))
         }
-        Err(AppError::Invalid(e)) => Ok(render_invalid(
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
             &answer_page(&st, &cu, id, Some(f), e.into()).await?,
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -397,7 +383,7 @@ pub async fn bulk(
                 .await?,
             ))
         }
-        Err(AppError::Invalid(e)) => {
+        Err(verbund_app::Error::Invalid(e)) => {
             let detail =
                 e.0.iter()
                     .map(|x| {
@@ -422,7 +408,7 @@ pub async fn bulk(
                 .await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -442,7 +428,7 @@ pub async fn snapshot(
 ) -> AppResult<Response> {
     match svc::snapshot(&st, &cu.audit(), cu.actor(), id, &f.name).await {
         Ok(_) => Ok(see_other(&format!("/assessments/{id}"))),
-        Err(AppError::Invalid(e)) => Ok(render_invalid(
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
             &assessment_page(
                 &st,
                 &cu,
@@ -454,7 +440,7 @@ pub async fn snapshot(
             )
             .await?,
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -480,16 +466,7 @@ pub async fn compare(
     Query(q): Query<CompareParams>,
 ) -> AppResult<Response> {
     let c = svc::compare(&st, cu.actor(), id, q.from, q.to).await?;
-    let rows = st
-        .store
-        .answers(
-            &cu.actor().scope(Permission::ReadAssessments),
-            id,
-            &Default::default(),
-            None,
-        )
-        .await?
-        .items;
+    let rows = svc::all_answers(&st, cu.actor(), id).await?;
     let names = rows
         .into_iter()
         .map(|r| {
@@ -523,8 +500,10 @@ pub async fn export(
     cu: CurrentUser,
     IdPath(id): IdPath,
     Query(q): Query<ExportParams>,
-) -> AppResult<FileOut> {
-    svc::export(&st, cu.actor(), id, q.format.unwrap_or(ExportFormat::Xlsx)).await
+) -> AppResult<Download> {
+    Ok(Download(
+        svc::export(&st, cu.actor(), id, q.format.unwrap_or(ExportFormat::Xlsx)).await?,
+    ))
 }
 
 /// The first file field of a multipart upload: name and bytes.
@@ -551,17 +530,12 @@ async fn first_file(mut m: Multipart) -> AppResult<(String, Vec<u8>)> {
 async fn authorized_upload(
     st: &AppState,
     cu: &CurrentUser,
-    answer_or_assessment: Result<i64, i64>,
+    target: svc::Target,
     p: Permission,
     req: axum::extract::Request,
 ) -> AppResult<Multipart> {
     use axum::extract::FromRequest;
-    let scope = cu.actor().scope(Permission::ReadAssessments);
-    let org = match answer_or_assessment {
-        Ok(answer) => st.store.answer_assessment(&scope, answer).await?.1,
-        Err(assessment) => st.store.assessment(&scope, assessment).await?.org_id,
-    };
-    cu.actor().check(p, org)?;
+    svc::authorize(st, cu.actor(), target, p).await?;
     Multipart::from_request(req, st)
         .await
         .map_err(|_| AppError::bad("error-upload"))
@@ -573,14 +547,21 @@ pub async fn import(
     IdPath(id): IdPath,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let m = authorized_upload(&st, &cu, Err(id), Permission::ManageAssessments, req).await?;
+    let m = authorized_upload(
+        &st,
+        &cu,
+        svc::Target::Assessment(id),
+        Permission::ManageAssessments,
+        req,
+    )
+    .await?;
     let (_, bytes) = first_file(m).await?;
     match svc::import(&st, &cu.audit(), cu.actor(), id, &bytes).await {
         Ok(o) => Ok(see_other(&format!(
             "/assessments/{id}?imported={}",
             o.changed
         ))),
-        Err(AppError::BadRequest { detail, .. }) => Ok(render_invalid(
+        Err(verbund_app::Error::BadInput { detail, .. }) => Ok(render_invalid(
             &assessment_page(
                 &st,
                 &cu,
@@ -592,7 +573,7 @@ pub async fn import(
             )
             .await?,
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -602,7 +583,14 @@ pub async fn upload_evidence(
     IdPath(id): IdPath,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let m = authorized_upload(&st, &cu, Ok(id), Permission::AnswerAssessments, req).await?;
+    let m = authorized_upload(
+        &st,
+        &cu,
+        svc::Target::Answer(id),
+        Permission::AnswerAssessments,
+        req,
+    )
+    .await?;
     let (file_name, content) = first_file(m).await?;
     match svc::add_evidence(
         &st,
@@ -614,10 +602,10 @@ pub async fn upload_evidence(
     .await
     {
         Ok(_) => Ok(see_other(&format!("/answers/{id}"))),
-        Err(AppError::Invalid(e)) => Ok(render_invalid(
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
             &answer_page(&st, &cu, id, None, e.into()).await?,
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -625,8 +613,8 @@ pub async fn evidence(
     State(st): State<AppState>,
     cu: CurrentUser,
     IdPath(id): IdPath,
-) -> AppResult<FileOut> {
-    svc::evidence(&st, cu.actor(), id).await
+) -> AppResult<Download> {
+    Ok(Download(svc::evidence(&st, cu.actor(), id).await?))
 }
 
 pub async fn delete_evidence(
@@ -634,12 +622,9 @@ pub async fn delete_evidence(
     cu: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    let (meta, _) = st
-        .store
-        .evidence(&cu.actor().scope(Permission::ReadAssessments), id)
-        .await?;
+    let answer = svc::evidence_answer(&st, cu.actor(), id).await?;
     svc::delete_evidence(&st, &cu.audit(), cu.actor(), id).await?;
-    Ok(see_other(&format!("/answers/{}", meta.answer_id)).into_response())
+    Ok(see_other(&format!("/answers/{answer}")).into_response())
 }
 
 /// Date and time of a snapshot, for templates.

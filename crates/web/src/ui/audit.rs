@@ -13,7 +13,7 @@ use super::{Layout, fmt_ms, render};
 use crate::AppState;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
-use crate::service;
+use verbund_app::audit;
 
 #[derive(Deserialize, Default)]
 pub struct Params {
@@ -105,16 +105,9 @@ pub async fn list(
         .and_then(|o| o.parse::<i64>().ok())
         .map(OrgId);
     let entries =
-        service::list_audit(&st, cu.actor(), org, PageRequest::new(p.page, Some(25))).await?;
-    let orgs: Vec<OrgOption> = st
-        .store
-        .list_orgs(
-            &cu.actor().scope(Permission::ReadAudit),
-            None,
-            PageRequest::new(Some(1), Some(200)),
-        )
+        audit::list_audit(&st, cu.actor(), org, PageRequest::new(p.page, Some(25))).await?;
+    let orgs: Vec<OrgOption> = verbund_app::orgs::choices(&st, cu.actor(), Permission::ReadAudit)
         .await?
-        .items
         .into_iter()
         .map(|o| OrgOption {
             id: o.id,

@@ -8,12 +8,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
-use verbund_store::{NewSession, now_ms};
+use verbund_app::auth::{self, LoginOutcome, MfaOutcome, STAGE_MFA};
+use verbund_store::now_ms;
 
 use super::{Layout, render, see_other};
 use crate::AppState;
 use crate::context::{UiCtx, append_cookie, clear_session_cookie, session_cookie};
-use crate::crypto::{self, DUMMY_HASH, random_token, sha256_hex};
 use crate::error::AppError;
 
 #[derive(Template)]
@@ -92,76 +92,36 @@ pub async fn login(
         }
         return Ok(r);
     }
-    let failed = || {
-        login_error(
+    match auth::login(&st.app, &f.email, &f.password).await? {
+        LoginOutcome::Failed => Ok(login_error(
             &ctx,
             &f,
             StatusCode::UNAUTHORIZED,
             ctx.lang.t("error-login-failed"),
-        )
-    };
-    let Some(user) = st.store.login_user(&f.email).await? else {
-        crypto::verify_password(f.password.clone(), DUMMY_HASH.to_owned()).await;
-        return Ok(failed());
-    };
-    if let Some(until) = user.locked_until_ms.filter(|&t| t > now_ms()) {
-        return Ok(login_error(
+        )),
+        LoginOutcome::Locked { until_ms } => Ok(login_error(
             &ctx,
             &f,
             StatusCode::TOO_MANY_REQUESTS,
-            lock_message(&ctx, until),
-        ));
-    }
-    let hash = user
-        .password_hash
-        .clone()
-        .unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let ok = crypto::verify_password(f.password.clone(), hash).await
-        && user.password_hash.is_some()
-        && !user.disabled;
-    if !ok {
-        let lock_until =
-            now_ms() + i64::try_from(st.config.lockout.as_millis()).unwrap_or(i64::MAX / 2);
-        st.store
-            .record_login_failure(user.id, st.config.max_login_failures, lock_until)
-            .await?;
-        tracing::info!(user = %user.id, "login failed");
-        if user.failed_logins + 1 >= st.config.max_login_failures {
-            return Ok(login_error(
-                &ctx,
-                &f,
-                StatusCode::TOO_MANY_REQUESTS,
-                lock_message(&ctx, lock_until),
-            ));
+            lock_message(&ctx, until_ms),
+        )),
+        LoginOutcome::SignedIn {
+            token, mfa_pending, ..
+        } => {
+            let next = safe_next(f.next.as_deref());
+            let target = if mfa_pending {
+                format!(
+                    "/login/mfa?next={}",
+                    form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                )
+            } else {
+                next
+            };
+            let mut r = see_other(&target);
+            append_cookie(&mut r, session_cookie(&st, token));
+            Ok(r)
         }
-        return Ok(failed());
     }
-    st.store.record_login_success(user.id).await?;
-    let token = random_token(32);
-    let ttl = i64::try_from(st.config.session_ttl.as_millis()).unwrap_or(i64::MAX / 2);
-    let stage = if user.totp_enabled { "mfa" } else { "full" };
-    st.store
-        .create_session(&NewSession {
-            id_hash: sha256_hex(&token),
-            user_id: user.id,
-            stage: stage.into(),
-            csrf_token: random_token(24),
-            expires_at_ms: now_ms() + ttl,
-        })
-        .await?;
-    tracing::info!(user = %user.id, stage, "login");
-    let next = safe_next(f.next.as_deref());
-    let target = if user.totp_enabled {
-        format!(
-            "/login/mfa?next={}",
-            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-        )
-    } else {
-        next
-    };
-    let mut r = see_other(&target);
-    append_cookie(&mut r, session_cookie(&st, token));
-    Ok(r)
 }
 
 #[derive(Template)]
@@ -174,7 +134,7 @@ struct MfaPage {
 
 pub async fn mfa_page(ctx: UiCtx, Query(q): Query<NextQuery>) -> Response {
     match &ctx.session {
-        Some(s) if s.stage == "mfa" => render(&MfaPage {
+        Some(s) if s.stage == STAGE_MFA => render(&MfaPage {
             l: Layout::public(&ctx, "mfa-title"),
             next: safe_next(q.next.as_deref()),
             error: None,
@@ -196,7 +156,7 @@ pub async fn mfa(
     ctx: UiCtx,
     Form(f): Form<MfaForm>,
 ) -> Result<Response, AppError> {
-    let Some(s) = ctx.session.clone().filter(|s| s.stage == "mfa") else {
+    let Some(s) = ctx.session.clone().filter(|s| s.stage == STAGE_MFA) else {
         return Ok(see_other("/login"));
     };
     let next = safe_next(f.next.as_deref());
@@ -212,42 +172,21 @@ pub async fn mfa(
     if st.login_limiter.check(ctx.ip, Instant::now()).is_err() {
         return Ok(retry("error-rate-limited", StatusCode::TOO_MANY_REQUESTS));
     }
-    let user = st.store.login_user_by_id(s.user.id).await?;
-    if user.locked_until_ms.is_some_and(|t| t > now_ms()) {
-        st.store.delete_session(&s.id_hash).await?;
-        return Ok(see_other("/login"));
-    }
-    let code = f.code.trim();
-    let ok = match &user.totp_secret {
-        Some(secret) if crypto::check_totp(secret, code) => true,
-        _ => {
-            st.store
-                .use_recovery_code(user.id, &sha256_hex(&crypto::normalize_recovery_code(code)))
-                .await?
-        }
-    };
-    if !ok {
-        let lock_until =
-            now_ms() + i64::try_from(st.config.lockout.as_millis()).unwrap_or(i64::MAX / 2);
-        st.store
-            .record_login_failure(user.id, st.config.max_login_failures, lock_until)
-            .await?;
-        return Ok(retry("error-mfa-failed", StatusCode::UNAUTHORIZED));
-    }
-    st.store.record_login_success(user.id).await?;
-    st.store.set_session_stage(&s.id_hash, "full").await?;
-    Ok(see_other(&next))
+    Ok(match auth::second_factor(&st.app, &s, &f.code).await? {
+        MfaOutcome::Done => see_other(&next),
+        MfaOutcome::Failed => retry("error-mfa-failed", StatusCode::UNAUTHORIZED),
+        MfaOutcome::Locked => see_other("/login"),
+    })
 }
 
 pub async fn logout(State(st): State<AppState>, ctx: UiCtx) -> Result<Response, AppError> {
     if let Some(s) = &ctx.session {
-        st.store.delete_session(&s.id_hash).await?;
+        auth::logout(&st.app, s).await?;
     }
     let mut r = see_other("/login");
     append_cookie(&mut r, clear_session_cookie(&st));
     Ok(r)
 }
-
 #[cfg(test)]
 mod tests {
     #[test]

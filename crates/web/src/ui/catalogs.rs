@@ -12,10 +12,10 @@ use verbund_store::CatalogSummary;
 use super::{FormErrors, Layout, render, render_invalid, see_other};
 use crate::AppState;
 use crate::api::IdPath;
-use crate::assessments::StartIn;
-use crate::catalogs::{self, ImportFormat};
 use crate::context::CurrentUser;
 use crate::error::{AppError, AppResult};
+use verbund_app::assessments::StartIn;
+use verbund_app::catalogs::{self, ImportFormat};
 
 #[derive(Template)]
 #[template(path = "catalogs.html")]
@@ -106,7 +106,7 @@ pub async fn upload(
     }
     match catalogs::import(&st, &cu.audit(), cu.actor(), &bytes, &name, format).await {
         Ok(i) => Ok(see_other(&format!("/catalogs/{}", i.catalog.id))),
-        Err(AppError::BadRequest { code, detail }) => Ok(render_invalid(
+        Err(verbund_app::Error::BadInput { code, detail }) => Ok(render_invalid(
             &page(
                 &st,
                 &cu,
@@ -115,7 +115,7 @@ pub async fn upload(
             )
             .await?,
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -165,7 +165,7 @@ pub async fn start_all(
     cu: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    let created = crate::assessments::start(
+    let created = verbund_app::assessments::start(
         &st,
         &cu.audit(),
         cu.actor(),

@@ -17,10 +17,11 @@ use super::{Layout, render, render_invalid, see_other};
 use crate::AppState;
 use crate::api::IdPath;
 use crate::context::CurrentUser;
-use crate::costs::{self, CompareRow};
-use crate::download::FileOut;
+use crate::download::Download;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use verbund_app::costs;
+use verbund_app::statements::{self, CompareRow};
 
 /// A row of the split table.
 pub struct SplitRow {
@@ -185,12 +186,12 @@ pub async fn preview(
     cu: CurrentUser,
     Query(q): Query<CalcParams>,
 ) -> AppResult<Response> {
-    let p = match costs::preview(&st, cu.actor(), q.year, q.key).await {
+    let p = match statements::preview(&st, cu.actor(), q.year, q.key).await {
         Ok(p) => p,
-        Err(AppError::Invalid(e)) => {
+        Err(verbund_app::Error::Invalid(e)) => {
             return Ok(render_invalid(&overview(&st, &cu, q.year, e.into()).await?));
         }
-        Err(AppError::BadRequest { code, detail }) => {
+        Err(verbund_app::Error::BadInput { code, detail }) => {
             tracing::info!(%detail, "preview refused");
             return Ok(render_invalid(
                 &overview(
@@ -202,7 +203,7 @@ pub async fn preview(
                 .await?,
             ));
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let mut l = Layout::user(&cu, "cost-preview-title", "costs");
     l.title = format!("{} {}", l.title, q.year);
@@ -235,7 +236,7 @@ pub async fn issue(
     cu: CurrentUser,
     Form(f): Form<IssueForm>,
 ) -> AppResult<Response> {
-    let s = costs::issue(&st, &cu.audit(), cu.actor(), f.year, f.key).await?;
+    let s = statements::issue(&st, &cu.audit(), cu.actor(), f.year, f.key).await?;
     Ok(see_other(&format!("/costs/statements/{}", s.id)))
 }
 
@@ -261,7 +262,7 @@ pub async fn compare(
     cu: CurrentUser,
     Query(q): Query<CompareParams>,
 ) -> AppResult<Response> {
-    let rows: Vec<CompareRow> = costs::compare(&st, cu.actor(), q.year, q.a, q.b).await?;
+    let rows: Vec<CompareRow> = statements::compare(&st, cu.actor(), q.year, q.a, q.b).await?;
     let (a, b) = (
         key_label(&st, &cu, q.a).await?,
         key_label(&st, &cu, q.b).await?,
@@ -288,9 +289,8 @@ pub async fn compare(
 }
 
 async fn key_label(st: &AppState, cu: &CurrentUser, id: i64) -> AppResult<String> {
-    costs::key(st, cu.actor(), id)
-        .await
-        .map(|k| format!("{} (v{})", k.key.name, k.version))
+    let k = costs::key(st, cu.actor(), id).await?;
+    Ok(format!("{} (v{})", k.key.name, k.version))
 }
 
 /// One leaf step of the key as it reached one member.
@@ -396,12 +396,9 @@ pub async fn statement(
     Query(q): Query<MemberParam>,
 ) -> AppResult<Response> {
     let office = cu.actor().check_office(Permission::ReadCosts).is_ok();
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
-    // The whole stored document is read here and reduced below: a member's page shows only
-    // its own line and the totals, which `costs::statement` guarantees by 404 otherwise.
-    let stored = costs::statement(&st, cu.actor(), id).await?;
-    let full = st.store.statement(fed.id, id).await?;
-    let d = costs::document(&full)?;
+    // The whole document is reduced below: a member's page shows only its own line and the
+    // totals, and members not included got 404 already.
+    let (stored, d) = statements::with_document(&st, cu.actor(), id).await?;
     let lang = cu.ctx.lang;
     let member = match (office, q.member) {
         (true, m) => m.map(OrgId),
@@ -440,8 +437,10 @@ pub async fn statement_pdf(
     cu: CurrentUser,
     IdPath(id): IdPath,
     Query(q): Query<MemberParam>,
-) -> AppResult<FileOut> {
-    costs::statement_pdf(&st, cu.actor(), id, q.member.map(OrgId)).await
+) -> AppResult<Download> {
+    Ok(Download(
+        statements::statement_pdf(&st, cu.actor(), id, q.member.map(OrgId)).await?,
+    ))
 }
 
 /// The calculation as XLSX.
@@ -450,6 +449,8 @@ pub async fn statement_xlsx(
     cu: CurrentUser,
     IdPath(id): IdPath,
     Query(q): Query<MemberParam>,
-) -> AppResult<FileOut> {
-    costs::statement_xlsx(&st, cu.actor(), id, q.member.map(OrgId)).await
+) -> AppResult<Download> {
+    Ok(Download(
+        statements::statement_xlsx(&st, cu.actor(), id, q.member.map(OrgId)).await?,
+    ))
 }

@@ -15,8 +15,9 @@ use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
 use crate::api::IdPath;
 use crate::context::CurrentUser;
-use crate::costs::{self, KeyForm, LineDraft, SubsidyDraft};
 use crate::error::{AppError, AppResult};
+use verbund_app::costs::{self, KeyForm, LineDraft, SubsidyDraft};
+use verbund_app::statements;
 
 /// Formats cents as German euros: `1.234,56 €`.
 pub fn eur(cents: impl std::borrow::Borrow<i64>) -> String {
@@ -76,7 +77,7 @@ pub struct StatementRow {
 impl From<&StoredStatement> for StatementRow {
     fn from(s: &StoredStatement) -> Self {
         let d = &s.document;
-        // The office reads the whole document, a member its own part (see `costs::statement`).
+        // The office reads the whole document, a member its own part (see `statements::statement`).
         let key = d["key_name"]
             .as_str()
             .or(d["key"]["name"].as_str())
@@ -104,15 +105,14 @@ pub(super) async fn overview(
 ) -> AppResult<Overview> {
     let a = cu.actor();
     let office = a.check_office(Permission::ReadCosts).is_ok();
-    let statements: Vec<StatementRow> = costs::statements(st, a, None)
+    let statements: Vec<StatementRow> = statements::statements(st, a, None)
         .await?
         .iter()
         .map(StatementRow::from)
         .collect();
     let (lines, total, subsidies, keys, years) = if office {
         let b = costs::budget(st, a, year).await?;
-        let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
-        let mut years = st.store.budget_years(fed.id).await?;
+        let mut years = costs::budget_years(st, a).await?;
         for y in [year, this_year(), this_year() + 1] {
             if !years.contains(&y) {
                 years.push(y);
@@ -208,7 +208,7 @@ pub async fn add_line(
     let r = costs::add_line(&st, &cu.audit(), cu.actor(), f.year, &d)
         .await
         .map(|_| ());
-    or_page(&st, &cu, f.year, r).await
+    or_page(&st, &cu, f.year, r.map_err(Into::into)).await
 }
 
 pub async fn delete_line(
@@ -259,7 +259,7 @@ pub async fn copy(
     };
     match r {
         Ok(to) => Ok(see_other(&format!("/costs?year={to}"))),
-        Err(e) => or_page(&st, &cu, f.from, Err(e)).await,
+        Err(e) => or_page(&st, &cu, f.from, Err(e.into())).await,
     }
 }
 
@@ -307,7 +307,7 @@ pub async fn add_subsidy(
         }
         _ => Err(e.into()),
     };
-    or_page(&st, &cu, f.year, r).await
+    or_page(&st, &cu, f.year, r.map_err(Into::into)).await
 }
 
 pub async fn delete_subsidy(
@@ -334,14 +334,10 @@ async fn key_page(
     form: KeyForm,
     errors: FormErrors,
 ) -> AppResult<KeyPage> {
-    cu.actor().check_office(Permission::ManageFederation)?;
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
-    let orgs = st
-        .store
-        .member_rows(fed.id)
+    let orgs = costs::key_members(st, cu.actor())
         .await?
         .into_iter()
-        .map(|(o, _)| OrgOption {
+        .map(|o| OrgOption {
             id: o.id,
             name: o.name,
         })
@@ -372,8 +368,8 @@ pub async fn create_key(
     cu: CurrentUser,
     Form(f): Form<KeyForm>,
 ) -> AppResult<Response> {
-    let r = match f.to_draft() {
-        Ok(d) => costs::save_key(&st, &cu.audit(), cu.actor(), None, &d).await,
+    let r = match f.to_key() {
+        Ok(k) => costs::save_key(&st, &cu.audit(), cu.actor(), None, &k.into()).await,
         Err(e) => Err(e.into()),
     };
     let errors: FormErrors = match r {
@@ -384,9 +380,11 @@ pub async fn create_key(
                 k.id
             )));
         }
-        Err(AppError::Invalid(e)) => e.into(),
-        Err(AppError::BadRequest { code, .. }) => ValidationErrors::single("preset", code).into(),
-        Err(e) => return Err(e),
+        Err(verbund_app::Error::Invalid(e)) => e.into(),
+        Err(verbund_app::Error::BadInput { code, .. }) => {
+            ValidationErrors::single("preset", code).into()
+        }
+        Err(e) => return Err(e.into()),
     };
     Ok(render_invalid(&key_page(&st, &cu, f, errors).await?))
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use verbund_domain::authz::{Permission, Scope};
+use verbund_app::dashboard;
 use verbund_store::UserGrant;
 
 use super::{Layout, fmt_ms, render};
@@ -31,17 +31,9 @@ struct Dashboard {
 
 pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Response, AppError> {
     let a = cu.actor();
-    let org_count = st.store.count_orgs(&a.scope(Permission::ReadOrg)).await?;
-    let user_count = st
-        .store
-        .count_users(&a.scope(Permission::ReadUsers))
-        .await?;
-    let roles = st.store.user_grants(&Scope::All, a.user_id).await?;
-    let audit_scope = a.scope(Permission::ReadAudit);
-    let recent = st
-        .store
-        .recent_audit(&audit_scope, 5)
-        .await?
+    let o = dashboard::overview(&st, a, 5).await?;
+    let recent = o
+        .recent
         .into_iter()
         .map(|e| RecentChange {
             when: fmt_ms(e.entry.record.at_ms),
@@ -55,9 +47,9 @@ pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Respons
     Ok(render(&Dashboard {
         l: Layout::user(&cu, "dashboard-title", "dashboard"),
         office: a.is_office(),
-        org_count,
-        user_count,
-        roles,
+        org_count: o.org_count,
+        user_count: o.user_count,
+        roles: o.roles,
         recent,
     }))
 }

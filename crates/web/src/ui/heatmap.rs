@@ -7,9 +7,9 @@ use verbund_domain::assessment::{band, format_bp_de};
 
 use super::{Layout, render};
 use crate::AppState;
-use crate::assessments::{Heatmap, HeatmapQuery, heatmap};
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use verbund_app::comparison::{Heatmap, HeatmapQuery, heatmap};
 
 /// A cell: text and colour band (the text carries the value; colour only supports it).
 pub struct Cell {

@@ -15,8 +15,8 @@ use super::{FormErrors, Layout, render, render_invalid, see_other};
 use crate::AppState;
 use crate::api::IdPath;
 use crate::context::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::service;
+use crate::error::AppResult;
+use verbund_app::orgs;
 
 #[derive(Deserialize, Default)]
 pub struct ListParams {
@@ -39,7 +39,7 @@ pub async fn list(
     cu: CurrentUser,
     Query(p): Query<ListParams>,
 ) -> AppResult<Response> {
-    let page = service::list_orgs(
+    let page = orgs::list_orgs(
         &st,
         cu.actor(),
         p.q.as_deref(),
@@ -175,12 +175,12 @@ pub async fn create(
 ) -> AppResult<Response> {
     cu.actor().check_office(Permission::ManageFederation)?;
     let result = match f.to_draft() {
-        Ok(d) => service::create_org(&st, &cu.audit(), cu.actor(), &d).await,
+        Ok(d) => orgs::create_org(&st, &cu.audit(), cu.actor(), &d).await,
         Err(e) => Err(e.into()),
     };
     match result {
         Ok(org) => Ok(see_other(&format!("/orgs/{}", org.id))),
-        Err(AppError::Invalid(e)) => Ok(render_invalid(&FormPage {
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(&FormPage {
             l: Layout::user(&cu, "org-new-title", "orgs"),
             action: "/orgs".into(),
             form: f,
@@ -188,7 +188,7 @@ pub async fn create(
             kinds: kinds(false),
             cancel: "/orgs".into(),
         })),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -230,8 +230,8 @@ async fn detail(
     mform: MembershipDraft,
     errors: FormErrors,
 ) -> AppResult<DetailPage> {
-    let org = service::get_org(st, cu.actor(), id).await?;
-    let memberships = service::list_memberships(st, cu.actor(), id)
+    let org = orgs::get_org(st, cu.actor(), id).await?;
+    let memberships = orgs::list_memberships(st, cu.actor(), id)
         .await?
         .into_iter()
         .map(MembershipRow::from)
@@ -273,7 +273,7 @@ pub async fn edit_form(
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
     cu.actor().check(Permission::EditOrg, OrgId(id))?;
-    let org = service::get_org(&st, cu.actor(), OrgId(id)).await?;
+    let org = orgs::get_org(&st, cu.actor(), OrgId(id)).await?;
     let mut l = Layout::user(&cu, "org-edit-title", "orgs");
     l.title = format!("{}: {}", l.title, org.name);
     Ok(render(&FormPage {
@@ -295,14 +295,14 @@ pub async fn update(
     let id = OrgId(id);
     cu.actor().check(Permission::EditOrg, id)?;
     let result = match f.to_draft() {
-        Ok(d) => service::update_org(&st, &cu.audit(), cu.actor(), id, f.version, &d).await,
+        Ok(d) => orgs::update_org(&st, &cu.audit(), cu.actor(), id, f.version, &d).await,
         Err(e) => Err(e.into()),
     };
     let errors: FormErrors = match result {
         Ok(_) => return Ok(see_other(&format!("/orgs/{id}"))),
-        Err(AppError::Invalid(e)) => e.into(),
-        Err(AppError::Stale) => ValidationErrors::single("version", "error-stale").into(),
-        Err(e) => return Err(e),
+        Err(verbund_app::Error::Invalid(e)) => e.into(),
+        Err(verbund_app::Error::Stale) => ValidationErrors::single("version", "error-stale").into(),
+        Err(e) => return Err(e.into()),
     };
     let is_office = f.kind == OrgKind::Office.code();
     Ok(render_invalid(&FormPage {
@@ -326,12 +326,12 @@ pub async fn add_membership(
         ends_on: Some(f.ends_on),
         note: Some(f.note),
     };
-    match service::add_membership(&st, &cu.audit(), cu.actor(), OrgId(id), &draft).await {
+    match orgs::add_membership(&st, &cu.audit(), cu.actor(), OrgId(id), &draft).await {
         Ok(_) => Ok(see_other(&format!("/orgs/{id}"))),
-        Err(AppError::Invalid(e)) => Ok(render_invalid(
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
             &detail(&st, &cu, OrgId(id), draft, e.into()).await?,
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -351,6 +351,6 @@ pub async fn delete_membership(
     cu: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    let m = service::delete_membership(&st, &cu.audit(), cu.actor(), MembershipId(id)).await?;
+    let m = orgs::delete_membership(&st, &cu.audit(), cu.actor(), MembershipId(id)).await?;
     Ok(see_other(&format!("/orgs/{}", m.org_id)))
 }

@@ -5,19 +5,20 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
+use verbund_app::account::{self, Enrolment, MfaConfirmation};
 use verbund_domain::ApiTokenId;
-use verbund_domain::user::check_password;
 use verbund_domain::validation::ValidationErrors;
-use verbund_store::{ApiToken, UserChange};
+use verbund_store::ApiToken;
 
 use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
 use crate::api::IdPath;
 use crate::context::CurrentUser;
-use crate::crypto;
 use crate::error::AppResult;
 use crate::i18n::Lang;
-use crate::service;
+use verbund_app::tokens;
+
+use super::qr::qr_svg;
 
 /// A token as listed.
 pub struct TokenRow {
@@ -68,32 +69,35 @@ struct ProfilePage {
 }
 
 async fn page(st: &AppState, cu: &CurrentUser, n: Notice) -> AppResult<ProfilePage> {
-    let u = st.store.get_user_unscoped(cu.session.user.id).await?;
+    let p = account::profile(st, cu.session.user.id).await?;
     let mut l = Layout::user(cu, "profile-title", "profile");
-    l.lang = Lang::parse(&u.locale).unwrap_or_default();
+    l.lang = Lang::parse(&p.user.locale).unwrap_or_default();
     l.title = l.lang.t("profile-title");
     let codes_left_text = l.lang.t_args(
         "mfa-codes-left",
-        &[(
-            "count",
-            st.store.recovery_codes_left(u.id).await?.to_string(),
-        )],
+        &[("count", p.recovery_codes_left.to_string())],
     );
     Ok(ProfilePage {
         l,
-        email: u.email.clone(),
-        locale: u.locale.clone(),
-        mfa_enabled: u.mfa_enabled,
+        email: p.user.email.clone(),
+        locale: p.user.locale.clone(),
+        mfa_enabled: p.user.mfa_enabled,
         codes_left_text,
-        tokens: st
-            .store
-            .list_tokens(u.id)
-            .await?
-            .into_iter()
-            .map(TokenRow::from)
-            .collect(),
+        tokens: p.tokens.into_iter().map(TokenRow::from).collect(),
         n,
     })
+}
+
+/// The notice for an operation's outcome: its success message, or its field errors.
+fn outcome(cu: &CurrentUser, r: verbund_app::Result<()>, ok_key: &str) -> AppResult<Notice> {
+    match r {
+        Ok(()) => Ok(done(cu, ok_key)),
+        Err(verbund_app::Error::Invalid(e)) => Ok(Notice {
+            errors: e.into(),
+            ..Default::default()
+        }),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn respond(p: &ProfilePage) -> Response {
@@ -106,13 +110,6 @@ fn respond(p: &ProfilePage) -> Response {
 
 pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
     Ok(respond(&page(&st, &cu, Notice::default()).await?))
-}
-
-fn error(field: &str, code: &str) -> Notice {
-    Notice {
-        errors: ValidationErrors::single(field, code).into(),
-        ..Default::default()
-    }
 }
 
 fn done(cu: &CurrentUser, key: &str) -> Notice {
@@ -137,28 +134,9 @@ pub async fn change_password(
     cu: CurrentUser,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    let login = st.store.login_user_by_id(cu.session.user.id).await?;
-    let ok = match login.password_hash {
-        Some(h) => crypto::verify_password(f.current.clone(), h).await,
-        None => false,
-    };
-    let n = if !ok {
-        error("current", "error-password-wrong")
-    } else if let Err(code) = check_password(&f.new) {
-        error("new", code)
-    } else if f.new != f.repeat {
-        error("repeat", "error-password-mismatch")
-    } else {
-        let hash = crypto::hash_password(f.new.clone()).await?;
-        st.store
-            .set_password(&cu.audit(), cu.session.user.id, &hash)
-            .await?;
-        // Other sessions may belong to whoever knew the old password.
-        st.store
-            .delete_user_sessions(cu.session.user.id, Some(&cu.session.id_hash))
-            .await?;
-        done(&cu, "password-changed")
-    };
+    let r = account::change_password(&st, &cu.audit(), &cu.session, &f.current, &f.new, &f.repeat)
+        .await;
+    let n = outcome(&cu, r, "password-changed")?;
     Ok(respond(&page(&st, &cu, n).await?))
 }
 
@@ -172,44 +150,23 @@ pub async fn set_language(
     cu: CurrentUser,
     Form(f): Form<LanguageForm>,
 ) -> AppResult<Response> {
-    let lang = Lang::parse(&f.locale).unwrap_or_default();
-    let change = UserChange {
-        locale: Some(lang.code().into()),
-        ..Default::default()
-    };
-    st.store
-        .update_user(
-            &cu.audit(),
-            &verbund_domain::authz::Scope::All,
-            cu.session.user.id,
-            &change,
-        )
-        .await?;
+    account::set_language(&st, &cu.audit(), cu.actor(), &f.locale).await?;
     Ok(see_other("/profile"))
 }
 
-pub async fn mfa_start(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
-    let login = st.store.login_user_by_id(cu.session.user.id).await?;
-    if login.totp_enabled {
-        return Ok(see_other("/profile"));
+fn enrolment_notice(e: Enrolment) -> Notice {
+    Notice {
+        enrol_qr: qr_svg(&e.url),
+        enrol_secret: Some(e.secret),
+        ..Default::default()
     }
-    let secret = crypto::new_totp_secret();
-    st.store
-        .set_totp(&cu.audit(), login.id, Some(&secret), false, &[])
-        .await?;
-    let qr = crypto::qr_svg(&crypto::totp_url(&secret, &login.email));
-    Ok(respond(
-        &page(
-            &st,
-            &cu,
-            Notice {
-                enrol_secret: Some(secret),
-                enrol_qr: qr,
-                ..Default::default()
-            },
-        )
-        .await?,
-    ))
+}
+
+pub async fn mfa_start(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
+    match account::start_mfa(&st, &cu.audit(), cu.session.user.id).await? {
+        None => Ok(see_other("/profile")),
+        Some(e) => Ok(respond(&page(&st, &cu, enrolment_notice(e)).await?)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -223,27 +180,16 @@ pub async fn mfa_enable(
     cu: CurrentUser,
     Form(f): Form<CodeForm>,
 ) -> AppResult<Response> {
-    let login = st.store.login_user_by_id(cu.session.user.id).await?;
-    let Some(secret) = login.totp_secret.clone().filter(|_| !login.totp_enabled) else {
-        return Ok(see_other("/profile"));
-    };
-    if !crypto::check_totp(&secret, &f.code) {
-        let qr = crypto::qr_svg(&crypto::totp_url(&secret, &login.email));
-        let n = Notice {
-            enrol_secret: Some(secret),
-            enrol_qr: qr,
-            ..error("code", "error-mfa-failed")
-        };
-        return Ok(respond(&page(&st, &cu, n).await?));
-    }
-    let codes = crypto::recovery_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| crypto::sha256_hex(c)).collect();
-    st.store
-        .set_totp(&cu.audit(), login.id, Some(&secret), true, &hashes)
-        .await?;
-    let n = Notice {
-        recovery_codes: codes,
-        ..done(&cu, "mfa-enabled")
+    let n = match account::confirm_mfa(&st, &cu.audit(), cu.session.user.id, &f.code).await? {
+        MfaConfirmation::NotEnrolling => return Ok(see_other("/profile")),
+        MfaConfirmation::WrongCode(e) => Notice {
+            errors: ValidationErrors::single("code", "error-mfa-failed").into(),
+            ..enrolment_notice(e)
+        },
+        MfaConfirmation::Enabled { recovery_codes } => Notice {
+            recovery_codes,
+            ..done(&cu, "mfa-enabled")
+        },
     };
     Ok(respond(&page(&st, &cu, n).await?))
 }
@@ -259,19 +205,8 @@ pub async fn mfa_disable(
     cu: CurrentUser,
     Form(f): Form<ConfirmForm>,
 ) -> AppResult<Response> {
-    let login = st.store.login_user_by_id(cu.session.user.id).await?;
-    let ok = match login.password_hash {
-        Some(h) => crypto::verify_password(f.password.clone(), h).await,
-        None => false,
-    };
-    let n = if ok {
-        st.store
-            .set_totp(&cu.audit(), login.id, None, false, &[])
-            .await?;
-        done(&cu, "mfa-disabled")
-    } else {
-        error("mfa_password", "error-password-wrong")
-    };
+    let r = account::disable_mfa(&st, &cu.audit(), cu.session.user.id, &f.password).await;
+    let n = outcome(&cu, r, "mfa-disabled")?;
     Ok(respond(&page(&st, &cu, n).await?))
 }
 
@@ -296,7 +231,7 @@ pub async fn create_token(
             .map_err(|_| ValidationErrors::single("valid_days", "error-number")),
     };
     let result = match days {
-        Ok(d) => service::create_token(&st, &cu.audit(), cu.session.user.id, &f.name, d).await,
+        Ok(d) => tokens::create_token(&st, &cu.audit(), cu.session.user.id, &f.name, d).await,
         Err(e) => Err(e.into()),
     };
     let n = match result {
@@ -304,11 +239,11 @@ pub async fn create_token(
             new_token: Some(secret),
             ..done(&cu, "token-created")
         },
-        Err(crate::error::AppError::Invalid(e)) => Notice {
+        Err(verbund_app::Error::Invalid(e)) => Notice {
             errors: e.into(),
             ..Default::default()
         },
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     Ok(respond(&page(&st, &cu, n).await?))
 }
@@ -318,15 +253,12 @@ pub async fn revoke_token(
     cu: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    service::revoke_token(&st, &cu.audit(), cu.session.user.id, ApiTokenId(id)).await?;
+    tokens::revoke_token(&st, &cu.audit(), cu.session.user.id, ApiTokenId(id)).await?;
     Ok(see_other("/profile"))
 }
 
 pub async fn logout_everywhere(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
-    let n = st
-        .store
-        .delete_user_sessions(cu.session.user.id, Some(&cu.session.id_hash))
-        .await?;
+    let n = account::end_other_sessions(&st, &cu.session).await?;
     let msg = cu
         .ctx
         .lang

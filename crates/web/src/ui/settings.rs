@@ -11,7 +11,7 @@ use verbund_domain::settings::FederationSettings;
 use super::{FormErrors, Layout, render, render_invalid, see_other};
 use crate::AppState;
 use crate::context::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 #[derive(Template)]
 #[template(path = "settings.html")]
@@ -48,7 +48,7 @@ pub async fn show(
     cu: CurrentUser,
     axum::extract::Query(q): axum::extract::Query<SavedParam>,
 ) -> AppResult<Response> {
-    let s = crate::settings::get(&st, cu.actor()).await?;
+    let s = verbund_app::settings::get(&st, cu.actor()).await?;
     Ok(render(&page(
         &cu,
         s,
@@ -81,9 +81,9 @@ pub async fn save(
         letterhead_contact: Some(f.letterhead_contact),
         named_comparison: f.named_comparison.is_some(),
     };
-    match crate::settings::save(&st, &cu.audit(), cu.actor(), s.clone()).await {
+    match verbund_app::settings::save(&st, &cu.audit(), cu.actor(), s.clone()).await {
         Ok(_) => Ok(see_other("/settings?saved=1")),
-        Err(AppError::Invalid(e)) => Ok(render_invalid(&page(&cu, s, false, e.into()))),
-        Err(e) => Err(e),
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(&page(&cu, s, false, e.into()))),
+        Err(e) => Err(e.into()),
     }
 }

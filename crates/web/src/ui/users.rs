@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::service;
+use verbund_app::{orgs, users};
 
 #[derive(Deserialize, Default)]
 pub struct ListParams {
@@ -40,7 +40,7 @@ pub async fn list(
     cu: CurrentUser,
     Query(p): Query<ListParams>,
 ) -> AppResult<Response> {
-    let page = service::list_users(
+    let page = users::list_users(
         &st,
         cu.actor(),
         p.q.as_deref(),
@@ -73,16 +73,8 @@ pub struct RoleOption {
 }
 
 async fn org_options(st: &AppState, actor: &Actor) -> AppResult<Vec<OrgOption>> {
-    let page = st
-        .store
-        .list_orgs(
-            &actor.scope(Permission::ManageUsers),
-            None,
-            PageRequest::new(Some(1), Some(200)),
-        )
-        .await?;
-    Ok(page
-        .items
+    Ok(orgs::choices(st, actor, Permission::ManageUsers)
+        .await?
         .into_iter()
         .map(|o| OrgOption {
             id: o.id,
@@ -171,13 +163,13 @@ pub async fn create(
     };
     let result = match parse_org_role(&f.org_id, &f.role) {
         Ok((org, role)) => {
-            service::create_user(&st, &cu.audit(), cu.actor(), &draft, org, role).await
+            users::create_user(&st, &cu.audit(), cu.actor(), &draft, org, role).await
         }
         Err(e) => Err(e.into()),
     };
     match result {
         Ok(u) => Ok(see_other(&format!("/users/{}", u.id))),
-        Err(AppError::Invalid(e)) => {
+        Err(verbund_app::Error::Invalid(e)) => {
             let orgs = org_options(&st, cu.actor()).await?;
             let form = NewUserForm {
                 password: String::new(),
@@ -191,7 +183,7 @@ pub async fn create(
                 roles: role_options(cu.actor()),
             }))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -213,7 +205,7 @@ async fn detail(
     id: UserId,
     errors: FormErrors,
 ) -> AppResult<DetailPage> {
-    let (user, grants) = service::get_user(st, cu.actor(), id).await?;
+    let (user, grants) = users::get_user(st, cu.actor(), id).await?;
     let mut l = Layout::user(cu, "user-detail-title", "users");
     l.title = user.display_name.clone();
     Ok(DetailPage {
@@ -257,17 +249,17 @@ pub async fn grant(
     Form(f): Form<GrantForm>,
 ) -> AppResult<Response> {
     let result = match parse_org_role(&f.org_id, &f.role) {
-        Ok((org, role)) => service::grant_role(&st, &cu.audit(), cu.actor(), UserId(id), org, role)
+        Ok((org, role)) => users::grant_role(&st, &cu.audit(), cu.actor(), UserId(id), org, role)
             .await
             .map(|_| ()),
         Err(e) => Err(e.into()),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/users/{id}"))),
-        Err(AppError::Invalid(e)) => Ok(render_invalid(
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
             &detail(&st, &cu, UserId(id), e.into()).await?,
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -276,10 +268,10 @@ pub async fn revoke(
     cu: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    match service::revoke_role(&st, &cu.audit(), cu.actor(), RoleAssignmentId(id)).await {
+    match users::revoke_role(&st, &cu.audit(), cu.actor(), RoleAssignmentId(id)).await {
         Ok(g) => Ok(see_other(&format!("/users/{}", g.user_id))),
-        Err(AppError::Invalid(_)) => Err(AppError::Forbidden),
-        Err(e) => Err(e),
+        Err(verbund_app::Error::Invalid(_)) => Err(AppError::Forbidden),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -295,7 +287,7 @@ pub async fn set_status(
     IdPath(id): IdPath,
     Form(f): Form<StatusForm>,
 ) -> AppResult<Response> {
-    match service::set_user_disabled(
+    match users::set_user_disabled(
         &st,
         &cu.audit(),
         cu.actor(),
@@ -305,7 +297,7 @@ pub async fn set_status(
     .await
     {
         Ok(_) => Ok(see_other(&format!("/users/{id}"))),
-        Err(AppError::Invalid(_)) => Err(AppError::Forbidden),
-        Err(e) => Err(e),
+        Err(verbund_app::Error::Invalid(_)) => Err(AppError::Forbidden),
+        Err(e) => Err(e.into()),
     }
 }

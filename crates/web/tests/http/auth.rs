@@ -4,7 +4,9 @@ use axum::http::StatusCode;
 use verbund_web::WebConfig;
 
 use crate::both;
-use crate::helpers::{Backend, DEMO_PASSWORD, TestApp};
+use verbund_domain::authz::Scope;
+
+use crate::helpers::{Backend, DEMO_PASSWORD, TEST_ACCESS, TestApp};
 
 async fn login_with_right_password_reaches_the_dashboard(app: TestApp) {
     let mut b = app.login("isb@verbund.example").await;
@@ -129,7 +131,7 @@ async fn form_without_csrf_token_or_from_another_origin_is_rejected(app: TestApp
     let list = app
         .store
         .list_memberships(
-            &verbund_domain::authz::Scope::All,
+            &Scope::system(&TEST_ACCESS),
             verbund_domain::OrgId(nauheim.parse().unwrap()),
         )
         .await
@@ -249,7 +251,7 @@ async fn totp_enrolment_then_login_needs_a_code_or_a_recovery_code(app: TestApp)
         .post_form(&app, "/profile/mfa/enable", &[("code", "000000")])
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let code = verbund_web::crypto::current_totp(&secret);
+    let code = verbund_app::crypto::current_totp(&secret);
     let (status, body) = b
         .post_form(&app, "/profile/mfa/enable", &[("code", code.as_str())])
         .await;
@@ -285,7 +287,7 @@ async fn totp_enrolment_then_login_needs_a_code_or_a_recovery_code(app: TestApp)
     );
     let (status, _) = c.post_form(&app, "/login/mfa", &[("code", "123456")]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let code = verbund_web::crypto::current_totp(&secret);
+    let code = verbund_app::crypto::current_totp(&secret);
     let (status, _) = c
         .post_form(&app, "/login/mfa", &[("code", code.as_str())])
         .await;

@@ -10,12 +10,15 @@ use http_body_util::BodyExt;
 use rand::RngExt;
 use serde_json::Value;
 use tower::ServiceExt;
-use verbund_domain::authz::Scope;
+use verbund_domain::authz::{Scope, SystemAccess};
 use verbund_domain::page::PageRequest;
 use verbund_store::Store;
 use verbund_web::{AppState, WebConfig};
 
-pub use verbund_web::demo::DEMO_PASSWORD;
+pub use verbund_app::demo::DEMO_PASSWORD;
+
+/// Tests read and write across members.
+pub const TEST_ACCESS: SystemAccess = SystemAccess { reason: "test" };
 
 /// Runs a test function once on SQLite and once on PostgreSQL.
 #[macro_export]
@@ -101,7 +104,7 @@ impl TestApp {
             }
         };
         store.migrate(false).await.expect("migrations run");
-        verbund_web::demo::seed_federation(&store)
+        verbund_app::demo::seed_federation(&store)
             .await
             .expect("demo seed");
         let router = verbund_web::app(AppState::new(store.clone(), config));
@@ -117,7 +120,11 @@ impl TestApp {
     pub async fn org_id(&self, name: &str) -> i64 {
         let page = self
             .store
-            .list_orgs(&Scope::All, Some(name), PageRequest::new(Some(1), Some(50)))
+            .list_orgs(
+                &Scope::system(&TEST_ACCESS),
+                Some(name),
+                PageRequest::new(Some(1), Some(50)),
+            )
             .await
             .expect("list orgs");
         page.items
@@ -216,7 +223,7 @@ impl TestApp {
     pub async fn token(&self, email: &str) -> String {
         let st = AppState::new(self.store.clone(), WebConfig::default());
         let uid = verbund_domain::UserId(self.user_id(email).await);
-        let (secret, _) = verbund_web::service::create_token(
+        let (secret, _) = verbund_app::tokens::create_token(
             &st,
             &verbund_store::AuditActor::system(),
             uid,

@@ -7,10 +7,13 @@ use std::collections::HashMap;
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use verbund_domain::OrgId;
-use verbund_domain::authz::Scope;
+use verbund_domain::authz::{Scope, SystemAccess};
 
 use crate::both;
 use crate::helpers::TestApp;
+
+/// Tests read and write across members.
+const TEST_ACCESS: SystemAccess = SystemAccess { reason: "test" };
 
 #[derive(Clone, Copy, Debug)]
 enum Obj {
@@ -684,14 +687,14 @@ async fn setup(app: &TestApp) -> (i64, Foreign) {
     let user = app.user_id("koordination@raunheim.example").await;
     let membership = app
         .store
-        .list_memberships(&Scope::All, OrgId(raunheim))
+        .list_memberships(&Scope::system(&TEST_ACCESS), OrgId(raunheim))
         .await
         .unwrap()[0]
         .id
         .0;
     let grant = app
         .store
-        .user_grants(&Scope::All, verbund_domain::UserId(user))
+        .user_grants(&Scope::system(&TEST_ACCESS), verbund_domain::UserId(user))
         .await
         .unwrap()[0]
         .id
@@ -717,7 +720,11 @@ async fn setup(app: &TestApp) -> (i64, Foreign) {
 }
 
 async fn assert_foreign_objects_unchanged(app: &TestApp, f: &Foreign) {
-    let org = app.store.get_org(&Scope::All, OrgId(f.org)).await.unwrap();
+    let org = app
+        .store
+        .get_org(&Scope::system(&TEST_ACCESS), OrgId(f.org))
+        .await
+        .unwrap();
     assert_eq!(
         (org.name.as_str(), org.version),
         ("Raunheim", 1),
@@ -725,7 +732,7 @@ async fn assert_foreign_objects_unchanged(app: &TestApp, f: &Foreign) {
     );
     assert_eq!(
         app.store
-            .list_memberships(&Scope::All, OrgId(f.org))
+            .list_memberships(&Scope::system(&TEST_ACCESS), OrgId(f.org))
             .await
             .unwrap()
             .len(),
@@ -733,7 +740,7 @@ async fn assert_foreign_objects_unchanged(app: &TestApp, f: &Foreign) {
     );
     let grants = app
         .store
-        .user_grants(&Scope::All, verbund_domain::UserId(f.user))
+        .user_grants(&Scope::system(&TEST_ACCESS), verbund_domain::UserId(f.user))
         .await
         .unwrap();
     assert_eq!(grants.len(), 1, "other member's roles unchanged");

@@ -124,7 +124,13 @@ async fn every_translation_key_used_exists_in_german_and_english() {
     let mut files = vec![];
     // Every source and template file of the crates whose codes reach the UI.
     let mut dirs = vec![std::path::PathBuf::from(format!("{root}templates"))];
-    for d in ["src", "../domain/src", "../store/src"] {
+    for d in [
+        "src",
+        "../app/src",
+        "../domain/src",
+        "../store/src",
+        "../formats/src",
+    ] {
         dirs.push(std::path::PathBuf::from(format!("{root}{d}")));
     }
     while let Some(dir) = dirs.pop() {
@@ -153,7 +159,7 @@ async fn every_translation_key_used_exists_in_german_and_english() {
         }
     }
     let defined = |lang: &str| -> std::collections::BTreeSet<String> {
-        std::fs::read_to_string(format!("{root}locales/{lang}/main.ftl"))
+        std::fs::read_to_string(format!("{root}../i18n/locales/{lang}/main.ftl"))
             .unwrap()
             .lines()
             .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))

@@ -1,7 +1,9 @@
 use axum::http::StatusCode;
 
 use crate::both;
-use crate::helpers::TestApp;
+use verbund_domain::authz::Scope;
+
+use crate::helpers::{TEST_ACCESS, TestApp};
 
 async fn office_sees_all_members_and_a_coordinator_only_the_own(app: TestApp) {
     let mut isb = app.login("isb@verbund.example").await;
@@ -91,10 +93,7 @@ async fn invalid_form_input_shows_german_messages_and_changes_nothing(app: TestA
     );
     let org = app
         .store
-        .get_org(
-            &verbund_domain::authz::Scope::All,
-            verbund_domain::OrgId(nauheim),
-        )
+        .get_org(&Scope::system(&TEST_ACCESS), verbund_domain::OrgId(nauheim))
         .await
         .unwrap();
     assert_eq!((org.version, org.population), (1, Some(10840)));

@@ -1,7 +1,9 @@
 use axum::http::StatusCode;
 
 use crate::both;
-use crate::helpers::TestApp;
+use verbund_domain::authz::Scope;
+
+use crate::helpers::{TEST_ACCESS, TestApp};
 
 async fn coordinator_creates_a_measure_owner_for_the_own_town(app: TestApp) {
     let nauheim = app.org_id("Nauheim").await.to_string();
@@ -72,10 +74,7 @@ async fn admin_cannot_revoke_the_own_admin_role_or_disable_themselves(app: TestA
     let me = app.user_id("admin@verbund.example").await;
     let grant = app
         .store
-        .user_grants(
-            &verbund_domain::authz::Scope::All,
-            verbund_domain::UserId(me),
-        )
+        .user_grants(&Scope::system(&TEST_ACCESS), verbund_domain::UserId(me))
         .await
         .unwrap()[0]
         .id

@@ -1,12 +1,34 @@
-//! The key form: presets (equal, by metric, base + metric, host + rest) or free JSON,
-//! turned into a key tree with field errors named after the form fields.
+//! Key presets as offered in the key form (equal, by metric, base + metric, host + rest) or
+//! free JSON, turned into a key tree with field errors named after the form fields.
 
 use serde::Deserialize;
-use verbund_domain::OrgId;
-use verbund_domain::costs::{KeyNode, StandaloneCosts, parse_euros};
-use verbund_domain::validation::ValidationErrors;
 
-use super::KeyDraft;
+use super::{KeyNode, KeyPart, MemberFilter, Metric, StandaloneCosts, Weight, parse_euros};
+use crate::OrgId;
+use crate::validation::ValidationErrors;
+
+/// A key built from a preset: name, tree and the optional standalone costs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PresetKey {
+    /// Name as typed.
+    pub name: String,
+    /// The key tree.
+    pub root: KeyNode,
+    /// What members would pay alone, if given.
+    pub standalone: Option<StandaloneCosts>,
+}
+
+/// The metric named in a form (`population`, `staff`, `it_workplaces`); anything else is an
+/// error naming the field, never a silent default.
+fn parse_metric(text: &str) -> Result<Metric, &'static str> {
+    match text.trim() {
+        "population" => Ok(Metric::Population),
+        "staff" => Ok(Metric::Staff),
+        "it_workplaces" => Ok(Metric::ItWorkplaces),
+        "" => Err("error-required"),
+        _ => Err("error-metric"),
+    }
+}
 
 /// A key as composed in the form: a preset plus its parameters, or free JSON.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -51,15 +73,21 @@ fn percent_bp(field: &str, text: &str, e: &mut ValidationErrors) -> Option<u32> 
 }
 
 impl KeyForm {
-    /// Builds the key tree; field errors name the form field.
-    pub fn to_draft(&self) -> Result<KeyDraft, ValidationErrors> {
-        use verbund_domain::costs::{KeyPart, MemberFilter, Metric, Weight};
+    /// Builds the key tree; field errors name the form field (an unknown or missing metric
+    /// where the preset needs one is an error on `metric`).
+    pub fn to_key(&self) -> Result<PresetKey, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let metric = || match self.metric.as_str() {
-            "staff" => Metric::Staff,
-            "it_workplaces" => Metric::ItWorkplaces,
-            _ => Metric::Population,
+        let needs_metric = match self.preset.as_str() {
+            "metric" => true,
+            "base" | "host" => self.base_percent.trim().trim_end_matches('%').trim() != "100",
+            _ => false,
         };
+        let parsed_metric = if needs_metric {
+            e.check("metric", parse_metric(&self.metric))
+        } else {
+            None
+        };
+        let metric = || parsed_metric.unwrap_or(Metric::Population);
         let part = |label: &str, bp: u32, members: MemberFilter, key: KeyNode| KeyPart {
             label: label.into(),
             weight: Weight(bp),
@@ -136,7 +164,7 @@ impl KeyForm {
                 .map(|c| Some(StandaloneCosts::common(c))),
         };
         match (root, standalone) {
-            (Some(root), Some(standalone)) if e.0.is_empty() => Ok(KeyDraft {
+            (Some(root), Some(standalone)) if e.0.is_empty() => Ok(PresetKey {
                 name: self.name.clone(),
                 root,
                 standalone,
@@ -149,7 +177,7 @@ impl KeyForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use verbund_domain::costs::{AllocationKey, Cents};
+    use crate::costs::{AllocationKey, Cents};
 
     #[test]
     fn host_preset_builds_the_two_level_kreis_key() {
@@ -162,7 +190,7 @@ mod tests {
             metric: "population".into(),
             ..Default::default()
         };
-        let d = f.to_draft().unwrap();
+        let d = f.to_key().unwrap();
         let json = serde_json::to_value(&d.root).unwrap();
         assert_eq!(json["parts"][0]["weight"], 3000);
         assert_eq!(
@@ -194,7 +222,7 @@ mod tests {
             standalone: "42.500".into(),
             ..Default::default()
         };
-        let d = f.to_draft().unwrap();
+        let d = f.to_key().unwrap();
         assert_eq!(
             serde_json::to_value(&d.root).unwrap()["parts"][0]["weight"],
             1250
@@ -208,19 +236,50 @@ mod tests {
             ..Default::default()
         };
         let fields: Vec<String> = bad
-            .to_draft()
+            .to_key()
             .unwrap_err()
             .0
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, vec!["host", "host_percent", "base_percent"]);
+        assert_eq!(fields, vec!["metric", "host", "host_percent", "base_percent"]);
         let j = KeyForm {
             name: "J".into(),
             preset: "json".into(),
             json: "{\"kind\": \"equal\"}".into(),
             ..Default::default()
         };
-        assert_eq!(j.to_draft().unwrap().root, KeyNode::Equal);
+        assert_eq!(j.to_key().unwrap().root, KeyNode::Equal);
+    }
+
+    #[test]
+    fn an_unknown_metric_is_an_error_on_the_metric_field() {
+        let f = KeyForm {
+            name: "M".into(),
+            preset: "metric".into(),
+            metric: "einwohner".into(),
+            ..Default::default()
+        };
+        let err = f.to_key().unwrap_err();
+        assert_eq!(err.0.len(), 1);
+        assert_eq!(err.0[0].field, "metric");
+        assert_eq!(err.0[0].code, "error-metric");
+        let missing = KeyForm {
+            metric: String::new(),
+            ..f.clone()
+        };
+        assert_eq!(missing.to_key().unwrap_err().0[0].code, "error-required");
+        // Equal shares need no metric, and a base share of 100 % neither.
+        let equal = KeyForm {
+            preset: "equal".into(),
+            ..f.clone()
+        };
+        assert!(equal.to_key().is_ok());
+        let all_base = KeyForm {
+            preset: "base".into(),
+            base_percent: "100".into(),
+            ..f
+        };
+        assert_eq!(all_base.to_key().unwrap().root, KeyNode::Equal);
     }
 }

@@ -14,7 +14,7 @@ use verbund_store::{AuditActor, Store};
 
 use super::Rng;
 use super::assessments::Profile;
-use crate::error::{AppError, AppResult};
+use crate::error::{Error, Result};
 
 /// Number of topics of the synthetic catalog.
 pub const TOPICS: usize = 20;
@@ -209,9 +209,9 @@ pub async fn generate(
     store: &Store,
     opts: &ScaleOptions,
     mut progress: impl FnMut(Event),
-) -> AppResult<ScaleReport> {
+) -> Result<ScaleReport> {
     let sys = AuditActor::system();
-    let fed = store.federation().await?.ok_or(AppError::NotFound)?;
+    let fed = crate::federation(&store).await?;
     let mut rng = Rng::new(opts.seed);
     let taken: HashSet<String> = store
         .member_rows(fed.id)
@@ -228,7 +228,7 @@ pub async fn generate(
     );
     let since = MembershipInput {
         starts_on: verbund_domain::validation::parse_date("2025-01-01")
-            .map_err(|e| AppError::Internal(e.into()))?,
+            .map_err(|e| Error::Internal(e.into()))?,
         ends_on: None,
         note: Some("Generiert (Lasttest)".into()),
     };

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::{Rng, RngExt};
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
+use crate::error::Error;
 
 /// A random URL-safe token of `bytes` random bytes.
 pub fn random_token(bytes: usize) -> String {
@@ -21,15 +21,15 @@ pub fn sha256_hex(s: &str) -> String {
 }
 
 /// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes) off the async runtime.
-pub async fn hash_password(password: String) -> Result<String, AppError> {
+pub async fn hash_password(password: String) -> Result<String, Error> {
     tokio::task::spawn_blocking(move || {
         argon2::Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+            .map_err(|e| Error::Internal(format!("argon2: {e}")))
     })
     .await
-    .map_err(|e| AppError::Internal(format!("join: {e}")))?
+    .map_err(|e| Error::Internal(format!("join: {e}")))?
 }
 
 /// Checks a password against a stored PHC string; `false` for any mismatch or malformed hash.
@@ -84,26 +84,6 @@ pub fn totp_url(secret_b32: &str, account: &str) -> String {
     totp(secret_b32, account)
         .and_then(|t| t.to_url().ok())
         .unwrap_or_default()
-}
-
-/// Renders `text` as an SVG QR code (no script, no external image: fits the strict CSP).
-pub fn qr_svg(text: &str) -> String {
-    let Ok(qr) = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium) else {
-        return String::new();
-    };
-    let border = 4;
-    let size = qr.size() + 2 * border;
-    let mut path = String::new();
-    for y in 0..qr.size() {
-        for x in 0..qr.size() {
-            if qr.get_module(x, y) {
-                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
-            }
-        }
-    }
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"220\" height=\"220\" role=\"img\" aria-labelledby=\"qr-title\"><title id=\"qr-title\">QR-Code</title><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
-    )
 }
 
 /// Ten recovery codes like `k3m9-x2p7`, easy to type, 40 bits each.
@@ -161,11 +141,5 @@ mod tests {
         d.dedup();
         assert_eq!(d.len(), 10);
         assert_eq!(normalize_recovery_code(" AB12-cd34 "), "ab12-cd34");
-    }
-
-    #[test]
-    fn qr_is_svg_with_title() {
-        let svg = qr_svg("otpauth://totp/Verbund:a@b.de?secret=ABC");
-        assert!(svg.starts_with("<svg") && svg.contains("<title"));
     }
 }

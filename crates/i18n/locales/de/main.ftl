@@ -169,6 +169,7 @@ form-has-errors = Bitte korrigieren Sie die markierten Angaben.
 
 error-title = Das hat nicht geklappt
 error-not-found = Diese Seite oder dieser Eintrag existiert nicht – oder Sie haben keinen Zugriff darauf.
+error-no-federation = Es ist noch kein Verbund eingerichtet. Legen Sie ihn zuerst mit „verbund create-admin --email … --name … --federation … --office …“ an.
 error-forbidden = Dazu fehlt Ihrer Rolle die Berechtigung.
 error-unauthorized = Bitte melden Sie sich an.
 error-csrf = Die Sitzung ist abgelaufen oder das Formular war veraltet. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.
@@ -293,6 +294,7 @@ field-standalone = Kosten eines Mitglieds allein pro Jahr in Euro (für die Ersp
 field-key-json = Freie Definition (JSON)
 error-percent = Bitte einen Prozentsatz zwischen 0 und 100 eingeben.
 error-key-json = Die Definition ist kein gültiger Schlüssel.
+error-metric = Unbekannte Kennzahl: bitte Einwohner, Beschäftigte oder IT-Arbeitsplätze wählen.
 action-budget-create = Budgetposition angelegt
 action-budget-update = Budgetposition geändert
 action-budget-delete = Budgetposition gelöscht

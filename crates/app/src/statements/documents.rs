@@ -12,11 +12,11 @@ use verbund_domain::validation::ValidationErrors;
 use verbund_reports::{IssuedStatement, Letterhead};
 use verbund_store::{Federation, StoredStatement};
 
-use super::check_year;
-use super::statements::{document, own_member};
-use crate::AppState;
-use crate::download::{FileOut, XLSX, slug};
-use crate::error::{AppError, AppResult};
+use super::{document, own_member};
+use crate::Services;
+use crate::costs::check_year;
+use crate::error::{Error, Result};
+use crate::file::{FileOut, XLSX, slug};
 
 /// An issued statement with what its documents need, loaded once and shared by every file
 /// rendered from it.
@@ -27,7 +27,7 @@ struct Printable {
 }
 
 impl Printable {
-    async fn load(st: &AppState, fed: &Federation, stored: StoredStatement) -> AppResult<Self> {
+    async fn load(st: &Services, fed: &Federation, stored: StoredStatement) -> Result<Self> {
         Ok(Self {
             document: document(&stored)?,
             letterhead: crate::settings::letterhead(st, fed).await?,
@@ -59,53 +59,53 @@ impl Printable {
 /// Loads statement `id` after the access check and decides the member it is printed for
 /// (`None` = the whole statement, office only).
 async fn printable(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     id: i64,
     member: Option<OrgId>,
-) -> AppResult<(Arc<Printable>, Option<OrgId>)> {
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+) -> Result<(Arc<Printable>, Option<OrgId>)> {
+    let fed = crate::federation(&st.store).await?;
     let p = Printable::load(st, &fed, st.store.statement(fed.id, id).await?).await?;
     let member = if actor.check_office(Permission::ReadCosts).is_ok() {
         member
     } else {
         // A member reads only its own part; asking for another member's is "not found".
-        let own = own_member(actor, &p.document).ok_or(AppError::NotFound)?;
+        let own = own_member(actor, &p.document).ok_or(Error::NotFound)?;
         if member.is_some_and(|m| m != own) {
-            return Err(AppError::NotFound);
+            return Err(Error::NotFound);
         }
         Some(own)
     };
     if let Some(m) = member
         && p.document.statement.bill(m).is_none()
     {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
     Ok((Arc::new(p), member))
 }
 
 /// The printed date of a statement: its issue day in Berlin time.
 fn issued_on(ms: i64) -> String {
-    crate::ui::fmt_ms(ms)
+    verbund_domain::localtime::fmt_ms(ms)
         .split(' ')
         .next()
         .unwrap_or_default()
         .to_owned()
 }
 
-async fn render_blocking<F>(f: F) -> AppResult<Vec<u8>>
+async fn render_blocking<F>(f: F) -> Result<Vec<u8>>
 where
     F: FnOnce() -> Result<Vec<u8>, verbund_reports::ReportError> + Send + 'static,
 {
     // Typst layout and the workbook writer are CPU-bound: keep them off the async workers.
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// Member `m`'s letter as a PDF.
-async fn render_pdf(p: Arc<Printable>, m: OrgId) -> AppResult<FileOut> {
+async fn render_pdf(p: Arc<Printable>, m: OrgId) -> Result<FileOut> {
     let filename = p.file_name(Some(m), "pdf");
     let bytes = render_blocking(move || {
         verbund_reports::member_statement_pdf(&p.issued(), m, &p.letterhead)
@@ -119,7 +119,7 @@ async fn render_pdf(p: Arc<Printable>, m: OrgId) -> AppResult<FileOut> {
 }
 
 /// The calculation as a workbook: whole, or `member`'s part.
-async fn render_xlsx(p: Arc<Printable>, member: Option<OrgId>) -> AppResult<FileOut> {
+async fn render_xlsx(p: Arc<Printable>, member: Option<OrgId>) -> Result<FileOut> {
     let filename = p.file_name(member, "xlsx");
     let bytes = render_blocking(move || {
         verbund_reports::statement_xlsx(&p.issued(), member, &p.letterhead)
@@ -134,11 +134,11 @@ async fn render_xlsx(p: Arc<Printable>, member: Option<OrgId>) -> AppResult<File
 
 /// One member's statement as a PDF letter. The office names the member; a member gets its own.
 pub async fn statement_pdf(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     id: i64,
     member: Option<OrgId>,
-) -> AppResult<FileOut> {
+) -> Result<FileOut> {
     let (p, member) = printable(st, actor, id, member).await?;
     let m = member.ok_or(ValidationErrors::single("member", "error-required"))?;
     render_pdf(p, m).await
@@ -147,11 +147,11 @@ pub async fn statement_pdf(
 /// The calculation as an XLSX workbook: whole for the office (or one member if named), a
 /// member's own part for a member.
 pub async fn statement_xlsx(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     id: i64,
     member: Option<OrgId>,
-) -> AppResult<FileOut> {
+) -> Result<FileOut> {
     let (p, member) = printable(st, actor, id, member).await?;
     render_xlsx(p, member).await
 }
@@ -185,20 +185,20 @@ pub struct WrittenFiles {
 /// does not exist, and `Internal` if a document cannot be rendered or a file not written
 /// (the message names the file).
 pub async fn write_statement_files(
-    st: &AppState,
+    st: &Services,
     year: i32,
     statement: Option<i64>,
     out: &Path,
     mut progress: impl FnMut(usize, usize, &str),
-) -> AppResult<WrittenFiles> {
+) -> Result<WrittenFiles> {
     let year = check_year(year)?;
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+    let fed = crate::federation(&st.store).await?;
     // `detail` is what the CLI prints; it is German for that reason.
     let stored = match statement {
         Some(id) => {
             let s = st.store.statement(fed.id, id).await?;
             if s.year != year {
-                return Err(AppError::BadRequest {
+                return Err(Error::BadInput {
                     code: "error-statement-year",
                     detail: format!("Abrechnung {id} gehört zu {}, nicht zu {year}", s.year),
                 });
@@ -212,7 +212,7 @@ pub async fn write_statement_files(
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| AppError::BadRequest {
+            .ok_or_else(|| Error::BadInput {
                 code: "error-no-statement",
                 detail: format!("Für {year} wurde noch keine Abrechnung erstellt"),
             })?,
@@ -251,13 +251,13 @@ pub async fn write_statement_files(
     Ok(written)
 }
 
-fn io_error(path: &Path, e: &std::io::Error) -> AppError {
-    AppError::Internal(format!("{}: {e}", path.display()))
+fn io_error(path: &Path, e: &std::io::Error) -> Error {
+    Error::Internal(format!("{}: {e}", path.display()))
 }
 
 /// Writes `bytes` to `path` through `<path>.tmp`, synced and then renamed, so `path` never
 /// holds a partial file; returns the number of bytes.
-async fn write_atomically(path: &Path, bytes: &[u8]) -> AppResult<u64> {
+async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<u64> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);

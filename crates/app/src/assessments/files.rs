@@ -8,9 +8,9 @@ use verbund_formats::assessment_import::{ImportError, ImportedAnswer};
 use verbund_store::{AnswerFilter, AuditActor, EvidenceMeta, NewEvidence};
 
 use super::org_of;
-use crate::AppState;
-use crate::download::{FileOut, XLSX, slug};
-use crate::error::{AppError, AppResult};
+use crate::Services;
+use crate::error::{Error, Result};
+use crate::file::{FileOut, XLSX, slug};
 
 /// Export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -24,11 +24,11 @@ pub enum ExportFormat {
 
 /// Every answer of an assessment as XLSX or CSV.
 pub async fn export(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     id: i64,
     format: ExportFormat,
-) -> AppResult<FileOut> {
+) -> Result<FileOut> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
     let scope = actor.scope(Permission::ReadAssessments);
     let topics = st.store.assessment_topics(&scope, id).await?;
@@ -72,8 +72,8 @@ pub async fn export(
                 verbund_reports::assessment_xlsx(&title, &member, &rows)
             })
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| Error::Internal(e.to_string()))?
+            .map_err(|e| Error::Internal(e.to_string()))?;
             Ok(FileOut {
                 filename: format!("{stem}.xlsx"),
                 content_type: XLSX,
@@ -92,8 +92,8 @@ pub struct ImportOutcome {
     pub changed: usize,
 }
 
-fn import_error(e: &ImportError) -> AppError {
-    AppError::BadRequest {
+fn import_error(e: &ImportError) -> Error {
+    Error::BadInput {
         code: "error-import-answers",
         detail: e.to_string(),
     }
@@ -103,12 +103,12 @@ fn import_error(e: &ImportError) -> AppError {
 /// checked first; any error (unknown URN, bad status or date, entbehrlich without
 /// justification) refuses the whole file with line numbers, and nothing changes.
 pub async fn import(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     id: i64,
     bytes: &[u8],
-) -> AppResult<ImportOutcome> {
+) -> Result<ImportOutcome> {
     org_of(st, actor, id, Permission::ManageAssessments).await?;
     let parsed: Vec<ImportedAnswer> = if bytes.starts_with(b"PK") {
         verbund_formats::assessment_xlsx::import_xlsx(bytes)
@@ -136,7 +136,7 @@ pub async fn import(
     }
     if !unknown.is_empty() {
         unknown.truncate(50);
-        return Err(AppError::BadRequest {
+        return Err(Error::BadInput {
             code: "error-import-answers",
             detail: unknown.join("\n"),
         });
@@ -200,12 +200,12 @@ fn sniff(name: &str, bytes: &[u8]) -> Option<&'static str> {
 
 /// Attaches an evidence file to an answer (size limit, type check by content).
 pub async fn add_evidence(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     answer_id: i64,
     f: EvidenceIn,
-) -> AppResult<EvidenceMeta> {
+) -> Result<EvidenceMeta> {
     let (_, org) = st
         .store
         .answer_assessment(&actor.scope(Permission::ReadAssessments), answer_id)
@@ -253,10 +253,10 @@ pub async fn add_evidence(
 
 /// Evidence files of an answer.
 pub async fn evidence_list(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     answer_id: i64,
-) -> AppResult<Vec<EvidenceMeta>> {
+) -> Result<Vec<EvidenceMeta>> {
     Ok(st
         .store
         .evidence_list(&actor.scope(Permission::ReadAssessments), answer_id)
@@ -264,7 +264,7 @@ pub async fn evidence_list(
 }
 
 /// One evidence file for download.
-pub async fn evidence(st: &AppState, actor: &Actor, evidence_id: i64) -> AppResult<FileOut> {
+pub async fn evidence(st: &Services, actor: &Actor, evidence_id: i64) -> Result<FileOut> {
     let (meta, bytes) = st
         .store
         .evidence(&actor.scope(Permission::ReadAssessments), evidence_id)
@@ -299,11 +299,11 @@ pub async fn evidence(st: &AppState, actor: &Actor, evidence_id: i64) -> AppResu
 
 /// Deletes an evidence file.
 pub async fn delete_evidence(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     evidence_id: i64,
-) -> AppResult<()> {
+) -> Result<()> {
     let (meta, _) = st
         .store
         .evidence(&actor.scope(Permission::ReadAssessments), evidence_id)

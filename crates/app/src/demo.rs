@@ -16,7 +16,12 @@ use verbund_domain::validation::parse_date;
 use verbund_store::{AuditActor, Store, StoreError};
 
 use crate::crypto::hash_password;
-use crate::error::AppResult;
+
+/// The demo is seeded by the system, not by a user.
+const SYSTEM: verbund_domain::authz::SystemAccess = verbund_domain::authz::SystemAccess {
+    reason: "demo seed",
+};
+use crate::error::Result;
 
 /// Password of every demo account (printed at start; the demo is for trying out only).
 pub const DEMO_PASSWORD: &str = "Verbund-Demo-2026";
@@ -70,14 +75,14 @@ fn org(name: &str, kind: OrgKind, ags: Option<&str>, population: Option<i64>) ->
 /// Seeds the demo federation with an illustrative 2026 budget and key, the starter catalog
 /// and an assessment of it for every member (answered, with a snapshot "Stand Q3 2026" and
 /// changes since) into an empty database. Does nothing if a federation exists.
-pub async fn seed(store: &Store) -> AppResult<Option<DemoInfo>> {
+pub async fn seed(store: &Store) -> Result<Option<DemoInfo>> {
     let Some(info) = seed_federation(store).await? else {
         return Ok(None);
     };
     let fed = store.federation().await?.ok_or(StoreError::NotFound)?;
     let kreis = store
         .list_orgs(
-            &verbund_domain::authz::Scope::All,
+            &verbund_domain::authz::Scope::system(&SYSTEM),
             Some("06433000"),
             Default::default(),
         )
@@ -194,7 +199,12 @@ pub async fn seed_federation(store: &Store) -> Result<Option<DemoInfo>, StoreErr
         )
         .await?;
     store
-        .add_membership(&sys, &verbund_domain::authz::Scope::All, kreis.id, &since)
+        .add_membership(
+            &sys,
+            &verbund_domain::authz::Scope::system(&SYSTEM),
+            kreis.id,
+            &since,
+        )
         .await?;
     users.push(user(
         "koordination@kreis-gross-gerau.example".into(),
@@ -211,9 +221,14 @@ pub async fn seed_federation(store: &Store) -> Result<Option<DemoInfo>, StoreErr
             )
             .await?;
         store
-            .add_membership(&sys, &verbund_domain::authz::Scope::All, o.id, &since)
+            .add_membership(
+                &sys,
+                &verbund_domain::authz::Scope::system(&SYSTEM),
+                o.id,
+                &since,
+            )
             .await?;
-        let s = crate::download::slug(name);
+        let s = crate::file::slug(name);
         users.push(user(
             format!("koordination@{s}.example"),
             format!("Koordination {name}"),

@@ -6,8 +6,8 @@ use verbund_domain::authz::{Actor, Permission};
 use verbund_domain::catalog::{Catalog, CatalogNode};
 use verbund_store::{AuditActor, CatalogSummary, Store};
 
-use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::Services;
+use crate::error::{Error, Result};
 
 /// Which importer to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -23,18 +23,18 @@ pub enum ImportFormat {
 }
 
 /// Parses and validates a catalog file without storing it.
-pub fn parse(bytes: &[u8], file_name: &str, format: ImportFormat) -> AppResult<Catalog> {
+pub fn parse(bytes: &[u8], file_name: &str, format: ImportFormat) -> Result<Catalog> {
     use verbund_formats::catalog::{ciso_assistant, import_auto, oscal};
     let parsed = match format {
         ImportFormat::Auto => import_auto(bytes, file_name),
         ImportFormat::Ciso => ciso_assistant::parse(bytes),
         ImportFormat::Oscal => oscal::parse_catalog(bytes),
     };
-    let catalog = parsed.map_err(|e| AppError::BadRequest {
+    let catalog = parsed.map_err(|e| Error::BadInput {
         code: "error-import",
         detail: format!("{file_name}: {e}"),
     })?;
-    catalog.validate().map_err(|e| AppError::BadRequest {
+    catalog.validate().map_err(|e| Error::BadInput {
         code: "error-import",
         detail: format!("{file_name}: {e}"),
     })?;
@@ -52,9 +52,9 @@ pub struct Imported {
 }
 
 /// Stores a parsed catalog as a new revision (or finds the identical one).
-pub async fn store(store: &Store, by: &AuditActor, catalog: &Catalog) -> AppResult<Imported> {
-    let fed = store.federation().await?.ok_or(AppError::NotFound)?;
-    let json = serde_json::to_vec(catalog).map_err(|e| AppError::Internal(e.to_string()))?;
+pub async fn store(store: &Store, by: &AuditActor, catalog: &Catalog) -> Result<Imported> {
+    let fed = crate::federation(&store).await?;
+    let json = serde_json::to_vec(catalog).map_err(|e| Error::Internal(e.to_string()))?;
     let hash = hex::encode(Sha256::digest(&json));
     let (catalog, created) = store.import_catalog(by, fed.id, catalog, &hash).await?;
     Ok(Imported { catalog, created })
@@ -62,27 +62,27 @@ pub async fn store(store: &Store, by: &AuditActor, catalog: &Catalog) -> AppResu
 
 /// Imports a catalog file (office).
 pub async fn import(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     bytes: &[u8],
     file_name: &str,
     format: ImportFormat,
-) -> AppResult<Imported> {
+) -> Result<Imported> {
     actor.check_office(Permission::ManageFederation)?;
     let catalog = parse(bytes, file_name, format)?;
     store(&st.store, by, &catalog).await
 }
 
 /// Catalog revisions: every logged-in user may read them (members answer against them).
-pub async fn list(st: &AppState) -> AppResult<Vec<CatalogSummary>> {
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+pub async fn list(st: &Services) -> Result<Vec<CatalogSummary>> {
+    let fed = crate::federation(&st.store).await?;
     Ok(st.store.catalogs(fed.id).await?)
 }
 
 /// One catalog revision with all its nodes in document order.
-pub async fn get(st: &AppState, id: i64) -> AppResult<(CatalogSummary, Vec<CatalogNode>)> {
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+pub async fn get(st: &Services, id: i64) -> Result<(CatalogSummary, Vec<CatalogNode>)> {
+    let fed = crate::federation(&st.store).await?;
     Ok((
         st.store.catalog(fed.id, id).await?,
         st.store.catalog_nodes(fed.id, id).await?,

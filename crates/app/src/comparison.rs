@@ -5,12 +5,12 @@
 //! it sees every member's scores (never their answers).
 
 use serde::{Deserialize, Serialize};
-use verbund_domain::authz::{Actor, Permission, Scope};
+use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
 use verbund_domain::page::{Page, PageRequest};
 use verbund_store::{CatalogSummary, HeatmapRow, HeatmapSort, TopicStats};
 
-use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::Services;
+use crate::error::{Error, Result};
 
 /// `?catalog=3&sort=name|score|topic&topic=2&page=1&per_page=50`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -90,11 +90,11 @@ pub struct Heatmap {
 }
 
 /// The comparison as the actor may see it.
-pub async fn heatmap(st: &AppState, actor: &Actor, q: &HeatmapQuery) -> AppResult<Heatmap> {
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<Heatmap> {
+    let fed = crate::federation(&st.store).await?;
     let own = actor.scope(Permission::ReadAssessments);
     if own.is_empty() {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
     let office = actor.check_office(Permission::ReadAssessments).is_ok();
     let named = office || st.store.settings(fed.id).await?.named_comparison;
@@ -112,7 +112,7 @@ pub async fn heatmap(st: &AppState, actor: &Actor, q: &HeatmapQuery) -> AppResul
                 .iter()
                 .find(|c| c.id == id)
                 .cloned()
-                .ok_or(AppError::NotFound)?,
+                .ok_or(Error::NotFound)?,
         ),
         None => counts
             .iter()
@@ -141,7 +141,14 @@ pub async fn heatmap(st: &AppState, actor: &Actor, q: &HeatmapQuery) -> AppResul
         _ => HeatmapSort::Name,
     };
     // Named comparison shows every member's scores; otherwise only the actor's own members.
-    let row_scope = if named { Scope::All } else { own };
+    let row_scope = if named {
+        // The federation's settings let members see each other by name in the comparison.
+        Scope::system(&SystemAccess::for_reason(
+            "named comparison allowed by the federation",
+        ))
+    } else {
+        own
+    };
     let rows = st
         .store
         .heatmap_rows(&row_scope, catalog.id, sort, page)

@@ -9,7 +9,7 @@ use verbund_formats::starter::starter_catalog;
 use verbund_store::{AnswerFilter, AnswerRow, AuditActor, Federation, Store};
 
 use super::Rng;
-use crate::error::AppResult;
+use crate::error::Result;
 
 /// Name of the snapshot every demo member takes.
 pub const SNAPSHOT_NAME: &str = "Stand Q3 2026";
@@ -124,7 +124,7 @@ fn moved(rng: &mut Rng, a: &Answer) -> Option<Answer> {
 }
 
 /// Imports the starter catalog and answers an assessment of it for every member.
-pub(super) async fn seed(store: &Store, fed: &Federation) -> AppResult<()> {
+pub(super) async fn seed(store: &Store, fed: &Federation) -> Result<()> {
     let sys = AuditActor::system();
     let catalog = crate::catalogs::store(store, &sys, &starter_catalog()).await?;
     let orgs: Vec<_> = store
@@ -140,7 +140,12 @@ pub(super) async fn seed(store: &Store, fed: &Federation) -> AppResult<()> {
     for (i, id) in ids.into_iter().enumerate() {
         let mut rng = Rng::new(0x5EED_0000 + u64::try_from(i).unwrap_or(0));
         let rows: Vec<AnswerRow> = store
-            .answers(&Scope::All, id, &AnswerFilter::default(), None)
+            .answers(
+                &Scope::system(&super::SYSTEM),
+                id,
+                &AnswerFilter::default(),
+                None,
+            )
             .await?
             .items;
         let topics = rows.iter().map(|r| r.topic_index).max().unwrap_or(0) + 1;
@@ -154,9 +159,11 @@ pub(super) async fn seed(store: &Store, fed: &Federation) -> AppResult<()> {
                 first.push((r.id, None, a));
             }
         }
-        store.set_answers(&sys, &Scope::All, id, &first).await?;
         store
-            .take_snapshot(&sys, &Scope::All, id, SNAPSHOT_NAME)
+            .set_answers(&sys, &Scope::system(&super::SYSTEM), id, &first)
+            .await?;
+        store
+            .take_snapshot(&sys, &Scope::system(&super::SYSTEM), id, SNAPSHOT_NAME)
             .await?;
         let mut current: std::collections::HashMap<i64, Answer> =
             rows.iter().map(|r| (r.id, Answer::default())).collect();
@@ -175,7 +182,9 @@ pub(super) async fn seed(store: &Store, fed: &Federation) -> AppResult<()> {
                 later.push((r.id, None, a.validated()?));
             }
         }
-        store.set_answers(&sys, &Scope::All, id, &later).await?;
+        store
+            .set_answers(&sys, &Scope::system(&super::SYSTEM), id, &later)
+            .await?;
     }
     Ok(())
 }

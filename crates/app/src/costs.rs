@@ -6,15 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-mod documents;
-mod key_form;
-mod statements;
-
-pub use documents::*;
-pub use key_form::KeyForm;
-pub use statements::*;
 use verbund_domain::FederationId;
 use verbund_domain::authz::{Actor, Permission};
+pub use verbund_domain::costs::presets::KeyForm;
 use verbund_domain::costs::{
     AllocationKey, Budget, BudgetLine, Cents, CostCategory, IndexRate, KeyNode, StandaloneCosts,
     Subsidy, SubsidyApplication, parse_euros,
@@ -22,17 +16,17 @@ use verbund_domain::costs::{
 use verbund_domain::validation::{ValidationErrors, required_text};
 use verbund_store::{AuditActor, StoredBudgetLine, StoredKey, StoredSubsidy};
 
-use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::Services;
+use crate::error::{Error, Result};
 
 /// Years the tools accept.
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
-async fn federation(st: &AppState) -> AppResult<FederationId> {
-    Ok(st.store.federation().await?.ok_or(AppError::NotFound)?.id)
+pub(crate) async fn federation(st: &Services) -> Result<FederationId> {
+    Ok(crate::federation(&st.store).await?.id)
 }
 
-fn check_year(year: i32) -> AppResult<i32> {
+pub(crate) fn check_year(year: i32) -> Result<i32> {
     if YEARS.contains(&year) {
         Ok(year)
     } else {
@@ -53,7 +47,7 @@ pub struct BudgetOut {
 }
 
 /// The budget of a year (office).
-pub async fn budget(st: &AppState, actor: &Actor, year: i32) -> AppResult<BudgetOut> {
+pub async fn budget(st: &Services, actor: &Actor, year: i32) -> Result<BudgetOut> {
     actor.check_office(Permission::ReadCosts)?;
     let fed = federation(st).await?;
     let lines = st.store.budget_lines(fed, check_year(year)?).await?;
@@ -115,12 +109,12 @@ impl LineDraft {
 
 /// Appends a line (office).
 pub async fn add_line(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     year: i32,
     d: &LineDraft,
-) -> AppResult<StoredBudgetLine> {
+) -> Result<StoredBudgetLine> {
     actor.check_office(Permission::ManageFederation)?;
     let line = d.validate()?;
     Ok(st
@@ -131,12 +125,12 @@ pub async fn add_line(
 
 /// Changes a line (office).
 pub async fn update_line(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     id: i64,
     d: &LineDraft,
-) -> AppResult<StoredBudgetLine> {
+) -> Result<StoredBudgetLine> {
     actor.check_office(Permission::ManageFederation)?;
     let line = d.validate()?;
     Ok(st
@@ -147,11 +141,11 @@ pub async fn update_line(
 
 /// Deletes a line (office).
 pub async fn delete_line(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     id: i64,
-) -> AppResult<StoredBudgetLine> {
+) -> Result<StoredBudgetLine> {
     actor.check_office(Permission::ManageFederation)?;
     Ok(st
         .store
@@ -162,13 +156,13 @@ pub async fn delete_line(
 /// Copies year `from` into the empty year `to`, indexing every line by `index_bp` basis points
 /// per year in between (e.g. 250 = +2.5 % a year).
 pub async fn copy_budget(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     from: i32,
     to: i32,
     index_bp: i32,
-) -> AppResult<Vec<StoredBudgetLine>> {
+) -> Result<Vec<StoredBudgetLine>> {
     actor.check_office(Permission::ManageFederation)?;
     let fed = federation(st).await?;
     if to <= from || !YEARS.contains(&to) {
@@ -187,23 +181,23 @@ pub async fn copy_budget(
     if lines.is_empty() {
         return Err(ValidationErrors::single("from", "error-budget-empty").into());
     }
-    let budget = Budget::new(from, lines).map_err(|e| AppError::BadRequest {
+    let budget = Budget::new(from, lines).map_err(|e| Error::BadInput {
         code: "error-budget",
         detail: e.to_string(),
     })?;
     let steps = usize::try_from(to - from).unwrap_or(1);
     let planned = budget
         .plan(steps, IndexRate(index_bp))
-        .map_err(|e| AppError::BadRequest {
+        .map_err(|e| Error::BadInput {
             code: "error-budget",
             detail: e.to_string(),
         })?;
-    let target = planned.last().ok_or(AppError::bad("error-budget"))?;
+    let target = planned.last().ok_or(Error::bad("error-budget"))?;
     Ok(st.store.create_budget(by, fed, to, target.lines()).await?)
 }
 
 /// Subsidies (office).
-pub async fn subsidies(st: &AppState, actor: &Actor) -> AppResult<Vec<StoredSubsidy>> {
+pub async fn subsidies(st: &Services, actor: &Actor) -> Result<Vec<StoredSubsidy>> {
     actor.check_office(Permission::ReadCosts)?;
     Ok(st.store.subsidies(federation(st).await?).await?)
 }
@@ -228,12 +222,12 @@ pub struct SubsidyDraft {
 
 /// Creates or changes a subsidy (office).
 pub async fn save_subsidy(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     id: Option<i64>,
     d: &SubsidyDraft,
-) -> AppResult<StoredSubsidy> {
+) -> Result<StoredSubsidy> {
     actor.check_office(Permission::ManageFederation)?;
     let name = required_text(&d.name, 200).map_err(|c| ValidationErrors::single("name", c))?;
     let app = d
@@ -242,7 +236,7 @@ pub async fn save_subsidy(
         .unwrap_or(SubsidyApplication::ReduceSharedTotal);
     let s =
         Subsidy::new(name, Cents(d.total_cents), d.first_year, d.last_year, app).map_err(|e| {
-            AppError::BadRequest {
+            Error::BadInput {
                 code: "error-subsidy",
                 detail: e.to_string(),
             }
@@ -254,12 +248,7 @@ pub async fn save_subsidy(
 }
 
 /// Deletes a subsidy (office).
-pub async fn delete_subsidy(
-    st: &AppState,
-    by: &AuditActor,
-    actor: &Actor,
-    id: i64,
-) -> AppResult<()> {
+pub async fn delete_subsidy(st: &Services, by: &AuditActor, actor: &Actor, id: i64) -> Result<()> {
     actor.check_office(Permission::ManageFederation)?;
     Ok(st
         .store
@@ -268,13 +257,13 @@ pub async fn delete_subsidy(
 }
 
 /// Key versions (office).
-pub async fn keys(st: &AppState, actor: &Actor) -> AppResult<Vec<StoredKey>> {
+pub async fn keys(st: &Services, actor: &Actor) -> Result<Vec<StoredKey>> {
     actor.check_office(Permission::ReadCosts)?;
     Ok(st.store.cost_keys(federation(st).await?).await?)
 }
 
 /// One key version (office).
-pub async fn key(st: &AppState, actor: &Actor, id: i64) -> AppResult<StoredKey> {
+pub async fn key(st: &Services, actor: &Actor, id: i64) -> Result<StoredKey> {
     actor.check_office(Permission::ReadCosts)?;
     Ok(st.store.cost_key(federation(st).await?, id).await?)
 }
@@ -295,21 +284,31 @@ pub struct KeyDraft {
     pub standalone: Option<StandaloneCosts>,
 }
 
+impl From<verbund_domain::costs::presets::PresetKey> for KeyDraft {
+    fn from(k: verbund_domain::costs::presets::PresetKey) -> Self {
+        Self {
+            name: k.name,
+            root: k.root,
+            standalone: k.standalone,
+        }
+    }
+}
+
 /// Creates or changes a key; a version used by an issued statement becomes a new version.
 pub async fn save_key(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     id: Option<i64>,
     d: &KeyDraft,
-) -> AppResult<StoredKey> {
+) -> Result<StoredKey> {
     actor.check_office(Permission::ManageFederation)?;
     let name = required_text(&d.name, 200).map_err(|c| ValidationErrors::single("name", c))?;
     let key = AllocationKey {
         name,
         root: d.root.clone(),
     };
-    key.check_weights().map_err(|e| AppError::BadRequest {
+    key.check_weights().map_err(|e| Error::BadInput {
         code: "error-key",
         detail: e.to_string(),
     })?;
@@ -323,6 +322,27 @@ pub async fn save_key(
             &d.standalone.clone().unwrap_or_default(),
         )
         .await?)
+}
+
+/// Years that have a budget (office).
+pub async fn budget_years(st: &Services, actor: &Actor) -> Result<Vec<i32>> {
+    actor.check_office(Permission::ReadCosts)?;
+    Ok(st.store.budget_years(federation(st).await?).await?)
+}
+
+/// The members a key can name (office), by name.
+pub async fn key_members(
+    st: &Services,
+    actor: &Actor,
+) -> Result<Vec<verbund_domain::org::Organisation>> {
+    actor.check_office(Permission::ManageFederation)?;
+    Ok(st
+        .store
+        .member_rows(federation(st).await?)
+        .await?
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect())
 }
 
 #[cfg(test)]

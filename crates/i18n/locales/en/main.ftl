@@ -169,6 +169,7 @@ form-has-errors = Please correct the marked fields.
 
 error-title = That did not work
 error-not-found = This page or entry does not exist – or you have no access to it.
+error-no-federation = No federation has been set up yet. Create it first with "verbund create-admin --email … --name … --federation … --office …".
 error-forbidden = Your role lacks the permission for this.
 error-unauthorized = Please log in.
 error-csrf = The session expired or the form was outdated. Please reload the page and try again.
@@ -293,6 +294,7 @@ field-standalone = Cost of one member alone per year in euros (for the savings, 
 field-key-json = Free definition (JSON)
 error-percent = Please enter a percentage between 0 and 100.
 error-key-json = The definition is not a valid key.
+error-metric = Unknown metric: please choose population, staff or IT workplaces.
 action-budget-create = Budget line created
 action-budget-update = Budget line changed
 action-budget-delete = Budget line deleted

@@ -1,31 +1,31 @@
 //! Federation settings (office): the letterhead on member statements and whether members
 //! see each other by name in comparisons.
 
-use verbund_domain::authz::{Actor, Permission, Scope};
+use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
 use verbund_domain::settings::FederationSettings;
 use verbund_reports::Letterhead;
 use verbund_store::{AuditActor, Federation};
 
-use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::Services;
+use crate::error::Result;
 
-async fn federation(st: &AppState) -> AppResult<Federation> {
-    st.store.federation().await?.ok_or(AppError::NotFound)
+async fn federation(st: &Services) -> Result<Federation> {
+    crate::federation(&st.store).await
 }
 
 /// The settings (office).
-pub async fn get(st: &AppState, actor: &Actor) -> AppResult<FederationSettings> {
+pub async fn get(st: &Services, actor: &Actor) -> Result<FederationSettings> {
     actor.check_office(Permission::ReadCosts)?;
     Ok(st.store.settings(federation(st).await?.id).await?)
 }
 
 /// Replaces the settings (office, federation management).
 pub async fn save(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     s: FederationSettings,
-) -> AppResult<FederationSettings> {
+) -> Result<FederationSettings> {
     actor.check_office(Permission::ManageFederation)?;
     let s = s.validated()?;
     st.store
@@ -37,9 +37,16 @@ pub async fn save(
 /// The letterhead printed on statements: the settings, falling back to the office
 /// organisation's name and address. Read without an actor: callers have authorized the
 /// document it goes on.
-pub async fn letterhead(st: &AppState, fed: &Federation) -> AppResult<Letterhead> {
+pub async fn letterhead(st: &Services, fed: &Federation) -> Result<Letterhead> {
     let s = st.store.settings(fed.id).await?;
-    let office = st.store.get_org(&Scope::All, fed.office_org_id).await?;
+    let office = st
+        .store
+        .get_org(
+            // Every member's letter carries the office's name and address.
+            &Scope::system(&SystemAccess::for_reason("the office's letterhead")),
+            fed.office_org_id,
+        )
+        .await?;
     Ok(Letterhead {
         office_name: s.letterhead_office_name.unwrap_or(office.name),
         office_address: s.letterhead_address.or(office.address),

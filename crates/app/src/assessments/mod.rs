@@ -4,8 +4,10 @@
 //! snapshots and imports `ManageAssessments`. Objects outside the actor's reach are 404,
 //! own objects without the right 403 (decided by `Actor::check`).
 
+mod access;
 mod files;
-mod heatmap;
+
+pub use access::{Target, all_answers, answer_row, authorize, evidence_answer, priorities};
 
 use serde::{Deserialize, Serialize};
 use verbund_domain::OrgId;
@@ -21,18 +23,12 @@ pub use files::{
     EVIDENCE_LIMIT, EvidenceIn, ExportFormat, ImportOutcome, add_evidence, delete_evidence,
     evidence, evidence_list, export, import,
 };
-pub use heatmap::{Heatmap, HeatmapQuery, heatmap};
 
-use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::Services;
+use crate::error::{Error, Result};
 
 /// The org an assessment belongs to, after checking `p` on it (404 outside reach).
-async fn org_of(
-    st: &AppState,
-    actor: &Actor,
-    id: i64,
-    p: Permission,
-) -> AppResult<StoredAssessment> {
+async fn org_of(st: &Services, actor: &Actor, id: i64, p: Permission) -> Result<StoredAssessment> {
     let a = st
         .store
         .assessment(&actor.scope(Permission::ReadAssessments), id)
@@ -53,13 +49,8 @@ pub struct StartIn {
 }
 
 /// Starts assessments; returns the IDs created (members that already have one are skipped).
-pub async fn start(
-    st: &AppState,
-    by: &AuditActor,
-    actor: &Actor,
-    d: &StartIn,
-) -> AppResult<Vec<i64>> {
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+pub async fn start(st: &Services, by: &AuditActor, actor: &Actor, d: &StartIn) -> Result<Vec<i64>> {
+    let fed = crate::federation(&st.store).await?;
     let orgs: Vec<OrgId> = match &d.orgs {
         Some(ids) => {
             let ids: Vec<OrgId> = ids.iter().copied().map(OrgId).collect();
@@ -91,11 +82,11 @@ pub async fn start(
 
 /// Assessments the actor may read.
 pub async fn list(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     catalog: Option<i64>,
     page: PageRequest,
-) -> AppResult<Page<StoredAssessment>> {
+) -> Result<Page<StoredAssessment>> {
     Ok(st
         .store
         .assessments(&actor.scope(Permission::ReadAssessments), catalog, page)
@@ -131,7 +122,7 @@ pub struct TopicOut {
 }
 
 /// One assessment with its summary.
-pub async fn get(st: &AppState, actor: &Actor, id: i64) -> AppResult<AssessmentOut> {
+pub async fn get(st: &Services, actor: &Actor, id: i64) -> Result<AssessmentOut> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
     let topics = st
         .store
@@ -176,7 +167,7 @@ pub struct AnswersQuery {
 
 impl AnswersQuery {
     /// The store filter; an unknown status is a field error.
-    pub fn filter(&self) -> AppResult<AnswerFilter> {
+    pub fn filter(&self) -> Result<AnswerFilter> {
         let blank = |s: &Option<String>| {
             s.as_deref()
                 .map(str::trim)
@@ -209,11 +200,11 @@ impl AnswersQuery {
 
 /// Answer rows of an assessment.
 pub async fn answers(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     id: i64,
     q: &AnswersQuery,
-) -> AppResult<Page<AnswerRow>> {
+) -> Result<Page<AnswerRow>> {
     let filter = q.filter()?;
     let page = if q.all == Some(true) {
         None
@@ -310,12 +301,12 @@ fn parse_german_date(s: &str) -> Result<time::Date, ()> {
 
 /// Sets one answer.
 pub async fn answer(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     answer_id: i64,
     d: &AnswerIn,
-) -> AppResult<AnswerRow> {
+) -> Result<AnswerRow> {
     let (id, org) = st
         .store
         .answer_assessment(&actor.scope(Permission::ReadAssessments), answer_id)
@@ -331,7 +322,7 @@ pub async fn answer(
             &[(answer_id, d.version, a)],
         )
         .await?;
-    rows.into_iter().next().ok_or(AppError::NotFound)
+    rows.into_iter().next().ok_or(Error::NotFound)
 }
 
 /// Several answers changed at once: the fields given replace those of every selected row.
@@ -357,12 +348,12 @@ pub struct BulkIn {
 /// Applies a bulk change in one transaction; every row is validated (e.g. entbehrlich needs
 /// a justification), errors name the requirement.
 pub async fn bulk(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     id: i64,
     d: &BulkIn,
-) -> AppResult<Vec<AnswerRow>> {
+) -> Result<Vec<AnswerRow>> {
     org_of(st, actor, id, Permission::AnswerAssessments).await?;
     if d.ids.is_empty() || d.ids.len() > 5000 {
         return Err(ValidationErrors::single("ids", "error-selection").into());
@@ -420,12 +411,12 @@ pub async fn bulk(
 
 /// Takes a snapshot.
 pub async fn snapshot(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     id: i64,
     name: &str,
-) -> AppResult<StoredSnapshot> {
+) -> Result<StoredSnapshot> {
     org_of(st, actor, id, Permission::ManageAssessments).await?;
     let name = verbund_domain::validation::required_text(name, 200)
         .map_err(|c| ValidationErrors::single("name", c))?;
@@ -436,7 +427,7 @@ pub async fn snapshot(
 }
 
 /// Snapshots of an assessment, newest first.
-pub async fn snapshots(st: &AppState, actor: &Actor, id: i64) -> AppResult<Vec<StoredSnapshot>> {
+pub async fn snapshots(st: &Services, actor: &Actor, id: i64) -> Result<Vec<StoredSnapshot>> {
     Ok(st
         .store
         .snapshots(&actor.scope(Permission::ReadAssessments), id)
@@ -463,12 +454,12 @@ pub struct Comparison {
 
 /// Compares snapshot `from` with snapshot `to` (None: the current answers).
 pub async fn compare(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     id: i64,
     from: i64,
     to: Option<i64>,
-) -> AppResult<Comparison> {
+) -> Result<Comparison> {
     use verbund_domain::assessment::Trend;
     let scope = actor.scope(Permission::ReadAssessments);
     let load = |sid: i64| {
@@ -476,7 +467,7 @@ pub async fn compare(
         async move {
             let (s, answers) = st.store.snapshot(&scope, sid).await?;
             if s.assessment_id != id {
-                return Err(AppError::NotFound);
+                return Err(Error::NotFound);
             }
             Ok((s, answers))
         }
@@ -516,12 +507,12 @@ pub struct MigrationPreview {
 
 /// Newer revisions of the assessment's catalog (same URN), newest first.
 pub async fn newer_revisions(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     id: i64,
-) -> AppResult<Vec<verbund_store::CatalogSummary>> {
+) -> Result<Vec<verbund_store::CatalogSummary>> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
-    let fed = st.store.federation().await?.ok_or(AppError::NotFound)?;
+    let fed = crate::federation(&st.store).await?;
     let all = st.store.catalogs(fed.id).await?;
     let urn = all
         .iter()
@@ -536,11 +527,11 @@ pub async fn newer_revisions(
 
 /// The diff preview before moving assessment `id` to revision `to`.
 pub async fn migration_preview(
-    st: &AppState,
+    st: &Services,
     actor: &Actor,
     id: i64,
     to: i64,
-) -> AppResult<MigrationPreview> {
+) -> Result<MigrationPreview> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
     if !newer_revisions(st, actor, id)
         .await?
@@ -572,12 +563,12 @@ pub async fn migration_preview(
 
 /// Moves assessment `id` to revision `to` (a new assessment; the old one is kept).
 pub async fn migrate(
-    st: &AppState,
+    st: &Services,
     by: &AuditActor,
     actor: &Actor,
     id: i64,
     to: i64,
-) -> AppResult<i64> {
+) -> Result<i64> {
     org_of(st, actor, id, Permission::ManageAssessments).await?;
     if !newer_revisions(st, actor, id)
         .await?

@@ -1,0 +1,123 @@
+//! The application layer: the operations users perform through the UI, the JSON API and the
+//! CLI — authorize, validate, build domain inputs, call the store. No HTTP types live here.
+//!
+//! One module per capability (`orgs`, `users`, `tokens`, `audit`, `auth`, `catalogs`,
+//! `assessments`, `comparison`, `costs`, `statements`, `settings`, `demo`); each function
+//! takes the [`Services`], the acting user ([`verbund_domain::authz::Actor`]) where one acts,
+//! and returns [`Result`]. A new capability adds one module of the same shape.
+
+pub mod account;
+pub mod assessments;
+pub mod audit;
+pub mod auth;
+pub mod catalogs;
+pub mod comparison;
+pub mod costs;
+pub mod crypto;
+pub mod dashboard;
+pub mod demo;
+pub mod error;
+pub mod file;
+pub mod orgs;
+pub mod settings;
+pub mod statements;
+pub mod tokens;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use verbund_store::Store;
+
+pub use error::{Error, Result};
+
+/// The time source of the application: the system clock, or a fixed or moved clock in tests.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> i64 + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self(Arc::new(verbund_store::now_ms))
+    }
+
+    /// A clock from any function returning Unix milliseconds (for tests).
+    pub fn from_fn(f: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    /// Now, in Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
+/// Rules for signing in, loaded once from the configuration.
+#[derive(Debug, Clone)]
+pub struct AuthPolicy {
+    /// Absolute session lifetime.
+    pub session_ttl: Duration,
+    /// A session ends after this much inactivity.
+    pub session_idle: Duration,
+    /// Failed logins (password or second factor) before an account is locked.
+    pub max_login_failures: i64,
+    /// How long a locked account stays locked.
+    pub lockout: Duration,
+}
+
+impl Default for AuthPolicy {
+    fn default() -> Self {
+        Self {
+            session_ttl: Duration::from_secs(12 * 3600),
+            session_idle: Duration::from_secs(3600),
+            max_login_failures: 5,
+            lockout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// Everything an operation needs: the store, the clock and the sign-in rules. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// The database.
+    pub store: Store,
+    /// The time source.
+    pub clock: Clock,
+    /// Sign-in rules.
+    pub auth: Arc<AuthPolicy>,
+}
+
+impl Services {
+    /// Services on `store` with the system clock and the given sign-in rules.
+    pub fn new(store: Store, auth: AuthPolicy) -> Self {
+        Self {
+            store,
+            clock: Clock::system(),
+            auth: Arc::new(auth),
+        }
+    }
+
+    /// Now, in Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}
+
+/// Milliseconds of a duration, saturating.
+pub(crate) fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2)
+}
+
+/// The installation's federation; before `verbund create-admin` has created one,
+/// [`Error::NotSetUp`] with what to do next.
+pub async fn federation(store: &Store) -> Result<verbund_store::Federation> {
+    store.federation().await?.ok_or(Error::NotSetUp {
+        code: "error-no-federation",
+    })
+}
