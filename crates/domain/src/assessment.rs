@@ -3,7 +3,8 @@
 //!
 //! # Scoring rule
 //!
-//! Every assessable requirement is worth 10,000 basis points (100 %):
+//! The score follows the BSI IT-Grundschutz-Check. Every assessable requirement is worth
+//! 10,000 basis points (100 %):
 //!
 //! | status | German label | points |
 //! |---|---|---|
@@ -11,17 +12,29 @@
 //! | partial | teilweise | 5,000 |
 //! | no | nein | 0 |
 //! | unanswered | offen | 0 |
-//! | not applicable | entbehrlich | 10,000 with a justification, else 0 |
+//! | not applicable, justified | entbehrlich mit Begründung | out of the score |
+//! | not applicable, no justification | entbehrlich ohne Begründung | 0 |
 //!
-//! The score of a set of answers is the sum of points divided by the number of
-//! requirements, rounded half up ([`Tally::score_bp`]). A requirement that does not apply
-//! (no server room, no mobile devices) must not lower the score, so *entbehrlich* counts
-//! as fulfilled — but only with a written justification. Otherwise declaring a requirement
-//! dispensable would be a free way to 100 %, and nobody could later check why it was
-//! skipped (auditors and the BSI method ask for the reason). [`Answer::validated`]
-//! therefore refuses *entbehrlich* without a justification; answers that reach the
-//! scoring without one (older data, imports) count as 0 and are counted separately in
-//! [`Tally::not_applicable_unjustified`] so that they can be shown and fixed.
+//! `score = (ja + ½·teilweise) / (all − justified entbehrlich)`, rounded half up
+//! ([`Tally::score_bp`]). Example: 10 requirements, 4 ja, 2 teilweise, 1 nein, 1 offen,
+//! 2 entbehrlich with justification: `(4 + 1) / 8 = 62.5 %`. A requirement that does not
+//! apply (no server room, no mobile devices) must neither lower nor raise the score, so a
+//! justified *entbehrlich* leaves numerator and denominator: counting it as fulfilled
+//! would lift a poorly implemented catalog towards 100 % just by declaring parts of it
+//! dispensable. The justification is mandatory so that an auditor can later check why a
+//! requirement was skipped ([`Answer::validated`] refuses *entbehrlich* without one);
+//! answers that reach the scoring without one (older data, imports) count like *nein* —
+//! 0 points, still in the denominator — and are counted separately in
+//! [`Tally::not_applicable_unjustified`] so that they can be shown and fixed. If every
+//! requirement is justified *entbehrlich* there is no score (`None`).
+//!
+//! Progress (answered / all, [`Tally::progress_bp`]) is separate: every status but *offen*
+//! counts as answered, justified *entbehrlich* included.
+//!
+//! A member that has answered nothing in a catalog (or a topic) has not assessed it yet
+//! (*noch nicht bewertet*): its score of 0 would only pull the federation average down,
+//! so the comparison leaves it out of the average, minimum and maximum
+//! ([`Tally::compared_score_bp`]); the same holds per topic.
 //!
 //! All percentages are basis points (1 bp = 0.01 %) in integers, so that sums, averages
 //! and comparisons are exact and the same everywhere; [`format_bp_de`] renders them.
@@ -188,8 +201,9 @@ impl Answer {
             .is_some_and(|j| !j.trim().is_empty())
     }
 
-    /// This answer's points: [`points`] of its status and justification.
-    pub fn points(&self) -> u32 {
+    /// This answer's points: [`points`] of its status and justification (`None` when it
+    /// is out of the score).
+    pub fn points(&self) -> Option<u32> {
         points(self.status, self.is_justified())
     }
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use verbund_domain::OrgId;
 use verbund_domain::costs::{
-    Allocation, Cents, Fraction, MemberShare, Share, StepMember, StepRule, Weight,
+    Allocation, Cents, Fraction, MemberShare, ProRataRule, Share, StepMember, StepRule, Weight,
 };
 
 use crate::format::{self, euros};
@@ -34,6 +34,8 @@ struct LetterData {
     days: String,
     year_days: String,
     prorata: Option<Prorata>,
+    /// The share differs from the key share by the within-step pro-rata rule.
+    within_step: bool,
     share: ShareText,
     calc: Calc,
     credits: Vec<[String; 2]>,
@@ -169,9 +171,10 @@ fn steps(a: &Allocation, member: OrgId) -> Vec<StepRow> {
 }
 
 /// The day-weighted key share `k·d` and the sum over all members `Σ k·d` (which follows
-/// from `share = k·d / Σ`), when the pro-rata rule changed anything.
-fn prorata(line: &MemberShare) -> Option<Prorata> {
-    if line.share == line.key_share {
+/// from `share = k·d / Σ`), when the earlier whole-key pro-rata rule changed anything. Under
+/// the within-step rule there is no such single sum; the letter explains that rule in words.
+fn prorata(a: &Allocation, line: &MemberShare) -> Option<Prorata> {
+    if line.share == line.key_share || a.pro_rata != ProRataRule::WholeKey {
         return None;
     }
     let weight = line
@@ -280,7 +283,9 @@ pub(crate) fn letter_data(
         key_share: (&line.key_share).into(),
         days: line.membership_days.to_string(),
         year_days: st.allocation.days_in_year.to_string(),
-        prorata: prorata(line),
+        prorata: prorata(&st.allocation, line),
+        within_step: st.allocation.pro_rata == ProRataRule::WithinStep
+            && line.share != line.key_share,
         share: (&line.share).into(),
         calc: calc(&st.allocation, line),
         credits: bill

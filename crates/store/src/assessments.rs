@@ -159,17 +159,27 @@ pub struct HeatmapRow {
     pub org_id: i64,
     /// Its name.
     pub name: String,
-    /// Overall score, basis points.
+    /// Overall score, basis points; 0 when not assessed.
     pub score_bp: i64,
+    /// Whether the member has assessed the catalog (at least one answer and a score), i.e.
+    /// counts in the federation average, minimum and maximum; if not, the comparison shows
+    /// it as *noch nicht bewertet* rather than 0 %.
+    pub assessed: bool,
+    /// Requirements answered.
+    pub answered: i64,
     /// Overall progress (answered / total), basis points.
     pub progress_bp: i64,
-    /// Score per topic in topic order, basis points.
+    /// Score per topic in topic order, basis points; 0 when not assessed.
     pub topics: Vec<i64>,
+    /// Per topic in topic order, whether the member has assessed it (see `assessed`).
+    pub topics_assessed: Vec<bool>,
     /// Overall score of the latest snapshot, if any.
     pub previous_bp: Option<i64>,
 }
 
-/// Federation-wide figures of one topic (or overall).
+/// Federation-wide figures of one topic (or overall), over the members that have assessed
+/// it: members with nothing answered (or no score, everything justified *entbehrlich*)
+/// are left out of count, average, minimum and maximum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TopicStats {
     /// Members counted.

@@ -272,7 +272,7 @@ impl Store {
 
     // ---- users and roles ----
 
-    /// Users holding a role inside `scope` (all users for `Scope::All`), searched by name/e-mail.
+    /// Users holding a role inside `scope` (all users for a scope that reaches every organisation), searched by name/e-mail.
     pub async fn list_users(
         &self,
         scope: &Scope,
@@ -494,7 +494,7 @@ impl Store {
     // ---- audit ----
 
     /// Audit entries whose organisation is inside `scope` (entries without organisation only for
-    /// `Scope::All`), newest first, optionally for one organisation.
+    /// a scope reaching every organisation), newest first, optionally for one organisation.
     pub async fn list_audit(
         &self,
         scope: &Scope,

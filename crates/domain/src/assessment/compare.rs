@@ -22,15 +22,21 @@ pub enum Trend {
 
 /// The trend from one answer to another, judged by [`points`]: equal points with a
 /// different status are [`Trend::Unchanged`].
+///
+/// A justified *entbehrlich* has no points (it is out of the score); for the trend it
+/// stands as fully met, because the requirement is no longer a gap: *nein* → justified
+/// *entbehrlich* is an improvement, *ja* → justified *entbehrlich* no change, and losing
+/// the justification a regression.
 pub fn trend(
     before: AnswerStatus,
     before_justified: bool,
     after: AnswerStatus,
     after_justified: bool,
 ) -> Trend {
+    let as_met = |status, justified| points(status, justified).unwrap_or(10_000);
     let (b, a) = (
-        points(before, before_justified),
-        points(after, after_justified),
+        as_met(before, before_justified),
+        as_met(after, after_justified),
     );
     match a.cmp(&b) {
         std::cmp::Ordering::Greater => Trend::Improved,

@@ -8,14 +8,17 @@ use super::AnswerStatus;
 const FULL: u32 = 10_000;
 
 /// Points of one answer in basis points of one requirement (0..=10,000): yes 10,000,
-/// partial 5,000, no 0, unanswered 0, not applicable 10,000 only with a non-empty
-/// justification (`justified`), else 0.
-pub fn points(status: AnswerStatus, justified: bool) -> u32 {
+/// partial 5,000, no 0, unanswered 0, not applicable without a justification 0.
+///
+/// `None` for *entbehrlich* with a non-empty justification (`justified`): such a
+/// requirement is taken out of the score altogether (numerator and denominator), see the
+/// scoring rule in [`crate::assessment`].
+pub fn points(status: AnswerStatus, justified: bool) -> Option<u32> {
     match status {
-        AnswerStatus::Yes => FULL,
-        AnswerStatus::Partial => FULL / 2,
-        AnswerStatus::NotApplicable if justified => FULL,
-        AnswerStatus::NotApplicable | AnswerStatus::No | AnswerStatus::Unanswered => 0,
+        AnswerStatus::Yes => Some(FULL),
+        AnswerStatus::Partial => Some(FULL / 2),
+        AnswerStatus::NotApplicable if justified => None,
+        AnswerStatus::NotApplicable | AnswerStatus::No | AnswerStatus::Unanswered => Some(0),
     }
 }
 
@@ -27,8 +30,14 @@ fn div_half_up(numerator: u64, denominator: u64) -> Option<u64> {
 /// Aggregate of a set of answers: counts per status and the sum of their points.
 ///
 /// `not_applicable` counts every *entbehrlich* answer; `not_applicable_unjustified` is the
-/// subset without a justification (those score 0).
+/// subset without a justification (those score 0 and stay in the denominator); the others
+/// are out of the score.
+///
+/// `points` follows from the counts; when a stored tally is read it is computed again from
+/// them, so tallies stored under an earlier scoring rule (when a justified *entbehrlich*
+/// earned full points) load with the points of the current rule.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredTally")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
     /// Number of requirements counted.
@@ -45,8 +54,36 @@ pub struct Tally {
     pub not_applicable: u32,
     /// Answered *entbehrlich* without justification (included in `not_applicable`).
     pub not_applicable_unjustified: u32,
-    /// Sum of [`points`] of all answers, in basis points.
+    /// Sum of [`points`] of the answers that count (all but justified *entbehrlich*), in
+    /// basis points.
     pub points: u64,
+}
+
+/// A tally as stored: the counts; a stored `points` value is ignored and recomputed.
+#[derive(Deserialize)]
+struct StoredTally {
+    total: u32,
+    unanswered: u32,
+    yes: u32,
+    partial: u32,
+    no: u32,
+    not_applicable: u32,
+    not_applicable_unjustified: u32,
+}
+
+impl From<StoredTally> for Tally {
+    fn from(s: StoredTally) -> Tally {
+        Tally {
+            total: s.total,
+            unanswered: s.unanswered,
+            yes: s.yes,
+            partial: s.partial,
+            no: s.no,
+            not_applicable: s.not_applicable,
+            not_applicable_unjustified: s.not_applicable_unjustified,
+            points: u64::from(s.yes) * u64::from(FULL) + u64::from(s.partial) * u64::from(FULL / 2),
+        }
+    }
 }
 
 impl Tally {
@@ -79,7 +116,7 @@ impl Tally {
         }
         self.points = self
             .points
-            .saturating_add(u64::from(points(status, justified)));
+            .saturating_add(u64::from(points(status, justified).unwrap_or(0)));
     }
 
     /// Takes one answer out again: the inverse of [`Tally::add`], for aggregates kept up to
@@ -94,7 +131,7 @@ impl Tally {
         }
         self.points = self
             .points
-            .saturating_sub(u64::from(points(status, justified)));
+            .saturating_sub(u64::from(points(status, justified).unwrap_or(0)));
     }
 
     /// Adds another tally to this one (e.g. topics to a whole catalog).
@@ -116,11 +153,42 @@ impl Tally {
         self.total.saturating_sub(self.unanswered)
     }
 
-    /// Fulfilment in basis points: points / total, rounded half up; `None` if nothing was
-    /// counted.
+    /// Answered *entbehrlich* with a justification: out of the score.
+    pub fn justified_not_applicable(&self) -> u32 {
+        self.not_applicable
+            .saturating_sub(self.not_applicable_unjustified)
+    }
+
+    /// The requirements the score is taken over: all but justified *entbehrlich*.
+    pub fn scored(&self) -> u32 {
+        self.total.saturating_sub(self.justified_not_applicable())
+    }
+
+    /// Fulfilment in basis points: `(ja + ½·teilweise) / (all − justified entbehrlich)`,
+    /// rounded half up; *nein*, *offen* and unjustified *entbehrlich* count 0. `None` if
+    /// no requirement is left to score (nothing counted, or everything justified
+    /// *entbehrlich*). A tally with nothing answered scores `Some(0)`; whether it takes
+    /// part in comparisons is [`Tally::compared_score_bp`].
     pub fn score_bp(&self) -> Option<u32> {
-        div_half_up(self.points, u64::from(self.total))
+        div_half_up(self.points, u64::from(self.scored()))
             .map(|bp| u32::try_from(bp).unwrap_or(u32::MAX))
+    }
+
+    /// Whether at least one requirement is answered; without, the member has not assessed
+    /// this catalog or topic yet (*noch nicht bewertet*).
+    pub fn is_assessed(&self) -> bool {
+        self.answered() > 0
+    }
+
+    /// The score as the federation comparison counts it: [`Tally::score_bp`] once at least
+    /// one requirement is answered, `None` while nothing is (not yet assessed) or when
+    /// there is no score. Averages, minimum and maximum leave `None` out.
+    pub fn compared_score_bp(&self) -> Option<u32> {
+        if self.is_assessed() {
+            self.score_bp()
+        } else {
+            None
+        }
     }
 
     /// Progress (answered / total) in basis points, rounded half up; `None` if nothing was
@@ -200,36 +268,105 @@ mod tests {
 
     #[test]
     fn points_follow_the_scoring_rule() {
-        assert_eq!(points(Yes, false), 10_000);
-        assert_eq!(points(Partial, false), 5_000);
-        assert_eq!(points(No, true), 0);
-        assert_eq!(points(Unanswered, true), 0);
-        assert_eq!(points(NotApplicable, true), 10_000);
-        assert_eq!(points(NotApplicable, false), 0);
+        assert_eq!(points(Yes, false), Some(10_000));
+        assert_eq!(points(Partial, false), Some(5_000));
+        assert_eq!(points(No, true), Some(0));
+        assert_eq!(points(Unanswered, true), Some(0));
+        assert_eq!(points(NotApplicable, true), None);
+        assert_eq!(points(NotApplicable, false), Some(0));
     }
 
     #[test]
-    fn four_different_answers_score_62_5_percent() {
-        let t = Tally::of([
-            (Yes, false),
-            (Partial, false),
-            (No, false),
+    fn justified_not_applicable_leaves_numerator_and_denominator() {
+        // 10 requirements: 4 ja, 2 teilweise, 1 nein, 1 offen, 2 entbehrlich justified.
+        // Numerator 4 + 2 × ½ = 5; denominator 10 − 2 = 8; 5 / 8 = 62.5 %.
+        let mut answers = vec![(Yes, false); 4];
+        answers.extend([(Partial, false), (Partial, false), (No, false)]);
+        answers.extend([
+            (Unanswered, false),
+            (NotApplicable, true),
             (NotApplicable, true),
         ]);
 
-        assert_eq!(t.points, 25_000);
+        let t = Tally::of(answers);
+
+        assert_eq!(t.total, 10);
+        assert_eq!(t.scored(), 8);
+        assert_eq!(t.points, 50_000);
         assert_eq!(t.score_bp(), Some(6_250));
-        assert_eq!(t.progress_bp(), Some(10_000));
         assert_eq!(format_bp_de(6_250), "62,5 %");
+        // Progress still counts every answer but *offen*: 9 of 10.
+        assert_eq!(t.progress_bp(), Some(9_000));
     }
 
     #[test]
-    fn unjustified_not_applicable_counts_as_zero_and_is_flagged() {
+    fn unjustified_not_applicable_counts_as_nein() {
+        // ja + entbehrlich without reason: 1 / 2 = 50 %, the same as ja + nein.
         let t = Tally::of([(Yes, false), (NotApplicable, false)]);
 
         assert_eq!(t.score_bp(), Some(5_000));
+        assert_eq!(
+            t.score_bp(),
+            Tally::of([(Yes, false), (No, false)]).score_bp()
+        );
         assert_eq!(t.not_applicable, 1);
         assert_eq!(t.not_applicable_unjustified, 1);
+        assert_eq!(t.scored(), 2);
+    }
+
+    #[test]
+    fn a_justified_not_applicable_does_not_raise_a_partial_score_to_full() {
+        // Old rule: (5,000 + 10,000) / 2 = 75 %; now the entbehrlich is out: 5,000 / 1.
+        let t = Tally::of([(Partial, false), (NotApplicable, true)]);
+        assert_eq!(t.score_bp(), Some(5_000));
+    }
+
+    #[test]
+    fn everything_justified_not_applicable_has_no_score_but_full_progress() {
+        let t = Tally::of([(NotApplicable, true), (NotApplicable, true)]);
+
+        assert_eq!(t.scored(), 0);
+        assert_eq!(t.score_bp(), None);
+        assert_eq!(t.compared_score_bp(), None);
+        assert_eq!(t.progress_bp(), Some(10_000));
+    }
+
+    #[test]
+    fn nothing_answered_scores_zero_but_is_not_compared() {
+        let t = Tally::of([(Unanswered, false), (Unanswered, false)]);
+
+        assert!(!t.is_assessed());
+        assert_eq!(t.score_bp(), Some(0));
+        assert_eq!(t.compared_score_bp(), None);
+    }
+
+    #[test]
+    fn one_answer_makes_a_tally_compared() {
+        let t = Tally::of([(No, false), (Unanswered, false)]);
+
+        assert!(t.is_assessed());
+        assert_eq!(t.compared_score_bp(), Some(0));
+    }
+
+    #[test]
+    fn stored_points_are_recomputed_from_the_counts() {
+        // Stored under the old rule: the justified entbehrlich earned 10,000 points.
+        let json = r#"{"total":2,"unanswered":0,"yes":1,"partial":0,"no":0,
+            "not_applicable":1,"not_applicable_unjustified":0,"points":20000}"#;
+
+        let t: Tally = serde_json::from_str(json).expect("parses");
+
+        assert_eq!(t, Tally::of([(Yes, false), (NotApplicable, true)]));
+        assert_eq!(t.points, 10_000);
+        assert_eq!(t.score_bp(), Some(10_000));
+    }
+
+    #[test]
+    fn a_tally_survives_a_json_round_trip() {
+        let t = Tally::of([(Yes, false), (Partial, false), (NotApplicable, false)]);
+        let back: Tally =
+            serde_json::from_str(&serde_json::to_string(&t).expect("serialises")).expect("parses");
+        assert_eq!(back, t);
     }
 
     #[test]

@@ -189,11 +189,12 @@ fn answer_points_use_its_justification() {
         status: AnswerStatus::NotApplicable,
         ..Answer::default()
     };
-    assert_eq!(a.points(), 0);
+    assert_eq!(a.points(), Some(0));
     a.justification = Some(" ".into());
     assert!(!a.is_justified());
+    assert_eq!(a.points(), Some(0));
     a.justification = Some("kein Drucker".into());
-    assert_eq!(a.points(), 10_000);
+    assert_eq!(a.points(), None);
 }
 
 fn any_status() -> impl Strategy<Value = AnswerStatus> {
@@ -225,7 +226,9 @@ proptest! {
         prop_assert_eq!(t.total as usize, answers.len());
         prop_assert_eq!(t.unanswered + t.yes + t.partial + t.no + t.not_applicable, t.total);
         prop_assert!(t.not_applicable_unjustified <= t.not_applicable);
-        prop_assert!(t.score_bp().is_some_and(|s| s <= 10_000));
+        prop_assert!(t.score_bp().is_none_or(|s| s <= 10_000));
+        prop_assert_eq!(t.score_bp().is_none(), t.scored() == 0);
+        prop_assert!(t.compared_score_bp().is_none_or(|_| t.answered() > 0));
         prop_assert!(t.progress_bp().is_some_and(|p| p <= 10_000));
     }
 

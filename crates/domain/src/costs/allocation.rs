@@ -8,18 +8,20 @@ use serde::{Deserialize, Serialize};
 use super::error::AllocationError;
 use super::fraction::Fraction;
 use super::key::AllocationKey;
-use super::key_eval::{KeyStep, Share, evaluate};
+use super::key_eval::{KeyStep, Membership, Share, evaluate};
 use super::member::{MemberSnapshot, Metric};
 use super::money::Cents;
-use super::prorata::{days_in_year, membership_days, prorate};
+use super::prorata::{ProRataRule, days_in_year, membership_span, prorate};
 use super::split::{SplitError, split_largest_remainder};
 use crate::OrgId;
 
 /// The explainable result of splitting `total` among members for one year.
 ///
 /// The member amounts add up to `total` exactly. Computation order:
-/// 1. the key tree gives each member an exact key share (`steps`, `key_share`);
-/// 2. the pro-rata rule weights it by days of membership and rescales to 100 % (`share`);
+/// 1. the key tree gives each member an exact key share as if everyone were a member all
+///    year (`steps`, `key_share`);
+/// 2. the pro-rata rule (`pro_rata`, see [`super::prorata`]) weights by days of membership
+///    inside each key step, so fixed shares stay fixed (`share`);
 /// 3. `share × total` is cut down to cents and the leftover cents go by largest remainder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Allocation {
@@ -29,6 +31,10 @@ pub struct Allocation {
     pub year: i32,
     /// 365 or 366.
     pub days_in_year: u16,
+    /// The pro-rata rule applied. Allocations stored before it was recorded used
+    /// [`ProRataRule::WholeKey`], which is what a missing field reads as.
+    #[serde(default)]
+    pub pro_rata: ProRataRule,
     /// The amount split.
     pub total: Cents,
     /// One entry per key node, parents before children.
@@ -50,7 +56,8 @@ pub struct MemberShare {
     pub key_share: Share,
     /// Days of membership in the year.
     pub membership_days: u16,
-    /// Its final share after the pro-rata rule; equals `key_share` when nobody joined or left.
+    /// Its final share after the pro-rata rule; equals `key_share` when nobody joined or left
+    /// (and, under [`ProRataRule::WithinStep`], for a fixed share whoever joined or left).
     pub share: Share,
     /// The exact amount (`share × total`) in euros with 6 decimals, before rounding.
     pub exact_euros: String,
@@ -80,13 +87,26 @@ impl Allocation {
 }
 
 /// Splits `total` among `members` for `year` by `key`, pro rata by days of membership
-/// (see [`super::prorata`]), to the exact cent by largest remainder (see [`super::split`]).
+/// inside each key step ([`ProRataRule::WithinStep`], see [`super::prorata`]), to the exact
+/// cent by largest remainder (see [`super::split`]).
 ///
 /// Fails when there are no members, a member is listed twice, the total is negative, the
 /// key is malformed for these members (weights not 100 %, missing metric, unknown member,
 /// empty part, a member no part covers), a membership is invalid or misses the year, or the
 /// exact fractions exceed 128 bits. Every error names the member and/or key node.
 pub fn allocate(
+    total: Cents,
+    year: i32,
+    members: &[MemberSnapshot],
+    key: &AllocationKey,
+) -> Result<Allocation, AllocationError> {
+    allocate_with(ProRataRule::WithinStep, total, year, members, key)
+}
+
+/// [`allocate`] with the given pro-rata rule: issued statements are checked again with
+/// the rule they were settled with.
+pub(crate) fn allocate_with(
+    rule: ProRataRule,
     total: Cents,
     year: i32,
     members: &[MemberSnapshot],
@@ -102,27 +122,36 @@ pub fn allocate(
     if total.is_negative() {
         return Err(AllocationError::NegativeTotal { total });
     }
-    let ev = evaluate(key, members)?;
+    let year_days = days_in_year(year);
+    let mut days = Vec::with_capacity(members.len());
+    let mut spans = Vec::with_capacity(members.len());
+    for m in members {
+        let Some((from, to)) = membership_span(m, year)? else {
+            return Err(AllocationError::NotMemberInYear {
+                member: m.id,
+                name: m.name.clone(),
+                year,
+            });
+        };
+        days.push(to - from + 1);
+        spans.push((from, to));
+    }
+    let membership = Membership {
+        days: &days,
+        spans: &spans,
+        days_in_year: year_days,
+    };
+    let ev = evaluate(key, members, &membership)?;
     if let Some(i) = ev.covered.iter().position(|c| !c) {
         return Err(AllocationError::MemberNotInKey {
             member: members[i].id,
             name: members[i].name.clone(),
         });
     }
-    let year_days = days_in_year(year);
-    let mut days = Vec::with_capacity(members.len());
-    for m in members {
-        let d = membership_days(m, year)?;
-        if d == 0 {
-            return Err(AllocationError::NotMemberInYear {
-                member: m.id,
-                name: m.name.clone(),
-                year,
-            });
-        }
-        days.push(d);
-    }
-    let shares = prorate(&ev.shares, &days, year_days, &key.name)?;
+    let shares = match rule {
+        ProRataRule::WithinStep => ev.prorated.clone(),
+        ProRataRule::WholeKey => prorate(&ev.shares, &days, year_days, &key.name)?,
+    };
     let items: Vec<(OrgId, Fraction)> = members
         .iter()
         .map(|m| m.id)
@@ -163,6 +192,7 @@ pub fn allocate(
         key_name: key.name.clone(),
         year,
         days_in_year: year_days,
+        pro_rata: rule,
         total,
         steps: ev.steps,
         members: lines,

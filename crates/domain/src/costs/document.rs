@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::allocation::allocate;
+use super::allocation::allocate_with;
 use super::error::AllocationError;
 use super::key::AllocationKey;
 use super::member::MemberSnapshot;
@@ -66,13 +66,21 @@ impl StatementDocument {
     }
 
     /// Checks that the recorded results follow from the recorded inputs: applying the key
-    /// to the members again gives the same allocation, the totals add up, each bill is its
-    /// share minus its credits, and the savings are those of the bills.
+    /// to the members again (with the pro-rata rule the statement records, so statements
+    /// issued under the earlier whole-key rule still check) gives the same allocation, the
+    /// totals add up, each bill is its share minus its credits, and the savings are those
+    /// of the bills.
     ///
     /// Fails with the first difference found.
     pub fn verify(&self) -> Result<(), DocumentError> {
         let st = &self.statement;
-        let again = allocate(st.shared_total, st.year, &self.members, &self.key)?;
+        let again = allocate_with(
+            st.allocation.pro_rata,
+            st.shared_total,
+            st.year,
+            &self.members,
+            &self.key,
+        )?;
         if again != st.allocation {
             return Err(DocumentError::AllocationDiffers);
         }
@@ -234,6 +242,53 @@ mod tests {
             doc.verify(),
             Err(DocumentError::BillDiffers { member: OrgId(2) })
         );
+    }
+
+    /// The document with Nauheim joining on 1 July, settled under `rule`.
+    fn document_with_late_member(rule: ProRataRule) -> StatementDocument {
+        let mut doc = document();
+        doc.members[1].starts_on = Some(time::macros::date!(2026 - 07 - 01));
+        let st = &mut doc.statement;
+        st.allocation =
+            super::allocate_with(rule, st.shared_total, st.year, &doc.members, &doc.key)
+                .expect("allocates");
+        for (bill, line) in st.bills.iter_mut().zip(&st.allocation.members) {
+            let credited: i64 = bill.credits.iter().map(|c| c.amount.get()).sum();
+            bill.share = line.amount;
+            bill.payable = Cents(line.amount.get() - credited);
+        }
+        doc.savings = None;
+        doc
+    }
+
+    #[test]
+    fn a_document_with_a_late_member_verifies_and_keeps_the_kreis_share() {
+        let doc = document_with_late_member(ProRataRule::WithinStep);
+        assert_eq!(doc.verify(), Ok(()));
+        let kreis = &doc.statement.allocation.members[0];
+        assert_eq!(kreis.share, kreis.key_share);
+    }
+
+    #[test]
+    fn a_document_issued_under_the_whole_key_rule_still_verifies() {
+        let doc = document_with_late_member(ProRataRule::WholeKey);
+        // Stored before the rule was recorded: the field is missing from the JSON.
+        let mut json = serde_json::to_value(&doc).expect("serialises");
+        let allocation = json["statement"]["allocation"]
+            .as_object_mut()
+            .expect("an object");
+        assert_eq!(allocation.remove("pro_rata"), Some("whole_key".into()));
+        let stored: StatementDocument = serde_json::from_value(json).expect("deserialises");
+
+        assert_eq!(stored.statement.allocation.pro_rata, ProRataRule::WholeKey);
+        assert_eq!(stored.verify(), Ok(()));
+    }
+
+    #[test]
+    fn a_document_checked_under_another_rule_differs() {
+        let mut doc = document_with_late_member(ProRataRule::WholeKey);
+        doc.statement.allocation.pro_rata = ProRataRule::WithinStep;
+        assert_eq!(doc.verify(), Err(DocumentError::AllocationDiffers));
     }
 
     #[test]

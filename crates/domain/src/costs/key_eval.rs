@@ -10,6 +10,7 @@ use super::fraction::Fraction;
 use super::key::{AllocationKey, KeyNode, MemberFilter, child_path, weight_sum};
 use super::member::{MemberSnapshot, Metric};
 use super::money::Weight;
+use super::prorata::{occupied_days, prorate};
 use crate::OrgId;
 
 /// An exact share with a display value for people.
@@ -32,6 +33,9 @@ impl Share {
 }
 
 /// What one key node did, in the order the nodes were visited (parents before children).
+///
+/// Steps show the key alone, as if every member were a member all year; the pro-rata rule
+/// is applied on top of them (see [`super::prorata`] and [`super::MemberShare::share`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyStep {
     /// Path of the node: the key's name, then the labels of the parts leading to it.
@@ -96,24 +100,38 @@ pub struct StepMember {
     pub share_of_total: Share,
 }
 
-/// The result of applying a key: per member (in input order) the exact key share,
+/// The days of membership the within-step pro-rata rule works with (see
+/// [`super::prorata`]): per member (in input order) its days and its first and last day in
+/// the year, and the days of the year.
+pub(crate) struct Membership<'a> {
+    pub days: &'a [u16],
+    pub spans: &'a [(u16, u16)],
+    pub days_in_year: u16,
+}
+
+/// The result of applying a key: per member (in input order) the exact key share (as if
+/// everyone were a member all year), the share after the within-step pro-rata rule,
 /// whether any leaf reached it, and the metric values used.
 pub(crate) struct KeyEvaluation {
     pub shares: Vec<Fraction>,
+    pub prorated: Vec<Fraction>,
     pub covered: Vec<bool>,
     pub metrics: Vec<BTreeMap<Metric, u64>>,
     pub steps: Vec<KeyStep>,
 }
 
-/// Applies `key` to `members`. Fails on the first node whose weights are wrong, whose
-/// filter names an unknown member or leaves nobody, or whose members lack a metric.
+/// Applies `key` to `members` with their `membership` (every member at least one day).
+/// Fails on the first node whose weights are wrong, whose filter names an unknown member
+/// or leaves nobody, or whose members lack a metric.
 pub(crate) fn evaluate(
     key: &AllocationKey,
     members: &[MemberSnapshot],
+    membership: &Membership<'_>,
 ) -> Result<KeyEvaluation, AllocationError> {
     let n = members.len();
     let mut ev = KeyEvaluation {
         shares: vec![Fraction::ZERO; n],
+        prorated: vec![Fraction::ZERO; n],
         covered: vec![false; n],
         metrics: vec![BTreeMap::new(); n],
         steps: Vec::new(),
@@ -121,14 +139,19 @@ pub(crate) fn evaluate(
     let scope: Vec<usize> = (0..n).collect();
     Ctx {
         members,
+        membership,
         ev: &mut ev,
     }
-    .node(&key.root, &key.name, &scope, Fraction::ONE)?;
+    .node(&key.root, &key.name, &scope, (Fraction::ONE, Fraction::ONE))?;
     Ok(ev)
 }
 
+/// A node's share of the whole amount: by the key alone, and after pro rata.
+type NodeShare = (Fraction, Fraction);
+
 struct Ctx<'a> {
     members: &'a [MemberSnapshot],
+    membership: &'a Membership<'a>,
     ev: &'a mut KeyEvaluation,
 }
 
@@ -138,7 +161,7 @@ impl Ctx<'_> {
         node: &KeyNode,
         path: &str,
         scope: &[usize],
-        weight: Fraction,
+        weight: NodeShare,
     ) -> Result<(), AllocationError> {
         let overflow = || AllocationError::Overflow {
             node: path.to_owned(),
@@ -250,14 +273,30 @@ impl Ctx<'_> {
                 self.ev.steps.push(KeyStep {
                     node: path.to_owned(),
                     rule: StepRule::Split { parts: step_parts },
-                    share_of_total: Share::new(weight),
+                    share_of_total: Share::new(weight.0),
                     members: Vec::new(),
                 });
-                for (part, part_path, sub_scope) in resolved {
-                    let part_share =
+                let mut of_node = Vec::with_capacity(resolved.len());
+                let mut occupied = Vec::with_capacity(resolved.len());
+                for (part, _, sub_scope) in &resolved {
+                    of_node.push(
                         Fraction::new(part.weight.get().into(), Weight::FULL.get().into())
-                            .and_then(|w| w.checked_mul(weight))
-                            .ok_or_else(overflow)?;
+                            .ok_or_else(overflow)?,
+                    );
+                    occupied.push(occupied_days(
+                        sub_scope.iter().map(|&i| self.membership.spans[i]),
+                    ));
+                }
+                // Parts keep their percentage unless nobody of theirs is a member on
+                // some days (see `prorata`).
+                let prorated = prorate(&of_node, &occupied, self.membership.days_in_year, path)?;
+                for (((part, part_path, sub_scope), k), p) in
+                    resolved.into_iter().zip(of_node).zip(prorated)
+                {
+                    let part_share = (
+                        k.checked_mul(weight.0).ok_or_else(overflow)?,
+                        p.checked_mul(weight.1).ok_or_else(overflow)?,
+                    );
                     self.node(&part.key, &part_path, &sub_scope, part_share)?;
                 }
                 Ok(())
@@ -265,23 +304,29 @@ impl Ctx<'_> {
         }
     }
 
-    /// Records a leaf step and adds each member's part to its total share.
+    /// Records a leaf step and adds each member's part to its total share; the pro-rated
+    /// part weights the member's part of the node by its days (see `prorata`).
     fn leaf(
         &mut self,
         path: &str,
         rule: StepRule,
-        weight: Fraction,
+        weight: NodeShare,
         entries: Vec<(usize, Option<u64>, Fraction)>,
     ) -> Result<(), AllocationError> {
         let overflow = || AllocationError::Overflow {
             node: path.to_owned(),
         };
+        let of_node: Vec<Fraction> = entries.iter().map(|e| e.2).collect();
+        let days: Vec<u16> = entries.iter().map(|e| self.membership.days[e.0]).collect();
+        let prorated = prorate(&of_node, &days, self.membership.days_in_year, path)?;
         let mut step_members = Vec::with_capacity(entries.len());
-        for (i, value, of_node) in entries {
-            let of_total = of_node.checked_mul(weight).ok_or_else(overflow)?;
+        for ((i, value, of_node), p) in entries.into_iter().zip(prorated) {
+            let of_total = of_node.checked_mul(weight.0).ok_or_else(overflow)?;
             self.ev.shares[i] = self.ev.shares[i]
                 .checked_add(of_total)
                 .ok_or_else(overflow)?;
+            let p = p.checked_mul(weight.1).ok_or_else(overflow)?;
+            self.ev.prorated[i] = self.ev.prorated[i].checked_add(p).ok_or_else(overflow)?;
             self.ev.covered[i] = true;
             let m = &self.members[i];
             step_members.push(StepMember {
@@ -295,7 +340,7 @@ impl Ctx<'_> {
         self.ev.steps.push(KeyStep {
             node: path.to_owned(),
             rule,
-            share_of_total: Share::new(weight),
+            share_of_total: Share::new(weight.0),
             members: step_members,
         });
         Ok(())

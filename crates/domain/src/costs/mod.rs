@@ -7,7 +7,8 @@
 //! 1. a [`Budget`] of lines (personnel, material, ...) gives the total;
 //! 2. [`Subsidy`] instalments either reduce that total or are credited to members;
 //! 3. an [`AllocationKey`] tree splits the shared total among [`MemberSnapshot`]s, pro rata
-//!    by days of membership ([`prorata`]), to the exact cent by largest remainder ([`split`]);
+//!    by days of membership inside each key step so that fixed shares stay fixed
+//!    ([`prorata`]), to the exact cent by largest remainder ([`split`]);
 //! 4. [`settle_year`] puts it together into a [`YearStatement`] with an explainable
 //!    [`Allocation`] breakdown; [`savings()`] compares each bill with a standalone cost;
 //! 5. a [`StatementDocument`] keeps an issued statement's inputs next to its results, so it
@@ -35,6 +36,8 @@ mod allocation_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
+mod prorata_tests;
+#[cfg(test)]
 mod scenario_tests;
 #[cfg(test)]
 mod subsidy_tests;
@@ -48,6 +51,7 @@ pub use key::{AllocationKey, KeyNode, KeyPart, ManualShare, MemberFilter};
 pub use key_eval::{KeyStep, Share, StepMember, StepPart, StepRule};
 pub use member::{MemberSnapshot, Metric};
 pub use money::{Cents, Weight, parse_euros};
+pub use prorata::ProRataRule;
 pub use savings::{MemberSavings, SavingsError, SavingsReport, StandaloneCosts, savings};
 pub use statement::{
     CreditLine, MemberBill, StatementError, SubsidyUse, YearStatement, settle_year,

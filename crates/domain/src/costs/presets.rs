@@ -242,7 +242,10 @@ mod tests {
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, vec!["metric", "host", "host_percent", "base_percent"]);
+        assert_eq!(
+            fields,
+            vec!["metric", "host", "host_percent", "base_percent"]
+        );
         let j = KeyForm {
             name: "J".into(),
             preset: "json".into(),

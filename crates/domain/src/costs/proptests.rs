@@ -172,6 +172,26 @@ proptest! {
     }
 
     #[test]
+    fn a_fixed_part_of_a_whole_year_member_keeps_exactly_its_share(c in case(), w in 0..=10_000u32) {
+        // Whoever else joins or leaves, the single member of a fixed part pays its weight,
+        // as long as the other part has somebody on every day (here: one all-year member;
+        // a part empty on some days hands those days up, see `prorata`).
+        let host = OrgId(999);
+        let mut members = c.members.clone();
+        members.push(MemberSnapshot::new(OrgId(998), "all year").with_population(1).with_staff(1).with_it_workplaces(1));
+        members.push(MemberSnapshot::new(host, "host"));
+        let key = AllocationKey::new("fixed host", KeyNode::split(vec![
+            KeyPart::new("host", Weight(w), KeyNode::Equal).only(vec![host]),
+            KeyPart::new("others", Weight(10_000 - w), c.key.root.clone()).except(vec![host]),
+        ]));
+        let a = allocate(c.total, c.year, &members, &key).expect("generated cases are valid");
+        let share = a.member(host).map(|m| m.share.fraction);
+        prop_assert_eq!(share, Fraction::new(w.into(), 10_000));
+        let sum = a.members.iter().try_fold(Fraction::ZERO, |acc, m| acc.checked_add(m.share.fraction));
+        prop_assert_eq!(sum, Some(Fraction::ONE));
+    }
+
+    #[test]
     fn input_order_does_not_change_what_a_member_pays(c in case()) {
         let a = allocate(c.total, c.year, &c.members, &c.key).expect("generated cases are valid");
         let reversed: Vec<MemberSnapshot> = c.members.iter().rev().cloned().collect();

@@ -32,8 +32,21 @@ fn tally_text(t: &Tally) -> Result<String> {
     json_text(t)
 }
 
+/// The `score_bp` column: the score, 0 without one.
 fn bp(t: &Tally) -> i64 {
     t.score_bp().map_or(0, i64::from)
+}
+
+/// The `compared_bp` column: the score as the federation comparison counts it, `None`
+/// while nothing is answered (not yet assessed) or without a score.
+fn compared(t: &Tally) -> Option<i64> {
+    t.compared_score_bp().map(i64::from)
+}
+
+/// One (topic index or -1, members, score) change of the federation-wide sums when a
+/// tally's compared score goes from `before` to `after`: a member counts while it has one.
+fn sum_change(index: i64, before: Option<i64>, after: Option<i64>) -> (i64, i64, i64) {
+    (index, i64::from(after.is_some()) - i64::from(before.is_some()), after.unwrap_or(0) - before.unwrap_or(0))
 }
 
 fn status_code(s: AnswerStatus) -> &'static str {
@@ -120,8 +133,8 @@ async fn create_assessments(tx: &mut Tx, by: &AuditActor, federation: Federation
     let mut created = Vec::new();
     for org in members.into_iter().filter(|o| !existing.contains(o)) {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO assessments (federation_id, org_id, catalog_id, created_at_ms, created_by, updated_at_ms, total, answered, score_bp, tally_json) \
-             VALUES ($1, $2, $3, $4, $5, $4, $6, 0, 0, $7) RETURNING id",
+            "INSERT INTO assessments (federation_id, org_id, catalog_id, created_at_ms, created_by, updated_at_ms, total, answered, score_bp, compared_bp, tally_json) \
+             VALUES ($1, $2, $3, $4, $5, $4, $6, 0, $7, $8, $9) RETURNING id",
         )
         .bind(federation.0)
         .bind(org)
@@ -129,11 +142,14 @@ async fn create_assessments(tx: &mut Tx, by: &AuditActor, federation: Federation
         .bind(now)
         .bind(&by.label)
         .bind(i64::from(overall.total))
+        .bind(bp(&overall))
+        .bind(compared(&overall))
         .bind(tally_text(&overall)?)
         .fetch_one(&mut **tx)
         .await?;
         if !topic_nodes.is_empty() {
-            let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_topics (assessment_id, catalog_id, topic_index, topic_node_id, total, answered, score_bp, tally_json) ");
+            let mut qb: sqlx::QueryBuilder<DB> =
+                sqlx::QueryBuilder::new("INSERT INTO assessment_topics (assessment_id, catalog_id, topic_index, topic_node_id, total, answered, score_bp, compared_bp, tally_json) ");
             let mut encoded = Vec::with_capacity(topic_nodes.len());
             for t in &per_topic {
                 encoded.push(tally_text(t)?);
@@ -145,7 +161,8 @@ async fn create_assessments(tx: &mut Tx, by: &AuditActor, federation: Federation
                     .push_bind(node)
                     .push_bind(i64::from(per_topic[t].total))
                     .push_bind(0_i64)
-                    .push_bind(0_i64)
+                    .push_bind(bp(&per_topic[t]))
+                    .push_bind(compared(&per_topic[t]))
                     .push_bind(encoded[t].clone());
             });
             qb.build().execute(&mut **tx).await?;
@@ -168,16 +185,20 @@ async fn create_assessments(tx: &mut Tx, by: &AuditActor, federation: Federation
         .await?;
         created.push(id);
     }
+    // New assessments have nothing answered, so they count only once answered (kept general).
     let n = i64::try_from(created.len()).unwrap_or(i64::MAX);
-    let sums: Vec<(i64, i64, i64)> = std::iter::once((-1, n, n * bp(&overall)))
-        .chain(per_topic.iter().enumerate().map(|(t, tally)| (i64::try_from(t).unwrap_or(i64::MAX), n, n * bp(tally))))
+    let times = |(t, members, sum): (i64, i64, i64)| (t, n * members, n * sum);
+    let sums: Vec<(i64, i64, i64)> = std::iter::once(times(sum_change(-1, None, compared(&overall))))
+        .chain(per_topic.iter().enumerate().map(|(t, tally)| times(sum_change(i64::try_from(t).unwrap_or(i64::MAX), None, compared(tally)))))
         .collect();
     add_score_sums(tx, catalog_id, &sums).await?;
     Ok(created)
 }
 
 /// Adds to the federation-wide score sums of `catalog_id`, per (topic index, -1 for overall):
-/// `members` more assessments and `delta_bp` more score. Called after the change's audit
+/// `members` more assessments and `delta_bp` more score. Only assessments (topics) with a
+/// compared score count (`compared_bp`: at least one answer and a score), so members that
+/// have not assessed yet stay out of the averages. Called after the change's audit
 /// entry: writers are then already serialized on the audit head and never deadlock here.
 async fn add_score_sums(tx: &mut Tx, catalog_id: i64, changes: &[(i64, i64, i64)]) -> Result<()> {
     let changes: Vec<&(i64, i64, i64)> = changes.iter().filter(|c| c.1 != 0 || c.2 != 0).collect();
@@ -196,11 +217,14 @@ async fn add_score_sums(tx: &mut Tx, catalog_id: i64, changes: &[(i64, i64, i64)
 /// Recomputes the score sums from the stored tallies (after a restore; they are not backed up).
 pub(crate) async fn rebuild_score_sums(tx: &mut Tx) -> Result<()> {
     sqlx::query("DELETE FROM assessment_score_sums").execute(&mut **tx).await?;
-    sqlx::query("INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) SELECT catalog_id, -1, COUNT(*), SUM(score_bp) FROM assessments GROUP BY catalog_id")
-        .execute(&mut **tx)
-        .await?;
     sqlx::query(
-        "INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) SELECT catalog_id, topic_index, COUNT(*), SUM(score_bp) FROM assessment_topics GROUP BY catalog_id, topic_index",
+        "INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) SELECT catalog_id, -1, COUNT(*), SUM(compared_bp) FROM assessments WHERE compared_bp IS NOT NULL GROUP BY catalog_id",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) SELECT catalog_id, topic_index, COUNT(*), SUM(compared_bp) FROM assessment_topics \
+         WHERE compared_bp IS NOT NULL GROUP BY catalog_id, topic_index",
     )
     .execute(&mut **tx)
     .await?;
@@ -492,13 +516,13 @@ async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, ch
         current.insert(r.try_get::<i64, _>("id")?, (r.try_get::<i64, _>("topic_index")?, r.try_get::<i64, _>("version")?, a));
     }
     let mut overall: Tally = from_json(&tally_json, "tally")?;
-    let overall_before = bp(&overall);
+    let overall_before = compared(&overall);
     let topic_list: Vec<(i64, String)> = sqlx::query_as("SELECT topic_index, tally_json FROM assessment_topics WHERE assessment_id = $1").bind(id).fetch_all(&mut **tx).await?;
     let mut topics = std::collections::BTreeMap::new();
     for (t, j) in topic_list {
         topics.insert(t, (from_json::<Tally>(&j, "tally")?, false));
     }
-    let topics_before: std::collections::HashMap<i64, i64> = topics.iter().map(|(i, (t, _))| (*i, bp(t))).collect();
+    let topics_before: std::collections::HashMap<i64, Option<i64>> = topics.iter().map(|(i, (t, _))| (*i, compared(t))).collect();
     for (answer_id, expected, new) in changes {
         let (topic, version, before) = current.get_mut(answer_id).ok_or(StoreError::NotFound)?;
         if expected.is_some_and(|v| v != *version) {
@@ -543,24 +567,26 @@ async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, ch
         *version += 1;
     }
     // (topic index or -1, members, score change) for the federation-wide sums.
-    let mut sums = vec![(-1, 0, bp(&overall) - overall_before)];
+    let mut sums = vec![sum_change(-1, overall_before, compared(&overall))];
     for (index, (t, dirty)) in &topics {
         if *dirty {
-            sums.push((*index, 0, bp(t) - topics_before.get(index).copied().unwrap_or(0)));
-            sqlx::query("UPDATE assessment_topics SET answered = $3, score_bp = $4, tally_json = $5 WHERE assessment_id = $1 AND topic_index = $2")
+            sums.push(sum_change(*index, topics_before.get(index).copied().flatten(), compared(t)));
+            sqlx::query("UPDATE assessment_topics SET answered = $3, score_bp = $4, compared_bp = $5, tally_json = $6 WHERE assessment_id = $1 AND topic_index = $2")
                 .bind(id)
                 .bind(index)
                 .bind(i64::from(t.answered()))
                 .bind(bp(t))
+                .bind(compared(t))
                 .bind(tally_text(t)?)
                 .execute(&mut **tx)
                 .await?;
         }
     }
-    sqlx::query("UPDATE assessments SET answered = $2, score_bp = $3, tally_json = $4 WHERE id = $1")
+    sqlx::query("UPDATE assessments SET answered = $2, score_bp = $3, compared_bp = $4, tally_json = $5 WHERE id = $1")
         .bind(id)
         .bind(i64::from(overall.answered()))
         .bind(bp(&overall))
+        .bind(compared(&overall))
         .bind(tally_text(&overall)?)
         .execute(&mut **tx)
         .await?;
@@ -790,10 +816,10 @@ pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64
         ),
     };
     // The page is chosen first, so the latest snapshot is looked up for its rows only.
-    let mut q = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64, Option<i64>)>(AssertSqlSafe(format!(
-        "SELECT p.id, p.org_id, p.name, p.score_bp, p.answered, p.total, \
+    let mut q = sqlx::query_as::<_, (i64, i64, String, i64, Option<i64>, i64, i64, Option<i64>)>(AssertSqlSafe(format!(
+        "SELECT p.id, p.org_id, p.name, p.score_bp, p.compared_bp, p.answered, p.total, \
          (SELECT s.score_bp FROM assessment_snapshots s WHERE s.assessment_id = p.id ORDER BY s.taken_at_ms DESC, s.id DESC LIMIT 1) \
-         FROM (SELECT a.id, a.org_id, o.name, a.score_bp, a.answered, a.total, {key} AS sort_key FROM {from} WHERE {join_on} AND {filter} ORDER BY {order} LIMIT $2 OFFSET $3) p \
+         FROM (SELECT a.id, a.org_id, o.name, a.score_bp, a.compared_bp, a.answered, a.total, {key} AS sort_key FROM {from} WHERE {join_on} AND {filter} ORDER BY {order} LIMIT $2 OFFSET $3) p \
          ORDER BY p.sort_key, p.name, p.org_id"
     )))
     .bind(catalog_id)
@@ -804,28 +830,36 @@ pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64
     }
     let rows = q.fetch_all(pool).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let mut scores: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    let mut scores: std::collections::HashMap<i64, (Vec<i64>, Vec<bool>)> = std::collections::HashMap::new();
     if !ids.is_empty() {
-        let cells: Vec<(i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT assessment_id, topic_index, score_bp FROM assessment_topics WHERE assessment_id IN ({}) ORDER BY assessment_id, topic_index",
+        let cells: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT assessment_id, topic_index, score_bp, compared_bp FROM assessment_topics WHERE assessment_id IN ({}) ORDER BY assessment_id, topic_index",
             id_list(&ids)
         )))
         .fetch_all(pool)
         .await?;
-        for (a, _, s) in cells {
-            scores.entry(a).or_default().push(s);
+        for (a, _, s, c) in cells {
+            let entry = scores.entry(a).or_default();
+            entry.0.push(s);
+            entry.1.push(c.is_some());
         }
     }
     let items = rows
         .into_iter()
-        .map(|(id, org, name, score, answered, total, previous)| crate::assessments::HeatmapRow {
-            assessment_id: id,
-            org_id: org,
-            name,
-            score_bp: score,
-            progress_bp: if total > 0 { (answered * 10_000 + total / 2) / total } else { 0 },
-            topics: scores.remove(&id).unwrap_or_default(),
-            previous_bp: previous,
+        .map(|(id, org, name, score, compared, answered, total, previous)| {
+            let (topics, topics_assessed) = scores.remove(&id).unwrap_or_default();
+            crate::assessments::HeatmapRow {
+                assessment_id: id,
+                org_id: org,
+                name,
+                score_bp: score,
+                assessed: compared.is_some(),
+                answered,
+                progress_bp: if total > 0 { (answered * 10_000 + total / 2) / total } else { 0 },
+                topics,
+                topics_assessed,
+                previous_bp: previous,
+            }
         })
         .collect();
     Ok(Page { items, page: page.page, per_page: page.per_page, total })
@@ -833,13 +867,14 @@ pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64
 
 pub(crate) async fn heatmap_stats(pool: &Pool<DB>, catalog_id: i64) -> Result<Vec<(i64, crate::assessments::TopicStats)>> {
     // Count and sum come from the maintained sums; minimum and maximum are one index probe
-    // each (both databases answer MIN/MAX over an index prefix without scanning).
+    // each (both databases answer MIN/MAX over an index prefix without scanning, skipping
+    // NULLs). Only compared scores count: members that have answered nothing are left out.
     let rows = sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
         "SELECT s.topic_index, s.members, s.sum_bp, \
-         COALESCE(CASE WHEN s.topic_index < 0 THEN (SELECT MIN(a.score_bp) FROM assessments a WHERE a.catalog_id = s.catalog_id) \
-              ELSE (SELECT MIN(t.score_bp) FROM assessment_topics t WHERE t.catalog_id = s.catalog_id AND t.topic_index = s.topic_index) END, 0), \
-         COALESCE(CASE WHEN s.topic_index < 0 THEN (SELECT MAX(a.score_bp) FROM assessments a WHERE a.catalog_id = s.catalog_id) \
-              ELSE (SELECT MAX(t.score_bp) FROM assessment_topics t WHERE t.catalog_id = s.catalog_id AND t.topic_index = s.topic_index) END, 0) \
+         COALESCE(CASE WHEN s.topic_index < 0 THEN (SELECT MIN(a.compared_bp) FROM assessments a WHERE a.catalog_id = s.catalog_id) \
+              ELSE (SELECT MIN(t.compared_bp) FROM assessment_topics t WHERE t.catalog_id = s.catalog_id AND t.topic_index = s.topic_index) END, 0), \
+         COALESCE(CASE WHEN s.topic_index < 0 THEN (SELECT MAX(a.compared_bp) FROM assessments a WHERE a.catalog_id = s.catalog_id) \
+              ELSE (SELECT MAX(t.compared_bp) FROM assessment_topics t WHERE t.catalog_id = s.catalog_id AND t.topic_index = s.topic_index) END, 0) \
          FROM assessment_score_sums s WHERE s.catalog_id = $1 AND s.members > 0 ORDER BY s.topic_index",
     )
     .bind(catalog_id)

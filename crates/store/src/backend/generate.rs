@@ -84,7 +84,7 @@ pub(crate) async fn generate_assessments(pool: &Pool<DB>, by: &AuditActor, feder
     for chunk in members.iter().zip(&tallies).collect::<Vec<_>>().chunks(TOPIC_BATCH) {
         let encoded = chunk.iter().map(|(_, (_, overall))| tally_text(overall)).collect::<Result<Vec<_>>>()?;
         let mut qb: sqlx::QueryBuilder<DB> =
-            sqlx::QueryBuilder::new("INSERT INTO assessments (federation_id, org_id, catalog_id, created_at_ms, created_by, updated_at_ms, total, answered, score_bp, tally_json) ");
+            sqlx::QueryBuilder::new("INSERT INTO assessments (federation_id, org_id, catalog_id, created_at_ms, created_by, updated_at_ms, total, answered, score_bp, compared_bp, tally_json) ");
         qb.push_values(chunk.iter().zip(encoded), |mut b, (((org, _), (_, overall)), json)| {
             b.push_bind(federation.0)
                 .push_bind(org.0)
@@ -95,6 +95,7 @@ pub(crate) async fn generate_assessments(pool: &Pool<DB>, by: &AuditActor, feder
                 .push_bind(i64::from(overall.total))
                 .push_bind(i64::from(overall.answered()))
                 .push_bind(bp(overall))
+                .push_bind(compared(overall))
                 .push_bind(json);
         });
         qb.build().execute(&mut *tx).await.map_err(|e| StoreError::unique(e, "orgs"))?;
@@ -115,7 +116,8 @@ pub(crate) async fn generate_assessments(pool: &Pool<DB>, by: &AuditActor, feder
         .collect();
     for chunk in topics.chunks(TOPIC_BATCH) {
         let encoded = chunk.iter().map(|t| tally_text(t.3)).collect::<Result<Vec<_>>>()?;
-        let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_topics (assessment_id, catalog_id, topic_index, topic_node_id, total, answered, score_bp, tally_json) ");
+        let mut qb: sqlx::QueryBuilder<DB> =
+            sqlx::QueryBuilder::new("INSERT INTO assessment_topics (assessment_id, catalog_id, topic_index, topic_node_id, total, answered, score_bp, compared_bp, tally_json) ");
         qb.push_values(chunk.iter().zip(encoded), |mut b, ((id, index, node, tally), json)| {
             b.push_bind(*id)
                 .push_bind(catalog_id)
@@ -124,6 +126,7 @@ pub(crate) async fn generate_assessments(pool: &Pool<DB>, by: &AuditActor, feder
                 .push_bind(i64::from(tally.total))
                 .push_bind(i64::from(tally.answered()))
                 .push_bind(bp(tally))
+                .push_bind(compared(tally))
                 .push_bind(json);
         });
         qb.build().execute(&mut *tx).await?;
@@ -162,10 +165,12 @@ pub(crate) async fn generate_assessments(pool: &Pool<DB>, by: &AuditActor, feder
         after: serde_json::json!({"catalog_id": catalog_id, "assessments": ids.len(), "answers": rows.len()}),
     })
     .await?;
-    let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
-    let mut sums = vec![(-1, n, tallies.iter().map(|(_, overall)| bp(overall)).sum())];
+    // Only members that have answered something count in the comparison (`compared`).
+    let add = |(members, sum): (i64, i64), c: Option<i64>| (members + i64::from(c.is_some()), sum + c.unwrap_or(0));
+    let (n, sum) = tallies.iter().map(|(_, overall)| compared(overall)).fold((0, 0), add);
+    let mut sums = vec![(-1, n, sum)];
     for t in 0..catalog.topic_nodes.len() {
-        let sum = tallies.iter().map(|(per_topic, _)| per_topic.get(t).map_or(0, bp)).sum();
+        let (n, sum) = tallies.iter().map(|(per_topic, _)| per_topic.get(t).and_then(compared)).fold((0, 0), add);
         sums.push((i64::try_from(t).unwrap_or(i64::MAX), n, sum));
     }
     add_score_sums(&mut tx, catalog_id, &sums).await?;

@@ -132,16 +132,19 @@ async fn generated_tallies_equal_those_of_answering_one_by_one(s: Store) {
         .await
         .expect("generate");
 
-    // Hand-computed: member 1 A (10000+5000+0)/3, B (10000+0)/2; member 2 A 10000,
-    // B 5000; member 3 A 0 (entbehrlich without justification counts 0), B 5000.
+    // Hand-computed (justified entbehrlich out of the score, unjustified counts 0):
+    // member 1 overall (10000+5000)/4 = 3750, A (10000+5000+0)/3 = 5000, B 0/1 = 0;
+    // member 2 overall 40000/5 = 8000, A 10000, B 5000;
+    // member 3 overall 10000/5 = 2000, A 0, B 10000/2 = 5000.
+    // Averages: (3750+8000+2000)/3 = 4583.3, (5000+10000+0)/3, (0+5000+5000)/3 = 3333.3.
     assert_eq!(
         s.heatmap_stats_federation_wide(catalog_id)
             .await
             .expect("stats"),
         vec![
-            (-1, stats(3, 5000, 2000, 8000)),
+            (-1, stats(3, 4583, 2000, 8000)),
             (0, stats(3, 5000, 0, 10000)),
-            (1, stats(3, 5000, 5000, 5000)),
+            (1, stats(3, 3333, 0, 5000)),
         ]
     );
     assert_eq!(
@@ -276,7 +279,7 @@ async fn heatmap_pages_follow_each_order(s: Store) {
         }
     };
 
-    // Scores (overall, topic A, topic B): Gemeinde 0 5000/5000/5000, Gemeinde 1
+    // Scores (overall, topic A, topic B): Gemeinde 0 3750/5000/0, Gemeinde 1
     // 8000/10000/5000, Gemeinde 2 2000/0/5000.
     assert_eq!(
         names(HeatmapSort::Name, 1, 2).await,
@@ -311,6 +314,105 @@ async fn heatmap_pages_follow_each_order(s: Store) {
             .map(|r| (r.name.as_str(), r.topics.clone()))
             .collect::<Vec<_>>(),
         [("Gemeinde 1", vec![10_000, 5000])]
+    );
+}
+
+async fn a_member_that_has_answered_nothing_is_left_out_of_the_comparison(s: Store) {
+    use verbund_domain::page::PageRequest;
+    let (fed, catalog_id, orgs) = setup(&s).await;
+    let by = AuditActor::system();
+    let members: Vec<(OrgId, Vec<Answer>)> = orgs[..3].iter().copied().zip(answers()).collect();
+    s.generate_assessments(&by, fed, catalog_id, &members)
+        .await
+        .expect("generate");
+    let before = s
+        .heatmap_stats_federation_wide(catalog_id)
+        .await
+        .expect("stats");
+
+    // A fourth member starts but answers nothing: its score of 0 would be the minimum.
+    let fourth = s
+        .start_assessments(&by, fed, catalog_id, &orgs[3..4])
+        .await
+        .expect("start")[0];
+
+    let stats_now = || async {
+        s.heatmap_stats_federation_wide(catalog_id)
+            .await
+            .expect("stats")
+    };
+    assert_eq!(stats_now().await, before, "not yet assessed: not counted");
+    assert_eq!(before[0], (-1, stats(3, 4583, 2000, 8000)));
+    let row = |id: i64| {
+        let s = s.clone();
+        async move {
+            s.heatmap_rows(
+                &Scope::system(&TEST_ACCESS),
+                catalog_id,
+                HeatmapSort::Name,
+                PageRequest::default(),
+            )
+            .await
+            .expect("rows")
+            .items
+            .into_iter()
+            .find(|r| r.assessment_id == id)
+            .expect("listed")
+        }
+    };
+    let r = row(fourth).await;
+    assert_eq!((r.assessed, r.answered, r.score_bp), (false, 0, 0));
+    assert_eq!(r.topics_assessed, [false, false]);
+
+    // One answer (a1: nein) makes it assessed overall and in topic A only.
+    let ids = s
+        .answer_ids_by_urn(&Scope::system(&TEST_ACCESS), fourth)
+        .await
+        .expect("answer ids");
+    let set = |status| {
+        let s = s.clone();
+        let by = by.clone();
+        let first = ids[0].1;
+        async move {
+            s.set_answers(
+                &by,
+                &Scope::system(&TEST_ACCESS),
+                fourth,
+                &[(first, None, answer(status, None))],
+            )
+            .await
+            .expect("answer");
+        }
+    };
+    set(AnswerStatus::No).await;
+    // Overall (3750+8000+2000+0)/4 = 3437.5; topic A (5000+10000+0+0)/4 = 3750.
+    assert_eq!(
+        stats_now().await,
+        vec![
+            (-1, stats(4, 3438, 0, 8000)),
+            (0, stats(4, 3750, 0, 10000)),
+            (1, stats(3, 3333, 0, 5000)),
+        ]
+    );
+    let r = row(fourth).await;
+    assert_eq!((r.assessed, r.answered), (true, 1));
+    assert_eq!(r.topics_assessed, [true, false]);
+
+    // Taking the answer back makes it not assessed again.
+    set(AnswerStatus::Unanswered).await;
+    assert_eq!(stats_now().await, before);
+    let restored = sqlite().await.0;
+    restored
+        .restore(&s.backup().await.expect("backup"))
+        .await
+        .expect("restore");
+    assert_eq!(
+        restored
+            .heatmap_stats_federation_wide(catalog_id)
+            .await
+            .expect("stats"),
+        before,
+        "rebuilt sums leave it out too"
     );
 }
 
@@ -408,6 +510,16 @@ async fn sqlite_generating_with_a_wrong_answer_count_stores_nothing() {
 #[tokio::test]
 async fn postgres_generating_with_a_wrong_answer_count_stores_nothing() {
     generating_with_a_wrong_answer_count_stores_nothing(postgres().await).await;
+}
+
+#[tokio::test]
+async fn sqlite_a_member_that_has_answered_nothing_is_left_out_of_the_comparison() {
+    a_member_that_has_answered_nothing_is_left_out_of_the_comparison(sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_a_member_that_has_answered_nothing_is_left_out_of_the_comparison() {
+    a_member_that_has_answered_nothing_is_left_out_of_the_comparison(postgres().await).await;
 }
 
 /// The scope of a coordinator of `org` (what a member's request would get).
