@@ -2,11 +2,15 @@
 //!
 //! The office sees every member by name. A member sees its own row and the anonymised
 //! federation average, unless the federation settings allow named comparison, in which case
-//! it sees every member's scores (never their answers).
+//! it sees every member's scores (never their answers). The anonymised average is shown only
+//! when enough *other* members are in it (setting `anonymity_min_others`, default 3), since
+//! with few the average and the count give away another member's exact score. Members
+//! that have answered nothing are "not yet assessed" and are in no figure.
 
 use serde::{Deserialize, Serialize};
 use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
 use verbund_domain::page::{Page, PageRequest};
+use verbund_domain::settings::anonymous_figures_visible;
 use verbund_store::{CatalogSummary, HeatmapRow, HeatmapSort, TopicStats};
 
 use crate::Services;
@@ -87,6 +91,9 @@ pub struct Heatmap {
     /// Member rows, one page.
     #[schema(value_type = Object)]
     pub rows: Page<HeatmapRow>,
+    /// Set when anonymised figures were withheld because fewer than this many other members
+    /// have answered (members only, without named comparison).
+    pub withheld_below: Option<u32>,
 }
 
 /// The comparison as the actor may see it.
@@ -97,7 +104,8 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
         return Err(Error::NotFound);
     }
     let office = actor.check_office(Permission::ReadAssessments).is_ok();
-    let named = office || st.store.settings(fed.id).await?.named_comparison;
+    let settings = st.store.settings(fed.id).await?;
+    let named = office || settings.named_comparison;
     let counts = st.store.assessment_counts_by_catalog(fed.id).await?;
     let catalogs: Vec<CatalogSummary> = st
         .store
@@ -133,6 +141,7 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
                 per_page: page.per_page,
                 total: 0,
             },
+            withheld_below: None,
         });
     };
     let sort = match q.sort.as_deref() {
@@ -147,20 +156,35 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
             "named comparison allowed by the federation",
         ))
     } else {
-        own
+        own.clone()
     };
     let rows = st
         .store
         .heatmap_rows(&row_scope, catalog.id, sort, page)
         .await?;
     let stats = st.store.heatmap_stats_federation_wide(catalog.id).await?;
-    let stat = |i: i64| {
-        stats
-            .iter()
-            .find(|(t, _)| *t == i)
-            .map(|(_, s)| StatsOut::new(*s, named))
+    // How many of the members counted in topic `i` (-1: overall) are the viewer's own.
+    let own_counted = |i: i64| -> i64 {
+        let counted = rows.items.iter().filter(|r| {
+            own.contains(verbund_domain::OrgId(r.org_id))
+                && match usize::try_from(i) {
+                    Ok(t) => r.topics_assessed.get(t).copied().unwrap_or(false),
+                    Err(_) => r.assessed,
+                }
+        });
+        i64::try_from(counted.count()).unwrap_or(i64::MAX)
     };
-    let topics = st
+    let min_others = settings.anonymity_min_others;
+    let mut withheld = false;
+    let mut stat = |i: i64| {
+        let s = stats.iter().find(|(t, _)| *t == i).map(|(_, s)| *s)?;
+        if !named && !anonymous_figures_visible(s.members, own_counted(i), min_others) {
+            withheld = true;
+            return None;
+        }
+        Some(StatsOut::new(s, named))
+    };
+    let topics: Vec<TopicColumn> = st
         .store
         .catalog_topics(fed.id, catalog.id)
         .await?
@@ -172,12 +196,14 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
             name,
         })
         .collect();
+    let overall = stat(-1);
     Ok(Heatmap {
-        overall: stat(-1),
+        overall,
         catalog: Some(catalog),
         catalogs,
         named,
         topics,
+        withheld_below: withheld.then_some(min_others),
         rows,
     })
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::validation::ValidationErrors;
 
 /// Settings of one federation. Missing values fall back to the office organisation's data.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FederationSettings {
     /// The office as named on letters; default: the office organisation's name.
@@ -19,6 +19,33 @@ pub struct FederationSettings {
     /// Whether members see the other members by name in the federation comparison. Off by
     /// default: members see their own row and the anonymised federation average.
     pub named_comparison: bool,
+    /// Without named comparison: how many *other* members must have answered before a member
+    /// sees the anonymised federation figures (average). With fewer, a member could work out
+    /// another member's exact score from the average and the count. At least 2, default 3.
+    pub anonymity_min_others: u32,
+}
+
+/// Default of [`FederationSettings::anonymity_min_others`].
+pub const DEFAULT_ANONYMITY_MIN_OTHERS: u32 = 3;
+
+impl Default for FederationSettings {
+    fn default() -> Self {
+        Self {
+            letterhead_office_name: None,
+            letterhead_address: None,
+            letterhead_contact: None,
+            named_comparison: false,
+            anonymity_min_others: DEFAULT_ANONYMITY_MIN_OTHERS,
+        }
+    }
+}
+
+/// Whether a member may see anonymised federation figures of a topic (or overall):
+/// `counted` members are in the figure, `own_counted` of them are the viewer's own; the rest
+/// must be at least `min_others`. With one other member the average minus the own score
+/// reveals that member's score exactly; with two it reveals their sum, and so on.
+pub fn anonymous_figures_visible(counted: i64, own_counted: i64, min_others: u32) -> bool {
+    counted.saturating_sub(own_counted) >= i64::from(min_others)
 }
 
 fn text(e: &mut ValidationErrors, field: &str, v: Option<String>, max: usize) -> Option<String> {
@@ -46,7 +73,11 @@ impl FederationSettings {
             letterhead_address: text(&mut e, "letterhead_address", self.letterhead_address, 500),
             letterhead_contact: text(&mut e, "letterhead_contact", self.letterhead_contact, 500),
             named_comparison: self.named_comparison,
+            anonymity_min_others: self.anonymity_min_others,
         };
+        if !(2..=1000).contains(&s.anonymity_min_others) {
+            e.add("anonymity_min_others", "error-anonymity-min");
+        }
         if e.0.is_empty() { Ok(s) } else { Err(e) }
     }
 }
@@ -75,6 +106,33 @@ mod tests {
         assert_eq!(
             long.validated().unwrap_err(),
             ValidationErrors::single("letterhead_address", "error-too-long")
+        );
+    }
+
+    #[test]
+    fn anonymised_figures_need_enough_other_members() {
+        // The viewer's own member and two others answered: with k = 3 the average would
+        // reveal the sum of the two others' scores, so it stays hidden.
+        assert!(!anonymous_figures_visible(3, 1, 3));
+        assert!(anonymous_figures_visible(4, 1, 3));
+        // A viewer whose member has not answered is not in the count.
+        assert!(anonymous_figures_visible(3, 0, 3));
+        // Two own members (a user in two towns) do not count as others.
+        assert!(!anonymous_figures_visible(4, 2, 3));
+        assert!(!anonymous_figures_visible(0, 0, 2));
+    }
+
+    #[test]
+    fn the_anonymity_threshold_defaults_to_three_and_refuses_one() {
+        let s: FederationSettings = serde_json::from_str("{}").expect("parses");
+        assert_eq!(s.anonymity_min_others, 3);
+        let one = FederationSettings {
+            anonymity_min_others: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            one.validated().unwrap_err(),
+            ValidationErrors::single("anonymity_min_others", "error-anonymity-min")
         );
     }
 

@@ -12,17 +12,22 @@ use crate::error::AppResult;
 use verbund_app::comparison::{Heatmap, HeatmapQuery, heatmap};
 
 /// A cell: text and colour band (the text carries the value; colour only supports it).
+/// Without a value (not yet assessed, or withheld) the cell has no band, only its text.
 pub struct Cell {
     pub text: String,
-    pub band: u8,
+    pub band: Option<u8>,
 }
 
 fn cell(bp: i64) -> Cell {
     let bp = u32::try_from(bp.max(0)).unwrap_or(0);
     Cell {
         text: format_bp_de(bp),
-        band: band(bp),
+        band: Some(band(bp)),
     }
+}
+
+fn no_value(text: String) -> Cell {
+    Cell { text, band: None }
 }
 
 /// One member row.
@@ -31,6 +36,7 @@ pub struct Row {
     pub name: String,
     pub own: bool,
     pub overall: Cell,
+    pub progress: String,
     pub trend: String,
     pub cells: Vec<Cell>,
 }
@@ -44,7 +50,8 @@ struct HeatmapPage {
     average: Vec<Cell>,
     minimum: Vec<Option<Cell>>,
     gap: Vec<Option<String>>,
-    overall_average: Option<Cell>,
+    overall_average: Cell,
+    withheld_text: Option<String>,
     sort: String,
     topic: i64,
     pager_extra: String,
@@ -56,6 +63,9 @@ pub async fn show(
     Query(q): Query<HeatmapQuery>,
 ) -> AppResult<Response> {
     let h = heatmap(&st, cu.actor(), &q).await?;
+    let lang = cu.ctx.lang;
+    let not_assessed = || no_value(lang.t("heatmap-not-assessed"));
+    let withheld = || no_value(lang.t("heatmap-withheld-cell"));
     let own = cu
         .actor()
         .scope(verbund_domain::authz::Permission::ReadAssessments);
@@ -67,8 +77,14 @@ pub async fn show(
             assessment_id: r.assessment_id,
             name: r.name.clone(),
             own: own.contains(verbund_domain::OrgId(r.org_id)),
-            overall: cell(r.score_bp),
+            overall: if r.assessed {
+                cell(r.score_bp)
+            } else {
+                not_assessed()
+            },
+            progress: format_bp_de(u32::try_from(r.progress_bp.max(0)).unwrap_or(0)),
             trend: match r.previous_bp {
+                _ if !r.assessed => "–".into(),
                 Some(p) if p < r.score_bp => format!(
                     "↑ +{}",
                     format_bp_de(u32::try_from(r.score_bp - p).unwrap_or(0))
@@ -80,13 +96,28 @@ pub async fn show(
                 Some(_) => "→ ±0".into(),
                 None => "–".into(),
             },
-            cells: r.topics.iter().map(|b| cell(*b)).collect(),
+            cells: r
+                .topics
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    if r.topics_assessed.get(i).copied().unwrap_or(false) {
+                        cell(*b)
+                    } else {
+                        not_assessed()
+                    }
+                })
+                .collect(),
         })
         .collect();
     let average = h
         .topics
         .iter()
-        .map(|t| cell(t.stats.map_or(0, |s| s.average_bp)))
+        .map(|t| match t.stats {
+            Some(s) => cell(s.average_bp),
+            None if h.withheld_below.is_some() => withheld(),
+            None => not_assessed(),
+        })
         .collect();
     let minimum = h
         .topics
@@ -110,7 +141,14 @@ pub async fn show(
     );
     Ok(render(&HeatmapPage {
         l: Layout::user(&cu, "heatmap-title", "heatmap"),
-        overall_average: h.overall.map(|s| cell(s.average_bp)),
+        overall_average: match h.overall {
+            Some(s) => cell(s.average_bp),
+            None if h.withheld_below.is_some() => withheld(),
+            None => not_assessed(),
+        },
+        withheld_text: h
+            .withheld_below
+            .map(|k| lang.t_args("heatmap-withheld", &[("count", k.to_string())])),
         rows,
         average,
         minimum,

@@ -68,6 +68,8 @@ pub struct SettingsForm {
     letterhead_contact: String,
     #[serde(default)]
     named_comparison: Option<String>,
+    #[serde(default)]
+    anonymity_min_others: String,
 }
 
 pub async fn save(
@@ -80,6 +82,8 @@ pub async fn save(
         letterhead_address: Some(f.letterhead_address),
         letterhead_contact: Some(f.letterhead_contact),
         named_comparison: f.named_comparison.is_some(),
+        // Not a number: 0, which validation refuses with a message on the field.
+        anonymity_min_others: f.anonymity_min_others.trim().parse().unwrap_or(0),
     };
     match verbund_app::settings::save(&st, &cu.audit(), cu.actor(), s.clone()).await {
         Ok(_) => Ok(see_other("/settings?saved=1")),

@@ -589,13 +589,77 @@ async fn heatmap_shows_members_by_name_only_to_the_office_unless_allowed(app: Te
         (Some(false), Some(1))
     );
     assert_eq!(
-        mine["topics"][0]["stats"]["average_bp"], 10_000,
-        "the anonymised average (over the assessed members only)"
+        (
+            &mine["topics"][0]["stats"],
+            &mine["overall"],
+            mine["withheld_below"].as_u64()
+        ),
+        (&Value::Null, &Value::Null, Some(3)),
+        "no other member has answered: an average would be Nauheim's own score, so it is withheld"
+    );
+    let (_, page) = app
+        .login("koordination@nauheim.example")
+        .await
+        .get(&app, "/heatmap")
+        .await;
+    assert!(
+        page.contains("mindestens 3 weitere Mitglieder"),
+        "the page says why"
+    );
+
+    // Two other members answer their first topic half (teilweise); with the threshold at 2
+    // Nauheim sees the average of the three, but still no spread.
+    let others: Vec<i64> = h["rows"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["name"] == "Raunheim" || r["name"] == "Gernsheim")
+        .map(|r| r["assessment_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(others.len(), 2);
+    for other in others {
+        let ids: Vec<i64> = all_answers(&app, &isb, other)
+            .await
+            .iter()
+            .filter(|r| r["topic_index"] == 0)
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        app.api(
+            Method::POST,
+            &format!("/assessments/{other}/answers/bulk"),
+            &isb,
+            Some(json!({"ids": ids, "status": "partial"})),
+        )
+        .await;
+    }
+    let (status, _) = app
+        .api(
+            Method::PUT,
+            "/settings",
+            &isb,
+            Some(json!({"anonymity_min_others": 2})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, mine) = app.api(Method::GET, "/heatmap", &coord, None).await;
+    assert_eq!(
+        (
+            mine["topics"][0]["stats"]["members"].as_i64(),
+            mine["topics"][0]["stats"]["average_bp"].as_i64(),
+            mine["withheld_below"].as_u64()
+        ),
+        (Some(3), Some(6_667), None),
+        "(100 % + 50 % + 50 %) / 3, rounded half up"
     );
     assert_eq!(
         mine["topics"][0]["stats"]["min_bp"],
         Value::Null,
         "no spread for members"
+    );
+    assert_eq!(
+        mine["topics"][1]["stats"],
+        Value::Null,
+        "nobody answered the second topic: no figures"
     );
     app.api(
         Method::PUT,

@@ -598,6 +598,7 @@ async fn settings_are_validated_and_audited(app: TestApp) {
                 ("letterhead_address", ""),
                 ("letterhead_contact", "isb@kreisgg.example"),
                 ("named_comparison", "1"),
+                ("anonymity_min_others", "3"),
             ],
         )
         .await;
