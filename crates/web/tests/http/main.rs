@@ -5,6 +5,7 @@
 
 mod datasets;
 mod helpers;
+mod pg;
 
 mod api;
 mod assessments;
