@@ -20,9 +20,14 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The variable that turns a missing dataset from a skip into a failure; `.ci/run` sets it.
+pub const REQUIRE_DATASETS: &str = "VERBUND_REQUIRE_DATASETS";
+
 /// Bytes of a real file under the shared datasets folder (`$VERBUND_DATASETS`, default
-/// `<workspace>/../shared/datasets`), or `None` with a note when the folder is missing,
-/// so that the suite also passes where the datasets are not available.
+/// `<workspace>/../shared/datasets`), or `None` with a note when it cannot be read, so that the
+/// suite also passes where the datasets are not available. Panics instead, naming the path,
+/// when `VERBUND_REQUIRE_DATASETS=1` (as in CI), so that the real-data tests cannot silently
+/// stop running there.
 pub fn dataset(relative: &str) -> Option<Vec<u8>> {
     let root = std::env::var_os("VERBUND_DATASETS")
         .map(PathBuf::from)
@@ -30,14 +35,24 @@ pub fn dataset(relative: &str) -> Option<Vec<u8>> {
     let path = root.join(relative);
     match std::fs::read(&path) {
         Ok(bytes) => Some(bytes),
+        Err(e) if datasets_required() => panic!(
+            "dataset {} not readable ({e}) and {REQUIRE_DATASETS}=1: \
+             provide the shared datasets there or point VERBUND_DATASETS at them",
+            path.display()
+        ),
         Err(e) => {
             eprintln!(
-                "note: skipping, dataset {} not readable: {e}",
+                "note: skipping, dataset {} not readable: {e} (set {REQUIRE_DATASETS}=1 to fail)",
                 path.display()
             );
             None
         }
     }
+}
+
+/// Whether `VERBUND_REQUIRE_DATASETS` asks for the datasets (any value but empty or `0`).
+fn datasets_required() -> bool {
+    std::env::var(REQUIRE_DATASETS).is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 /// The node with this `ref_id`; panics naming it if absent.

@@ -99,7 +99,7 @@ impl TestApp {
             Backend::Postgres => {
                 let store = Store::connect_in_schema(&pg_url(), Some(&random_name()))
                     .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL test database unreachable at {} ({e}); run `bash .ci/run` or set VERBUND_TEST_PG", pg_url()));
+                    .unwrap_or_else(|e| panic!("{}", crate::pg::unreachable(&pg_url(), &e)));
                 (store, None)
             }
         };

@@ -3,7 +3,9 @@
 //! HTTP integration tests: the whole router against a real database, each test on a fresh
 //! database, every test run on SQLite and on PostgreSQL.
 
+mod datasets;
 mod helpers;
+mod pg;
 
 mod api;
 mod assessments;
