@@ -53,7 +53,7 @@ pub struct Imported {
 
 /// Stores a parsed catalog as a new revision (or finds the identical one).
 pub async fn store(store: &Store, by: &AuditActor, catalog: &Catalog) -> Result<Imported> {
-    let fed = crate::federation(&store).await?;
+    let fed = crate::federation(store).await?;
     let json = serde_json::to_vec(catalog).map_err(|e| Error::Internal(e.to_string()))?;
     let hash = hex::encode(Sha256::digest(&json));
     let (catalog, created) = store.import_catalog(by, fed.id, catalog, &hash).await?;

@@ -211,7 +211,7 @@ pub async fn generate(
     mut progress: impl FnMut(Event),
 ) -> Result<ScaleReport> {
     let sys = AuditActor::system();
-    let fed = crate::federation(&store).await?;
+    let fed = crate::federation(store).await?;
     let mut rng = Rng::new(opts.seed);
     let taken: HashSet<String> = store
         .member_rows(fed.id)
