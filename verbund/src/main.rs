@@ -21,130 +21,167 @@ use crate::config::Config;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Help in German: clap's own headings and flag texts are English, so they are replaced here.
+const HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+Aufruf: {usage}
+
+{all-args}{after-help}";
+
 #[derive(Parser)]
 #[command(
     name = "verbund",
     version,
-    about = "Verbund – interkommunale Informationssicherheit"
+    about = "Verbund – interkommunale Informationssicherheit",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Befehle",
+    subcommand_value_name = "BEFEHL",
+    next_help_heading = "Optionen",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Hilfe zu einem Befehl: verbund BEFEHL --help"
 )]
 struct Cli {
-    /// Configuration file (TOML); default `verbund.toml` if present.
-    #[arg(long, global = true, env = "VERBUND_CONFIG")]
+    /// Konfigurationsdatei (TOML); ohne Angabe `verbund.toml`, falls vorhanden.
+    #[arg(long, global = true, env = "VERBUND_CONFIG", value_name = "DATEI")]
     config: Option<PathBuf>,
+    /// Diese Hilfe anzeigen.
+    #[arg(short, long, global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+    /// Version anzeigen.
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     cmd: Cmd,
 }
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Runs the web server (migrates the database first).
+    /// Startet den Webserver (bringt die Datenbank vorher auf den neuesten Stand).
     Serve,
-    /// Applies database migrations and exits.
+    /// Bringt die Datenbank auf den neuesten Stand und beendet sich.
     Migrate,
-    /// Seeds the demo federation (Kreis Groß-Gerau) into a SQLite file and serves it.
+    /// Legt den Demo-Verbund (Kreis Groß-Gerau) in einer SQLite-Datei an und startet den Server.
     Demo {
-        /// Database file of the demo.
-        #[arg(long, default_value = "verbund-demo.db")]
+        /// Datenbankdatei der Demo.
+        #[arg(long, default_value = "verbund-demo.db", value_name = "DATEI")]
         db: String,
-        /// Delete the demo database first.
+        /// Die Demo-Datenbank vorher löschen.
         #[arg(long)]
         reset: bool,
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        /// Adresse, auf der der Server lauscht.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADRESSE")]
         bind: String,
-        /// Seed and exit without serving.
+        /// Nur anlegen, keinen Server starten.
         #[arg(long)]
         no_serve: bool,
-        /// Also generate N members (names, AGS and population from the municipality list
-        /// `gemeinden.csv`, under $VERBUND_DATASETS or ../shared/datasets), a synthetic
-        /// catalog and an assessment with random answers for each (load tests).
+        /// Zusätzlich N Mitglieder erzeugen (Namen, AGS und Einwohner aus der Gemeindeliste
+        /// `gemeinden.csv` unter $VERBUND_DATASETS oder ../shared/datasets), einen
+        /// synthetischen Katalog und je eine Bewertung mit Zufallsantworten (Lasttests).
         #[arg(long, value_name = "N")]
         scale: Option<usize>,
-        /// Requirements of the synthetic catalog (with --scale).
-        #[arg(long, default_value_t = 300, requires = "scale")]
+        /// Anforderungen des synthetischen Katalogs (mit --scale).
+        #[arg(long, default_value_t = 300, requires = "scale", value_name = "ANZAHL")]
         catalog_items: usize,
     },
-    /// Creates the federation (if none) and a federation administrator.
+    /// Legt den Verbund an (falls noch keiner besteht) und eine Plattform-Administration.
     CreateAdmin {
-        /// E-mail of the administrator.
-        #[arg(long)]
+        /// E-Mail-Adresse der Administration.
+        #[arg(long, value_name = "E-MAIL")]
         email: String,
-        /// Display name.
-        #[arg(long)]
+        /// Anzeigename.
+        #[arg(long, value_name = "NAME")]
         name: String,
-        /// Name of the federation, if it is created now.
-        #[arg(long, default_value = "Informationssicherheitsverbund")]
+        /// Name des Verbunds, wenn er jetzt angelegt wird.
+        #[arg(
+            long,
+            default_value = "Informationssicherheitsverbund",
+            value_name = "NAME"
+        )]
         federation: String,
-        /// Name of the security office, if it is created now.
-        #[arg(long, default_value = "Informationssicherheitsstelle")]
+        /// Name der Informationssicherheitsstelle, wenn sie jetzt angelegt wird.
+        #[arg(
+            long,
+            default_value = "Informationssicherheitsstelle",
+            value_name = "NAME"
+        )]
         office: String,
-        /// Password; read from VERBUND_ADMIN_PASSWORD so it does not end up in shell history.
-        #[arg(long, env = "VERBUND_ADMIN_PASSWORD", hide_env_values = true)]
+        /// Passwort; aus VERBUND_ADMIN_PASSWORD gelesen, damit es nicht in der Shell-Historie landet.
+        #[arg(
+            long,
+            env = "VERBUND_ADMIN_PASSWORD",
+            hide_env_values = true,
+            value_name = "PASSWORT"
+        )]
         password: String,
     },
-    /// Imports data files.
+    /// Importiert Dateien.
     Import {
         #[command(subcommand)]
         cmd: ImportCmd,
     },
-    /// Cost sharing: documents of issued statements.
+    /// Kostenbeteiligung: Dokumente erstellter Abrechnungen.
     Costs {
         #[command(subcommand)]
         cmd: CostsCmd,
     },
-    /// Audit log commands.
+    /// Änderungsprotokoll.
     Audit {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
-    /// Writes a consistent, portable snapshot of the database to FILE (JSON).
+    /// Schreibt eine konsistente, übertragbare Sicherung der Datenbank in DATEI (JSON).
     Backup {
-        /// Target file.
+        /// Zieldatei.
+        #[arg(value_name = "DATEI")]
         file: PathBuf,
     },
-    /// Restores a snapshot into an empty database (migrated first).
+    /// Stellt eine Sicherung in einer leeren Datenbank wieder her.
     Restore {
-        /// Snapshot file made by `verbund backup`.
+        /// Sicherungsdatei von `verbund backup`.
+        #[arg(value_name = "DATEI")]
         file: PathBuf,
     },
 }
 
 #[derive(Subcommand)]
 enum ImportCmd {
-    /// Imports a requirement catalog (CISO Assistant YAML library, OSCAL catalog, or an OSCAL
-    /// profile together with `--catalog`) as a new revision.
+    /// Importiert einen Anforderungskatalog (CISO-Assistant-YAML, OSCAL-Katalog oder ein
+    /// OSCAL-Profil zusammen mit `--catalog`) als neue Revision.
     Catalog {
-        /// The file.
+        /// Die Datei.
+        #[arg(value_name = "DATEI")]
         file: PathBuf,
-        /// Importer: auto, ciso or oscal.
-        #[arg(long, default_value = "auto")]
+        /// Format: auto, ciso oder oscal.
+        #[arg(long, default_value = "auto", value_name = "FORMAT")]
         format: String,
-        /// For an OSCAL profile: the catalog it selects from.
-        #[arg(long)]
+        /// Bei einem OSCAL-Profil: der Katalog, aus dem es auswählt.
+        #[arg(long, value_name = "DATEI")]
         catalog: Option<PathBuf>,
     },
 }
 
 #[derive(Subcommand)]
 enum CostsCmd {
-    /// Writes a year's issued statement into a directory: one PDF letter per member and one
-    /// XLSX workbook with the whole calculation (existing files are replaced).
+    /// Schreibt die Abrechnung eines Jahres in ein Verzeichnis: ein PDF-Schreiben je Mitglied
+    /// und eine XLSX-Arbeitsmappe mit der ganzen Berechnung (vorhandene Dateien werden ersetzt).
     Statements {
-        /// The year.
-        #[arg(long)]
+        /// Das Jahr.
+        #[arg(long, value_name = "JAHR")]
         year: i32,
-        /// Target directory; created if missing.
-        #[arg(long)]
+        /// Zielverzeichnis; wird angelegt, falls es fehlt.
+        #[arg(long, value_name = "VERZEICHNIS")]
         out: PathBuf,
-        /// The statement's ID; default: the newest issued for the year.
-        #[arg(long)]
+        /// Nummer der Abrechnung; ohne Angabe die neueste des Jahres.
+        #[arg(long, value_name = "NR")]
         statement: Option<i64>,
     },
 }
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Verifies the hash chain; exits with 1 if any entry was edited or deleted.
+    /// Prüft die Hash-Kette; Exit-Code 1, wenn ein Eintrag geändert oder gelöscht wurde.
     Verify,
 }
 
@@ -193,8 +230,54 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// Applies the German headings and template to a command and all its subcommands (clap's
+/// settings on the top command do not reach the subcommands).
+fn german(cmd: clap::Command) -> clap::Command {
+    cmd.help_template(HELP_TEMPLATE)
+        .subcommand_help_heading("Befehle")
+        .subcommand_value_name("BEFEHL")
+        .disable_help_subcommand(true)
+        .mut_args(|a| {
+            if a.is_positional() {
+                a.help_heading("Argumente")
+            } else {
+                a.help_heading("Optionen")
+            }
+        })
+        .mut_subcommands(german)
+}
+
+/// Help and version are printed as clap renders them; a wrong call gets a German sentence
+/// (clap's own error texts are English) and exit code 2.
+fn usage_error(e: clap::Error) -> ! {
+    use clap::error::{ContextKind, ErrorKind};
+    let what = match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        ErrorKind::InvalidSubcommand => "unbekannter Befehl",
+        ErrorKind::UnknownArgument => "unbekannte Option",
+        ErrorKind::MissingRequiredArgument => "es fehlt eine Angabe",
+        ErrorKind::MissingSubcommand => "es fehlt der Befehl",
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => "ungültiger Wert",
+        _ => "ungültiger Aufruf",
+    };
+    let detail = e
+        .get(ContextKind::InvalidArg)
+        .or_else(|| e.get(ContextKind::InvalidSubcommand))
+        .map(|v| format!(": {v}"))
+        .unwrap_or_default();
+    eprintln!("Fehler: {what}{detail}\nHilfe: verbund --help");
+    std::process::exit(2)
+}
+
 async fn run() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = match german(Cli::command()).try_get_matches() {
+        Ok(m) => m,
+        Err(e) => usage_error(e),
+    };
+    let cli = Cli::from_arg_matches(&matches)?;
     let mut cfg = Config::load(cli.config.as_deref())?;
     init_logging(cfg.log_json);
     match cli.cmd {

@@ -324,3 +324,51 @@ fn costs_statements_without_an_issued_statement_fails_clearly() {
     assert!(!dir.exists(), "nothing written");
     remove_db(&db);
 }
+
+#[test]
+fn help_and_usage_errors_are_german() {
+    let db = tmp("help.db");
+    let url = db.to_str().expect("utf-8");
+    let out = verbund(&["--help"], url);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for expected in ["Aufruf:", "Befehle:", "Optionen:", "Diese Hilfe anzeigen"] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    assert!(
+        !text.contains("Usage:") && !text.contains("Print help"),
+        "{text}"
+    );
+    let sub = verbund(&["import", "catalog", "--help"], url);
+    let sub_text = String::from_utf8_lossy(&sub.stdout);
+    assert!(
+        sub_text.contains("Argumente:") && sub_text.contains("Optionen:"),
+        "{sub_text}"
+    );
+    let wrong = verbund(&["imprt"], url);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&wrong.stderr),
+        "Fehler: unbekannter Befehl: imprt\nHilfe: verbund --help\n"
+    );
+}
+
+#[test]
+fn importing_before_any_federation_says_to_create_the_administrator_first() {
+    let db = tmp("empty.db");
+    remove_db(&db);
+    let url = db.to_str().expect("utf-8");
+    let catalog = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../catalogs/verbund-starter.yaml"
+    );
+    let out = verbund(&["import", "catalog", catalog], url);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Es ist noch kein Verbund eingerichtet")
+            && err.contains("verbund create-admin"),
+        "{err}"
+    );
+    remove_db(&db);
+}
