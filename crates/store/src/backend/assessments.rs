@@ -165,20 +165,23 @@ impl CatalogItems {
 pub(crate) async fn start_assessments(
     pool: &Pool<DB>,
     by: &AuditActor,
+    scope: &Scope,
     federation: FederationId,
     catalog_id: i64,
     orgs: &[OrgId],
 ) -> Result<Vec<i64>> {
     let mut tx = begin_write(pool).await?;
-    let created = create_assessments(&mut tx, by, federation, catalog_id, orgs).await?;
+    let created = create_assessments(&mut tx, by, scope, federation, catalog_id, orgs).await?;
     tx.commit().await?;
     Ok(created)
 }
 
 /// Creates assessments inside the caller's transaction (see `start_assessments`).
+/// Organisations of `orgs` outside `scope` or the federation fail the whole call with `NotFound`.
 async fn create_assessments(
     tx: &mut Tx,
     by: &AuditActor,
+    scope: &Scope,
     federation: FederationId,
     catalog_id: i64,
     orgs: &[OrgId],
@@ -202,13 +205,10 @@ async fn create_assessments(
         vec![]
     } else {
         let list: Vec<String> = orgs.iter().map(|o| o.0.to_string()).collect();
-        sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT id FROM organisations WHERE federation_id = $1 AND id IN ({}) ORDER BY id",
-            list.join(",")
-        )))
-        .bind(federation.0)
-        .fetch_all(&mut **tx)
-        .await?
+        sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM organisations WHERE federation_id = $1 AND id IN ({}) AND {} ORDER BY id", list.join(","), scope_sql(scope, "id"))))
+            .bind(federation.0)
+            .fetch_all(&mut **tx)
+            .await?
     };
     if members.len() != orgs.iter().collect::<std::collections::BTreeSet<_>>().len() {
         return Err(StoreError::NotFound);
@@ -1407,6 +1407,7 @@ pub(crate) async fn migrate_assessment(
     let created = create_assessments(
         &mut tx,
         by,
+        scope,
         FederationId(federation),
         new_catalog,
         &[OrgId(org)],

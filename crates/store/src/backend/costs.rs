@@ -492,8 +492,10 @@ pub(crate) async fn issue_statement(
     federation: FederationId,
     year: i32,
     key_id: i64,
-    document: &serde_json::Value,
+    document: &StatementDocument,
 ) -> Result<StoredStatement> {
+    let document = serde_json::to_value(document)
+        .map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))?;
     let mut tx = begin_write(pool).await?;
     fetch_key(&mut *tx, federation, key_id).await?;
     let now = now_ms();
@@ -511,13 +513,14 @@ pub(crate) async fn issue_statement(
         .bind(document.to_string())
         .fetch_one(&mut *tx)
         .await?;
+    insert_member_parts(&mut tx, id, &document).await?;
     let st = StoredStatement {
         id,
         year,
         key_id,
         issued_at_ms: now,
         issued_by: by.label.clone(),
-        document: document.clone(),
+        document,
     };
     append_audit(
         &mut tx,
@@ -536,6 +539,52 @@ pub(crate) async fn issue_statement(
     Ok(st)
 }
 
+/// Writes one row per member of statement `id` holding that member's part of `document`
+/// (skipping members that have one already, so it can complete a statement twice).
+async fn insert_member_parts(tx: &mut Tx, id: i64, document: &serde_json::Value) -> Result<()> {
+    let doc: StatementDocument = serde_json::from_value(document.clone()).map_err(|e| {
+        StoreError::Db(sqlx::Error::Decode(
+            format!("statement {id}: stored document is invalid: {e}").into(),
+        ))
+    })?;
+    for (position, bill) in doc.statement.bills.iter().enumerate() {
+        let Some(part) = crate::costs::member_part(&doc, bill.member) else {
+            continue;
+        };
+        sqlx::query("INSERT INTO statement_members (statement_id, org_id, position, part_json) VALUES ($1, $2, $3, $4) ON CONFLICT (statement_id, org_id) DO NOTHING")
+            .bind(id)
+            .bind(bill.member.0)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(json_text(&part)?)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Completes the member rows of every statement without any (see `Store::complete_statement_members`).
+async fn complete_members_in(tx: &mut Tx) -> Result<u64> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT s.id, s.document_json FROM cost_statements s WHERE NOT EXISTS (SELECT 1 FROM statement_members m WHERE m.statement_id = s.id) ORDER BY s.id",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut done = 0;
+    for (id, text) in rows {
+        let document: serde_json::Value = from_json(&text, "statement")?;
+        insert_member_parts(tx, id, &document).await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+pub(crate) async fn complete_statement_members(pool: &Pool<DB>) -> Result<u64> {
+    let mut tx = begin_write(pool).await?;
+    let done = complete_members_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
 fn statement_from_row(r: StatementRow) -> Result<StoredStatement> {
     Ok(StoredStatement {
         id: r.0,
@@ -547,32 +596,70 @@ fn statement_from_row(r: StatementRow) -> Result<StoredStatement> {
     })
 }
 
+/// The columns of a member's part of a statement (`s` the statement, `m` its member row).
+const MEMBER_PART_COLUMNS: &str =
+    "s.id, s.year, s.key_id, s.issued_at_ms, s.issued_by, m.part_json";
+
+/// Restricts member rows `m` to the first member inside `scope` of each statement.
+fn first_member_in(scope: &Scope) -> String {
+    format!(
+        "{} AND m.position = (SELECT MIN(m2.position) FROM statement_members m2 WHERE m2.statement_id = m.statement_id AND {})",
+        scope_sql(scope, "m.org_id"),
+        scope_sql(scope, "m2.org_id")
+    )
+}
+
 pub(crate) async fn statements(
     pool: &Pool<DB>,
+    scope: &Scope,
     federation: FederationId,
     year: Option<i32>,
 ) -> Result<Vec<StoredStatement>> {
-    let rows: Vec<StatementRow> = sqlx::query_as(
-        "SELECT id, year, key_id, issued_at_ms, issued_by, document_json FROM cost_statements WHERE federation_id = $1 AND ($2 IS NULL OR year = $2) ORDER BY year DESC, issued_at_ms DESC, id DESC",
-    )
-    .bind(federation.0)
-    .bind(year.map(i64::from))
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<StatementRow> = if scope.is_all() {
+        sqlx::query_as(
+            "SELECT id, year, key_id, issued_at_ms, issued_by, document_json FROM cost_statements WHERE federation_id = $1 AND ($2 IS NULL OR year = $2) ORDER BY year DESC, issued_at_ms DESC, id DESC",
+        )
+        .bind(federation.0)
+        .bind(year.map(i64::from))
+        .fetch_all(pool)
+        .await?
+    } else {
+        sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {MEMBER_PART_COLUMNS} FROM statement_members m JOIN cost_statements s ON s.id = m.statement_id \
+             WHERE s.federation_id = $1 AND ($2 IS NULL OR s.year = $2) AND {} ORDER BY s.year DESC, s.issued_at_ms DESC, s.id DESC",
+            first_member_in(scope)
+        )))
+        .bind(federation.0)
+        .bind(year.map(i64::from))
+        .fetch_all(pool)
+        .await?
+    };
     rows.into_iter().map(statement_from_row).collect()
 }
 
 pub(crate) async fn statement(
     pool: &Pool<DB>,
+    scope: &Scope,
     federation: FederationId,
     id: i64,
 ) -> Result<StoredStatement> {
-    let row: Option<StatementRow> =
+    let row: Option<StatementRow> = if scope.is_all() {
         sqlx::query_as("SELECT id, year, key_id, issued_at_ms, issued_by, document_json FROM cost_statements WHERE id = $1 AND federation_id = $2")
             .bind(id)
             .bind(federation.0)
             .fetch_optional(pool)
-            .await?;
+            .await?
+    } else {
+        sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {MEMBER_PART_COLUMNS} FROM statement_members m JOIN cost_statements s ON s.id = m.statement_id \
+             WHERE s.id = $1 AND s.federation_id = $2 AND {}",
+            first_member_in(scope)
+        )))
+        .bind(id)
+        .bind(federation.0)
+        .fetch_optional(pool)
+        .await?
+    };
     statement_from_row(row.ok_or(StoreError::NotFound)?)
 }
 

@@ -15,7 +15,8 @@ use verbund_domain::authz::{Actor, Grant, Role, Scope, SystemAccess};
 use verbund_domain::catalog::{Catalog, CatalogNode};
 #[allow(unused_imports)]
 use verbund_domain::costs::{
-    AllocationKey, BudgetLine, Cents, CostCategory, StandaloneCosts, Subsidy, SubsidyApplication,
+    AllocationKey, BudgetLine, Cents, CostCategory, StandaloneCosts, StatementDocument, Subsidy,
+    SubsidyApplication,
 };
 #[allow(unused_imports)]
 use verbund_domain::org::{Membership, MembershipInput, OrgInput, Organisation};
