@@ -9,7 +9,7 @@ use verbund_domain::validation::parse_date;
 use super::*;
 
 /// Two topics: A with three requirements, B with two.
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     let mut nodes = Vec::new();
     for (topic, items) in [("a", 3), ("b", 2)] {
         let urn = format!("urn:test:gen:{topic}");
