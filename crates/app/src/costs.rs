@@ -338,7 +338,10 @@ pub async fn key_members(
     actor.check_office(Permission::ManageFederation)?;
     Ok(st
         .store
-        .member_rows(federation(st).await?)
+        .member_rows_federation_wide(
+            &actor.scope(Permission::ManageFederation),
+            federation(st).await?,
+        )
         .await?
         .into_iter()
         .map(|(o, _)| o)

@@ -208,14 +208,16 @@ pub enum HeatmapSort {
 impl Store {
     /// Starts assessments of catalog `catalog_id` for `orgs` (members without one); returns
     /// the IDs of the assessments created. Already existing ones are left as they are.
+    /// `NotFound` (and nothing started) if any of `orgs` is outside `scope` or `fed`.
     pub async fn start_assessments(
         &self,
         by: &AuditActor,
+        scope: &Scope,
         fed: FederationId,
         catalog_id: i64,
         orgs: &[OrgId],
     ) -> Result<Vec<i64>> {
-        dispatch!(self.start_assessments(by, fed, catalog_id, orgs))
+        dispatch!(self.start_assessments(by, scope, fed, catalog_id, orgs))
     }
 
     /// Assessments inside `scope`, optionally of one catalog revision.

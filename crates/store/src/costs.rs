@@ -1,14 +1,42 @@
 //! Cost sharing storage: budgets, subsidies, allocation key versions and issued statements.
-//! All of it is federation-level data of the office; authorize before calling.
+//! Budgets, subsidies and keys are federation-level data of the office; authorize before
+//! calling. Issued statements hold every member's bill: they are read through a [`Scope`],
+//! whole only for a scope reaching every organisation, otherwise reduced to one member's part
+//! (stored per member when the statement is issued, so a member's read never loads the
+//! others' bills).
 
-use verbund_domain::FederationId;
-use verbund_domain::costs::{AllocationKey, BudgetLine, StandaloneCosts, Subsidy};
+use verbund_domain::authz::Scope;
+use verbund_domain::costs::{
+    AllocationKey, BudgetLine, StandaloneCosts, StatementDocument, Subsidy,
+};
 use verbund_domain::org::{Membership, Organisation};
+use verbund_domain::{FederationId, OrgId};
 
 use crate::{
     AuditActor, Db, Result, Store, StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy,
     backend,
 };
+
+/// `doc` reduced to what `member` may read: its own bill, share, key steps, member data,
+/// standalone cost and savings, plus the statement's totals (budget, subsidies, shared total,
+/// the steps' shares of the total, the savings totals). Nothing of another member's figures
+/// remains. `None` if `member` has no bill in `doc`.
+pub(crate) fn member_part(doc: &StatementDocument, member: OrgId) -> Option<StatementDocument> {
+    doc.statement.bill(member)?;
+    let mut part = doc.clone();
+    part.members.retain(|m| m.id == member);
+    part.standalone.per_member.retain(|m, _| *m == member);
+    let st = &mut part.statement;
+    st.bills.retain(|b| b.member == member);
+    st.allocation.members.retain(|m| m.member == member);
+    for step in &mut st.allocation.steps {
+        step.members.retain(|m| m.member == member);
+    }
+    if let Some(r) = &mut part.savings {
+        r.members.retain(|m| m.member == member);
+    }
+    Some(part)
+}
 
 impl Store {
     /// The budget lines of a year, in order.
@@ -113,38 +141,64 @@ impl Store {
         dispatch!(self.save_cost_key(by, fed, id, key, standalone))
     }
 
-    /// Stores an issued statement and locks the key version it used.
+    /// Stores an issued statement and locks the key version it used. In the same transaction,
+    /// stores each member's part of it (see [`Store::statements`]).
     pub async fn issue_statement(
         &self,
         by: &AuditActor,
         fed: FederationId,
         year: i32,
         key_id: i64,
-        document: &serde_json::Value,
+        document: &StatementDocument,
     ) -> Result<StoredStatement> {
         dispatch!(self.issue_statement(by, fed, year, key_id, document))
     }
 
-    /// Issued statements, newest first, optionally of one year.
+    /// Issued statements inside `scope`, newest first, optionally of one year. A scope reaching
+    /// every organisation (the office) gets every statement whole; any other scope gets each
+    /// statement that includes a member inside it, its `document` reduced to that member's
+    /// part (a [`StatementDocument`] with only that member's entries; for several members
+    /// inside the scope, the first in statement order). Other members' rows are never read.
     pub async fn statements(
         &self,
+        scope: &Scope,
         fed: FederationId,
         year: Option<i32>,
     ) -> Result<Vec<StoredStatement>> {
-        dispatch!(self.statements(fed, year))
+        dispatch!(self.statements(scope, fed, year))
     }
 
-    /// One issued statement.
-    pub async fn statement(&self, fed: FederationId, id: i64) -> Result<StoredStatement> {
-        dispatch!(self.statement(fed, id))
-    }
-
-    /// Every member organisation (not the office) with its membership periods, for the key's
-    /// metrics and pro-rata days.
-    pub async fn member_rows(
+    /// One issued statement, whole or reduced as in [`Store::statements`]; `NotFound` if it
+    /// includes no member inside `scope`.
+    pub async fn statement(
         &self,
+        scope: &Scope,
+        fed: FederationId,
+        id: i64,
+    ) -> Result<StoredStatement> {
+        dispatch!(self.statement(scope, fed, id))
+    }
+
+    /// Writes the member parts of issued statements that have none yet (statements issued
+    /// before parts were stored, or restored from an older backup). Idempotent; runs after
+    /// every migration. Returns the number of statements completed. Fails if a stored
+    /// document cannot be read.
+    pub async fn complete_statement_members(&self) -> Result<u64> {
+        dispatch!(self.complete_statement_members())
+    }
+
+    /// Every member organisation (not the office) of the federation with its membership
+    /// periods, for the key's metrics and pro-rata days. Office-wide: `office` must reach every
+    /// organisation (the office's scope for the action, or system access), otherwise
+    /// `NotFound`.
+    pub async fn member_rows_federation_wide(
+        &self,
+        office: &Scope,
         fed: FederationId,
     ) -> Result<Vec<(Organisation, Vec<Membership>)>> {
+        if !office.is_all() {
+            return Err(crate::StoreError::NotFound);
+        }
         dispatch!(self.member_rows(fed))
     }
 }

@@ -138,8 +138,10 @@ impl Store {
         }
     }
 
-    /// Applies pending migrations. `locking` guards against several instances migrating at once
-    /// (PostgreSQL advisory lock); tests that each own a schema switch it off.
+    /// Applies pending migrations, then writes data the program derives in Rust for rows older
+    /// than their table (the member parts of issued statements, see
+    /// [`Store::complete_statement_members`]). `locking` guards against several instances
+    /// migrating at once (PostgreSQL advisory lock); tests that each own a schema switch it off.
     pub async fn migrate(&self, locking: bool) -> Result<()> {
         match &self.db {
             Db::Sqlite(p) => {
@@ -153,6 +155,7 @@ impl Store {
                 m.run(p).await?;
             }
         }
+        self.complete_statement_members().await?;
         Ok(())
     }
 

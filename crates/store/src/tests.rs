@@ -144,6 +144,49 @@ async fn fill(s: &Store) -> i64 {
     6
 }
 
+/// A settled statement of 2026 over `members` (by population, with per-member standalone
+/// costs and savings), as the app would issue it.
+fn statement_document(
+    key: &verbund_domain::costs::AllocationKey,
+    members: &[(OrgId, &str, u64)],
+) -> verbund_domain::costs::StatementDocument {
+    use verbund_domain::costs::{
+        Budget, BudgetLine, Cents, CostCategory, MemberSnapshot, StandaloneCosts,
+        StatementDocument, settle_year,
+    };
+    let members: Vec<MemberSnapshot> = members
+        .iter()
+        .map(|(id, name, population)| MemberSnapshot::new(*id, *name).with_population(*population))
+        .collect();
+    let budget = Budget::new(
+        2026,
+        vec![BudgetLine::new(
+            CostCategory::Personnel,
+            Cents::euros(90_000),
+            "ISB",
+        )],
+    )
+    .expect("valid budget");
+    let statement = settle_year(&budget, &[], &members, key).expect("settles");
+    let standalone = StandaloneCosts {
+        common: None,
+        per_member: members
+            .iter()
+            .map(|m| (m.id, Cents::euros(70_000)))
+            .collect(),
+    };
+    let savings = statement.savings(&standalone).expect("computes");
+    StatementDocument {
+        key_name: key.name.clone(),
+        key_version: 1,
+        key: key.clone(),
+        standalone,
+        members,
+        statement,
+        savings: Some(savings),
+    }
+}
+
 async fn raw(s: &Store, sql: &str) {
     match &s.db {
         Db::Sqlite(p) => {
@@ -351,8 +394,17 @@ async fn key_versions_lock_once_a_statement_is_issued(s: Store) {
         (k1.id, 1),
         "unissued versions change in place"
     );
+    let members = s
+        .member_rows_federation_wide(&Scope::system(&TEST_ACCESS), fed.id)
+        .await
+        .expect("members");
+    let members: Vec<(OrgId, &str, u64)> = members
+        .iter()
+        .map(|(o, _)| (o.id, o.name.as_str(), 1000))
+        .collect();
+    let document = statement_document(&equal, &members);
     let st = s
-        .issue_statement(&by, fed.id, 2026, k1.id, &serde_json::json!({"total": 1}))
+        .issue_statement(&by, fed.id, 2026, k1.id, &document)
         .await
         .expect("issue");
     assert!(s.cost_key(fed.id, k1.id).await.expect("get").locked);
@@ -378,8 +430,11 @@ async fn key_versions_lock_once_a_statement_is_issued(s: Store) {
         "issued version unchanged"
     );
     assert_eq!(
-        s.statement(fed.id, st.id).await.expect("get").document["total"],
-        1
+        s.statement(&Scope::system(&TEST_ACCESS), fed.id, st.id)
+            .await
+            .expect("get")
+            .document,
+        serde_json::to_value(&document).expect("json")
     );
     let snapshot = s.backup().await.expect("backup");
     assert_eq!(
@@ -393,6 +448,13 @@ async fn key_versions_lock_once_a_statement_is_issued(s: Store) {
             .as_array()
             .map(Vec::len),
         Some(1)
+    );
+    assert_eq!(
+        snapshot["tables"]["statement_members"]["rows"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "one part per member"
     );
 }
 
@@ -467,3 +529,4 @@ async fn postgres_budget_lines_keep_order_and_a_year_is_created_once() {
 }
 
 mod generate;
+mod isolation;

@@ -62,7 +62,7 @@ pub async fn start(st: &Services, by: &AuditActor, actor: &Actor, d: &StartIn) -
         None => {
             actor.check_office(Permission::ManageAssessments)?;
             st.store
-                .member_rows(fed.id)
+                .member_rows_federation_wide(&actor.scope(Permission::ManageAssessments), fed.id)
                 .await?
                 .into_iter()
                 .map(|(o, _)| o.id)
@@ -76,7 +76,13 @@ pub async fn start(st: &Services, by: &AuditActor, actor: &Actor, d: &StartIn) -
     st.store.catalog(fed.id, d.catalog_id).await?;
     Ok(st
         .store
-        .start_assessments(by, fed.id, d.catalog_id, &orgs)
+        .start_assessments(
+            by,
+            &actor.scope(Permission::ManageAssessments),
+            fed.id,
+            d.catalog_id,
+            &orgs,
+        )
         .await?)
 }
 

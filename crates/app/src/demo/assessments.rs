@@ -128,14 +128,20 @@ pub(super) async fn seed(store: &Store, fed: &Federation) -> Result<()> {
     let sys = AuditActor::system();
     let catalog = crate::catalogs::store(store, &sys, &starter_catalog()).await?;
     let orgs: Vec<_> = store
-        .member_rows(fed.id)
+        .member_rows_federation_wide(&Scope::system(&super::SYSTEM), fed.id)
         .await?
         .into_iter()
         .map(|(o, _)| o.id)
         .filter(|o| *o != fed.office_org_id)
         .collect();
     let ids = store
-        .start_assessments(&sys, fed.id, catalog.catalog.id, &orgs)
+        .start_assessments(
+            &sys,
+            &Scope::system(&super::SYSTEM),
+            fed.id,
+            catalog.catalog.id,
+            &orgs,
+        )
         .await?;
     for (i, id) in ids.into_iter().enumerate() {
         let mut rng = Rng::new(0x5EED_0000 + u64::try_from(i).unwrap_or(0));

@@ -214,7 +214,10 @@ pub async fn generate(
     let fed = crate::federation(store).await?;
     let mut rng = Rng::new(opts.seed);
     let taken: HashSet<String> = store
-        .member_rows(fed.id)
+        .member_rows_federation_wide(
+            &verbund_domain::authz::Scope::system(&super::SYSTEM),
+            fed.id,
+        )
         .await?
         .into_iter()
         .filter_map(|(o, _)| o.ags.map(|a| a.as_str().to_owned()))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::io::AsyncWriteExt;
 use verbund_domain::OrgId;
-use verbund_domain::authz::{Actor, Permission};
+use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
 use verbund_domain::costs::StatementDocument;
 use verbund_domain::validation::ValidationErrors;
 use verbund_reports::{IssuedStatement, Letterhead};
@@ -65,23 +65,40 @@ async fn printable(
     member: Option<OrgId>,
 ) -> Result<(Arc<Printable>, Option<OrgId>)> {
     let fed = crate::federation(&st.store).await?;
-    let p = Printable::load(st, &fed, st.store.statement(fed.id, id).await?).await?;
     let member = if actor.check_office(Permission::ReadCosts).is_ok() {
         member
     } else {
         // A member reads only its own part; asking for another member's is "not found".
-        let own = own_member(actor, &p.document).ok_or(Error::NotFound)?;
+        let part = st
+            .store
+            .statement(&actor.scope(Permission::ReadCosts), fed.id, id)
+            .await?;
+        let own = own_member(actor, &document(&part)?).ok_or(Error::NotFound)?;
         if member.is_some_and(|m| m != own) {
             return Err(Error::NotFound);
         }
         Some(own)
     };
+    // The letter and the workbook explain the rounding with federation-wide figures (number
+    // of members, remainders, totals of all bills), so they are rendered from the whole
+    // document even for a member; they print only its own figures and those totals.
+    let whole = Scope::system(&SystemAccess::for_reason(
+        "statement documents need federation-wide rounding figures",
+    ));
+    let p = Printable::load(st, &fed, st.store.statement(&whole, fed.id, id).await?).await?;
     if let Some(m) = member
         && p.document.statement.bill(m).is_none()
     {
         return Err(Error::NotFound);
     }
     Ok((Arc::new(p), member))
+}
+
+/// The CLI writes the office's view of a statement: every member's documents.
+fn cli_access() -> Scope {
+    Scope::system(&SystemAccess::for_reason(
+        "CLI writes every member's statement files",
+    ))
 }
 
 /// The printed date of a statement: its issue day in Berlin time.
@@ -196,7 +213,7 @@ pub async fn write_statement_files(
     // `detail` is what the CLI prints; it is German for that reason.
     let stored = match statement {
         Some(id) => {
-            let s = st.store.statement(fed.id, id).await?;
+            let s = st.store.statement(&cli_access(), fed.id, id).await?;
             if s.year != year {
                 return Err(Error::BadInput {
                     code: "error-statement-year",
@@ -208,7 +225,7 @@ pub async fn write_statement_files(
         // Newest first.
         None => st
             .store
-            .statements(fed.id, Some(year))
+            .statements(&cli_access(), fed.id, Some(year))
             .await?
             .into_iter()
             .next()

@@ -6,7 +6,7 @@ mod documents;
 
 pub use documents::*;
 use serde::Serialize;
-use verbund_domain::authz::{Actor, Permission};
+use verbund_domain::authz::{Actor, Permission, Scope};
 use verbund_domain::costs::{
     Budget, BudgetLine, MemberSnapshot, StatementDocument, Subsidy, member_snapshots, settle_year,
 };
@@ -40,7 +40,13 @@ struct YearInputs {
     members: Vec<MemberSnapshot>,
 }
 
-async fn year_inputs(st: &Services, fed: FederationId, year: i32) -> Result<YearInputs> {
+/// `office` is the office's scope for reading costs (member data of the whole federation).
+async fn year_inputs(
+    st: &Services,
+    office: &Scope,
+    fed: FederationId,
+    year: i32,
+) -> Result<YearInputs> {
     let lines: Vec<BudgetLine> = st
         .store
         .budget_lines(fed, check_year(year)?)
@@ -62,7 +68,10 @@ async fn year_inputs(st: &Services, fed: FederationId, year: i32) -> Result<Year
         .into_iter()
         .map(|s| s.subsidy)
         .collect();
-    let members = member_snapshots(year, &st.store.member_rows(fed).await?);
+    let members = member_snapshots(
+        year,
+        &st.store.member_rows_federation_wide(office, fed).await?,
+    );
     Ok(YearInputs {
         budget,
         subsidies,
@@ -110,7 +119,8 @@ pub async fn preview(st: &Services, actor: &Actor, year: i32, key_id: i64) -> Re
     actor.check_office(Permission::ReadCosts)?;
     let fed = federation(st).await?;
     let key = st.store.cost_key(fed, key_id).await?;
-    preview_with(&year_inputs(st, fed, year).await?, key)
+    let office = actor.scope(Permission::ReadCosts);
+    preview_with(&year_inputs(st, &office, fed, year).await?, key)
 }
 
 /// One member in a comparison of two keys.
@@ -142,7 +152,7 @@ pub async fn compare(
         st.store.cost_key(fed, a).await?,
         st.store.cost_key(fed, b).await?,
     );
-    let inputs = year_inputs(st, fed, year).await?;
+    let inputs = year_inputs(st, &actor.scope(Permission::ReadCosts), fed, year).await?;
     let pa = preview_with(&inputs, ka)?.document.statement;
     let pb = preview_with(&inputs, kb)?.document.statement;
     Ok(pa
@@ -172,10 +182,9 @@ pub async fn issue(
 ) -> Result<StoredStatement> {
     actor.check_office(Permission::ManageFederation)?;
     let p = preview(st, actor, year, key_id).await?;
-    let document = serde_json::to_value(&p.document).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(st
         .store
-        .issue_statement(by, federation(st).await?, year, key_id, &document)
+        .issue_statement(by, federation(st).await?, year, key_id, &p.document)
         .await?)
 }
 
@@ -187,7 +196,11 @@ pub async fn statements(
     year: Option<i32>,
 ) -> Result<Vec<StoredStatement>> {
     let fed = federation(st).await?;
-    let all = st.store.statements(fed, year).await?;
+    // The store returns a member only its own part of each statement (see `Store::statements`).
+    let all = st
+        .store
+        .statements(&actor.scope(Permission::ReadCosts), fed, year)
+        .await?;
     if actor.check_office(Permission::ReadCosts).is_ok() {
         return Ok(all);
     }
@@ -199,7 +212,14 @@ pub async fn statements(
 
 /// One statement: the office sees it whole, a member only its own part (404 if not included).
 pub async fn statement(st: &Services, actor: &Actor, id: i64) -> Result<StoredStatement> {
-    let s = st.store.statement(federation(st).await?, id).await?;
+    let s = st
+        .store
+        .statement(
+            &actor.scope(Permission::ReadCosts),
+            federation(st).await?,
+            id,
+        )
+        .await?;
     if actor.check_office(Permission::ReadCosts).is_ok() {
         return Ok(s);
     }
@@ -207,16 +227,27 @@ pub async fn statement(st: &Services, actor: &Actor, id: i64) -> Result<StoredSt
 }
 
 /// An issued statement for its page: the record as the actor may see it (see [`statement`])
-/// and the typed document the page explains the actor's share from. The document is whole;
-/// callers show a member only its own part (404 before this for anyone not included).
+/// and the typed document the page explains the actor's share from: whole for the office;
+/// for a member, reduced to its own entries and the totals (the store reads only the
+/// member's part). 404 for anyone not included.
 pub async fn with_document(
     st: &Services,
     actor: &Actor,
     id: i64,
 ) -> Result<(StoredStatement, StatementDocument)> {
-    let visible = statement(st, actor, id).await?;
-    let full = st.store.statement(federation(st).await?, id).await?;
-    Ok((visible, document(&full)?))
+    let s = st
+        .store
+        .statement(
+            &actor.scope(Permission::ReadCosts),
+            federation(st).await?,
+            id,
+        )
+        .await?;
+    let doc = document(&s)?;
+    if actor.check_office(Permission::ReadCosts).is_ok() {
+        return Ok((s, doc));
+    }
+    Ok((own_part(actor, s)?, doc))
 }
 
 /// The stored document of an issued statement, typed.

@@ -9,7 +9,11 @@ const ANSWER_BATCH: usize = 400;
 /// node at or below it, in document order. Returns, per node in input order, the topic index
 /// of assessable nodes (`None` for the others), and the topics as (node index, topic index).
 fn topics_of(nodes: &[(String, Option<String>, bool)]) -> (Vec<Option<i64>>, Vec<usize>) {
-    let index: std::collections::HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.0.as_str(), i)).collect();
+    let index: std::collections::HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.0.as_str(), i))
+        .collect();
     let root_of = |mut i: usize| {
         // Imported catalogs are validated (no cycles); the step limit only guards bad data.
         for _ in 0..nodes.len() {
@@ -20,12 +24,26 @@ fn topics_of(nodes: &[(String, Option<String>, bool)]) -> (Vec<Option<i64>>, Vec
         }
         i
     };
-    let roots: Vec<Option<usize>> = nodes.iter().enumerate().map(|(i, n)| n.2.then(|| root_of(i))).collect();
+    let roots: Vec<Option<usize>> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| n.2.then(|| root_of(i)))
+        .collect();
     let mut topics: Vec<usize> = roots.iter().flatten().copied().collect();
     topics.sort_unstable();
     topics.dedup();
-    let pos: std::collections::HashMap<usize, i64> = topics.iter().enumerate().map(|(t, &r)| (r, i64::try_from(t).unwrap_or(i64::MAX))).collect();
-    (roots.iter().map(|r| r.and_then(|r| pos.get(&r).copied())).collect(), topics)
+    let pos: std::collections::HashMap<usize, i64> = topics
+        .iter()
+        .enumerate()
+        .map(|(t, &r)| (r, i64::try_from(t).unwrap_or(i64::MAX)))
+        .collect();
+    (
+        roots
+            .iter()
+            .map(|r| r.and_then(|r| pos.get(&r).copied()))
+            .collect(),
+        topics,
+    )
 }
 
 fn tally_text(t: &Tally) -> Result<String> {
@@ -46,7 +64,11 @@ fn compared(t: &Tally) -> Option<i64> {
 /// One (topic index or -1, members, score) change of the federation-wide sums when a
 /// tally's compared score goes from `before` to `after`: a member counts while it has one.
 fn sum_change(index: i64, before: Option<i64>, after: Option<i64>) -> (i64, i64, i64) {
-    (index, i64::from(after.is_some()) - i64::from(before.is_some()), after.unwrap_or(0) - before.unwrap_or(0))
+    (
+        index,
+        i64::from(after.is_some()) - i64::from(before.is_some()),
+        after.unwrap_or(0) - before.unwrap_or(0),
+    )
 }
 
 fn status_code(s: AnswerStatus) -> &'static str {
@@ -54,7 +76,11 @@ fn status_code(s: AnswerStatus) -> &'static str {
 }
 
 fn status_of(code: &str) -> Result<AnswerStatus> {
-    AnswerStatus::parse(code).ok_or_else(|| StoreError::Db(sqlx::Error::Decode(format!("stored answer status {code:?} is invalid").into())))
+    AnswerStatus::parse(code).ok_or_else(|| {
+        StoreError::Db(sqlx::Error::Decode(
+            format!("stored answer status {code:?} is invalid").into(),
+        ))
+    })
 }
 
 /// An assessable node as answer rows store it: node id, position, topic index, priority.
@@ -69,33 +95,65 @@ struct CatalogItems {
 }
 
 /// Loads the items and topics of catalog revision `catalog_id` (`NotFound` outside `federation`).
-async fn catalog_items(tx: &mut Tx, federation: FederationId, catalog_id: i64) -> Result<CatalogItems> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM catalogs WHERE id = $1 AND federation_id = $2").bind(catalog_id).bind(federation.0).fetch_optional(&mut **tx).await?;
+async fn catalog_items(
+    tx: &mut Tx,
+    federation: FederationId,
+    catalog_id: i64,
+) -> Result<CatalogItems> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM catalogs WHERE id = $1 AND federation_id = $2")
+            .bind(catalog_id)
+            .bind(federation.0)
+            .fetch_optional(&mut **tx)
+            .await?;
     crate::assessments::found(found)?;
     let rows = sqlx::query("SELECT id, urn, parent_urn, assessable, groups_json FROM catalog_nodes WHERE catalog_id = $1 ORDER BY position").bind(catalog_id).fetch_all(&mut **tx).await?;
     let mut nodes = Vec::with_capacity(rows.len());
     let mut meta = Vec::with_capacity(rows.len());
     for r in &rows {
-        nodes.push((r.try_get::<String, _>("urn")?, r.try_get::<Option<String>, _>("parent_urn")?, r.try_get::<i64, _>("assessable")? != 0));
-        let groups: Vec<String> = from_json(&r.try_get::<String, _>("groups_json")?, "node groups")?;
+        nodes.push((
+            r.try_get::<String, _>("urn")?,
+            r.try_get::<Option<String>, _>("parent_urn")?,
+            r.try_get::<i64, _>("assessable")? != 0,
+        ));
+        let groups: Vec<String> =
+            from_json(&r.try_get::<String, _>("groups_json")?, "node groups")?;
         meta.push((r.try_get::<i64, _>("id")?, groups.into_iter().next()));
     }
     let (topic_of, topics) = topics_of(&nodes);
     let items = topic_of
         .iter()
         .enumerate()
-        .filter_map(|(i, t)| t.map(|t| (meta[i].0, i64::try_from(i).unwrap_or(i64::MAX), t, meta[i].1.clone())))
+        .filter_map(|(i, t)| {
+            t.map(|t| {
+                (
+                    meta[i].0,
+                    i64::try_from(i).unwrap_or(i64::MAX),
+                    t,
+                    meta[i].1.clone(),
+                )
+            })
+        })
         .collect();
-    Ok(CatalogItems { items, topic_nodes: topics.iter().map(|&n| meta[n].0).collect() })
+    Ok(CatalogItems {
+        items,
+        topic_nodes: topics.iter().map(|&n| meta[n].0).collect(),
+    })
 }
 
 impl CatalogItems {
     /// The tally of every topic and the overall tally of `answers` (one per item, in order).
-    fn tallies(&self, answers: impl IntoIterator<Item = (AnswerStatus, bool)>) -> (Vec<Tally>, Tally) {
+    fn tallies(
+        &self,
+        answers: impl IntoIterator<Item = (AnswerStatus, bool)>,
+    ) -> (Vec<Tally>, Tally) {
         let mut per_topic = vec![Tally::default(); self.topic_nodes.len()];
         let mut overall = Tally::default();
         for (it, (status, justified)) in self.items.iter().zip(answers) {
-            if let Some(t) = usize::try_from(it.2).ok().and_then(|t| per_topic.get_mut(t)) {
+            if let Some(t) = usize::try_from(it.2)
+                .ok()
+                .and_then(|t| per_topic.get_mut(t))
+            {
                 t.add(status, justified);
             }
             overall.add(status, justified);
@@ -104,24 +162,50 @@ impl CatalogItems {
     }
 }
 
-pub(crate) async fn start_assessments(pool: &Pool<DB>, by: &AuditActor, federation: FederationId, catalog_id: i64, orgs: &[OrgId]) -> Result<Vec<i64>> {
+pub(crate) async fn start_assessments(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    scope: &Scope,
+    federation: FederationId,
+    catalog_id: i64,
+    orgs: &[OrgId],
+) -> Result<Vec<i64>> {
     let mut tx = begin_write(pool).await?;
-    let created = create_assessments(&mut tx, by, federation, catalog_id, orgs).await?;
+    let created = create_assessments(&mut tx, by, scope, federation, catalog_id, orgs).await?;
     tx.commit().await?;
     Ok(created)
 }
 
 /// Creates assessments inside the caller's transaction (see `start_assessments`).
-async fn create_assessments(tx: &mut Tx, by: &AuditActor, federation: FederationId, catalog_id: i64, orgs: &[OrgId]) -> Result<Vec<i64>> {
+/// Organisations of `orgs` outside `scope` or the federation fail the whole call with `NotFound`.
+async fn create_assessments(
+    tx: &mut Tx,
+    by: &AuditActor,
+    scope: &Scope,
+    federation: FederationId,
+    catalog_id: i64,
+    orgs: &[OrgId],
+) -> Result<Vec<i64>> {
     let catalog = catalog_items(tx, federation, catalog_id).await?;
-    let (per_topic, overall) = catalog.tallies(catalog.items.iter().map(|_| (AnswerStatus::Unanswered, false)));
+    let (per_topic, overall) = catalog.tallies(
+        catalog
+            .items
+            .iter()
+            .map(|_| (AnswerStatus::Unanswered, false)),
+    );
     let CatalogItems { items, topic_nodes } = catalog;
-    let existing: std::collections::HashSet<i64> = sqlx::query_scalar("SELECT org_id FROM assessments WHERE catalog_id = $1").bind(catalog_id).fetch_all(&mut **tx).await?.into_iter().collect();
+    let existing: std::collections::HashSet<i64> =
+        sqlx::query_scalar("SELECT org_id FROM assessments WHERE catalog_id = $1")
+            .bind(catalog_id)
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .collect();
     let members: Vec<i64> = if orgs.is_empty() {
         vec![]
     } else {
         let list: Vec<String> = orgs.iter().map(|o| o.0.to_string()).collect();
-        sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM organisations WHERE federation_id = $1 AND id IN ({}) ORDER BY id", list.join(","))))
+        sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM organisations WHERE federation_id = $1 AND id IN ({}) AND {} ORDER BY id", list.join(","), scope_sql(scope, "id"))))
             .bind(federation.0)
             .fetch_all(&mut **tx)
             .await?
@@ -148,8 +232,9 @@ async fn create_assessments(tx: &mut Tx, by: &AuditActor, federation: Federation
         .fetch_one(&mut **tx)
         .await?;
         if !topic_nodes.is_empty() {
-            let mut qb: sqlx::QueryBuilder<DB> =
-                sqlx::QueryBuilder::new("INSERT INTO assessment_topics (assessment_id, catalog_id, topic_index, topic_node_id, total, answered, score_bp, compared_bp, tally_json) ");
+            let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(
+                "INSERT INTO assessment_topics (assessment_id, catalog_id, topic_index, topic_node_id, total, answered, score_bp, compared_bp, tally_json) ",
+            );
             let mut encoded = Vec::with_capacity(topic_nodes.len());
             for t in &per_topic {
                 encoded.push(tally_text(t)?);
@@ -168,29 +253,48 @@ async fn create_assessments(tx: &mut Tx, by: &AuditActor, federation: Federation
             qb.build().execute(&mut **tx).await?;
         }
         for chunk in items.chunks(ANSWER_BATCH) {
-            let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_answers (assessment_id, node_id, position, topic_index, priority, status, version) ");
+            let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(
+                "INSERT INTO assessment_answers (assessment_id, node_id, position, topic_index, priority, status, version) ",
+            );
             qb.push_values(chunk, |mut b, it| {
-                b.push_bind(id).push_bind(it.0).push_bind(it.1).push_bind(it.2).push_bind(it.3.clone()).push_bind("unanswered").push_bind(1_i64);
+                b.push_bind(id)
+                    .push_bind(it.0)
+                    .push_bind(it.1)
+                    .push_bind(it.2)
+                    .push_bind(it.3.clone())
+                    .push_bind("unanswered")
+                    .push_bind(1_i64);
             });
             qb.build().execute(&mut **tx).await?;
         }
-        append_audit(tx, by, Change {
-            org_id: Some(OrgId(org)),
-            action: "assessment.start",
-            object_type: "assessment",
-            object_id: id.to_string(),
-            before: serde_json::Value::Null,
-            after: serde_json::json!({"catalog_id": catalog_id, "requirements": items.len()}),
-        })
+        append_audit(
+            tx,
+            by,
+            Change {
+                org_id: Some(OrgId(org)),
+                action: "assessment.start",
+                object_type: "assessment",
+                object_id: id.to_string(),
+                before: serde_json::Value::Null,
+                after: serde_json::json!({"catalog_id": catalog_id, "requirements": items.len()}),
+            },
+        )
         .await?;
         created.push(id);
     }
     // New assessments have nothing answered, so they count only once answered (kept general).
     let n = i64::try_from(created.len()).unwrap_or(i64::MAX);
     let times = |(t, members, sum): (i64, i64, i64)| (t, n * members, n * sum);
-    let sums: Vec<(i64, i64, i64)> = std::iter::once(times(sum_change(-1, None, compared(&overall))))
-        .chain(per_topic.iter().enumerate().map(|(t, tally)| times(sum_change(i64::try_from(t).unwrap_or(i64::MAX), None, compared(tally)))))
-        .collect();
+    let sums: Vec<(i64, i64, i64)> =
+        std::iter::once(times(sum_change(-1, None, compared(&overall))))
+            .chain(per_topic.iter().enumerate().map(|(t, tally)| {
+                times(sum_change(
+                    i64::try_from(t).unwrap_or(i64::MAX),
+                    None,
+                    compared(tally),
+                ))
+            }))
+            .collect();
     add_score_sums(tx, catalog_id, &sums).await?;
     Ok(created)
 }
@@ -205,9 +309,14 @@ async fn add_score_sums(tx: &mut Tx, catalog_id: i64, changes: &[(i64, i64, i64)
     if changes.is_empty() {
         return Ok(());
     }
-    let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) ");
+    let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(
+        "INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) ",
+    );
     qb.push_values(changes, |mut b, &(topic, members, delta_bp)| {
-        b.push_bind(catalog_id).push_bind(topic).push_bind(members).push_bind(delta_bp);
+        b.push_bind(catalog_id)
+            .push_bind(topic)
+            .push_bind(members)
+            .push_bind(delta_bp);
     });
     qb.push(" ON CONFLICT (catalog_id, topic_index) DO UPDATE SET members = assessment_score_sums.members + excluded.members, sum_bp = assessment_score_sums.sum_bp + excluded.sum_bp");
     qb.build().execute(&mut **tx).await?;
@@ -216,7 +325,9 @@ async fn add_score_sums(tx: &mut Tx, catalog_id: i64, changes: &[(i64, i64, i64)
 
 /// Recomputes the score sums from the stored tallies (after a restore; they are not backed up).
 pub(crate) async fn rebuild_score_sums(tx: &mut Tx) -> Result<()> {
-    sqlx::query("DELETE FROM assessment_score_sums").execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM assessment_score_sums")
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "INSERT INTO assessment_score_sums (catalog_id, topic_index, members, sum_bp) SELECT catalog_id, -1, COUNT(*), SUM(compared_bp) FROM assessments WHERE compared_bp IS NOT NULL GROUP BY catalog_id",
     )
@@ -234,7 +345,9 @@ pub(crate) async fn rebuild_score_sums(tx: &mut Tx) -> Result<()> {
 const ASSESSMENT_SELECT: &str = "SELECT a.id, a.org_id, o.name AS org_name, a.catalog_id, c.name AS catalog_name, c.revision, a.created_at_ms, a.created_by, a.updated_at_ms, a.tally_json \
      FROM assessments a JOIN organisations o ON o.id = a.org_id JOIN catalogs c ON c.id = a.catalog_id";
 
-fn assessment_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments::StoredAssessment> {
+fn assessment_from_row(
+    r: &<DB as sqlx::Database>::Row,
+) -> Result<crate::assessments::StoredAssessment> {
     Ok(crate::assessments::StoredAssessment {
         id: r.try_get("id")?,
         org_id: OrgId(r.try_get("org_id")?),
@@ -249,31 +362,75 @@ fn assessment_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessm
     })
 }
 
-pub(crate) async fn assessments(pool: &Pool<DB>, scope: &Scope, catalog_id: Option<i64>, page: PageRequest) -> Result<Page<crate::assessments::StoredAssessment>> {
-    let filter = format!("{} AND ($1 IS NULL OR a.catalog_id = $1)", scope_sql(scope, "a.org_id"));
-    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM assessments a WHERE {filter}"))).bind(catalog_id).fetch_one(pool).await?;
+pub(crate) async fn assessments(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    catalog_id: Option<i64>,
+    page: PageRequest,
+) -> Result<Page<crate::assessments::StoredAssessment>> {
+    let filter = format!(
+        "{} AND ($1 IS NULL OR a.catalog_id = $1)",
+        scope_sql(scope, "a.org_id")
+    );
+    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM assessments a WHERE {filter}"
+    )))
+    .bind(catalog_id)
+    .fetch_one(pool)
+    .await?;
     let rows = sqlx::query(AssertSqlSafe(format!("{ASSESSMENT_SELECT} WHERE {filter} ORDER BY o.name, c.name, c.revision DESC, a.id LIMIT $2 OFFSET $3")))
         .bind(catalog_id)
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(pool)
         .await?;
-    let items = rows.iter().map(assessment_from_row).collect::<Result<Vec<_>>>()?;
-    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+    let items = rows
+        .iter()
+        .map(assessment_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
 }
 
-pub(crate) async fn assessment(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<crate::assessments::StoredAssessment> {
-    let row = sqlx::query(AssertSqlSafe(format!("{ASSESSMENT_SELECT} WHERE a.id = $1 AND {}", scope_sql(scope, "a.org_id")))).bind(id).fetch_optional(pool).await?;
+pub(crate) async fn assessment(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    id: i64,
+) -> Result<crate::assessments::StoredAssessment> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{ASSESSMENT_SELECT} WHERE a.id = $1 AND {}",
+        scope_sql(scope, "a.org_id")
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     assessment_from_row(&crate::assessments::found(row)?)
 }
 
 /// The assessment's member if it lies inside `scope`.
-async fn assessment_org<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, scope: &Scope, id: i64) -> Result<OrgId> {
-    let org: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!("SELECT org_id FROM assessments WHERE id = $1 AND {}", scope_sql(scope, "org_id")))).bind(id).fetch_optional(ex).await?;
+async fn assessment_org<'e, E: sqlx::Executor<'e, Database = DB>>(
+    ex: E,
+    scope: &Scope,
+    id: i64,
+) -> Result<OrgId> {
+    let org: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT org_id FROM assessments WHERE id = $1 AND {}",
+        scope_sql(scope, "org_id")
+    )))
+    .bind(id)
+    .fetch_optional(ex)
+    .await?;
     crate::assessments::found(org).map(OrgId)
 }
 
-async fn topic_rows<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, id: i64) -> Result<Vec<crate::assessments::TopicScore>> {
+async fn topic_rows<'e, E: sqlx::Executor<'e, Database = DB>>(
+    ex: E,
+    id: i64,
+) -> Result<Vec<crate::assessments::TopicScore>> {
     let rows = sqlx::query(
         "SELECT t.topic_index, n.ref_id, n.name, n.urn, t.tally_json FROM assessment_topics t JOIN catalog_nodes n ON n.id = t.topic_node_id \
          WHERE t.assessment_id = $1 ORDER BY t.topic_index",
@@ -287,7 +444,9 @@ async fn topic_rows<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, id: i64) ->
             let ref_id: Option<String> = r.try_get("ref_id")?;
             Ok(crate::assessments::TopicScore {
                 topic_index: r.try_get("topic_index")?,
-                name: name.or_else(|| ref_id.clone()).map_or_else(|| r.try_get::<String, _>("urn"), Ok)?,
+                name: name
+                    .or_else(|| ref_id.clone())
+                    .map_or_else(|| r.try_get::<String, _>("urn"), Ok)?,
                 ref_id,
                 tally: from_json(&r.try_get::<String, _>("tally_json")?, "tally")?,
             })
@@ -295,20 +454,34 @@ async fn topic_rows<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, id: i64) ->
         .collect()
 }
 
-pub(crate) async fn assessment_topics(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<Vec<crate::assessments::TopicScore>> {
+pub(crate) async fn assessment_topics(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    id: i64,
+) -> Result<Vec<crate::assessments::TopicScore>> {
     assessment_org(pool, scope, id).await?;
     topic_rows(pool, id).await
 }
 
-pub(crate) async fn catalog_topics(pool: &Pool<DB>, federation: FederationId, catalog_id: i64) -> Result<Vec<(i64, Option<String>, String)>> {
+pub(crate) async fn catalog_topics(
+    pool: &Pool<DB>,
+    federation: FederationId,
+    catalog_id: i64,
+) -> Result<Vec<(i64, Option<String>, String)>> {
     // Any assessment of the revision has the same topics; without one there is nothing to compare.
     let first: Option<i64> = sqlx::query_scalar("SELECT MIN(a.id) FROM assessments a JOIN catalogs c ON c.id = a.catalog_id WHERE a.catalog_id = $1 AND c.federation_id = $2")
         .bind(catalog_id)
         .bind(federation.0)
         .fetch_one(pool)
         .await?;
-    let Some(first) = first else { return Ok(vec![]) };
-    Ok(topic_rows(pool, first).await?.into_iter().map(|t| (t.topic_index, t.ref_id, t.name)).collect())
+    let Some(first) = first else {
+        return Ok(vec![]);
+    };
+    Ok(topic_rows(pool, first)
+        .await?
+        .into_iter()
+        .map(|t| (t.topic_index, t.ref_id, t.name))
+        .collect())
 }
 
 const ANSWER_SELECT: &str = "SELECT a.id, n.urn, n.ref_id, n.name, n.description, n.guidance, a.topic_index, a.priority, a.status, a.justification, a.owner, a.due_on, a.comment, \
@@ -330,7 +503,9 @@ fn answer_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments
             status: status_of(&r.try_get::<String, _>("status")?)?,
             justification: r.try_get("justification")?,
             owner: r.try_get("owner")?,
-            due_on: due.as_deref().and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+            due_on: due
+                .as_deref()
+                .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
             comment: r.try_get("comment")?,
         },
         version: r.try_get("version")?,
@@ -342,7 +517,13 @@ fn answer_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments
 
 /// Appends ` WHERE …` with the conditions of `f` that are given (unused conditions would cost
 /// a scan each on some plans), binding their values.
-fn push_answer_filter(qb: &mut sqlx::QueryBuilder<DB>, id: i64, f: &crate::assessments::AnswerFilter, owner: Option<&str>, q: Option<&str>) {
+fn push_answer_filter(
+    qb: &mut sqlx::QueryBuilder<DB>,
+    id: i64,
+    f: &crate::assessments::AnswerFilter,
+    owner: Option<&str>,
+    q: Option<&str>,
+) {
     qb.push(" WHERE a.assessment_id = ").push_bind(id);
     if let Some(t) = f.topic {
         qb.push(" AND a.topic_index = ").push_bind(t);
@@ -354,7 +535,9 @@ fn push_answer_filter(qb: &mut sqlx::QueryBuilder<DB>, id: i64, f: &crate::asses
         qb.push(" AND a.priority = ").push_bind(p);
     }
     if let Some(o) = owner {
-        qb.push(" AND LOWER(a.owner) LIKE ").push_bind(o).push(" ESCAPE '\\'");
+        qb.push(" AND LOWER(a.owner) LIKE ")
+            .push_bind(o)
+            .push(" ESCAPE '\\'");
     }
     if let Some(q) = q {
         qb.push(" AND LOWER(COALESCE(n.ref_id, '') || ' ' || COALESCE(n.name, '') || ' ' || COALESCE(n.description, '')) LIKE ").push_bind(q).push(" ESCAPE '\\'");
@@ -366,7 +549,11 @@ const ANSWER_STATE_SELECT: &str = "SELECT a.id, a.node_id, a.topic_index, a.prio
      a.version, a.updated_at_ms, a.updated_by, (SELECT COUNT(*) FROM evidence e WHERE e.answer_id = a.id) AS evidence_count FROM assessment_answers a";
 
 /// The node texts of catalog revision `catalog_id`, from the cache or loaded into it.
-async fn node_texts(pool: &Pool<DB>, cache: &crate::assessments::NodeTextCache, catalog_id: i64) -> Result<std::sync::Arc<crate::assessments::NodeTexts>> {
+async fn node_texts(
+    pool: &Pool<DB>,
+    cache: &crate::assessments::NodeTextCache,
+    catalog_id: i64,
+) -> Result<std::sync::Arc<crate::assessments::NodeTexts>> {
     if let Some(texts) = cache.get(catalog_id) {
         return Ok(texts);
     }
@@ -378,16 +565,32 @@ async fn node_texts(pool: &Pool<DB>, cache: &crate::assessments::NodeTextCache, 
     .await?;
     let texts: crate::assessments::NodeTexts = rows
         .into_iter()
-        .map(|(id, urn, ref_id, name, description, guidance)| (id, crate::assessments::NodeText { urn, ref_id, name, description, guidance }))
+        .map(|(id, urn, ref_id, name, description, guidance)| {
+            (
+                id,
+                crate::assessments::NodeText {
+                    urn,
+                    ref_id,
+                    name,
+                    description,
+                    guidance,
+                },
+            )
+        })
         .collect();
     let texts = std::sync::Arc::new(texts);
     cache.put(catalog_id, texts.clone());
     Ok(texts)
 }
 
-fn answer_from_state_row(r: &<DB as sqlx::Database>::Row, texts: &crate::assessments::NodeTexts) -> Result<crate::assessments::AnswerRow> {
+fn answer_from_state_row(
+    r: &<DB as sqlx::Database>::Row,
+    texts: &crate::assessments::NodeTexts,
+) -> Result<crate::assessments::AnswerRow> {
     let due: Option<String> = r.try_get("due_on")?;
-    let node = texts.get(&r.try_get::<i64, _>("node_id")?).ok_or(StoreError::NotFound)?;
+    let node = texts
+        .get(&r.try_get::<i64, _>("node_id")?)
+        .ok_or(StoreError::NotFound)?;
     Ok(crate::assessments::AnswerRow {
         id: r.try_get("id")?,
         urn: node.urn.clone(),
@@ -401,7 +604,9 @@ fn answer_from_state_row(r: &<DB as sqlx::Database>::Row, texts: &crate::assessm
             status: status_of(&r.try_get::<String, _>("status")?)?,
             justification: r.try_get("justification")?,
             owner: r.try_get("owner")?,
-            due_on: due.as_deref().and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+            due_on: due
+                .as_deref()
+                .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
             comment: r.try_get("comment")?,
         },
         version: r.try_get("version")?,
@@ -411,49 +616,107 @@ fn answer_from_state_row(r: &<DB as sqlx::Database>::Row, texts: &crate::assessm
     })
 }
 
-pub(crate) async fn answers(pool: &Pool<DB>, cache: &crate::assessments::NodeTextCache, scope: &Scope, id: i64, f: &crate::assessments::AnswerFilter, page: Option<PageRequest>) -> Result<Page<crate::assessments::AnswerRow>> {
-    let catalog_id: Option<i64> =
-        sqlx::query_scalar(AssertSqlSafe(format!("SELECT catalog_id FROM assessments WHERE id = $1 AND {}", scope_sql(scope, "org_id")))).bind(id).fetch_optional(pool).await?;
+pub(crate) async fn answers(
+    pool: &Pool<DB>,
+    cache: &crate::assessments::NodeTextCache,
+    scope: &Scope,
+    id: i64,
+    f: &crate::assessments::AnswerFilter,
+    page: Option<PageRequest>,
+) -> Result<Page<crate::assessments::AnswerRow>> {
+    let catalog_id: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT catalog_id FROM assessments WHERE id = $1 AND {}",
+        scope_sql(scope, "org_id")
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     let texts = node_texts(pool, cache, crate::assessments::found(catalog_id)?).await?;
-    let (owner, q) = (like_pattern(f.owner.as_deref()), like_pattern(f.q.as_deref()));
+    let (owner, q) = (
+        like_pattern(f.owner.as_deref()),
+        like_pattern(f.q.as_deref()),
+    );
     // Every answer has its node (foreign key), so only the text search needs the join.
-    let join = if q.is_some() { " JOIN catalog_nodes n ON n.id = a.node_id" } else { "" };
+    let join = if q.is_some() {
+        " JOIN catalog_nodes n ON n.id = a.node_id"
+    } else {
+        ""
+    };
     let mut select: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(ANSWER_STATE_SELECT);
     select.push(join);
     push_answer_filter(&mut select, id, f, owner.as_deref(), q.as_deref());
     select.push(" ORDER BY a.position");
     let Some(page) = page else {
         let rows = select.build().fetch_all(pool).await?;
-        let items = rows.iter().map(|r| answer_from_state_row(r, &texts)).collect::<Result<Vec<_>>>()?;
+        let items = rows
+            .iter()
+            .map(|r| answer_from_state_row(r, &texts))
+            .collect::<Result<Vec<_>>>()?;
         let n = u32::try_from(items.len()).unwrap_or(u32::MAX).max(1);
-        return Ok(Page { total: i64::from(n), items, page: 1, per_page: n });
+        return Ok(Page {
+            total: i64::from(n),
+            items,
+            page: 1,
+            per_page: n,
+        });
     };
-    let mut count: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM assessment_answers a");
+    let mut count: sqlx::QueryBuilder<DB> =
+        sqlx::QueryBuilder::new("SELECT COUNT(*) FROM assessment_answers a");
     count.push(join);
     push_answer_filter(&mut count, id, f, owner.as_deref(), q.as_deref());
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    select.push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    select
+        .push(" LIMIT ")
+        .push_bind(page.limit())
+        .push(" OFFSET ")
+        .push_bind(page.offset());
     let rows = select.build().fetch_all(pool).await?;
-    let items = rows.iter().map(|r| answer_from_state_row(r, &texts)).collect::<Result<Vec<_>>>()?;
-    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+    let items = rows
+        .iter()
+        .map(|r| answer_from_state_row(r, &texts))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
 }
 
 fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
-pub(crate) async fn answers_by_id(pool: &Pool<DB>, scope: &Scope, id: i64, answer_ids: &[i64]) -> Result<Vec<crate::assessments::AnswerRow>> {
+pub(crate) async fn answers_by_id(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    id: i64,
+    answer_ids: &[i64],
+) -> Result<Vec<crate::assessments::AnswerRow>> {
     assessment_org(pool, scope, id).await?;
     answer_rows_by_id(pool, id, answer_ids).await
 }
 
 /// Answer rows by ID of assessment `id`, whose scope the caller has checked.
-async fn answer_rows_by_id(pool: &Pool<DB>, id: i64, answer_ids: &[i64]) -> Result<Vec<crate::assessments::AnswerRow>> {
+async fn answer_rows_by_id(
+    pool: &Pool<DB>,
+    id: i64,
+    answer_ids: &[i64],
+) -> Result<Vec<crate::assessments::AnswerRow>> {
     if answer_ids.is_empty() {
         return Ok(vec![]);
     }
-    let rows = sqlx::query(AssertSqlSafe(format!("{ANSWER_SELECT} WHERE a.assessment_id = $1 AND a.id IN ({}) ORDER BY a.position", id_list(answer_ids)))).bind(id).fetch_all(pool).await?;
-    let items = rows.iter().map(answer_from_row).collect::<Result<Vec<_>>>()?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "{ANSWER_SELECT} WHERE a.assessment_id = $1 AND a.id IN ({}) ORDER BY a.position",
+        id_list(answer_ids)
+    )))
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let items = rows
+        .iter()
+        .map(answer_from_row)
+        .collect::<Result<Vec<_>>>()?;
     let mut unique = answer_ids.to_vec();
     unique.sort_unstable();
     unique.dedup();
@@ -463,7 +726,11 @@ async fn answer_rows_by_id(pool: &Pool<DB>, id: i64, answer_ids: &[i64]) -> Resu
     Ok(items)
 }
 
-pub(crate) async fn answer_ids_by_urn(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<Vec<(String, i64)>> {
+pub(crate) async fn answer_ids_by_urn(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    id: i64,
+) -> Result<Vec<(String, i64)>> {
     assessment_org(pool, scope, id).await?;
     Ok(sqlx::query_as("SELECT n.urn, a.id FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id WHERE a.assessment_id = $1 ORDER BY a.position").bind(id).fetch_all(pool).await?)
 }
@@ -472,7 +739,13 @@ fn answer_json(a: &AssessAnswer) -> serde_json::Value {
     serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
 }
 
-pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, id: i64, changes: &[(i64, Option<i64>, AssessAnswer)]) -> Result<Vec<crate::assessments::AnswerRow>> {
+pub(crate) async fn set_answers(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    scope: &Scope,
+    id: i64,
+    changes: &[(i64, Option<i64>, AssessAnswer)],
+) -> Result<Vec<crate::assessments::AnswerRow>> {
     let mut tx = begin_write(pool).await?;
     let ids = set_answers_in(&mut tx, by, scope, id, changes).await?;
     tx.commit().await?;
@@ -480,7 +753,13 @@ pub(crate) async fn set_answers(pool: &Pool<DB>, by: &AuditActor, scope: &Scope,
 }
 
 /// Sets answers inside the caller's transaction; returns the IDs asked for.
-async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, changes: &[(i64, Option<i64>, AssessAnswer)]) -> Result<Vec<i64>> {
+async fn set_answers_in(
+    tx: &mut Tx,
+    by: &AuditActor,
+    scope: &Scope,
+    id: i64,
+    changes: &[(i64, Option<i64>, AssessAnswer)],
+) -> Result<Vec<i64>> {
     let now = now_ms();
     // Touching the assessment row first locks it (PostgreSQL), so concurrent writers of the
     // same assessment update its tallies one after the other.
@@ -510,19 +789,34 @@ async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, ch
             status: status_of(&r.try_get::<String, _>("status")?)?,
             justification: r.try_get("justification")?,
             owner: r.try_get("owner")?,
-            due_on: due.as_deref().and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+            due_on: due
+                .as_deref()
+                .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
             comment: r.try_get("comment")?,
         };
-        current.insert(r.try_get::<i64, _>("id")?, (r.try_get::<i64, _>("topic_index")?, r.try_get::<i64, _>("version")?, a));
+        current.insert(
+            r.try_get::<i64, _>("id")?,
+            (
+                r.try_get::<i64, _>("topic_index")?,
+                r.try_get::<i64, _>("version")?,
+                a,
+            ),
+        );
     }
     let mut overall: Tally = from_json(&tally_json, "tally")?;
     let overall_before = compared(&overall);
-    let topic_list: Vec<(i64, String)> = sqlx::query_as("SELECT topic_index, tally_json FROM assessment_topics WHERE assessment_id = $1").bind(id).fetch_all(&mut **tx).await?;
+    let topic_list: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT topic_index, tally_json FROM assessment_topics WHERE assessment_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
     let mut topics = std::collections::BTreeMap::new();
     for (t, j) in topic_list {
         topics.insert(t, (from_json::<Tally>(&j, "tally")?, false));
     }
-    let topics_before: std::collections::HashMap<i64, Option<i64>> = topics.iter().map(|(i, (t, _))| (*i, compared(t))).collect();
+    let topics_before: std::collections::HashMap<i64, Option<i64>> =
+        topics.iter().map(|(i, (t, _))| (*i, compared(t))).collect();
     for (answer_id, expected, new) in changes {
         let (topic, version, before) = current.get_mut(answer_id).ok_or(StoreError::NotFound)?;
         if expected.is_some_and(|v| v != *version) {
@@ -531,7 +825,10 @@ async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, ch
         if before == new {
             continue;
         }
-        let (old_key, new_key) = ((before.status, before.is_justified()), (new.status, new.is_justified()));
+        let (old_key, new_key) = (
+            (before.status, before.is_justified()),
+            (new.status, new.is_justified()),
+        );
         if old_key != new_key {
             overall.remove(old_key.0, old_key.1);
             overall.add(new_key.0, new_key.1);
@@ -554,14 +851,18 @@ async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, ch
         .bind(&by.label)
         .execute(&mut **tx)
         .await?;
-        append_audit(tx, by, Change {
-            org_id: Some(org),
-            action: "answer.update",
-            object_type: "assessment_answer",
-            object_id: answer_id.to_string(),
-            before: answer_json(before),
-            after: answer_json(new),
-        })
+        append_audit(
+            tx,
+            by,
+            Change {
+                org_id: Some(org),
+                action: "answer.update",
+                object_type: "assessment_answer",
+                object_id: answer_id.to_string(),
+                before: answer_json(before),
+                after: answer_json(new),
+            },
+        )
         .await?;
         *before = new.clone();
         *version += 1;
@@ -570,7 +871,11 @@ async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, ch
     let mut sums = vec![sum_change(-1, overall_before, compared(&overall))];
     for (index, (t, dirty)) in &topics {
         if *dirty {
-            sums.push(sum_change(*index, topics_before.get(index).copied().flatten(), compared(t)));
+            sums.push(sum_change(
+                *index,
+                topics_before.get(index).copied().flatten(),
+                compared(t),
+            ));
             sqlx::query("UPDATE assessment_topics SET answered = $3, score_bp = $4, compared_bp = $5, tally_json = $6 WHERE assessment_id = $1 AND topic_index = $2")
                 .bind(id)
                 .bind(index)
@@ -594,24 +899,36 @@ async fn set_answers_in(tx: &mut Tx, by: &AuditActor, scope: &Scope, id: i64, ch
     Ok(ids)
 }
 
-pub(crate) async fn current_answers(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<Vec<crate::assessments::SnapshotAnswer>> {
+pub(crate) async fn current_answers(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    id: i64,
+) -> Result<Vec<crate::assessments::SnapshotAnswer>> {
     assessment_org(pool, scope, id).await?;
     snapshot_answers(pool, id).await
 }
 
-async fn snapshot_answers<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, id: i64) -> Result<Vec<crate::assessments::SnapshotAnswer>> {
+async fn snapshot_answers<'e, E: sqlx::Executor<'e, Database = DB>>(
+    ex: E,
+    id: i64,
+) -> Result<Vec<crate::assessments::SnapshotAnswer>> {
     let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT n.urn, a.status, a.justification FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id WHERE a.assessment_id = $1 ORDER BY a.position",
     )
     .bind(id)
     .fetch_all(ex)
     .await?;
-    rows.into_iter().map(|(urn, s, j)| Ok((urn, status_of(&s)?, j.is_some_and(|j| !j.trim().is_empty())))).collect()
+    rows.into_iter()
+        .map(|(urn, s, j)| Ok((urn, status_of(&s)?, j.is_some_and(|j| !j.trim().is_empty()))))
+        .collect()
 }
 
 const SNAPSHOT_COLUMNS: &str = "s.id, s.assessment_id, s.name, s.taken_at_ms, s.taken_by, s.answered, s.total, s.score_bp, s.topics_json";
 
-fn snapshot_from_row(r: &<DB as sqlx::Database>::Row, tally: Tally) -> Result<crate::assessments::StoredSnapshot> {
+fn snapshot_from_row(
+    r: &<DB as sqlx::Database>::Row,
+    tally: Tally,
+) -> Result<crate::assessments::StoredSnapshot> {
     Ok(crate::assessments::StoredSnapshot {
         id: r.try_get("id")?,
         assessment_id: r.try_get("assessment_id")?,
@@ -631,7 +948,13 @@ fn snapshot_tally(topics: &[crate::assessments::TopicScore]) -> Tally {
     t
 }
 
-pub(crate) async fn take_snapshot(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, id: i64, name: &str) -> Result<crate::assessments::StoredSnapshot> {
+pub(crate) async fn take_snapshot(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    scope: &Scope,
+    id: i64,
+    name: &str,
+) -> Result<crate::assessments::StoredSnapshot> {
     let mut tx = begin_write(pool).await?;
     let org = assessment_org(&mut *tx, scope, id).await?;
     let topics = topic_rows(&mut *tx, id).await?;
@@ -653,20 +976,36 @@ pub(crate) async fn take_snapshot(pool: &Pool<DB>, by: &AuditActor, scope: &Scop
     .bind(json_text(&answers)?)
     .fetch_one(&mut *tx)
     .await?;
-    append_audit(&mut tx, by, Change {
-        org_id: Some(org),
-        action: "snapshot.create",
-        object_type: "assessment_snapshot",
-        object_id: snapshot_id.to_string(),
-        before: serde_json::Value::Null,
-        after: serde_json::json!({"assessment_id": id, "name": name, "score_bp": bp(&tally)}),
-    })
+    append_audit(
+        &mut tx,
+        by,
+        Change {
+            org_id: Some(org),
+            action: "snapshot.create",
+            object_type: "assessment_snapshot",
+            object_id: snapshot_id.to_string(),
+            before: serde_json::Value::Null,
+            after: serde_json::json!({"assessment_id": id, "name": name, "score_bp": bp(&tally)}),
+        },
+    )
     .await?;
     tx.commit().await?;
-    Ok(crate::assessments::StoredSnapshot { id: snapshot_id, assessment_id: id, name: name.to_owned(), taken_at_ms: now, taken_by: by.label.clone(), tally, topics })
+    Ok(crate::assessments::StoredSnapshot {
+        id: snapshot_id,
+        assessment_id: id,
+        name: name.to_owned(),
+        taken_at_ms: now,
+        taken_by: by.label.clone(),
+        tally,
+        topics,
+    })
 }
 
-pub(crate) async fn snapshots(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<Vec<crate::assessments::StoredSnapshot>> {
+pub(crate) async fn snapshots(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    id: i64,
+) -> Result<Vec<crate::assessments::StoredSnapshot>> {
     assessment_org(pool, scope, id).await?;
     let rows = sqlx::query(AssertSqlSafe(format!("SELECT {SNAPSHOT_COLUMNS} FROM assessment_snapshots s WHERE s.assessment_id = $1 ORDER BY s.taken_at_ms DESC, s.id DESC")))
         .bind(id)
@@ -674,13 +1013,21 @@ pub(crate) async fn snapshots(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result
         .await?;
     rows.iter()
         .map(|r| {
-            let topics: Vec<crate::assessments::TopicScore> = from_json(&r.try_get::<String, _>("topics_json")?, "snapshot topics")?;
+            let topics: Vec<crate::assessments::TopicScore> =
+                from_json(&r.try_get::<String, _>("topics_json")?, "snapshot topics")?;
             snapshot_from_row(r, snapshot_tally(&topics))
         })
         .collect()
 }
 
-pub(crate) async fn snapshot(pool: &Pool<DB>, scope: &Scope, snapshot_id: i64) -> Result<(crate::assessments::StoredSnapshot, Vec<crate::assessments::SnapshotAnswer>)> {
+pub(crate) async fn snapshot(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    snapshot_id: i64,
+) -> Result<(
+    crate::assessments::StoredSnapshot,
+    Vec<crate::assessments::SnapshotAnswer>,
+)> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {SNAPSHOT_COLUMNS}, s.answers_json FROM assessment_snapshots s JOIN assessments a ON a.id = s.assessment_id WHERE s.id = $1 AND {}",
         scope_sql(scope, "a.org_id")
@@ -689,8 +1036,12 @@ pub(crate) async fn snapshot(pool: &Pool<DB>, scope: &Scope, snapshot_id: i64) -
     .fetch_optional(pool)
     .await?;
     let row = crate::assessments::found(row)?;
-    let topics: Vec<crate::assessments::TopicScore> = from_json(&row.try_get::<String, _>("topics_json")?, "snapshot topics")?;
-    let answers = from_json(&row.try_get::<String, _>("answers_json")?, "snapshot answers")?;
+    let topics: Vec<crate::assessments::TopicScore> =
+        from_json(&row.try_get::<String, _>("topics_json")?, "snapshot topics")?;
+    let answers = from_json(
+        &row.try_get::<String, _>("answers_json")?,
+        "snapshot answers",
+    )?;
     Ok((snapshot_from_row(&row, snapshot_tally(&topics))?, answers))
 }
 
@@ -710,7 +1061,11 @@ fn evidence_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessmen
 }
 
 /// The answer's assessment and member if it lies inside `scope`.
-async fn answer_owner<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, scope: &Scope, answer_id: i64) -> Result<(i64, OrgId)> {
+async fn answer_owner<'e, E: sqlx::Executor<'e, Database = DB>>(
+    ex: E,
+    scope: &Scope,
+    answer_id: i64,
+) -> Result<(i64, OrgId)> {
     let row: Option<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT a.assessment_id, s.org_id FROM assessment_answers a JOIN assessments s ON s.id = a.assessment_id WHERE a.id = $1 AND {}",
         scope_sql(scope, "s.org_id")
@@ -721,7 +1076,14 @@ async fn answer_owner<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, scope: &S
     crate::assessments::found(row).map(|(a, o)| (a, OrgId(o)))
 }
 
-pub(crate) async fn add_evidence(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, answer_id: i64, e: &crate::assessments::NewEvidence, sha256: &str) -> Result<crate::assessments::EvidenceMeta> {
+pub(crate) async fn add_evidence(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    scope: &Scope,
+    answer_id: i64,
+    e: &crate::assessments::NewEvidence,
+    sha256: &str,
+) -> Result<crate::assessments::EvidenceMeta> {
     use base64::Engine;
     let mut tx = begin_write(pool).await?;
     let (assessment_id, org) = answer_owner(&mut *tx, scope, answer_id).await?;
@@ -752,18 +1114,43 @@ pub(crate) async fn add_evidence(pool: &Pool<DB>, by: &AuditActor, scope: &Scope
         uploaded_at_ms: now,
         uploaded_by: by.label.clone(),
     };
-    append_audit(&mut tx, by, Change { org_id: Some(org), action: "evidence.add", object_type: "evidence", object_id: id.to_string(), before: serde_json::Value::Null, after: to_json(&meta) }).await?;
+    append_audit(
+        &mut tx,
+        by,
+        Change {
+            org_id: Some(org),
+            action: "evidence.add",
+            object_type: "evidence",
+            object_id: id.to_string(),
+            before: serde_json::Value::Null,
+            after: to_json(&meta),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(meta)
 }
 
-pub(crate) async fn evidence_list(pool: &Pool<DB>, scope: &Scope, answer_id: i64) -> Result<Vec<crate::assessments::EvidenceMeta>> {
+pub(crate) async fn evidence_list(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    answer_id: i64,
+) -> Result<Vec<crate::assessments::EvidenceMeta>> {
     answer_owner(pool, scope, answer_id).await?;
-    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {EVIDENCE_COLUMNS} FROM evidence e WHERE e.answer_id = $1 ORDER BY e.id"))).bind(answer_id).fetch_all(pool).await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {EVIDENCE_COLUMNS} FROM evidence e WHERE e.answer_id = $1 ORDER BY e.id"
+    )))
+    .bind(answer_id)
+    .fetch_all(pool)
+    .await?;
     rows.iter().map(evidence_from_row).collect()
 }
 
-async fn evidence_row<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, scope: &Scope, evidence_id: i64) -> Result<(crate::assessments::EvidenceMeta, String, OrgId)> {
+async fn evidence_row<'e, E: sqlx::Executor<'e, Database = DB>>(
+    ex: E,
+    scope: &Scope,
+    evidence_id: i64,
+) -> Result<(crate::assessments::EvidenceMeta, String, OrgId)> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {EVIDENCE_COLUMNS}, e.content_b64, s.org_id FROM evidence e JOIN assessments s ON s.id = e.assessment_id WHERE e.id = $1 AND {}",
         scope_sql(scope, "s.org_id")
@@ -772,29 +1159,70 @@ async fn evidence_row<'e, E: sqlx::Executor<'e, Database = DB>>(ex: E, scope: &S
     .fetch_optional(ex)
     .await?;
     let row = crate::assessments::found(row)?;
-    Ok((evidence_from_row(&row)?, row.try_get("content_b64")?, OrgId(row.try_get("org_id")?)))
+    Ok((
+        evidence_from_row(&row)?,
+        row.try_get("content_b64")?,
+        OrgId(row.try_get("org_id")?),
+    ))
 }
 
-pub(crate) async fn evidence(pool: &Pool<DB>, scope: &Scope, evidence_id: i64) -> Result<(crate::assessments::EvidenceMeta, Vec<u8>)> {
+pub(crate) async fn evidence(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    evidence_id: i64,
+) -> Result<(crate::assessments::EvidenceMeta, Vec<u8>)> {
     use base64::Engine;
     let (meta, b64, _) = evidence_row(pool, scope, evidence_id).await?;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
     Ok((meta, bytes))
 }
 
-pub(crate) async fn delete_evidence(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, evidence_id: i64) -> Result<()> {
+pub(crate) async fn delete_evidence(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    scope: &Scope,
+    evidence_id: i64,
+) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     let (meta, _, org) = evidence_row(&mut *tx, scope, evidence_id).await?;
-    sqlx::query("DELETE FROM evidence WHERE id = $1").bind(evidence_id).execute(&mut *tx).await?;
-    append_audit(&mut tx, by, Change { org_id: Some(org), action: "evidence.delete", object_type: "evidence", object_id: evidence_id.to_string(), before: to_json(&meta), after: serde_json::Value::Null }).await?;
+    sqlx::query("DELETE FROM evidence WHERE id = $1")
+        .bind(evidence_id)
+        .execute(&mut *tx)
+        .await?;
+    append_audit(
+        &mut tx,
+        by,
+        Change {
+            org_id: Some(org),
+            action: "evidence.delete",
+            object_type: "evidence",
+            object_id: evidence_id.to_string(),
+            before: to_json(&meta),
+            after: serde_json::Value::Null,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64, sort: crate::assessments::HeatmapSort, page: PageRequest) -> Result<Page<crate::assessments::HeatmapRow>> {
+pub(crate) async fn heatmap_rows(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    catalog_id: i64,
+    sort: crate::assessments::HeatmapSort,
+    page: PageRequest,
+) -> Result<Page<crate::assessments::HeatmapRow>> {
     use crate::assessments::HeatmapSort;
     let filter = format!("a.catalog_id = $1 AND {}", scope_sql(scope, "a.org_id"));
-    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM assessments a WHERE {filter}"))).bind(catalog_id).fetch_one(pool).await?;
+    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM assessments a WHERE {filter}"
+    )))
+    .bind(catalog_id)
+    .fetch_one(pool)
+    .await?;
     // Each order starts from the index that delivers it (SQLite keeps the join order of CROSS
     // JOIN), so a page of 11,000 members reads about one page of rows instead of sorting all.
     // (PostgreSQL plans CROSS JOIN with WHERE like any inner join.)
@@ -806,7 +1234,13 @@ pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64
             "o.name, o.id",
             None,
         ),
-        HeatmapSort::Score => ("assessments a JOIN organisations o ON o.id = a.org_id", "1=1", "a.score_bp", "a.score_bp, o.name, o.id", None),
+        HeatmapSort::Score => (
+            "assessments a JOIN organisations o ON o.id = a.org_id",
+            "1=1",
+            "a.score_bp",
+            "a.score_bp, o.name, o.id",
+            None,
+        ),
         HeatmapSort::Topic(t) => (
             "assessment_topics t CROSS JOIN assessments a JOIN organisations o ON o.id = a.org_id",
             "a.id = t.assessment_id AND t.catalog_id = $1 AND t.topic_index = $4",
@@ -830,7 +1264,8 @@ pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64
     }
     let rows = q.fetch_all(pool).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let mut scores: std::collections::HashMap<i64, (Vec<i64>, Vec<bool>)> = std::collections::HashMap::new();
+    let mut scores: std::collections::HashMap<i64, (Vec<i64>, Vec<bool>)> =
+        std::collections::HashMap::new();
     if !ids.is_empty() {
         let cells: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT assessment_id, topic_index, score_bp, compared_bp FROM assessment_topics WHERE assessment_id IN ({}) ORDER BY assessment_id, topic_index",
@@ -846,26 +1281,40 @@ pub(crate) async fn heatmap_rows(pool: &Pool<DB>, scope: &Scope, catalog_id: i64
     }
     let items = rows
         .into_iter()
-        .map(|(id, org, name, score, compared, answered, total, previous)| {
-            let (topics, topics_assessed) = scores.remove(&id).unwrap_or_default();
-            crate::assessments::HeatmapRow {
-                assessment_id: id,
-                org_id: org,
-                name,
-                score_bp: score,
-                assessed: compared.is_some(),
-                answered,
-                progress_bp: if total > 0 { (answered * 10_000 + total / 2) / total } else { 0 },
-                topics,
-                topics_assessed,
-                previous_bp: previous,
-            }
-        })
+        .map(
+            |(id, org, name, score, compared, answered, total, previous)| {
+                let (topics, topics_assessed) = scores.remove(&id).unwrap_or_default();
+                crate::assessments::HeatmapRow {
+                    assessment_id: id,
+                    org_id: org,
+                    name,
+                    score_bp: score,
+                    assessed: compared.is_some(),
+                    answered,
+                    progress_bp: if total > 0 {
+                        (answered * 10_000 + total / 2) / total
+                    } else {
+                        0
+                    },
+                    topics,
+                    topics_assessed,
+                    previous_bp: previous,
+                }
+            },
+        )
         .collect();
-    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
 }
 
-pub(crate) async fn heatmap_stats(pool: &Pool<DB>, catalog_id: i64) -> Result<Vec<(i64, crate::assessments::TopicStats)>> {
+pub(crate) async fn heatmap_stats(
+    pool: &Pool<DB>,
+    catalog_id: i64,
+) -> Result<Vec<(i64, crate::assessments::TopicStats)>> {
     // Count and sum come from the maintained sums; minimum and maximum are one index probe
     // each (both databases answer MIN/MAX over an index prefix without scanning, skipping
     // NULLs). Only compared scores count: members that have answered nothing are left out.
@@ -883,27 +1332,55 @@ pub(crate) async fn heatmap_stats(pool: &Pool<DB>, catalog_id: i64) -> Result<Ve
     Ok(rows
         .into_iter()
         .map(|(t, n, sum, min, max)| {
-            let stats = crate::assessments::TopicStats { members: n, average_bp: (sum + n / 2) / n, min_bp: min, max_bp: max };
+            let stats = crate::assessments::TopicStats {
+                members: n,
+                average_bp: (sum + n / 2) / n,
+                min_bp: min,
+                max_bp: max,
+            };
             (t, stats)
         })
         .collect())
 }
 
-pub(crate) async fn answer_assessment(pool: &Pool<DB>, scope: &Scope, answer_id: i64) -> Result<(i64, OrgId)> {
+pub(crate) async fn answer_assessment(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    answer_id: i64,
+) -> Result<(i64, OrgId)> {
     answer_owner(pool, scope, answer_id).await
 }
 
-pub(crate) async fn assessment_counts_by_catalog(pool: &Pool<DB>, federation: FederationId) -> Result<Vec<(i64, i64)>> {
+pub(crate) async fn assessment_counts_by_catalog(
+    pool: &Pool<DB>,
+    federation: FederationId,
+) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as("SELECT catalog_id, COUNT(*) FROM assessments WHERE federation_id = $1 GROUP BY catalog_id ORDER BY catalog_id").bind(federation.0).fetch_all(pool).await?)
 }
 
 pub(crate) async fn catalog_groups(pool: &Pool<DB>, catalog_id: i64) -> Result<Vec<String>> {
-    let meta: Option<String> = sqlx::query_scalar("SELECT meta_json FROM catalogs WHERE id = $1").bind(catalog_id).fetch_optional(pool).await?;
+    let meta: Option<String> = sqlx::query_scalar("SELECT meta_json FROM catalogs WHERE id = $1")
+        .bind(catalog_id)
+        .fetch_optional(pool)
+        .await?;
     let meta: serde_json::Value = from_json(&crate::assessments::found(meta)?, "catalog metadata")?;
-    Ok(meta["implementation_groups"].as_array().map(|g| g.iter().filter_map(|x| x["ref_id"].as_str().map(str::to_owned)).collect()).unwrap_or_default())
+    Ok(meta["implementation_groups"]
+        .as_array()
+        .map(|g| {
+            g.iter()
+                .filter_map(|x| x["ref_id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
-pub(crate) async fn migrate_assessment(pool: &Pool<DB>, by: &AuditActor, scope: &Scope, id: i64, new_catalog: i64) -> Result<i64> {
+pub(crate) async fn migrate_assessment(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    scope: &Scope,
+    id: i64,
+    new_catalog: i64,
+) -> Result<i64> {
     let mut tx = begin_write(pool).await?;
     let row: Option<(i64, i64, i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT a.org_id, a.federation_id, a.catalog_id, c.urn FROM assessments a JOIN catalogs c ON c.id = a.catalog_id WHERE a.id = $1 AND {}",
@@ -913,13 +1390,36 @@ pub(crate) async fn migrate_assessment(pool: &Pool<DB>, by: &AuditActor, scope: 
     .fetch_optional(&mut *tx)
     .await?;
     let (org, federation, old_catalog, urn) = crate::assessments::found(row)?;
-    let target: Option<String> = sqlx::query_scalar("SELECT urn FROM catalogs WHERE id = $1 AND federation_id = $2").bind(new_catalog).bind(federation).fetch_optional(&mut *tx).await?;
+    let target: Option<String> =
+        sqlx::query_scalar("SELECT urn FROM catalogs WHERE id = $1 AND federation_id = $2")
+            .bind(new_catalog)
+            .bind(federation)
+            .fetch_optional(&mut *tx)
+            .await?;
     if target.as_deref() != Some(urn.as_str()) || new_catalog == old_catalog {
-        return Err(StoreError::Invalid(verbund_domain::validation::ValidationErrors::single("catalog_id", "error-not-a-revision")));
+        return Err(StoreError::Invalid(
+            verbund_domain::validation::ValidationErrors::single(
+                "catalog_id",
+                "error-not-a-revision",
+            ),
+        ));
     }
-    let created = create_assessments(&mut tx, by, FederationId(federation), new_catalog, &[OrgId(org)]).await?;
+    let created = create_assessments(
+        &mut tx,
+        by,
+        scope,
+        FederationId(federation),
+        new_catalog,
+        &[OrgId(org)],
+    )
+    .await?;
     let Some(&new_id) = created.first() else {
-        return Err(StoreError::Invalid(verbund_domain::validation::ValidationErrors::single("catalog_id", "error-already-migrated")));
+        return Err(StoreError::Invalid(
+            verbund_domain::validation::ValidationErrors::single(
+                "catalog_id",
+                "error-already-migrated",
+            ),
+        ));
     };
     // Answers and evidence follow their requirement by URN; requirements the new revision
     // dropped keep their answers only in the old assessment.
@@ -945,12 +1445,23 @@ pub(crate) async fn migrate_assessment(pool: &Pool<DB>, by: &AuditActor, scope: 
                 status: status_of(&r.try_get::<String, _>("status")?)?,
                 justification: r.try_get("justification")?,
                 owner: r.try_get("owner")?,
-                due_on: due.as_deref().and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+                due_on: due
+                    .as_deref()
+                    .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
                 comment: r.try_get("comment")?,
             },
         ));
     }
-    set_answers_in(&mut tx, by, &Scope::system(&SystemAccess::for_reason("answers carried over by a migration the caller was authorised for")), new_id, &changes).await?;
+    set_answers_in(
+        &mut tx,
+        by,
+        &Scope::system(&SystemAccess::for_reason(
+            "answers carried over by a migration the caller was authorised for",
+        )),
+        new_id,
+        &changes,
+    )
+    .await?;
     sqlx::query(
         "INSERT INTO evidence (answer_id, assessment_id, file_name, content_type, size_bytes, sha256, content_b64, uploaded_at_ms, uploaded_by) \
          SELECT na.id, $3, e.file_name, e.content_type, e.size_bytes, e.sha256, e.content_b64, e.uploaded_at_ms, e.uploaded_by \

@@ -12,7 +12,9 @@ pub(crate) struct Change<'a> {
 /// record commit or roll back together. The head row's lock serializes concurrent writers.
 pub(crate) async fn append_audit(tx: &mut Tx, by: &AuditActor, c: Change<'_>) -> Result<()> {
     let (seq, prev_hash): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut **tx).await?;
+        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut **tx)
+            .await?;
     let record = AuditRecord {
         seq,
         at_ms: now_ms(),
@@ -44,12 +46,14 @@ pub(crate) async fn append_audit(tx: &mut Tx, by: &AuditActor, c: Change<'_>) ->
     .bind(&hash)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut **tx).await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
-const AUDIT_COLUMNS: &str =
-    "id, seq, at_ms, actor_user_id, actor_label, org_id, action, object_type, object_id, before_json, after_json, prev_hash, hash";
+const AUDIT_COLUMNS: &str = "id, seq, at_ms, actor_user_id, actor_label, org_id, action, object_type, object_id, before_json, after_json, prev_hash, hash";
 
 fn audit_from_row(r: &<DB as sqlx::Database>::Row) -> Result<AuditEntry> {
     Ok(AuditEntry {
@@ -73,41 +77,72 @@ fn audit_from_row(r: &<DB as sqlx::Database>::Row) -> Result<AuditEntry> {
     })
 }
 
-pub(crate) async fn list_audit(pool: &Pool<DB>, scope: &Scope, org: Option<OrgId>, page: PageRequest) -> Result<Page<AuditEntry>> {
+pub(crate) async fn list_audit(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    org: Option<OrgId>,
+    page: PageRequest,
+) -> Result<Page<AuditEntry>> {
     let filter = match org {
         Some(o) if !scope.contains(o) => return Err(StoreError::NotFound),
         Some(o) => format!("org_id = {}", o.0),
         None => scope_sql(scope, "org_id"),
     };
-    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM audit_log WHERE {filter}"))).fetch_one(pool).await?;
-    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {filter} ORDER BY seq DESC LIMIT $1 OFFSET $2")))
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await?;
-    let items = rows.iter().map(audit_from_row).collect::<Result<Vec<_>>>()?;
-    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM audit_log WHERE {filter}"
+    )))
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {filter} ORDER BY seq DESC LIMIT $1 OFFSET $2"
+    )))
+    .bind(page.limit())
+    .bind(page.offset())
+    .fetch_all(pool)
+    .await?;
+    let items = rows
+        .iter()
+        .map(audit_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
 }
 
-pub(crate) async fn recent_audit(pool: &Pool<DB>, scope: &Scope, n: i64) -> Result<Vec<AuditEntry>> {
-    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {} ORDER BY seq DESC LIMIT $1", scope_sql(scope, "org_id"))))
-        .bind(n)
-        .fetch_all(pool)
-        .await?;
+pub(crate) async fn recent_audit(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    n: i64,
+) -> Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {} ORDER BY seq DESC LIMIT $1",
+        scope_sql(scope, "org_id")
+    )))
+    .bind(n)
+    .fetch_all(pool)
+    .await?;
     rows.iter().map(audit_from_row).collect()
 }
 
 pub(crate) async fn verify_audit(pool: &Pool<DB>) -> Result<std::result::Result<i64, ChainError>> {
     let mut tx = begin_snapshot(pool).await?;
-    let (head_seq, head_hash): (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+    let (head_seq, head_hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
     let mut verifier = ChainVerifier::default();
     let mut after = i64::MIN;
     // Batches keep memory flat however long the log grows.
     loop {
-        let rows = sqlx::query(AssertSqlSafe(format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000")))
-            .bind(after)
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000"
+        )))
+        .bind(after)
+        .fetch_all(&mut *tx)
+        .await?;
         if rows.is_empty() {
             break;
         }

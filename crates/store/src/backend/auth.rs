@@ -15,19 +15,31 @@ fn login_from_row(r: &<DB as sqlx::Database>::Row) -> Result<LoginUser> {
 }
 
 pub(crate) async fn login_user(pool: &Pool<DB>, email: &str) -> Result<Option<LoginUser>> {
-    let row = sqlx::query(AssertSqlSafe(format!("SELECT {LOGIN_COLUMNS} FROM users WHERE email = $1")))
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(pool)
-        .await?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {LOGIN_COLUMNS} FROM users WHERE email = $1"
+    )))
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(pool)
+    .await?;
     row.as_ref().map(login_from_row).transpose()
 }
 
 pub(crate) async fn login_user_by_id(pool: &Pool<DB>, id: UserId) -> Result<LoginUser> {
-    let row = sqlx::query(AssertSqlSafe(format!("SELECT {LOGIN_COLUMNS} FROM users WHERE id = $1"))).bind(id.0).fetch_optional(pool).await?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {LOGIN_COLUMNS} FROM users WHERE id = $1"
+    )))
+    .bind(id.0)
+    .fetch_optional(pool)
+    .await?;
     login_from_row(&row.ok_or(StoreError::NotFound)?)
 }
 
-pub(crate) async fn record_login_failure(pool: &Pool<DB>, id: UserId, max_failures: i64, locked_until_ms: i64) -> Result<()> {
+pub(crate) async fn record_login_failure(
+    pool: &Pool<DB>,
+    id: UserId,
+    max_failures: i64,
+    locked_until_ms: i64,
+) -> Result<()> {
     // One statement, so concurrent failures on several instances cannot lose a count.
     sqlx::query(
         "UPDATE users SET failed_logins = failed_logins + 1, \
@@ -42,11 +54,19 @@ pub(crate) async fn record_login_failure(pool: &Pool<DB>, id: UserId, max_failur
 }
 
 pub(crate) async fn record_login_success(pool: &Pool<DB>, id: UserId) -> Result<()> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until_ms = NULL WHERE id = $1").bind(id.0).execute(pool).await?;
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until_ms = NULL WHERE id = $1")
+        .bind(id.0)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
-pub(crate) async fn set_password(pool: &Pool<DB>, by: &AuditActor, id: UserId, hash: &str) -> Result<()> {
+pub(crate) async fn set_password(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    id: UserId,
+    hash: &str,
+) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     let n = sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until_ms = NULL WHERE id = $2")
         .bind(hash)
@@ -57,19 +77,43 @@ pub(crate) async fn set_password(pool: &Pool<DB>, by: &AuditActor, id: UserId, h
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    append_audit(&mut tx, by, Change { org_id: None, action: "user.password", object_type: "user", object_id: id.to_string(), before: serde_json::Value::Null, after: serde_json::json!({"password": "changed"}) }).await?;
+    append_audit(
+        &mut tx,
+        by,
+        Change {
+            org_id: None,
+            action: "user.password",
+            object_type: "user",
+            object_id: id.to_string(),
+            before: serde_json::Value::Null,
+            after: serde_json::json!({"password": "changed"}),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub(crate) async fn set_totp(pool: &Pool<DB>, by: &AuditActor, id: UserId, secret: Option<&str>, enabled: bool, recovery_hashes: &[String]) -> Result<()> {
+pub(crate) async fn set_totp(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    id: UserId,
+    secret: Option<&str>,
+    enabled: bool,
+    recovery_hashes: &[String],
+) -> Result<()> {
     let mut tx = begin_write(pool).await?;
-    let was_enabled: Option<i64> = sqlx::query_scalar("SELECT totp_enabled_at_ms FROM users WHERE id = $1")
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let enabled_at = if enabled { Some(was_enabled.unwrap_or_else(now_ms)) } else { None };
+    let was_enabled: Option<i64> =
+        sqlx::query_scalar("SELECT totp_enabled_at_ms FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    let enabled_at = if enabled {
+        Some(was_enabled.unwrap_or_else(now_ms))
+    } else {
+        None
+    };
     sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at_ms = $2 WHERE id = $3")
         .bind(secret)
         .bind(enabled_at)
@@ -77,25 +121,44 @@ pub(crate) async fn set_totp(pool: &Pool<DB>, by: &AuditActor, id: UserId, secre
         .execute(&mut *tx)
         .await?;
     if was_enabled.is_some() != enabled {
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         for h in recovery_hashes {
-            sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)").bind(id.0).bind(h).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                .bind(id.0)
+                .bind(h)
+                .execute(&mut *tx)
+                .await?;
         }
-        append_audit(&mut tx, by, Change {
-            org_id: None,
-            action: if enabled { "user.mfa_enable" } else { "user.mfa_disable" },
-            object_type: "user",
-            object_id: id.to_string(),
-            before: serde_json::json!({"mfa_enabled": was_enabled.is_some()}),
-            after: serde_json::json!({"mfa_enabled": enabled}),
-        })
+        append_audit(
+            &mut tx,
+            by,
+            Change {
+                org_id: None,
+                action: if enabled {
+                    "user.mfa_enable"
+                } else {
+                    "user.mfa_disable"
+                },
+                object_type: "user",
+                object_id: id.to_string(),
+                before: serde_json::json!({"mfa_enabled": was_enabled.is_some()}),
+                after: serde_json::json!({"mfa_enabled": enabled}),
+            },
+        )
         .await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-pub(crate) async fn use_recovery_code(pool: &Pool<DB>, id: UserId, code_hash: &str) -> Result<bool> {
+pub(crate) async fn use_recovery_code(
+    pool: &Pool<DB>,
+    id: UserId,
+    code_hash: &str,
+) -> Result<bool> {
     let n = sqlx::query("UPDATE recovery_codes SET used_at_ms = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at_ms IS NULL")
         .bind(now_ms())
         .bind(id.0)
@@ -107,7 +170,12 @@ pub(crate) async fn use_recovery_code(pool: &Pool<DB>, id: UserId, code_hash: &s
 }
 
 pub(crate) async fn recovery_codes_left(pool: &Pool<DB>, id: UserId) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at_ms IS NULL").bind(id.0).fetch_one(pool).await?)
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at_ms IS NULL",
+    )
+    .bind(id.0)
+    .fetch_one(pool)
+    .await?)
 }
 
 pub(crate) async fn create_session(pool: &Pool<DB>, s: &NewSession) -> Result<()> {
@@ -124,7 +192,12 @@ pub(crate) async fn create_session(pool: &Pool<DB>, s: &NewSession) -> Result<()
     Ok(())
 }
 
-pub(crate) async fn load_session(pool: &Pool<DB>, id_hash: &str, now_ms: i64, idle_ms: i64) -> Result<Option<(SessionRecord, User)>> {
+pub(crate) async fn load_session(
+    pool: &Pool<DB>,
+    id_hash: &str,
+    now_ms: i64,
+    idle_ms: i64,
+) -> Result<Option<(SessionRecord, User)>> {
     // One query for session and user: this runs on every page request.
     let row = sqlx::query(
         "SELECT s.user_id, s.stage, s.csrf_token, s.expires_at_ms, s.last_seen_ms, \
@@ -138,12 +211,19 @@ pub(crate) async fn load_session(pool: &Pool<DB>, id_hash: &str, now_ms: i64, id
     let expires: i64 = r.try_get("expires_at_ms")?;
     let last_seen: i64 = r.try_get("last_seen_ms")?;
     if expires <= now_ms || last_seen + idle_ms <= now_ms {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(pool)
+            .await?;
         return Ok(None);
     }
     // Write at most once a minute: sliding expiry without a write per request.
     if now_ms - last_seen > 60_000 {
-        sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2").bind(now_ms).bind(id_hash).execute(pool).await?;
+        sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
+            .bind(now_ms)
+            .bind(id_hash)
+            .execute(pool)
+            .await?;
     }
     let user = User::from(UserRow {
         id: r.try_get("id")?,
@@ -153,36 +233,79 @@ pub(crate) async fn load_session(pool: &Pool<DB>, id_hash: &str, now_ms: i64, id
         totp_enabled_at_ms: r.try_get("totp_enabled_at_ms")?,
         disabled_at_ms: r.try_get("disabled_at_ms")?,
     });
-    let session = SessionRecord { user_id: UserId(r.try_get("user_id")?), stage: r.try_get("stage")?, csrf_token: r.try_get("csrf_token")? };
+    let session = SessionRecord {
+        user_id: UserId(r.try_get("user_id")?),
+        stage: r.try_get("stage")?,
+        csrf_token: r.try_get("csrf_token")?,
+    };
     Ok(Some((session, user)))
 }
 
 pub(crate) async fn set_session_stage(pool: &Pool<DB>, id_hash: &str, stage: &str) -> Result<()> {
-    sqlx::query("UPDATE sessions SET stage = $1 WHERE id_hash = $2").bind(stage).bind(id_hash).execute(pool).await?;
+    sqlx::query("UPDATE sessions SET stage = $1 WHERE id_hash = $2")
+        .bind(stage)
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 pub(crate) async fn delete_session(pool: &Pool<DB>, id_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
-pub(crate) async fn delete_user_sessions(pool: &Pool<DB>, user: UserId, keep: Option<&str>) -> Result<u64> {
-    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR id_hash <> $2)")
-        .bind(user.0)
-        .bind(keep)
-        .execute(pool)
-        .await?;
+pub(crate) async fn delete_user_sessions(
+    pool: &Pool<DB>,
+    user: UserId,
+    keep: Option<&str>,
+) -> Result<u64> {
+    let r =
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR id_hash <> $2)")
+            .bind(user.0)
+            .bind(keep)
+            .execute(pool)
+            .await?;
     Ok(r.rows_affected())
 }
 
-const TOKEN_COLUMNS: &str = "id, name, prefix, created_at_ms, last_used_ms, expires_at_ms, revoked_at_ms";
+const TOKEN_COLUMNS: &str =
+    "id, name, prefix, created_at_ms, last_used_ms, expires_at_ms, revoked_at_ms";
 
-fn token_from_row(r: (i64, String, String, i64, Option<i64>, Option<i64>, Option<i64>)) -> ApiToken {
-    ApiToken { id: ApiTokenId(r.0), name: r.1, prefix: r.2, created_at_ms: r.3, last_used_ms: r.4, expires_at_ms: r.5, revoked: r.6.is_some() }
+fn token_from_row(
+    r: (
+        i64,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    ),
+) -> ApiToken {
+    ApiToken {
+        id: ApiTokenId(r.0),
+        name: r.1,
+        prefix: r.2,
+        created_at_ms: r.3,
+        last_used_ms: r.4,
+        expires_at_ms: r.5,
+        revoked: r.6.is_some(),
+    }
 }
 
-pub(crate) async fn create_token(pool: &Pool<DB>, by: &AuditActor, user: UserId, name: &str, prefix: &str, hash: &str, expires_at_ms: Option<i64>) -> Result<ApiToken> {
+pub(crate) async fn create_token(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    user: UserId,
+    name: &str,
+    prefix: &str,
+    hash: &str,
+    expires_at_ms: Option<i64>,
+) -> Result<ApiToken> {
     let mut tx = begin_write(pool).await?;
     let row = sqlx::query_as(AssertSqlSafe(format!(
         "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {TOKEN_COLUMNS}"
@@ -196,20 +319,39 @@ pub(crate) async fn create_token(pool: &Pool<DB>, by: &AuditActor, user: UserId,
     .fetch_one(&mut *tx)
     .await?;
     let t = token_from_row(row);
-    append_audit(&mut tx, by, Change { org_id: None, action: "token.create", object_type: "api_token", object_id: t.id.to_string(), before: serde_json::Value::Null, after: to_json(&t) }).await?;
+    append_audit(
+        &mut tx,
+        by,
+        Change {
+            org_id: None,
+            action: "token.create",
+            object_type: "api_token",
+            object_id: t.id.to_string(),
+            before: serde_json::Value::Null,
+            after: to_json(&t),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(t)
 }
 
 pub(crate) async fn list_tokens(pool: &Pool<DB>, user: UserId) -> Result<Vec<ApiToken>> {
-    let rows = sqlx::query_as(AssertSqlSafe(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC")))
-        .bind(user.0)
-        .fetch_all(pool)
-        .await?;
+    let rows = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"
+    )))
+    .bind(user.0)
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(token_from_row).collect())
 }
 
-pub(crate) async fn revoke_token(pool: &Pool<DB>, by: &AuditActor, user: UserId, id: ApiTokenId) -> Result<()> {
+pub(crate) async fn revoke_token(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    user: UserId,
+    id: ApiTokenId,
+) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     let n = sqlx::query("UPDATE api_tokens SET revoked_at_ms = $1 WHERE id = $2 AND user_id = $3 AND revoked_at_ms IS NULL")
         .bind(now_ms())
@@ -221,7 +363,19 @@ pub(crate) async fn revoke_token(pool: &Pool<DB>, by: &AuditActor, user: UserId,
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    append_audit(&mut tx, by, Change { org_id: None, action: "token.revoke", object_type: "api_token", object_id: id.to_string(), before: serde_json::json!({"revoked": false}), after: serde_json::json!({"revoked": true}) }).await?;
+    append_audit(
+        &mut tx,
+        by,
+        Change {
+            org_id: None,
+            action: "token.revoke",
+            object_type: "api_token",
+            object_id: id.to_string(),
+            before: serde_json::json!({"revoked": false}),
+            after: serde_json::json!({"revoked": true}),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -235,9 +389,15 @@ pub(crate) async fn token_user(pool: &Pool<DB>, hash: &str, now_ms: i64) -> Resu
     .bind(now_ms)
     .fetch_optional(pool)
     .await?;
-    let Some((id, user, last_used)) = row else { return Ok(None) };
+    let Some((id, user, last_used)) = row else {
+        return Ok(None);
+    };
     if last_used.is_none_or(|t| now_ms - t > 60_000) {
-        sqlx::query("UPDATE api_tokens SET last_used_ms = $1 WHERE id = $2").bind(now_ms).bind(id).execute(pool).await?;
+        sqlx::query("UPDATE api_tokens SET last_used_ms = $1 WHERE id = $2")
+            .bind(now_ms)
+            .bind(id)
+            .execute(pool)
+            .await?;
     }
     Ok(Some(UserId(user)))
 }

@@ -24,21 +24,31 @@ fn catalog_from_row(r: &<DB as sqlx::Database>::Row) -> Result<CatalogSummary> {
 /// Rows per multi-row INSERT: 12 parameters each stays far below both backends' limits.
 const NODE_BATCH: usize = 500;
 
-pub(crate) async fn import_catalog(pool: &Pool<DB>, by: &AuditActor, federation: FederationId, c: &Catalog, content_hash: &str) -> Result<(CatalogSummary, bool)> {
+pub(crate) async fn import_catalog(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    federation: FederationId,
+    c: &Catalog,
+    content_hash: &str,
+) -> Result<(CatalogSummary, bool)> {
     let mut tx = begin_write(pool).await?;
-    let existing = sqlx::query(AssertSqlSafe(format!("SELECT {CATALOG_COLUMNS} FROM catalogs WHERE federation_id = $1 AND content_hash = $2")))
-        .bind(federation.0)
-        .bind(content_hash)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CATALOG_COLUMNS} FROM catalogs WHERE federation_id = $1 AND content_hash = $2"
+    )))
+    .bind(federation.0)
+    .bind(content_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
     if let Some(row) = existing {
         return Ok((catalog_from_row(&row)?, false));
     }
-    let revision: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(revision), 0) + 1 FROM catalogs WHERE federation_id = $1 AND urn = $2")
-        .bind(federation.0)
-        .bind(&c.urn)
-        .fetch_one(&mut *tx)
-        .await?;
+    let revision: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(revision), 0) + 1 FROM catalogs WHERE federation_id = $1 AND urn = $2",
+    )
+    .bind(federation.0)
+    .bind(&c.urn)
+    .fetch_one(&mut *tx)
+    .await?;
     let meta = serde_json::json!({ "implementation_groups": c.implementation_groups, "translations": c.translations });
     let source = json_text(&c.source)?.trim_matches('"').to_owned();
     let row = sqlx::query(AssertSqlSafe(format!(
@@ -67,7 +77,10 @@ pub(crate) async fn import_catalog(pool: &Pool<DB>, by: &AuditActor, federation:
     let summary = catalog_from_row(&row)?;
     let mut encoded = Vec::with_capacity(c.nodes.len());
     for n in &c.nodes {
-        encoded.push((json_text(&n.implementation_groups)?, json_text(&n.translations)?));
+        encoded.push((
+            json_text(&n.implementation_groups)?,
+            json_text(&n.translations)?,
+        ));
     }
     for (chunk_no, chunk) in c.nodes.chunks(NODE_BATCH).enumerate() {
         let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(
@@ -104,7 +117,10 @@ pub(crate) async fn import_catalog(pool: &Pool<DB>, by: &AuditActor, federation:
     Ok((summary, true))
 }
 
-pub(crate) async fn catalogs(pool: &Pool<DB>, federation: FederationId) -> Result<Vec<CatalogSummary>> {
+pub(crate) async fn catalogs(
+    pool: &Pool<DB>,
+    federation: FederationId,
+) -> Result<Vec<CatalogSummary>> {
     let rows = sqlx::query(AssertSqlSafe(format!("SELECT {CATALOG_COLUMNS} FROM catalogs WHERE federation_id = $1 ORDER BY name, revision DESC")))
         .bind(federation.0)
         .fetch_all(pool)
@@ -112,16 +128,26 @@ pub(crate) async fn catalogs(pool: &Pool<DB>, federation: FederationId) -> Resul
     rows.iter().map(catalog_from_row).collect()
 }
 
-pub(crate) async fn catalog(pool: &Pool<DB>, federation: FederationId, id: i64) -> Result<CatalogSummary> {
-    let row = sqlx::query(AssertSqlSafe(format!("SELECT {CATALOG_COLUMNS} FROM catalogs WHERE id = $1 AND federation_id = $2")))
-        .bind(id)
-        .bind(federation.0)
-        .fetch_optional(pool)
-        .await?;
+pub(crate) async fn catalog(
+    pool: &Pool<DB>,
+    federation: FederationId,
+    id: i64,
+) -> Result<CatalogSummary> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CATALOG_COLUMNS} FROM catalogs WHERE id = $1 AND federation_id = $2"
+    )))
+    .bind(id)
+    .bind(federation.0)
+    .fetch_optional(pool)
+    .await?;
     catalog_from_row(&row.ok_or(StoreError::NotFound)?)
 }
 
-pub(crate) async fn catalog_nodes(pool: &Pool<DB>, federation: FederationId, id: i64) -> Result<Vec<CatalogNode>> {
+pub(crate) async fn catalog_nodes(
+    pool: &Pool<DB>,
+    federation: FederationId,
+    id: i64,
+) -> Result<Vec<CatalogNode>> {
     catalog(pool, federation, id).await?;
     let rows = sqlx::query(
         "SELECT urn, parent_urn, ref_id, name, description, guidance, assessable, depth, position, groups_json, translations_json \
@@ -141,8 +167,12 @@ pub(crate) async fn catalog_nodes(pool: &Pool<DB>, federation: FederationId, id:
             n.assessable = r.try_get::<i64, _>("assessable")? != 0;
             n.depth = u32::try_from(r.try_get::<i64, _>("depth")?).unwrap_or(0);
             n.order = u32::try_from(r.try_get::<i64, _>("position")?).unwrap_or(0);
-            n.implementation_groups = from_json(&r.try_get::<String, _>("groups_json")?, "node groups")?;
-            n.translations = from_json(&r.try_get::<String, _>("translations_json")?, "node translations")?;
+            n.implementation_groups =
+                from_json(&r.try_get::<String, _>("groups_json")?, "node groups")?;
+            n.translations = from_json(
+                &r.try_get::<String, _>("translations_json")?,
+                "node translations",
+            )?;
             Ok(n)
         })
         .collect()

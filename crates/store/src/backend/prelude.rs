@@ -14,7 +14,10 @@ use verbund_domain::authz::{Actor, Grant, Role, Scope, SystemAccess};
 #[allow(unused_imports)]
 use verbund_domain::catalog::{Catalog, CatalogNode};
 #[allow(unused_imports)]
-use verbund_domain::costs::{AllocationKey, BudgetLine, Cents, CostCategory, StandaloneCosts, Subsidy, SubsidyApplication};
+use verbund_domain::costs::{
+    AllocationKey, BudgetLine, Cents, CostCategory, StandaloneCosts, StatementDocument, Subsidy,
+    SubsidyApplication,
+};
 #[allow(unused_imports)]
 use verbund_domain::org::{Membership, MembershipInput, OrgInput, Organisation};
 #[allow(unused_imports)]
@@ -24,7 +27,9 @@ use verbund_domain::user::{NewUser, User};
 #[allow(unused_imports)]
 use verbund_domain::validation::format_date;
 #[allow(unused_imports)]
-use verbund_domain::{ApiTokenId, AuditEntryId, FederationId, MembershipId, OrgId, RoleAssignmentId, UserId};
+use verbund_domain::{
+    ApiTokenId, AuditEntryId, FederationId, MembershipId, OrgId, RoleAssignmentId, UserId,
+};
 
 type Tx = sqlx::Transaction<'static, DB>;
 

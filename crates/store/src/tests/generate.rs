@@ -9,7 +9,7 @@ use verbund_domain::validation::parse_date;
 use super::*;
 
 /// Two topics: A with three requirements, B with two.
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     let mut nodes = Vec::new();
     for (topic, items) in [("a", 3), ("b", 2)] {
         let urn = format!("urn:test:gen:{topic}");
@@ -161,7 +161,13 @@ async fn generated_tallies_equal_those_of_answering_one_by_one(s: Store) {
 
     // The same answers given one by one to three other members.
     let started = s
-        .start_assessments(&by, fed, catalog_id, &orgs[3..])
+        .start_assessments(
+            &by,
+            &Scope::system(&TEST_ACCESS),
+            fed,
+            catalog_id,
+            &orgs[3..],
+        )
         .await
         .expect("start");
     for (id, answers) in started.iter().zip(answers()) {
@@ -332,7 +338,13 @@ async fn a_member_that_has_answered_nothing_is_left_out_of_the_comparison(s: Sto
 
     // A fourth member starts but answers nothing: its score of 0 would be the minimum.
     let fourth = s
-        .start_assessments(&by, fed, catalog_id, &orgs[3..4])
+        .start_assessments(
+            &by,
+            &Scope::system(&TEST_ACCESS),
+            fed,
+            catalog_id,
+            &orgs[3..4],
+        )
         .await
         .expect("start")[0];
 
