@@ -307,7 +307,7 @@ fn costs_statements_without_an_issued_statement_fails_clearly() {
             "costs",
             "statements",
             "--year",
-            "2025",
+            "2024",
             "--out",
             dir.to_str().expect("utf-8"),
         ],
@@ -317,11 +317,45 @@ fn costs_statements_without_an_issued_statement_fails_clearly() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("Fehler: Für 2025 wurde noch keine Abrechnung erstellt"),
+        err.contains("Fehler: Für 2024 wurde noch keine Abrechnung erstellt"),
         "{err}"
     );
     assert!(!err.contains("backtrace"), "no backtrace for users: {err}");
     assert!(!dir.exists(), "nothing written");
+    remove_db(&db);
+}
+
+#[test]
+fn the_demo_has_last_years_statement_ready_for_the_letters() {
+    let (db, dir) = (tmp("demo-2025.db"), tmp("demo-2025"));
+    let url = db.to_str().expect("utf-8");
+    let seeded = Command::new(env!("CARGO_BIN_EXE_verbund"))
+        .args(["demo", "--reset", "--no-serve", "--db", url])
+        .output()
+        .expect("runs");
+    assert!(seeded.status.success());
+    let out = verbund(
+        &[
+            "costs",
+            "statements",
+            "--year",
+            "2025",
+            "--out",
+            dir.to_str().expect("utf-8"),
+        ],
+        url,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("13 Abrechnungen und 1 Arbeitsmappe"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     remove_db(&db);
 }
 

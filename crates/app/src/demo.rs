@@ -263,12 +263,14 @@ pub async fn seed_federation(store: &Store) -> Result<Option<DemoInfo>, StoreErr
     Ok(Some(info))
 }
 
-/// An illustrative 2026 budget (two posts and material) and the two-level Kreis key.
+/// An illustrative 2026 budget (two posts and material), the two-level Kreis key, and last
+/// year's budget with an issued statement, so the statement pages, letters and
+/// `verbund costs statements --year 2025` show something right after `demo`.
 async fn seed_costs(
     store: &Store,
     fed: verbund_domain::FederationId,
     kreis: verbund_domain::OrgId,
-) -> Result<(), StoreError> {
+) -> Result<()> {
     use verbund_domain::costs::{
         AllocationKey, BudgetLine, Cents, CostCategory, KeyNode, KeyPart, MemberFilter, Metric,
         StandaloneCosts, Weight,
@@ -297,6 +299,30 @@ async fn seed_costs(
         ),
     ];
     store.create_budget(&sys, fed, 2026, &lines).await?;
+    // 2025: the same posts before this year's pay rise, less material.
+    let last_year = [
+        BudgetLine::new(
+            CostCategory::Personnel,
+            Cents(8_200_000),
+            "ISB-Stelle 1 (E 11, Arbeitgeberbrutto)",
+        ),
+        BudgetLine::new(
+            CostCategory::Personnel,
+            Cents(8_200_000),
+            "ISB-Stelle 2 (E 11, Arbeitgeberbrutto)",
+        ),
+        BudgetLine::new(
+            CostCategory::Material,
+            Cents(950_000),
+            "Schulungen, Lizenzen, Reisen",
+        ),
+        BudgetLine::new(
+            CostCategory::Overhead,
+            Cents(800_000),
+            "Arbeitsplätze und Räume beim Kreis",
+        ),
+    ];
+    store.create_budget(&sys, fed, 2025, &last_year).await?;
     let towns = KeyNode::Split {
         parts: vec![
             KeyPart {
@@ -338,7 +364,7 @@ async fn seed_costs(
         root,
     };
     // Illustrative: half an ISB post per member if it worked alone.
-    store
+    let saved = store
         .save_cost_key(
             &sys,
             fed,
@@ -347,5 +373,21 @@ async fn seed_costs(
             &StandaloneCosts::common(Cents(4_250_000)),
         )
         .await?;
+    let office = store
+        .federation()
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .office_org_id;
+    // The statement is issued by the system on the office's behalf.
+    let office_actor = verbund_domain::authz::Actor {
+        user_id: verbund_domain::UserId(0),
+        office_org: office,
+        grants: vec![verbund_domain::authz::Grant {
+            org_id: office,
+            role: Role::FederationAdmin,
+        }],
+    };
+    let services = crate::Services::new(store.clone(), crate::AuthPolicy::default());
+    crate::statements::issue(&services, &sys, &office_actor, 2025, saved.id).await?;
     Ok(())
 }
