@@ -333,7 +333,51 @@ async fn office_sees_every_member(app: TestApp) {
     assert_eq!(users["total"], 28);
 }
 
+/// The list check is shown to work: the office's own lists name every member, and the check
+/// finds each of them (by name, e-mail domain and id) in the UI page and the JSON list alike.
+async fn the_list_check_finds_every_other_member_in_the_offices_lists(app: TestApp) {
+    let foreigners = lists::Foreigners::of(&app, "Nauheim").await;
+    let isb = app.token("isb@verbund.example").await;
+    let mut tab = app.login("isb@verbund.example").await;
+    let (_, orgs_json) = app
+        .api(Method::GET, "/organisations?per_page=100", &isb, None)
+        .await;
+    let (_, users_json) = app
+        .api(Method::GET, "/users?per_page=200", &isb, None)
+        .await;
+    let (_, orgs_page) = tab.get(&app, "/orgs?per_page=100").await;
+    let (_, users_page) = tab.get(&app, "/users?per_page=200").await;
+    for (what, body) in [
+        ("organisations JSON", orgs_json.to_string()),
+        ("users JSON", users_json.to_string()),
+        ("organisations page", orgs_page),
+        ("users page", users_page),
+    ] {
+        let found = foreigners.found(&body).join("\n");
+        for name in foreigners.names() {
+            // Organisation lists carry names; user lists e-mail addresses (the Kreis's users'
+            // display names do not spell the Kreis's full name).
+            let (needle, which) = if what.starts_with("organisations") {
+                (format!("names {name}"), "name")
+            } else {
+                (format!("shows a user of {name} "), "user")
+            };
+            assert!(
+                found.contains(&needle),
+                "{what}: {which} of {name} not found"
+            );
+        }
+        let by_id = if what.ends_with("JSON") {
+            "carries id"
+        } else {
+            "links /"
+        };
+        assert!(found.contains(by_id), "{what}: no id found");
+    }
+}
+
 both!(
+    the_list_check_finds_every_other_member_in_the_offices_lists,
     no_ui_route_shows_or_changes_another_members_data,
     no_api_route_shows_or_changes_another_members_data,
     every_ui_request_refused_to_a_member_succeeds_for_the_owner_or_the_office,
