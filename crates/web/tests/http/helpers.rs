@@ -116,6 +116,38 @@ impl TestApp {
         }
     }
 
+    /// Two app instances, each with its own `Store` and connection pool, on one fresh
+    /// PostgreSQL schema: what two servers behind a load balancer share.
+    pub async fn postgres_pair() -> (Self, Self) {
+        let schema = random_name();
+        let connect = || async {
+            Store::connect_in_schema(&pg_url(), Some(&schema))
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("PostgreSQL test database unreachable at {} ({e})", pg_url())
+                })
+        };
+        let a = connect().await;
+        a.migrate(false).await.expect("migrations run");
+        verbund_app::demo::seed_federation(&a)
+            .await
+            .expect("demo seed");
+        let b = connect().await;
+        let app = |store: Store| {
+            let config = WebConfig {
+                base_url: "http://localhost".into(),
+                ..WebConfig::default()
+            };
+            Self {
+                router: verbund_web::app(AppState::new(store.clone(), config)),
+                store,
+                backend: Backend::Postgres,
+                sqlite_path: None,
+            }
+        };
+        (app(a), app(b))
+    }
+
     /// ID of an organisation by exact name.
     pub async fn org_id(&self, name: &str) -> i64 {
         let page = self

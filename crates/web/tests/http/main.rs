@@ -15,4 +15,5 @@ mod costs;
 mod isolation;
 mod ops;
 mod orgs;
+mod scaleout;
 mod users;

@@ -1,0 +1,191 @@
+//! The objects the matrix aims at: Raunheim's (the target member) and the office's, created
+//! through the API as the owners would.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use verbund_domain::authz::Scope;
+use verbund_domain::{OrgId, UserId};
+
+use crate::helpers::{TEST_ACCESS, TestApp};
+
+/// The target member whose objects the matrix asks for.
+pub const TARGET: &str = "Raunheim";
+/// The target member's coordinator: the owner in the positive controls.
+pub const TARGET_COORDINATOR: &str = "koordination@raunheim.example";
+/// A target user the controls may disable and strip of roles (not the coordinator they act as).
+const TARGET_USER: &str = "leitung@raunheim.example";
+
+/// IDs of one test database's objects.
+#[derive(Debug, Clone)]
+pub struct Ids {
+    /// The actor's member in the negative runs (Nauheim).
+    pub own: i64,
+    /// The target member (Raunheim).
+    pub target: i64,
+    pub membership: i64,
+    pub user: i64,
+    pub grant: i64,
+    pub token: i64,
+    pub line: i64,
+    pub subsidy: i64,
+    pub key: i64,
+    pub statement: i64,
+    pub catalog: i64,
+    pub assessment: i64,
+    pub answer: i64,
+    pub evidence: i64,
+    pub snapshot: i64,
+}
+
+impl Ids {
+    /// The id `{id}` stands for in an entry's template.
+    pub fn of(&self, o: super::matrix::Obj) -> Option<i64> {
+        use super::matrix::Obj::*;
+        Some(match o {
+            Plain | Static => return None,
+            Org => self.target,
+            Membership => self.membership,
+            User => self.user,
+            Grant => self.grant,
+            Token => self.token,
+            Line => self.line,
+            Subsidy => self.subsidy,
+            Key => self.key,
+            Statement => self.statement,
+            Catalog => self.catalog,
+            Assessment => self.assessment,
+            Answer => self.answer,
+            Evidence => self.evidence,
+        })
+    }
+}
+
+/// Assessments for every member; Raunheim answers, attaches evidence and takes a snapshot.
+/// Returns (catalog, assessment, answer, evidence, snapshot).
+async fn assessment_setup(app: &TestApp) -> (i64, i64, i64, i64, i64) {
+    let isb = app.token("isb@verbund.example").await;
+    let catalog = crate::assessments::start_all(app, &isb).await;
+    let other = app.token(TARGET_COORDINATOR).await;
+    let assessment = crate::assessments::own_assessment(app, &other).await;
+    let answer = crate::assessments::all_answers(app, &other, assessment).await[0]["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = app
+        .api(
+            Method::PUT,
+            &format!("/answers/{answer}"),
+            &other,
+            Some(json!({"status": "partial", "owner": "Raunheim IT"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, e) = app
+        .api_upload(
+            &format!("/answers/{answer}/evidence?file_name=nachweis.pdf"),
+            &other,
+            b"%PDF-1.4 Raunheim".to_vec(),
+        )
+        .await;
+    let (_, snap) = app
+        .api(
+            Method::POST,
+            &format!("/assessments/{assessment}/snapshots"),
+            &other,
+            Some(json!({"name": "Raunheim Q1"})),
+        )
+        .await;
+    (
+        catalog,
+        assessment,
+        answer,
+        e["id"].as_i64().unwrap(),
+        snap["id"].as_i64().unwrap(),
+    )
+}
+
+/// Creates every object the matrix needs and returns their ids.
+pub async fn setup(app: &TestApp) -> Ids {
+    let own = app.org_id("Nauheim").await;
+    let target = app.org_id(TARGET).await;
+    let scope = Scope::system(&TEST_ACCESS);
+    let membership = app
+        .store
+        .list_memberships(&scope, OrgId(target))
+        .await
+        .unwrap()[0]
+        .id
+        .0;
+    let user = app.user_id(TARGET_USER).await;
+    let grant = app.store.user_grants(&scope, UserId(user)).await.unwrap()[0]
+        .id
+        .0;
+    // The coordinator's first token is the target; the controls act with a later one.
+    app.token(TARGET_COORDINATOR).await;
+    let coordinator = UserId(app.user_id(TARGET_COORDINATOR).await);
+    let token = app.store.list_tokens(coordinator).await.unwrap()[0].id.0;
+
+    let isb = app.token("isb@verbund.example").await;
+    let key = crate::costs::setup_2026(app, &isb).await;
+    let (_, b) = app
+        .api(Method::GET, "/costs/budget?year=2026", &isb, None)
+        .await;
+    let (_, s) = app.api(Method::POST, "/costs/subsidies", &isb, Some(json!({"name": "Landesförderung", "total_cents": 1_500_000, "first_year": 2026, "last_year": 2030}))).await;
+    let (_, st) = app
+        .api(
+            Method::POST,
+            "/costs/statements",
+            &isb,
+            Some(json!({"year": 2026, "key_id": key})),
+        )
+        .await;
+    let (catalog, assessment, answer, evidence, snapshot) = assessment_setup(app).await;
+    Ids {
+        own,
+        target,
+        membership,
+        user,
+        grant,
+        token,
+        line: b["lines"][0]["id"].as_i64().unwrap(),
+        subsidy: s["id"].as_i64().unwrap(),
+        key,
+        statement: st["id"].as_i64().unwrap(),
+        catalog,
+        assessment,
+        answer,
+        evidence,
+        snapshot,
+    }
+}
+
+/// The negative runs changed nothing of the target member's or the office's data.
+pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
+    let scope = Scope::system(&TEST_ACCESS);
+    let org = app.store.get_org(&scope, OrgId(f.target)).await.unwrap();
+    assert_eq!(
+        (org.name.as_str(), org.version),
+        (TARGET, 1),
+        "other member's organisation unchanged"
+    );
+    let memberships = app.store.list_memberships(&scope, OrgId(f.target)).await;
+    assert_eq!(memberships.unwrap().len(), 1, "memberships unchanged");
+    let grants = app.store.user_grants(&scope, UserId(f.user)).await.unwrap();
+    assert_eq!(grants.len(), 1, "other member's roles unchanged");
+    let user = app.store.get_user_unscoped(UserId(f.user)).await.unwrap();
+    assert!(!user.disabled, "other member's user still enabled");
+    let coordinator = UserId(app.user_id(TARGET_COORDINATOR).await);
+    let tokens = app.store.list_tokens(coordinator).await.unwrap();
+    assert!(
+        tokens.iter().all(|t| !t.revoked),
+        "other member's tokens unrevoked"
+    );
+    let isb = app.token("isb@verbund.example").await;
+    let (_, b) = app
+        .api(Method::GET, "/costs/budget?year=2026", &isb, None)
+        .await;
+    assert_eq!(
+        (b["lines"].as_array().map(Vec::len), &b["total_cents"]),
+        (Some(3), &json!(19_000_000)),
+        "office cost data unchanged"
+    );
+}

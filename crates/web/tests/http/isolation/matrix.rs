@@ -1,0 +1,313 @@
+//! The matrix data: one entry per registered route, keyed by the route table's own method and
+//! path template. The runner builds every request from the template, so a renamed route is a
+//! missing entry (and its old entry a stale one), never a silent 404 from the router fallback.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::Ids;
+
+/// What a member role of another member must get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// No member data involved (assets, login, language, logout, own profile): only the controls.
+    NotTenantData,
+    /// A list or overview page: 200, and no foreign member's name or id in it (see `lists`).
+    List,
+    /// Another member's object in the path or body: 404. The body is valid for the actor's own
+    /// member, so the object is the only reason to refuse.
+    Foreign,
+    /// Office-level data (costs, settings, catalog imports): 404 for every member role.
+    OfficeOnly,
+    /// The office's cost statement: members read their own part only (200; the measure owner
+    /// 404), without any other member's name or id.
+    OwnPart,
+}
+
+/// What `{id}` stands for (the target member's object, or the office's).
+#[derive(Clone, Copy, Debug)]
+pub enum Obj {
+    /// The template has no `{id}`.
+    Plain,
+    /// A static asset's file name.
+    Static,
+    Org,
+    Membership,
+    /// A user of the target member who is not its coordinator (so the controls may disable it).
+    User,
+    /// That user's role assignment.
+    Grant,
+    /// An API token of the target member's coordinator.
+    Token,
+    Line,
+    Subsidy,
+    Key,
+    Statement,
+    Catalog,
+    Assessment,
+    Answer,
+    Evidence,
+}
+
+/// Who must succeed with the very same request (the positive control).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    /// The target member's coordinator, the office ISB and the federation admin.
+    Everyone,
+    /// The office ISB and the federation admin (office-only routes, member administration).
+    Office,
+    /// Only the target member's coordinator (personal data such as the own tokens).
+    Owner,
+    /// Only the federation admin (deactivating users; the ISB gets 403, members 404 as for
+    /// every office-level operation).
+    Admin,
+}
+
+/// What "succeeds" means for the controls.
+#[derive(Clone, Copy, Debug)]
+pub enum Success {
+    /// Any 2xx or 3xx.
+    Ok,
+    /// This exact status, which only the handler gives (e.g. 422 for a deliberately empty
+    /// upload, 409 for a statement the fixture already issued).
+    Status(u16),
+}
+
+/// One route's row.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub kind: Kind,
+    pub obj: Obj,
+    /// Appended to the path (`?year=2026`).
+    pub query: String,
+    /// Form fields (UI) or JSON body (API); `Null` for none. The string `"$own"` stands for the
+    /// organisation the actor acts for (its own member; the target member in the controls).
+    pub body: Value,
+    pub by: By,
+    pub success: Success,
+    /// The request ends the session (logout): the controls log in again afterwards.
+    pub ends_session: bool,
+}
+
+fn entry(kind: Kind, obj: Obj) -> Entry {
+    Entry {
+        kind,
+        obj,
+        query: String::new(),
+        body: Value::Null,
+        by: if kind == Kind::OfficeOnly {
+            By::Office
+        } else {
+            By::Everyone
+        },
+        success: Success::Ok,
+        ends_session: false,
+    }
+}
+
+fn free() -> Entry {
+    entry(Kind::NotTenantData, Obj::Plain)
+}
+fn list() -> Entry {
+    entry(Kind::List, Obj::Plain)
+}
+fn foreign(obj: Obj) -> Entry {
+    entry(Kind::Foreign, obj)
+}
+fn office(obj: Obj) -> Entry {
+    entry(Kind::OfficeOnly, obj)
+}
+
+impl Entry {
+    fn q(mut self, query: impl Into<String>) -> Self {
+        self.query = query.into();
+        self
+    }
+    fn body(mut self, body: Value) -> Self {
+        self.body = body;
+        self
+    }
+    fn by(mut self, by: By) -> Self {
+        self.by = by;
+        self
+    }
+    fn status(mut self, status: u16) -> Self {
+        self.success = Success::Status(status);
+        self
+    }
+    fn obj(mut self, obj: Obj) -> Self {
+        self.obj = obj;
+        self
+    }
+    fn ends_session(mut self) -> Self {
+        self.ends_session = true;
+        self
+    }
+}
+
+pub type Matrix = HashMap<(&'static str, &'static str), Entry>;
+
+/// Every UI route.
+pub fn ui(c: &Ids) -> Matrix {
+    use Obj::*;
+    let line = json!({"year": "2026", "category": "material", "amount": "1,00", "note": "x"});
+    let org_form = json!({"name": "Übernommen", "kind": "stadt", "ags": "", "population": "1"});
+    let pw = super::DEMO_PASSWORD;
+    HashMap::from([
+        (("GET", "/static/{file}"), entry(Kind::NotTenantData, Static)),
+        (("POST", "/lang"), free().body(json!({"lang": "de"}))),
+        (("GET", "/login"), free()),
+        (("POST", "/login"), free().body(json!({"email": "$email", "password": pw})).ends_session()),
+        (("GET", "/login/mfa"), free()),
+        (("POST", "/login/mfa"), free().body(json!({"code": "000000"}))),
+        (("POST", "/logout"), free().ends_session()),
+        (("GET", "/"), list()),
+        (("GET", "/orgs"), list()),
+        (("GET", "/orgs/new"), free().by(By::Office)),
+        (("POST", "/orgs"), free().by(By::Office).body(json!({"name": "Neu", "kind": "gemeinde"}))),
+        (("GET", "/orgs/{id}"), foreign(Org)),
+        (("GET", "/orgs/{id}/edit"), foreign(Org)),
+        (("POST", "/orgs/{id}"), foreign(Org).body(org_form)),
+        (("POST", "/orgs/{id}/memberships"), foreign(Org).by(By::Office).body(json!({"starts_on": "2026-01-01"}))),
+        (("POST", "/memberships/{id}/delete"), foreign(Membership).by(By::Office)),
+        (("GET", "/users"), list()),
+        (("GET", "/users/new"), free()),
+        (
+            ("POST", "/users"),
+            foreign(Obj::Plain).body(json!({"email": "neu@x.example", "display_name": "X", "password": "", "org_id": c.target.to_string(), "role": "measure_owner"})),
+        ),
+        (("GET", "/users/{id}"), foreign(User)),
+        (("POST", "/users/{id}/roles"), foreign(User).body(json!({"org_id": "$own", "role": "measure_owner"}))),
+        (("POST", "/users/{id}/status"), foreign(User).by(By::Admin).body(json!({"disabled": "true"}))),
+        (("POST", "/roles/{id}/delete"), foreign(Grant)),
+        (("GET", "/audit"), list()),
+        (("GET", "/profile"), free()),
+        (("POST", "/profile/password"), free().body(json!({"current": "falsch", "new": "x"})).status(422)),
+        (("POST", "/profile/language"), free().body(json!({"locale": "de"}))),
+        (("POST", "/profile/mfa/start"), free()),
+        (("POST", "/profile/mfa/enable"), free().body(json!({"code": "000000"})).status(422)),
+        (("POST", "/profile/mfa/disable"), free().body(json!({"password": "falsch"})).status(422)),
+        (("POST", "/profile/tokens"), free().body(json!({"name": "t"}))),
+        (("POST", "/profile/tokens/{id}/revoke"), foreign(Token).by(By::Owner)),
+        (("POST", "/profile/sessions/revoke"), free()),
+        (("GET", "/costs"), list()),
+        (("POST", "/costs/lines"), office(Obj::Plain).body(line)),
+        (("POST", "/costs/lines/{id}/delete"), office(Line)),
+        (("POST", "/costs/copy"), office(Obj::Plain).body(json!({"from": "2026", "to": "2029", "index": "0"}))),
+        (
+            ("POST", "/costs/subsidies"),
+            office(Obj::Plain).body(json!({"year": "2026", "name": "F", "total": "100", "first_year": "2026", "last_year": "2026"})),
+        ),
+        (("POST", "/costs/subsidies/{id}/delete"), office(Subsidy)),
+        (("GET", "/costs/keys/new"), office(Obj::Plain)),
+        (("POST", "/costs/keys"), office(Obj::Plain).body(json!({"name": "G", "preset": "equal"}))),
+        (("GET", "/costs/preview"), office(Obj::Plain).q(format!("?year=2026&key={}", c.key))),
+        (("GET", "/costs/compare"), office(Obj::Plain).q(format!("?year=2026&a={0}&b={0}", c.key))),
+        (("POST", "/costs/statements"), office(Obj::Plain).body(json!({"year": "2026", "key": c.key.to_string()}))),
+        (("GET", "/costs/statements/{id}"), entry(Kind::OwnPart, Statement)),
+        (("GET", "/costs/statements/{id}/pdf"), foreign(Statement).q(format!("?member={}", c.target))),
+        (("GET", "/costs/statements/{id}/xlsx"), foreign(Statement).q(format!("?member={}", c.target))),
+        (("GET", "/settings"), office(Obj::Plain)),
+        (("POST", "/settings"), office(Obj::Plain).body(json!({"named_comparison": "1"}))),
+        (("GET", "/catalogs"), list()),
+        (("POST", "/catalogs"), office(Obj::Plain).body(json!({"format": "auto"})).status(400)),
+        (("GET", "/catalogs/{id}"), free().obj(Catalog)),
+        (("POST", "/catalogs/{id}/start"), office(Catalog)),
+        (("GET", "/assessments"), list()),
+        (("GET", "/assessments/{id}"), foreign(Assessment)),
+        (("POST", "/assessments/{id}/bulk"), foreign(Assessment).body(json!({"ids": c.answer.to_string(), "status": "yes"}))),
+        (("POST", "/assessments/{id}/snapshots"), foreign(Assessment).body(json!({"name": "x"}))),
+        (("GET", "/assessments/{id}/compare"), foreign(Assessment).q(format!("?from={}", c.snapshot))),
+        (("GET", "/assessments/{id}/export"), foreign(Assessment).q("?format=csv")),
+        (("POST", "/assessments/{id}/import"), foreign(Assessment).body(json!({"file": "x"})).status(400)),
+        (("GET", "/answers/{id}"), foreign(Answer)),
+        (("POST", "/answers/{id}"), foreign(Answer).body(json!({"status": "yes"}))),
+        (("POST", "/answers/{id}/evidence"), foreign(Answer).body(json!({"file": "x"})).status(400)),
+        (("GET", "/evidence/{id}"), foreign(Evidence)),
+        (("POST", "/evidence/{id}/delete"), foreign(Evidence)),
+        (("GET", "/heatmap"), list()),
+        (("GET", "/assessments/{id}/migration"), foreign(Assessment).q(format!("?to={}", c.catalog)).status(422)),
+        (("POST", "/assessments/{id}/migrate"), foreign(Assessment).body(json!({"catalog_id": c.catalog})).status(422)),
+    ])
+}
+
+/// Every API route (paths below `/api/v1`).
+pub fn api(c: &Ids) -> Matrix {
+    use Obj::*;
+    let line = json!({"category": "material", "amount_cents": 100});
+    let subsidy =
+        json!({"name": "Förderung", "total_cents": 100, "first_year": 2026, "last_year": 2026});
+    let key = json!({"name": "Gleich", "root": {"kind": "equal"}});
+    HashMap::from([
+        (("GET", "/me"), free()),
+        (("GET", "/organisations"), list()),
+        (("POST", "/organisations"), office(Obj::Plain).body(json!({"name": "Neu", "kind": "gemeinde"}))),
+        (("GET", "/organisations/{id}"), foreign(Org)),
+        // Valid with population and staff, so the controls leave the cost key computable.
+        (
+            ("PUT", "/organisations/{id}"),
+            foreign(Org).body(json!({"name": "Übernommen", "kind": "stadt", "population": 16542, "staff": 150, "it_workplaces": 120})),
+        ),
+        (("GET", "/organisations/{id}/memberships"), foreign(Org)),
+        (("POST", "/organisations/{id}/memberships"), foreign(Org).by(By::Office).body(json!({"starts_on": "2026-01-01"}))),
+        (("PUT", "/memberships/{id}"), foreign(Membership).by(By::Office).body(json!({"starts_on": "2026-01-01"}))),
+        (("DELETE", "/memberships/{id}"), foreign(Membership).by(By::Office)),
+        (("GET", "/users"), list()),
+        (
+            ("POST", "/users"),
+            foreign(Obj::Plain).body(json!({"email": "neu@x.example", "display_name": "X", "org_id": c.target, "role": "measure_owner"})),
+        ),
+        (("GET", "/users/{id}"), foreign(User)),
+        (("PATCH", "/users/{id}"), foreign(User).by(By::Admin).body(json!({"disabled": true}))),
+        (("POST", "/users/{id}/roles"), foreign(User).body(json!({"org_id": "$own", "role": "measure_owner"}))),
+        (("DELETE", "/role-assignments/{id}"), foreign(Grant)),
+        (("GET", "/audit"), list()),
+        (("GET", "/tokens"), free()),
+        (("POST", "/tokens"), free().body(json!({"name": "t"}))),
+        (("DELETE", "/tokens/{id}"), foreign(Token).by(By::Owner)),
+        (("POST", "/catalogs"), office(Obj::Plain).body(json!({"not": "a catalog"})).status(400)),
+        (("GET", "/catalogs"), list()),
+        (("GET", "/catalogs/{id}"), free().obj(Catalog)),
+        (("GET", "/costs/budget"), office(Obj::Plain).q("?year=2026")),
+        (("POST", "/costs/budget-lines"), office(Obj::Plain).q("?year=2026").body(line.clone())),
+        (("PUT", "/costs/budget-lines/{id}"), office(Line).body(line)),
+        (("DELETE", "/costs/budget-lines/{id}"), office(Line)),
+        (("POST", "/costs/budget/copy"), office(Obj::Plain).body(json!({"from": 2026, "to": 2028}))),
+        (("GET", "/costs/subsidies"), office(Obj::Plain)),
+        (("POST", "/costs/subsidies"), office(Obj::Plain).body(subsidy.clone())),
+        (("PUT", "/costs/subsidies/{id}"), office(Subsidy).body(subsidy)),
+        (("DELETE", "/costs/subsidies/{id}"), office(Subsidy)),
+        (("GET", "/costs/keys"), office(Obj::Plain)),
+        (("POST", "/costs/keys"), office(Obj::Plain).body(key.clone())),
+        (("GET", "/costs/keys/{id}"), office(Key)),
+        (("PUT", "/costs/keys/{id}"), office(Key).body(key)),
+        (("GET", "/costs/preview"), office(Obj::Plain).q(format!("?year=2026&key={}", c.key))),
+        (("GET", "/costs/compare"), office(Obj::Plain).q(format!("?year=2026&a={0}&b={0}", c.key))),
+        (("GET", "/costs/statements"), entry(Kind::OwnPart, Obj::Plain)),
+        (("POST", "/costs/statements"), office(Obj::Plain).body(json!({"year": 2026, "key_id": c.key}))),
+        (("GET", "/costs/statements/{id}"), entry(Kind::OwnPart, Statement)),
+        (("GET", "/costs/statements/{id}/pdf"), foreign(Statement).q(format!("?member={}", c.target))),
+        (("GET", "/costs/statements/{id}/xlsx"), foreign(Statement).q(format!("?member={}", c.target))),
+        (("GET", "/settings"), office(Obj::Plain)),
+        (("PUT", "/settings"), office(Obj::Plain).body(json!({"named_comparison": true}))),
+        (("POST", "/assessments"), foreign(Obj::Plain).by(By::Office).body(json!({"catalog_id": c.catalog, "orgs": [c.target]}))),
+        (("GET", "/assessments"), list()),
+        (("GET", "/assessments/{id}"), foreign(Assessment)),
+        (("GET", "/assessments/{id}/answers"), foreign(Assessment).q("?all=true")),
+        (("POST", "/assessments/{id}/answers/bulk"), foreign(Assessment).body(json!({"ids": [c.answer], "status": "yes"}))),
+        (("PUT", "/answers/{id}"), foreign(Answer).body(json!({"status": "yes"}))),
+        (("GET", "/assessments/{id}/snapshots"), foreign(Assessment)),
+        (("POST", "/assessments/{id}/snapshots"), foreign(Assessment).body(json!({"name": "x"}))),
+        (("GET", "/assessments/{id}/compare"), foreign(Assessment).q(format!("?from={}", c.snapshot))),
+        (("GET", "/assessments/{id}/export"), foreign(Assessment).q("?format=csv")),
+        (("POST", "/assessments/{id}/import"), foreign(Assessment).body(json!({})).status(400)),
+        (("GET", "/answers/{id}/evidence"), foreign(Answer)),
+        (("POST", "/answers/{id}/evidence"), foreign(Answer).q("?file_name=x.pdf").body(json!({})).status(422)),
+        (("GET", "/evidence/{id}"), foreign(Evidence)),
+        (("DELETE", "/evidence/{id}"), foreign(Evidence)),
+        (("GET", "/heatmap"), list()),
+        (("GET", "/assessments/{id}/migration"), foreign(Assessment).q(format!("?to={}", c.catalog)).status(422)),
+        (("POST", "/assessments/{id}/migrate"), foreign(Assessment).body(json!({"catalog_id": c.catalog})).status(422)),
+    ])
+}
