@@ -82,8 +82,11 @@ pub async fn save(
         letterhead_address: Some(f.letterhead_address),
         letterhead_contact: Some(f.letterhead_contact),
         named_comparison: f.named_comparison.is_some(),
-        // Not a number: 0, which validation refuses with a message on the field.
-        anonymity_min_others: f.anonymity_min_others.trim().parse().unwrap_or(0),
+        // Empty: the default; not a number: 0, which validation refuses on the field.
+        anonymity_min_others: match f.anonymity_min_others.trim() {
+            "" => verbund_domain::settings::DEFAULT_ANONYMITY_MIN_OTHERS,
+            t => t.parse().unwrap_or(0),
+        },
     };
     match verbund_app::settings::save(&st, &cu.audit(), cu.actor(), s.clone()).await {
         Ok(_) => Ok(see_other("/settings?saved=1")),
