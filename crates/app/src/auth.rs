@@ -155,13 +155,13 @@ pub async fn second_factor(svc: &Services, session: &Session, code: &str) -> Res
 pub async fn session(svc: &Services, token: &str) -> Result<Option<Session>> {
     let id_hash = sha256_hex(token);
     let idle = millis(svc.auth.session_idle);
-    let Some((rec, user)) = svc.store.load_session(&id_hash, svc.now_ms(), idle).await? else {
+    let Some((rec, user, actor)) = svc.store.load_session(&id_hash, svc.now_ms(), idle).await?
+    else {
         return Ok(None);
     };
     if user.disabled {
         return Ok(None);
     }
-    let actor = svc.store.load_actor(rec.user_id).await?;
     Ok(Some(Session {
         id_hash,
         stage: rec.stage,
@@ -179,15 +179,8 @@ pub async fn logout(svc: &Services, session: &Session) -> Result<()> {
 /// The user and roles behind an API token; unknown, expired or revoked tokens and
 /// deactivated users are [`Error::Unauthorized`].
 pub async fn token(svc: &Services, token: &str) -> Result<(User, Actor)> {
-    let user_id = svc
-        .store
-        .token_user(&sha256_hex(token), svc.now_ms())
+    svc.store
+        .token_actor(&sha256_hex(token), svc.now_ms())
         .await?
-        .ok_or(Error::Unauthorized)?;
-    let user = svc.store.get_user_unscoped(user_id).await?;
-    if user.disabled {
-        return Err(Error::Unauthorized);
-    }
-    let actor = svc.store.load_actor(user_id).await?;
-    Ok((user, actor))
+        .ok_or(Error::Unauthorized)
 }

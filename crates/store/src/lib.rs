@@ -351,18 +351,30 @@ impl Store {
 
     /// The user's roles as an [`Actor`], for authorization.
     pub async fn load_actor(&self, user: UserId) -> Result<Actor> {
-        let office = match self.office.get() {
+        let grants = dispatch!(self.user_roles(user))?;
+        self.actor(user, grants).await
+    }
+
+    /// The office organisation (read once; a federation's office never changes).
+    async fn office(&self) -> Result<OrgId> {
+        Ok(match self.office.get() {
             Some(o) => *o,
             None => match self.federation().await? {
                 Some(f) => *self.office.get_or_init(|| f.office_org_id),
                 // Without a federation nobody has an office; -1 matches no organisation.
                 None => OrgId(-1),
             },
-        };
-        let grants = dispatch!(self.user_roles(user))?;
+        })
+    }
+
+    async fn actor(
+        &self,
+        user: UserId,
+        grants: Vec<verbund_domain::authz::Grant>,
+    ) -> Result<Actor> {
         Ok(Actor {
             user_id: user,
-            office_org: office,
+            office_org: self.office().await?,
             grants,
         })
     }
@@ -445,8 +457,14 @@ impl Store {
         id_hash: &str,
         now_ms: i64,
         idle_ms: i64,
-    ) -> Result<Option<(SessionRecord, User)>> {
-        dispatch!(self.load_session(id_hash, now_ms, idle_ms))
+    ) -> Result<Option<(SessionRecord, User, Actor)>> {
+        match dispatch!(self.load_session(id_hash, now_ms, idle_ms))? {
+            Some((session, user, grants)) => {
+                let actor = self.actor(user.id, grants).await?;
+                Ok(Some((session, user, actor)))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Marks the session as fully authenticated (after MFA).
@@ -489,9 +507,16 @@ impl Store {
         dispatch!(self.revoke_token(by, user, id))
     }
 
-    /// The user owning a live token with this hash (and records its use).
-    pub async fn token_user(&self, hash: &str, now_ms: i64) -> Result<Option<UserId>> {
-        dispatch!(self.token_user(hash, now_ms))
+    /// The user and roles behind a live token with this hash, in one query (and records its
+    /// use); `None` for unknown, revoked or expired tokens and deactivated users.
+    pub async fn token_actor(&self, hash: &str, now_ms: i64) -> Result<Option<(User, Actor)>> {
+        match dispatch!(self.token_principal(hash, now_ms))? {
+            Some((user, grants)) => {
+                let actor = self.actor(user.id, grants).await?;
+                Ok(Some((user, actor)))
+            }
+            None => Ok(None),
+        }
     }
 
     // ---- audit ----

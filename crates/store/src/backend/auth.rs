@@ -197,17 +197,21 @@ pub(crate) async fn load_session(
     id_hash: &str,
     now_ms: i64,
     idle_ms: i64,
-) -> Result<Option<(SessionRecord, User)>> {
-    // One query for session and user: this runs on every page request.
-    let row = sqlx::query(
+) -> Result<Option<(SessionRecord, User, Vec<Grant>)>> {
+    // One query for session, user and roles (a row per role): this runs on every page request.
+    let rows = sqlx::query(
         "SELECT s.user_id, s.stage, s.csrf_token, s.expires_at_ms, s.last_seen_ms, \
-         u.id, u.email, u.display_name, u.locale, u.totp_enabled_at_ms, u.disabled_at_ms \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+         u.id, u.email, u.display_name, u.locale, u.totp_enabled_at_ms, u.disabled_at_ms, \
+         ra.org_id, ra.role \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN role_assignments ra ON ra.user_id = u.id WHERE s.id_hash = $1",
     )
     .bind(id_hash)
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await?;
-    let Some(r) = row else { return Ok(None) };
+    let Some(r) = rows.first() else {
+        return Ok(None);
+    };
     let expires: i64 = r.try_get("expires_at_ms")?;
     let last_seen: i64 = r.try_get("last_seen_ms")?;
     if expires <= now_ms || last_seen + idle_ms <= now_ms {
@@ -225,20 +229,81 @@ pub(crate) async fn load_session(
             .execute(pool)
             .await?;
     }
-    let user = User::from(UserRow {
+    let session = SessionRecord {
+        user_id: UserId(r.try_get("user_id")?),
+        stage: r.try_get("stage")?,
+        csrf_token: r.try_get("csrf_token")?,
+    };
+    Ok(Some((
+        session,
+        principal_user(r)?,
+        principal_grants(&rows)?,
+    )))
+}
+
+/// The user columns of a principal query (session or token joined with the user).
+fn principal_user(r: &<DB as sqlx::Database>::Row) -> Result<User> {
+    Ok(User::from(UserRow {
         id: r.try_get("id")?,
         email: r.try_get("email")?,
         display_name: r.try_get("display_name")?,
         locale: r.try_get("locale")?,
         totp_enabled_at_ms: r.try_get("totp_enabled_at_ms")?,
         disabled_at_ms: r.try_get("disabled_at_ms")?,
-    });
-    let session = SessionRecord {
-        user_id: UserId(r.try_get("user_id")?),
-        stage: r.try_get("stage")?,
-        csrf_token: r.try_get("csrf_token")?,
+    }))
+}
+
+/// The roles of a principal query: one row per role assignment (none: a single row of NULLs).
+fn principal_grants(rows: &[<DB as sqlx::Database>::Row]) -> Result<Vec<Grant>> {
+    let mut grants = Vec::new();
+    for r in rows {
+        let org: Option<i64> = r.try_get("org_id")?;
+        let role: Option<String> = r.try_get("role")?;
+        if let (Some(org), Some(role)) = (org, role)
+            && let Ok(role) = Role::parse(&role)
+        {
+            grants.push(Grant {
+                org_id: OrgId(org),
+                role,
+            });
+        }
+    }
+    Ok(grants)
+}
+
+/// The user and roles behind a live API token, in one query (and records the token's use at
+/// most once a minute).
+pub(crate) async fn token_principal(
+    pool: &Pool<DB>,
+    hash: &str,
+    now_ms: i64,
+) -> Result<Option<(User, Vec<Grant>)>> {
+    let rows = sqlx::query(
+        "SELECT t.id AS token_id, t.last_used_ms, \
+         u.id, u.email, u.display_name, u.locale, u.totp_enabled_at_ms, u.disabled_at_ms, \
+         ra.org_id, ra.role \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         LEFT JOIN role_assignments ra ON ra.user_id = u.id \
+         WHERE t.token_hash = $1 AND t.revoked_at_ms IS NULL \
+         AND (t.expires_at_ms IS NULL OR t.expires_at_ms > $2) AND u.disabled_at_ms IS NULL",
+    )
+    .bind(hash)
+    .bind(now_ms)
+    .fetch_all(pool)
+    .await?;
+    let Some(r) = rows.first() else {
+        return Ok(None);
     };
-    Ok(Some((session, user)))
+    let token_id: i64 = r.try_get("token_id")?;
+    let last_used: Option<i64> = r.try_get("last_used_ms")?;
+    if last_used.is_none_or(|t| now_ms - t > 60_000) {
+        sqlx::query("UPDATE api_tokens SET last_used_ms = $1 WHERE id = $2")
+            .bind(now_ms)
+            .bind(token_id)
+            .execute(pool)
+            .await?;
+    }
+    Ok(Some((principal_user(r)?, principal_grants(&rows)?)))
 }
 
 pub(crate) async fn set_session_stage(pool: &Pool<DB>, id_hash: &str, stage: &str) -> Result<()> {
@@ -378,26 +443,4 @@ pub(crate) async fn revoke_token(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-pub(crate) async fn token_user(pool: &Pool<DB>, hash: &str, now_ms: i64) -> Result<Option<UserId>> {
-    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT t.id, t.user_id, t.last_used_ms FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.token_hash = $1 AND t.revoked_at_ms IS NULL AND (t.expires_at_ms IS NULL OR t.expires_at_ms > $2) AND u.disabled_at_ms IS NULL",
-    )
-    .bind(hash)
-    .bind(now_ms)
-    .fetch_optional(pool)
-    .await?;
-    let Some((id, user, last_used)) = row else {
-        return Ok(None);
-    };
-    if last_used.is_none_or(|t| now_ms - t > 60_000) {
-        sqlx::query("UPDATE api_tokens SET last_used_ms = $1 WHERE id = $2")
-            .bind(now_ms)
-            .bind(id)
-            .execute(pool)
-            .await?;
-    }
-    Ok(Some(UserId(user)))
 }
