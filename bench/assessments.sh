@@ -3,7 +3,7 @@
 # NIST SP 800-53 one request at a time, summary and item-list latency under load, a stall
 # check after the burst, and the heatmap of 11,000 generated members.
 # Usage: bash bench/assessments.sh   (needs: wrk, curl, python3; builds the release binary)
-# Env: VERBUND_DATASETS (default ../shared/datasets), BENCH_SCALE (members, default 11000),
+# Env: VERBUND_DATASETS (default ../shared/datasets), BENCH_SCALE (members, default 11000; 0 skips the heatmap),
 #      BENCH_SECONDS (per wrk run, default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,13 +46,20 @@ login() {
   [ -n "$token" ] || { echo "no API token" >&2; exit 1; }
 }
 
-# wrk against the API: load LABEL CONNECTIONS PATH
+# CPU time (user + system) the server process has used so far, in milliseconds.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$PID/stat"; }
+
+# wrk against the API: load LABEL CONNECTIONS PATH [extra wrk args]. Prints throughput,
+# latency and the server's CPU time per request (over the whole run).
 load() {
-  local threads=$(( $2 < 2 ? 1 : 2 )) out
-  out=$(wrk -t"$threads" -c"$2" -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $token" "$BASE$3")
-  printf "%-34s %3s clients: %9s req/s  p50 %-9s p99 %-9s non-2xx %s\n" "$1" "$2" \
+  local threads=$(( $2 < 2 ? 1 : 2 )) out before n
+  before=$(cpu_ms)
+  out=$(wrk -t"$threads" -c"$2" -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $token" "${@:4}" "$BASE$3")
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  printf "%-34s %3s clients: %9s req/s  p50 %-9s p99 %-9s CPU/req %s ms  non-2xx %s\n" "$1" "$2" \
     "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
-    "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(awk '/Non-2xx/ {print $NF}' <<<"$out" | grep . || echo 0)"
+    "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(awk -v c="$(( $(cpu_ms) - before ))" -v n="$n" 'BEGIN {printf "%.3f", c / n}')" \
+    "$(awk '/Non-2xx/ {print $NF}' <<<"$out" | grep . || echo 0)"
 }
 
 api() { curl -s -H "Authorization: Bearer $token" "$@"; }
@@ -60,7 +67,9 @@ api() { curl -s -H "Authorization: Bearer $token" "$@"; }
 echo "binary: $(du -h "$BIN" | cut -f1) ($BIN)"
 "$BIN" demo --reset --no-serve --db "$WORK/demo.db" >/dev/null
 start "$WORK/demo.db"
+echo "resident memory after start: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$PID/status)"
 login
+echo "resident memory after one login: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$PID/status)"
 
 # a. Catalog imports through the API (targets: NIST YAML < 100 ms, OSCAL < 150 ms).
 nist_id=
@@ -80,6 +89,7 @@ done
 #    (target: all of them < 2 s).
 org=$(api "$BASE/api/v1/organisations?q=06433009" | json 'd["items"][0]["id"]')
 aid=$(api -H 'Content-Type: application/json' -d "{\"catalog_id\": $nist_id, \"orgs\": [$org]}" "$BASE/api/v1/assessments" | json 'd["created"][0]')
+before=$(cpu_ms)
 python3 - "$PORT" "$token" "$aid" <<'PY'
 import http.client, json, sys, time
 port, token, aid = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -103,12 +113,14 @@ latencies.sort()
 pick = lambda q: latencies[min(len(latencies) - 1, int(len(latencies) * q))] * 1000
 print(f"b. {len(ids)} answers, one PUT each, sequential: {total:.2f} s total, p50 {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms")
 PY
+echo "   server CPU for the PUTs (and the one list read): $(( $(cpu_ms) - before )) ms"
 
 # c. Summary (target: p99 < 5 ms); d. item list (targets: full list p99 < 100 ms at 50
 #    clients, 50-row page > 2,000 req/s).
 load "c. GET /assessments/{id}" 1 "/api/v1/assessments/$aid"
 load "c. GET /assessments/{id}" 50 "/api/v1/assessments/$aid"
 load "d. GET answers?all=true" 50 "/api/v1/assessments/$aid/answers?all=true"
+load "d. GET answers?all=true gzip" 50 "/api/v1/assessments/$aid/answers?all=true" -H "Accept-Encoding: gzip"
 load "d. GET answers?per_page=50" 50 "/api/v1/assessments/$aid/answers?per_page=50"
 
 # e. No stall after the burst: one request right afterwards.
@@ -116,6 +128,7 @@ t=$(api -o /dev/null -w '%{time_total}' "$BASE/api/v1/assessments/$aid")
 echo "e. first request after the burst: $(awk -v t="$t" 'BEGIN {printf "%.1f ms", t*1000}')"
 stop
 
+if [ "$SCALE" = 0 ]; then stop; exit 0; fi
 # f. The heatmap of $SCALE generated members (target: < 50 ms).
 echo "f. generating $SCALE members × 300 requirements:"
 "$BIN" demo --reset --no-serve --db "$WORK/scale.db" --scale "$SCALE" 2>&1 | grep -E '^(Erzeugt|Hinweis)' | sed 's/^/   /'

@@ -675,7 +675,42 @@ async fn heatmap_shows_members_by_name_only_to_the_office_unless_allowed(app: Te
     );
 }
 
+async fn a_large_answer_list_is_gzipped_when_the_client_asks(app: TestApp) {
+    let isb = app.token("isb@verbund.example").await;
+    start_all(&app, &isb).await;
+    let coord = app.token("koordination@nauheim.example").await;
+    let id = own_assessment(&app, &coord).await;
+    let get = |gzip: bool| {
+        let mut r = axum::http::Request::get(format!("/api/v1/assessments/{id}/answers?all=true"))
+            .header("authorization", format!("Bearer {coord}"));
+        if gzip {
+            r = r.header("accept-encoding", "gzip");
+        }
+        r.body(axum::body::Body::empty()).unwrap()
+    };
+    let (status, headers, plain) = app.request_bytes(get(false)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get("content-encoding").is_none(), "only when asked");
+    let (status, headers, packed) = app.request_bytes(get(true)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert!(
+        packed.len() * 2 < plain.len(),
+        "{} vs {}",
+        packed.len(),
+        plain.len()
+    );
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&packed[..]),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, plain, "the same list");
+}
+
 both!(
+    a_large_answer_list_is_gzipped_when_the_client_asks,
     coordinator_answers_and_the_score_follows_the_rule,
     bulk_changes_many_answers_or_none,
     snapshots_show_what_improved_and_what_regressed,
