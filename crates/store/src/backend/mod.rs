@@ -16,6 +16,13 @@ macro_rules! shared_queries {
         include!("catalogs.rs");
         include!("settings.rs");
         include!("assessments.rs");
+        include!("assessment_tallies.rs");
+        include!("answers.rs");
+        include!("answer_writes.rs");
+        include!("snapshots.rs");
+        include!("evidence.rs");
+        include!("heatmap.rs");
+        include!("assessment_migration.rs");
         include!("generate.rs");
     };
 }
