@@ -13,6 +13,7 @@ macro_rules! shared_queries {
         include!("auth.rs");
         include!("backup.rs");
         include!("costs.rs");
+        include!("cost_statements.rs");
         include!("catalogs.rs");
         include!("settings.rs");
         include!("assessments.rs");

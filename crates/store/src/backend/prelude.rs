@@ -1,4 +1,4 @@
-// Imports shared by every included file (included once per backend module).
+// Imports and helpers shared by every included file (included once per backend module).
 #[allow(unused_imports)]
 use crate::rows::*;
 #[allow(unused_imports)]
@@ -36,4 +36,16 @@ type Tx = sqlx::Transaction<'static, DB>;
 pub(crate) async fn ping(pool: &Pool<DB>) -> Result<()> {
     sqlx::query("SELECT 1").execute(pool).await?;
     Ok(())
+}
+
+fn json_text<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(Box::new(e))))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| {
+        StoreError::Db(sqlx::Error::Decode(
+            format!("stored {what} is invalid: {e}").into(),
+        ))
+    })
 }
