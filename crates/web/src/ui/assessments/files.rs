@@ -1,0 +1,154 @@
+//! Files in and out of an assessment: export, import of answers, evidence uploads and downloads.
+
+use axum::extract::{Multipart, Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use verbund_domain::authz::Permission;
+use verbund_domain::validation::ValidationErrors;
+
+use super::answer::answer_page;
+use super::assessment_page;
+use crate::AppState;
+use crate::api::IdPath;
+use crate::context::CurrentUser;
+use crate::download::Download;
+use crate::error::{AppError, AppResult};
+use crate::ui::{render_invalid, see_other};
+use verbund_app::assessments::{self as svc, AnswersQuery, EvidenceIn, ExportFormat};
+
+#[derive(Deserialize)]
+pub struct ExportParams {
+    format: Option<ExportFormat>,
+}
+
+pub async fn export(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    Query(q): Query<ExportParams>,
+) -> AppResult<Download> {
+    Ok(Download(
+        svc::export(&st, cu.actor(), id, q.format.unwrap_or(ExportFormat::Xlsx)).await?,
+    ))
+}
+
+/// The first file field of a multipart upload: name and bytes.
+async fn first_file(mut m: Multipart) -> AppResult<(String, Vec<u8>)> {
+    while let Some(field) = m
+        .next_field()
+        .await
+        .map_err(|_| AppError::bad("error-upload"))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::bad("error-too-large"))?;
+            return Ok((name, bytes.to_vec()));
+        }
+    }
+    Ok((String::new(), Vec::new()))
+}
+
+/// Checks `p` on the assessment's member before the upload is read, so another member's
+/// assessment is "not found" whatever was sent.
+async fn authorized_upload(
+    st: &AppState,
+    cu: &CurrentUser,
+    target: svc::Target,
+    p: Permission,
+    req: axum::extract::Request,
+) -> AppResult<Multipart> {
+    use axum::extract::FromRequest;
+    svc::authorize(st, cu.actor(), target, p).await?;
+    Multipart::from_request(req, st)
+        .await
+        .map_err(|_| AppError::bad("error-upload"))
+}
+
+pub async fn import(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    req: axum::extract::Request,
+) -> AppResult<Response> {
+    let m = authorized_upload(
+        &st,
+        &cu,
+        svc::Target::Assessment(id),
+        Permission::ManageAssessments,
+        req,
+    )
+    .await?;
+    let (_, bytes) = first_file(m).await?;
+    match svc::import(&st, &cu.audit(), cu.actor(), id, &bytes).await {
+        Ok(o) => Ok(see_other(&format!(
+            "/assessments/{id}?imported={}",
+            o.changed
+        ))),
+        Err(verbund_app::Error::BadInput { detail, .. }) => Ok(render_invalid(
+            &assessment_page(
+                &st,
+                &cu,
+                id,
+                AnswersQuery::default(),
+                ValidationErrors::single("import", "error-import-answers").into(),
+                detail,
+                None,
+            )
+            .await?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn upload_evidence(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    req: axum::extract::Request,
+) -> AppResult<Response> {
+    let m = authorized_upload(
+        &st,
+        &cu,
+        svc::Target::Answer(id),
+        Permission::AnswerAssessments,
+        req,
+    )
+    .await?;
+    let (file_name, content) = first_file(m).await?;
+    match svc::add_evidence(
+        &st,
+        &cu.audit(),
+        cu.actor(),
+        id,
+        EvidenceIn { file_name, content },
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/answers/{id}"))),
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
+            &answer_page(&st, &cu, id, None, e.into()).await?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn evidence(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Download> {
+    Ok(Download(svc::evidence(&st, cu.actor(), id).await?))
+}
+
+pub async fn delete_evidence(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let answer = svc::evidence_answer(&st, cu.actor(), id).await?;
+    svc::delete_evidence(&st, &cu.audit(), cu.actor(), id).await?;
+    Ok(see_other(&format!("/answers/{answer}")).into_response())
+}
