@@ -1,0 +1,49 @@
+//! `verbund serve`: the web server until Ctrl-C or SIGTERM.
+
+use anyhow::Context;
+use verbund_store::Store;
+use verbund_web::{AppState, WebConfig};
+
+use crate::config::Config;
+
+pub async fn serve(store: Store, cfg: &Config) -> anyhow::Result<()> {
+    let web = WebConfig {
+        base_url: cfg.base_url.clone(),
+        trust_proxy: cfg.trust_proxy,
+        ..WebConfig::default()
+    };
+    let mut state = AppState::new(store, web);
+    state.metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .ok();
+    let app = verbund_web::app(state);
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .with_context(|| format!("binding {}", cfg.bind))?;
+    tracing::info!(addr = %cfg.bind, url = %cfg.base_url, "listening");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ends on Ctrl-C or SIGTERM; in-flight requests are finished first.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
