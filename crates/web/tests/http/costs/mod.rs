@@ -1,0 +1,57 @@
+//! Costs over HTTP, one file per concern; the helpers here set up a budget and key for the
+//! other test modules (the isolation matrix uses them too).
+
+mod budget;
+mod pages;
+mod settings;
+mod statements;
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use axum::http::{Method, StatusCode};
+
+/// The Kreis carries a fixed 30 %; the towns split 70 % half equally, half by population.
+pub fn kreis_key(kreis: i64) -> Value {
+    json!({"kind": "split", "parts": [
+        {"label": "Kreis", "weight": 3000, "members": {"kind": "only", "members": [kreis]}, "key": {"kind": "equal"}},
+        {"label": "Städte und Gemeinden", "weight": 7000, "members": {"kind": "except", "members": [kreis]}, "key": {"kind": "split", "parts": [
+            {"label": "gleiche Anteile", "weight": 5000, "key": {"kind": "equal"}},
+            {"label": "nach Einwohnern", "weight": 5000, "key": {"kind": "by_metric", "metric": "population"}}
+        ]}}
+    ]})
+}
+
+/// Two posts (2 × 85,000 €) and 20,000 € material: 190,000 € for 2026.
+pub async fn setup_2026(app: &TestApp, token: &str) -> i64 {
+    for (category, amount, note) in [
+        ("personnel", "85.000,00", "ISB-Stelle 1"),
+        ("personnel", "85000", "ISB-Stelle 2"),
+        ("material", "20.000", "Sachkosten"),
+    ] {
+        let (status, body) = app
+            .api(
+                Method::POST,
+                "/costs/budget-lines?year=2026",
+                token,
+                Some(json!({"category": category, "amount": amount, "note": note})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let kreis = app.org_id("Kreis Groß-Gerau").await;
+    let (status, key) = app.api(Method::POST, "/costs/keys", token, Some(json!({"name": "Finanzierungsschlüssel", "root": kreis_key(kreis), "standalone": {"common": 4_250_000}}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{key}");
+    key["id"].as_i64().unwrap()
+}
+
+fn bill(preview: &Value, name: &str) -> i64 {
+    preview["statement"]["bills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == name)
+        .unwrap_or_else(|| panic!("{name}"))["payable"]
+        .as_i64()
+        .unwrap()
+}
