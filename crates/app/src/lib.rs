@@ -91,6 +91,8 @@ pub struct Services {
     pub clock: Clock,
     /// Sign-in rules.
     pub auth: Arc<AuthPolicy>,
+    /// Serialised answer lists by assessment revision.
+    pub lists: Arc<assessments::ListCache>,
 }
 
 impl Services {
@@ -100,6 +102,7 @@ impl Services {
             store,
             clock: Clock::system(),
             auth: Arc::new(auth),
+            lists: Arc::default(),
         }
     }
 

@@ -235,6 +235,13 @@ impl Store {
         dispatch!(self.assessment(scope, id))
     }
 
+    /// The revision of an assessment inside `scope`: it grows with every write that changes
+    /// what its answer list shows (answers, evidence), so a cached list is valid while the
+    /// revision is unchanged — also across instances sharing one database.
+    pub async fn assessment_revision(&self, scope: &Scope, id: i64) -> Result<i64> {
+        dispatch!(self.assessment_revision(scope, id))
+    }
+
     /// Topic tallies of an assessment, in topic order.
     pub async fn assessment_topics(&self, scope: &Scope, id: i64) -> Result<Vec<TopicScore>> {
         dispatch!(self.assessment_topics(scope, id))

@@ -6,6 +6,9 @@
 
 mod access;
 mod files;
+mod list_cache;
+
+pub use list_cache::{ListCache, answers_json};
 
 pub use access::{Target, all_answers, answer_row, authorize, evidence_answer, priorities};
 
@@ -172,6 +175,21 @@ pub struct AnswersQuery {
 }
 
 impl AnswersQuery {
+    /// The query in a canonical form, for caching its result.
+    fn cache_key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.topic,
+            self.status,
+            self.priority,
+            self.owner,
+            self.q,
+            self.page,
+            self.per_page,
+            self.all
+        )
+    }
+
     /// The store filter; an unknown status is a field error.
     pub fn filter(&self) -> Result<AnswerFilter> {
         let blank = |s: &Option<String>| {

@@ -30,7 +30,7 @@ async fn set_answers_in(
     // Touching the assessment row first locks it (PostgreSQL), so concurrent writers of the
     // same assessment update its tallies one after the other.
     let touched: Option<(i64, i64, String)> =
-        sqlx::query_as(AssertSqlSafe(format!("UPDATE assessments SET updated_at_ms = $2 WHERE id = $1 AND {} RETURNING org_id, catalog_id, tally_json", scope_sql(scope, "org_id"))))
+        sqlx::query_as(AssertSqlSafe(format!("UPDATE assessments SET updated_at_ms = $2, revision = revision + 1 WHERE id = $1 AND {} RETURNING org_id, catalog_id, tally_json", scope_sql(scope, "org_id"))))
             .bind(id)
             .bind(now)
             .fetch_optional(&mut **tx)

@@ -199,6 +199,18 @@ pub(crate) async fn assessments(
     })
 }
 
+/// The revision of an assessment inside `scope` (see migration 0009).
+pub(crate) async fn assessment_revision(pool: &Pool<DB>, scope: &Scope, id: i64) -> Result<i64> {
+    let row: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT revision FROM assessments WHERE id = $1 AND {}",
+        scope_sql(scope, "org_id")
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    crate::assessments::found(row)
+}
+
 pub(crate) async fn assessment(
     pool: &Pool<DB>,
     scope: &Scope,

@@ -43,6 +43,7 @@ pub(crate) async fn add_evidence(
     .bind(&by.label)
     .fetch_one(&mut *tx)
     .await?;
+    bump_revision(&mut tx, assessment_id).await?;
     let meta = crate::assessments::EvidenceMeta {
         id,
         answer_id,
@@ -126,10 +127,12 @@ pub(crate) async fn delete_evidence(
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     let (meta, _, org) = evidence_row(&mut *tx, scope, evidence_id).await?;
-    sqlx::query("DELETE FROM evidence WHERE id = $1")
-        .bind(evidence_id)
-        .execute(&mut *tx)
-        .await?;
+    let assessment_id: i64 =
+        sqlx::query_scalar("DELETE FROM evidence WHERE id = $1 RETURNING assessment_id")
+            .bind(evidence_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    bump_revision(&mut tx, assessment_id).await?;
     append_audit(
         &mut tx,
         by,
@@ -144,5 +147,14 @@ pub(crate) async fn delete_evidence(
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// The answer list shows evidence counts: a changed file is a new revision of the assessment.
+async fn bump_revision(tx: &mut Tx, assessment_id: i64) -> Result<()> {
+    sqlx::query("UPDATE assessments SET revision = revision + 1 WHERE id = $1")
+        .bind(assessment_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

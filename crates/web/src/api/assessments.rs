@@ -80,8 +80,17 @@ pub async fn answers(
     u: ApiUser,
     IdPath(id): IdPath,
     ApiQuery(q): ApiQuery<AnswersQuery>,
-) -> AppResult<Json<Page<AnswerRow>>> {
-    Ok(Json(svc::answers(&st, &u.actor, id, &q).await?))
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let json = svc::answers_json(&st, &u.actor, id, &q).await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        json,
+    )
+        .into_response())
 }
 
 /// Sets one answer (status, justification, owner, due date, comment; `version` for optimistic locking).

@@ -182,3 +182,30 @@ async fn the_audit_chain_verifies_after_writes_through_both_instances() {
     let entries = a.store.verify_audit().await.unwrap().expect("chain intact");
     assert_eq!(b.store.verify_audit().await.unwrap().unwrap(), entries);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_list_cached_on_one_instance_shows_a_change_made_on_the_other() {
+    let Some((a, b)) = pair().await else { return };
+    let isb = a.token("isb@verbund.example").await;
+    crate::assessments::start_all(&a, &isb).await;
+    let coord = a.token("koordination@nauheim.example").await;
+    let id = crate::assessments::own_assessment(&a, &coord).await;
+    // B reads (and caches) the list, A changes an answer, B reads again.
+    let before = crate::assessments::all_answers(&b, &coord, id).await;
+    let answer = before[0]["id"].as_i64().unwrap();
+    assert_ne!(before[0]["answer"]["status"], "no");
+    let (status, _) = a
+        .api(
+            Method::PUT,
+            &format!("/answers/{answer}"),
+            &coord,
+            Some(json!({"status": "no"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let after = crate::assessments::all_answers(&b, &coord, id).await;
+    assert_eq!(
+        after[0]["answer"]["status"], "no",
+        "B does not serve its stale copy"
+    );
+}

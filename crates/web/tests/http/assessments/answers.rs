@@ -235,7 +235,66 @@ async fn a_large_answer_list_is_gzipped_when_the_client_asks(app: TestApp) {
     assert_eq!(unpacked, plain, "the same list");
 }
 
+async fn the_answer_list_shows_every_change_at_once_although_it_is_cached(app: TestApp) {
+    let isb = app.token("isb@verbund.example").await;
+    start_all(&app, &isb).await;
+    let coord = app.token("koordination@nauheim.example").await;
+    let id = own_assessment(&app, &coord).await;
+    let first = all_answers(&app, &coord, id).await[0].clone();
+    // Read twice: the second answer comes from the cache.
+    assert_eq!(all_answers(&app, &coord, id).await[0], first);
+    let answer = first["id"].as_i64().unwrap();
+    let (status, _) = app
+        .api(
+            Method::PUT,
+            &format!("/answers/{answer}"),
+            &coord,
+            Some(json!({"status": "partial", "owner": "Hauptamt"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let after = all_answers(&app, &coord, id).await[0].clone();
+    assert_eq!(
+        (
+            after["answer"]["status"].as_str(),
+            after["answer"]["owner"].as_str()
+        ),
+        (Some("partial"), Some("Hauptamt"))
+    );
+    let (status, e) = app
+        .api_upload(
+            &format!("/answers/{answer}/evidence?file_name=nachweis.pdf"),
+            &coord,
+            b"%PDF-1.7\n% Nachweis\n".to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{e}");
+    assert_eq!(all_answers(&app, &coord, id).await[0]["evidence_count"], 1);
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/evidence/{}", e["id"]),
+            &coord,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(all_answers(&app, &coord, id).await[0]["evidence_count"], 0);
+    // Another member's list stays 404, cached or not.
+    let other = app.token("koordination@raunheim.example").await;
+    let (status, _) = app
+        .api(
+            Method::GET,
+            &format!("/assessments/{id}/answers?all=true"),
+            &other,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 both!(
+    the_answer_list_shows_every_change_at_once_although_it_is_cached,
     a_large_answer_list_is_gzipped_when_the_client_asks,
     coordinator_answers_and_the_score_follows_the_rule,
     bulk_changes_many_answers_or_none,
