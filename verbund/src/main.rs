@@ -32,8 +32,49 @@ fn init_logging(json: bool) {
     }
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// mimalloc keeps freed memory mapped for reuse, and commits its arenas eagerly: a single
+/// login (argon2 hashes in 19 MiB) then leaves the process 30 MB larger for good. Returning
+/// freed pages at once and committing lazily keeps a small server small (measured: 25 MB
+/// after start and 28 MB after a login, instead of 35 and 66) at no measurable cost in the
+/// benchmarks. mimalloc reads these options from the environment before `main` runs, so the
+/// binary starts itself once more with them set, unless the operator set them already.
+#[cfg(unix)]
+fn tune_allocator() {
+    use std::os::unix::process::CommandExt;
+    const PURGE: &str = "MIMALLOC_PURGE_DELAY";
+    if std::env::var_os(PURGE).is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut again = std::process::Command::new(exe);
+    again
+        .args(std::env::args_os().skip(1))
+        .env(PURGE, "0")
+        .env("MIMALLOC_ARENA_EAGER_COMMIT", "0");
+    // `exec` returns only if it failed; then the defaults stay, which is only less frugal.
+    let _failed = again.exec();
+}
+
+#[cfg(not(unix))]
+fn tune_allocator() {}
+
+fn main() -> std::process::ExitCode {
+    tune_allocator();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(run_main()),
+        Err(e) => {
+            eprintln!("Fehler: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_main() -> std::process::ExitCode {
     match run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
