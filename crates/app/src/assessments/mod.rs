@@ -8,7 +8,7 @@ mod access;
 mod files;
 mod list_cache;
 
-pub use list_cache::{ListCache, answers_json};
+pub use list_cache::{ListCache, ListJson, answers_json};
 
 pub use access::{Target, all_answers, answer_row, authorize, evidence_answer, priorities};
 

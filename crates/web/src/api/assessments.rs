@@ -80,17 +80,32 @@ pub async fn answers(
     u: ApiUser,
     IdPath(id): IdPath,
     ApiQuery(q): ApiQuery<AnswersQuery>,
+    headers: axum::http::HeaderMap,
 ) -> AppResult<axum::response::Response> {
+    use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse;
-    let json = svc::answers_json(&st, &u.actor, id, &q).await?;
-    Ok((
+    let gzip = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let list = svc::answers_json(&st, &u.actor, id, &q, gzip).await?;
+    let mut res = (
         [(
-            axum::http::header::CONTENT_TYPE,
-            axum::http::HeaderValue::from_static("application/json"),
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
         )],
-        json,
+        list.bytes,
     )
-        .into_response())
+        .into_response();
+    // The response layer compresses only what has no Content-Encoding yet.
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if list.gzip {
+        res.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    Ok(res)
 }
 
 /// Sets one answer (status, justification, owner, due date, comment; `version` for optimistic locking).
