@@ -128,7 +128,7 @@ t=$(api -o /dev/null -w '%{time_total}' "$BASE/api/v1/assessments/$aid")
 echo "e. first request after the burst: $(awk -v t="$t" 'BEGIN {printf "%.1f ms", t*1000}')"
 stop
 
-if [ "$SCALE" = 0 ]; then stop; exit 0; fi
+if [ "$SCALE" = 0 ]; then exit 0; fi
 # f. The heatmap of $SCALE generated members (target: < 50 ms).
 echo "f. generating $SCALE members × 300 requirements:"
 "$BIN" demo --reset --no-serve --db "$WORK/scale.db" --scale "$SCALE" 2>&1 | grep -E '^(Erzeugt|Hinweis)' | sed 's/^/   /'
