@@ -116,7 +116,11 @@ pub async fn set_user_disabled(
     st.store
         .get_user(&actor.scope(Permission::ReadUsers), id)
         .await?;
-    actor.check_office(Permission::ManageOfficeRoles)?;
+    // The user is visible to the actor (else 404 above): lacking the right is 403, as for
+    // every own object.
+    actor
+        .check_office(Permission::ManageOfficeRoles)
+        .map_err(|_| Error::Forbidden)?;
     if id == actor.user_id && disabled {
         return Err(ValidationErrors::single("disabled", "error-disable-self").into());
     }

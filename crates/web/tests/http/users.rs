@@ -103,7 +103,35 @@ async fn admin_cannot_revoke_the_own_admin_role_or_disable_themselves(app: TestA
     );
 }
 
+async fn a_coordinator_may_see_but_not_deactivate_a_user_of_the_own_town(app: TestApp) {
+    let coord = app.token("koordination@nauheim.example").await;
+    let boss = app.user_id("leitung@nauheim.example").await;
+    let (status, _) = app
+        .api(
+            axum::http::Method::GET,
+            &format!("/users/{boss}"),
+            &coord,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "visible");
+    let (status, body) = app
+        .api(
+            axum::http::Method::PATCH,
+            &format!("/users/{boss}"),
+            &coord,
+            Some(serde_json::json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("error-forbidden")),
+        "own object without the right: 403, not 404"
+    );
+}
+
 both!(
+    a_coordinator_may_see_but_not_deactivate_a_user_of_the_own_town,
     coordinator_creates_a_measure_owner_for_the_own_town,
     admin_cannot_revoke_the_own_admin_role_or_disable_themselves
 );
