@@ -4,6 +4,7 @@
 # check after the burst, and the heatmap of 11,000 generated members.
 # Usage: bash bench/assessments.sh   (needs: wrk, curl, python3; builds the release binary)
 # Env: VERBUND_DATASETS (default ../shared/datasets), BENCH_SCALE (members, default 11000; 0 skips the heatmap),
+#      BENCH_PG (a PostgreSQL URL: sections a–e run there instead of SQLite; the database is emptied),
 #      BENCH_SECONDS (per wrk run, default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,9 +23,9 @@ trap 'if [ -n "$PID" ]; then kill $PID 2>/dev/null || true; fi; rm -rf "$WORK"' 
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-# Starts the server on a SQLite file and waits until it answers.
+# Starts the server on a database URL and waits until it answers.
 start() {
-  VERBUND_DATABASE_URL="sqlite://$1" VERBUND_BIND="127.0.0.1:$PORT" RUST_LOG=warn "$BIN" serve &
+  VERBUND_DATABASE_URL="$1" VERBUND_BIND="127.0.0.1:$PORT" RUST_LOG=warn "$BIN" serve &
   PID=$!
   until curl -fs -o /dev/null "$BASE/readyz"; do sleep 0.05; done
 }
@@ -66,7 +67,18 @@ api() { curl -s -H "Authorization: Bearer $token" "$@"; }
 
 echo "binary: $(du -h "$BIN" | cut -f1) ($BIN)"
 "$BIN" demo --reset --no-serve --db "$WORK/demo.db" >/dev/null
-start "$WORK/demo.db"
+if [ -n "${BENCH_PG:-}" ]; then
+  # The demo is seeded on SQLite and moved to PostgreSQL the way an operator would.
+  echo "database: PostgreSQL ($BENCH_PG, emptied first)"
+  psql "$BENCH_PG" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null
+  VERBUND_DATABASE_URL="sqlite://$WORK/demo.db" "$BIN" backup "$WORK/demo.json" >/dev/null
+  VERBUND_DATABASE_URL="$BENCH_PG" "$BIN" restore "$WORK/demo.json" >/dev/null
+  DB_URL="$BENCH_PG"
+else
+  echo "database: SQLite"
+  DB_URL="sqlite://$WORK/demo.db"
+fi
+start "$DB_URL"
 echo "resident memory after start: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$PID/status)"
 login
 echo "resident memory after one login: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$PID/status)"
@@ -132,7 +144,7 @@ if [ "$SCALE" = 0 ]; then exit 0; fi
 # f. The heatmap of $SCALE generated members (target: < 50 ms).
 echo "f. generating $SCALE members × 300 requirements:"
 "$BIN" demo --reset --no-serve --db "$WORK/scale.db" --scale "$SCALE" 2>&1 | grep -E '^(Erzeugt|Hinweis)' | sed 's/^/   /'
-start "$WORK/scale.db"
+start "sqlite://$WORK/scale.db"
 login
 echo "   resident memory after start: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$PID/status)"
 load "f. GET /heatmap?per_page=50" 1 "/api/v1/heatmap?per_page=50"
