@@ -11,9 +11,9 @@ use verbund_store::CatalogSummary;
 
 use super::{FormErrors, Layout, render, render_invalid, see_other};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::extract::IdPath;
 use verbund_app::assessments::StartIn;
 use verbund_app::catalogs::{self, ImportFormat};
 

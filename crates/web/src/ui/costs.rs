@@ -13,9 +13,9 @@ use verbund_store::{StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy}
 use super::users::OrgOption;
 use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::extract::IdPath;
 use verbund_app::costs::{self, KeyForm, LineDraft, SubsidyDraft};
 use verbund_app::statements;
 

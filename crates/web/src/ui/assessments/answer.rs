@@ -11,9 +11,9 @@ use verbund_store::{AnswerRow, EvidenceMeta};
 
 use super::assessment_page;
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use crate::extract::IdPath;
 use crate::ui::{FormErrors, Layout, render, render_invalid, see_other};
 use verbund_app::assessments::{self as svc, AnswerIn, AnswersQuery, BulkIn};
 

@@ -9,10 +9,10 @@ use verbund_domain::validation::ValidationErrors;
 use super::answer::answer_page;
 use super::assessment_page;
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::download::Download;
 use crate::error::{AppError, AppResult};
+use crate::extract::IdPath;
 use crate::ui::{render_invalid, see_other};
 use verbund_app::assessments::{self as svc, AnswersQuery, EvidenceIn, ExportFormat};
 

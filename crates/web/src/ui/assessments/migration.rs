@@ -7,9 +7,9 @@ use serde::Deserialize;
 use verbund_domain::authz::Permission;
 
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use crate::extract::IdPath;
 use crate::ui::{Layout, render, see_other};
 use verbund_app::assessments::{self as svc};
 

@@ -25,9 +25,9 @@ use verbund_store::{AnswerRow, StoredAssessment, StoredSnapshot};
 
 use super::{FormErrors, Layout, fmt_ms, render};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use crate::extract::IdPath;
 use verbund_app::assessments::{self as svc, AnswersQuery, AssessmentOut};
 
 /// Percentage text of basis points, "–" when there is nothing to count.
