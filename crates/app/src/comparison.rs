@@ -166,7 +166,7 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
     // How many of the members counted in topic `i` (-1: overall) are the viewer's own.
     let own_counted = |i: i64| -> i64 {
         let counted = rows.items.iter().filter(|r| {
-            own.contains(verbund_domain::OrgId(r.org_id))
+            own.contains(r.org_id)
                 && match usize::try_from(i) {
                     Ok(t) => r.topics_assessed.get(t).copied().unwrap_or(false),
                     Err(_) => r.assessed,

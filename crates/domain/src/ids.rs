@@ -33,4 +33,14 @@ id_type!(
     ApiTokenId,
     /// One entry of the audit log.
     AuditEntryId,
+    /// One imported catalog revision.
+    CatalogId,
+    /// One member's assessment of one catalog revision.
+    AssessmentId,
+    /// One answer of an assessment (one requirement).
+    AnswerId,
+    /// A frozen state of an assessment.
+    SnapshotId,
+    /// One evidence file attached to an answer.
+    EvidenceId,
 );

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use verbund_domain::assessment::{Answer, AnswerStatus, Tally};
 use verbund_domain::authz::Scope;
 use verbund_domain::page::{Page, PageRequest};
-use verbund_domain::{FederationId, OrgId};
+use verbund_domain::{AnswerId, AssessmentId, EvidenceId, FederationId, OrgId, SnapshotId};
 
 use crate::{AuditActor, Db, Result, Store, StoreError, backend};
 
@@ -16,7 +16,7 @@ use crate::{AuditActor, Db, Result, Store, StoreError, backend};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredAssessment {
     /// ID.
-    pub id: i64,
+    pub id: AssessmentId,
     /// The member.
     pub org_id: OrgId,
     /// The member's name.
@@ -54,7 +54,7 @@ pub struct TopicScore {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AnswerRow {
     /// Answer ID.
-    pub id: i64,
+    pub id: AnswerId,
     /// The requirement's URN.
     pub urn: String,
     /// The requirement's `ref_id`.
@@ -100,9 +100,9 @@ pub struct AnswerFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredSnapshot {
     /// ID.
-    pub id: i64,
+    pub id: SnapshotId,
     /// The assessment.
-    pub assessment_id: i64,
+    pub assessment_id: AssessmentId,
     /// Name, e.g. "Stand Jahresbericht 2026".
     pub name: String,
     /// When it was taken.
@@ -122,9 +122,9 @@ pub type SnapshotAnswer = (String, AnswerStatus, bool);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceMeta {
     /// ID.
-    pub id: i64,
+    pub id: EvidenceId,
     /// The answer it belongs to.
-    pub answer_id: i64,
+    pub answer_id: AnswerId,
     /// File name as uploaded.
     pub file_name: String,
     /// MIME type (checked against the content).
@@ -154,9 +154,9 @@ pub struct NewEvidence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HeatmapRow {
     /// The assessment.
-    pub assessment_id: i64,
+    pub assessment_id: AssessmentId,
     /// The member.
-    pub org_id: i64,
+    pub org_id: OrgId,
     /// Its name.
     pub name: String,
     /// Overall score, basis points; 0 when not assessed.
@@ -216,8 +216,9 @@ impl Store {
         fed: FederationId,
         catalog_id: i64,
         orgs: &[OrgId],
-    ) -> Result<Vec<i64>> {
-        dispatch!(self.start_assessments(by, scope, fed, catalog_id, orgs))
+    ) -> Result<Vec<AssessmentId>> {
+        let ids = dispatch!(self.start_assessments(by, scope, fed, catalog_id, orgs))?;
+        Ok(ids.into_iter().map(AssessmentId).collect())
     }
 
     /// Assessments inside `scope`, optionally of one catalog revision.
@@ -231,41 +232,46 @@ impl Store {
     }
 
     /// One assessment.
-    pub async fn assessment(&self, scope: &Scope, id: i64) -> Result<StoredAssessment> {
-        dispatch!(self.assessment(scope, id))
+    pub async fn assessment(&self, scope: &Scope, id: AssessmentId) -> Result<StoredAssessment> {
+        dispatch!(self.assessment(scope, id.0))
     }
 
     /// The revision of an assessment inside `scope`: it grows with every write that changes
     /// what its answer list shows (answers, evidence), so a cached list is valid while the
     /// revision is unchanged — also across instances sharing one database.
-    pub async fn assessment_revision(&self, scope: &Scope, id: i64) -> Result<i64> {
-        dispatch!(self.assessment_revision(scope, id))
+    pub async fn assessment_revision(&self, scope: &Scope, id: AssessmentId) -> Result<i64> {
+        dispatch!(self.assessment_revision(scope, id.0))
     }
 
     /// Topic tallies of an assessment, in topic order.
-    pub async fn assessment_topics(&self, scope: &Scope, id: i64) -> Result<Vec<TopicScore>> {
-        dispatch!(self.assessment_topics(scope, id))
+    pub async fn assessment_topics(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+    ) -> Result<Vec<TopicScore>> {
+        dispatch!(self.assessment_topics(scope, id.0))
     }
 
     /// Answer rows in catalog order, filtered; `page = None` returns all.
     pub async fn answers(
         &self,
         scope: &Scope,
-        id: i64,
+        id: AssessmentId,
         filter: &AnswerFilter,
         page: Option<PageRequest>,
     ) -> Result<Page<AnswerRow>> {
-        dispatch!(self.answers(&self.node_texts, scope, id, filter, page))
+        dispatch!(self.answers(&self.node_texts, scope, id.0, filter, page))
     }
 
     /// Answer rows by ID (all must belong to assessment `id`).
     pub async fn answers_by_id(
         &self,
         scope: &Scope,
-        id: i64,
-        answer_ids: &[i64],
+        id: AssessmentId,
+        answer_ids: &[AnswerId],
     ) -> Result<Vec<AnswerRow>> {
-        dispatch!(self.answers_by_id(scope, id, answer_ids))
+        let answer_ids: Vec<i64> = answer_ids.iter().map(|a| a.0).collect();
+        dispatch!(self.answers_by_id(scope, id.0, &answer_ids))
     }
 
     /// Sets answers (already validated) in one transaction, keeping the tallies in step and
@@ -275,15 +281,20 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        id: i64,
-        changes: &[(i64, Option<i64>, Answer)],
+        id: AssessmentId,
+        changes: &[(AnswerId, Option<i64>, Answer)],
     ) -> Result<Vec<AnswerRow>> {
-        dispatch!(self.set_answers(by, scope, id, changes))
+        dispatch!(self.set_answers(by, scope, id.0, changes))
     }
 
     /// The assessment and member an answer belongs to, if inside `scope`.
-    pub async fn answer_assessment(&self, scope: &Scope, answer_id: i64) -> Result<(i64, OrgId)> {
-        dispatch!(self.answer_assessment(scope, answer_id))
+    pub async fn answer_assessment(
+        &self,
+        scope: &Scope,
+        answer_id: AnswerId,
+    ) -> Result<(AssessmentId, OrgId)> {
+        let (id, org) = dispatch!(self.answer_assessment(scope, answer_id.0))?;
+        Ok((AssessmentId(id), org))
     }
 
     /// Moves an assessment to another revision of its catalog: a new assessment of the member
@@ -294,15 +305,20 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        id: i64,
+        id: AssessmentId,
         new_catalog: i64,
-    ) -> Result<i64> {
-        dispatch!(self.migrate_assessment(by, scope, id, new_catalog))
+    ) -> Result<AssessmentId> {
+        dispatch!(self.migrate_assessment(by, scope, id.0, new_catalog)).map(AssessmentId)
     }
 
     /// Answer IDs by requirement URN (for imports).
-    pub async fn answer_ids_by_urn(&self, scope: &Scope, id: i64) -> Result<Vec<(String, i64)>> {
-        dispatch!(self.answer_ids_by_urn(scope, id))
+    pub async fn answer_ids_by_urn(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+    ) -> Result<Vec<(String, AnswerId)>> {
+        let ids = dispatch!(self.answer_ids_by_urn(scope, id.0))?;
+        Ok(ids.into_iter().map(|(urn, a)| (urn, AnswerId(a))).collect())
     }
 
     /// Freezes the current state under `name`.
@@ -310,29 +326,33 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        id: i64,
+        id: AssessmentId,
         name: &str,
     ) -> Result<StoredSnapshot> {
-        dispatch!(self.take_snapshot(by, scope, id, name))
+        dispatch!(self.take_snapshot(by, scope, id.0, name))
     }
 
     /// Snapshots of an assessment, newest first.
-    pub async fn snapshots(&self, scope: &Scope, id: i64) -> Result<Vec<StoredSnapshot>> {
-        dispatch!(self.snapshots(scope, id))
+    pub async fn snapshots(&self, scope: &Scope, id: AssessmentId) -> Result<Vec<StoredSnapshot>> {
+        dispatch!(self.snapshots(scope, id.0))
     }
 
     /// One snapshot with its answers.
     pub async fn snapshot(
         &self,
         scope: &Scope,
-        snapshot_id: i64,
+        snapshot_id: SnapshotId,
     ) -> Result<(StoredSnapshot, Vec<SnapshotAnswer>)> {
-        dispatch!(self.snapshot(scope, snapshot_id))
+        dispatch!(self.snapshot(scope, snapshot_id.0))
     }
 
     /// The current answers of an assessment in the snapshot shape.
-    pub async fn current_answers(&self, scope: &Scope, id: i64) -> Result<Vec<SnapshotAnswer>> {
-        dispatch!(self.current_answers(scope, id))
+    pub async fn current_answers(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+    ) -> Result<Vec<SnapshotAnswer>> {
+        dispatch!(self.current_answers(scope, id.0))
     }
 
     /// Stores an evidence file for an answer.
@@ -340,25 +360,29 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        answer_id: i64,
+        answer_id: AnswerId,
         e: &NewEvidence,
         sha256: &str,
     ) -> Result<EvidenceMeta> {
-        dispatch!(self.add_evidence(by, scope, answer_id, e, sha256))
+        dispatch!(self.add_evidence(by, scope, answer_id.0, e, sha256))
     }
 
     /// Evidence files of an answer.
-    pub async fn evidence_list(&self, scope: &Scope, answer_id: i64) -> Result<Vec<EvidenceMeta>> {
-        dispatch!(self.evidence_list(scope, answer_id))
+    pub async fn evidence_list(
+        &self,
+        scope: &Scope,
+        answer_id: AnswerId,
+    ) -> Result<Vec<EvidenceMeta>> {
+        dispatch!(self.evidence_list(scope, answer_id.0))
     }
 
     /// One evidence file with its content.
     pub async fn evidence(
         &self,
         scope: &Scope,
-        evidence_id: i64,
+        evidence_id: EvidenceId,
     ) -> Result<(EvidenceMeta, Vec<u8>)> {
-        dispatch!(self.evidence(scope, evidence_id))
+        dispatch!(self.evidence(scope, evidence_id.0))
     }
 
     /// Deletes an evidence file.
@@ -366,9 +390,9 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        evidence_id: i64,
+        evidence_id: EvidenceId,
     ) -> Result<()> {
-        dispatch!(self.delete_evidence(by, scope, evidence_id))
+        dispatch!(self.delete_evidence(by, scope, evidence_id.0))
     }
 
     /// Comparison rows of catalog revision `catalog_id` inside `scope`, one page.

@@ -28,7 +28,8 @@ use verbund_domain::user::{NewUser, User};
 use verbund_domain::validation::format_date;
 #[allow(unused_imports)]
 use verbund_domain::{
-    ApiTokenId, AuditEntryId, FederationId, MembershipId, OrgId, RoleAssignmentId, UserId,
+    AnswerId, ApiTokenId, AssessmentId, AuditEntryId, EvidenceId, FederationId, MembershipId,
+    OrgId, RoleAssignmentId, SnapshotId, UserId,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;

@@ -110,7 +110,7 @@ async fn member_reaches_its_own_objects(s: Store) {
         .expect("heatmap");
     assert_eq!(
         heat.items.iter().map(|r| r.org_id).collect::<Vec<_>>(),
-        vec![w.b.0]
+        vec![w.b]
     );
     assert_eq!(
         s.start_assessments(&sys, &manage, w.fed, w.revision_2, &[w.b])

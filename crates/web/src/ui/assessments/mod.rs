@@ -18,6 +18,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use verbund_domain::AssessmentId;
 use verbund_domain::assessment::{AnswerStatus, format_bp_de};
 use verbund_domain::authz::Permission;
 use verbund_domain::page::{Page, PageRequest};
@@ -128,7 +129,7 @@ pub struct ImportedParam {
 async fn assessment_page(
     st: &AppState,
     cu: &CurrentUser,
-    id: i64,
+    id: AssessmentId,
     mut q: AnswersQuery,
     errors: FormErrors,
     detail: String,
@@ -188,7 +189,7 @@ pub async fn show(
         &assessment_page(
             &st,
             &cu,
-            id,
+            AssessmentId(id),
             q,
             FormErrors::default(),
             String::new(),
