@@ -8,6 +8,7 @@
 //! that have answered nothing are "not yet assessed" and are in no figure.
 
 use serde::{Deserialize, Serialize};
+use verbund_domain::CatalogId;
 use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::settings::anonymous_figures_visible;
@@ -20,7 +21,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct HeatmapQuery {
     /// Catalog revision; default: the one with the most assessments.
-    pub catalog: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub catalog: Option<CatalogId>,
     /// `name` (default), `score` (lowest first) or `topic` (by `topic`, lowest first).
     pub sort: Option<String>,
     /// Topic index for `sort=topic`.

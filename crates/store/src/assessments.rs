@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use verbund_domain::assessment::{Answer, AnswerStatus, Tally};
 use verbund_domain::authz::Scope;
 use verbund_domain::page::{Page, PageRequest};
-use verbund_domain::{AnswerId, AssessmentId, EvidenceId, FederationId, OrgId, SnapshotId};
+use verbund_domain::{
+    AnswerId, AssessmentId, CatalogId, EvidenceId, FederationId, OrgId, SnapshotId,
+};
 
 use crate::{AuditActor, Db, Result, Store, StoreError, backend};
 
@@ -22,7 +24,7 @@ pub struct StoredAssessment {
     /// The member's name.
     pub org_name: String,
     /// The catalog revision answered.
-    pub catalog_id: i64,
+    pub catalog_id: CatalogId,
     /// The catalog's name.
     pub catalog_name: String,
     /// The catalog's revision counter.
@@ -214,10 +216,10 @@ impl Store {
         by: &AuditActor,
         scope: &Scope,
         fed: FederationId,
-        catalog_id: i64,
+        catalog_id: CatalogId,
         orgs: &[OrgId],
     ) -> Result<Vec<AssessmentId>> {
-        let ids = dispatch!(self.start_assessments(by, scope, fed, catalog_id, orgs))?;
+        let ids = dispatch!(self.start_assessments(by, scope, fed, catalog_id.0, orgs))?;
         Ok(ids.into_iter().map(AssessmentId).collect())
     }
 
@@ -225,10 +227,10 @@ impl Store {
     pub async fn assessments(
         &self,
         scope: &Scope,
-        catalog_id: Option<i64>,
+        catalog_id: Option<CatalogId>,
         page: PageRequest,
     ) -> Result<Page<StoredAssessment>> {
-        dispatch!(self.assessments(scope, catalog_id, page))
+        dispatch!(self.assessments(scope, catalog_id.map(|c| c.0), page))
     }
 
     /// One assessment.
@@ -306,9 +308,9 @@ impl Store {
         by: &AuditActor,
         scope: &Scope,
         id: AssessmentId,
-        new_catalog: i64,
+        new_catalog: CatalogId,
     ) -> Result<AssessmentId> {
-        dispatch!(self.migrate_assessment(by, scope, id.0, new_catalog)).map(AssessmentId)
+        dispatch!(self.migrate_assessment(by, scope, id.0, new_catalog.0)).map(AssessmentId)
     }
 
     /// Answer IDs by requirement URN (for imports).
@@ -399,39 +401,43 @@ impl Store {
     pub async fn heatmap_rows(
         &self,
         scope: &Scope,
-        catalog_id: i64,
+        catalog_id: CatalogId,
         sort: HeatmapSort,
         page: PageRequest,
     ) -> Result<Page<HeatmapRow>> {
-        dispatch!(self.heatmap_rows(scope, catalog_id, sort, page))
+        dispatch!(self.heatmap_rows(scope, catalog_id.0, sort, page))
     }
 
     /// Federation-wide figures per topic (index -1: overall) of catalog revision `catalog_id`,
     /// over every member (office-wide; callers decide what a member may see of it).
     pub async fn heatmap_stats_federation_wide(
         &self,
-        catalog_id: i64,
+        catalog_id: CatalogId,
     ) -> Result<Vec<(i64, TopicStats)>> {
-        dispatch!(self.heatmap_stats(catalog_id))
+        dispatch!(self.heatmap_stats(catalog_id.0))
     }
 
     /// Number of assessments per catalog revision (office-wide, no member data).
-    pub async fn assessment_counts_by_catalog(&self, fed: FederationId) -> Result<Vec<(i64, i64)>> {
-        dispatch!(self.assessment_counts_by_catalog(fed))
+    pub async fn assessment_counts_by_catalog(
+        &self,
+        fed: FederationId,
+    ) -> Result<Vec<(CatalogId, i64)>> {
+        let counts = dispatch!(self.assessment_counts_by_catalog(fed))?;
+        Ok(counts.into_iter().map(|(c, n)| (CatalogId(c), n)).collect())
     }
 
     /// The implementation groups (priorities) a catalog revision defines, by `ref_id`.
-    pub async fn catalog_groups(&self, catalog_id: i64) -> Result<Vec<String>> {
-        dispatch!(self.catalog_groups(catalog_id))
+    pub async fn catalog_groups(&self, catalog_id: CatalogId) -> Result<Vec<String>> {
+        dispatch!(self.catalog_groups(catalog_id.0))
     }
 
     /// Topics of a catalog revision: index, `ref_id`, name.
     pub async fn catalog_topics(
         &self,
         fed: FederationId,
-        catalog_id: i64,
+        catalog_id: CatalogId,
     ) -> Result<Vec<(i64, Option<String>, String)>> {
-        dispatch!(self.catalog_topics(fed, catalog_id))
+        dispatch!(self.catalog_topics(fed, catalog_id.0))
     }
 }
 

@@ -216,7 +216,7 @@ pub struct StoredStatement {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CatalogSummary {
     /// Row ID (one per revision).
-    pub id: i64,
+    pub id: verbund_domain::CatalogId,
     /// The catalog's URN (stable across revisions).
     pub urn: String,
     /// Our revision counter for this URN, from 1.

@@ -17,7 +17,7 @@ use verbund_domain::assessment::{Answer, AnswerStatus, ChangeLine, compare_snaps
 use verbund_domain::authz::{Actor, Permission};
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::validation::{ValidationErrors, parse_date};
-use verbund_domain::{AnswerId, AssessmentId, OrgId, SnapshotId};
+use verbund_domain::{AnswerId, AssessmentId, CatalogId, OrgId, SnapshotId};
 use verbund_store::{
     AnswerFilter, AnswerRow, AuditActor, StoredAssessment, StoredSnapshot, TopicScore,
 };
@@ -50,7 +50,8 @@ async fn org_of(
 #[serde(deny_unknown_fields)]
 pub struct StartIn {
     /// The catalog revision to answer.
-    pub catalog_id: i64,
+    #[schema(value_type = i64)]
+    pub catalog_id: CatalogId,
     /// Members to start for; omitted: every member of the federation (office only).
     #[serde(default)]
     pub orgs: Option<Vec<i64>>,
@@ -103,7 +104,7 @@ pub async fn start(
 pub async fn list(
     st: &Services,
     actor: &Actor,
-    catalog: Option<i64>,
+    catalog: Option<CatalogId>,
     page: PageRequest,
 ) -> Result<Page<StoredAssessment>> {
     Ok(st
@@ -534,9 +535,11 @@ pub async fn compare(
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MigrationPreview {
     /// The revision the assessment answers now.
-    pub from_catalog: i64,
+    #[schema(value_type = i64)]
+    pub from_catalog: CatalogId,
     /// The revision it would move to.
-    pub to_catalog: i64,
+    #[schema(value_type = i64)]
+    pub to_catalog: CatalogId,
     /// Requirement differences (added start open; removed lose their answers in the new assessment).
     #[schema(value_type = Object)]
     pub diff: verbund_domain::catalog::CatalogDiff,
@@ -569,7 +572,7 @@ pub async fn migration_preview(
     st: &Services,
     actor: &Actor,
     id: AssessmentId,
-    to: i64,
+    to: CatalogId,
 ) -> Result<MigrationPreview> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
     if !newer_revisions(st, actor, id)
@@ -606,7 +609,7 @@ pub async fn migrate(
     by: &AuditActor,
     actor: &Actor,
     id: AssessmentId,
-    to: i64,
+    to: CatalogId,
 ) -> Result<AssessmentId> {
     org_of(st, actor, id, Permission::ManageAssessments).await?;
     if !newer_revisions(st, actor, id)

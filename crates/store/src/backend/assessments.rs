@@ -155,7 +155,7 @@ fn assessment_from_row(
         id: AssessmentId(r.try_get("id")?),
         org_id: OrgId(r.try_get("org_id")?),
         org_name: r.try_get("org_name")?,
-        catalog_id: r.try_get("catalog_id")?,
+        catalog_id: CatalogId(r.try_get("catalog_id")?),
         catalog_name: r.try_get("catalog_name")?,
         catalog_revision: r.try_get("revision")?,
         created_at_ms: r.try_get("created_at_ms")?,

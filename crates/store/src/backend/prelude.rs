@@ -28,8 +28,8 @@ use verbund_domain::user::{NewUser, User};
 use verbund_domain::validation::format_date;
 #[allow(unused_imports)]
 use verbund_domain::{
-    AnswerId, ApiTokenId, AssessmentId, AuditEntryId, EvidenceId, FederationId, MembershipId,
-    OrgId, RoleAssignmentId, SnapshotId, UserId,
+    AnswerId, ApiTokenId, AssessmentId, AuditEntryId, CatalogId, EvidenceId, FederationId,
+    MembershipId, OrgId, RoleAssignmentId, SnapshotId, UserId,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;

@@ -5,7 +5,7 @@ use verbund_domain::assessment::{Answer, AnswerStatus, Tally};
 use verbund_domain::catalog::{Catalog, CatalogNode, SourceFormat};
 use verbund_domain::org::MembershipInput;
 use verbund_domain::validation::parse_date;
-use verbund_domain::{AnswerId, AssessmentId};
+use verbund_domain::{AnswerId, AssessmentId, CatalogId};
 
 use super::*;
 
@@ -93,7 +93,7 @@ fn towns(prefix: &str, n: usize) -> Vec<OrgInput> {
         .collect()
 }
 
-async fn setup(s: &Store) -> (verbund_domain::FederationId, i64, Vec<OrgId>) {
+async fn setup(s: &Store) -> (verbund_domain::FederationId, CatalogId, Vec<OrgId>) {
     fill(s).await;
     let fed = s.federation().await.expect("ok").expect("exists");
     let by = AuditActor::system();

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use verbund_domain::page::Page;
-use verbund_domain::{AnswerId, AssessmentId, EvidenceId, SnapshotId};
+use verbund_domain::{AnswerId, AssessmentId, CatalogId, EvidenceId, SnapshotId};
 use verbund_store::{AnswerRow, EvidenceMeta, StoredAssessment, StoredSnapshot};
 
 use super::{ApiJson, ApiQuery, IdPath};
@@ -62,7 +62,9 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListIn>,
 ) -> AppResult<Json<Page<StoredAssessment>>> {
     let page = verbund_domain::page::PageRequest::new(q.page, q.per_page);
-    Ok(Json(svc::list(&st, &u.actor, q.catalog, page).await?))
+    Ok(Json(
+        svc::list(&st, &u.actor, q.catalog.map(CatalogId), page).await?,
+    ))
 }
 
 /// One assessment with progress and score, overall and per topic.
@@ -327,7 +329,7 @@ pub async fn migration(
     ApiQuery(q): ApiQuery<MigrateQuery>,
 ) -> AppResult<Json<svc::MigrationPreview>> {
     Ok(Json(
-        svc::migration_preview(&st, &u.actor, AssessmentId(id), q.to).await?,
+        svc::migration_preview(&st, &u.actor, AssessmentId(id), CatalogId(q.to)).await?,
     ))
 }
 
@@ -348,7 +350,14 @@ pub async fn migrate(
     IdPath(id): IdPath,
     ApiJson(d): ApiJson<MigrateIn>,
 ) -> AppResult<(StatusCode, Json<Started>)> {
-    let new_id = svc::migrate(&st, &u.audit(), &u.actor, AssessmentId(id), d.catalog_id).await?;
+    let new_id = svc::migrate(
+        &st,
+        &u.audit(),
+        &u.actor,
+        AssessmentId(id),
+        CatalogId(d.catalog_id),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(Started {

@@ -134,7 +134,7 @@ pub async fn show(
         })
         .collect();
     let sort = q.sort.clone().unwrap_or_else(|| "name".into());
-    let catalog = h.catalog.as_ref().map(|c| c.id).unwrap_or_default();
+    let catalog = h.catalog.as_ref().map(|c| c.id.0).unwrap_or_default();
     let pager_extra = format!(
         "&catalog={catalog}&sort={sort}&topic={}",
         q.topic.unwrap_or(0)

@@ -31,7 +31,7 @@ use verbund_domain::authz::{Actor, Grant, Permission};
 use verbund_domain::costs::{AllocationKey, KeyNode, StandaloneCosts};
 use verbund_domain::org::MembershipInput;
 use verbund_domain::validation::parse_date;
-use verbund_domain::{AnswerId, AssessmentId, EvidenceId, SnapshotId};
+use verbund_domain::{AnswerId, AssessmentId, CatalogId, EvidenceId, SnapshotId};
 
 use super::*;
 use crate::assessments::{AnswerFilter, NewEvidence};
@@ -46,8 +46,8 @@ struct World {
     user_b: UserId,
     grant_b: RoleAssignmentId,
     membership_b: MembershipId,
-    catalog: i64,
-    revision_2: i64,
+    catalog: CatalogId,
+    revision_2: CatalogId,
     assessment_b: AssessmentId,
     answer_b: AnswerId,
     snapshot_b: SnapshotId,

@@ -4,8 +4,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use verbund_domain::AssessmentId;
 use verbund_domain::authz::Permission;
+use verbund_domain::{AssessmentId, CatalogId};
 
 use crate::AppState;
 use crate::context::CurrentUser;
@@ -35,7 +35,7 @@ pub async fn migration(
     IdPath(id): IdPath,
     Query(q): Query<MigrateParams>,
 ) -> AppResult<Response> {
-    let p = svc::migration_preview(&st, cu.actor(), AssessmentId(id), q.to).await?;
+    let p = svc::migration_preview(&st, cu.actor(), AssessmentId(id), CatalogId(q.to)).await?;
     let a = svc::get(&st, cu.actor(), AssessmentId(id)).await?;
     let can_manage = cu
         .actor()
@@ -66,6 +66,13 @@ pub async fn migrate(
     IdPath(id): IdPath,
     axum::Form(f): axum::Form<MigrateForm>,
 ) -> AppResult<Response> {
-    let new_id = svc::migrate(&st, &cu.audit(), cu.actor(), AssessmentId(id), f.catalog_id).await?;
+    let new_id = svc::migrate(
+        &st,
+        &cu.audit(),
+        cu.actor(),
+        AssessmentId(id),
+        CatalogId(f.catalog_id),
+    )
+    .await?;
     Ok(see_other(&format!("/assessments/{new_id}")))
 }

@@ -18,10 +18,10 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use verbund_domain::AssessmentId;
 use verbund_domain::assessment::{AnswerStatus, format_bp_de};
 use verbund_domain::authz::Permission;
 use verbund_domain::page::{Page, PageRequest};
+use verbund_domain::{AssessmentId, CatalogId};
 use verbund_store::{AnswerRow, StoredAssessment, StoredSnapshot};
 
 use super::{FormErrors, Layout, fmt_ms, render};
@@ -81,7 +81,7 @@ pub async fn list(
     let page = svc::list(
         &st,
         cu.actor(),
-        q.catalog,
+        q.catalog.map(CatalogId),
         PageRequest::new(q.page, Some(50)),
     )
     .await?;
