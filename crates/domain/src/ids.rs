@@ -43,4 +43,12 @@ id_type!(
     SnapshotId,
     /// One evidence file attached to an answer.
     EvidenceId,
+    /// One version of a cost allocation key.
+    CostKeyId,
+    /// One issued cost statement.
+    StatementId,
+    /// One line of a year's budget.
+    BudgetLineId,
+    /// One subsidy.
+    SubsidyId,
 );

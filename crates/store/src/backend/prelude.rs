@@ -28,8 +28,9 @@ use verbund_domain::user::{NewUser, User};
 use verbund_domain::validation::format_date;
 #[allow(unused_imports)]
 use verbund_domain::{
-    AnswerId, ApiTokenId, AssessmentId, AuditEntryId, CatalogId, EvidenceId, FederationId,
-    MembershipId, OrgId, RoleAssignmentId, SnapshotId, UserId,
+    AnswerId, ApiTokenId, AssessmentId, AuditEntryId, BudgetLineId, CatalogId, CostKeyId,
+    EvidenceId, FederationId, MembershipId, OrgId, RoleAssignmentId, SnapshotId, StatementId,
+    SubsidyId, UserId,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;

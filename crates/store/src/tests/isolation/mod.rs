@@ -31,7 +31,7 @@ use verbund_domain::authz::{Actor, Grant, Permission};
 use verbund_domain::costs::{AllocationKey, KeyNode, StandaloneCosts};
 use verbund_domain::org::MembershipInput;
 use verbund_domain::validation::parse_date;
-use verbund_domain::{AnswerId, AssessmentId, CatalogId, EvidenceId, SnapshotId};
+use verbund_domain::{AnswerId, AssessmentId, CatalogId, EvidenceId, SnapshotId, StatementId};
 
 use super::*;
 use crate::assessments::{AnswerFilter, NewEvidence};
@@ -53,9 +53,9 @@ struct World {
     snapshot_b: SnapshotId,
     evidence_b: EvidenceId,
     /// Issued over A and B.
-    statement_ab: i64,
+    statement_ab: StatementId,
     /// Issued over B only.
-    statement_b: i64,
+    statement_b: StatementId,
 }
 
 fn since(day: &str) -> MembershipInput {
