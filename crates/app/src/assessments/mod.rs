@@ -54,7 +54,8 @@ pub struct StartIn {
     pub catalog_id: CatalogId,
     /// Members to start for; omitted: every member of the federation (office only).
     #[serde(default)]
-    pub orgs: Option<Vec<i64>>,
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub orgs: Option<Vec<OrgId>>,
 }
 
 /// Starts assessments; returns the IDs created (members that already have one are skipped).
@@ -67,7 +68,7 @@ pub async fn start(
     let fed = crate::federation(&st.store).await?;
     let orgs: Vec<OrgId> = match &d.orgs {
         Some(ids) => {
-            let ids: Vec<OrgId> = ids.iter().copied().map(OrgId).collect();
+            let ids = ids.clone();
             for o in &ids {
                 actor.check(Permission::ManageAssessments, *o)?;
             }
