@@ -24,7 +24,7 @@ pub async fn statements(
     let written = verbund_app::statements::write_statement_files(
         &st,
         year,
-        statement,
+        statement.map(verbund_domain::StatementId),
         out,
         |done, total, name| {
             bar.set_message(name.to_owned());

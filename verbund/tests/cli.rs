@@ -194,7 +194,7 @@ fn demo_with_statement(db: &str) -> i64 {
         .await
         .expect("issues");
         store.close().await;
-        issued.id
+        issued.id.0
     })
 }
 

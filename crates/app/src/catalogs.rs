@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use verbund_domain::CatalogId;
 use verbund_domain::authz::{Actor, Permission};
 use verbund_domain::catalog::{Catalog, CatalogNode};
 use verbund_store::{AuditActor, CatalogSummary, Store};
@@ -81,7 +82,7 @@ pub async fn list(st: &Services) -> Result<Vec<CatalogSummary>> {
 }
 
 /// One catalog revision with all its nodes in document order.
-pub async fn get(st: &Services, id: i64) -> Result<(CatalogSummary, Vec<CatalogNode>)> {
+pub async fn get(st: &Services, id: CatalogId) -> Result<(CatalogSummary, Vec<CatalogNode>)> {
     let fed = crate::federation(&st.store).await?;
     Ok((
         st.store.catalog(fed.id, id).await?,

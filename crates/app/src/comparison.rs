@@ -8,6 +8,7 @@
 //! that have answered nothing are "not yet assessed" and are in no figure.
 
 use serde::{Deserialize, Serialize};
+use verbund_domain::CatalogId;
 use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::settings::anonymous_figures_visible;
@@ -20,7 +21,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct HeatmapQuery {
     /// Catalog revision; default: the one with the most assessments.
-    pub catalog: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub catalog: Option<CatalogId>,
     /// `name` (default), `score` (lowest first) or `topic` (by `topic`, lowest first).
     pub sort: Option<String>,
     /// Topic index for `sort=topic`.
@@ -166,7 +168,7 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
     // How many of the members counted in topic `i` (-1: overall) are the viewer's own.
     let own_counted = |i: i64| -> i64 {
         let counted = rows.items.iter().filter(|r| {
-            own.contains(verbund_domain::OrgId(r.org_id))
+            own.contains(r.org_id)
                 && match usize::try_from(i) {
                     Ok(t) => r.topics_assessed.get(t).copied().unwrap_or(false),
                     Err(_) => r.assessed,

@@ -5,6 +5,7 @@
 //! of an issued statement.
 
 use serde::{Deserialize, Serialize};
+use verbund_domain::{BudgetLineId, CostKeyId, SubsidyId};
 
 use verbund_domain::FederationId;
 use verbund_domain::authz::{Actor, Permission};
@@ -128,7 +129,7 @@ pub async fn update_line(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    id: i64,
+    id: BudgetLineId,
     d: &LineDraft,
 ) -> Result<StoredBudgetLine> {
     actor.check_office(Permission::ManageFederation)?;
@@ -144,7 +145,7 @@ pub async fn delete_line(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    id: i64,
+    id: BudgetLineId,
 ) -> Result<StoredBudgetLine> {
     actor.check_office(Permission::ManageFederation)?;
     Ok(st
@@ -225,7 +226,7 @@ pub async fn save_subsidy(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    id: Option<i64>,
+    id: Option<SubsidyId>,
     d: &SubsidyDraft,
 ) -> Result<StoredSubsidy> {
     actor.check_office(Permission::ManageFederation)?;
@@ -248,7 +249,12 @@ pub async fn save_subsidy(
 }
 
 /// Deletes a subsidy (office).
-pub async fn delete_subsidy(st: &Services, by: &AuditActor, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete_subsidy(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: SubsidyId,
+) -> Result<()> {
     actor.check_office(Permission::ManageFederation)?;
     Ok(st
         .store
@@ -263,7 +269,7 @@ pub async fn keys(st: &Services, actor: &Actor) -> Result<Vec<StoredKey>> {
 }
 
 /// One key version (office).
-pub async fn key(st: &Services, actor: &Actor, id: i64) -> Result<StoredKey> {
+pub async fn key(st: &Services, actor: &Actor, id: CostKeyId) -> Result<StoredKey> {
     actor.check_office(Permission::ReadCosts)?;
     Ok(st.store.cost_key(federation(st).await?, id).await?)
 }
@@ -299,7 +305,7 @@ pub async fn save_key(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    id: Option<i64>,
+    id: Option<CostKeyId>,
     d: &KeyDraft,
 ) -> Result<StoredKey> {
     actor.check_office(Permission::ManageFederation)?;

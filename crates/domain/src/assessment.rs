@@ -48,6 +48,21 @@ mod compare;
 mod score;
 
 pub use compare::{ChangeLine, Trend, compare_snapshots, trend};
+
+/// The columns of an exported assessment, in order: the CSV export, the XLSX workbook and the
+/// import of both use this one list.
+pub const EXPORT_COLUMNS: [&str; 10] = [
+    "Kennung",
+    "URN",
+    "Thema",
+    "Anforderung",
+    "Priorität",
+    "Status",
+    "Begründung",
+    "Verantwortlich",
+    "Fällig am",
+    "Kommentar",
+];
 pub use score::{Spread, Tally, band, format_bp_de, points, spread};
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");

@@ -33,4 +33,22 @@ id_type!(
     ApiTokenId,
     /// One entry of the audit log.
     AuditEntryId,
+    /// One imported catalog revision.
+    CatalogId,
+    /// One member's assessment of one catalog revision.
+    AssessmentId,
+    /// One answer of an assessment (one requirement).
+    AnswerId,
+    /// A frozen state of an assessment.
+    SnapshotId,
+    /// One evidence file attached to an answer.
+    EvidenceId,
+    /// One version of a cost allocation key.
+    CostKeyId,
+    /// One issued cost statement.
+    StatementId,
+    /// One line of a year's budget.
+    BudgetLineId,
+    /// One subsidy.
+    SubsidyId,
 );

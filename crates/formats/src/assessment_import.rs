@@ -14,19 +14,8 @@ use thiserror::Error;
 use time::Date;
 use verbund_domain::assessment::{Answer, AnswerStatus, MAX_OWNER_CHARS, MAX_TEXT_CHARS};
 
-/// The columns of an exported assessment, in export order.
-pub const COLUMNS: [&str; 10] = [
-    "Kennung",
-    "URN",
-    "Thema",
-    "Anforderung",
-    "Priorität",
-    "Status",
-    "Begründung",
-    "Verantwortlich",
-    "Fällig am",
-    "Kommentar",
-];
+/// The columns of an exported assessment, in export order (one list, in the domain).
+pub use verbund_domain::assessment::EXPORT_COLUMNS as COLUMNS;
 
 /// At most this many row errors are collected; reading stops after the last one.
 pub const MAX_ROW_ERRORS: usize = 50;

@@ -17,18 +17,8 @@ use crate::ReportError;
 /// Name of the sheet with the answers (the import looks for it).
 pub const ASSESSMENT_SHEET: &str = "Bewertung";
 
-const HEADERS: [&str; 10] = [
-    "Kennung",
-    "URN",
-    "Thema",
-    "Anforderung",
-    "Priorität",
-    "Status",
-    "Begründung",
-    "Verantwortlich",
-    "Fällig am",
-    "Kommentar",
-];
+/// The same columns the CSV export writes and the import reads.
+const HEADERS: [&str; 10] = verbund_domain::assessment::EXPORT_COLUMNS;
 const WIDTHS: [f64; 10] = [11.0, 8.0, 22.0, 60.0, 9.0, 13.0, 40.0, 20.0, 12.0, 40.0];
 const STATUS_COL: u16 = 5;
 const DUE_COL: u16 = 8;

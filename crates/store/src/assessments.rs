@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use verbund_domain::assessment::{Answer, AnswerStatus, Tally};
 use verbund_domain::authz::Scope;
 use verbund_domain::page::{Page, PageRequest};
-use verbund_domain::{FederationId, OrgId};
+use verbund_domain::{
+    AnswerId, AssessmentId, CatalogId, EvidenceId, FederationId, OrgId, SnapshotId,
+};
 
 use crate::{AuditActor, Db, Result, Store, StoreError, backend};
 
@@ -16,13 +18,13 @@ use crate::{AuditActor, Db, Result, Store, StoreError, backend};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredAssessment {
     /// ID.
-    pub id: i64,
+    pub id: AssessmentId,
     /// The member.
     pub org_id: OrgId,
     /// The member's name.
     pub org_name: String,
     /// The catalog revision answered.
-    pub catalog_id: i64,
+    pub catalog_id: CatalogId,
     /// The catalog's name.
     pub catalog_name: String,
     /// The catalog's revision counter.
@@ -54,7 +56,7 @@ pub struct TopicScore {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AnswerRow {
     /// Answer ID.
-    pub id: i64,
+    pub id: AnswerId,
     /// The requirement's URN.
     pub urn: String,
     /// The requirement's `ref_id`.
@@ -100,9 +102,9 @@ pub struct AnswerFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredSnapshot {
     /// ID.
-    pub id: i64,
+    pub id: SnapshotId,
     /// The assessment.
-    pub assessment_id: i64,
+    pub assessment_id: AssessmentId,
     /// Name, e.g. "Stand Jahresbericht 2026".
     pub name: String,
     /// When it was taken.
@@ -122,9 +124,9 @@ pub type SnapshotAnswer = (String, AnswerStatus, bool);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceMeta {
     /// ID.
-    pub id: i64,
+    pub id: EvidenceId,
     /// The answer it belongs to.
-    pub answer_id: i64,
+    pub answer_id: AnswerId,
     /// File name as uploaded.
     pub file_name: String,
     /// MIME type (checked against the content).
@@ -154,9 +156,9 @@ pub struct NewEvidence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HeatmapRow {
     /// The assessment.
-    pub assessment_id: i64,
+    pub assessment_id: AssessmentId,
     /// The member.
-    pub org_id: i64,
+    pub org_id: OrgId,
     /// Its name.
     pub name: String,
     /// Overall score, basis points; 0 when not assessed.
@@ -214,58 +216,64 @@ impl Store {
         by: &AuditActor,
         scope: &Scope,
         fed: FederationId,
-        catalog_id: i64,
+        catalog_id: CatalogId,
         orgs: &[OrgId],
-    ) -> Result<Vec<i64>> {
-        dispatch!(self.start_assessments(by, scope, fed, catalog_id, orgs))
+    ) -> Result<Vec<AssessmentId>> {
+        let ids = dispatch!(self.start_assessments(by, scope, fed, catalog_id.0, orgs))?;
+        Ok(ids.into_iter().map(AssessmentId).collect())
     }
 
     /// Assessments inside `scope`, optionally of one catalog revision.
     pub async fn assessments(
         &self,
         scope: &Scope,
-        catalog_id: Option<i64>,
+        catalog_id: Option<CatalogId>,
         page: PageRequest,
     ) -> Result<Page<StoredAssessment>> {
-        dispatch!(self.assessments(scope, catalog_id, page))
+        dispatch!(self.assessments(scope, catalog_id.map(|c| c.0), page))
     }
 
     /// One assessment.
-    pub async fn assessment(&self, scope: &Scope, id: i64) -> Result<StoredAssessment> {
-        dispatch!(self.assessment(scope, id))
+    pub async fn assessment(&self, scope: &Scope, id: AssessmentId) -> Result<StoredAssessment> {
+        dispatch!(self.assessment(scope, id.0))
     }
 
     /// The revision of an assessment inside `scope`: it grows with every write that changes
     /// what its answer list shows (answers, evidence), so a cached list is valid while the
     /// revision is unchanged — also across instances sharing one database.
-    pub async fn assessment_revision(&self, scope: &Scope, id: i64) -> Result<i64> {
-        dispatch!(self.assessment_revision(scope, id))
+    pub async fn assessment_revision(&self, scope: &Scope, id: AssessmentId) -> Result<i64> {
+        dispatch!(self.assessment_revision(scope, id.0))
     }
 
     /// Topic tallies of an assessment, in topic order.
-    pub async fn assessment_topics(&self, scope: &Scope, id: i64) -> Result<Vec<TopicScore>> {
-        dispatch!(self.assessment_topics(scope, id))
+    pub async fn assessment_topics(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+    ) -> Result<Vec<TopicScore>> {
+        dispatch!(self.assessment_topics(scope, id.0))
     }
 
     /// Answer rows in catalog order, filtered; `page = None` returns all.
     pub async fn answers(
         &self,
         scope: &Scope,
-        id: i64,
+        id: AssessmentId,
         filter: &AnswerFilter,
         page: Option<PageRequest>,
     ) -> Result<Page<AnswerRow>> {
-        dispatch!(self.answers(&self.node_texts, scope, id, filter, page))
+        dispatch!(self.answers(&self.node_texts, scope, id.0, filter, page))
     }
 
     /// Answer rows by ID (all must belong to assessment `id`).
     pub async fn answers_by_id(
         &self,
         scope: &Scope,
-        id: i64,
-        answer_ids: &[i64],
+        id: AssessmentId,
+        answer_ids: &[AnswerId],
     ) -> Result<Vec<AnswerRow>> {
-        dispatch!(self.answers_by_id(scope, id, answer_ids))
+        let answer_ids: Vec<i64> = answer_ids.iter().map(|a| a.0).collect();
+        dispatch!(self.answers_by_id(scope, id.0, &answer_ids))
     }
 
     /// Sets answers (already validated) in one transaction, keeping the tallies in step and
@@ -275,15 +283,20 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        id: i64,
-        changes: &[(i64, Option<i64>, Answer)],
+        id: AssessmentId,
+        changes: &[(AnswerId, Option<i64>, Answer)],
     ) -> Result<Vec<AnswerRow>> {
-        dispatch!(self.set_answers(by, scope, id, changes))
+        dispatch!(self.set_answers(by, scope, id.0, changes))
     }
 
     /// The assessment and member an answer belongs to, if inside `scope`.
-    pub async fn answer_assessment(&self, scope: &Scope, answer_id: i64) -> Result<(i64, OrgId)> {
-        dispatch!(self.answer_assessment(scope, answer_id))
+    pub async fn answer_assessment(
+        &self,
+        scope: &Scope,
+        answer_id: AnswerId,
+    ) -> Result<(AssessmentId, OrgId)> {
+        let (id, org) = dispatch!(self.answer_assessment(scope, answer_id.0))?;
+        Ok((AssessmentId(id), org))
     }
 
     /// Moves an assessment to another revision of its catalog: a new assessment of the member
@@ -294,15 +307,20 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        id: i64,
-        new_catalog: i64,
-    ) -> Result<i64> {
-        dispatch!(self.migrate_assessment(by, scope, id, new_catalog))
+        id: AssessmentId,
+        new_catalog: CatalogId,
+    ) -> Result<AssessmentId> {
+        dispatch!(self.migrate_assessment(by, scope, id.0, new_catalog.0)).map(AssessmentId)
     }
 
     /// Answer IDs by requirement URN (for imports).
-    pub async fn answer_ids_by_urn(&self, scope: &Scope, id: i64) -> Result<Vec<(String, i64)>> {
-        dispatch!(self.answer_ids_by_urn(scope, id))
+    pub async fn answer_ids_by_urn(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+    ) -> Result<Vec<(String, AnswerId)>> {
+        let ids = dispatch!(self.answer_ids_by_urn(scope, id.0))?;
+        Ok(ids.into_iter().map(|(urn, a)| (urn, AnswerId(a))).collect())
     }
 
     /// Freezes the current state under `name`.
@@ -310,29 +328,33 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        id: i64,
+        id: AssessmentId,
         name: &str,
     ) -> Result<StoredSnapshot> {
-        dispatch!(self.take_snapshot(by, scope, id, name))
+        dispatch!(self.take_snapshot(by, scope, id.0, name))
     }
 
     /// Snapshots of an assessment, newest first.
-    pub async fn snapshots(&self, scope: &Scope, id: i64) -> Result<Vec<StoredSnapshot>> {
-        dispatch!(self.snapshots(scope, id))
+    pub async fn snapshots(&self, scope: &Scope, id: AssessmentId) -> Result<Vec<StoredSnapshot>> {
+        dispatch!(self.snapshots(scope, id.0))
     }
 
     /// One snapshot with its answers.
     pub async fn snapshot(
         &self,
         scope: &Scope,
-        snapshot_id: i64,
+        snapshot_id: SnapshotId,
     ) -> Result<(StoredSnapshot, Vec<SnapshotAnswer>)> {
-        dispatch!(self.snapshot(scope, snapshot_id))
+        dispatch!(self.snapshot(scope, snapshot_id.0))
     }
 
     /// The current answers of an assessment in the snapshot shape.
-    pub async fn current_answers(&self, scope: &Scope, id: i64) -> Result<Vec<SnapshotAnswer>> {
-        dispatch!(self.current_answers(scope, id))
+    pub async fn current_answers(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+    ) -> Result<Vec<SnapshotAnswer>> {
+        dispatch!(self.current_answers(scope, id.0))
     }
 
     /// Stores an evidence file for an answer.
@@ -340,25 +362,29 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        answer_id: i64,
+        answer_id: AnswerId,
         e: &NewEvidence,
         sha256: &str,
     ) -> Result<EvidenceMeta> {
-        dispatch!(self.add_evidence(by, scope, answer_id, e, sha256))
+        dispatch!(self.add_evidence(by, scope, answer_id.0, e, sha256))
     }
 
     /// Evidence files of an answer.
-    pub async fn evidence_list(&self, scope: &Scope, answer_id: i64) -> Result<Vec<EvidenceMeta>> {
-        dispatch!(self.evidence_list(scope, answer_id))
+    pub async fn evidence_list(
+        &self,
+        scope: &Scope,
+        answer_id: AnswerId,
+    ) -> Result<Vec<EvidenceMeta>> {
+        dispatch!(self.evidence_list(scope, answer_id.0))
     }
 
     /// One evidence file with its content.
     pub async fn evidence(
         &self,
         scope: &Scope,
-        evidence_id: i64,
+        evidence_id: EvidenceId,
     ) -> Result<(EvidenceMeta, Vec<u8>)> {
-        dispatch!(self.evidence(scope, evidence_id))
+        dispatch!(self.evidence(scope, evidence_id.0))
     }
 
     /// Deletes an evidence file.
@@ -366,48 +392,52 @@ impl Store {
         &self,
         by: &AuditActor,
         scope: &Scope,
-        evidence_id: i64,
+        evidence_id: EvidenceId,
     ) -> Result<()> {
-        dispatch!(self.delete_evidence(by, scope, evidence_id))
+        dispatch!(self.delete_evidence(by, scope, evidence_id.0))
     }
 
     /// Comparison rows of catalog revision `catalog_id` inside `scope`, one page.
     pub async fn heatmap_rows(
         &self,
         scope: &Scope,
-        catalog_id: i64,
+        catalog_id: CatalogId,
         sort: HeatmapSort,
         page: PageRequest,
     ) -> Result<Page<HeatmapRow>> {
-        dispatch!(self.heatmap_rows(scope, catalog_id, sort, page))
+        dispatch!(self.heatmap_rows(scope, catalog_id.0, sort, page))
     }
 
     /// Federation-wide figures per topic (index -1: overall) of catalog revision `catalog_id`,
     /// over every member (office-wide; callers decide what a member may see of it).
     pub async fn heatmap_stats_federation_wide(
         &self,
-        catalog_id: i64,
+        catalog_id: CatalogId,
     ) -> Result<Vec<(i64, TopicStats)>> {
-        dispatch!(self.heatmap_stats(catalog_id))
+        dispatch!(self.heatmap_stats(catalog_id.0))
     }
 
     /// Number of assessments per catalog revision (office-wide, no member data).
-    pub async fn assessment_counts_by_catalog(&self, fed: FederationId) -> Result<Vec<(i64, i64)>> {
-        dispatch!(self.assessment_counts_by_catalog(fed))
+    pub async fn assessment_counts_by_catalog(
+        &self,
+        fed: FederationId,
+    ) -> Result<Vec<(CatalogId, i64)>> {
+        let counts = dispatch!(self.assessment_counts_by_catalog(fed))?;
+        Ok(counts.into_iter().map(|(c, n)| (CatalogId(c), n)).collect())
     }
 
     /// The implementation groups (priorities) a catalog revision defines, by `ref_id`.
-    pub async fn catalog_groups(&self, catalog_id: i64) -> Result<Vec<String>> {
-        dispatch!(self.catalog_groups(catalog_id))
+    pub async fn catalog_groups(&self, catalog_id: CatalogId) -> Result<Vec<String>> {
+        dispatch!(self.catalog_groups(catalog_id.0))
     }
 
     /// Topics of a catalog revision: index, `ref_id`, name.
     pub async fn catalog_topics(
         &self,
         fed: FederationId,
-        catalog_id: i64,
+        catalog_id: CatalogId,
     ) -> Result<Vec<(i64, Option<String>, String)>> {
-        dispatch!(self.catalog_topics(fed, catalog_id))
+        dispatch!(self.catalog_topics(fed, catalog_id.0))
     }
 }
 

@@ -1,8 +1,8 @@
 //! Requirement catalog storage: revisions of imported catalogs and their nodes. Catalogs are
 //! shared by the whole federation; authorize imports before calling.
 
-use verbund_domain::FederationId;
 use verbund_domain::catalog::{Catalog, CatalogNode};
+use verbund_domain::{CatalogId, FederationId};
 
 use crate::{AuditActor, CatalogSummary, Db, Result, Store, backend};
 
@@ -25,12 +25,16 @@ impl Store {
     }
 
     /// One catalog revision.
-    pub async fn catalog(&self, fed: FederationId, id: i64) -> Result<CatalogSummary> {
-        dispatch!(self.catalog(fed, id))
+    pub async fn catalog(&self, fed: FederationId, id: CatalogId) -> Result<CatalogSummary> {
+        dispatch!(self.catalog(fed, id.0))
     }
 
     /// The nodes of a catalog revision in document order.
-    pub async fn catalog_nodes(&self, fed: FederationId, id: i64) -> Result<Vec<CatalogNode>> {
-        dispatch!(self.catalog_nodes(fed, id))
+    pub async fn catalog_nodes(
+        &self,
+        fed: FederationId,
+        id: CatalogId,
+    ) -> Result<Vec<CatalogNode>> {
+        dispatch!(self.catalog_nodes(fed, id.0))
     }
 }

@@ -10,7 +10,7 @@ use verbund_domain::costs::{
     AllocationKey, BudgetLine, StandaloneCosts, StatementDocument, Subsidy,
 };
 use verbund_domain::org::{Membership, Organisation};
-use verbund_domain::{FederationId, OrgId};
+use verbund_domain::{BudgetLineId, CostKeyId, FederationId, OrgId, StatementId, SubsidyId};
 
 use crate::{
     AuditActor, Db, Result, Store, StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy,
@@ -69,10 +69,10 @@ impl Store {
         &self,
         by: &AuditActor,
         fed: FederationId,
-        id: i64,
+        id: BudgetLineId,
         line: &BudgetLine,
     ) -> Result<StoredBudgetLine> {
-        dispatch!(self.update_budget_line(by, fed, id, line))
+        dispatch!(self.update_budget_line(by, fed, id.0, line))
     }
 
     /// Deletes a line.
@@ -80,9 +80,9 @@ impl Store {
         &self,
         by: &AuditActor,
         fed: FederationId,
-        id: i64,
+        id: BudgetLineId,
     ) -> Result<StoredBudgetLine> {
-        dispatch!(self.delete_budget_line(by, fed, id))
+        dispatch!(self.delete_budget_line(by, fed, id.0))
     }
 
     /// Writes all lines of a year that has no budget yet (copying a year); fails with a field
@@ -107,15 +107,20 @@ impl Store {
         &self,
         by: &AuditActor,
         fed: FederationId,
-        id: Option<i64>,
+        id: Option<SubsidyId>,
         s: &Subsidy,
     ) -> Result<StoredSubsidy> {
-        dispatch!(self.save_subsidy(by, fed, id, s))
+        dispatch!(self.save_subsidy(by, fed, id.map(|i| i.0), s))
     }
 
     /// Deletes a subsidy.
-    pub async fn delete_subsidy(&self, by: &AuditActor, fed: FederationId, id: i64) -> Result<()> {
-        dispatch!(self.delete_subsidy(by, fed, id))
+    pub async fn delete_subsidy(
+        &self,
+        by: &AuditActor,
+        fed: FederationId,
+        id: SubsidyId,
+    ) -> Result<()> {
+        dispatch!(self.delete_subsidy(by, fed, id.0))
     }
 
     /// All key versions, by name, newest version first.
@@ -124,8 +129,8 @@ impl Store {
     }
 
     /// One key version.
-    pub async fn cost_key(&self, fed: FederationId, id: i64) -> Result<StoredKey> {
-        dispatch!(self.cost_key(fed, id))
+    pub async fn cost_key(&self, fed: FederationId, id: CostKeyId) -> Result<StoredKey> {
+        dispatch!(self.cost_key(fed, id.0))
     }
 
     /// Creates a key (`id` none) or changes one. A version already used by an issued statement
@@ -134,11 +139,11 @@ impl Store {
         &self,
         by: &AuditActor,
         fed: FederationId,
-        id: Option<i64>,
+        id: Option<CostKeyId>,
         key: &AllocationKey,
         standalone: &StandaloneCosts,
     ) -> Result<StoredKey> {
-        dispatch!(self.save_cost_key(by, fed, id, key, standalone))
+        dispatch!(self.save_cost_key(by, fed, id.map(|i| i.0), key, standalone))
     }
 
     /// Stores an issued statement and locks the key version it used. In the same transaction,
@@ -148,10 +153,10 @@ impl Store {
         by: &AuditActor,
         fed: FederationId,
         year: i32,
-        key_id: i64,
+        key_id: CostKeyId,
         document: &StatementDocument,
     ) -> Result<StoredStatement> {
-        dispatch!(self.issue_statement(by, fed, year, key_id, document))
+        dispatch!(self.issue_statement(by, fed, year, key_id.0, document))
     }
 
     /// Issued statements inside `scope`, newest first, optionally of one year. A scope reaching
@@ -174,9 +179,9 @@ impl Store {
         &self,
         scope: &Scope,
         fed: FederationId,
-        id: i64,
+        id: StatementId,
     ) -> Result<StoredStatement> {
-        dispatch!(self.statement(scope, fed, id))
+        dispatch!(self.statement(scope, fed, id.0))
     }
 
     /// Writes the member parts of issued statements that have none yet (statements issued

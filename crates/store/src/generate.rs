@@ -7,7 +7,7 @@
 
 use verbund_domain::assessment::Answer;
 use verbund_domain::org::{MembershipInput, OrgInput};
-use verbund_domain::{FederationId, OrgId};
+use verbund_domain::{AssessmentId, CatalogId, FederationId, OrgId};
 
 use crate::{AuditActor, Db, Result, Store, backend};
 
@@ -37,9 +37,10 @@ impl Store {
         &self,
         by: &AuditActor,
         fed: FederationId,
-        catalog_id: i64,
+        catalog_id: CatalogId,
         members: &[(OrgId, Vec<Answer>)],
-    ) -> Result<Vec<i64>> {
-        dispatch!(self.generate_assessments(by, fed, catalog_id, members))
+    ) -> Result<Vec<AssessmentId>> {
+        let ids = dispatch!(self.generate_assessments(by, fed, catalog_id.0, members))?;
+        Ok(ids.into_iter().map(AssessmentId).collect())
     }
 }

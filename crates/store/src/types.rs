@@ -159,7 +159,7 @@ pub struct RestoreSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredBudgetLine {
     /// Row ID.
-    pub id: i64,
+    pub id: verbund_domain::BudgetLineId,
     /// Budget year.
     pub year: i32,
     /// Order within the year.
@@ -173,7 +173,7 @@ pub struct StoredBudgetLine {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredSubsidy {
     /// Row ID.
-    pub id: i64,
+    pub id: verbund_domain::SubsidyId,
     /// The subsidy.
     pub subsidy: verbund_domain::costs::Subsidy,
 }
@@ -182,7 +182,7 @@ pub struct StoredSubsidy {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredKey {
     /// Row ID (one per version).
-    pub id: i64,
+    pub id: verbund_domain::CostKeyId,
     /// Name and definition.
     pub key: verbund_domain::costs::AllocationKey,
     /// Version, counting from 1 per name.
@@ -199,11 +199,11 @@ pub struct StoredKey {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredStatement {
     /// Row ID.
-    pub id: i64,
+    pub id: verbund_domain::StatementId,
     /// Year.
     pub year: i32,
     /// Key version used.
-    pub key_id: i64,
+    pub key_id: verbund_domain::CostKeyId,
     /// Issued (Unix ms).
     pub issued_at_ms: i64,
     /// Who issued it.
@@ -216,7 +216,7 @@ pub struct StoredStatement {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CatalogSummary {
     /// Row ID (one per revision).
-    pub id: i64,
+    pub id: verbund_domain::CatalogId,
     /// The catalog's URN (stable across revisions).
     pub urn: String,
     /// Our revision counter for this URN, from 1.

@@ -6,6 +6,7 @@ pub mod config;
 pub mod context;
 pub mod download;
 pub mod error;
+pub mod extract;
 /// Translations (the `verbund-i18n` crate).
 pub mod i18n {
     pub use verbund_i18n::*;

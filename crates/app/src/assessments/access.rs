@@ -2,8 +2,8 @@
 //! the request is read (so another member's object is "not found" whatever was sent), and the
 //! small reads the pages need around them.
 
-use verbund_domain::OrgId;
 use verbund_domain::authz::{Actor, Permission};
+use verbund_domain::{AnswerId, AssessmentId, EvidenceId, OrgId};
 use verbund_store::AnswerRow;
 
 use crate::Services;
@@ -13,9 +13,9 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// One answer (requirement row) of an assessment.
-    Answer(i64),
+    Answer(AnswerId),
     /// A whole assessment.
-    Assessment(i64),
+    Assessment(AssessmentId),
 }
 
 /// Checks `p` on the member the target belongs to; returns that member.
@@ -35,7 +35,11 @@ pub async fn authorize(
 }
 
 /// One answer row with its assessment's ID.
-pub async fn answer_row(st: &Services, actor: &Actor, answer_id: i64) -> Result<(i64, AnswerRow)> {
+pub async fn answer_row(
+    st: &Services,
+    actor: &Actor,
+    answer_id: AnswerId,
+) -> Result<(AssessmentId, AnswerRow)> {
     let scope = actor.scope(Permission::ReadAssessments);
     let (assessment, _) = st.store.answer_assessment(&scope, answer_id).await?;
     let row = st
@@ -49,7 +53,11 @@ pub async fn answer_row(st: &Services, actor: &Actor, answer_id: i64) -> Result<
 }
 
 /// Every answer row of an assessment, in catalog order (for naming requirements in a comparison).
-pub async fn all_answers(st: &Services, actor: &Actor, assessment: i64) -> Result<Vec<AnswerRow>> {
+pub async fn all_answers(
+    st: &Services,
+    actor: &Actor,
+    assessment: AssessmentId,
+) -> Result<Vec<AnswerRow>> {
     Ok(st
         .store
         .answers(
@@ -63,7 +71,11 @@ pub async fn all_answers(st: &Services, actor: &Actor, assessment: i64) -> Resul
 }
 
 /// The answer an evidence file belongs to.
-pub async fn evidence_answer(st: &Services, actor: &Actor, evidence: i64) -> Result<i64> {
+pub async fn evidence_answer(
+    st: &Services,
+    actor: &Actor,
+    evidence: EvidenceId,
+) -> Result<AnswerId> {
     let (meta, _) = st
         .store
         .evidence(&actor.scope(Permission::ReadAssessments), evidence)
@@ -72,7 +84,11 @@ pub async fn evidence_answer(st: &Services, actor: &Actor, evidence: i64) -> Res
 }
 
 /// The priority (or requirement level) groups used in an assessment's catalog, for filters.
-pub async fn priorities(st: &Services, actor: &Actor, assessment: i64) -> Result<Vec<String>> {
+pub async fn priorities(
+    st: &Services,
+    actor: &Actor,
+    assessment: AssessmentId,
+) -> Result<Vec<String>> {
     let a = st
         .store
         .assessment(&actor.scope(Permission::ReadAssessments), assessment)

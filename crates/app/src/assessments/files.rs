@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use verbund_domain::assessment::ExportRow;
 use verbund_domain::authz::{Actor, Permission};
+use verbund_domain::{AnswerId, AssessmentId, EvidenceId};
 use verbund_formats::assessment_import::{ImportError, ImportedAnswer};
 use verbund_store::{AnswerFilter, AuditActor, EvidenceMeta, NewEvidence};
 
@@ -26,7 +27,7 @@ pub enum ExportFormat {
 pub async fn export(
     st: &Services,
     actor: &Actor,
-    id: i64,
+    id: AssessmentId,
     format: ExportFormat,
 ) -> Result<FileOut> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
@@ -106,7 +107,7 @@ pub async fn import(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    id: i64,
+    id: AssessmentId,
     bytes: &[u8],
 ) -> Result<ImportOutcome> {
     org_of(st, actor, id, Permission::ManageAssessments).await?;
@@ -117,7 +118,7 @@ pub async fn import(
     }
     .map_err(|e| import_error(&e))?;
     let scope = actor.scope(Permission::ManageAssessments);
-    let by_urn: std::collections::HashMap<String, i64> = st
+    let by_urn: std::collections::HashMap<String, AnswerId> = st
         .store
         .answer_ids_by_urn(&scope, id)
         .await?
@@ -203,7 +204,7 @@ pub async fn add_evidence(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    answer_id: i64,
+    answer_id: AnswerId,
     f: EvidenceIn,
 ) -> Result<EvidenceMeta> {
     let (_, org) = st
@@ -255,7 +256,7 @@ pub async fn add_evidence(
 pub async fn evidence_list(
     st: &Services,
     actor: &Actor,
-    answer_id: i64,
+    answer_id: AnswerId,
 ) -> Result<Vec<EvidenceMeta>> {
     Ok(st
         .store
@@ -264,7 +265,7 @@ pub async fn evidence_list(
 }
 
 /// One evidence file for download.
-pub async fn evidence(st: &Services, actor: &Actor, evidence_id: i64) -> Result<FileOut> {
+pub async fn evidence(st: &Services, actor: &Actor, evidence_id: EvidenceId) -> Result<FileOut> {
     let (meta, bytes) = st
         .store
         .evidence(&actor.scope(Permission::ReadAssessments), evidence_id)
@@ -302,7 +303,7 @@ pub async fn delete_evidence(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    evidence_id: i64,
+    evidence_id: EvidenceId,
 ) -> Result<()> {
     let (meta, _) = st
         .store

@@ -12,6 +12,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
+use verbund_domain::AssessmentId;
 use verbund_domain::authz::{Actor, Permission};
 
 use super::AnswersQuery;
@@ -129,7 +130,7 @@ fn gzip(plain: &[u8]) -> Option<Bytes> {
 pub async fn answers_json(
     st: &Services,
     actor: &Actor,
-    id: i64,
+    id: AssessmentId,
     q: &AnswersQuery,
     accept_gzip: bool,
 ) -> Result<ListJson> {
@@ -139,7 +140,7 @@ pub async fn answers_json(
         .assessment_revision(&actor.scope(Permission::ReadAssessments), id)
         .await?;
     let key = Key {
-        assessment: id,
+        assessment: id.0,
         revision,
         query: q.cache_key(),
     };

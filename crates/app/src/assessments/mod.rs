@@ -13,11 +13,11 @@ pub use list_cache::{ListCache, ListJson, answers_json};
 pub use access::{Target, all_answers, answer_row, authorize, evidence_answer, priorities};
 
 use serde::{Deserialize, Serialize};
-use verbund_domain::OrgId;
 use verbund_domain::assessment::{Answer, AnswerStatus, ChangeLine, compare_snapshots};
 use verbund_domain::authz::{Actor, Permission};
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::validation::{ValidationErrors, parse_date};
+use verbund_domain::{AnswerId, AssessmentId, CatalogId, OrgId, SnapshotId};
 use verbund_store::{
     AnswerFilter, AnswerRow, AuditActor, StoredAssessment, StoredSnapshot, TopicScore,
 };
@@ -31,7 +31,12 @@ use crate::Services;
 use crate::error::{Error, Result};
 
 /// The org an assessment belongs to, after checking `p` on it (404 outside reach).
-async fn org_of(st: &Services, actor: &Actor, id: i64, p: Permission) -> Result<StoredAssessment> {
+async fn org_of(
+    st: &Services,
+    actor: &Actor,
+    id: AssessmentId,
+    p: Permission,
+) -> Result<StoredAssessment> {
     let a = st
         .store
         .assessment(&actor.scope(Permission::ReadAssessments), id)
@@ -45,18 +50,25 @@ async fn org_of(st: &Services, actor: &Actor, id: i64, p: Permission) -> Result<
 #[serde(deny_unknown_fields)]
 pub struct StartIn {
     /// The catalog revision to answer.
-    pub catalog_id: i64,
+    #[schema(value_type = i64)]
+    pub catalog_id: CatalogId,
     /// Members to start for; omitted: every member of the federation (office only).
     #[serde(default)]
-    pub orgs: Option<Vec<i64>>,
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub orgs: Option<Vec<OrgId>>,
 }
 
 /// Starts assessments; returns the IDs created (members that already have one are skipped).
-pub async fn start(st: &Services, by: &AuditActor, actor: &Actor, d: &StartIn) -> Result<Vec<i64>> {
+pub async fn start(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    d: &StartIn,
+) -> Result<Vec<AssessmentId>> {
     let fed = crate::federation(&st.store).await?;
     let orgs: Vec<OrgId> = match &d.orgs {
         Some(ids) => {
-            let ids: Vec<OrgId> = ids.iter().copied().map(OrgId).collect();
+            let ids = ids.clone();
             for o in &ids {
                 actor.check(Permission::ManageAssessments, *o)?;
             }
@@ -93,7 +105,7 @@ pub async fn start(st: &Services, by: &AuditActor, actor: &Actor, d: &StartIn) -
 pub async fn list(
     st: &Services,
     actor: &Actor,
-    catalog: Option<i64>,
+    catalog: Option<CatalogId>,
     page: PageRequest,
 ) -> Result<Page<StoredAssessment>> {
     Ok(st
@@ -131,7 +143,7 @@ pub struct TopicOut {
 }
 
 /// One assessment with its summary.
-pub async fn get(st: &Services, actor: &Actor, id: i64) -> Result<AssessmentOut> {
+pub async fn get(st: &Services, actor: &Actor, id: AssessmentId) -> Result<AssessmentOut> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
     let topics = st
         .store
@@ -226,7 +238,7 @@ impl AnswersQuery {
 pub async fn answers(
     st: &Services,
     actor: &Actor,
-    id: i64,
+    id: AssessmentId,
     q: &AnswersQuery,
 ) -> Result<Page<AnswerRow>> {
     let filter = q.filter()?;
@@ -328,7 +340,7 @@ pub async fn answer(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    answer_id: i64,
+    answer_id: AnswerId,
     d: &AnswerIn,
 ) -> Result<AnswerRow> {
     let (id, org) = st
@@ -354,7 +366,8 @@ pub async fn answer(
 #[serde(deny_unknown_fields)]
 pub struct BulkIn {
     /// Answer IDs.
-    pub ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub ids: Vec<AnswerId>,
     /// New status.
     #[serde(default)]
     pub status: Option<String>,
@@ -375,7 +388,7 @@ pub async fn bulk(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    id: i64,
+    id: AssessmentId,
     d: &BulkIn,
 ) -> Result<Vec<AnswerRow>> {
     org_of(st, actor, id, Permission::AnswerAssessments).await?;
@@ -438,7 +451,7 @@ pub async fn snapshot(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    id: i64,
+    id: AssessmentId,
     name: &str,
 ) -> Result<StoredSnapshot> {
     org_of(st, actor, id, Permission::ManageAssessments).await?;
@@ -451,7 +464,11 @@ pub async fn snapshot(
 }
 
 /// Snapshots of an assessment, newest first.
-pub async fn snapshots(st: &Services, actor: &Actor, id: i64) -> Result<Vec<StoredSnapshot>> {
+pub async fn snapshots(
+    st: &Services,
+    actor: &Actor,
+    id: AssessmentId,
+) -> Result<Vec<StoredSnapshot>> {
     Ok(st
         .store
         .snapshots(&actor.scope(Permission::ReadAssessments), id)
@@ -480,13 +497,13 @@ pub struct Comparison {
 pub async fn compare(
     st: &Services,
     actor: &Actor,
-    id: i64,
-    from: i64,
-    to: Option<i64>,
+    id: AssessmentId,
+    from: SnapshotId,
+    to: Option<SnapshotId>,
 ) -> Result<Comparison> {
     use verbund_domain::assessment::Trend;
     let scope = actor.scope(Permission::ReadAssessments);
-    let load = |sid: i64| {
+    let load = |sid: SnapshotId| {
         let scope = scope.clone();
         async move {
             let (s, answers) = st.store.snapshot(&scope, sid).await?;
@@ -519,9 +536,11 @@ pub async fn compare(
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MigrationPreview {
     /// The revision the assessment answers now.
-    pub from_catalog: i64,
+    #[schema(value_type = i64)]
+    pub from_catalog: CatalogId,
     /// The revision it would move to.
-    pub to_catalog: i64,
+    #[schema(value_type = i64)]
+    pub to_catalog: CatalogId,
     /// Requirement differences (added start open; removed lose their answers in the new assessment).
     #[schema(value_type = Object)]
     pub diff: verbund_domain::catalog::CatalogDiff,
@@ -533,7 +552,7 @@ pub struct MigrationPreview {
 pub async fn newer_revisions(
     st: &Services,
     actor: &Actor,
-    id: i64,
+    id: AssessmentId,
 ) -> Result<Vec<verbund_store::CatalogSummary>> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
     let fed = crate::federation(&st.store).await?;
@@ -553,8 +572,8 @@ pub async fn newer_revisions(
 pub async fn migration_preview(
     st: &Services,
     actor: &Actor,
-    id: i64,
-    to: i64,
+    id: AssessmentId,
+    to: CatalogId,
 ) -> Result<MigrationPreview> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
     if !newer_revisions(st, actor, id)
@@ -590,9 +609,9 @@ pub async fn migrate(
     st: &Services,
     by: &AuditActor,
     actor: &Actor,
-    id: i64,
-    to: i64,
-) -> Result<i64> {
+    id: AssessmentId,
+    to: CatalogId,
+) -> Result<AssessmentId> {
     org_of(st, actor, id, Permission::ManageAssessments).await?;
     if !newer_revisions(st, actor, id)
         .await?

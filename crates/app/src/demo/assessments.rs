@@ -171,7 +171,7 @@ pub(super) async fn seed(store: &Store, fed: &Federation) -> Result<()> {
         store
             .take_snapshot(&sys, &Scope::system(&super::SYSTEM), id, SNAPSHOT_NAME)
             .await?;
-        let mut current: std::collections::HashMap<i64, Answer> =
+        let mut current: std::collections::HashMap<verbund_domain::AnswerId, Answer> =
             rows.iter().map(|r| (r.id, Answer::default())).collect();
         current.extend(first.into_iter().map(|(id, _, a)| (id, a)));
         // About 10 % of the requirements change, visited in random order.

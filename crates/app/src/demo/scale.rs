@@ -259,7 +259,7 @@ pub async fn generate(
     let mut report = ScaleReport {
         from_list,
         synthesised: inputs.len() - from_list,
-        catalog_id: imported.catalog.id,
+        catalog_id: imported.catalog.id.0,
         ..ScaleReport::default()
     };
     progress(Event::Assessments(0, orgs.len()));

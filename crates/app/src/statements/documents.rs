@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::io::AsyncWriteExt;
-use verbund_domain::OrgId;
 use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
 use verbund_domain::costs::StatementDocument;
 use verbund_domain::validation::ValidationErrors;
+use verbund_domain::{OrgId, StatementId};
 use verbund_reports::{IssuedStatement, Letterhead};
 use verbund_store::{Federation, StoredStatement};
 
@@ -48,7 +48,7 @@ impl Printable {
 
     fn issued(&self) -> IssuedStatement<'_> {
         IssuedStatement {
-            id: self.stored.id,
+            id: self.stored.id.0,
             issued_at: issued_on(self.stored.issued_at_ms),
             issued_by: self.stored.issued_by.clone(),
             document: &self.document,
@@ -61,7 +61,7 @@ impl Printable {
 async fn printable(
     st: &Services,
     actor: &Actor,
-    id: i64,
+    id: StatementId,
     member: Option<OrgId>,
 ) -> Result<(Arc<Printable>, Option<OrgId>)> {
     let fed = crate::federation(&st.store).await?;
@@ -153,7 +153,7 @@ async fn render_xlsx(p: Arc<Printable>, member: Option<OrgId>) -> Result<FileOut
 pub async fn statement_pdf(
     st: &Services,
     actor: &Actor,
-    id: i64,
+    id: StatementId,
     member: Option<OrgId>,
 ) -> Result<FileOut> {
     let (p, member) = printable(st, actor, id, member).await?;
@@ -166,7 +166,7 @@ pub async fn statement_pdf(
 pub async fn statement_xlsx(
     st: &Services,
     actor: &Actor,
-    id: i64,
+    id: StatementId,
     member: Option<OrgId>,
 ) -> Result<FileOut> {
     let (p, member) = printable(st, actor, id, member).await?;
@@ -177,7 +177,7 @@ pub async fn statement_xlsx(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenFiles {
     /// The statement they were printed from.
-    pub statement_id: i64,
+    pub statement_id: StatementId,
     /// One PDF letter per member, in the statement's order.
     pub letters: Vec<PathBuf>,
     /// The workbook with the whole calculation.
@@ -204,7 +204,7 @@ pub struct WrittenFiles {
 pub async fn write_statement_files(
     st: &Services,
     year: i32,
-    statement: Option<i64>,
+    statement: Option<StatementId>,
     out: &Path,
     mut progress: impl FnMut(usize, usize, &str),
 ) -> Result<WrittenFiles> {

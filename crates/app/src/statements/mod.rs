@@ -11,7 +11,7 @@ use verbund_domain::costs::{
     Budget, BudgetLine, MemberSnapshot, StatementDocument, Subsidy, member_snapshots, settle_year,
 };
 use verbund_domain::validation::ValidationErrors;
-use verbund_domain::{FederationId, OrgId};
+use verbund_domain::{CostKeyId, FederationId, OrgId, StatementId};
 use verbund_store::{AuditActor, StoredKey, StoredStatement};
 
 use crate::Services;
@@ -23,7 +23,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Preview {
     /// The key version's ID.
-    pub key_id: i64,
+    #[schema(value_type = i64)]
+    pub key_id: CostKeyId,
     /// Whether that version is already used by an issued statement.
     pub locked: bool,
     /// Key, member data, budget, subsidies, the split step by step, every bill, savings.
@@ -115,7 +116,12 @@ fn preview_with(inputs: &YearInputs, key: StoredKey) -> Result<Preview> {
 }
 
 /// Computes the statement of `year` with key version `key_id` (office).
-pub async fn preview(st: &Services, actor: &Actor, year: i32, key_id: i64) -> Result<Preview> {
+pub async fn preview(
+    st: &Services,
+    actor: &Actor,
+    year: i32,
+    key_id: CostKeyId,
+) -> Result<Preview> {
     actor.check_office(Permission::ReadCosts)?;
     let fed = federation(st).await?;
     let key = st.store.cost_key(fed, key_id).await?;
@@ -143,8 +149,8 @@ pub async fn compare(
     st: &Services,
     actor: &Actor,
     year: i32,
-    a: i64,
-    b: i64,
+    a: CostKeyId,
+    b: CostKeyId,
 ) -> Result<Vec<CompareRow>> {
     actor.check_office(Permission::ReadCosts)?;
     let fed = federation(st).await?;
@@ -178,7 +184,7 @@ pub async fn issue(
     by: &AuditActor,
     actor: &Actor,
     year: i32,
-    key_id: i64,
+    key_id: CostKeyId,
 ) -> Result<StoredStatement> {
     actor.check_office(Permission::ManageFederation)?;
     let p = preview(st, actor, year, key_id).await?;
@@ -211,7 +217,7 @@ pub async fn statements(
 }
 
 /// One statement: the office sees it whole, a member only its own part (404 if not included).
-pub async fn statement(st: &Services, actor: &Actor, id: i64) -> Result<StoredStatement> {
+pub async fn statement(st: &Services, actor: &Actor, id: StatementId) -> Result<StoredStatement> {
     let s = st
         .store
         .statement(
@@ -233,7 +239,7 @@ pub async fn statement(st: &Services, actor: &Actor, id: i64) -> Result<StoredSt
 pub async fn with_document(
     st: &Services,
     actor: &Actor,
-    id: i64,
+    id: StatementId,
 ) -> Result<(StoredStatement, StatementDocument)> {
     let s = st
         .store

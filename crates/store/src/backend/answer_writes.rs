@@ -10,7 +10,7 @@ pub(crate) async fn set_answers(
     by: &AuditActor,
     scope: &Scope,
     id: i64,
-    changes: &[(i64, Option<i64>, AssessAnswer)],
+    changes: &[(AnswerId, Option<i64>, AssessAnswer)],
 ) -> Result<Vec<crate::assessments::AnswerRow>> {
     let mut tx = begin_write(pool).await?;
     let ids = set_answers_in(&mut tx, by, scope, id, changes).await?;
@@ -24,7 +24,7 @@ async fn set_answers_in(
     by: &AuditActor,
     scope: &Scope,
     id: i64,
-    changes: &[(i64, Option<i64>, AssessAnswer)],
+    changes: &[(AnswerId, Option<i64>, AssessAnswer)],
 ) -> Result<Vec<i64>> {
     let now = now_ms();
     // Touching the assessment row first locks it (PostgreSQL), so concurrent writers of the
@@ -37,7 +37,7 @@ async fn set_answers_in(
             .await?;
     let (org, catalog_id, tally_json) = crate::assessments::found(touched)?;
     let org = OrgId(org);
-    let ids: Vec<i64> = changes.iter().map(|c| c.0).collect();
+    let ids: Vec<i64> = changes.iter().map(|c| c.0.0).collect();
     if ids.is_empty() {
         return Ok(ids);
     }
@@ -84,7 +84,7 @@ async fn set_answers_in(
     let topics_before: std::collections::HashMap<i64, Option<i64>> =
         topics.iter().map(|(i, (t, _))| (*i, compared(t))).collect();
     for (answer_id, expected, new) in changes {
-        let (topic, version, before) = current.get_mut(answer_id).ok_or(StoreError::NotFound)?;
+        let (topic, version, before) = current.get_mut(&answer_id.0).ok_or(StoreError::NotFound)?;
         if expected.is_some_and(|v| v != *version) {
             return Err(StoreError::Stale);
         }
@@ -107,7 +107,7 @@ async fn set_answers_in(
         sqlx::query(
             "UPDATE assessment_answers SET status = $2, justification = $3, owner = $4, due_on = $5, comment = $6, version = version + 1, updated_at_ms = $7, updated_by = $8 WHERE id = $1",
         )
-        .bind(answer_id)
+        .bind(answer_id.0)
         .bind(status_code(new.status))
         .bind(&new.justification)
         .bind(&new.owner)

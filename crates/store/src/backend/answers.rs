@@ -7,7 +7,7 @@ const ANSWER_SELECT: &str = "SELECT a.id, n.urn, n.ref_id, n.name, n.description
 fn answer_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments::AnswerRow> {
     let due: Option<String> = r.try_get("due_on")?;
     Ok(crate::assessments::AnswerRow {
-        id: r.try_get("id")?,
+        id: AnswerId(r.try_get("id")?),
         urn: r.try_get("urn")?,
         ref_id: r.try_get("ref_id")?,
         name: r.try_get("name")?,
@@ -108,7 +108,7 @@ fn answer_from_state_row(
         .get(&r.try_get::<i64, _>("node_id")?)
         .ok_or(StoreError::NotFound)?;
     Ok(crate::assessments::AnswerRow {
-        id: r.try_get("id")?,
+        id: AnswerId(r.try_get("id")?),
         urn: node.urn.clone(),
         ref_id: node.ref_id.clone(),
         name: node.name.clone(),

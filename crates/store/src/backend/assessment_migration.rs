@@ -65,7 +65,7 @@ pub(crate) async fn migrate_assessment(
     for r in &rows {
         let due: Option<String> = r.try_get("due_on")?;
         changes.push((
-            r.try_get::<i64, _>("new_id")?,
+            AnswerId(r.try_get::<i64, _>("new_id")?),
             None,
             AssessAnswer {
                 status: status_of(&r.try_get::<String, _>("status")?)?,

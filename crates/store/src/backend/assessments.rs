@@ -152,10 +152,10 @@ fn assessment_from_row(
     r: &<DB as sqlx::Database>::Row,
 ) -> Result<crate::assessments::StoredAssessment> {
     Ok(crate::assessments::StoredAssessment {
-        id: r.try_get("id")?,
+        id: AssessmentId(r.try_get("id")?),
         org_id: OrgId(r.try_get("org_id")?),
         org_name: r.try_get("org_name")?,
-        catalog_id: r.try_get("catalog_id")?,
+        catalog_id: CatalogId(r.try_get("catalog_id")?),
         catalog_name: r.try_get("catalog_name")?,
         catalog_revision: r.try_get("revision")?,
         created_at_ms: r.try_get("created_at_ms")?,

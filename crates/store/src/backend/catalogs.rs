@@ -2,7 +2,7 @@ const CATALOG_COLUMNS: &str = "id, urn, revision, ref_id, name, description, ver
 
 fn catalog_from_row(r: &<DB as sqlx::Database>::Row) -> Result<CatalogSummary> {
     Ok(CatalogSummary {
-        id: r.try_get("id")?,
+        id: CatalogId(r.try_get("id")?),
         urn: r.try_get("urn")?,
         revision: r.try_get("revision")?,
         ref_id: r.try_get("ref_id")?,
@@ -89,7 +89,7 @@ pub(crate) async fn import_catalog(
         qb.push_values(chunk.iter().enumerate(), |mut b, (i, n)| {
             let position = chunk_no * NODE_BATCH + i;
             let (groups, translations) = &encoded[position];
-            b.push_bind(summary.id)
+            b.push_bind(summary.id.0)
                 .push_bind(i64::try_from(position).unwrap_or(i64::MAX))
                 .push_bind(&n.urn)
                 .push_bind(&n.parent_urn)

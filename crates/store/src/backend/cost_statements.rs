@@ -8,7 +8,7 @@ const KEY_COLUMNS: &str =
 
 fn key_from_row(r: KeyRow) -> Result<StoredKey> {
     Ok(StoredKey {
-        id: r.0,
+        id: CostKeyId(r.0),
         key: AllocationKey {
             name: r.1,
             root: from_json(&r.3, "key definition")?,
@@ -157,9 +157,9 @@ pub(crate) async fn issue_statement(
         .await?;
     insert_member_parts(&mut tx, id, &document).await?;
     let st = StoredStatement {
-        id,
+        id: StatementId(id),
         year,
-        key_id,
+        key_id: CostKeyId(key_id),
         issued_at_ms: now,
         issued_by: by.label.clone(),
         document,
@@ -229,9 +229,9 @@ pub(crate) async fn complete_statement_members(pool: &Pool<DB>) -> Result<u64> {
 
 fn statement_from_row(r: StatementRow) -> Result<StoredStatement> {
     Ok(StoredStatement {
-        id: r.0,
+        id: StatementId(r.0),
         year: i32::try_from(r.1).unwrap_or_default(),
-        key_id: r.2,
+        key_id: CostKeyId(r.2),
         issued_at_ms: r.3,
         issued_by: r.4,
         document: from_json(&r.5, "statement")?,

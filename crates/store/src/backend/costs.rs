@@ -16,7 +16,7 @@ const LINE_COLUMNS: &str = "id, year, position, category, amount_cents, note";
 
 fn line_from_row(r: LineRow) -> Result<StoredBudgetLine> {
     Ok(StoredBudgetLine {
-        id: r.0,
+        id: BudgetLineId(r.0),
         year: i32::try_from(r.1).unwrap_or_default(),
         position: r.2,
         line: BudgetLine::new(category_of(&r.3)?, Cents(r.4), r.5),
@@ -227,7 +227,10 @@ fn subsidy_from_row(r: SubsidyRow) -> Result<StoredSubsidy> {
             format!("stored subsidy is invalid: {e}").into(),
         ))
     })?;
-    Ok(StoredSubsidy { id: r.0, subsidy })
+    Ok(StoredSubsidy {
+        id: SubsidyId(r.0),
+        subsidy,
+    })
 }
 
 pub(crate) async fn subsidies(
@@ -296,7 +299,7 @@ pub(crate) async fn save_subsidy(
         }
     };
     let after = StoredSubsidy {
-        id: new_id,
+        id: SubsidyId(new_id),
         subsidy: s.clone(),
     };
     let action = if before.is_some() {

@@ -4,8 +4,8 @@ const EVIDENCE_COLUMNS: &str = "e.id, e.answer_id, e.file_name, e.content_type, 
 
 fn evidence_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments::EvidenceMeta> {
     Ok(crate::assessments::EvidenceMeta {
-        id: r.try_get("id")?,
-        answer_id: r.try_get("answer_id")?,
+        id: EvidenceId(r.try_get("id")?),
+        answer_id: AnswerId(r.try_get("answer_id")?),
         file_name: r.try_get("file_name")?,
         content_type: r.try_get("content_type")?,
         size_bytes: r.try_get("size_bytes")?,
@@ -45,8 +45,8 @@ pub(crate) async fn add_evidence(
     .await?;
     bump_revision(&mut tx, assessment_id).await?;
     let meta = crate::assessments::EvidenceMeta {
-        id,
-        answer_id,
+        id: EvidenceId(id),
+        answer_id: AnswerId(answer_id),
         file_name: e.file_name.clone(),
         content_type: e.content_type.clone(),
         size_bytes: size,

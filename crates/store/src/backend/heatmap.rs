@@ -78,8 +78,8 @@ pub(crate) async fn heatmap_rows(
             |(id, org, name, score, compared, answered, total, previous)| {
                 let (topics, topics_assessed) = scores.remove(&id).unwrap_or_default();
                 crate::assessments::HeatmapRow {
-                    assessment_id: id,
-                    org_id: org,
+                    assessment_id: AssessmentId(id),
+                    org_id: OrgId(org),
                     name,
                     score_bp: score,
                     assessed: compared.is_some(),

@@ -28,7 +28,9 @@ use verbund_domain::user::{NewUser, User};
 use verbund_domain::validation::format_date;
 #[allow(unused_imports)]
 use verbund_domain::{
-    ApiTokenId, AuditEntryId, FederationId, MembershipId, OrgId, RoleAssignmentId, UserId,
+    AnswerId, ApiTokenId, AssessmentId, AuditEntryId, BudgetLineId, CatalogId, CostKeyId,
+    EvidenceId, FederationId, MembershipId, OrgId, RoleAssignmentId, SnapshotId, StatementId,
+    SubsidyId, UserId,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;

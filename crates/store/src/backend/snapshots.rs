@@ -31,8 +31,8 @@ fn snapshot_from_row(
     tally: Tally,
 ) -> Result<crate::assessments::StoredSnapshot> {
     Ok(crate::assessments::StoredSnapshot {
-        id: r.try_get("id")?,
-        assessment_id: r.try_get("assessment_id")?,
+        id: SnapshotId(r.try_get("id")?),
+        assessment_id: AssessmentId(r.try_get("assessment_id")?),
         name: r.try_get("name")?,
         taken_at_ms: r.try_get("taken_at_ms")?,
         taken_by: r.try_get("taken_by")?,
@@ -92,8 +92,8 @@ pub(crate) async fn take_snapshot(
     .await?;
     tx.commit().await?;
     Ok(crate::assessments::StoredSnapshot {
-        id: snapshot_id,
-        assessment_id: id,
+        id: SnapshotId(snapshot_id),
+        assessment_id: AssessmentId(id),
         name: name.to_owned(),
         taken_at_ms: now,
         taken_by: by.label.clone(),

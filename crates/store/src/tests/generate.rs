@@ -5,6 +5,7 @@ use verbund_domain::assessment::{Answer, AnswerStatus, Tally};
 use verbund_domain::catalog::{Catalog, CatalogNode, SourceFormat};
 use verbund_domain::org::MembershipInput;
 use verbund_domain::validation::parse_date;
+use verbund_domain::{AnswerId, AssessmentId, CatalogId};
 
 use super::*;
 
@@ -92,7 +93,7 @@ fn towns(prefix: &str, n: usize) -> Vec<OrgInput> {
         .collect()
 }
 
-async fn setup(s: &Store) -> (verbund_domain::FederationId, i64, Vec<OrgId>) {
+async fn setup(s: &Store) -> (verbund_domain::FederationId, CatalogId, Vec<OrgId>) {
     fill(s).await;
     let fed = s.federation().await.expect("ok").expect("exists");
     let by = AuditActor::system();
@@ -175,7 +176,7 @@ async fn generated_tallies_equal_those_of_answering_one_by_one(s: Store) {
             .answer_ids_by_urn(&Scope::system(&TEST_ACCESS), *id)
             .await
             .expect("answer ids");
-        let changes: Vec<(i64, Option<i64>, Answer)> = ids
+        let changes: Vec<(AnswerId, Option<i64>, Answer)> = ids
             .iter()
             .zip(answers)
             .map(|((_, a), answer)| (*a, None, answer))
@@ -209,7 +210,7 @@ async fn generated_tallies_equal_those_of_answering_one_by_one(s: Store) {
                     .expect("topics")
             )
         );
-        let rows = |id: i64| {
+        let rows = |id: AssessmentId| {
             let s = s.clone();
             async move {
                 s.answers(
@@ -355,7 +356,7 @@ async fn a_member_that_has_answered_nothing_is_left_out_of_the_comparison(s: Sto
     };
     assert_eq!(stats_now().await, before, "not yet assessed: not counted");
     assert_eq!(before[0], (-1, stats(3, 4583, 2000, 8000)));
-    let row = |id: i64| {
+    let row = |id: AssessmentId| {
         let s = s.clone();
         async move {
             s.heatmap_rows(

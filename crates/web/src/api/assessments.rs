@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use verbund_domain::page::Page;
+use verbund_domain::{AnswerId, AssessmentId, CatalogId, EvidenceId, SnapshotId};
 use verbund_store::{AnswerRow, EvidenceMeta, StoredAssessment, StoredSnapshot};
 
 use super::{ApiJson, ApiQuery, IdPath};
@@ -23,7 +24,8 @@ use verbund_app::comparison::{self, Heatmap, HeatmapQuery};
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Started {
     /// IDs of the new assessments (members that had one already are skipped).
-    pub created: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub created: Vec<AssessmentId>,
 }
 
 /// Starts assessments of a catalog revision: for the members named, or (office) for every member.
@@ -60,7 +62,9 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListIn>,
 ) -> AppResult<Json<Page<StoredAssessment>>> {
     let page = verbund_domain::page::PageRequest::new(q.page, q.per_page);
-    Ok(Json(svc::list(&st, &u.actor, q.catalog, page).await?))
+    Ok(Json(
+        svc::list(&st, &u.actor, q.catalog.map(CatalogId), page).await?,
+    ))
 }
 
 /// One assessment with progress and score, overall and per topic.
@@ -70,7 +74,7 @@ pub async fn get_one(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<AssessmentOut>> {
-    Ok(Json(svc::get(&st, &u.actor, id).await?))
+    Ok(Json(svc::get(&st, &u.actor, AssessmentId(id)).await?))
 }
 
 /// Answer rows, filtered; `all=true` returns every row.
@@ -89,7 +93,7 @@ pub async fn answers(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    let list = svc::answers_json(&st, &u.actor, id, &q, gzip).await?;
+    let list = svc::answers_json(&st, &u.actor, AssessmentId(id), &q, gzip).await?;
     let mut res = (
         [(
             header::CONTENT_TYPE,
@@ -117,7 +121,9 @@ pub async fn answer(
     IdPath(id): IdPath,
     ApiJson(d): ApiJson<AnswerIn>,
 ) -> AppResult<Json<AnswerRow>> {
-    Ok(Json(svc::answer(&st, &u.audit(), &u.actor, id, &d).await?))
+    Ok(Json(
+        svc::answer(&st, &u.audit(), &u.actor, AnswerId(id), &d).await?,
+    ))
 }
 
 /// Changes many answers at once (status, justification, owner, due date); all or nothing.
@@ -128,7 +134,9 @@ pub async fn bulk(
     IdPath(id): IdPath,
     ApiJson(d): ApiJson<BulkIn>,
 ) -> AppResult<Json<Vec<AnswerRow>>> {
-    Ok(Json(svc::bulk(&st, &u.audit(), &u.actor, id, &d).await?))
+    Ok(Json(
+        svc::bulk(&st, &u.audit(), &u.actor, AssessmentId(id), &d).await?,
+    ))
 }
 
 /// A snapshot's name.
@@ -146,7 +154,7 @@ pub async fn snapshots(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<Vec<StoredSnapshot>>> {
-    Ok(Json(svc::snapshots(&st, &u.actor, id).await?))
+    Ok(Json(svc::snapshots(&st, &u.actor, AssessmentId(id)).await?))
 }
 
 /// Freezes the current state.
@@ -159,7 +167,7 @@ pub async fn snapshot(
 ) -> AppResult<(StatusCode, Json<StoredSnapshot>)> {
     Ok((
         StatusCode::CREATED,
-        Json(svc::snapshot(&st, &u.audit(), &u.actor, id, &d.name).await?),
+        Json(svc::snapshot(&st, &u.audit(), &u.actor, AssessmentId(id), &d.name).await?),
     ))
 }
 
@@ -180,7 +188,16 @@ pub async fn compare(
     IdPath(id): IdPath,
     ApiQuery(q): ApiQuery<CompareIn>,
 ) -> AppResult<Json<Comparison>> {
-    Ok(Json(svc::compare(&st, &u.actor, id, q.from, q.to).await?))
+    Ok(Json(
+        svc::compare(
+            &st,
+            &u.actor,
+            AssessmentId(id),
+            SnapshotId(q.from),
+            q.to.map(SnapshotId),
+        )
+        .await?,
+    ))
 }
 
 /// `?format=xlsx|csv`.
@@ -203,7 +220,7 @@ pub async fn export(
         svc::export(
             &st,
             &u.actor,
-            id,
+            AssessmentId(id),
             q.format.unwrap_or(svc::ExportFormat::Xlsx),
         )
         .await?,
@@ -221,7 +238,7 @@ pub async fn import(
     body: Bytes,
 ) -> AppResult<Json<ImportOutcome>> {
     Ok(Json(
-        svc::import(&st, &u.audit(), &u.actor, id, &body).await?,
+        svc::import(&st, &u.audit(), &u.actor, AssessmentId(id), &body).await?,
     ))
 }
 
@@ -232,7 +249,7 @@ pub async fn evidence_list(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<Vec<EvidenceMeta>>> {
-    Ok(Json(svc::evidence_list(&st, &u.actor, id).await?))
+    Ok(Json(svc::evidence_list(&st, &u.actor, AnswerId(id)).await?))
 }
 
 /// `?file_name=protokoll.pdf`.
@@ -258,7 +275,7 @@ pub async fn add_evidence(
     };
     Ok((
         StatusCode::CREATED,
-        Json(svc::add_evidence(&st, &u.audit(), &u.actor, id, f).await?),
+        Json(svc::add_evidence(&st, &u.audit(), &u.actor, AnswerId(id), f).await?),
     ))
 }
 
@@ -269,7 +286,9 @@ pub async fn evidence(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Download> {
-    Ok(Download(svc::evidence(&st, &u.actor, id).await?))
+    Ok(Download(
+        svc::evidence(&st, &u.actor, EvidenceId(id)).await?,
+    ))
 }
 
 /// Deletes an evidence file.
@@ -279,7 +298,7 @@ pub async fn delete_evidence(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<StatusCode> {
-    svc::delete_evidence(&st, &u.audit(), &u.actor, id).await?;
+    svc::delete_evidence(&st, &u.audit(), &u.actor, EvidenceId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -309,7 +328,9 @@ pub async fn migration(
     IdPath(id): IdPath,
     ApiQuery(q): ApiQuery<MigrateQuery>,
 ) -> AppResult<Json<svc::MigrationPreview>> {
-    Ok(Json(svc::migration_preview(&st, &u.actor, id, q.to).await?))
+    Ok(Json(
+        svc::migration_preview(&st, &u.actor, AssessmentId(id), CatalogId(q.to)).await?,
+    ))
 }
 
 /// The target revision.
@@ -329,7 +350,14 @@ pub async fn migrate(
     IdPath(id): IdPath,
     ApiJson(d): ApiJson<MigrateIn>,
 ) -> AppResult<(StatusCode, Json<Started>)> {
-    let new_id = svc::migrate(&st, &u.audit(), &u.actor, id, d.catalog_id).await?;
+    let new_id = svc::migrate(
+        &st,
+        &u.audit(),
+        &u.actor,
+        AssessmentId(id),
+        CatalogId(d.catalog_id),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(Started {

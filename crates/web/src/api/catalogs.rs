@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use verbund_domain::CatalogId;
 use verbund_domain::catalog::CatalogNode;
 use verbund_store::CatalogSummary;
 
@@ -70,6 +71,6 @@ pub async fn get_one(
     _u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<CatalogOut>> {
-    let (catalog, nodes) = catalogs::get(&st, id).await?;
+    let (catalog, nodes) = catalogs::get(&st, CatalogId(id)).await?;
     Ok(Json(CatalogOut { catalog, nodes }))
 }

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use verbund_domain::{BudgetLineId, CostKeyId, StatementId, SubsidyId};
 use verbund_store::{StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy};
 
 use super::{ApiJson, ApiQuery, IdPath};
@@ -93,7 +94,7 @@ pub async fn update_line(
     ApiJson(d): ApiJson<LineDraft>,
 ) -> AppResult<Json<StoredBudgetLine>> {
     Ok(Json(
-        costs::update_line(&st, &u.audit(), &u.actor, id, &d).await?,
+        costs::update_line(&st, &u.audit(), &u.actor, BudgetLineId(id), &d).await?,
     ))
 }
 
@@ -104,7 +105,7 @@ pub async fn delete_line(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<StatusCode> {
-    costs::delete_line(&st, &u.audit(), &u.actor, id).await?;
+    costs::delete_line(&st, &u.audit(), &u.actor, BudgetLineId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -152,7 +153,7 @@ pub async fn update_subsidy(
     ApiJson(d): ApiJson<SubsidyDraft>,
 ) -> AppResult<Json<StoredSubsidy>> {
     Ok(Json(
-        costs::save_subsidy(&st, &u.audit(), &u.actor, Some(id), &d).await?,
+        costs::save_subsidy(&st, &u.audit(), &u.actor, Some(SubsidyId(id)), &d).await?,
     ))
 }
 
@@ -163,7 +164,7 @@ pub async fn delete_subsidy(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<StatusCode> {
-    costs::delete_subsidy(&st, &u.audit(), &u.actor, id).await?;
+    costs::delete_subsidy(&st, &u.audit(), &u.actor, SubsidyId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -193,7 +194,7 @@ pub async fn key(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<StoredKey>> {
-    Ok(Json(costs::key(&st, &u.actor, id).await?))
+    Ok(Json(costs::key(&st, &u.actor, CostKeyId(id)).await?))
 }
 
 /// Changes a key; if a statement was issued with this version, a new version is created and returned (office).
@@ -205,7 +206,7 @@ pub async fn update_key(
     ApiJson(d): ApiJson<KeyDraft>,
 ) -> AppResult<Json<StoredKey>> {
     Ok(Json(
-        costs::save_key(&st, &u.audit(), &u.actor, Some(id), &d).await?,
+        costs::save_key(&st, &u.audit(), &u.actor, Some(CostKeyId(id)), &d).await?,
     ))
 }
 
@@ -217,7 +218,9 @@ pub async fn preview(
     ApiQuery(q): ApiQuery<CalcQuery>,
 ) -> AppResult<Json<Preview>> {
     let key = q.key.ok_or(AppError::bad("error-query"))?;
-    Ok(Json(statements::preview(&st, &u.actor, q.year, key).await?))
+    Ok(Json(
+        statements::preview(&st, &u.actor, q.year, CostKeyId(key)).await?,
+    ))
 }
 
 /// What every member pays under two key versions (office).
@@ -229,7 +232,7 @@ pub async fn compare(
 ) -> AppResult<Json<Vec<CompareRow>>> {
     let (a, b) = q.a.zip(q.b).ok_or(AppError::bad("error-query"))?;
     Ok(Json(
-        statements::compare(&st, &u.actor, q.year, a, b).await?,
+        statements::compare(&st, &u.actor, q.year, CostKeyId(a), CostKeyId(b)).await?,
     ))
 }
 
@@ -251,7 +254,7 @@ pub async fn issue(
 ) -> AppResult<(StatusCode, Json<StoredStatement>)> {
     Ok((
         StatusCode::CREATED,
-        Json(statements::issue(&st, &u.audit(), &u.actor, b.year, b.key_id).await?),
+        Json(statements::issue(&st, &u.audit(), &u.actor, b.year, CostKeyId(b.key_id)).await?),
     ))
 }
 
@@ -262,7 +265,9 @@ pub async fn statement(
     u: ApiUser,
     IdPath(id): IdPath,
 ) -> AppResult<Json<StoredStatement>> {
-    Ok(Json(statements::statement(&st, &u.actor, id).await?))
+    Ok(Json(
+        statements::statement(&st, &u.actor, StatementId(id)).await?,
+    ))
 }
 
 /// `?member=12`: the member a statement document is printed for.
@@ -282,7 +287,7 @@ pub async fn statement_pdf(
     ApiQuery(q): ApiQuery<MemberQuery>,
 ) -> AppResult<Download> {
     Ok(Download(
-        statements::statement_pdf(&st, &u.actor, id, q.member.map(OrgId)).await?,
+        statements::statement_pdf(&st, &u.actor, StatementId(id), q.member.map(OrgId)).await?,
     ))
 }
 
@@ -296,7 +301,7 @@ pub async fn statement_xlsx(
     ApiQuery(q): ApiQuery<MemberQuery>,
 ) -> AppResult<Download> {
     Ok(Download(
-        statements::statement_xlsx(&st, &u.actor, id, q.member.map(OrgId)).await?,
+        statements::statement_xlsx(&st, &u.actor, StatementId(id), q.member.map(OrgId)).await?,
     ))
 }
 

@@ -5,7 +5,6 @@ mod account;
 mod assessments;
 mod catalogs;
 mod costs;
-mod extract;
 mod orgs;
 mod users;
 
@@ -17,10 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::AppState;
 use crate::routes::Routes;
 
-pub use extract::{ApiJson, ApiQuery, IdPath, ListQuery};
-
-/// Largest catalog file accepted (the NIST SP 800-53 OSCAL catalog is 3 MB).
-pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+pub use crate::extract::{ApiJson, ApiQuery, IMPORT_LIMIT, IdPath, ListQuery};
 
 /// Every API route (paths relative to `/api/v1`).
 pub fn routes() -> Routes {

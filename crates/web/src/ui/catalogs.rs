@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::response::Response;
+use verbund_domain::CatalogId;
 use verbund_domain::authz::Permission;
 use verbund_domain::catalog::CatalogNode;
 use verbund_domain::validation::ValidationErrors;
@@ -11,9 +12,9 @@ use verbund_store::CatalogSummary;
 
 use super::{FormErrors, Layout, render, render_invalid, see_other};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::extract::IdPath;
 use verbund_app::assessments::StartIn;
 use verbund_app::catalogs::{self, ImportFormat};
 
@@ -140,7 +141,7 @@ pub async fn show(
     IdPath(id): IdPath,
     axum::extract::Query(q): axum::extract::Query<StartedParam>,
 ) -> AppResult<Response> {
-    let (c, nodes) = catalogs::get(&st, id).await?;
+    let (c, nodes) = catalogs::get(&st, CatalogId(id)).await?;
     let mut l = Layout::user(&cu, "catalog-title", "catalogs");
     l.title = c.name.clone();
     let can_start = cu
@@ -170,7 +171,7 @@ pub async fn start_all(
         &cu.audit(),
         cu.actor(),
         &StartIn {
-            catalog_id: id,
+            catalog_id: CatalogId(id),
             orgs: None,
         },
     )

@@ -10,15 +10,16 @@ use verbund_domain::OrgId;
 use verbund_domain::authz::Permission;
 use verbund_domain::costs::{Metric, StatementDocument, StepRule};
 use verbund_domain::validation::ValidationErrors;
+use verbund_domain::{CostKeyId, StatementId};
 use verbund_store::StoredKey;
 
 use super::costs::{StatementRow, eur, overview, pct};
 use super::{Layout, render, render_invalid, see_other};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::download::Download;
 use crate::error::{AppError, AppResult};
+use crate::extract::IdPath;
 use crate::i18n::Lang;
 use verbund_app::costs;
 use verbund_app::statements::{self, CompareRow};
@@ -165,7 +166,7 @@ fn totals(lang: Lang, d: &StatementDocument) -> Totals {
 struct PreviewPage {
     l: Layout,
     year: i32,
-    key_id: i64,
+    key_id: CostKeyId,
     key_name: String,
     key_version: i64,
     locked: bool,
@@ -186,7 +187,7 @@ pub async fn preview(
     cu: CurrentUser,
     Query(q): Query<CalcParams>,
 ) -> AppResult<Response> {
-    let p = match statements::preview(&st, cu.actor(), q.year, q.key).await {
+    let p = match statements::preview(&st, cu.actor(), q.year, CostKeyId(q.key)).await {
         Ok(p) => p,
         Err(verbund_app::Error::Invalid(e)) => {
             return Ok(render_invalid(&overview(&st, &cu, q.year, e.into()).await?));
@@ -210,7 +211,7 @@ pub async fn preview(
     let d = &p.document;
     Ok(render(&PreviewPage {
         year: q.year,
-        key_id: q.key,
+        key_id: CostKeyId(q.key),
         key_name: d.key_name.clone(),
         key_version: d.key_version,
         locked: p.locked,
@@ -236,7 +237,7 @@ pub async fn issue(
     cu: CurrentUser,
     Form(f): Form<IssueForm>,
 ) -> AppResult<Response> {
-    let s = statements::issue(&st, &cu.audit(), cu.actor(), f.year, f.key).await?;
+    let s = statements::issue(&st, &cu.audit(), cu.actor(), f.year, CostKeyId(f.key)).await?;
     Ok(see_other(&format!("/costs/statements/{}", s.id)))
 }
 
@@ -262,7 +263,8 @@ pub async fn compare(
     cu: CurrentUser,
     Query(q): Query<CompareParams>,
 ) -> AppResult<Response> {
-    let rows: Vec<CompareRow> = statements::compare(&st, cu.actor(), q.year, q.a, q.b).await?;
+    let rows: Vec<CompareRow> =
+        statements::compare(&st, cu.actor(), q.year, CostKeyId(q.a), CostKeyId(q.b)).await?;
     let (a, b) = (
         key_label(&st, &cu, q.a).await?,
         key_label(&st, &cu, q.b).await?,
@@ -289,7 +291,7 @@ pub async fn compare(
 }
 
 async fn key_label(st: &AppState, cu: &CurrentUser, id: i64) -> AppResult<String> {
-    let k = costs::key(st, cu.actor(), id).await?;
+    let k = costs::key(st, cu.actor(), CostKeyId(id)).await?;
     Ok(format!("{} (v{})", k.key.name, k.version))
 }
 
@@ -398,7 +400,7 @@ pub async fn statement(
     let office = cu.actor().check_office(Permission::ReadCosts).is_ok();
     // The whole document is reduced below: a member's page shows only its own line and the
     // totals, and members not included got 404 already.
-    let (stored, d) = statements::with_document(&st, cu.actor(), id).await?;
+    let (stored, d) = statements::with_document(&st, cu.actor(), StatementId(id)).await?;
     let lang = cu.ctx.lang;
     let member = match (office, q.member) {
         (true, m) => m.map(OrgId),
@@ -439,7 +441,7 @@ pub async fn statement_pdf(
     Query(q): Query<MemberParam>,
 ) -> AppResult<Download> {
     Ok(Download(
-        statements::statement_pdf(&st, cu.actor(), id, q.member.map(OrgId)).await?,
+        statements::statement_pdf(&st, cu.actor(), StatementId(id), q.member.map(OrgId)).await?,
     ))
 }
 
@@ -451,6 +453,6 @@ pub async fn statement_xlsx(
     Query(q): Query<MemberParam>,
 ) -> AppResult<Download> {
     Ok(Download(
-        statements::statement_xlsx(&st, cu.actor(), id, q.member.map(OrgId)).await?,
+        statements::statement_xlsx(&st, cu.actor(), StatementId(id), q.member.map(OrgId)).await?,
     ))
 }

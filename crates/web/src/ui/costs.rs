@@ -8,14 +8,15 @@ use axum::response::Response;
 use serde::Deserialize;
 use verbund_domain::authz::Permission;
 use verbund_domain::validation::ValidationErrors;
+use verbund_domain::{BudgetLineId, SubsidyId};
 use verbund_store::{StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy};
 
 use super::users::OrgOption;
 use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::extract::IdPath;
 use verbund_app::costs::{self, KeyForm, LineDraft, SubsidyDraft};
 use verbund_app::statements;
 
@@ -88,7 +89,7 @@ impl From<&StoredStatement> for StatementRow {
             .or(d["key"]["version"].as_i64())
             .unwrap_or(0);
         Self {
-            id: s.id,
+            id: s.id.0,
             year: s.year,
             issued: fmt_ms(s.issued_at_ms),
             by: s.issued_by.clone(),
@@ -216,7 +217,7 @@ pub async fn delete_line(
     cu: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    let l = costs::delete_line(&st, &cu.audit(), cu.actor(), id).await?;
+    let l = costs::delete_line(&st, &cu.audit(), cu.actor(), BudgetLineId(id)).await?;
     Ok(see_other(&format!("/costs?year={}", l.year)))
 }
 
@@ -315,7 +316,7 @@ pub async fn delete_subsidy(
     cu: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    costs::delete_subsidy(&st, &cu.audit(), cu.actor(), id).await?;
+    costs::delete_subsidy(&st, &cu.audit(), cu.actor(), SubsidyId(id)).await?;
     Ok(see_other("/costs"))
 }
 

@@ -32,7 +32,7 @@ fn no_value(text: String) -> Cell {
 
 /// One member row.
 pub struct Row {
-    pub assessment_id: i64,
+    pub assessment_id: verbund_domain::AssessmentId,
     pub name: String,
     pub own: bool,
     pub overall: Cell,
@@ -76,7 +76,7 @@ pub async fn show(
         .map(|r| Row {
             assessment_id: r.assessment_id,
             name: r.name.clone(),
-            own: own.contains(verbund_domain::OrgId(r.org_id)),
+            own: own.contains(r.org_id),
             overall: if r.assessed {
                 cell(r.score_bp)
             } else {
@@ -134,7 +134,7 @@ pub async fn show(
         })
         .collect();
     let sort = q.sort.clone().unwrap_or_else(|| "name".into());
-    let catalog = h.catalog.as_ref().map(|c| c.id).unwrap_or_default();
+    let catalog = h.catalog.as_ref().map(|c| c.id.0).unwrap_or_default();
     let pager_extra = format!(
         "&catalog={catalog}&sort={sort}&topic={}",
         q.topic.unwrap_or(0)

@@ -84,7 +84,7 @@ pub fn routes() -> Routes {
             cost_statements::statement_xlsx,
         )
         .get("/catalogs", catalogs::list)
-        .post_with_limit("/catalogs", catalogs::upload, crate::api::IMPORT_LIMIT)
+        .post_with_limit("/catalogs", catalogs::upload, crate::extract::IMPORT_LIMIT)
         .get("/catalogs/{id}", catalogs::show)
         .post("/catalogs/{id}/start", catalogs::start_all)
         .get("/assessments", assessments::list)
@@ -96,7 +96,7 @@ pub fn routes() -> Routes {
         .post_with_limit(
             "/assessments/{id}/import",
             assessments::import,
-            crate::api::IMPORT_LIMIT,
+            crate::extract::IMPORT_LIMIT,
         )
         .get("/answers/{id}", assessments::answer_form)
         .post("/answers/{id}", assessments::save_answer)

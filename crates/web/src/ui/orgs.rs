@@ -13,9 +13,9 @@ use verbund_domain::{MembershipId, OrgId};
 
 use super::{FormErrors, Layout, render, render_invalid, see_other};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use crate::extract::IdPath;
 use verbund_app::orgs;
 
 #[derive(Deserialize, Default)]

@@ -12,9 +12,9 @@ use verbund_store::ApiToken;
 
 use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use crate::extract::IdPath;
 use crate::i18n::Lang;
 use verbund_app::tokens;
 

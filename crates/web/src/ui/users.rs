@@ -14,9 +14,9 @@ use verbund_store::UserGrant;
 
 use super::{FormErrors, Layout, render, render_invalid, see_other};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::extract::IdPath;
 use verbund_app::{orgs, users};
 
 #[derive(Deserialize, Default)]

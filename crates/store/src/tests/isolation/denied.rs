@@ -187,7 +187,7 @@ async fn member_gets_nothing_of_another_member(s: Store) {
         .heatmap_rows(&read, w.catalog, HeatmapSort::Name, page())
         .await
         .expect("heatmap");
-    assert!(heat.items.iter().all(|r| r.org_id == w.a.0) && heat.total == 1);
+    assert!(heat.items.iter().all(|r| r.org_id == w.a) && heat.total == 1);
 
     // Cost statements: A's part of the joint statement, nothing of B's.
     let costs = scope(Permission::ReadCosts);

@@ -31,6 +31,7 @@ use verbund_domain::authz::{Actor, Grant, Permission};
 use verbund_domain::costs::{AllocationKey, KeyNode, StandaloneCosts};
 use verbund_domain::org::MembershipInput;
 use verbund_domain::validation::parse_date;
+use verbund_domain::{AnswerId, AssessmentId, CatalogId, EvidenceId, SnapshotId, StatementId};
 
 use super::*;
 use crate::assessments::{AnswerFilter, NewEvidence};
@@ -45,16 +46,16 @@ struct World {
     user_b: UserId,
     grant_b: RoleAssignmentId,
     membership_b: MembershipId,
-    catalog: i64,
-    revision_2: i64,
-    assessment_b: i64,
-    answer_b: i64,
-    snapshot_b: i64,
-    evidence_b: i64,
+    catalog: CatalogId,
+    revision_2: CatalogId,
+    assessment_b: AssessmentId,
+    answer_b: AnswerId,
+    snapshot_b: SnapshotId,
+    evidence_b: EvidenceId,
     /// Issued over A and B.
-    statement_ab: i64,
+    statement_ab: StatementId,
     /// Issued over B only.
-    statement_b: i64,
+    statement_b: StatementId,
 }
 
 fn since(day: &str) -> MembershipInput {

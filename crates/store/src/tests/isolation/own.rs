@@ -110,7 +110,7 @@ async fn member_reaches_its_own_objects(s: Store) {
         .expect("heatmap");
     assert_eq!(
         heat.items.iter().map(|r| r.org_id).collect::<Vec<_>>(),
-        vec![w.b.0]
+        vec![w.b]
     );
     assert_eq!(
         s.start_assessments(&sys, &manage, w.fed, w.revision_2, &[w.b])
@@ -122,7 +122,7 @@ async fn member_reaches_its_own_objects(s: Store) {
 
     let costs = scope(Permission::ReadCosts);
     let statements = s.statements(&costs, w.fed, None).await.expect("statements");
-    let mut ids: Vec<i64> = statements.iter().map(|x| x.id).collect();
+    let mut ids: Vec<StatementId> = statements.iter().map(|x| x.id).collect();
     ids.sort_unstable();
     assert_eq!(ids, vec![w.statement_ab, w.statement_b]);
     let part = s

@@ -7,13 +7,14 @@ use axum::response::Response;
 use serde::Deserialize;
 use verbund_domain::authz::Permission;
 use verbund_domain::validation::ValidationErrors;
+use verbund_domain::{AnswerId, AssessmentId};
 use verbund_store::{AnswerRow, EvidenceMeta};
 
 use super::assessment_page;
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use crate::extract::IdPath;
 use crate::ui::{FormErrors, Layout, render, render_invalid, see_other};
 use verbund_app::assessments::{self as svc, AnswerIn, AnswersQuery, BulkIn};
 
@@ -32,7 +33,7 @@ struct RowPartial {
 #[template(path = "answer.html")]
 pub(super) struct AnswerPage {
     l: Layout,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     r: AnswerRow,
     form: AnswerIn,
     evidence: Vec<EvidenceMeta>,
@@ -55,7 +56,7 @@ fn form_of(r: &AnswerRow) -> AnswerIn {
 pub(super) async fn answer_page(
     st: &AppState,
     cu: &CurrentUser,
-    answer_id: i64,
+    answer_id: AnswerId,
     form: Option<AnswerIn>,
     errors: FormErrors,
 ) -> AppResult<AnswerPage> {
@@ -92,7 +93,7 @@ pub async fn answer_form(
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
     Ok(render(
-        &answer_page(&st, &cu, id, None, FormErrors::default()).await?,
+        &answer_page(&st, &cu, AnswerId(id), None, FormErrors::default()).await?,
     ))
 }
 
@@ -137,7 +138,7 @@ pub async fn save_answer(
 ) -> AppResult<Response> {
     let f = AnswerIn::from(f);
     let htmx = headers.contains_key("hx-request");
-    match svc::answer(&st, &cu.audit(), cu.actor(), id, &f).await {
+    match svc::answer(&st, &cu.audit(), cu.actor(), AnswerId(id), &f).await {
         Ok(r) if htmx => Ok(render(&RowPartial {
             l: Layout::user(&cu, "assessment-title", "assessments"),
             r,
@@ -145,11 +146,11 @@ pub async fn save_answer(
             row_error: None,
         })),
         Ok(_) => {
-            let (aid, _) = svc::answer_row(&st, cu.actor(), id).await?;
+            let (aid, _) = svc::answer_row(&st, cu.actor(), AnswerId(id)).await?;
             Ok(see_other(&format!("/assessments/{aid}")))
         }
         Err(verbund_app::Error::Invalid(e)) if htmx => {
-            let (_, r) = svc::answer_row(&st, cu.actor(), id).await?;
+            let (_, r) = svc::answer_row(&st, cu.actor(), AnswerId(id)).await?;
             let l = Layout::user(&cu, "assessment-title", "assessments");
             let msg = e.0.first().map(|x| l.lang.t(&x.code));
             // htmx swaps only 2xx answers by default; the row shows the error instead.
@@ -161,7 +162,7 @@ pub async fn save_answer(
             }))
         }
         Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
-            &answer_page(&st, &cu, id, Some(f), e.into()).await?,
+            &answer_page(&st, &cu, AnswerId(id), Some(f), e.into()).await?,
         )),
         Err(e) => Err(e.into()),
     }
@@ -171,7 +172,7 @@ pub async fn save_answer(
 #[derive(Deserialize, Default)]
 pub struct BulkForm {
     #[serde(default)]
-    ids: Vec<i64>,
+    ids: Vec<AnswerId>,
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -196,7 +197,7 @@ pub async fn bulk(
         due_on: some(f.due_on),
         justification: some(f.justification),
     };
-    match svc::bulk(&st, &cu.audit(), cu.actor(), id, &d).await {
+    match svc::bulk(&st, &cu.audit(), cu.actor(), AssessmentId(id), &d).await {
         Ok(rows) => {
             let notice = cu
                 .ctx
@@ -206,7 +207,7 @@ pub async fn bulk(
                 &assessment_page(
                     &st,
                     &cu,
-                    id,
+                    AssessmentId(id),
                     AnswersQuery::default(),
                     FormErrors::default(),
                     String::new(),
@@ -231,7 +232,7 @@ pub async fn bulk(
                 &assessment_page(
                     &st,
                     &cu,
-                    id,
+                    AssessmentId(id),
                     AnswersQuery::default(),
                     ValidationErrors::single("bulk", "error-bulk").into(),
                     detail,

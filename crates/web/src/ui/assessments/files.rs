@@ -5,14 +5,15 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use verbund_domain::authz::Permission;
 use verbund_domain::validation::ValidationErrors;
+use verbund_domain::{AnswerId, AssessmentId, EvidenceId};
 
 use super::answer::answer_page;
 use super::assessment_page;
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::download::Download;
 use crate::error::{AppError, AppResult};
+use crate::extract::IdPath;
 use crate::ui::{render_invalid, see_other};
 use verbund_app::assessments::{self as svc, AnswersQuery, EvidenceIn, ExportFormat};
 
@@ -28,7 +29,13 @@ pub async fn export(
     Query(q): Query<ExportParams>,
 ) -> AppResult<Download> {
     Ok(Download(
-        svc::export(&st, cu.actor(), id, q.format.unwrap_or(ExportFormat::Xlsx)).await?,
+        svc::export(
+            &st,
+            cu.actor(),
+            AssessmentId(id),
+            q.format.unwrap_or(ExportFormat::Xlsx),
+        )
+        .await?,
     ))
 }
 
@@ -76,13 +83,13 @@ pub async fn import(
     let m = authorized_upload(
         &st,
         &cu,
-        svc::Target::Assessment(id),
+        svc::Target::Assessment(AssessmentId(id)),
         Permission::ManageAssessments,
         req,
     )
     .await?;
     let (_, bytes) = first_file(m).await?;
-    match svc::import(&st, &cu.audit(), cu.actor(), id, &bytes).await {
+    match svc::import(&st, &cu.audit(), cu.actor(), AssessmentId(id), &bytes).await {
         Ok(o) => Ok(see_other(&format!(
             "/assessments/{id}?imported={}",
             o.changed
@@ -91,7 +98,7 @@ pub async fn import(
             &assessment_page(
                 &st,
                 &cu,
-                id,
+                AssessmentId(id),
                 AnswersQuery::default(),
                 ValidationErrors::single("import", "error-import-answers").into(),
                 detail,
@@ -112,7 +119,7 @@ pub async fn upload_evidence(
     let m = authorized_upload(
         &st,
         &cu,
-        svc::Target::Answer(id),
+        svc::Target::Answer(AnswerId(id)),
         Permission::AnswerAssessments,
         req,
     )
@@ -122,14 +129,14 @@ pub async fn upload_evidence(
         &st,
         &cu.audit(),
         cu.actor(),
-        id,
+        AnswerId(id),
         EvidenceIn { file_name, content },
     )
     .await
     {
         Ok(_) => Ok(see_other(&format!("/answers/{id}"))),
         Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
-            &answer_page(&st, &cu, id, None, e.into()).await?,
+            &answer_page(&st, &cu, AnswerId(id), None, e.into()).await?,
         )),
         Err(e) => Err(e.into()),
     }
@@ -140,7 +147,9 @@ pub async fn evidence(
     cu: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Download> {
-    Ok(Download(svc::evidence(&st, cu.actor(), id).await?))
+    Ok(Download(
+        svc::evidence(&st, cu.actor(), EvidenceId(id)).await?,
+    ))
 }
 
 pub async fn delete_evidence(
@@ -148,7 +157,7 @@ pub async fn delete_evidence(
     cu: CurrentUser,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    let answer = svc::evidence_answer(&st, cu.actor(), id).await?;
-    svc::delete_evidence(&st, &cu.audit(), cu.actor(), id).await?;
+    let answer = svc::evidence_answer(&st, cu.actor(), EvidenceId(id)).await?;
+    svc::delete_evidence(&st, &cu.audit(), cu.actor(), EvidenceId(id)).await?;
     Ok(see_other(&format!("/answers/{answer}")).into_response())
 }

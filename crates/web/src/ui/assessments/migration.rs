@@ -5,11 +5,12 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use verbund_domain::authz::Permission;
+use verbund_domain::{AssessmentId, CatalogId};
 
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use crate::extract::IdPath;
 use crate::ui::{Layout, render, see_other};
 use verbund_app::assessments::{self as svc};
 
@@ -34,8 +35,8 @@ pub async fn migration(
     IdPath(id): IdPath,
     Query(q): Query<MigrateParams>,
 ) -> AppResult<Response> {
-    let p = svc::migration_preview(&st, cu.actor(), id, q.to).await?;
-    let a = svc::get(&st, cu.actor(), id).await?;
+    let p = svc::migration_preview(&st, cu.actor(), AssessmentId(id), CatalogId(q.to)).await?;
+    let a = svc::get(&st, cu.actor(), AssessmentId(id)).await?;
     let can_manage = cu
         .actor()
         .check(Permission::ManageAssessments, a.assessment.org_id)
@@ -65,6 +66,13 @@ pub async fn migrate(
     IdPath(id): IdPath,
     axum::Form(f): axum::Form<MigrateForm>,
 ) -> AppResult<Response> {
-    let new_id = svc::migrate(&st, &cu.audit(), cu.actor(), id, f.catalog_id).await?;
+    let new_id = svc::migrate(
+        &st,
+        &cu.audit(),
+        cu.actor(),
+        AssessmentId(id),
+        CatalogId(f.catalog_id),
+    )
+    .await?;
     Ok(see_other(&format!("/assessments/{new_id}")))
 }

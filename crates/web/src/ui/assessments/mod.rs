@@ -21,13 +21,14 @@ use serde::Deserialize;
 use verbund_domain::assessment::{AnswerStatus, format_bp_de};
 use verbund_domain::authz::Permission;
 use verbund_domain::page::{Page, PageRequest};
+use verbund_domain::{AssessmentId, CatalogId};
 use verbund_store::{AnswerRow, StoredAssessment, StoredSnapshot};
 
 use super::{FormErrors, Layout, fmt_ms, render};
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use crate::extract::IdPath;
 use verbund_app::assessments::{self as svc, AnswersQuery, AssessmentOut};
 
 /// Percentage text of basis points, "–" when there is nothing to count.
@@ -80,7 +81,7 @@ pub async fn list(
     let page = svc::list(
         &st,
         cu.actor(),
-        q.catalog,
+        q.catalog.map(CatalogId),
         PageRequest::new(q.page, Some(50)),
     )
     .await?;
@@ -128,7 +129,7 @@ pub struct ImportedParam {
 async fn assessment_page(
     st: &AppState,
     cu: &CurrentUser,
-    id: i64,
+    id: AssessmentId,
     mut q: AnswersQuery,
     errors: FormErrors,
     detail: String,
@@ -188,7 +189,7 @@ pub async fn show(
         &assessment_page(
             &st,
             &cu,
-            id,
+            AssessmentId(id),
             q,
             FormErrors::default(),
             String::new(),

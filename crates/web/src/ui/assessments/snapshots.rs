@@ -4,12 +4,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use verbund_domain::{AssessmentId, SnapshotId};
 
 use super::assessment_page;
 use crate::AppState;
-use crate::api::IdPath;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
+use crate::extract::IdPath;
 use crate::ui::{Layout, render, render_invalid, see_other};
 use verbund_app::assessments::{self as svc, AnswersQuery, Comparison};
 
@@ -25,13 +26,13 @@ pub async fn snapshot(
     IdPath(id): IdPath,
     axum::Form(f): axum::Form<SnapshotForm>,
 ) -> AppResult<Response> {
-    match svc::snapshot(&st, &cu.audit(), cu.actor(), id, &f.name).await {
+    match svc::snapshot(&st, &cu.audit(), cu.actor(), AssessmentId(id), &f.name).await {
         Ok(_) => Ok(see_other(&format!("/assessments/{id}"))),
         Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
             &assessment_page(
                 &st,
                 &cu,
-                id,
+                AssessmentId(id),
                 AnswersQuery::default(),
                 e.into(),
                 String::new(),
@@ -64,8 +65,15 @@ pub async fn compare(
     IdPath(id): IdPath,
     Query(q): Query<CompareParams>,
 ) -> AppResult<Response> {
-    let c = svc::compare(&st, cu.actor(), id, q.from, q.to).await?;
-    let rows = svc::all_answers(&st, cu.actor(), id).await?;
+    let c = svc::compare(
+        &st,
+        cu.actor(),
+        AssessmentId(id),
+        SnapshotId(q.from),
+        q.to.map(SnapshotId),
+    )
+    .await?;
+    let rows = svc::all_answers(&st, cu.actor(), AssessmentId(id)).await?;
     let names = rows
         .into_iter()
         .map(|r| {

@@ -1,4 +1,5 @@
-//! Extractors that turn every malformed request into our error body instead of axum's plain text.
+//! Extractors shared by the UI and the API handlers: every malformed request becomes our error
+//! body instead of axum's plain text, and a non-numeric `{id}` is simply not found.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
@@ -101,3 +102,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             })
     }
 }
+
+/// Largest accepted file upload (catalogs, answer imports) for UI and API alike (the NIST
+/// SP 800-53 OSCAL catalog is 3 MB).
+pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
