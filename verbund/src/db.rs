@@ -17,13 +17,7 @@ pub async fn open(url: &str) -> anyhow::Result<Store> {
 
 /// Hides a password in a database URL before it is logged.
 fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
-            Some(c) => format!("{}:***{}", &url[..s + 3 + c], &url[at..]),
-            None => url.to_owned(),
-        },
-        _ => url.to_owned(),
-    }
+    verbund_store::without_password(url)
 }
 
 #[cfg(test)]

@@ -10,10 +10,12 @@
 
 mod backend;
 mod error;
+mod redact;
 mod rows;
 mod types;
 
 pub use error::{Result, StoreError};
+pub use redact::without_password;
 pub use types::*;
 
 use std::str::FromStr;
