@@ -7,20 +7,23 @@
 mod access;
 mod files;
 mod list_cache;
+mod migration;
+mod snapshots;
+
+pub use migration::{MigrationPreview, migrate, migration_preview, newer_revisions};
+pub use snapshots::{Comparison, compare, snapshot, snapshots};
 
 pub use list_cache::{ListCache, ListJson, answers_json};
 
 pub use access::{Target, all_answers, answer_row, authorize, evidence_answer, priorities};
 
 use serde::{Deserialize, Serialize};
-use verbund_domain::assessment::{Answer, AnswerStatus, ChangeLine, compare_snapshots};
+use verbund_domain::assessment::{Answer, AnswerStatus};
 use verbund_domain::authz::{Actor, Permission};
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::validation::{ValidationErrors, parse_date};
-use verbund_domain::{AnswerId, AssessmentId, CatalogId, OrgId, SnapshotId};
-use verbund_store::{
-    AnswerFilter, AnswerRow, AuditActor, StoredAssessment, StoredSnapshot, TopicScore,
-};
+use verbund_domain::{AnswerId, AssessmentId, CatalogId, OrgId};
+use verbund_store::{AnswerFilter, AnswerRow, AuditActor, StoredAssessment, TopicScore};
 
 pub use files::{
     EVIDENCE_LIMIT, EvidenceIn, ExportFormat, ImportOutcome, add_evidence, delete_evidence,
@@ -443,185 +446,5 @@ pub async fn bulk(
             id,
             &changes,
         )
-        .await?)
-}
-
-/// Takes a snapshot.
-pub async fn snapshot(
-    st: &Services,
-    by: &AuditActor,
-    actor: &Actor,
-    id: AssessmentId,
-    name: &str,
-) -> Result<StoredSnapshot> {
-    org_of(st, actor, id, Permission::ManageAssessments).await?;
-    let name = verbund_domain::validation::required_text(name, 200)
-        .map_err(|c| ValidationErrors::single("name", c))?;
-    Ok(st
-        .store
-        .take_snapshot(by, &actor.scope(Permission::ManageAssessments), id, &name)
-        .await?)
-}
-
-/// Snapshots of an assessment, newest first.
-pub async fn snapshots(
-    st: &Services,
-    actor: &Actor,
-    id: AssessmentId,
-) -> Result<Vec<StoredSnapshot>> {
-    Ok(st
-        .store
-        .snapshots(&actor.scope(Permission::ReadAssessments), id)
-        .await?)
-}
-
-/// What changed between two states of one assessment.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Comparison {
-    /// Earlier state: a snapshot (None = current state).
-    #[schema(value_type = Option<Object>)]
-    pub from: Option<StoredSnapshot>,
-    /// Later state: a snapshot (None = current state).
-    #[schema(value_type = Option<Object>)]
-    pub to: Option<StoredSnapshot>,
-    /// Changed requirements with their trend.
-    #[schema(value_type = Vec<Object>)]
-    pub changes: Vec<ChangeLine>,
-    /// Number improved.
-    pub improved: usize,
-    /// Number regressed.
-    pub regressed: usize,
-}
-
-/// Compares snapshot `from` with snapshot `to` (None: the current answers).
-pub async fn compare(
-    st: &Services,
-    actor: &Actor,
-    id: AssessmentId,
-    from: SnapshotId,
-    to: Option<SnapshotId>,
-) -> Result<Comparison> {
-    use verbund_domain::assessment::Trend;
-    let scope = actor.scope(Permission::ReadAssessments);
-    let load = |sid: SnapshotId| {
-        let scope = scope.clone();
-        async move {
-            let (s, answers) = st.store.snapshot(&scope, sid).await?;
-            if s.assessment_id != id {
-                return Err(Error::NotFound);
-            }
-            Ok((s, answers))
-        }
-    };
-    let (a, before) = load(from).await?;
-    let (b, after) = match to {
-        Some(t) => {
-            let (s, x) = load(t).await?;
-            (Some(s), x)
-        }
-        None => (None, st.store.current_answers(&scope, id).await?),
-    };
-    let changes = compare_snapshots(&before, &after);
-    let count = |t: Trend| changes.iter().filter(|c| c.trend == t).count();
-    Ok(Comparison {
-        improved: count(Trend::Improved),
-        regressed: count(Trend::Regressed),
-        from: Some(a),
-        to: b,
-        changes,
-    })
-}
-
-/// What moving an assessment to another revision of its catalog would do.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct MigrationPreview {
-    /// The revision the assessment answers now.
-    #[schema(value_type = i64)]
-    pub from_catalog: CatalogId,
-    /// The revision it would move to.
-    #[schema(value_type = i64)]
-    pub to_catalog: CatalogId,
-    /// Requirement differences (added start open; removed lose their answers in the new assessment).
-    #[schema(value_type = Object)]
-    pub diff: verbund_domain::catalog::CatalogDiff,
-    /// Answered requirements that the new revision no longer has.
-    pub answers_dropped: usize,
-}
-
-/// Newer revisions of the assessment's catalog (same URN), newest first.
-pub async fn newer_revisions(
-    st: &Services,
-    actor: &Actor,
-    id: AssessmentId,
-) -> Result<Vec<verbund_store::CatalogSummary>> {
-    let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
-    let fed = crate::federation(&st.store).await?;
-    let all = st.store.catalogs(fed.id).await?;
-    let urn = all
-        .iter()
-        .find(|c| c.id == a.catalog_id)
-        .map(|c| c.urn.clone())
-        .unwrap_or_default();
-    Ok(all
-        .into_iter()
-        .filter(|c| c.urn == urn && c.revision > a.catalog_revision)
-        .collect())
-}
-
-/// The diff preview before moving assessment `id` to revision `to`.
-pub async fn migration_preview(
-    st: &Services,
-    actor: &Actor,
-    id: AssessmentId,
-    to: CatalogId,
-) -> Result<MigrationPreview> {
-    let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
-    if !newer_revisions(st, actor, id)
-        .await?
-        .iter()
-        .any(|c| c.id == to)
-    {
-        return Err(ValidationErrors::single("catalog_id", "error-not-a-revision").into());
-    }
-    let (_, old) = crate::catalogs::get(st, a.catalog_id).await?;
-    let (_, new) = crate::catalogs::get(st, to).await?;
-    let diff = verbund_domain::catalog::diff(&old, &new);
-    let removed: std::collections::HashSet<&str> =
-        diff.removed.iter().map(|d| d.urn.as_str()).collect();
-    let answers = st
-        .store
-        .current_answers(&actor.scope(Permission::ReadAssessments), id)
-        .await?;
-    let answers_dropped = answers
-        .iter()
-        .filter(|(urn, s, _)| *s != AnswerStatus::Unanswered && removed.contains(urn.as_str()))
-        .count();
-    Ok(MigrationPreview {
-        from_catalog: a.catalog_id,
-        to_catalog: to,
-        diff,
-        answers_dropped,
-    })
-}
-
-/// Moves assessment `id` to revision `to` (a new assessment; the old one is kept).
-pub async fn migrate(
-    st: &Services,
-    by: &AuditActor,
-    actor: &Actor,
-    id: AssessmentId,
-    to: CatalogId,
-) -> Result<AssessmentId> {
-    org_of(st, actor, id, Permission::ManageAssessments).await?;
-    if !newer_revisions(st, actor, id)
-        .await?
-        .iter()
-        .any(|c| c.id == to)
-    {
-        return Err(ValidationErrors::single("catalog_id", "error-not-a-revision").into());
-    }
-    Ok(st
-        .store
-        .migrate_assessment(by, &actor.scope(Permission::ManageAssessments), id, to)
         .await?)
 }
