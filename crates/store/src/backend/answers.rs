@@ -4,31 +4,16 @@ const ANSWER_SELECT: &str = "SELECT a.id, n.urn, n.ref_id, n.name, n.description
      a.version, a.updated_at_ms, a.updated_by, (SELECT COUNT(*) FROM evidence e WHERE e.answer_id = a.id) AS evidence_count \
      FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id";
 
+/// A row of `ANSWER_SELECT`: the node's texts come with it.
 fn answer_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments::AnswerRow> {
-    let due: Option<String> = r.try_get("due_on")?;
-    Ok(crate::assessments::AnswerRow {
-        id: AnswerId(r.try_get("id")?),
+    let node = crate::assessments::NodeText {
         urn: r.try_get("urn")?,
         ref_id: r.try_get("ref_id")?,
         name: r.try_get("name")?,
         description: r.try_get("description")?,
         guidance: r.try_get("guidance")?,
-        topic_index: r.try_get("topic_index")?,
-        priority: r.try_get("priority")?,
-        answer: AssessAnswer {
-            status: status_of(&r.try_get::<String, _>("status")?)?,
-            justification: r.try_get("justification")?,
-            owner: r.try_get("owner")?,
-            due_on: due
-                .as_deref()
-                .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
-            comment: r.try_get("comment")?,
-        },
-        version: r.try_get("version")?,
-        updated_at_ms: r.try_get("updated_at_ms")?,
-        updated_by: r.try_get("updated_by")?,
-        evidence_count: r.try_get("evidence_count")?,
-    })
+    };
+    answer_with_texts(r, &node)
 }
 
 /// Appends ` WHERE …` with the conditions of `f` that are given (unused conditions would cost
@@ -99,14 +84,23 @@ async fn node_texts(
     Ok(texts)
 }
 
+/// A row of answer state only (`node_id`, no texts): the texts come from the revision's cache.
 fn answer_from_state_row(
     r: &<DB as sqlx::Database>::Row,
     texts: &crate::assessments::NodeTexts,
 ) -> Result<crate::assessments::AnswerRow> {
-    let due: Option<String> = r.try_get("due_on")?;
     let node = texts
         .get(&r.try_get::<i64, _>("node_id")?)
         .ok_or(StoreError::NotFound)?;
+    answer_with_texts(r, node)
+}
+
+/// The one mapper of an answer row: its state columns plus the requirement's texts.
+fn answer_with_texts(
+    r: &<DB as sqlx::Database>::Row,
+    node: &crate::assessments::NodeText,
+) -> Result<crate::assessments::AnswerRow> {
+    let due: Option<String> = r.try_get("due_on")?;
     Ok(crate::assessments::AnswerRow {
         id: AnswerId(r.try_get("id")?),
         urn: node.urn.clone(),
