@@ -33,12 +33,6 @@ pub enum Error {
         /// Detail, e.g. the parser's message with line and column.
         detail: String,
     },
-    /// The input is larger than allowed (`code` is the translation key).
-    #[error("too large: {code}")]
-    TooLarge {
-        /// Stable code.
-        code: &'static str,
-    },
     /// The installation is not set up for this yet (e.g. no federation exists); `code` is the
     /// translation key of what to do next.
     #[error("not set up: {code}")]
@@ -68,7 +62,7 @@ impl Error {
             Self::Unauthorized => "error-unauthorized",
             Self::Invalid(_) => "error-validation",
             Self::Stale => "error-stale",
-            Self::BadInput { code, .. } | Self::TooLarge { code } | Self::NotSetUp { code } => code,
+            Self::BadInput { code, .. } | Self::NotSetUp { code } => code,
             Self::Internal(_) => "error-internal",
         }
     }

@@ -201,10 +201,6 @@ impl From<verbund_app::Error> for AppError {
             E::Invalid(v) => Self::Invalid(v),
             E::Stale => Self::Stale,
             E::BadInput { code, detail } => Self::BadRequest { code, detail },
-            E::TooLarge { code } => Self::BadRequest {
-                code,
-                detail: String::new(),
-            },
             E::NotSetUp { code } => Self::BadRequest {
                 code,
                 detail: String::new(),
