@@ -18,6 +18,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod file;
+pub mod key_figures;
 pub mod orgs;
 pub mod settings;
 pub mod statements;

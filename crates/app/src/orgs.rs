@@ -51,7 +51,9 @@ pub async fn create_org(
     Ok(st.store.create_org(by, fed.id, &input).await?)
 }
 
-/// Changes an organisation's facts. Members may not turn themselves into the office.
+/// Changes an organisation's facts. Members may not turn themselves into the office, and only
+/// the office sets key figures: a member's edit keeps the figures it leaves out and refuses
+/// changed ones (the member proposes them, see [`crate::key_figures`]).
 pub async fn update_org(
     st: &Services,
     by: &AuditActor,
@@ -66,6 +68,11 @@ pub async fn update_org(
         .store
         .get_org(&actor.scope(Permission::EditOrg), id)
         .await?;
+    let input = if actor.check(Permission::SetKeyFigures, id).is_ok() {
+        input
+    } else {
+        verbund_domain::key_figures::member_edit(&current, input)?
+    };
     if (input.kind == OrgKind::Office) != (current.kind == OrgKind::Office) {
         return Err(ValidationErrors::single("kind", "error-kind-office").into());
     }

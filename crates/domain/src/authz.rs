@@ -95,6 +95,10 @@ pub enum Permission {
     EditOrg,
     /// Create organisations and manage memberships (office level).
     ManageFederation,
+    /// Set an organisation's key figures (population, staff, IT workplaces) and decide on a
+    /// member's proposal to change them: the figures move costs between members, so only the
+    /// office sets them.
+    SetKeyFigures,
     /// See the users holding roles in the organisation.
     ReadUsers,
     /// Create users and grant member-level roles in the organisation.

@@ -51,4 +51,6 @@ id_type!(
     BudgetLineId,
     /// One subsidy.
     SubsidyId,
+    /// A member's proposal to change its key figures (population, staff, IT workplaces).
+    KeyFigureProposalId,
 );

@@ -10,6 +10,7 @@ pub mod authz;
 pub mod catalog;
 pub mod costs;
 pub mod ids;
+pub mod key_figures;
 pub mod localtime;
 pub mod org;
 pub mod page;

@@ -119,6 +119,9 @@ pub struct Organisation {
     pub address: Option<String>,
     /// Optimistic-locking version, incremented on each change.
     pub version: i64,
+    /// When population, staff or IT workplaces last changed (Unix milliseconds); `None` if
+    /// never since they were first entered.
+    pub figures_changed_at_ms: Option<i64>,
 }
 
 /// Validated input to create or change an organisation.
@@ -166,7 +169,8 @@ pub struct OrgDraft {
     pub address: Option<String>,
 }
 
-fn non_negative(v: Option<i64>) -> Result<Option<i64>, &'static str> {
+/// A key figure: none, or a whole number from 0 to 100 million.
+pub(crate) fn key_figure(v: Option<i64>) -> Result<Option<i64>, &'static str> {
     match v {
         Some(n) if n < 0 => Err("error-negative"),
         Some(n) if n > 100_000_000 => Err("error-too-large-number"),
@@ -184,9 +188,9 @@ impl OrgDraft {
             None => Some(None),
             Some(a) => e.check("ags", Ags::parse(a)).map(Some),
         };
-        let population = e.check("population", non_negative(self.population));
-        let staff = e.check("staff", non_negative(self.staff));
-        let it_workplaces = e.check("it_workplaces", non_negative(self.it_workplaces));
+        let population = e.check("population", key_figure(self.population));
+        let staff = e.check("staff", key_figure(self.staff));
+        let it_workplaces = e.check("it_workplaces", key_figure(self.it_workplaces));
         let address = e.check("address", optional_text(self.address.as_deref(), 500));
         match (name, kind, ags, population, staff, it_workplaces, address) {
             (

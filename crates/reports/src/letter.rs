@@ -41,6 +41,8 @@ struct LetterData {
     credits: Vec<[String; 2]>,
     payable: String,
     savings: Option<Savings>,
+    /// The day the member's key figures last changed before the statement, if recorded.
+    figures_as_of: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -295,6 +297,13 @@ pub(crate) fn letter_data(
             .collect(),
         payable: euros(bill.payable),
         savings,
+        figures_as_of: doc
+            .member(member)
+            .and_then(|m| m.figures_changed_at_ms)
+            .map(|ms| {
+                let t = verbund_domain::localtime::fmt_ms(ms);
+                t.split(' ').next().unwrap_or_default().to_owned()
+            }),
     };
     serde_json::to_vec(&data).map_err(|e| ReportError::Render(e.to_string()))
 }

@@ -51,6 +51,7 @@ mod assessments;
 mod catalogs;
 mod costs;
 mod generate;
+mod key_figures;
 mod settings;
 pub use assessments::*;
 

@@ -25,10 +25,10 @@ pub(crate) struct OrgRow {
     pub it_workplaces: Option<i64>,
     pub address: Option<String>,
     pub version: i64,
+    pub figures_changed_at_ms: Option<i64>,
 }
 
-pub(crate) const ORG_COLUMNS: &str =
-    "id, federation_id, name, kind, ags, population, staff, it_workplaces, address, version";
+pub(crate) const ORG_COLUMNS: &str = "id, federation_id, name, kind, ags, population, staff, it_workplaces, address, version, figures_changed_at_ms";
 
 impl TryFrom<OrgRow> for Organisation {
     type Error = StoreError;
@@ -48,6 +48,7 @@ impl TryFrom<OrgRow> for Organisation {
             it_workplaces: r.it_workplaces,
             address: r.address,
             version: r.version,
+            figures_changed_at_ms: r.figures_changed_at_ms,
         })
     }
 }
@@ -101,5 +102,54 @@ impl From<UserRow> for User {
             mfa_enabled: r.totp_enabled_at_ms.is_some(),
             disabled: r.disabled_at_ms.is_some(),
         }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ProposalRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub previous_population: Option<i64>,
+    pub previous_staff: Option<i64>,
+    pub previous_it_workplaces: Option<i64>,
+    pub population: Option<i64>,
+    pub staff: Option<i64>,
+    pub it_workplaces: Option<i64>,
+    pub reason: Option<String>,
+    pub status: String,
+    pub proposed_by_name: String,
+    pub proposed_at_ms: i64,
+    pub decided_by_name: Option<String>,
+    pub decided_at_ms: Option<i64>,
+    pub decision_note: Option<String>,
+}
+
+impl TryFrom<ProposalRow> for verbund_domain::key_figures::KeyFigureProposal {
+    type Error = StoreError;
+    fn try_from(r: ProposalRow) -> Result<Self, StoreError> {
+        use verbund_domain::key_figures::{KeyFigures, ProposalStatus};
+        Ok(Self {
+            id: verbund_domain::KeyFigureProposalId(r.id),
+            org_id: OrgId(r.org_id),
+            org_name: r.org_name,
+            previous: KeyFigures {
+                population: r.previous_population,
+                staff: r.previous_staff,
+                it_workplaces: r.previous_it_workplaces,
+            },
+            proposed: KeyFigures {
+                population: r.population,
+                staff: r.staff,
+                it_workplaces: r.it_workplaces,
+            },
+            reason: r.reason,
+            status: ProposalStatus::parse(&r.status).map_err(|_| corrupt("proposal status"))?,
+            proposed_by: r.proposed_by_name,
+            proposed_at_ms: r.proposed_at_ms,
+            decided_by: r.decided_by_name,
+            decided_at_ms: r.decided_at_ms,
+            decision_note: r.decision_note,
+        })
     }
 }

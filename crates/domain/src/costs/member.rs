@@ -53,6 +53,11 @@ pub struct MemberSnapshot {
     /// Last day of membership (inclusive), if it falls in or before the year.
     #[serde(default)]
     pub ends_on: Option<Date>,
+    /// When the member's key figures last changed before the statement used them (Unix
+    /// milliseconds). Not written when unknown, so statements issued before it was recorded
+    /// keep their exact JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figures_changed_at_ms: Option<i64>,
 }
 
 impl MemberSnapshot {
@@ -66,6 +71,7 @@ impl MemberSnapshot {
             it_workplaces: None,
             starts_on: None,
             ends_on: None,
+            figures_changed_at_ms: None,
         }
     }
 

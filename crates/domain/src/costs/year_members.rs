@@ -38,6 +38,7 @@ pub fn member_snapshots(
                 it_workplaces: metric(o.it_workplaces),
                 starts_on: Some(start.max(first)),
                 ends_on: end.map(|e| e.min(last)),
+                figures_changed_at_ms: o.figures_changed_at_ms,
             })
         })
         .collect()
@@ -62,6 +63,7 @@ mod tests {
             it_workplaces: None,
             address: None,
             version: 1,
+            figures_changed_at_ms: Some(1_767_225_600_000),
         }
     }
 
@@ -100,5 +102,10 @@ mod tests {
         );
         assert_eq!(s[0].staff, None, "a negative figure is no metric");
         assert_eq!(s[0].population, Some(1000));
+        assert_eq!(
+            s[0].figures_changed_at_ms,
+            Some(1_767_225_600_000),
+            "the statement records when the figures it used last changed"
+        );
     }
 }

@@ -466,3 +466,27 @@ error-not-a-revision = Das ist kein neuerer Stand desselben Katalogs.
 error-already-migrated = Für diesen Katalogstand gibt es schon eine Bewertung.
 action-assessment-migrate = Bewertung auf neuen Katalogstand umgestellt
 error-count = Die Anzahl der Antworten passt nicht zum Katalog.
+
+# Key figures (Kennzahlen) and members' proposals
+key-figures-title = Kennzahlen für den Kostenschlüssel
+key-figures-intro = Einwohnerzahl, Beschäftigte und IT-Arbeitsplätze bestimmen, welchen Anteil jedes Mitglied trägt. Deshalb legt sie die Informationssicherheitsstelle fest: Mitglieder schlagen Änderungen vor, die Stelle übernimmt oder lehnt sie ab.
+key-figures-office-only = Die Kennzahlen legt die Informationssicherheitsstelle fest. Änderungen schlagen Sie auf der Seite Ihrer Organisation vor.
+key-figures-changed = Kennzahlen zuletzt geändert
+key-figures-propose = Änderung vorschlagen
+key-figures-reason = Begründung und Quelle
+key-figures-submit = Vorschlag senden
+key-figures-proposals = Vorschläge zu den Kennzahlen
+key-figures-proposed-at = Vorgeschlagen
+key-figures-change = Änderung
+key-figures-note = Anmerkung zur Entscheidung
+key-figures-accept = Übernehmen
+key-figures-reject = Ablehnen
+key-figures-status-open = offen
+key-figures-status-accepted = übernommen
+key-figures-status-rejected = abgelehnt
+key-figures-status-all = alle
+key-figures-open-count = Offene Kennzahl-Vorschläge
+error-key-figures-proposal = Diese Kennzahl legt die Informationssicherheitsstelle fest. Schlagen Sie die Änderung auf der Seite der Organisation vor.
+error-key-figures-unchanged = Der Vorschlag ändert keine Kennzahl.
+error-key-figures-open = Es gibt schon einen offenen Vorschlag. Warten Sie die Entscheidung der Informationssicherheitsstelle ab.
+error-proposal-status = Unbekannter Status (erlaubt: open, accepted, rejected).

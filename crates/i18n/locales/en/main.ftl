@@ -466,3 +466,27 @@ error-not-a-revision = That is not a newer revision of the same catalog.
 error-already-migrated = There is already an assessment for this catalog revision.
 action-assessment-migrate = Assessment moved to a new catalog revision
 error-count = The number of answers does not match the catalog.
+
+# Key figures and members' proposals
+key-figures-title = Key figures of the cost key
+key-figures-intro = Population, staff and IT workplaces decide each member's share. That is why the security office sets them: members propose changes, the office accepts or rejects them.
+key-figures-office-only = The security office sets the key figures. Propose a change on your organisation's page.
+key-figures-changed = Key figures last changed
+key-figures-propose = Propose a change
+key-figures-reason = Reason and source
+key-figures-submit = Send proposal
+key-figures-proposals = Proposals for the key figures
+key-figures-proposed-at = Proposed
+key-figures-change = Change
+key-figures-note = Note on the decision
+key-figures-accept = Accept
+key-figures-reject = Reject
+key-figures-status-open = open
+key-figures-status-accepted = accepted
+key-figures-status-rejected = rejected
+key-figures-status-all = all
+key-figures-open-count = Open key-figure proposals
+error-key-figures-proposal = The security office sets this figure. Propose the change on the organisation's page.
+error-key-figures-unchanged = The proposal changes no figure.
+error-key-figures-open = A proposal is already open. Wait for the security office's decision.
+error-proposal-status = Unknown status (allowed: open, accepted, rejected).

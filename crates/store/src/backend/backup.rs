@@ -22,6 +22,7 @@ const BACKUP_TABLES: &[&str] = &[
     "assessment_answers",
     "assessment_snapshots",
     "evidence",
+    "key_figure_proposals",
     "audit_log",
     "audit_head",
 ];
@@ -29,6 +30,10 @@ const BACKUP_TABLES: &[&str] = &[
 /// Tables a backup of an older schema may lack: their rows are derived from other tables and
 /// written again after the restore.
 const DERIVED_TABLES: &[&str] = &["statement_members"];
+
+/// Tables added after the first backup format: a backup of an older schema lacks them, and
+/// they start empty.
+const ADDED_TABLES: &[&str] = &["key_figure_proposals"];
 
 fn cell_to_json(row: &<DB as sqlx::Database>::Row, i: usize) -> Result<serde_json::Value> {
     use sqlx::ValueRef;
@@ -127,7 +132,7 @@ pub(crate) async fn restore(
     let mut summary = RestoreSummary::default();
     for table in BACKUP_TABLES {
         let Some(t) = tables.get(*table) else {
-            if DERIVED_TABLES.contains(table) {
+            if DERIVED_TABLES.contains(table) || ADDED_TABLES.contains(table) {
                 continue;
             }
             return Err(bad(format!("table {table} missing")));

@@ -9,6 +9,7 @@ macro_rules! shared_queries {
         include!("prelude.rs");
         include!("audit.rs");
         include!("orgs.rs");
+        include!("key_figures.rs");
         include!("users.rs");
         include!("auth.rs");
         include!("backup.rs");

@@ -176,6 +176,20 @@ pub(crate) async fn create_org(
     Ok(org)
 }
 
+/// When the key figures last changed after `input` is applied to `before`: now if it changes
+/// any of them, else as before.
+fn figures_changed_at(before: &Organisation, input: &OrgInput) -> Option<i64> {
+    use verbund_domain::key_figures::KeyFigures;
+    if KeyFigures::of_input(input)
+        .changed_fields(&KeyFigures::of(before))
+        .is_empty()
+    {
+        before.figures_changed_at_ms
+    } else {
+        Some(now_ms())
+    }
+}
+
 pub(crate) async fn update_org(
     pool: &Pool<DB>,
     by: &AuditActor,
@@ -191,7 +205,7 @@ pub(crate) async fn update_org(
     }
     let row: OrgRow = sqlx::query_as(AssertSqlSafe(format!(
         "UPDATE organisations SET name = $1, kind = $2, ags = $3, population = $4, staff = $5, it_workplaces = $6, address = $7, \
-         version = version + 1, updated_at_ms = $8 WHERE id = $9 AND version = $10 RETURNING {ORG_COLUMNS}"
+         version = version + 1, updated_at_ms = $8, figures_changed_at_ms = $11 WHERE id = $9 AND version = $10 RETURNING {ORG_COLUMNS}"
     )))
     .bind(&input.name)
     .bind(input.kind.code())
@@ -203,6 +217,7 @@ pub(crate) async fn update_org(
     .bind(now_ms())
     .bind(id.0)
     .bind(before.version)
+    .bind(figures_changed_at(&before, input))
     .fetch_optional(&mut *tx)
     .await
     .map_err(|e| StoreError::unique(e, "ags"))?

@@ -19,6 +19,8 @@ use verbund_domain::costs::{
     SubsidyApplication,
 };
 #[allow(unused_imports)]
+use verbund_domain::key_figures::{KeyFigureProposal, ProposalInput, ProposalStatus};
+#[allow(unused_imports)]
 use verbund_domain::org::{Membership, MembershipInput, OrgInput, Organisation};
 #[allow(unused_imports)]
 use verbund_domain::page::{Page, PageRequest};
@@ -29,8 +31,8 @@ use verbund_domain::validation::format_date;
 #[allow(unused_imports)]
 use verbund_domain::{
     AnswerId, ApiTokenId, AssessmentId, AuditEntryId, BudgetLineId, CatalogId, CostKeyId,
-    EvidenceId, FederationId, MembershipId, OrgId, RoleAssignmentId, SnapshotId, StatementId,
-    SubsidyId, UserId,
+    EvidenceId, FederationId, KeyFigureProposalId, MembershipId, OrgId, RoleAssignmentId,
+    SnapshotId, StatementId, SubsidyId, UserId,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;

@@ -5,6 +5,7 @@ mod account;
 mod assessments;
 mod catalogs;
 mod costs;
+mod key_figures;
 mod orgs;
 mod users;
 
@@ -30,6 +31,14 @@ pub fn routes() -> Routes {
         .post("/organisations/{id}/memberships", orgs::add_membership)
         .put("/memberships/{id}", orgs::update_membership)
         .delete("/memberships/{id}", orgs::delete_membership)
+        .get("/key-figure-proposals", key_figures::list)
+        .post(
+            "/organisations/{id}/key-figure-proposals",
+            key_figures::propose,
+        )
+        .get("/key-figure-proposals/{id}", key_figures::get_one)
+        .post("/key-figure-proposals/{id}/accept", key_figures::accept)
+        .post("/key-figure-proposals/{id}/reject", key_figures::reject)
         .get("/users", users::list)
         .post("/users", users::create)
         .get("/users/{id}", users::get_one)
@@ -99,7 +108,8 @@ pub fn routes() -> Routes {
     servers((url = "/api/v1")),
     paths(
         account::me, orgs::list, orgs::create, orgs::get_one, orgs::update, orgs::memberships, orgs::add_membership,
-        orgs::update_membership, orgs::delete_membership, users::list, users::create, users::get_one, users::update,
+        orgs::update_membership, orgs::delete_membership, key_figures::list, key_figures::propose, key_figures::get_one,
+        key_figures::accept, key_figures::reject, users::list, users::create, users::get_one, users::update,
         users::grant, users::revoke, account::audit, account::tokens, account::create_token, account::revoke_token,
         costs::budget, costs::add_line, costs::update_line, costs::delete_line, costs::copy_budget, costs::subsidies,
         costs::create_subsidy, costs::update_subsidy, costs::delete_subsidy, costs::keys, costs::create_key, costs::key,

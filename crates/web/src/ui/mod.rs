@@ -9,6 +9,7 @@ mod cost_statements;
 mod costs;
 mod dashboard;
 mod heatmap;
+mod key_figures;
 mod orgs;
 mod profile;
 mod qr;
@@ -49,6 +50,10 @@ pub fn routes() -> Routes {
         .post("/orgs/{id}", orgs::update)
         .post("/orgs/{id}/memberships", orgs::add_membership)
         .post("/memberships/{id}/delete", orgs::delete_membership)
+        .get("/key-figures", key_figures::list)
+        .post("/orgs/{id}/key-figures", key_figures::propose)
+        .post("/key-figures/{id}/accept", key_figures::accept)
+        .post("/key-figures/{id}/reject", key_figures::reject)
         .get("/users", users::list)
         .get("/users/new", users::new_form)
         .post("/users", users::create)

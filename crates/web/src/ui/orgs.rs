@@ -11,12 +11,14 @@ use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::validation::{ValidationErrors, format_date};
 use verbund_domain::{MembershipId, OrgId};
 
-use super::{FormErrors, Layout, render, render_invalid, see_other};
+use super::key_figures::{ProposalForm, ProposalRow};
+use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
 use crate::extract::IdPath;
-use verbund_app::orgs;
+use verbund_app::{key_figures, orgs};
+use verbund_domain::key_figures::KeyFigures;
 
 #[derive(Deserialize, Default)]
 pub struct ListParams {
@@ -32,6 +34,8 @@ struct ListPage {
     pager_extra: String,
     page: Page<Organisation>,
     can_create: bool,
+    /// Open key-figure proposals the user can see.
+    open_proposals: i64,
 }
 
 pub async fn list(
@@ -50,6 +54,15 @@ pub async fn list(
         .actor()
         .check_office(Permission::ManageFederation)
         .is_ok();
+    let open_proposals = key_figures::list(
+        &st,
+        cu.actor(),
+        None,
+        Some(verbund_domain::key_figures::ProposalStatus::Open),
+        PageRequest::new(Some(1), Some(1)),
+    )
+    .await?
+    .total;
     Ok(render(&ListPage {
         l: Layout::user(&cu, "orgs-title", "orgs"),
         pager_extra: format!(
@@ -60,6 +73,7 @@ pub async fn list(
         q: p.q.unwrap_or_default(),
         page,
         can_create,
+        open_proposals,
     }))
 }
 
@@ -142,6 +156,8 @@ struct FormPage {
     errors: FormErrors,
     kinds: Vec<KindOption>,
     cancel: String,
+    /// The user may set key figures (the office); members see them and propose changes.
+    figures_editable: bool,
 }
 
 fn kinds(include_office: bool) -> Vec<KindOption> {
@@ -165,6 +181,7 @@ pub async fn new_form(cu: CurrentUser) -> AppResult<Response> {
         errors: FormErrors::default(),
         kinds: kinds(false),
         cancel: "/orgs".into(),
+        figures_editable: true,
     }))
 }
 
@@ -187,6 +204,7 @@ pub async fn create(
             errors: e.into(),
             kinds: kinds(false),
             cancel: "/orgs".into(),
+            figures_editable: true,
         })),
         Err(e) => Err(e.into()),
     }
@@ -202,6 +220,14 @@ struct DetailPage {
     can_manage: bool,
     mform: MembershipDraft,
     errors: FormErrors,
+    /// When the key figures last changed ("" if never).
+    figures_changed: String,
+    /// The newest proposals for this organisation.
+    proposals: Vec<ProposalRow>,
+    /// The user may propose figures (a member's coordinator; the office edits them directly).
+    can_propose: bool,
+    pform: ProposalForm,
+    perrors: FormErrors,
 }
 
 /// A membership as shown.
@@ -223,6 +249,27 @@ impl From<Membership> for MembershipRow {
     }
 }
 
+/// The organisation page with the proposal form's errors (after a refused proposal).
+pub(super) async fn show_with_proposal_errors(
+    st: &AppState,
+    cu: &CurrentUser,
+    id: OrgId,
+    pform: ProposalForm,
+    perrors: FormErrors,
+) -> AppResult<Response> {
+    let mut page = detail(
+        st,
+        cu,
+        id,
+        MembershipDraft::default(),
+        FormErrors::default(),
+    )
+    .await?;
+    page.pform = pform;
+    page.perrors = perrors;
+    Ok(render_invalid(&page))
+}
+
 async fn detail(
     st: &AppState,
     cu: &CurrentUser,
@@ -231,6 +278,19 @@ async fn detail(
     errors: FormErrors,
 ) -> AppResult<DetailPage> {
     let org = orgs::get_org(st, cu.actor(), id).await?;
+    let proposals = key_figures::list(
+        st,
+        cu.actor(),
+        Some(id),
+        None,
+        PageRequest::new(Some(1), Some(10)),
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|p| ProposalRow::new(p, cu.actor()))
+    .collect();
+    let can_set = cu.actor().check(Permission::SetKeyFigures, id).is_ok();
     let memberships = orgs::list_memberships(st, cu.actor(), id)
         .await?
         .into_iter()
@@ -243,6 +303,11 @@ async fn detail(
         can_edit: cu.actor().check(Permission::EditOrg, id).is_ok(),
         can_manage: cu.actor().check(Permission::ManageFederation, id).is_ok()
             && cu.actor().is_office(),
+        figures_changed: org.figures_changed_at_ms.map(fmt_ms).unwrap_or_default(),
+        can_propose: !can_set && cu.actor().check(Permission::EditOrg, id).is_ok(),
+        pform: ProposalForm::of(&KeyFigures::of(&org)),
+        perrors: FormErrors::default(),
+        proposals,
         org,
         memberships,
         mform,
@@ -283,6 +348,10 @@ pub async fn edit_form(
         errors: FormErrors::default(),
         kinds: kinds(org.kind == OrgKind::Office),
         cancel: format!("/orgs/{id}"),
+        figures_editable: cu
+            .actor()
+            .check(Permission::SetKeyFigures, OrgId(id))
+            .is_ok(),
     }))
 }
 
@@ -312,6 +381,7 @@ pub async fn update(
         errors,
         kinds: kinds(is_office),
         cancel: format!("/orgs/{id}"),
+        figures_editable: cu.actor().check(Permission::SetKeyFigures, id).is_ok(),
     }))
 }
 

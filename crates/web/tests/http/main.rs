@@ -13,6 +13,7 @@ mod auth;
 mod catalogs;
 mod costs;
 mod isolation;
+mod key_figures;
 mod ops;
 mod orgs;
 mod scaleout;

@@ -23,13 +23,15 @@ async fn coordinator_edits_the_own_town_and_the_change_is_audited(app: TestApp) 
     let (status, form) = b.get(&app, &format!("/orgs/{nauheim}/edit")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(form.contains("value=\"06433009\""));
+    assert!(
+        !form.contains("name=\"population\"")
+            && form.contains("legt die Informationssicherheitsstelle fest"),
+        "a member sees its key figures but does not edit them: {form}"
+    );
     let fields = [
         ("name", "Nauheim"),
         ("kind", "gemeinde"),
         ("ags", "06433009"),
-        ("population", "10.900"),
-        ("staff", "98"),
-        ("it_workplaces", "80"),
         ("address", "Weingartenstraße 46"),
         ("version", "1"),
     ];
@@ -38,13 +40,16 @@ async fn coordinator_edits_the_own_town_and_the_change_is_audited(app: TestApp) 
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{loc}");
     let (_, page) = b.get(&app, &loc).await;
-    assert!(page.contains("10900") && page.contains("Weingartenstraße 46"));
+    assert!(
+        page.contains("10840") && page.contains("Weingartenstraße 46"),
+        "figures kept: {page}"
+    );
     let (_, audit) = b.get(&app, "/audit").await;
     assert!(
         audit.contains("Organisation geändert") && audit.contains("koordination@nauheim.example")
     );
     assert!(
-        audit.contains("<td>population</td><td>10840</td><td>10900</td>"),
+        audit.contains("<td>address</td><td>–</td><td>Weingartenstraße 46</td>"),
         "before and after shown: {audit}"
     );
     let (status, page) = b
@@ -56,11 +61,41 @@ async fn coordinator_edits_the_own_town_and_the_change_is_audited(app: TestApp) 
         "version 1 is stale now"
     );
     assert!(page.contains("inzwischen geändert"));
+
+    // The office sets the figures; the change is audited with before and after.
+    let mut isb = app.login("isb@verbund.example").await;
+    let (_, form) = isb.get(&app, &format!("/orgs/{nauheim}/edit")).await;
+    assert!(
+        form.contains("name=\"population\""),
+        "the office edits figures"
+    );
+    let (status, _) = isb
+        .post_form(
+            &app,
+            &format!("/orgs/{nauheim}"),
+            &[
+                ("name", "Nauheim"),
+                ("kind", "gemeinde"),
+                ("ags", "06433009"),
+                ("population", "10.900"),
+                ("staff", "98"),
+                ("it_workplaces", "78"),
+                ("address", "Weingartenstraße 46"),
+                ("version", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, audit) = isb.get(&app, "/audit").await;
+    assert!(
+        audit.contains("<td>population</td><td>10840</td><td>10900</td>"),
+        "{audit}"
+    );
 }
 
 async fn invalid_form_input_shows_german_messages_and_changes_nothing(app: TestApp) {
     let nauheim = app.org_id("Nauheim").await;
-    let mut b = app.login("koordination@nauheim.example").await;
+    let mut b = app.login("isb@verbund.example").await;
     let fields = [
         ("name", ""),
         ("kind", "gemeinde"),

@@ -34,6 +34,26 @@ async fn member_gets_nothing_of_another_member(s: Store) {
         )
         .await,
     );
+    // Key-figure proposals.
+    not_found(
+        s.get_key_figure_proposal(&scope(Permission::ReadOrg), w.proposal_b)
+            .await,
+    );
+    not_found(
+        s.propose_key_figures(&sys, &scope(Permission::EditOrg), w.b, &proposal(1))
+            .await,
+    );
+    for org in [None, Some(w.b)] {
+        let found = s
+            .list_key_figure_proposals(&scope(Permission::ReadOrg), org, None, page())
+            .await
+            .expect("list");
+        assert_eq!((found.total, found.items.len()), (0, 0));
+    }
+    not_found(
+        s.decide_key_figure_proposal(&sys, &scope(Permission::EditOrg), w.proposal_b, true, None)
+            .await,
+    );
     nothing(s.list_memberships(&scope(Permission::ReadOrg), w.b).await);
     not_found(
         s.get_membership(&scope(Permission::ReadOrg), w.membership_b)

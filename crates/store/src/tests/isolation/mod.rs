@@ -5,7 +5,7 @@
 //!
 //! Every `&Scope`-taking public function, found with
 //! `grep -n "pub async fn" -A8 crates/store/src/lib.rs crates/store/src/*.rs | grep Scope`
-//! (41; keep this list and the calls in `denied.rs` in step when adding one):
+//! (45; keep this list and the calls in `denied.rs` in step when adding one):
 //!
 //! - lib.rs: list_orgs, get_org, update_org, list_memberships, get_membership,
 //!   add_membership, update_membership, delete_membership, list_users, get_user, user_grants,
@@ -16,6 +16,8 @@
 //!   take_snapshot, snapshots, snapshot, current_answers, add_evidence, evidence_list,
 //!   evidence, delete_evidence, heatmap_rows
 //! - costs.rs: statements, statement, member_rows_federation_wide
+//! - key_figures.rs: propose_key_figures, get_key_figure_proposal, list_key_figure_proposals,
+//!   decide_key_figure_proposal
 //!
 //! Functions on member data without a scope are office- or system-level by name or doc and
 //! not called here: heatmap_stats_federation_wide (aggregates only), generate_members,
@@ -29,9 +31,12 @@ mod own;
 use verbund_domain::assessment::{Answer, AnswerStatus};
 use verbund_domain::authz::{Actor, Grant, Permission};
 use verbund_domain::costs::{AllocationKey, KeyNode, StandaloneCosts};
+use verbund_domain::key_figures::{KeyFigures, ProposalInput};
 use verbund_domain::org::MembershipInput;
 use verbund_domain::validation::parse_date;
-use verbund_domain::{AnswerId, AssessmentId, CatalogId, EvidenceId, SnapshotId, StatementId};
+use verbund_domain::{
+    AnswerId, AssessmentId, CatalogId, EvidenceId, KeyFigureProposalId, SnapshotId, StatementId,
+};
 
 use super::*;
 use crate::assessments::{AnswerFilter, NewEvidence};
@@ -56,6 +61,8 @@ struct World {
     statement_ab: StatementId,
     /// Issued over B only.
     statement_b: StatementId,
+    /// B's open key-figure proposal.
+    proposal_b: KeyFigureProposalId,
 }
 
 fn since(day: &str) -> MembershipInput {
@@ -194,6 +201,22 @@ async fn seed(s: &Store) -> World {
         evidence_b,
         statement_ab,
         statement_b,
+        proposal_b: s
+            .propose_key_figures(&sys, &all, b, &proposal(16_100))
+            .await
+            .expect("proposal")
+            .id,
+    }
+}
+
+fn proposal(population: i64) -> ProposalInput {
+    ProposalInput {
+        proposed: KeyFigures {
+            population: Some(population),
+            staff: None,
+            it_workplaces: None,
+        },
+        reason: Some("Fortschreibung".into()),
     }
 }
 

@@ -23,6 +23,35 @@ async fn member_reaches_its_own_objects(s: Store) {
         w.b
     );
     assert_eq!(
+        s.get_key_figure_proposal(&scope(Permission::ReadOrg), w.proposal_b)
+            .await
+            .expect("proposal")
+            .org_id,
+        w.b
+    );
+    assert_eq!(
+        s.list_key_figure_proposals(&scope(Permission::ReadOrg), Some(w.b), None, page())
+            .await
+            .expect("list")
+            .total,
+        1
+    );
+    assert!(
+        matches!(
+            s.propose_key_figures(&sys, &scope(Permission::EditOrg), w.b, &proposal(1))
+                .await,
+            Err(StoreError::Invalid(_))
+        ),
+        "reaches B, where a proposal is open already"
+    );
+    assert_eq!(
+        s.decide_key_figure_proposal(&sys, &scope(Permission::EditOrg), w.proposal_b, false, None)
+            .await
+            .expect("decided")
+            .status,
+        verbund_domain::key_figures::ProposalStatus::Rejected
+    );
+    assert_eq!(
         s.get_membership(&scope(Permission::ReadOrg), w.membership_b)
             .await
             .expect("membership")

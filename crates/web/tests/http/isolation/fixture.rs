@@ -35,6 +35,7 @@ pub struct Ids {
     pub answer: i64,
     pub evidence: i64,
     pub snapshot: i64,
+    pub proposal: i64,
 }
 
 impl Ids {
@@ -56,6 +57,7 @@ impl Ids {
             Assessment => self.assessment,
             Answer => self.answer,
             Evidence => self.evidence,
+            Proposal => self.proposal,
         })
     }
 }
@@ -139,6 +141,16 @@ pub async fn setup(app: &TestApp) -> Ids {
         )
         .await;
     let (catalog, assessment, answer, evidence, snapshot) = assessment_setup(app).await;
+    let coordinator_token = app.token(TARGET_COORDINATOR).await;
+    let (status, proposal) = app
+        .api(
+            Method::POST,
+            &format!("/organisations/{target}/key-figure-proposals"),
+            &coordinator_token,
+            Some(json!({"population": 16_600, "reason": "Fortschreibung 31.12.2025"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{proposal}");
     Ids {
         own,
         target,
@@ -155,6 +167,7 @@ pub async fn setup(app: &TestApp) -> Ids {
         answer,
         evidence,
         snapshot,
+        proposal: proposal["id"].as_i64().unwrap(),
     }
 }
 
@@ -173,6 +186,16 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
     assert_eq!(grants.len(), 1, "other member's roles unchanged");
     let user = app.store.get_user_unscoped(UserId(f.user)).await.unwrap();
     assert!(!user.disabled, "other member's user still enabled");
+    let proposal = app
+        .store
+        .get_key_figure_proposal(&scope, verbund_domain::KeyFigureProposalId(f.proposal))
+        .await
+        .unwrap();
+    assert_eq!(
+        proposal.status,
+        verbund_domain::key_figures::ProposalStatus::Open,
+        "other member's proposal undecided"
+    );
     let coordinator = UserId(app.user_id(TARGET_COORDINATOR).await);
     let tokens = app.store.list_tokens(coordinator).await.unwrap();
     assert!(

@@ -48,6 +48,8 @@ pub enum Obj {
     Assessment,
     Answer,
     Evidence,
+    /// The target member's open key-figure proposal.
+    Proposal,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -72,6 +74,10 @@ pub enum Success {
     /// This exact status, which only the handler gives (e.g. 422 for a deliberately empty
     /// upload, 409 for a statement the fixture already issued).
     Status(u16),
+    /// 2xx/3xx, or 409 when a sibling route decided the object first (accepting and
+    /// rejecting one proposal: whichever runs second finds it decided). Both 2xx and 409 come
+    /// only after the object was found and the right checked.
+    OkOrConflict,
 }
 
 /// One route's row.
@@ -136,6 +142,10 @@ impl Entry {
         self.success = Success::Status(status);
         self
     }
+    fn decided_once(mut self) -> Self {
+        self.success = Success::OkOrConflict;
+        self
+    }
     fn obj(mut self, obj: Obj) -> Self {
         self.obj = obj;
         self
@@ -152,7 +162,9 @@ pub type Matrix = HashMap<(&'static str, &'static str), Entry>;
 pub fn ui(c: &Ids) -> Matrix {
     use Obj::*;
     let line = json!({"year": "2026", "category": "material", "amount": "1,00", "note": "x"});
-    let org_form = json!({"name": "Übernommen", "kind": "stadt", "ags": "", "population": "1"});
+    // The key figures as they are: a member may send them back unchanged (changing them is the
+    // office's, see the proposals below).
+    let org_form = json!({"name": "Übernommen", "kind": "stadt", "ags": "", "population": "16542", "staff": "150", "it_workplaces": "120"});
     let pw = super::DEMO_PASSWORD;
     HashMap::from([
         (("GET", "/static/{file}"), entry(Kind::NotTenantData, Static)),
@@ -171,6 +183,11 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/orgs/{id}"), foreign(Org).body(org_form)),
         (("POST", "/orgs/{id}/memberships"), foreign(Org).by(By::Office).body(json!({"starts_on": "2026-01-01"}))),
         (("POST", "/memberships/{id}/delete"), foreign(Membership).by(By::Office)),
+        (("GET", "/key-figures"), list().q("?status=all")),
+        // The fixture's proposal is still open: the controls get as far as that check.
+        (("POST", "/orgs/{id}/key-figures"), foreign(Org).body(json!({"population": "16600", "reason": "Zensus"})).status(422)),
+        (("POST", "/key-figures/{id}/accept"), foreign(Proposal).by(By::Office).body(json!({"note": "ok", "back": "list"})).decided_once()),
+        (("POST", "/key-figures/{id}/reject"), foreign(Proposal).by(By::Office).body(json!({"note": "nein"})).decided_once()),
         (("GET", "/users"), list()),
         (("GET", "/users/new"), free()),
         (
@@ -253,6 +270,11 @@ pub fn api(c: &Ids) -> Matrix {
         (("POST", "/organisations/{id}/memberships"), foreign(Org).by(By::Office).body(json!({"starts_on": "2026-01-01"}))),
         (("PUT", "/memberships/{id}"), foreign(Membership).by(By::Office).body(json!({"starts_on": "2026-01-01"}))),
         (("DELETE", "/memberships/{id}"), foreign(Membership).by(By::Office)),
+        (("GET", "/key-figure-proposals"), list()),
+        (("POST", "/organisations/{id}/key-figure-proposals"), foreign(Org).body(json!({"population": 16600})).status(422)),
+        (("GET", "/key-figure-proposals/{id}"), foreign(Proposal)),
+        (("POST", "/key-figure-proposals/{id}/accept"), foreign(Proposal).by(By::Office).body(json!({"note": "ok"})).decided_once()),
+        (("POST", "/key-figure-proposals/{id}/reject"), foreign(Proposal).by(By::Office).body(json!({})).decided_once()),
         (("GET", "/users"), list()),
         (
             ("POST", "/users"),
