@@ -1,8 +1,9 @@
-//! Administration commands: `create-admin`, `audit verify`, `backup` and `restore`.
+//! Administration commands: `create-admin`, `audit verify` and `audit checkpoint`.
 
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use verbund_domain::audit::Checkpoint;
 use verbund_domain::authz::Role;
 use verbund_domain::user::{Email, NewUser, check_password};
 use verbund_store::{AuditActor, Store};
@@ -56,44 +57,76 @@ pub async fn create_admin(
     Ok(())
 }
 
-/// `verbund audit verify`: checks the hash chain; exit code 1 when it was tampered with.
-pub async fn verify_audit(store: &Store) -> anyhow::Result<()> {
-    match store.verify_audit().await? {
-        Ok(n) => {
-            println!("Änderungsprotokoll intakt: {n} Einträge geprüft.");
-            Ok(())
+/// `verbund audit verify`: checks the hash chain and every checkpoint in `checkpoints` (if the
+/// file exists); lists every problem and exits with code 1 if there is one.
+pub async fn verify_audit(store: &Store, checkpoints: &Path) -> anyhow::Result<()> {
+    let report = store.verify_audit_report().await?;
+    let mut problems: Vec<String> = report.problems.iter().map(errors::chain_problem).collect();
+    let mut checked = 0;
+    match std::fs::read_to_string(checkpoints) {
+        Ok(text) => {
+            for cp in text.lines().filter_map(Checkpoint::parse_line) {
+                checked += 1;
+                if let Err(e) = cp.check(store.audit_hash_at(cp.seq).await?.as_deref()) {
+                    problems.push(format!(
+                        "{} (Prüfpunkt vom {})",
+                        errors::chain_problem(&e),
+                        verbund_domain::localtime::fmt_ms(cp.at_ms)
+                    ));
+                }
+            }
         }
-        Err(e) => {
-            eprintln!("Änderungsprotokoll MANIPULIERT: {e}");
-            std::process::exit(1);
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            println!(
+                "Hinweis: keine Prüfpunktdatei {} – gekürzte Enden erkennt nur ein Prüfpunkt (verbund audit checkpoint).",
+                checkpoints.display()
+            );
         }
+        Err(e) => bail!("Prüfpunktdatei {} nicht lesbar: {e}", checkpoints.display()),
     }
+    if problems.is_empty() {
+        println!(
+            "Änderungsprotokoll intakt: {} Einträge und {checked} Prüfpunkte geprüft.",
+            report.entries
+        );
+        return Ok(());
+    }
+    eprintln!(
+        "Änderungsprotokoll MANIPULIERT ({} Befunde):",
+        problems.len()
+    );
+    for p in &problems {
+        eprintln!("  - {p}");
+    }
+    std::process::exit(1);
 }
 
-/// `verbund backup`: writes the snapshot to a temporary file first, so an interrupted backup
-/// never leaves a truncated file under the target name.
-pub async fn backup(store: &Store, file: &Path) -> anyhow::Result<()> {
-    let snapshot = store.backup().await?;
-    let tmp = file.with_extension("tmp");
-    std::fs::write(&tmp, serde_json::to_vec(&snapshot)?)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, file)?;
-    println!("Sicherung geschrieben: {}", file.display());
-    Ok(())
-}
-
-/// `verbund restore`: loads a backup into an empty database and verifies the audit chain.
-pub async fn restore(store: &Store, file: &Path) -> anyhow::Result<()> {
-    let data = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let snapshot: serde_json::Value =
-        serde_json::from_slice(&data).context("the backup file is not valid JSON")?;
-    let summary = store.restore(&snapshot).await?;
-    for (table, rows) in summary.tables {
-        println!("{table}: {rows}");
+/// `verbund audit checkpoint`: appends the chain's head to `file` (after checking the chain:
+/// a broken chain gets no checkpoint) and prints the line, so it can also go to a log or a mail.
+pub async fn audit_checkpoint(store: &Store, file: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let report = store.verify_audit_report().await?;
+    if let Some(e) = report.problems.first() {
+        bail!(
+            "kein Prüfpunkt: das Änderungsprotokoll ist nicht intakt ({})",
+            errors::chain_problem(e)
+        );
     }
-    match store.verify_audit().await? {
-        Ok(n) => println!("Wiederhergestellt; Änderungsprotokoll intakt ({n} Einträge)."),
-        Err(e) => bail!("restored, but the audit chain does not verify: {e}"),
+    let (seq, hash) = store.audit_head().await?;
+    let line = Checkpoint {
+        seq,
+        hash,
+        at_ms: verbund_store::now_ms(),
     }
+    .to_line();
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+        .with_context(|| format!("Prüfpunktdatei {} nicht beschreibbar", file.display()))?;
+    writeln!(f, "{line}")?;
+    f.sync_all()?;
+    tracing::info!(checkpoint = %line, file = %file.display(), "audit checkpoint");
+    println!("{line}");
     Ok(())
 }

@@ -114,18 +114,43 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
-    /// Schreibt eine konsistente, übertragbare Sicherung der Datenbank in DATEI (JSON).
+    /// Schreibt eine konsistente, übertragbare Sicherung der Datenbank in DATEI (JSON, nur für
+    /// den Eigentümer lesbar; mit --key-file oder --passphrase verschlüsselt).
     Backup {
         /// Zieldatei.
         #[arg(value_name = "DATEI")]
         file: PathBuf,
+        #[command(flatten)]
+        protection: ProtectionArgs,
     },
-    /// Stellt eine Sicherung in einer leeren Datenbank wieder her.
+    /// Stellt eine Sicherung in einer leeren Datenbank wieder her (verschlüsselte Sicherungen
+    /// mit --key-file oder --passphrase).
     Restore {
         /// Sicherungsdatei von `verbund backup`.
         #[arg(value_name = "DATEI")]
         file: PathBuf,
+        #[command(flatten)]
+        protection: ProtectionArgs,
     },
+    /// Legt einen neuen Schlüssel für verschlüsselte Sicherungen an (age, nur für den
+    /// Eigentümer lesbar).
+    BackupKey {
+        /// Schlüsseldatei; eine vorhandene wird nicht überschrieben.
+        #[arg(value_name = "DATEI")]
+        file: PathBuf,
+    },
+}
+
+/// How a backup is encrypted.
+#[derive(clap::Args)]
+pub struct ProtectionArgs {
+    /// Schlüsseldatei von `verbund backup-key` (auch VERBUND_BACKUP_KEY_FILE): für
+    /// unbeaufsichtigte Sicherungen.
+    #[arg(long, value_name = "DATEI")]
+    pub key_file: Option<PathBuf>,
+    /// Mit einer Passphrase aus der Umgebungsvariable VERBUND_BACKUP_PASSPHRASE.
+    #[arg(long)]
+    pub passphrase: bool,
 }
 
 #[derive(Subcommand)]
@@ -164,8 +189,20 @@ pub enum CostsCmd {
 
 #[derive(Subcommand)]
 pub enum AuditCmd {
-    /// Prüft die Hash-Kette; Exit-Code 1, wenn ein Eintrag geändert oder gelöscht wurde.
-    Verify,
+    /// Prüft die Hash-Kette und die Prüfpunkte; listet jeden fehlerhaften Eintrag, Exit-Code 1,
+    /// wenn ein Eintrag geändert oder gelöscht wurde.
+    Verify {
+        /// Datei mit Prüfpunkten (Voreinstellung: `audit_checkpoints` der Konfiguration).
+        #[arg(long, value_name = "DATEI")]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Hält den aktuellen Stand der Hash-Kette außerhalb der Datenbank fest: hängt eine Zeile an
+    /// die Prüfpunktdatei an und gibt sie aus (zum Mitschreiben in Protokoll oder E-Mail).
+    Checkpoint {
+        /// Datei mit Prüfpunkten (Voreinstellung: `audit_checkpoints` der Konfiguration).
+        #[arg(long, value_name = "DATEI")]
+        file: Option<PathBuf>,
+    },
 }
 
 /// Applies the German headings and template to a command and all its subcommands (clap's

@@ -19,6 +19,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Log as JSON lines instead of text.
     pub log_json: bool,
+    /// File that `audit checkpoint` appends the chain's head to and `audit verify` checks.
+    pub audit_checkpoints: String,
 }
 
 impl Default for Config {
@@ -29,6 +31,7 @@ impl Default for Config {
             base_url: String::new(),
             trust_proxy: false,
             log_json: false,
+            audit_checkpoints: "verbund-audit-checkpoints.txt".into(),
         }
     }
 }
@@ -63,6 +66,9 @@ impl Config {
         }
         if let Some(v) = env("VERBUND_LOG_JSON") {
             c.log_json = v == "1" || v.eq_ignore_ascii_case("true");
+        }
+        if let Some(v) = env("VERBUND_AUDIT_CHECKPOINTS") {
+            c.audit_checkpoints = v;
         }
         if c.base_url.is_empty() {
             c.base_url = format!("http://{}", c.bind);

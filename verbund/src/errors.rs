@@ -21,6 +21,30 @@ pub fn message(e: Error) -> anyhow::Error {
     }
 }
 
+/// A problem of the audit chain as a German sentence.
+pub fn chain_problem(e: &verbund_domain::audit::ChainError) -> String {
+    use verbund_domain::audit::ChainError::*;
+    match e {
+        Tampered { seq } => format!("Eintrag {seq}: Inhalt passt nicht zum Hash (geändert)"),
+        Gap {
+            expected_prev,
+            found,
+        } => format!("nach Eintrag {expected_prev} folgt {found}: Einträge fehlen (gelöscht)"),
+        BrokenLink { seq } => {
+            format!("Eintrag {seq}: verweist nicht auf seinen Vorgänger (Kette umgeschrieben)")
+        }
+        HeadMismatch { last_seq, head_seq } => format!(
+            "die Kette endet bei {last_seq}, der Kopf nennt {head_seq}: Einträge am Ende fehlen"
+        ),
+        CheckpointMissing { seq } => format!(
+            "Eintrag {seq} aus einem Prüfpunkt fehlt: das Protokoll wurde hinter den Prüfpunkt gekürzt"
+        ),
+        CheckpointMismatch { seq } => format!(
+            "Eintrag {seq} hat einen anderen Hash als im Prüfpunkt: die Kette wurde umgeschrieben"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

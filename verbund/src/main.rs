@@ -2,6 +2,7 @@
 //! hands each subcommand to its module.
 
 mod admin;
+mod backup;
 mod catalog;
 mod cli;
 mod config;
@@ -142,9 +143,25 @@ async fn run() -> anyhow::Result<()> {
             costs::statements(store, year, statement, &out).await
         }
         Cmd::Audit {
-            cmd: AuditCmd::Verify,
-        } => admin::verify_audit(&open(&cfg.database_url).await?).await,
-        Cmd::Backup { file } => admin::backup(&open(&cfg.database_url).await?, &file).await,
-        Cmd::Restore { file } => admin::restore(&open(&cfg.database_url).await?, &file).await,
+            cmd: AuditCmd::Verify { checkpoints },
+        } => {
+            let file = checkpoints.unwrap_or_else(|| cfg.audit_checkpoints.clone().into());
+            admin::verify_audit(&open(&cfg.database_url).await?, &file).await
+        }
+        Cmd::Audit {
+            cmd: AuditCmd::Checkpoint { file },
+        } => {
+            let file = file.unwrap_or_else(|| cfg.audit_checkpoints.clone().into());
+            admin::audit_checkpoint(&open(&cfg.database_url).await?, &file).await
+        }
+        Cmd::Backup { file, protection } => {
+            let p = backup::Protection::from_options(protection.key_file, protection.passphrase)?;
+            backup::backup(&open(&cfg.database_url).await?, &file, &p).await
+        }
+        Cmd::Restore { file, protection } => {
+            let p = backup::Protection::from_options(protection.key_file, protection.passphrase)?;
+            backup::restore(&open(&cfg.database_url).await?, &file, &p).await
+        }
+        Cmd::BackupKey { file } => backup::new_key(&file),
     }
 }

@@ -406,3 +406,237 @@ fn importing_before_any_federation_says_to_create_the_administrator_first() {
     );
     remove_db(&db);
 }
+
+fn remove_all(paths: &[&std::path::Path]) {
+    for p in paths {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+        }
+    }
+}
+
+fn sqlite(db: &std::path::Path, sql: &str) {
+    let conn = Command::new("python3")
+        .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()"])
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        conn.status.success(),
+        "{}",
+        String::from_utf8_lossy(&conn.stderr)
+    );
+}
+
+/// The attack of the review: delete the newest entries and rewind the head row. `verify`
+/// alone passes; with the checkpoint taken before it fails, naming the checkpoint, and every
+/// broken entry is listed.
+#[test]
+fn a_checkpoint_outside_the_database_catches_a_shortened_audit_log() {
+    let (db, cps) = (tmp("cp.db"), tmp("checkpoints.txt"));
+    remove_all(&[&db, &cps]);
+    let url = db.to_str().unwrap();
+    let out = verbund(&["demo", "--reset", "--no-serve", "--db", url], url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cp_arg = ["--file", cps.to_str().unwrap()];
+    let out = verbund(&["audit", "checkpoint", cp_arg[0], cp_arg[1]], url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(line.starts_with("verbund-audit-checkpoint seq="), "{line}");
+    assert_eq!(
+        std::fs::read_to_string(&cps).unwrap().trim(),
+        line,
+        "appended to the file"
+    );
+    let verify = ["audit", "verify", "--checkpoints", cps.to_str().unwrap()];
+    let out = verbund(&verify, url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 Prüfpunkte geprüft"));
+
+    // Cut the log back by three entries and rewind the head to the new end.
+    sqlite(
+        &db,
+        "DELETE FROM audit_log WHERE seq > (SELECT seq - 3 FROM audit_head); \
+        UPDATE audit_head SET seq = (SELECT MAX(seq) FROM audit_log), hash = (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1);",
+    );
+    let out = verbund(
+        &["audit", "verify", "--checkpoints", "/nonexistent/none.txt"],
+        url,
+    );
+    assert!(
+        out.status.success(),
+        "without a checkpoint the shortened chain passes"
+    );
+    let out = verbund(&verify, url);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("MANIPULIERT") && err.contains("hinter den Prüfpunkt gekürzt"),
+        "{err}"
+    );
+
+    // Two edited entries: both are reported, not only the first.
+    sqlite(
+        &db,
+        "UPDATE audit_log SET after_json = '{}' WHERE seq IN (2, 5);",
+    );
+    let out = verbund(&verify, url);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Eintrag 2:") && err.contains("Eintrag 5:") && err.contains("3 Befunde"),
+        "{err}"
+    );
+    // A broken chain gets no new checkpoint.
+    let out = verbund(&["audit", "checkpoint", cp_arg[0], cp_arg[1]], url);
+    assert!(!out.status.success());
+    remove_all(&[&db, &cps]);
+}
+
+#[cfg(unix)]
+#[test]
+fn backups_are_private_and_can_be_encrypted_with_a_key_file_or_a_passphrase() {
+    use std::os::unix::fs::PermissionsExt;
+    let (a, key) = (tmp("enc-a.db"), tmp("backup.key"));
+    let (plain, with_key, with_pass) = (tmp("plain.json"), tmp("key.age"), tmp("pass.age"));
+    let targets = [tmp("enc-b.db"), tmp("enc-c.db"), tmp("enc-d.db")];
+    remove_all(&[
+        &a,
+        &key,
+        &plain,
+        &with_key,
+        &with_pass,
+        &targets[0],
+        &targets[1],
+        &targets[2],
+    ]);
+    let url = a.to_str().unwrap();
+    assert!(
+        verbund(&["demo", "--reset", "--no-serve", "--db", url], url)
+            .status
+            .success()
+    );
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+
+    let out = verbund(&["backup", plain.to_str().unwrap()], url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        mode(&plain),
+        0o600,
+        "TOTP secrets and password hashes: owner only"
+    );
+
+    let out = verbund(&["backup-key", key.to_str().unwrap()], url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode(&key), 0o600);
+    assert!(
+        !verbund(&["backup-key", key.to_str().unwrap()], url)
+            .status
+            .success(),
+        "never overwritten"
+    );
+    let k = ["--key-file", key.to_str().unwrap()];
+    let out = verbund(&["backup", with_key.to_str().unwrap(), k[0], k[1]], url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&with_key).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1"));
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains("isb@verbund.example"),
+        "nothing readable"
+    );
+    assert_eq!(mode(&with_key), 0o600);
+
+    // Restore: refused without the key, done with it.
+    let t0 = targets[0].to_str().unwrap();
+    let out = verbund(&["restore", with_key.to_str().unwrap()], t0);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("verschlüsselt"));
+    let out = verbund(&["restore", with_key.to_str().unwrap(), k[0], k[1]], t0);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("users: 28"));
+
+    // Passphrase from the environment.
+    let run = |args: &[&str], db: &str, pass: &str| {
+        Command::new(env!("CARGO_BIN_EXE_verbund"))
+            .args(args)
+            .env("VERBUND_DATABASE_URL", db)
+            .env("VERBUND_BACKUP_PASSPHRASE", pass)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let out = run(
+        &["backup", with_pass.to_str().unwrap(), "--passphrase"],
+        url,
+        "korrekt-pferd-batterie",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t1 = targets[1].to_str().unwrap();
+    let out = run(
+        &["restore", with_pass.to_str().unwrap(), "--passphrase"],
+        t1,
+        "falsche-passphrase!",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Entschlüsseln fehlgeschlagen"));
+    let out = run(
+        &["restore", with_pass.to_str().unwrap(), "--passphrase"],
+        t1,
+        "korrekt-pferd-batterie",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A key file others can read is refused.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = verbund(
+        &["restore", with_key.to_str().unwrap(), k[0], k[1]],
+        targets[2].to_str().unwrap(),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("für andere lesbar"));
+    remove_all(&[
+        &a,
+        &key,
+        &plain,
+        &with_key,
+        &with_pass,
+        &targets[0],
+        &targets[1],
+        &targets[2],
+    ]);
+}

@@ -108,6 +108,95 @@ pub enum ChainError {
         /// Head's sequence number.
         head_seq: i64,
     },
+    /// The entry a checkpoint names is gone: the log was cut back behind the checkpoint.
+    #[error(
+        "checkpoint at entry {seq}: the entry is missing (the log was cut back behind a checkpoint)"
+    )]
+    CheckpointMissing {
+        /// The checkpoint's sequence number.
+        seq: i64,
+    },
+    /// The entry a checkpoint names has another hash: the chain was rewritten.
+    #[error("checkpoint at entry {seq}: the stored hash differs (the chain was rewritten)")]
+    CheckpointMismatch {
+        /// The checkpoint's sequence number.
+        seq: i64,
+    },
+}
+
+/// A checkpoint: the chain's head (sequence number and hash) written outside the database, so
+/// that deleting the newest entries and rewinding the head row is noticed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkpoint {
+    /// Sequence number of the head entry.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+    /// When the checkpoint was taken (Unix milliseconds).
+    pub at_ms: i64,
+}
+
+const CHECKPOINT_TAG: &str = "verbund-audit-checkpoint";
+
+impl Checkpoint {
+    /// One line: `verbund-audit-checkpoint seq=42 hash=<hex> at_ms=1764600000000`.
+    pub fn to_line(&self) -> String {
+        format!(
+            "{CHECKPOINT_TAG} seq={} hash={} at_ms={}",
+            self.seq, self.hash, self.at_ms
+        )
+    }
+
+    /// Parses a line written by [`Checkpoint::to_line`]; `None` for anything else (comments,
+    /// blank lines, mail headers around a pasted line).
+    pub fn parse_line(line: &str) -> Option<Self> {
+        let rest = line.trim().strip_prefix(CHECKPOINT_TAG)?;
+        let (mut seq, mut hash, mut at_ms) = (None, None, None);
+        for part in rest.split_whitespace() {
+            match part.split_once('=')? {
+                ("seq", v) => seq = v.parse().ok(),
+                ("hash", v) if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    hash = Some(v.to_ascii_lowercase())
+                }
+                ("at_ms", v) => at_ms = v.parse().ok(),
+                _ => return None,
+            }
+        }
+        Some(Self {
+            seq: seq?,
+            hash: hash?,
+            at_ms: at_ms?,
+        })
+    }
+
+    /// Compares the checkpoint with the stored chain: `hash_at_seq` is the stored hash of the
+    /// entry with the checkpoint's sequence number (`None` if there is none).
+    pub fn check(&self, hash_at_seq: Option<&str>) -> Result<(), ChainError> {
+        match hash_at_seq {
+            None => Err(ChainError::CheckpointMissing { seq: self.seq }),
+            Some(h) if h != self.hash => Err(ChainError::CheckpointMismatch { seq: self.seq }),
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+/// The result of checking a whole chain: how many entries were read and every problem found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Entries read.
+    pub entries: i64,
+    /// Every problem, in chain order (empty: intact).
+    pub problems: Vec<ChainError>,
+}
+
+impl ChainReport {
+    /// The first problem, or the number of entries when there is none.
+    pub fn first(&self) -> Result<i64, ChainError> {
+        match self.problems.first() {
+            Some(e) => Err(e.clone()),
+            None => Ok(self.entries),
+        }
+    }
 }
 
 /// Incremental verifier: feed entries in sequence order, then call [`ChainVerifier::finish`].
@@ -146,6 +235,40 @@ impl ChainVerifier {
         self.last_seq = seq;
         self.last_hash = e.hash.clone();
         Ok(())
+    }
+
+    /// Checks the next entry and goes on whatever it finds, so that every problem of a chain
+    /// is reported: after a gap the chain continues at the entry found, after a broken link or
+    /// an edited entry at that entry's stored hash.
+    pub fn push_all(&mut self, e: &ChainedRecord, problems: &mut Vec<ChainError>) {
+        let seq = e.record.seq;
+        if seq != self.last_seq + 1 {
+            problems.push(ChainError::Gap {
+                expected_prev: self.last_seq,
+                found: seq,
+            });
+        } else if e.prev_hash != self.last_hash {
+            problems.push(ChainError::BrokenLink { seq });
+        }
+        if e.record.hash(&e.prev_hash) != e.hash {
+            problems.push(ChainError::Tampered { seq });
+        }
+        self.last_seq = seq;
+        self.last_hash = e.hash.clone();
+    }
+
+    /// Like [`ChainVerifier::finish`], adding a head mismatch to `problems`.
+    pub fn finish_all(
+        self,
+        head_seq: i64,
+        head_hash: &str,
+        mut problems: Vec<ChainError>,
+    ) -> ChainReport {
+        let entries = self.last_seq;
+        if let Err(e) = self.finish(head_seq, head_hash) {
+            problems.push(e);
+        }
+        ChainReport { entries, problems }
     }
 
     /// Compares the end of the chain with the stored head; returns the number of entries checked.
@@ -253,6 +376,75 @@ mod tests {
                 head_seq: 5
             })
         );
+    }
+
+    fn report(entries: &[ChainedRecord], head_seq: i64, head_hash: &str) -> ChainReport {
+        let mut v = ChainVerifier::default();
+        let mut problems = vec![];
+        for e in entries {
+            v.push_all(e, &mut problems);
+        }
+        v.finish_all(head_seq, head_hash, problems)
+    }
+
+    #[test]
+    fn every_broken_entry_is_reported_not_only_the_first() {
+        let mut c = chain(9);
+        c[1].record.after = "{}".into(); // 2 edited
+        c.remove(4); // 5 deleted
+        c[6].record.actor_label = "x".into(); // 8 edited, hash recomputed → 9's link breaks
+        c[6].hash = c[6].record.hash(&c[6].prev_hash);
+        let head = c[7].hash.clone();
+        let r = report(&c, 9, &head);
+        assert_eq!(
+            r.problems,
+            [
+                ChainError::Tampered { seq: 2 },
+                ChainError::Gap {
+                    expected_prev: 4,
+                    found: 6
+                },
+                ChainError::BrokenLink { seq: 9 },
+            ]
+        );
+        assert_eq!(r.first(), Err(ChainError::Tampered { seq: 2 }));
+        let intact = chain(3);
+        assert_eq!(report(&intact, 3, &intact[2].hash).first(), Ok(3));
+    }
+
+    #[test]
+    fn a_checkpoint_catches_a_log_cut_back_with_its_head_rewound() {
+        let c = chain(6);
+        let cp = Checkpoint {
+            seq: 6,
+            hash: c[5].hash.clone(),
+            at_ms: 1_764_600_000_000,
+        };
+        let line = cp.to_line();
+        assert_eq!(
+            Checkpoint::parse_line(&format!("  {line}\n")),
+            Some(cp.clone())
+        );
+        assert_eq!(
+            Checkpoint::parse_line("# verbund-audit-checkpoint seq=1"),
+            None
+        );
+        assert_eq!(
+            Checkpoint::parse_line("verbund-audit-checkpoint seq=1 hash=zz at_ms=1"),
+            None
+        );
+        // Entries 5 and 6 deleted and the head set back to 4: the chain itself is intact …
+        assert_eq!(report(&c[..4], 4, &c[3].hash).first(), Ok(4));
+        // … but the checkpoint names entry 6, which is gone.
+        assert_eq!(
+            cp.check(None),
+            Err(ChainError::CheckpointMissing { seq: 6 })
+        );
+        assert_eq!(
+            cp.check(Some(&c[4].hash)),
+            Err(ChainError::CheckpointMismatch { seq: 6 })
+        );
+        assert_eq!(cp.check(Some(&c[5].hash)), Ok(()));
     }
 
     #[test]

@@ -540,9 +540,25 @@ impl Store {
         dispatch!(self.recent_audit(scope, n))
     }
 
-    /// Checks the whole hash chain; returns the number of entries on success.
+    /// Checks the whole hash chain; returns the number of entries on success, else the first
+    /// problem.
     pub async fn verify_audit(&self) -> Result<Result<i64, verbund_domain::audit::ChainError>> {
+        Ok(self.verify_audit_report().await?.first())
+    }
+
+    /// Checks the whole hash chain and reports every problem, not only the first.
+    pub async fn verify_audit_report(&self) -> Result<verbund_domain::audit::ChainReport> {
         dispatch!(self.verify_audit())
+    }
+
+    /// The head of the audit chain: newest sequence number and its hash.
+    pub async fn audit_head(&self) -> Result<(i64, String)> {
+        dispatch!(self.audit_head())
+    }
+
+    /// The stored hash of audit entry `seq`, if it exists (to check a checkpoint).
+    pub async fn audit_hash_at(&self, seq: i64) -> Result<Option<String>> {
+        dispatch!(self.audit_hash_at(seq))
     }
 
     // ---- backup ----

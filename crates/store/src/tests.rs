@@ -193,6 +193,65 @@ async fn chain_detects_a_truncated_end(s: Store) {
     );
 }
 
+/// The attack of the review: delete the newest entries and rewind the head row. The chain
+/// verifies; the checkpoint taken before does not, and every broken entry is listed.
+async fn a_checkpoint_catches_a_shortened_chain(s: Store) {
+    use verbund_domain::audit::Checkpoint;
+    let n = fill(&s).await;
+    let (seq, hash) = s.audit_head().await.expect("head");
+    assert_eq!(seq, n);
+    let cp = Checkpoint {
+        seq,
+        hash,
+        at_ms: 0,
+    };
+    assert_eq!(
+        cp.check(s.audit_hash_at(cp.seq).await.expect("hash").as_deref()),
+        Ok(())
+    );
+    let prev: String = match &s.db {
+        Db::Sqlite(p) => sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+            .bind(n - 2)
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        Db::Postgres(p) => sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+            .bind(n - 2)
+            .fetch_one(p)
+            .await
+            .unwrap(),
+    };
+    raw(&s, &format!("DELETE FROM audit_log WHERE seq > {}", n - 2)).await;
+    raw(
+        &s,
+        &format!(
+            "UPDATE audit_head SET seq = {}, hash = '{prev}' WHERE id = 1",
+            n - 2
+        ),
+    )
+    .await;
+    assert_eq!(
+        s.verify_audit().await.expect("verify"),
+        Ok(n - 2),
+        "the chain alone cannot tell"
+    );
+    assert_eq!(
+        cp.check(s.audit_hash_at(cp.seq).await.expect("hash").as_deref()),
+        Err(ChainError::CheckpointMissing { seq: n })
+    );
+    // Two more edits: the report names each.
+    raw(&s, "UPDATE audit_log SET after_json = '{}' WHERE seq = 1").await;
+    raw(&s, "UPDATE audit_log SET actor_label = 'x' WHERE seq = 3").await;
+    let report = s.verify_audit_report().await.expect("verify");
+    assert_eq!(
+        report.problems,
+        [
+            ChainError::Tampered { seq: 1 },
+            ChainError::Tampered { seq: 3 }
+        ]
+    );
+}
+
 async fn failed_change_writes_neither_data_nor_audit(s: Store) {
     fill(&s).await;
     let fed = s.federation().await.expect("ok").expect("exists");
@@ -270,6 +329,16 @@ async fn sqlite_chain_detects_edits_and_deletions() {
 #[tokio::test]
 async fn postgres_chain_detects_edits_and_deletions() {
     chain_detects_edits_and_deletions(postgres().await).await;
+}
+
+#[tokio::test]
+async fn sqlite_a_checkpoint_catches_a_shortened_chain() {
+    a_checkpoint_catches_a_shortened_chain(sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_a_checkpoint_catches_a_shortened_chain() {
+    a_checkpoint_catches_a_shortened_chain(postgres().await).await;
 }
 
 #[tokio::test]

@@ -127,13 +127,14 @@ pub(crate) async fn recent_audit(
     rows.iter().map(audit_from_row).collect()
 }
 
-pub(crate) async fn verify_audit(pool: &Pool<DB>) -> Result<std::result::Result<i64, ChainError>> {
+pub(crate) async fn verify_audit(pool: &Pool<DB>) -> Result<ChainReport> {
     let mut tx = begin_snapshot(pool).await?;
     let (head_seq, head_hash): (i64, String) =
         sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
     let mut verifier = ChainVerifier::default();
+    let mut problems = Vec::new();
     let mut after = i64::MIN;
     // Batches keep memory flat however long the log grows.
     loop {
@@ -149,11 +150,28 @@ pub(crate) async fn verify_audit(pool: &Pool<DB>) -> Result<std::result::Result<
         for r in &rows {
             let e = audit_from_row(r)?;
             after = e.entry.record.seq;
-            if let Err(err) = verifier.push(&e.entry) {
-                return Ok(Err(err));
-            }
+            verifier.push_all(&e.entry, &mut problems);
         }
     }
     tx.commit().await?;
-    Ok(verifier.finish(head_seq, &head_hash))
+    Ok(verifier.finish_all(head_seq, &head_hash, problems))
+}
+
+/// The head of the chain: the newest sequence number and its hash.
+pub(crate) async fn audit_head(pool: &Pool<DB>) -> Result<(i64, String)> {
+    Ok(
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// The stored hash of entry `seq`, if it exists.
+pub(crate) async fn audit_hash_at(pool: &Pool<DB>, seq: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(pool)
+            .await?,
+    )
 }

@@ -8,7 +8,7 @@ use crate::{Result, StoreError, like_pattern, now_ms, scope_sql};
 #[allow(unused_imports)]
 use sqlx::{AssertSqlSafe, Pool, Row};
 #[allow(unused_imports)]
-use verbund_domain::audit::{AuditRecord, ChainError, ChainVerifier, ChainedRecord};
+use verbund_domain::audit::{AuditRecord, ChainError, ChainReport, ChainVerifier, ChainedRecord};
 #[allow(unused_imports)]
 use verbund_domain::authz::{Actor, Grant, Role, Scope, SystemAccess};
 #[allow(unused_imports)]
