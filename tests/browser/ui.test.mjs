@@ -158,6 +158,31 @@ test('a coordinator sees only the own town', async () => {
   await page.close();
 });
 
+test('a coordinator proposes new key figures and the office accepts them', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'koordination@nauheim.example');
+  await page.goto(`${BASE}/orgs`);
+  await page.locator('tbody').getByRole('link', { name: 'Nauheim' }).click();
+  await page.getByLabel('Einwohnerzahl').fill('10950');
+  await page.getByLabel('Begründung und Quelle').fill('Fortschreibung 31.12.2025');
+  await page.getByRole('button', { name: 'Vorschlag senden' }).click();
+  await page.getByText(/→ 10950/).waitFor();
+  await checkA11y(page, '14-key-figure-proposal');
+  await page.close();
+  const isb = await browser.newPage({ locale: 'de-DE' });
+  await login(isb, 'isb@verbund.example');
+  await isb.goto(`${BASE}/orgs`);
+  await isb.getByRole('link', { name: /Offene Kennzahl-Vorschläge: 1/ }).click();
+  await checkA11y(isb, '15-key-figure-list');
+  await isb.getByLabel('Anmerkung zur Entscheidung').fill('Geprüft');
+  await isb.getByRole('button', { name: 'Übernehmen' }).click();
+  await isb.waitForURL(`${BASE}/key-figures`);
+  await isb.goto(`${BASE}/key-figures?status=accepted`);
+  await isb.locator('tbody').getByText('übernommen').waitFor();
+  await isb.locator('tbody').getByText('Geprüft').waitFor();
+  await isb.close();
+});
+
 test('English interface can be chosen before login', async () => {
   const page = await browser.newPage({ locale: 'de-DE' });
   await page.goto(`${BASE}/login`);

@@ -226,6 +226,8 @@ struct DetailPage {
     proposals: Vec<ProposalRow>,
     /// The user may propose figures (a member's coordinator; the office edits them directly).
     can_propose: bool,
+    /// A proposal waits for the office's decision (no second one until then).
+    has_open: bool,
     pform: ProposalForm,
     perrors: FormErrors,
 }
@@ -278,7 +280,7 @@ async fn detail(
     errors: FormErrors,
 ) -> AppResult<DetailPage> {
     let org = orgs::get_org(st, cu.actor(), id).await?;
-    let proposals = key_figures::list(
+    let proposals: Vec<ProposalRow> = key_figures::list(
         st,
         cu.actor(),
         Some(id),
@@ -305,6 +307,7 @@ async fn detail(
             && cu.actor().is_office(),
         figures_changed: org.figures_changed_at_ms.map(fmt_ms).unwrap_or_default(),
         can_propose: !can_set && cu.actor().check(Permission::EditOrg, id).is_ok(),
+        has_open: proposals.iter().any(|p| p.status == "open"),
         pform: ProposalForm::of(&KeyFigures::of(&org)),
         perrors: FormErrors::default(),
         proposals,
