@@ -4,7 +4,8 @@
 use serde::Serialize;
 use verbund_domain::OrgId;
 use verbund_domain::costs::{
-    Allocation, Cents, Fraction, MemberShare, ProRataRule, Share, StepMember, StepRule, Weight,
+    Allocation, Cents, FederationTotals, Fraction, MemberShare, ProRataRule, Share, StepMember,
+    StepRule, Weight,
 };
 
 use crate::format::{self, euros};
@@ -190,25 +191,17 @@ fn prorata(a: &Allocation, line: &MemberShare) -> Option<Prorata> {
     })
 }
 
-fn calc(a: &Allocation, line: &MemberShare) -> Calc {
-    let with_cent = a.members.iter().filter(|m| m.extra_cent);
-    let without_cent = a.members.iter().filter(|m| !m.extra_cent);
+fn calc(t: &FederationTotals, line: &MemberShare) -> Calc {
     Calc {
-        members: a.members.len(),
+        members: t.members,
         exact: format::exact_euros(&line.exact_euros),
         floor: euros(line.floor),
         remainder: format::cent_remainder(line.remainder),
         extra_cent: line.extra_cent,
         amount: euros(line.amount),
-        leftover: with_cent.clone().count() as i64,
-        lowest_with_cent: with_cent
-            .map(|m| m.remainder)
-            .min()
-            .map(format::cent_remainder),
-        highest_without_cent: without_cent
-            .map(|m| m.remainder)
-            .max()
-            .map(format::cent_remainder),
+        leftover: t.extra_cents as i64,
+        lowest_with_cent: t.lowest_with_cent.map(format::cent_remainder),
+        highest_without_cent: t.highest_without_cent.map(format::cent_remainder),
     }
 }
 
@@ -220,6 +213,8 @@ pub(crate) fn letter_data(
 ) -> Result<Vec<u8>, ReportError> {
     let doc = s.document;
     let st = &doc.statement;
+    // From the whole document, or recorded in a member's part (which has only its own bill).
+    let totals = doc.totals();
     let missing = || ReportError::MemberNotInStatement { member };
     let bill = st.bill(member).ok_or_else(missing)?;
     let line = st.allocation.member(member).ok_or_else(missing)?;
@@ -237,7 +232,7 @@ pub(crate) fn letter_data(
             paid: euros(mine.paid),
             savings: euros(Cents(mine.savings.get().saturating_abs())),
             negative: mine.savings.is_negative(),
-            members: report.members.len(),
+            members: totals.savings_members,
             total_standalone: euros(report.total_standalone),
             total_paid: euros(report.total_paid),
             total_savings: euros(Cents(report.total_savings.get().saturating_abs())),
@@ -289,7 +284,7 @@ pub(crate) fn letter_data(
         within_step: st.allocation.pro_rata == ProRataRule::WithinStep
             && line.share != line.key_share,
         share: (&line.share).into(),
-        calc: calc(&st.allocation, line),
+        calc: calc(&totals, line),
         credits: bill
             .credits
             .iter()

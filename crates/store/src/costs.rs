@@ -24,6 +24,7 @@ use crate::{
 pub(crate) fn member_part(doc: &StatementDocument, member: OrgId) -> Option<StatementDocument> {
     doc.statement.bill(member)?;
     let mut part = doc.clone();
+    part.federation = Some(doc.totals());
     part.members.retain(|m| m.id == member);
     part.standalone.per_member.retain(|m, _| *m == member);
     let st = &mut part.statement;

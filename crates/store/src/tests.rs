@@ -139,6 +139,7 @@ fn statement_document(
         members,
         statement,
         savings: Some(savings),
+        federation: None,
     }
 }
 

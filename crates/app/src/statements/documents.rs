@@ -65,33 +65,31 @@ async fn printable(
     member: Option<OrgId>,
 ) -> Result<(Arc<Printable>, Option<OrgId>)> {
     let fed = crate::federation(&st.store).await?;
-    let member = if actor.check_office(Permission::ReadCosts).is_ok() {
-        member
-    } else {
-        // A member reads only its own part; asking for another member's is "not found".
-        let part = st
+    if actor.check_office(Permission::ReadCosts).is_ok() {
+        let whole = st
             .store
             .statement(&actor.scope(Permission::ReadCosts), fed.id, id)
             .await?;
-        let own = own_member(actor, &document(&part)?).ok_or(Error::NotFound)?;
-        if member.is_some_and(|m| m != own) {
+        let p = Printable::load(st, &fed, whole).await?;
+        if let Some(m) = member
+            && p.document.statement.bill(m).is_none()
+        {
             return Err(Error::NotFound);
         }
-        Some(own)
-    };
-    // The letter and the workbook explain the rounding with federation-wide figures (number
-    // of members, remainders, totals of all bills), so they are rendered from the whole
-    // document even for a member; they print only its own figures and those totals.
-    let whole = Scope::system(&SystemAccess::for_reason(
-        "statement documents need federation-wide rounding figures",
-    ));
-    let p = Printable::load(st, &fed, st.store.statement(&whole, fed.id, id).await?).await?;
-    if let Some(m) = member
-        && p.document.statement.bill(m).is_none()
-    {
+        return Ok((Arc::new(p), member));
+    }
+    // A member reads only its own part (its bill plus the federation-wide totals recorded
+    // with it); asking for another member's is "not found".
+    let part = st
+        .store
+        .statement(&actor.scope(Permission::ReadCosts), fed.id, id)
+        .await?;
+    let p = Printable::load(st, &fed, part).await?;
+    let own = own_member(actor, &p.document).ok_or(Error::NotFound)?;
+    if member.is_some_and(|m| m != own) {
         return Err(Error::NotFound);
     }
-    Ok((Arc::new(p), member))
+    Ok((Arc::new(p), Some(own)))
 }
 
 /// The CLI writes the office's view of a statement: every member's documents.

@@ -107,6 +107,7 @@ fn preview_with(inputs: &YearInputs, key: StoredKey) -> Result<Preview> {
         members: inputs.members.clone(),
         statement,
         savings,
+        federation: None,
     };
     Ok(Preview {
         key_id: key.id,

@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use super::allocation::allocate_with;
 use super::error::AllocationError;
+use super::fraction::Fraction;
 use super::key::AllocationKey;
 use super::member::MemberSnapshot;
 use super::money::Cents;
@@ -31,6 +32,59 @@ pub struct StatementDocument {
     pub statement: YearStatement,
     /// Savings against each member's standalone cost, if there are standalone costs.
     pub savings: Option<SavingsReport>,
+    /// Federation-wide figures, kept in a member's part (which holds only its own bill and
+    /// share) so its letter and extract can explain the rounding and show the totals. `None`
+    /// in a whole document: [`StatementDocument::totals`] computes them from the bills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub federation: Option<FederationTotals>,
+}
+
+/// The figures of a statement that span all members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FederationTotals {
+    /// Members with a share.
+    pub members: usize,
+    /// Members whose amount was rounded up by one cent (largest remainders).
+    pub extra_cents: usize,
+    /// The smallest remainder that still got a cent.
+    pub lowest_with_cent: Option<Fraction>,
+    /// The largest remainder that got none.
+    pub highest_without_cent: Option<Fraction>,
+    /// Σ of the amounts rounded down to the cent.
+    pub floors: Cents,
+    /// Σ of the subsidy credits on the bills.
+    pub credits: Cents,
+    /// Σ of the payable amounts.
+    pub payable: Cents,
+    /// Members in the savings comparison.
+    pub savings_members: usize,
+}
+
+impl FederationTotals {
+    /// The figures of a whole document.
+    pub fn of(doc: &StatementDocument) -> Self {
+        let members = &doc.statement.allocation.members;
+        let with_cent = || members.iter().filter(|m| m.extra_cent);
+        let sum = |it: &mut dyn Iterator<Item = i64>| Cents(it.sum());
+        Self {
+            members: members.len(),
+            extra_cents: with_cent().count(),
+            lowest_with_cent: with_cent().map(|m| m.remainder).min(),
+            highest_without_cent: members
+                .iter()
+                .filter(|m| !m.extra_cent)
+                .map(|m| m.remainder)
+                .max(),
+            floors: sum(&mut members.iter().map(|m| m.floor.get())),
+            credits: sum(&mut doc
+                .statement
+                .bills
+                .iter()
+                .flat_map(|b| b.credits.iter().map(|c| c.amount.get()))),
+            payable: sum(&mut doc.statement.bills.iter().map(|b| b.payable.get())),
+            savings_members: doc.savings.as_ref().map_or(0, |s| s.members.len()),
+        }
+    }
 }
 
 /// Why a document's recorded results do not follow from its recorded inputs.
@@ -60,6 +114,13 @@ pub enum DocumentError {
 }
 
 impl StatementDocument {
+    /// The federation-wide figures: recorded in a member's part, computed for a whole document.
+    pub fn totals(&self) -> FederationTotals {
+        self.federation
+            .clone()
+            .unwrap_or_else(|| FederationTotals::of(self))
+    }
+
     /// The recorded data of `member`, if it is part of the statement.
     pub fn member(&self, member: OrgId) -> Option<&MemberSnapshot> {
         self.members.iter().find(|m| m.id == member)
@@ -191,6 +252,7 @@ mod tests {
             members,
             statement,
             savings: Some(savings),
+            federation: None,
         }
     }
 

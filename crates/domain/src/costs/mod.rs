@@ -44,7 +44,7 @@ mod subsidy_tests;
 
 pub use allocation::{Allocation, MemberShare, allocate};
 pub use budget::{Budget, BudgetError, BudgetLine, CostCategory, IndexRate};
-pub use document::{DocumentError, StatementDocument};
+pub use document::{DocumentError, FederationTotals, StatementDocument};
 pub use error::AllocationError;
 pub use fraction::{Fraction, ParseFractionError};
 pub use key::{AllocationKey, KeyNode, KeyPart, ManualShare, MemberFilter};

@@ -51,21 +51,13 @@ struct Totals {
 }
 
 fn totals(doc: &StatementDocument) -> Totals {
-    let st = &doc.statement;
-    let sum = |it: &mut dyn Iterator<Item = i64>| Cents(it.sum());
+    // From the whole document, or recorded in a member's part (which has only its own bill).
+    let t = doc.totals();
     Totals {
-        floors: sum(&mut st.allocation.members.iter().map(|m| m.floor.get())),
-        leftover: st
-            .allocation
-            .members
-            .iter()
-            .filter(|m| m.extra_cent)
-            .count() as i64,
-        credits: sum(&mut st
-            .bills
-            .iter()
-            .flat_map(|b| b.credits.iter().map(|c| c.amount.get()))),
-        payable: sum(&mut st.bills.iter().map(|b| b.payable.get())),
+        floors: t.floors,
+        leftover: t.extra_cents as i64,
+        credits: t.credits,
+        payable: t.payable,
         standalone: doc.savings.as_ref().map(|s| s.total_standalone),
         savings: doc.savings.as_ref().map(|s| s.total_savings),
     }
@@ -148,7 +140,7 @@ pub(super) fn sheet(
     let last = row;
     row += 1;
     let t = totals(doc);
-    let n = statement.allocation.members.len();
+    let n = s.document.totals().members;
     let mut columns: Vec<(u16, Option<String>, &Format)> = Vec::new();
     for (col, m) in (first_metric..).zip(&metrics) {
         let total = match member {

@@ -98,6 +98,7 @@ fn document_with(subsidies: &[Subsidy]) -> StatementDocument {
         members,
         statement,
         savings,
+        federation: None,
     }
 }
 
@@ -139,6 +140,7 @@ pub fn with_late_member() -> StatementDocument {
         members,
         statement,
         savings: None,
+        federation: None,
     }
 }
 
@@ -174,6 +176,7 @@ pub fn manual_key_document() -> StatementDocument {
         members,
         statement,
         savings: None,
+        federation: None,
     }
 }
 

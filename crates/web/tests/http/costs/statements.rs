@@ -154,6 +154,13 @@ async fn statement_documents_download_as_pdf_and_xlsx_for_the_right_people(app: 
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(own.starts_with(b"%PDF-"));
+    // Rendered from the member's own part (no other member's bill loaded), yet the letter
+    // explains the rounding with the federation's figures: the very same document as the
+    // office's print of it.
+    assert_eq!(
+        own, pdf,
+        "the member's letter from its part equals the office's from the whole statement"
+    );
     let (status, _, xlsx) = app
         .api_file(
             &format!("/costs/statements/{id}/xlsx?member={ruesselsheim}"),
@@ -169,6 +176,21 @@ async fn statement_documents_download_as_pdf_and_xlsx_for_the_right_people(app: 
     assert!(
         !cells.iter().any(|c| c == "Nauheim"),
         "no other member in a member's workbook"
+    );
+    let (_, _, office_part) = app
+        .api_file(
+            &format!("/costs/statements/{id}/xlsx?member={ruesselsheim}"),
+            &isb,
+        )
+        .await;
+    assert_eq!(
+        cell_texts(&office_part, "Verteilung"),
+        cells,
+        "the member's extract shows the federation totals the office's extract shows"
+    );
+    assert!(
+        cells.iter().any(|c| c == "Verbund gesamt (13 Mitglieder)"),
+        "{cells:?}"
     );
     let nauheim = app.org_id("Nauheim").await;
     let (status, _, _) = app
