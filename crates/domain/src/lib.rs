@@ -14,6 +14,7 @@ pub mod localtime;
 pub mod org;
 pub mod page;
 pub mod settings;
+pub mod signin;
 pub mod user;
 pub mod validation;
 
