@@ -11,6 +11,8 @@ macro_rules! shared_queries {
         include!("orgs.rs");
         include!("users.rs");
         include!("auth.rs");
+        include!("signin.rs");
+        include!("invitations.rs");
         include!("backup.rs");
         include!("costs.rs");
         include!("cost_statements.rs");

@@ -23,14 +23,16 @@ use verbund_domain::org::{Membership, MembershipInput, OrgInput, Organisation};
 #[allow(unused_imports)]
 use verbund_domain::page::{Page, PageRequest};
 #[allow(unused_imports)]
+use verbund_domain::signin::Rule;
+#[allow(unused_imports)]
 use verbund_domain::user::{NewUser, User};
 #[allow(unused_imports)]
 use verbund_domain::validation::format_date;
 #[allow(unused_imports)]
 use verbund_domain::{
     AnswerId, ApiTokenId, AssessmentId, AuditEntryId, BudgetLineId, CatalogId, CostKeyId,
-    EvidenceId, FederationId, MembershipId, OrgId, RoleAssignmentId, SnapshotId, StatementId,
-    SubsidyId, UserId,
+    EvidenceId, FederationId, InvitationId, MembershipId, OrgId, RoleAssignmentId, SnapshotId,
+    StatementId, SubsidyId, UserId,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;

@@ -66,6 +66,14 @@ pub fn routes() -> Routes {
         .post("/profile/tokens", profile::create_token)
         .post("/profile/tokens/{id}/revoke", profile::revoke_token)
         .post("/profile/sessions/revoke", profile::logout_everywhere)
+        .post(
+            "/profile/invitations/{id}/accept",
+            profile::accept_invitation,
+        )
+        .post(
+            "/profile/invitations/{id}/decline",
+            profile::decline_invitation,
+        )
         .get("/costs", costs::show)
         .post("/costs/lines", costs::add_line)
         .post("/costs/lines/{id}/delete", costs::delete_line)
