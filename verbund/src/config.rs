@@ -19,6 +19,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Log as JSON lines instead of text.
     pub log_json: bool,
+    /// Bearer token for `/metrics`; without one `/metrics` answers 404.
+    pub metrics_token: Option<verbund_web::config::Secret>,
 }
 
 impl Default for Config {
@@ -29,6 +31,7 @@ impl Default for Config {
             base_url: String::new(),
             trust_proxy: false,
             log_json: false,
+            metrics_token: None,
         }
     }
 }
@@ -63,6 +66,15 @@ impl Config {
         }
         if let Some(v) = env("VERBUND_LOG_JSON") {
             c.log_json = v == "1" || v.eq_ignore_ascii_case("true");
+        }
+        if let Some(v) = env("VERBUND_METRICS_TOKEN") {
+            c.metrics_token = Some(verbund_web::config::Secret::new(v));
+        }
+        if c.metrics_token
+            .as_ref()
+            .is_some_and(|t| t.expose().len() < 16)
+        {
+            anyhow::bail!("metrics_token must have at least 16 characters");
         }
         if c.base_url.is_empty() {
             c.base_url = format!("http://{}", c.bind);

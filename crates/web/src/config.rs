@@ -29,6 +29,31 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
+    /// Bearer token Prometheus sends for `/metrics`; without one `/metrics` answers 404.
+    pub metrics_token: Option<Secret>,
+}
+
+/// A secret setting: kept out of `Debug` output and logs.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value, for the one place that compares it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 impl Default for WebConfig {
@@ -45,6 +70,7 @@ impl Default for WebConfig {
             account_delay_max: Duration::from_secs(8),
             trust_proxy: false,
             max_body_bytes: 2 * 1024 * 1024,
+            metrics_token: None,
         }
     }
 }
@@ -103,5 +129,14 @@ mod tests {
         assert_eq!(c.origin(), "https://verbund.example.de:8443");
         assert!(c.is_https());
         assert_eq!(WebConfig::default().origin(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let c = WebConfig {
+            metrics_token: Some(Secret::new("geheim")),
+            ..Default::default()
+        };
+        assert!(!format!("{c:?}").contains("geheim"));
     }
 }

@@ -209,6 +209,7 @@ error-json-syntax = Der JSON-Inhalt ist syntaktisch fehlerhaft.
 error-json-data = Der JSON-Inhalt passt nicht zum erwarteten Format.
 error-content-type = Bitte senden Sie JSON mit Content-Type application/json.
 error-too-large = Die Anfrage ist zu groß.
+error-too-large-limit = Die Datei ist zu groß: höchstens { $mb } MB sind erlaubt.
 error-query = Die Parameter der Anfrage sind ungültig.
 error-if-match = Der If-Match-Header muss eine Versionsnummer enthalten.
 error-required = Bitte ausfüllen.

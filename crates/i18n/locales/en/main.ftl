@@ -209,6 +209,7 @@ error-json-syntax = The JSON body has a syntax error.
 error-json-data = The JSON body does not match the expected format.
 error-content-type = Please send JSON with Content-Type application/json.
 error-too-large = The request is too large.
+error-too-large-limit = The file is too large: at most { $mb } MB are allowed.
 error-query = The request parameters are invalid.
 error-if-match = The If-Match header must contain a version number.
 error-required = Please fill in.

@@ -243,7 +243,8 @@ struct ErrorPage {
 pub fn error_page(
     ctx: &UiCtx,
     status: StatusCode,
-    code: &str,
+    message_key: &str,
+    args: &[(&'static str, String)],
     retry_after: Option<HeaderValue>,
 ) -> Response {
     let mut l = Layout::public(ctx, "error-title");
@@ -260,7 +261,7 @@ pub fn error_page(
     let page = ErrorPage {
         l,
         status: status.as_u16(),
-        message: ctx.lang.t(code),
+        message: ctx.lang.t_args(message_key, args),
     };
     let mut res = render(&page);
     *res.status_mut() = status;

@@ -17,5 +17,6 @@ mod isolation;
 mod ops;
 mod orgs;
 mod scaleout;
+mod security;
 mod signin;
 mod users;
