@@ -21,6 +21,8 @@ pub struct Config {
     pub log_json: bool,
     /// File that `audit checkpoint` appends the chain's head to and `audit verify` checks.
     pub audit_checkpoints: String,
+    /// Bearer token for `/metrics`; without one `/metrics` answers 404.
+    pub metrics_token: Option<verbund_web::config::Secret>,
 }
 
 impl Default for Config {
@@ -32,6 +34,7 @@ impl Default for Config {
             trust_proxy: false,
             log_json: false,
             audit_checkpoints: "verbund-audit-checkpoints.txt".into(),
+            metrics_token: None,
         }
     }
 }
@@ -69,6 +72,15 @@ impl Config {
         }
         if let Some(v) = env("VERBUND_AUDIT_CHECKPOINTS") {
             c.audit_checkpoints = v;
+        }
+        if let Some(v) = env("VERBUND_METRICS_TOKEN") {
+            c.metrics_token = Some(verbund_web::config::Secret::new(v));
+        }
+        if c.metrics_token
+            .as_ref()
+            .is_some_and(|t| t.expose().len() < 16)
+        {
+            anyhow::bail!("metrics_token must have at least 16 characters");
         }
         if c.base_url.is_empty() {
             c.base_url = format!("http://{}", c.bind);

@@ -10,12 +10,17 @@ pub async fn serve(store: Store, cfg: &Config) -> anyhow::Result<()> {
     let web = WebConfig {
         base_url: cfg.base_url.clone(),
         trust_proxy: cfg.trust_proxy,
+        metrics_token: cfg.metrics_token.clone(),
         ..WebConfig::default()
     };
+    // Without a token nobody may read the metrics, so none are recorded.
+    let record = web.metrics_token.is_some();
     let mut state = AppState::new(store, web);
-    state.metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
-        .install_recorder()
-        .ok();
+    if record {
+        state.metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .install_recorder()
+            .ok();
+    }
     let app = verbund_web::app(state);
     let listener = tokio::net::TcpListener::bind(&cfg.bind)
         .await

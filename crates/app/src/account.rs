@@ -10,7 +10,6 @@ use verbund_domain::validation::ValidationErrors;
 use verbund_store::{ApiToken, AuditActor, UserChange};
 
 use crate::Services;
-use crate::auth::Session;
 use crate::crypto;
 use crate::error::Result;
 
@@ -42,30 +41,64 @@ async fn password_matches(svc: &Services, user: UserId, password: &str) -> Resul
     })
 }
 
-/// Changes the caller's password and ends their other sessions (they may belong to whoever
-/// knew the old one). Field errors: `current`, `new`, `repeat`.
+/// A password change as entered.
+#[derive(Debug, Clone, Default)]
+pub struct PasswordChange {
+    /// The current password.
+    pub current: String,
+    /// The new one.
+    pub new: String,
+    /// The new one again.
+    pub repeat: String,
+    /// Also revoke every API token of the account.
+    pub revoke_tokens: bool,
+}
+
+/// What signing out elsewhere ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignedOut {
+    /// Sessions ended.
+    pub sessions: u64,
+    /// API tokens revoked.
+    pub tokens: u64,
+}
+
+/// Changes the caller's password and ends their sessions but `keep` (they may belong to
+/// whoever knew the old one), with `revoke_tokens` also their API tokens. Field errors:
+/// `current`, `new`, `repeat`.
 pub async fn change_password(
     svc: &Services,
     by: &AuditActor,
-    session: &Session,
-    current: &str,
-    new: &str,
-    repeat: &str,
-) -> Result<()> {
-    let user = session.user.id;
-    if !password_matches(svc, user, current).await? {
+    user: UserId,
+    keep: Option<&str>,
+    change: &PasswordChange,
+) -> Result<SignedOut> {
+    if !password_matches(svc, user, &change.current).await? {
         return Err(ValidationErrors::single("current", "error-password-wrong").into());
     }
-    check_password(new).map_err(|code| ValidationErrors::single("new", code))?;
-    if new != repeat {
+    check_password(&change.new).map_err(|code| ValidationErrors::single("new", code))?;
+    if change.new != change.repeat {
         return Err(ValidationErrors::single("repeat", "error-password-mismatch").into());
     }
-    let hash = crypto::hash_password(new.to_owned()).await?;
+    let hash = crypto::hash_password(change.new.clone()).await?;
     svc.store.set_password(by, user, &hash).await?;
-    svc.store
-        .delete_user_sessions(user, Some(&session.id_hash))
-        .await?;
-    Ok(())
+    sign_out(svc, by, user, keep, change.revoke_tokens).await
+}
+
+async fn sign_out(
+    svc: &Services,
+    by: &AuditActor,
+    user: UserId,
+    keep: Option<&str>,
+    revoke_tokens: bool,
+) -> Result<SignedOut> {
+    let sessions = svc.store.delete_user_sessions(user, keep).await?;
+    let tokens = if revoke_tokens {
+        svc.store.revoke_user_tokens(by, user).await?
+    } else {
+        0
+    };
+    Ok(SignedOut { sessions, tokens })
 }
 
 /// Sets the caller's language (`de` or `en`; anything else is German).
@@ -114,7 +147,7 @@ pub async fn start_mfa(svc: &Services, by: &AuditActor, user: UserId) -> Result<
     }
     let secret = crypto::new_totp_secret();
     svc.store
-        .set_totp(by, login.id, Some(&secret), false, &[])
+        .set_totp(by, login.id, Some(&secret), false, None, &[])
         .await?;
     let url = crypto::totp_url(&secret, &login.email);
     Ok(Some(Enrolment { secret, url }))
@@ -145,14 +178,15 @@ pub async fn confirm_mfa(
     let Some(secret) = login.totp_secret.clone().filter(|_| !login.totp_enabled) else {
         return Ok(MfaConfirmation::NotEnrolling);
     };
-    if !crypto::check_totp(&secret, code) {
+    let Some(step) = crypto::totp_step(&secret, code, svc.now_ms()) else {
         let url = crypto::totp_url(&secret, &login.email);
         return Ok(MfaConfirmation::WrongCode(Enrolment { secret, url }));
-    }
+    };
     let codes = crypto::recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| crypto::sha256_hex(c)).collect();
+    // The confirming code counts as used: it cannot sign in afterwards.
     svc.store
-        .set_totp(by, login.id, Some(&secret), true, &hashes)
+        .set_totp(by, login.id, Some(&secret), true, Some(step), &hashes)
         .await?;
     Ok(MfaConfirmation::Enabled {
         recovery_codes: codes,
@@ -169,14 +203,18 @@ pub async fn disable_mfa(
     if !password_matches(svc, user, password).await? {
         return Err(ValidationErrors::single("mfa_password", "error-password-wrong").into());
     }
-    svc.store.set_totp(by, user, None, false, &[]).await?;
+    svc.store.set_totp(by, user, None, false, None, &[]).await?;
     Ok(())
 }
 
-/// Ends every session of the caller but the current one; returns how many ended.
-pub async fn end_other_sessions(svc: &Services, session: &Session) -> Result<u64> {
-    Ok(svc
-        .store
-        .delete_user_sessions(session.user.id, Some(&session.id_hash))
-        .await?)
+/// Ends every session of the caller but `keep` (none from the API), with `revoke_tokens`
+/// also every API token (the calling one included).
+pub async fn end_other_sessions(
+    svc: &Services,
+    by: &AuditActor,
+    user: UserId,
+    keep: Option<&str>,
+    revoke_tokens: bool,
+) -> Result<SignedOut> {
+    sign_out(svc, by, user, keep, revoke_tokens).await
 }

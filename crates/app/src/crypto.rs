@@ -66,16 +66,30 @@ fn totp(secret_b32: &str, account: &str) -> Option<totp_rs::Totp> {
         .ok()
 }
 
-/// Whether `code` is valid now (±1 step of 30 s for clock drift).
-pub fn check_totp(secret_b32: &str, code: &str) -> bool {
+/// The time step of `code` if it is valid at `now_ms` (±1 step of 30 s for clock drift).
+/// Whether it was used before is the caller's to check (see `Store::accept_totp_step`).
+pub fn totp_step(secret_b32: &str, code: &str, now_ms: i64) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    code.len() == 6 && totp(secret_b32, "x").is_some_and(|t| t.check_current(&code).is_some())
+    if code.len() != 6 {
+        return None;
+    }
+    let now = u64::try_from(now_ms / 1000).ok()?;
+    let step = totp(secret_b32, "x")?.check(&code, now)?;
+    i64::try_from(step).ok()
 }
 
 /// The current code (for tests and the demo).
 pub fn current_totp(secret_b32: &str) -> String {
     totp(secret_b32, "x")
         .map(|t| t.generate_current().to_string())
+        .unwrap_or_default()
+}
+
+/// The code for a Unix time in seconds (for tests: the next step's code, which the ±1 step
+/// tolerance accepts now).
+pub fn totp_at(secret_b32: &str, unix_secs: u64) -> String {
+    totp(secret_b32, "x")
+        .map(|t| t.generate(unix_secs).to_string())
         .unwrap_or_default()
 }
 
@@ -119,17 +133,36 @@ mod tests {
     }
 
     #[test]
-    fn totp_accepts_current_code_only() {
+    fn totp_accepts_codes_of_the_neighbouring_steps_and_names_their_step() {
         let s = new_totp_secret();
-        let code = current_totp(&s);
-        assert!(check_totp(&s, &code));
-        assert!(check_totp(&s, &format!("{} {}", &code[..3], &code[3..])));
+        let now_ms = 1_700_000_000_000;
+        let step = verbund_domain::signin::totp_step(now_ms);
+        let at = |secs: i64| totp_at(&s, u64::try_from(secs).unwrap());
+        let code = at(now_ms / 1000);
+        assert_eq!(totp_step(&s, &code, now_ms), Some(step));
+        assert_eq!(
+            totp_step(&s, &format!("{} {}", &code[..3], &code[3..]), now_ms),
+            Some(step)
+        );
+        assert_eq!(
+            totp_step(&s, &at(now_ms / 1000 + 30), now_ms),
+            Some(step + 1)
+        );
+        assert_eq!(
+            totp_step(&s, &at(now_ms / 1000 - 30), now_ms),
+            Some(step - 1)
+        );
+        assert_eq!(
+            totp_step(&s, &at(now_ms / 1000 + 90), now_ms),
+            None,
+            "too far ahead"
+        );
         let wrong = format!(
             "{:06}",
             (code.parse::<u32>().unwrap() + 500_000) % 1_000_000
         );
-        assert!(!check_totp(&s, &wrong));
-        assert!(!check_totp("not base32!", &code));
+        assert_eq!(totp_step(&s, &wrong, now_ms), None);
+        assert_eq!(totp_step("not base32!", &code, now_ms), None);
     }
 
     #[test]

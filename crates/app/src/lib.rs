@@ -18,6 +18,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod file;
+pub mod invitations;
 pub mod key_figures;
 pub mod orgs;
 pub mod settings;
@@ -59,17 +60,29 @@ impl std::fmt::Debug for Clock {
     }
 }
 
-/// Rules for signing in, loaded once from the configuration.
+/// Rules for signing in, loaded once from the configuration (the design is described in
+/// `verbund_domain::signin`).
 #[derive(Debug, Clone)]
 pub struct AuthPolicy {
     /// Absolute session lifetime.
     pub session_ttl: Duration,
     /// A session ends after this much inactivity.
     pub session_idle: Duration,
-    /// Failed logins (password or second factor) before an account is locked.
+    /// Failed sign-ins (password or second factor) for one account from one address before
+    /// that address is refused for that account; also where the account's delay starts.
     pub max_login_failures: i64,
-    /// How long a locked account stays locked.
+    /// The window of `max_login_failures`, the length of the refusal, and the window in which
+    /// an account's failures count towards its delay.
     pub lockout: Duration,
+    /// Failed sign-ins from one address (any accounts, known or not) before it is refused.
+    pub max_address_failures: i64,
+    /// The window of `max_address_failures` and the length of that refusal.
+    pub address_window: Duration,
+    /// The first delay once an account has `max_login_failures` recent failures (doubling
+    /// with each further failure).
+    pub account_delay_base: Duration,
+    /// The longest delay.
+    pub account_delay_max: Duration,
 }
 
 impl Default for AuthPolicy {
@@ -79,6 +92,10 @@ impl Default for AuthPolicy {
             session_idle: Duration::from_secs(3600),
             max_login_failures: 5,
             lockout: Duration::from_secs(15 * 60),
+            max_address_failures: 20,
+            address_window: Duration::from_secs(5 * 60),
+            account_delay_base: Duration::from_secs(1),
+            account_delay_max: Duration::from_secs(8),
         }
     }
 }

@@ -5,7 +5,7 @@ use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::user::{User, UserDraft};
 use verbund_domain::validation::ValidationErrors;
 use verbund_domain::{OrgId, RoleAssignmentId, UserId};
-use verbund_store::{AuditActor, UserChange, UserGrant};
+use verbund_store::{AuditActor, Invitation, NewInvitation, UserChange, UserGrant};
 
 use crate::Services;
 use crate::crypto::hash_password;
@@ -44,7 +44,21 @@ pub async fn get_user(st: &Services, actor: &Actor, id: UserId) -> Result<(User,
     Ok((user, grants))
 }
 
-/// Creates a user with a first role in `org`.
+/// What adding a user came to.
+#[derive(Debug, Clone)]
+pub enum Created {
+    /// The office created the account with its first role.
+    User(User),
+    /// A member's coordinator invited the address (existing or new account: the same
+    /// answer, see [`crate::invitations`]).
+    Invited(Invitation),
+}
+
+/// Adds a user with a first role in `org`. The office (whose user scope reaches every account)
+/// creates the account directly, and a taken address is a field error, as it sees every
+/// account anyway. Anyone else invites the address ([`Created::Invited`]), whether it has an
+/// account or not, and learns nothing about accounts outside its members. The password is
+/// hashed in both cases, so the time taken does not tell either.
 pub async fn create_user(
     st: &Services,
     by: &AuditActor,
@@ -52,17 +66,31 @@ pub async fn create_user(
     draft: &UserDraft,
     org: OrgId,
     role: Role,
-) -> Result<User> {
+) -> Result<Created> {
     actor.check_grant(role, org)?;
     let new = draft.validate()?;
     let hash = match &new.password {
         Some(p) => Some(hash_password(p.clone()).await?),
         None => None,
     };
-    Ok(st
-        .store
-        .create_user(by, &new, hash.as_deref(), Some((org, role)))
-        .await?)
+    if actor.scope(Permission::ReadUsers).is_all() {
+        return Ok(Created::User(
+            st.store
+                .create_user(by, &new, hash.as_deref(), Some((org, role)))
+                .await?,
+        ));
+    }
+    let invitation = NewInvitation {
+        user: new,
+        password_hash: hash,
+        org,
+        role,
+    };
+    Ok(Created::Invited(
+        st.store
+            .invite(by, &actor.scope(Permission::ManageUsers), &invitation)
+            .await?,
+    ))
 }
 
 /// Grants a role to a visible user.

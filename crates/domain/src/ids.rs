@@ -31,6 +31,8 @@ id_type!(
     RoleAssignmentId,
     /// A personal API token.
     ApiTokenId,
+    /// A role in a member offered to an account, which its owner accepts or declines.
+    InvitationId,
     /// One entry of the audit log.
     AuditEntryId,
     /// One imported catalog revision.

@@ -15,6 +15,7 @@ pub mod localtime;
 pub mod org;
 pub mod page;
 pub mod settings;
+pub mod signin;
 pub mod user;
 pub mod validation;
 

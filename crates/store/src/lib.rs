@@ -51,8 +51,10 @@ mod assessments;
 mod catalogs;
 mod costs;
 mod generate;
+mod invitations;
 mod key_figures;
 mod settings;
+mod signin;
 pub use assessments::*;
 
 /// Handle to the database; cheap to clone (a connection pool inside).
@@ -404,37 +406,25 @@ impl Store {
         dispatch!(self.login_user_by_id(id))
     }
 
-    /// Counts a failed login; after `max_failures` the account is locked until `locked_until_ms`.
-    pub async fn record_login_failure(
-        &self,
-        id: UserId,
-        max_failures: i64,
-        locked_until_ms: i64,
-    ) -> Result<()> {
-        dispatch!(self.record_login_failure(id, max_failures, locked_until_ms))
-    }
-
-    /// Resets the failure counter after a successful login.
-    pub async fn record_login_success(&self, id: UserId) -> Result<()> {
-        dispatch!(self.record_login_success(id))
-    }
-
     /// Sets a new password hash (audited without the hash).
     pub async fn set_password(&self, by: &AuditActor, id: UserId, hash: &str) -> Result<()> {
         dispatch!(self.set_password(by, id, hash))
     }
 
     /// Stores a TOTP secret; `enabled` switches MFA on, `None` secret switches it off.
-    /// Switching on or off replaces the recovery codes with `recovery_hashes`.
+    /// `used_step` is the time step of the code that confirmed it (no earlier or equal code
+    /// signs in afterwards). Switching on or off replaces the recovery codes with
+    /// `recovery_hashes`.
     pub async fn set_totp(
         &self,
         by: &AuditActor,
         id: UserId,
         secret: Option<&str>,
         enabled: bool,
+        used_step: Option<i64>,
         recovery_hashes: &[String],
     ) -> Result<()> {
-        dispatch!(self.set_totp(by, id, secret, enabled, recovery_hashes))
+        dispatch!(self.set_totp(by, id, secret, enabled, used_step, recovery_hashes))
     }
 
     /// Marks an unused recovery code as used; `false` if none matched.

@@ -555,3 +555,4 @@ async fn postgres_budget_lines_keep_order_and_a_year_is_created_once() {
 
 mod generate;
 mod isolation;
+mod signin;

@@ -3,7 +3,10 @@
 use serde::Serialize;
 use verbund_domain::audit::ChainedRecord;
 use verbund_domain::authz::Role;
-use verbund_domain::{ApiTokenId, AuditEntryId, FederationId, OrgId, RoleAssignmentId, UserId};
+use verbund_domain::user::NewUser;
+use verbund_domain::{
+    ApiTokenId, AuditEntryId, FederationId, InvitationId, OrgId, RoleAssignmentId, UserId,
+};
 
 /// The federation of this installation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,10 +47,6 @@ pub struct LoginUser {
     pub email: String,
     /// Argon2id PHC string; none for single-sign-on-only users.
     pub password_hash: Option<String>,
-    /// Failed logins since the last success.
-    pub failed_logins: i64,
-    /// Locked until this time (Unix ms).
-    pub locked_until_ms: Option<i64>,
     /// Deactivated.
     pub disabled: bool,
     /// TOTP secret (base32), set while enrolling or enabled.
@@ -123,6 +122,90 @@ pub struct UserGrant {
     pub org_id: OrgId,
     /// The organisation's name.
     pub org_name: String,
+    /// The role.
+    pub role: Role,
+}
+
+/// One sign-in throttling counter (see `verbund_domain::signin`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginCounter {
+    /// The counter's key (a SHA-256).
+    pub key: String,
+    /// Failures in the current window.
+    pub failures: i64,
+    /// Start of the current window (Unix ms).
+    pub window_start_ms: i64,
+    /// Attempts are refused until then (Unix ms), if set.
+    pub blocked_until_ms: Option<i64>,
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    /// Waiting for the account's owner.
+    Pending,
+    /// The owner took the role.
+    Accepted,
+    /// The owner refused it.
+    Declined,
+}
+
+impl InvitationStatus {
+    /// Stored code: `pending`, `accepted`, `declined`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Declined => "declined",
+        }
+    }
+
+    /// The status of a stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "pending" => Some(Self::Pending),
+            "accepted" => Some(Self::Accepted),
+            "declined" => Some(Self::Declined),
+            _ => None,
+        }
+    }
+}
+
+/// A role in a member offered to an account; its owner accepts or declines it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    /// ID.
+    pub id: InvitationId,
+    /// The invited account (never shown to the inviting member).
+    pub user_id: UserId,
+    /// The member offering the role.
+    pub org_id: OrgId,
+    /// Its name.
+    pub org_name: String,
+    /// The role offered.
+    pub role: Role,
+    /// The address as the inviter typed it.
+    pub email: String,
+    /// Who invited (e-mail).
+    pub invited_by: String,
+    /// Where it stands.
+    pub status: InvitationStatus,
+    /// Sent (Unix ms).
+    pub created_at_ms: i64,
+    /// Accepted or declined (Unix ms).
+    pub decided_at_ms: Option<i64>,
+}
+
+/// An invitation to write: the account is created with these details if the address has none.
+#[derive(Debug, Clone)]
+pub struct NewInvitation {
+    /// Address, name and (unhashed, unused here) password of a new account.
+    pub user: NewUser,
+    /// Argon2id hash of the initial password of a new account.
+    pub password_hash: Option<String>,
+    /// The member offering the role.
+    pub org: OrgId,
     /// The role.
     pub role: Role,
 }

@@ -12,18 +12,48 @@ pub struct WebConfig {
     pub session_ttl: Duration,
     /// Session ends after this much inactivity.
     pub session_idle: Duration,
-    /// Failed logins before an account is locked.
+    /// Failed sign-ins for one account from one address before that address is refused for
+    /// that account (where the account's delay starts, too).
     pub max_login_failures: i64,
-    /// How long a locked account stays locked.
+    /// The window of `max_login_failures` and the length of the refusal.
     pub lockout: Duration,
-    /// Login attempts allowed per client address per window.
-    pub login_attempts_per_window: u32,
-    /// The window for `login_attempts_per_window`.
-    pub login_window: Duration,
+    /// Failed sign-ins from one client address (any accounts) before it is refused.
+    pub max_address_failures: i64,
+    /// The window of `max_address_failures` and the length of that refusal.
+    pub address_window: Duration,
+    /// First delay of an account's sign-ins after `max_login_failures` recent failures.
+    pub account_delay_base: Duration,
+    /// Longest such delay.
+    pub account_delay_max: Duration,
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
     pub trust_proxy: bool,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
+    /// Bearer token Prometheus sends for `/metrics`; without one `/metrics` answers 404.
+    pub metrics_token: Option<Secret>,
+}
+
+/// A secret setting: kept out of `Debug` output and logs.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value, for the one place that compares it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 impl Default for WebConfig {
@@ -34,10 +64,13 @@ impl Default for WebConfig {
             session_idle: Duration::from_secs(3600),
             max_login_failures: 5,
             lockout: Duration::from_secs(15 * 60),
-            login_attempts_per_window: 20,
-            login_window: Duration::from_secs(300),
+            max_address_failures: 20,
+            address_window: Duration::from_secs(300),
+            account_delay_base: Duration::from_secs(1),
+            account_delay_max: Duration::from_secs(8),
             trust_proxy: false,
             max_body_bytes: 2 * 1024 * 1024,
+            metrics_token: None,
         }
     }
 }
@@ -66,6 +99,10 @@ impl WebConfig {
             session_idle: self.session_idle,
             max_login_failures: self.max_login_failures,
             lockout: self.lockout,
+            max_address_failures: self.max_address_failures,
+            address_window: self.address_window,
+            account_delay_base: self.account_delay_base,
+            account_delay_max: self.account_delay_max,
         }
     }
 
@@ -92,5 +129,14 @@ mod tests {
         assert_eq!(c.origin(), "https://verbund.example.de:8443");
         assert!(c.is_https());
         assert_eq!(WebConfig::default().origin(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let c = WebConfig {
+            metrics_token: Some(Secret::new("geheim")),
+            ..Default::default()
+        };
+        assert!(!format!("{c:?}").contains("geheim"));
     }
 }

@@ -253,7 +253,8 @@ async fn ui_inner(state: AppState, req: Request, next: Next) -> Result<Response,
         Some(m) => crate::ui::error_page(
             &ctx,
             res.status(),
-            m.code,
+            m.message_key,
+            &m.args,
             res.headers().get(header::RETRY_AFTER).cloned(),
         ),
         None => res,
@@ -270,13 +271,7 @@ async fn check_csrf(
     expected: &str,
     no_token_yet: bool,
 ) -> Result<Request, AppError> {
-    if let Some(origin) = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        && origin != state.config.origin()
-        && !same_host(origin, req.headers())
-    {
+    if !same_origin(state, req.headers()) {
         return Err(AppError::Csrf);
     }
     if no_token_yet {
@@ -323,6 +318,40 @@ async fn check_csrf(
     }
 }
 
+/// Whether an unsafe request comes from one of our own pages: its `Origin`, or without one
+/// (older browsers, some privacy settings) the origin of its `Referer`, is the base URL's or
+/// names the host the request was sent to. Without either the request is refused: every
+/// request here is cookie-authenticated (the bearer-token API does not pass this check).
+fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+    let header_text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let origin = match header_text(header::ORIGIN) {
+        Some(o) => o,
+        None => match header_text(header::REFERER).and_then(origin_of) {
+            Some(o) => o,
+            None => return false,
+        },
+    };
+    origin == state.config.origin() || same_host(origin, headers)
+}
+
+/// Scheme, host and port of an absolute URL (`https://host:8443` of
+/// `https://host:8443/path?q`); `None` for anything else.
+fn origin_of(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    if end == 0 || rest[..end].contains('@') {
+        return None;
+    }
+    Some(&url[..scheme.len() + 3 + end])
+}
+
 /// Accepts an Origin naming the host the request was sent to (deployments reached under
 /// several names); a cross-site form posts with its own, different Origin.
 fn same_host(origin: &str, headers: &HeaderMap) -> bool {
@@ -333,7 +362,8 @@ fn same_host(origin: &str, headers: &HeaderMap) -> bool {
     !host.is_empty() && origin.split_once("://").is_some_and(|(_, h)| h == host)
 }
 
-fn constant_eq(a: &str, b: &str) -> bool {
+/// Compares secrets in time independent of where they differ (their length is not secret).
+pub fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -395,6 +425,19 @@ mod tests {
         h.insert(header::HOST, HeaderValue::from_static("verbund.local:8080"));
         assert!(same_host("http://verbund.local:8080", &h));
         assert!(!same_host("https://evil.example", &h));
+    }
+
+    #[test]
+    fn origin_of_a_referer_is_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("http://localhost:8080/orgs/1?x=2"),
+            Some("http://localhost:8080")
+        );
+        assert_eq!(origin_of("https://a.example"), Some("https://a.example"));
+        assert_eq!(origin_of("https://a.example?x"), Some("https://a.example"));
+        assert_eq!(origin_of("https://user@evil.example/"), None);
+        assert_eq!(origin_of("/relative/path"), None);
+        assert_eq!(origin_of("https:///path"), None);
     }
 
     #[test]

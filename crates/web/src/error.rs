@@ -33,6 +33,12 @@ pub enum AppError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// The request body is larger than the route accepts.
+    #[error("request body larger than {limit_bytes} bytes")]
+    TooLarge {
+        /// The route's limit.
+        limit_bytes: usize,
+    },
     /// Field errors.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
@@ -68,6 +74,7 @@ impl AppError {
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Stale => StatusCode::CONFLICT,
             Self::BadRequest {
@@ -87,10 +94,23 @@ impl AppError {
             Self::Unauthorized => "error-unauthorized",
             Self::Csrf => "error-csrf",
             Self::RateLimited { .. } => "error-rate-limited",
+            Self::TooLarge { .. } => "error-too-large",
             Self::Invalid(_) => "error-validation",
             Self::Stale => "error-stale",
             Self::BadRequest { code, .. } => code,
             Self::Internal(_) => "error-internal",
+        }
+    }
+
+    /// The translation key and arguments of the message (the code, unless the message names
+    /// a figure).
+    fn message_args(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            Self::TooLarge { limit_bytes } => (
+                "error-too-large-limit",
+                vec![("mb", (limit_bytes / (1024 * 1024)).max(1).to_string())],
+            ),
+            _ => (self.code(), Vec::new()),
         }
     }
 
@@ -112,12 +132,17 @@ impl AppError {
             Self::BadRequest { detail, .. } if !detail.is_empty() => Some(detail.clone()),
             _ => None,
         };
+        let (key, args) = self.message_args();
         ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
-                message: lang.t(self.code()),
+                message: lang.t_args(key, &args),
                 detail,
                 fields,
+                limit_bytes: match self {
+                    Self::TooLarge { limit_bytes } => Some(*limit_bytes),
+                    _ => None,
+                },
             },
         }
     }
@@ -142,6 +167,9 @@ pub struct ErrorDetail {
     pub detail: Option<String>,
     /// Per-field errors for `error-validation`.
     pub fields: Vec<FieldErrorBody>,
+    /// For `error-too-large`: the largest body the route accepts, in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_bytes: Option<usize>,
 }
 
 /// One invalid field.
@@ -160,6 +188,10 @@ pub struct FieldErrorBody {
 pub struct ErrorMarker {
     /// The error's code.
     pub code: &'static str,
+    /// Translation key of the message.
+    pub message_key: &'static str,
+    /// Arguments of the message.
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl IntoResponse for AppError {
@@ -174,8 +206,12 @@ impl IntoResponse for AppError {
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        res.extensions_mut()
-            .insert(ErrorMarker { code: self.code() });
+        let (message_key, args) = self.message_args();
+        res.extensions_mut().insert(ErrorMarker {
+            code: self.code(),
+            message_key,
+            args,
+        });
         res
     }
 }

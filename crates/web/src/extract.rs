@@ -106,3 +106,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 /// Largest accepted file upload (catalogs, answer imports) for UI and API alike (the NIST
 /// SP 800-53 OSCAL catalog is 3 MB).
 pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The error of a multipart upload that could not be read: too large (413; the route's limit
+/// layer names its limit) or malformed (400).
+pub fn upload_error(status: StatusCode) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge {
+            limit_bytes: IMPORT_LIMIT,
+        }
+    } else {
+        AppError::bad("error-upload")
+    }
+}

@@ -12,7 +12,6 @@ pub mod i18n {
     pub use verbund_i18n::*;
 }
 pub mod ops;
-pub mod ratelimit;
 pub mod routes;
 pub mod security;
 pub mod ui;
@@ -35,8 +34,6 @@ pub struct AppState {
     pub app: Services,
     /// Settings.
     pub config: Arc<WebConfig>,
-    /// Login attempts per address.
-    pub login_limiter: Arc<ratelimit::RateLimiter>,
     /// Prometheus recorder, if metrics are switched on.
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
@@ -45,14 +42,9 @@ impl AppState {
     /// State with the given store and settings.
     pub fn new(store: Store, config: WebConfig) -> Self {
         let app = Services::new(store, config.auth_policy());
-        let login_limiter = Arc::new(ratelimit::RateLimiter::new(
-            config.login_attempts_per_window,
-            config.login_window,
-        ));
         Self {
             app,
             config: Arc::new(config),
-            login_limiter,
             metrics: None,
         }
     }

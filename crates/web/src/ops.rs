@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -35,16 +35,31 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus text format.
-async fn metrics(State(state): State<AppState>) -> Response {
-    match &state.metrics {
-        Some(h) => (
-            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-            h.render(),
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "metrics disabled").into_response(),
+/// Prometheus text format, for the bearer token `metrics_token` only: without a configured
+/// token the endpoint does not exist (404), a missing or wrong token is 401. Request counts and
+/// timings per route tell an outsider which pages are used and how busy the office is.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let (Some(expected), Some(h)) = (&state.config.metrics_token, &state.metrics) else {
+        return crate::error::AppError::NotFound.into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !crate::context::constant_eq(given.trim(), expected.expose()) {
+        let mut r = crate::error::AppError::Unauthorized.into_response();
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
+        return r;
     }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        h.render(),
+    )
+        .into_response()
 }
 
 /// Counts requests and their duration per route pattern (not per concrete URL: bounded labels).

@@ -6,6 +6,22 @@ use axum::handler::Handler;
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
 use crate::AppState;
+use crate::error::AppError;
+
+/// Replaces any 413 answer of the inner handler (axum's plain-text one, or an upload error
+/// without the limit) by [`AppError::TooLarge`] with the route's limit.
+async fn too_large_as_error(
+    limit: usize,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let res = next.run(req).await;
+    if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::TooLarge { limit_bytes: limit }.into_response();
+    }
+    res
+}
 
 /// One registered route.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +73,9 @@ impl Routes {
     method!(put, "PUT");
     method!(delete, "DELETE");
 
-    /// Registers a POST handler that accepts bodies up to `limit` bytes (file imports).
+    /// Registers a POST handler that accepts bodies up to `limit` bytes (file imports). A
+    /// larger body is answered with our error (`error-too-large` naming the limit: JSON for the
+    /// API, a German page in the UI), whichever extractor noticed it.
     pub fn post_with_limit<H, T>(self, path: &'static str, h: H, limit: usize) -> Self
     where
         H: Handler<T, AppState>,
@@ -66,7 +84,11 @@ impl Routes {
         self.add(
             "POST",
             path,
-            post(h).layer(axum::extract::DefaultBodyLimit::max(limit)),
+            post(h)
+                .layer(axum::extract::DefaultBodyLimit::max(limit))
+                .layer(axum::middleware::from_fn(move |req, next| {
+                    too_large_as_error(limit, req, next)
+                })),
         )
     }
 

@@ -1,12 +1,11 @@
-const LOGIN_COLUMNS: &str = "id, email, password_hash, failed_logins, locked_until_ms, disabled_at_ms, totp_secret, totp_enabled_at_ms, locale";
+const LOGIN_COLUMNS: &str =
+    "id, email, password_hash, disabled_at_ms, totp_secret, totp_enabled_at_ms, locale";
 
 fn login_from_row(r: &<DB as sqlx::Database>::Row) -> Result<LoginUser> {
     Ok(LoginUser {
         id: UserId(r.try_get("id")?),
         email: r.try_get("email")?,
         password_hash: r.try_get("password_hash")?,
-        failed_logins: r.try_get("failed_logins")?,
-        locked_until_ms: r.try_get("locked_until_ms")?,
         disabled: r.try_get::<Option<i64>, _>("disabled_at_ms")?.is_some(),
         totp_secret: r.try_get("totp_secret")?,
         totp_enabled: r.try_get::<Option<i64>, _>("totp_enabled_at_ms")?.is_some(),
@@ -34,33 +33,6 @@ pub(crate) async fn login_user_by_id(pool: &Pool<DB>, id: UserId) -> Result<Logi
     login_from_row(&row.ok_or(StoreError::NotFound)?)
 }
 
-pub(crate) async fn record_login_failure(
-    pool: &Pool<DB>,
-    id: UserId,
-    max_failures: i64,
-    locked_until_ms: i64,
-) -> Result<()> {
-    // One statement, so concurrent failures on several instances cannot lose a count.
-    sqlx::query(
-        "UPDATE users SET failed_logins = failed_logins + 1, \
-         locked_until_ms = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until_ms END WHERE id = $3",
-    )
-    .bind(max_failures)
-    .bind(locked_until_ms)
-    .bind(id.0)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-pub(crate) async fn record_login_success(pool: &Pool<DB>, id: UserId) -> Result<()> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until_ms = NULL WHERE id = $1")
-        .bind(id.0)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
 pub(crate) async fn set_password(
     pool: &Pool<DB>,
     by: &AuditActor,
@@ -68,7 +40,7 @@ pub(crate) async fn set_password(
     hash: &str,
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
-    let n = sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until_ms = NULL WHERE id = $2")
+    let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id.0)
         .execute(&mut *tx)
@@ -100,6 +72,7 @@ pub(crate) async fn set_totp(
     id: UserId,
     secret: Option<&str>,
     enabled: bool,
+    used_step: Option<i64>,
     recovery_hashes: &[String],
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
@@ -114,10 +87,13 @@ pub(crate) async fn set_totp(
     } else {
         None
     };
-    sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at_ms = $2 WHERE id = $3")
-        .bind(secret)
-        .bind(enabled_at)
-        .bind(id.0)
+    sqlx::query(
+        "UPDATE users SET totp_secret = $1, totp_enabled_at_ms = $2, totp_last_step = $3 WHERE id = $4",
+    )
+    .bind(secret)
+    .bind(enabled_at)
+    .bind(used_step)
+    .bind(id.0)
         .execute(&mut *tx)
         .await?;
     if was_enabled.is_some() != enabled {

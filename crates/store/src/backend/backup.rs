@@ -7,6 +7,7 @@ const BACKUP_TABLES: &[&str] = &[
     "users",
     "external_identities",
     "role_assignments",
+    "role_invitations",
     "recovery_codes",
     "api_tokens",
     "budget_lines",
@@ -33,7 +34,7 @@ const DERIVED_TABLES: &[&str] = &["statement_members"];
 
 /// Tables added after the first backup format: a backup of an older schema lacks them, and
 /// they start empty.
-const ADDED_TABLES: &[&str] = &["key_figure_proposals"];
+const ADDED_TABLES: &[&str] = &["role_invitations", "key_figure_proposals"];
 
 fn cell_to_json(row: &<DB as sqlx::Database>::Row, i: usize) -> Result<serde_json::Value> {
     use sqlx::ValueRef;

@@ -12,6 +12,8 @@ macro_rules! shared_queries {
         include!("key_figures.rs");
         include!("users.rs");
         include!("auth.rs");
+        include!("signin.rs");
+        include!("invitations.rs");
         include!("backup.rs");
         include!("costs.rs");
         include!("cost_statements.rs");

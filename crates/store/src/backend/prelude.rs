@@ -25,14 +25,16 @@ use verbund_domain::org::{Membership, MembershipInput, OrgInput, Organisation};
 #[allow(unused_imports)]
 use verbund_domain::page::{Page, PageRequest};
 #[allow(unused_imports)]
+use verbund_domain::signin::Rule;
+#[allow(unused_imports)]
 use verbund_domain::user::{NewUser, User};
 #[allow(unused_imports)]
 use verbund_domain::validation::format_date;
 #[allow(unused_imports)]
 use verbund_domain::{
     AnswerId, ApiTokenId, AssessmentId, AuditEntryId, BudgetLineId, CatalogId, CostKeyId,
-    EvidenceId, FederationId, KeyFigureProposalId, MembershipId, OrgId, RoleAssignmentId,
-    SnapshotId, StatementId, SubsidyId, UserId,
+    EvidenceId, FederationId, InvitationId, KeyFigureProposalId, MembershipId, OrgId,
+    RoleAssignmentId, SnapshotId, StatementId, SubsidyId, UserId,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;

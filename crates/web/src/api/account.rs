@@ -183,3 +183,84 @@ pub async fn revoke_token(
     tokens::revoke_token(&st, &u.audit(), u.user.id, ApiTokenId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+fn yes() -> bool {
+    true
+}
+
+/// Ending the caller's sessions from the API.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignOutIn {
+    /// Also revoke every API token of the account, the calling one included (default `true`).
+    #[serde(default = "yes")]
+    pub revoke_tokens: bool,
+}
+
+/// A password change from the API.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordIn {
+    /// The current password.
+    pub current: String,
+    /// The new one (12–256 characters).
+    pub new: String,
+    /// Also revoke every API token of the account, the calling one included (default `true`).
+    #[serde(default = "yes")]
+    pub revoke_tokens: bool,
+}
+
+/// What was ended.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SignedOutOut {
+    /// Browser sessions ended (all of the account's).
+    pub sessions_ended: u64,
+    /// API tokens revoked.
+    pub tokens_revoked: u64,
+}
+
+impl From<verbund_app::account::SignedOut> for SignedOutOut {
+    fn from(s: verbund_app::account::SignedOut) -> Self {
+        Self {
+            sessions_ended: s.sessions,
+            tokens_revoked: s.tokens,
+        }
+    }
+}
+
+/// Logs the caller out everywhere: ends every browser session and, unless
+/// `revoke_tokens: false`, revokes every API token — this one too, so later calls with it
+/// answer 401.
+#[utoipa::path(post, path = "/me/logout-everywhere", request_body = SignOutIn, tag = "account",
+    responses((status = 200, body = SignedOutOut)))]
+pub async fn logout_everywhere(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<SignOutIn>,
+) -> AppResult<Json<SignedOutOut>> {
+    let done =
+        verbund_app::account::end_other_sessions(&st, &u.audit(), u.user.id, None, b.revoke_tokens)
+            .await?;
+    Ok(Json(done.into()))
+}
+
+/// Changes the caller's password, ends every browser session and, unless
+/// `revoke_tokens: false`, revokes every API token (this one too). Field errors: `current`,
+/// `new`.
+#[utoipa::path(post, path = "/me/password", request_body = PasswordIn, tag = "account",
+    responses((status = 200, body = SignedOutOut), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn change_password(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<PasswordIn>,
+) -> AppResult<Json<SignedOutOut>> {
+    let change = verbund_app::account::PasswordChange {
+        repeat: b.new.clone(),
+        current: b.current,
+        new: b.new,
+        revoke_tokens: b.revoke_tokens,
+    };
+    let done =
+        verbund_app::account::change_password(&st, &u.audit(), u.user.id, None, &change).await?;
+    Ok(Json(done.into()))
+}

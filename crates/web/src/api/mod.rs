@@ -5,6 +5,7 @@ mod account;
 mod assessments;
 mod catalogs;
 mod costs;
+mod invitations;
 mod key_figures;
 mod orgs;
 mod users;
@@ -23,6 +24,12 @@ pub use crate::extract::{ApiJson, ApiQuery, IMPORT_LIMIT, IdPath, ListQuery};
 pub fn routes() -> Routes {
     Routes::default()
         .get("/me", account::me)
+        .post("/me/password", account::change_password)
+        .post("/me/logout-everywhere", account::logout_everywhere)
+        .get("/me/invitations", invitations::mine)
+        .post("/me/invitations/{id}/accept", invitations::accept)
+        .post("/me/invitations/{id}/decline", invitations::decline)
+        .get("/invitations", invitations::sent)
         .get("/organisations", orgs::list)
         .post("/organisations", orgs::create)
         .get("/organisations/{id}", orgs::get_one)
@@ -107,7 +114,8 @@ pub fn routes() -> Routes {
     info(title = "Verbund API", description = "JSON API of Verbund. Authenticate with a personal API token: `Authorization: Bearer vbd_…` (create one under Profil → API-Tokens). Errors always have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`."),
     servers((url = "/api/v1")),
     paths(
-        account::me, orgs::list, orgs::create, orgs::get_one, orgs::update, orgs::memberships, orgs::add_membership,
+        account::me, account::change_password, account::logout_everywhere,
+        invitations::mine, invitations::accept, invitations::decline, invitations::sent, orgs::list, orgs::create, orgs::get_one, orgs::update, orgs::memberships, orgs::add_membership,
         orgs::update_membership, orgs::delete_membership, key_figures::list, key_figures::propose, key_figures::get_one,
         key_figures::accept, key_figures::reject, users::list, users::create, users::get_one, users::update,
         users::grant, users::revoke, account::audit, account::tokens, account::create_token, account::revoke_token,

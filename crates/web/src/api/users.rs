@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use verbund_domain::authz::Role;
 use verbund_domain::page::Page;
@@ -14,7 +15,7 @@ use super::{ApiJson, IdPath, ListQuery};
 use crate::AppState;
 use crate::context::ApiUser;
 use crate::error::AppResult;
-use verbund_app::users;
+use verbund_app::users::{self, Created};
 
 /// A role assignment.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -97,23 +98,58 @@ pub async fn list(
     ))
 }
 
-/// Creates a user with a first role.
+/// What a member's coordinator gets for adding a user: the same whether the address had an
+/// account (which is invited) or not (an account is created and invited). The role takes
+/// effect once the account's owner accepts it after signing in.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InvitationSent {
+    /// The invitation's ID (see `GET /invitations`).
+    pub id: i64,
+    /// The address as given.
+    pub email: String,
+    /// The member offering the role.
+    pub org_id: i64,
+    /// The role offered.
+    pub role: Role,
+    /// Always `pending`.
+    pub status: String,
+}
+
+/// Adds a user with a first role. The office (which sees every account) creates the account:
+/// 201 with the user, 422 `error-duplicate` for a taken address. A member's coordinator
+/// invites the address instead — 202 with the invitation, whether the address has an account
+/// or not (a new one is created with the name and password given); nothing about accounts
+/// outside the coordinator's member is revealed.
 #[utoipa::path(post, path = "/users", request_body = NewUserIn, tag = "users",
-    responses((status = 201, body = User), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = User, description = "created by the office"),
+        (status = 202, body = InvitationSent, description = "invited by a member's coordinator"),
+        (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(st): State<AppState>,
     u: ApiUser,
     ApiJson(b): ApiJson<NewUserIn>,
-) -> AppResult<(StatusCode, Json<User>)> {
+) -> AppResult<Response> {
     let draft = UserDraft {
         email: b.email,
         display_name: b.display_name,
         password: b.password,
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(users::create_user(&st, &u.audit(), &u.actor, &draft, OrgId(b.org_id), b.role).await?),
-    ))
+    let created =
+        users::create_user(&st, &u.audit(), &u.actor, &draft, OrgId(b.org_id), b.role).await?;
+    Ok(match created {
+        Created::User(user) => (StatusCode::CREATED, Json(user)).into_response(),
+        Created::Invited(i) => (
+            StatusCode::ACCEPTED,
+            Json(InvitationSent {
+                id: i.id.0,
+                email: i.email,
+                org_id: i.org_id.0,
+                role: i.role,
+                status: i.status.code().to_owned(),
+            }),
+        )
+            .into_response(),
+    })
 }
 
 /// One user with roles.

@@ -1,7 +1,5 @@
 //! Login with password and (if enabled) a second factor, logout.
 
-use std::time::Instant;
-
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -70,10 +68,25 @@ fn login_error(ctx: &UiCtx, f: &LoginForm, status: StatusCode, message: String) 
     r
 }
 
-fn lock_message(ctx: &UiCtx, until_ms: i64) -> String {
-    let minutes = ((until_ms - now_ms()) / 60_000 + 1).max(1);
-    ctx.lang
-        .t_args("error-account-locked", &[("minutes", minutes.to_string())])
+/// Minutes (rounded up) until `until_ms`, and the seconds for `Retry-After`.
+fn wait(until_ms: i64) -> (i64, i64) {
+    let ms = (until_ms - now_ms()).max(1_000);
+    ((ms + 59_999) / 60_000, (ms + 999) / 1_000)
+}
+
+/// HTTP 429 with `Retry-After`: this address is refused (for this account, or for every
+/// account) — the same page whether the account exists or not.
+fn throttled(ctx: &UiCtx, f: &LoginForm, until_ms: i64) -> Response {
+    let (minutes, secs) = wait(until_ms);
+    let msg = ctx.lang.t_args(
+        "error-too-many-failures",
+        &[("minutes", minutes.to_string())],
+    );
+    let mut r = login_error(ctx, f, StatusCode::TOO_MANY_REQUESTS, msg);
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
 }
 
 pub async fn login(
@@ -81,30 +94,14 @@ pub async fn login(
     ctx: UiCtx,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    if let Err(wait) = st.login_limiter.check(ctx.ip, Instant::now()) {
-        let msg = ctx.lang.t_args(
-            "error-too-many-attempts",
-            &[("minutes", (wait / 60 + 1).to_string())],
-        );
-        let mut r = login_error(&ctx, &f, StatusCode::TOO_MANY_REQUESTS, msg);
-        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-            r.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return Ok(r);
-    }
-    match auth::login(&st.app, &f.email, &f.password).await? {
+    match auth::login(&st.app, &f.email, &f.password, ctx.ip).await? {
         LoginOutcome::Failed => Ok(login_error(
             &ctx,
             &f,
             StatusCode::UNAUTHORIZED,
             ctx.lang.t("error-login-failed"),
         )),
-        LoginOutcome::Locked { until_ms } => Ok(login_error(
-            &ctx,
-            &f,
-            StatusCode::TOO_MANY_REQUESTS,
-            lock_message(&ctx, until_ms),
-        )),
+        LoginOutcome::Throttled { until_ms } => Ok(throttled(&ctx, &f, until_ms)),
         LoginOutcome::SignedIn {
             token, mfa_pending, ..
         } => {
@@ -169,14 +166,21 @@ pub async fn mfa(
         *r.status_mut() = status;
         r
     };
-    if st.login_limiter.check(ctx.ip, Instant::now()).is_err() {
-        return Ok(retry("error-rate-limited", StatusCode::TOO_MANY_REQUESTS));
-    }
-    Ok(match auth::second_factor(&st.app, &s, &f.code).await? {
-        MfaOutcome::Done => see_other(&next),
-        MfaOutcome::Failed => retry("error-mfa-failed", StatusCode::UNAUTHORIZED),
-        MfaOutcome::Locked => see_other("/login"),
-    })
+    Ok(
+        match auth::second_factor(&st.app, &s, &f.code, ctx.ip).await? {
+            MfaOutcome::Done => see_other(&next),
+            MfaOutcome::Failed => retry("error-mfa-failed", StatusCode::UNAUTHORIZED),
+            // The session has ended: back to the login form, which tells how long to wait.
+            MfaOutcome::Throttled { until_ms } => {
+                let f = LoginForm {
+                    email: s.user.email.clone(),
+                    password: String::new(),
+                    next: Some(next.clone()),
+                };
+                throttled(&ctx, &f, until_ms)
+            }
+        },
+    )
 }
 
 pub async fn logout(State(st): State<AppState>, ctx: UiCtx) -> Result<Response, AppError> {

@@ -13,7 +13,7 @@ use verbund_store::CatalogSummary;
 use super::{FormErrors, Layout, render, render_invalid, see_other};
 use crate::AppState;
 use crate::context::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::IdPath;
 use verbund_app::assessments::StartIn;
 use verbund_app::catalogs::{self, ImportFormat};
@@ -58,7 +58,7 @@ async fn read_upload(mut m: Multipart) -> AppResult<(String, Vec<u8>, ImportForm
     while let Some(field) = m
         .next_field()
         .await
-        .map_err(|_| AppError::bad("error-upload"))?
+        .map_err(|e| crate::extract::upload_error(e.status()))?
     {
         match field.name() {
             Some("file") => {
@@ -66,7 +66,7 @@ async fn read_upload(mut m: Multipart) -> AppResult<(String, Vec<u8>, ImportForm
                 bytes = field
                     .bytes()
                     .await
-                    .map_err(|_| AppError::bad("error-too-large"))?
+                    .map_err(|e| crate::extract::upload_error(e.status()))?
                     .to_vec();
             }
             Some("format") => {
@@ -92,7 +92,7 @@ pub async fn upload(
     cu.actor().check_office(Permission::ManageFederation)?;
     let m = Multipart::from_request(req, &st)
         .await
-        .map_err(|_| AppError::bad("error-upload"))?;
+        .map_err(|e| crate::extract::upload_error(e.status()))?;
     let (name, bytes, format) = read_upload(m).await?;
     if bytes.is_empty() {
         return Ok(render_invalid(

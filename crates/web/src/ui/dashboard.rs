@@ -27,6 +27,8 @@ struct Dashboard {
     user_count: i64,
     roles: Vec<UserGrant>,
     recent: Vec<RecentChange>,
+    /// "You have n open invitations" (0: no banner).
+    invitations_text: Option<String>,
 }
 
 pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Response, AppError> {
@@ -44,6 +46,14 @@ pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Respons
             )),
         })
         .collect();
+    let open = verbund_app::invitations::mine(&st, cu.session.user.id)
+        .await?
+        .len();
+    let invitations_text = (open > 0).then(|| {
+        cu.ctx
+            .lang
+            .t_args("invitations-banner", &[("count", open.to_string())])
+    });
     Ok(render(&Dashboard {
         l: Layout::user(&cu, "dashboard-title", "dashboard"),
         office: a.is_office(),
@@ -51,5 +61,6 @@ pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Respons
         user_count: o.user_count,
         roles: o.roles,
         recent,
+        invitations_text,
     }))
 }

@@ -71,6 +71,14 @@ pub fn routes() -> Routes {
         .post("/profile/tokens", profile::create_token)
         .post("/profile/tokens/{id}/revoke", profile::revoke_token)
         .post("/profile/sessions/revoke", profile::logout_everywhere)
+        .post(
+            "/profile/invitations/{id}/accept",
+            profile::accept_invitation,
+        )
+        .post(
+            "/profile/invitations/{id}/decline",
+            profile::decline_invitation,
+        )
         .get("/costs", costs::show)
         .post("/costs/lines", costs::add_line)
         .post("/costs/lines/{id}/delete", costs::delete_line)
@@ -240,7 +248,8 @@ struct ErrorPage {
 pub fn error_page(
     ctx: &UiCtx,
     status: StatusCode,
-    code: &str,
+    message_key: &str,
+    args: &[(&'static str, String)],
     retry_after: Option<HeaderValue>,
 ) -> Response {
     let mut l = Layout::public(ctx, "error-title");
@@ -257,7 +266,7 @@ pub fn error_page(
     let page = ErrorPage {
         l,
         status: status.as_u16(),
-        message: ctx.lang.t(code),
+        message: ctx.lang.t_args(message_key, args),
     };
     let mut res = render(&page);
     *res.status_mut() = status;

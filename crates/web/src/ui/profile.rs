@@ -5,9 +5,9 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use verbund_app::account::{self, Enrolment, MfaConfirmation};
-use verbund_domain::ApiTokenId;
+use verbund_app::account::{self, Enrolment, MfaConfirmation, PasswordChange, SignedOut};
 use verbund_domain::validation::ValidationErrors;
+use verbund_domain::{ApiTokenId, InvitationId};
 use verbund_store::ApiToken;
 
 use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
@@ -16,7 +16,7 @@ use crate::context::CurrentUser;
 use crate::error::AppResult;
 use crate::extract::IdPath;
 use crate::i18n::Lang;
-use verbund_app::tokens;
+use verbund_app::{invitations, tokens};
 
 use super::qr::qr_svg;
 
@@ -56,6 +56,15 @@ pub struct Notice {
     pub new_token: Option<String>,
 }
 
+/// A pending invitation as the invited person sees it.
+pub struct InvitationRow {
+    pub id: InvitationId,
+    pub org_name: String,
+    pub role: &'static str,
+    pub invited_by: String,
+    pub sent: String,
+}
+
 #[derive(Template)]
 #[template(path = "profile.html")]
 struct ProfilePage {
@@ -65,6 +74,7 @@ struct ProfilePage {
     mfa_enabled: bool,
     codes_left_text: String,
     tokens: Vec<TokenRow>,
+    invitations: Vec<InvitationRow>,
     n: Notice,
 }
 
@@ -77,6 +87,17 @@ async fn page(st: &AppState, cu: &CurrentUser, n: Notice) -> AppResult<ProfilePa
         "mfa-codes-left",
         &[("count", p.recovery_codes_left.to_string())],
     );
+    let invitations = invitations::mine(st, cu.session.user.id)
+        .await?
+        .into_iter()
+        .map(|i| InvitationRow {
+            id: i.id,
+            org_name: i.org_name,
+            role: i.role.code(),
+            invited_by: i.invited_by,
+            sent: fmt_ms(i.created_at_ms),
+        })
+        .collect();
     Ok(ProfilePage {
         l,
         email: p.user.email.clone(),
@@ -84,6 +105,7 @@ async fn page(st: &AppState, cu: &CurrentUser, n: Notice) -> AppResult<ProfilePa
         mfa_enabled: p.user.mfa_enabled,
         codes_left_text,
         tokens: p.tokens.into_iter().map(TokenRow::from).collect(),
+        invitations,
         n,
     })
 }
@@ -127,6 +149,20 @@ pub struct PasswordForm {
     new: String,
     #[serde(default)]
     repeat: String,
+    /// The checkbox: present (ticked, as it is by default) or absent.
+    #[serde(default)]
+    revoke_tokens: Option<String>,
+}
+
+/// What signing out elsewhere ended, as a sentence.
+fn signed_out_text(cu: &CurrentUser, first_key: &str, done: SignedOut) -> String {
+    let lang = cu.ctx.lang;
+    let mut text = lang.t_args(first_key, &[("count", done.sessions.to_string())]);
+    if done.tokens > 0 {
+        text.push(' ');
+        text.push_str(&lang.t_args("tokens-revoked", &[("count", done.tokens.to_string())]));
+    }
+    text
 }
 
 pub async fn change_password(
@@ -134,9 +170,25 @@ pub async fn change_password(
     cu: CurrentUser,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    let r = account::change_password(&st, &cu.audit(), &cu.session, &f.current, &f.new, &f.repeat)
-        .await;
-    let n = outcome(&cu, r, "password-changed")?;
+    let change = PasswordChange {
+        current: f.current,
+        new: f.new,
+        repeat: f.repeat,
+        revoke_tokens: f.revoke_tokens.is_some(),
+    };
+    let keep = Some(cu.session.id_hash.as_str());
+    let n =
+        match account::change_password(&st, &cu.audit(), cu.session.user.id, keep, &change).await {
+            Ok(done) => Notice {
+                message: Some(signed_out_text(&cu, "password-changed", done)),
+                ..Default::default()
+            },
+            Err(verbund_app::Error::Invalid(e)) => Notice {
+                errors: e.into(),
+                ..Default::default()
+            },
+            Err(e) => return Err(e.into()),
+        };
     Ok(respond(&page(&st, &cu, n).await?))
 }
 
@@ -257,21 +309,48 @@ pub async fn revoke_token(
     Ok(see_other("/profile"))
 }
 
-pub async fn logout_everywhere(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
-    let n = account::end_other_sessions(&st, &cu.session).await?;
-    let msg = cu
-        .ctx
-        .lang
-        .t_args("sessions-ended", &[("count", n.to_string())]);
-    Ok(respond(
-        &page(
-            &st,
-            &cu,
-            Notice {
-                message: Some(msg),
-                ..Default::default()
-            },
-        )
-        .await?,
-    ))
+#[derive(Deserialize)]
+pub struct SignOutForm {
+    /// The checkbox: present (ticked, as it is by default) or absent.
+    #[serde(default)]
+    revoke_tokens: Option<String>,
+}
+
+pub async fn logout_everywhere(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Form(f): Form<SignOutForm>,
+) -> AppResult<Response> {
+    let keep = Some(cu.session.id_hash.as_str());
+    let done = account::end_other_sessions(
+        &st,
+        &cu.audit(),
+        cu.session.user.id,
+        keep,
+        f.revoke_tokens.is_some(),
+    )
+    .await?;
+    let n = Notice {
+        message: Some(signed_out_text(&cu, "sessions-ended", done)),
+        ..Default::default()
+    };
+    Ok(respond(&page(&st, &cu, n).await?))
+}
+
+pub async fn accept_invitation(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    invitations::accept(&st, &cu.audit(), cu.session.user.id, InvitationId(id)).await?;
+    Ok(see_other("/"))
+}
+
+pub async fn decline_invitation(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    invitations::decline(&st, &cu.audit(), cu.session.user.id, InvitationId(id)).await?;
+    Ok(see_other("/profile#invitations"))
 }

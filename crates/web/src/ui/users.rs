@@ -17,12 +17,24 @@ use crate::AppState;
 use crate::context::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::IdPath;
-use verbund_app::{orgs, users};
+use verbund_app::users::Created;
+use verbund_app::{invitations, orgs, users};
 
 #[derive(Deserialize, Default)]
 pub struct ListParams {
     q: Option<String>,
     page: Option<u32>,
+    /// Set after adding a user by invitation: shows what happens next.
+    invited: Option<String>,
+}
+
+/// An invitation the actor's members sent, as listed.
+pub struct SentRow {
+    pub email: String,
+    pub org_name: String,
+    pub role: &'static str,
+    pub status: &'static str,
+    pub sent: String,
 }
 
 #[derive(Template)]
@@ -33,6 +45,8 @@ struct ListPage {
     pager_extra: String,
     page: Page<User>,
     can_create: bool,
+    invited: bool,
+    sent: Vec<SentRow>,
 }
 
 pub async fn list(
@@ -48,6 +62,17 @@ pub async fn list(
     )
     .await?;
     let can_create = !cu.actor().scope(Permission::ManageUsers).is_empty();
+    let sent = invitations::sent(&st, cu.actor())
+        .await?
+        .into_iter()
+        .map(|i| SentRow {
+            email: i.email,
+            org_name: i.org_name,
+            role: i.role.code(),
+            status: i.status.code(),
+            sent: super::fmt_ms(i.created_at_ms),
+        })
+        .collect();
     Ok(render(&ListPage {
         l: Layout::user(&cu, "users-title", "users"),
         pager_extra: format!(
@@ -58,6 +83,8 @@ pub async fn list(
         q: p.q.unwrap_or_default(),
         page,
         can_create,
+        invited: p.invited.is_some(),
+        sent,
     }))
 }
 
@@ -168,7 +195,9 @@ pub async fn create(
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(u) => Ok(see_other(&format!("/users/{}", u.id))),
+        Ok(Created::User(u)) => Ok(see_other(&format!("/users/{}", u.id))),
+        // The same page whether the address had an account or not.
+        Ok(Created::Invited(_)) => Ok(see_other("/users?invited=1")),
         Err(verbund_app::Error::Invalid(e)) => {
             let orgs = org_options(&st, cu.actor()).await?;
             let form = NewUserForm {

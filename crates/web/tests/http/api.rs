@@ -304,9 +304,22 @@ async fn users_and_roles_through_the_api(app: TestApp) {
     let (status, u) = app
         .api(Method::POST, "/users", &coord, Some(json!({"email": "IT@nauheim.example", "display_name": "IT Nauheim", "password": "ein-langes-passwort", "org_id": nauheim, "role": "measure_owner"})))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{u}");
+    assert_eq!(status, StatusCode::ACCEPTED, "{u}");
     assert_eq!(u["email"], "it@nauheim.example");
-    let uid = u["id"].as_i64().unwrap();
+    // The new account accepts the invitation; then the coordinator manages it.
+    let it = app.token("it@nauheim.example").await;
+    let (_, mine) = app.api(Method::GET, "/me/invitations", &it, None).await;
+    let inv = mine[0]["id"].as_i64().unwrap();
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("/me/invitations/{inv}/accept"),
+            &it,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let uid = app.user_id("it@nauheim.example").await;
     let (status, _) = app
         .api(
             Method::POST,
@@ -343,10 +356,10 @@ async fn users_and_roles_through_the_api(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, body) = app
-        .api(Method::POST, "/users", &coord, Some(json!({"email": "it@nauheim.example", "display_name": "Nochmal", "org_id": nauheim, "role": "measure_owner"})))
+        .api(Method::POST, "/users", &coord, Some(json!({"email": "it@nauheim.example", "display_name": "", "org_id": nauheim, "role": "measure_owner"})))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["fields"][0]["field"], "email");
+    assert_eq!(body["error"]["fields"][0]["field"], "display_name");
 }
 
 async fn deactivated_user_can_no_longer_log_in_or_use_tokens(app: TestApp) {

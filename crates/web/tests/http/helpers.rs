@@ -296,9 +296,39 @@ impl TestApp {
 pub struct Browser {
     pub cookies: HashMap<String, String>,
     pub csrf: String,
+    /// The client address the server sees (the socket peer); 127.0.0.1 when unset.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl Browser {
+    /// A browser at `ip` that has loaded the login page.
+    pub async fn at(app: &TestApp, ip: &str) -> Self {
+        let mut b = Self {
+            peer: Some(std::net::SocketAddr::new(
+                ip.parse().expect("an IP address"),
+                50_000,
+            )),
+            ..Self::default()
+        };
+        b.refresh_csrf(app).await;
+        b
+    }
+
+    /// Sends the request as this browser's peer address.
+    async fn send(
+        &mut self,
+        app: &TestApp,
+        mut req: Request<Body>,
+    ) -> (StatusCode, HeaderMap, String) {
+        if let Some(peer) = self.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
+        let (status, headers, body) = app.request(req).await;
+        self.store_cookies(&headers);
+        (status, headers, body)
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .iter()
@@ -342,8 +372,7 @@ impl Browser {
             .header(header::COOKIE, self.cookie_header())
             .body(Body::empty())
             .expect("request");
-        let (status, headers, body) = app.request(req).await;
-        self.store_cookies(&headers);
+        let (status, _, body) = self.send(app, req).await;
         (status, body)
     }
 
@@ -396,8 +425,7 @@ impl Browser {
             )
             .body(Body::from(body))
             .expect("request");
-        let (status, headers, body) = app.request(req).await;
-        self.store_cookies(&headers);
+        let (status, _, body) = self.send(app, req).await;
         (status, body)
     }
 
@@ -421,8 +449,7 @@ impl Browser {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .expect("request");
-        let (status, headers, body) = app.request(req).await;
-        self.store_cookies(&headers);
+        let (status, _, body) = self.send(app, req).await;
         (status, body)
     }
 
@@ -434,6 +461,23 @@ impl Browser {
         fields: &[(&str, &str)],
         origin: Option<&str>,
     ) -> (StatusCode, String) {
+        let headers: &[(&str, &str)] = match &origin {
+            Some(o) => &[("origin", o)],
+            None => &[],
+        };
+        let (status, _, body) = self.post_with_headers(app, path, fields, headers).await;
+        (status, body)
+    }
+
+    /// Posts exactly these fields with exactly these extra headers; the status, the response
+    /// headers and the body (a redirect's target for redirects).
+    pub async fn post_with_headers(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+        extra: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, String) {
         let body: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields.iter())
             .finish();
@@ -442,18 +486,38 @@ impl Browser {
             .uri(path)
             .header(header::COOKIE, self.cookie_header())
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(o) = origin {
-            req = req.header(header::ORIGIN, o);
+        for (k, v) in extra {
+            req = req.header(*k, *v);
         }
-        let (status, headers, text) = app
-            .request(req.body(Body::from(body)).expect("request"))
+        let (status, headers, text) = self
+            .send(app, req.body(Body::from(body)).expect("request"))
             .await;
-        self.store_cookies(&headers);
         let loc = headers
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        (status, if status.is_redirection() { loc } else { text })
+        (
+            status,
+            headers,
+            if status.is_redirection() { loc } else { text },
+        )
+    }
+
+    /// Submits the login form (with CSRF token and Origin): status, headers, body or target.
+    pub async fn try_login(
+        &mut self,
+        app: &TestApp,
+        email: &str,
+        password: &str,
+    ) -> (StatusCode, HeaderMap, String) {
+        let csrf = self.csrf.clone();
+        self.post_with_headers(
+            app,
+            "/login",
+            &[("_csrf", &csrf), ("email", email), ("password", password)],
+            &[("origin", "http://localhost")],
+        )
+        .await
     }
 }

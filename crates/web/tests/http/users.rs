@@ -45,29 +45,41 @@ async fn coordinator_creates_a_measure_owner_for_the_own_town(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        (status, loc.as_str()),
+        (StatusCode::SEE_OTHER, "/users?invited=1")
+    );
     let (_, page) = b.get(&app, &loc).await;
+    assert!(
+        page.contains("Die Einladung wurde angelegt") && page.contains("bauamt@nauheim.example")
+    );
+    // The new account signs in with the password chosen and accepts the role.
+    let mut new_user = app.browser().await;
+    let (status, _, _) = new_user
+        .try_login(&app, "bauamt@nauheim.example", "ein-langes-passwort")
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    new_user.refresh_csrf(&app).await;
+    let (_, profile) = new_user.get(&app, "/profile").await;
+    let i = profile
+        .find("/profile/invitations/")
+        .expect("invitation shown");
+    let action: String = profile[i..].chars().take_while(|c| *c != '"').collect();
+    assert_eq!(
+        new_user.post_form(&app, &action, &[]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let id = app.user_id("bauamt@nauheim.example").await;
+    let (_, page) = b.get(&app, &format!("/users/{id}")).await;
     assert!(page.contains("Bauamt Nauheim") && page.contains("Maßnahmenverantwortung"));
     let (status, _) = b
         .post_form(
             &app,
-            &format!("{loc}/roles"),
+            &format!("/users/{id}/roles"),
             &[("org_id", &nauheim), ("role", "office_isb")],
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let mut new_user = app.browser().await;
-    let (status, _) = new_user
-        .post_form(
-            &app,
-            "/login",
-            &[
-                ("email", "bauamt@nauheim.example"),
-                ("password", "ein-langes-passwort"),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
 async fn admin_cannot_revoke_the_own_admin_role_or_disable_themselves(app: TestApp) {

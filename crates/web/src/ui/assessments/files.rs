@@ -12,7 +12,7 @@ use super::assessment_page;
 use crate::AppState;
 use crate::context::CurrentUser;
 use crate::download::Download;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::IdPath;
 use crate::ui::{render_invalid, see_other};
 use verbund_app::assessments::{self as svc, AnswersQuery, EvidenceIn, ExportFormat};
@@ -44,14 +44,14 @@ async fn first_file(mut m: Multipart) -> AppResult<(String, Vec<u8>)> {
     while let Some(field) = m
         .next_field()
         .await
-        .map_err(|_| AppError::bad("error-upload"))?
+        .map_err(|e| crate::extract::upload_error(e.status()))?
     {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload").to_owned();
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| AppError::bad("error-too-large"))?;
+                .map_err(|e| crate::extract::upload_error(e.status()))?;
             return Ok((name, bytes.to_vec()));
         }
     }
@@ -71,7 +71,7 @@ async fn authorized_upload(
     svc::authorize(st, cu.actor(), target, p).await?;
     Multipart::from_request(req, st)
         .await
-        .map_err(|_| AppError::bad("error-upload"))
+        .map_err(|e| crate::extract::upload_error(e.status()))
 }
 
 pub async fn import(

@@ -3,8 +3,10 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use verbund_domain::authz::Scope;
+use verbund_domain::authz::{Role, Scope};
+use verbund_domain::user::{Email, NewUser};
 use verbund_domain::{OrgId, UserId};
+use verbund_store::{AuditActor, NewInvitation};
 
 use crate::helpers::{TEST_ACCESS, TestApp};
 
@@ -26,6 +28,8 @@ pub struct Ids {
     pub user: i64,
     pub grant: i64,
     pub token: i64,
+    pub invitation: i64,
+    pub invitation_to_decline: i64,
     pub line: i64,
     pub subsidy: i64,
     pub key: i64,
@@ -49,6 +53,8 @@ impl Ids {
             User => self.user,
             Grant => self.grant,
             Token => self.token,
+            Invitation => self.invitation,
+            InvitationToDecline => self.invitation_to_decline,
             Line => self.line,
             Subsidy => self.subsidy,
             Key => self.key,
@@ -105,6 +111,26 @@ async fn assessment_setup(app: &TestApp) -> (i64, i64, i64, i64, i64) {
     )
 }
 
+/// An invitation of the target member to its own coordinator (as the office would send one).
+async fn invite(app: &TestApp, target: i64, role: Role) -> i64 {
+    let new = NewInvitation {
+        user: NewUser {
+            email: Email::parse(TARGET_COORDINATOR).unwrap(),
+            display_name: "Koordination".into(),
+            password: None,
+        },
+        password_hash: None,
+        org: OrgId(target),
+        role,
+    };
+    app.store
+        .invite(&AuditActor::system(), &Scope::system(&TEST_ACCESS), &new)
+        .await
+        .unwrap()
+        .id
+        .0
+}
+
 /// Creates every object the matrix needs and returns their ids.
 pub async fn setup(app: &TestApp) -> Ids {
     let own = app.org_id("Nauheim").await;
@@ -125,6 +151,8 @@ pub async fn setup(app: &TestApp) -> Ids {
     app.token(TARGET_COORDINATOR).await;
     let coordinator = UserId(app.user_id(TARGET_COORDINATOR).await);
     let token = app.store.list_tokens(coordinator).await.unwrap()[0].id.0;
+    let invitation = invite(app, target, Role::Management).await;
+    let invitation_to_decline = invite(app, target, Role::MeasureOwner).await;
 
     let isb = app.token("isb@verbund.example").await;
     let key = crate::costs::setup_2026(app, &isb).await;
@@ -158,6 +186,8 @@ pub async fn setup(app: &TestApp) -> Ids {
         user,
         grant,
         token,
+        invitation,
+        invitation_to_decline,
         line: b["lines"][0]["id"].as_i64().unwrap(),
         subsidy: s["id"].as_i64().unwrap(),
         key,
@@ -202,6 +232,8 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
         tokens.iter().all(|t| !t.revoked),
         "other member's tokens unrevoked"
     );
+    let pending = app.store.own_invitations(coordinator).await.unwrap();
+    assert_eq!(pending.len(), 2, "other member's invitations undecided");
     let isb = app.token("isb@verbund.example").await;
     let (_, b) = app
         .api(Method::GET, "/costs/budget?year=2026", &isb, None)

@@ -40,6 +40,10 @@ pub enum Obj {
     Grant,
     /// An API token of the target member's coordinator.
     Token,
+    /// A pending invitation to the target member's coordinator (accepted by the controls).
+    Invitation,
+    /// Another one (declined by the controls).
+    InvitationToDecline,
     Line,
     Subsidy,
     Key,
@@ -208,6 +212,8 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/profile/tokens"), free().body(json!({"name": "t"}))),
         (("POST", "/profile/tokens/{id}/revoke"), foreign(Token).by(By::Owner)),
         (("POST", "/profile/sessions/revoke"), free()),
+        (("POST", "/profile/invitations/{id}/accept"), foreign(Invitation).by(By::Owner)),
+        (("POST", "/profile/invitations/{id}/decline"), foreign(InvitationToDecline).by(By::Owner)),
         (("GET", "/costs"), list()),
         (("POST", "/costs/lines"), office(Obj::Plain).body(line)),
         (("POST", "/costs/lines/{id}/delete"), office(Line)),
@@ -258,6 +264,12 @@ pub fn api(c: &Ids) -> Matrix {
     let key = json!({"name": "Gleich", "root": {"kind": "equal"}});
     HashMap::from([
         (("GET", "/me"), free()),
+        (("POST", "/me/password"), free().body(json!({"current": "falsch", "new": "x"})).status(422)),
+        (("POST", "/me/logout-everywhere"), free().body(json!({"revoke_tokens": false}))),
+        (("GET", "/me/invitations"), free()),
+        (("POST", "/me/invitations/{id}/accept"), foreign(Invitation).by(By::Owner)),
+        (("POST", "/me/invitations/{id}/decline"), foreign(InvitationToDecline).by(By::Owner)),
+        (("GET", "/invitations"), list()),
         (("GET", "/organisations"), list()),
         (("POST", "/organisations"), office(Obj::Plain).body(json!({"name": "Neu", "kind": "gemeinde"}))),
         (("GET", "/organisations/{id}"), foreign(Org)),
