@@ -47,6 +47,15 @@ pub enum AppError {
         /// Technical detail, e.g. the JSON parser's message.
         detail: String,
     },
+    /// The request's content is larger than allowed as a whole (413), e.g. an upload that
+    /// unpacks to too much; `detail` names the limit.
+    #[error("too large: {code}")]
+    TooLarge {
+        /// Stable code.
+        code: &'static str,
+        /// Which limit was exceeded, for people.
+        detail: String,
+    },
     /// Something broke on our side.
     #[error("internal: {0}")]
     Internal(String),
@@ -75,6 +84,7 @@ impl AppError {
                 ..
             } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -89,7 +99,7 @@ impl AppError {
             Self::RateLimited { .. } => "error-rate-limited",
             Self::Invalid(_) => "error-validation",
             Self::Stale => "error-stale",
-            Self::BadRequest { code, .. } => code,
+            Self::BadRequest { code, .. } | Self::TooLarge { code, .. } => code,
             Self::Internal(_) => "error-internal",
         }
     }
@@ -109,7 +119,11 @@ impl AppError {
             _ => Vec::new(),
         };
         let detail = match self {
-            Self::BadRequest { detail, .. } if !detail.is_empty() => Some(detail.clone()),
+            Self::BadRequest { detail, .. } | Self::TooLarge { detail, .. }
+                if !detail.is_empty() =>
+            {
+                Some(detail.clone())
+            }
             _ => None,
         };
         ErrorBody {
@@ -201,6 +215,7 @@ impl From<verbund_app::Error> for AppError {
             E::Invalid(v) => Self::Invalid(v),
             E::Stale => Self::Stale,
             E::BadInput { code, detail } => Self::BadRequest { code, detail },
+            E::TooLarge { code, detail } => Self::TooLarge { code, detail },
             E::NotSetUp { code } => Self::BadRequest {
                 code,
                 detail: String::new(),

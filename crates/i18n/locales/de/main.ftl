@@ -388,6 +388,7 @@ error-file-required = Bitte eine Datei auswählen.
 error-file-size = Die Datei ist leer oder größer als 10 MB.
 error-file-type = Dieser Dateityp ist nicht erlaubt. Erlaubt sind PDF, PNG, JPEG, Word/Excel/PowerPoint (OOXML), OpenDocument und Text.
 error-import-answers = Die Datei wurde nicht übernommen; es wurde nichts geändert.
+error-import-too-large = Die Datei überschreitet eine Grenze für Importe und wurde nicht übernommen; es wurde nichts geändert.
 error-justification-required = Für „entbehrlich“ ist eine Begründung nötig.
 error-selection = Bitte mindestens eine Anforderung auswählen.
 error-status = Bitte einen gültigen Status wählen: ja, teilweise, nein, entbehrlich oder offen.

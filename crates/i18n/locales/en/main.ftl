@@ -388,6 +388,7 @@ error-file-required = Please choose a file.
 error-file-size = The file is empty or larger than 10 MB.
 error-file-type = This file type is not allowed. Allowed are PDF, PNG, JPEG, Word/Excel/PowerPoint (OOXML), OpenDocument and text.
 error-import-answers = The file was not applied; nothing was changed.
+error-import-too-large = The file exceeds an import limit and was not applied; nothing was changed.
 error-justification-required = “Not applicable” needs a justification.
 error-selection = Please select at least one requirement.
 error-status = Please choose a valid status: yes, partial, no, not applicable or open.
