@@ -374,6 +374,9 @@ impl TableReader {
                             "fehlt; „entbehrlich“ muss begründet werden".to_owned()
                         }
                         "error-too-long" => format!("zu lang (höchstens {max} Zeichen)"),
+                        "error-text-characters" => "enthält Steuer- oder \
+                                                    Textrichtungszeichen, die nicht erlaubt sind"
+                            .to_owned(),
                         other => other.to_owned(),
                     };
                     match column {

@@ -234,7 +234,9 @@ pub async fn add_evidence(
         .file_name
         .trim()
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+        .filter(|&c| {
+            !verbund_domain::validation::is_forbidden_char(c, false) && !matches!(c, '/' | '\\')
+        })
         .take(200)
         .collect();
     if name.is_empty() {

@@ -190,6 +190,7 @@ error-query = Die Parameter der Anfrage sind ungültig.
 error-if-match = Der If-Match-Header muss eine Versionsnummer enthalten.
 error-required = Bitte ausfüllen.
 error-too-long = Die Eingabe ist zu lang.
+error-text-characters = Die Eingabe enthält Zeichen, die nicht erlaubt sind: Steuerzeichen, Zeilenumbrüche oder Tabulatoren in einzeiligen Feldern oder Textrichtungs-Steuerzeichen.
 error-anonymity-min = Bitte eine ganze Zahl ab 2 eingeben.
 error-number = Bitte eine ganze Zahl eingeben.
 error-negative = Der Wert darf nicht negativ sein.

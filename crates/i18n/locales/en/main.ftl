@@ -190,6 +190,7 @@ error-query = The request parameters are invalid.
 error-if-match = The If-Match header must contain a version number.
 error-required = Please fill in.
 error-too-long = The input is too long.
+error-text-characters = The input contains characters that are not allowed: control characters, line breaks or tabs in single-line fields, or text direction controls.
 error-anonymity-min = Please enter a whole number of at least 2.
 error-number = Please enter a whole number.
 error-negative = The value must not be negative.
