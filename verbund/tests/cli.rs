@@ -380,7 +380,7 @@ fn costs_statements_writes_every_document_it_can_then_lists_the_failures() {
         "{stdout}"
     );
     assert!(
-        stderr.contains(&format!("Nicht geschrieben:\n  Riedstadt (Nr. "))
+        stderr.contains("Nicht geschrieben:\n  Riedstadt (Nr. ")
             && stderr.contains(&format!("): kostenbeteiligung-2026-{id}-riedstadt.pdf: "))
             && stderr.contains("Fehler: 1 Datei wurde nicht geschrieben"),
         "{stderr}"
