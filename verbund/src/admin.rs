@@ -6,6 +6,7 @@ use anyhow::{Context, bail};
 use verbund_domain::audit::Checkpoint;
 use verbund_domain::authz::Role;
 use verbund_domain::user::{Email, NewUser, check_password};
+use verbund_domain::validation::required_text;
 use verbund_store::{AuditActor, Store};
 
 use crate::errors;
@@ -21,12 +22,22 @@ pub async fn create_admin(
 ) -> anyhow::Result<()> {
     check_password(&password).map_err(|c| anyhow::anyhow!("password rejected: {c}"))?;
     let email = Email::parse(email).map_err(|c| anyhow::anyhow!("e-mail rejected: {c}"))?;
+    // The names end up in letters and page titles: the same rules as in the UI.
+    let text = |option: &str, value: &str| {
+        required_text(value, 200)
+            .map_err(|c| anyhow::anyhow!("--{option}: {}", verbund_i18n::Lang::De.t(c)))
+    };
+    let (name, federation, office) = (
+        text("name", name)?,
+        text("federation", federation)?,
+        text("office", office)?,
+    );
     let sys = AuditActor::system();
     let fed = match store.federation().await? {
         Some(f) => f,
         None => {
             let office = verbund_domain::org::OrgInput {
-                name: office.to_owned(),
+                name: office,
                 kind: verbund_domain::org::OrgKind::Office,
                 ags: None,
                 population: None,
@@ -34,7 +45,7 @@ pub async fn create_admin(
                 it_workplaces: None,
                 address: None,
             };
-            store.create_federation(&sys, federation, &office).await?
+            store.create_federation(&sys, &federation, &office).await?
         }
     };
     let hash = verbund_app::crypto::hash_password(password)
@@ -42,7 +53,7 @@ pub async fn create_admin(
         .map_err(errors::message)?;
     let user = NewUser {
         email,
-        display_name: name.to_owned(),
+        display_name: name,
         password: None,
     };
     let u = store

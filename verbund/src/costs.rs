@@ -8,7 +8,8 @@ use verbund_store::Store;
 use crate::errors::message;
 
 /// Writes the PDF letters and the workbook of a year's statement into `out` and prints what
-/// was written.
+/// was written. A document that fails does not stop the others: the failures are listed on
+/// stderr afterwards (member, file, reason) and the command fails (exit code 1).
 pub async fn statements(
     store: Store,
     year: i32,
@@ -43,12 +44,44 @@ pub async fn statements(
     };
     let n = written.letters.len();
     println!(
-        "{n} {} und 1 Arbeitsmappe nach {} geschrieben ({} MB)",
+        "{n} {} und {} Arbeitsmappe nach {} geschrieben ({} MB)",
         if n == 1 { "Abrechnung" } else { "Abrechnungen" },
+        usize::from(written.workbook.is_some()),
         out.display(),
         megabytes(written.bytes)
     );
-    Ok(())
+    if written.failures.is_empty() {
+        return Ok(());
+    }
+    eprintln!("{}", failure_list(&written.failures));
+    let failed = written.failures.len();
+    anyhow::bail!(
+        "{failed} {} nicht geschrieben",
+        if failed == 1 {
+            "Datei wurde"
+        } else {
+            "Dateien wurden"
+        }
+    )
+}
+
+/// The failures as the operator reads them, one per line, e.g.
+/// `Nauheim (Nr. 9): kostenbeteiligung-2026-3-nauheim.pdf: Is a directory (os error 21)`.
+fn failure_list(failures: &[verbund_app::statements::FailedFile]) -> String {
+    let mut text = String::from("Nicht geschrieben:");
+    for f in failures {
+        let who = match &f.member {
+            Some((id, name)) => format!("{name} (Nr. {id})"),
+            None => "Arbeitsmappe".to_owned(),
+        };
+        let file = f.file.file_name().map(|n| n.to_string_lossy().into_owned());
+        text.push_str(&format!(
+            "\n  {who}: {}: {}",
+            file.unwrap_or_default(),
+            f.reason
+        ));
+    }
+    text
 }
 
 /// `bytes` in MB with one decimal and a decimal comma, e.g. `1,4`.
@@ -58,6 +91,30 @@ fn megabytes(bytes: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn failures_name_member_file_and_reason() {
+        use std::path::PathBuf;
+        use verbund_app::statements::FailedFile;
+        let failures = [
+            FailedFile {
+                member: Some((verbund_domain::OrgId(9), "Nauheim".into())),
+                file: PathBuf::from("/tmp/out/kostenbeteiligung-2026-3-nauheim.pdf"),
+                reason: "Is a directory (os error 21)".into(),
+            },
+            FailedFile {
+                member: None,
+                file: PathBuf::from("/tmp/out/kostenbeteiligung-2026-3-alle.xlsx"),
+                reason: "the workbook could not be written".into(),
+            },
+        ];
+        assert_eq!(
+            super::failure_list(&failures),
+            "Nicht geschrieben:\n  Nauheim (Nr. 9): kostenbeteiligung-2026-3-nauheim.pdf: Is \
+             a directory (os error 21)\n  Arbeitsmappe: kostenbeteiligung-2026-3-alle.xlsx: the \
+             workbook could not be written"
+        );
+    }
+
     #[test]
     fn megabytes_use_a_decimal_comma() {
         assert_eq!(super::megabytes(1_449_999), "1,4");

@@ -9,7 +9,9 @@ use verbund_i18n::Lang;
 /// be shown).
 pub fn message(e: Error) -> anyhow::Error {
     match e {
-        Error::BadInput { detail, .. } if !detail.is_empty() => anyhow::anyhow!(detail),
+        Error::BadInput { detail, .. } | Error::TooLarge { detail, .. } if !detail.is_empty() => {
+            anyhow::anyhow!(detail)
+        }
         Error::Internal(cause) => anyhow::anyhow!(cause),
         Error::Invalid(v) => anyhow::anyhow!(
             v.0.iter()

@@ -155,6 +155,12 @@ fn catalog_import_reports_a_broken_file_precisely_and_stores_nothing() {
 /// Seeds the demo into `db` and issues its 2026 statement through the library, as the office
 /// would in the UI; returns the statement's ID.
 fn demo_with_statement(db: &str) -> i64 {
+    demo_with_statement_renamed(db, &[])
+}
+
+/// [`demo_with_statement`] with members renamed in the store first, bypassing validation
+/// (as names stored before it was checked may be).
+fn demo_with_statement_renamed(db: &str, names: &[(&str, &str)]) -> i64 {
     let out = Command::new(env!("CARGO_BIN_EXE_verbund"))
         .args(["demo", "--reset", "--no-serve", "--db", db])
         .output()
@@ -168,6 +174,42 @@ fn demo_with_statement(db: &str) -> i64 {
     rt.block_on(async {
         let store = verbund_store::Store::connect(db).await.expect("connects");
         let fed = store.federation().await.expect("reads").expect("seeded");
+        let all = verbund_domain::authz::Scope::system(&verbund_domain::authz::SystemAccess {
+            reason: "test renames members",
+        });
+        for (old, new) in names {
+            let org = store
+                .list_orgs(
+                    &all,
+                    Some(old),
+                    verbund_domain::page::PageRequest::new(Some(1), Some(200)),
+                )
+                .await
+                .expect("lists")
+                .items
+                .into_iter()
+                .find(|o| o.name == *old)
+                .expect("member exists");
+            let input = verbund_domain::org::OrgInput {
+                name: (*new).to_owned(),
+                kind: org.kind,
+                ags: org.ags.clone(),
+                population: org.population,
+                staff: org.staff,
+                it_workplaces: org.it_workplaces,
+                address: org.address.clone(),
+            };
+            store
+                .update_org(
+                    &verbund_store::AuditActor::system(),
+                    &all,
+                    org.id,
+                    None,
+                    &input,
+                )
+                .await
+                .expect("renames");
+        }
         let key = store
             .cost_keys(fed.id)
             .await
@@ -292,6 +334,81 @@ fn costs_statements_writes_a_letter_per_member_and_one_workbook() {
         "XLSX is a zip"
     );
     assert_eq!(names.len(), 14, "no temporary files left: {names:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_db(&db);
+}
+
+#[test]
+fn costs_statements_writes_every_document_it_can_then_lists_the_failures() {
+    let (db, dir) = (tmp("failing.db"), tmp("failing"));
+    let url = db.to_str().expect("utf-8");
+    // Names no font has, a NUL and a bidi override, stored before names were checked.
+    let id = demo_with_statement_renamed(
+        url,
+        &[
+            ("Nauheim", "Nauheim 👩\u{200D}👩\u{200D}👧"),
+            ("Raunheim", "Raun\u{0}heim"),
+            ("Gernsheim", "𝕲𝖊𝖗𝖓𝖘𝖍𝖊𝖎𝖒 \u{202E}"),
+            // Its file name would be Nauheim's.
+            ("Bischofsheim", "Nauheim\u{7}"),
+        ],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    // A directory where Riedstadt's letter should go: writing it must fail.
+    let blocked = dir.join(format!("kostenbeteiligung-2026-{id}-riedstadt.pdf"));
+    std::fs::create_dir_all(blocked.join("belegt")).expect("blocking directory");
+
+    let out = verbund(
+        &[
+            "costs",
+            "statements",
+            "--year",
+            "2026",
+            "--out",
+            dir.to_str().expect("utf-8"),
+        ],
+        url,
+    );
+
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("12 Abrechnungen und 1 Arbeitsmappe nach"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("Nicht geschrieben:\n  Riedstadt (Nr. ")
+            && stderr.contains(&format!("): kostenbeteiligung-2026-{id}-riedstadt.pdf: "))
+            && stderr.contains("Fehler: 1 Datei wurde nicht geschrieben"),
+        "{stderr}"
+    );
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("directory written")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let pdfs = names
+        .iter()
+        .filter(|n| n.ends_with(".pdf") && !n.contains("riedstadt"));
+    assert_eq!(pdfs.count(), 12, "{names:?}");
+    assert!(
+        names.contains(&format!("kostenbeteiligung-2026-{id}-alle.xlsx")),
+        "the workbook is written although a letter failed: {names:?}"
+    );
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+    let nauheims = names.iter().filter(|n| n.contains("-nauheim"));
+    assert_eq!(
+        nauheims.count(),
+        2,
+        "no letter overwrites another: {names:?}"
+    );
+    let prefix = format!("kostenbeteiligung-2026-{id}-mitglied-");
+    assert!(
+        names.iter().any(|n| n.starts_with(&prefix)),
+        "a name without a slug letter gets the member number: {names:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     remove_db(&db);
 }

@@ -97,10 +97,13 @@ impl LineDraft {
         if amount.is_some_and(|a| a.0 < 0) {
             e.add("amount", "error-negative");
         }
-        let note = self.note.as_deref().unwrap_or("").trim().to_owned();
-        if note.chars().count() > 200 {
-            e.add("note", "error-too-long");
-        }
+        let note = e
+            .check(
+                "note",
+                verbund_domain::validation::optional_text(self.note.as_deref(), 200),
+            )
+            .flatten()
+            .unwrap_or_default();
         match (category, amount) {
             (Some(c), Some(a)) if e.0.is_empty() => Ok(BudgetLine::new(c, a, note)),
             _ => Err(e),

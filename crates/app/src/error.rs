@@ -33,6 +33,15 @@ pub enum Error {
         /// Detail, e.g. the parser's message with line and column.
         detail: String,
     },
+    /// The input is larger than allowed as a whole (an upload that unpacks to too much, a
+    /// table with too many rows); `code` is the translation key, `detail` names the limit.
+    #[error("too large: {code}: {detail}")]
+    TooLarge {
+        /// Stable code, also the translation key of the message.
+        code: &'static str,
+        /// Which limit, in German, e.g. "Die Tabelle hat mehr als 50.000 Zeilen …".
+        detail: String,
+    },
     /// The installation is not set up for this yet (e.g. no federation exists); `code` is the
     /// translation key of what to do next.
     #[error("not set up: {code}")]
@@ -62,7 +71,9 @@ impl Error {
             Self::Unauthorized => "error-unauthorized",
             Self::Invalid(_) => "error-validation",
             Self::Stale => "error-stale",
-            Self::BadInput { code, .. } | Self::NotSetUp { code } => code,
+            Self::BadInput { code, .. } | Self::TooLarge { code, .. } | Self::NotSetUp { code } => {
+                code
+            }
             Self::Internal(_) => "error-internal",
         }
     }

@@ -42,7 +42,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::validation::{ValidationErrors, optional_text};
+use crate::validation::{ValidationErrors, optional_multiline, optional_text};
 
 mod compare;
 mod score;
@@ -170,9 +170,10 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// Trims texts (empty becomes `None`), checks lengths (justification and comment at
-    /// most [`MAX_TEXT_CHARS`], owner at most [`MAX_OWNER_CHARS`] characters:
-    /// `error-too-long`) and that [`AnswerStatus::NotApplicable`] has a justification
+    /// Trims texts (empty becomes `None`, line ends `\n`), checks lengths (justification
+    /// and comment at most [`MAX_TEXT_CHARS`], owner at most [`MAX_OWNER_CHARS`] characters:
+    /// `error-too-long`), characters (no control characters except line feed and tab in
+    /// justification and comment: `error-text-characters`) and that [`AnswerStatus::NotApplicable`] has a justification
     /// (`error-justification-required` on field `justification`).
     ///
     /// Returns the normalised answer, or every field error found.
@@ -181,7 +182,7 @@ impl Answer {
         let justification = e
             .check(
                 "justification",
-                optional_text(self.justification.as_deref(), MAX_TEXT_CHARS),
+                optional_multiline(self.justification.as_deref(), MAX_TEXT_CHARS),
             )
             .flatten();
         let owner = e
@@ -193,7 +194,7 @@ impl Answer {
         let comment = e
             .check(
                 "comment",
-                optional_text(self.comment.as_deref(), MAX_TEXT_CHARS),
+                optional_multiline(self.comment.as_deref(), MAX_TEXT_CHARS),
             )
             .flatten();
         let too_long = e.0.iter().any(|f| f.field == "justification");

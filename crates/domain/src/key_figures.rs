@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::org::{OrgInput, Organisation};
-use crate::validation::{ValidationErrors, optional_text};
+use crate::validation::{ValidationErrors, optional_multiline, optional_text};
 use crate::{KeyFigureProposalId, OrgId};
 
 /// The three figures, each optional (unknown).
@@ -173,7 +173,7 @@ impl ProposalDraft {
         let population = e.check("population", crate::org::key_figure(self.population));
         let staff = e.check("staff", crate::org::key_figure(self.staff));
         let it_workplaces = e.check("it_workplaces", crate::org::key_figure(self.it_workplaces));
-        let reason = e.check("reason", optional_text(self.reason.as_deref(), 500));
+        let reason = e.check("reason", optional_multiline(self.reason.as_deref(), 500));
         let (Some(population), Some(staff), Some(it_workplaces), Some(reason)) =
             (population, staff, it_workplaces, reason)
         else {

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::validation::{ValidationErrors, optional_text, parse_date, required_text};
+use crate::validation::{
+    ValidationErrors, optional_multiline, optional_text, parse_date, required_text,
+};
 use crate::{FederationId, MembershipId, OrgId};
 
 /// Amtlicher Gemeindeschlüssel: 8 digits, the first two a Land code 01–16.
@@ -191,7 +193,7 @@ impl OrgDraft {
         let population = e.check("population", key_figure(self.population));
         let staff = e.check("staff", key_figure(self.staff));
         let it_workplaces = e.check("it_workplaces", key_figure(self.it_workplaces));
-        let address = e.check("address", optional_text(self.address.as_deref(), 500));
+        let address = e.check("address", optional_multiline(self.address.as_deref(), 500));
         match (name, kind, ags, population, staff, it_workplaces, address) {
             (
                 Some(name),

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validation::ValidationErrors;
+use crate::validation::{ValidationErrors, optional_multiline, optional_text};
 
 /// Settings of one federation. Missing values fall back to the office organisation's data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,19 +48,28 @@ pub fn anonymous_figures_visible(counted: i64, own_counted: i64, min_others: u32
     counted.saturating_sub(own_counted) >= i64::from(min_others)
 }
 
-fn text(e: &mut ValidationErrors, field: &str, v: Option<String>, max: usize) -> Option<String> {
-    let v = v
-        .map(|s| s.replace("\r\n", "\n").trim().to_owned())
-        .filter(|s| !s.is_empty());
-    if v.as_ref().is_some_and(|s| s.chars().count() > max) {
-        e.add(field, "error-too-long");
-    }
-    v
+/// A letterhead text: trimmed, line ends `\n` (only `multiline` ones may have any), at most
+/// `max` characters, no control or bidi characters (see [`optional_multiline`]).
+fn text(
+    e: &mut ValidationErrors,
+    field: &str,
+    v: Option<String>,
+    max: usize,
+    multiline: bool,
+) -> Option<String> {
+    let checked = if multiline {
+        optional_multiline(v.as_deref(), max)
+    } else {
+        optional_text(v.as_deref(), max)
+    };
+    e.check(field, checked).flatten()
 }
 
 impl FederationSettings {
-    /// Trims the texts (empty becomes "not set") and checks their lengths: office name up
-    /// to 200 characters, address and contact up to 500. Field errors name the field.
+    /// Trims the texts (empty becomes "not set") and checks their lengths (office name up
+    /// to 200 characters, address and contact up to 500: `error-too-long`) and characters
+    /// (no control characters; line breaks only in address and contact:
+    /// `error-text-characters`). Field errors name the field.
     pub fn validated(self) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::default();
         let s = Self {
@@ -69,9 +78,22 @@ impl FederationSettings {
                 "letterhead_office_name",
                 self.letterhead_office_name,
                 200,
+                false,
             ),
-            letterhead_address: text(&mut e, "letterhead_address", self.letterhead_address, 500),
-            letterhead_contact: text(&mut e, "letterhead_contact", self.letterhead_contact, 500),
+            letterhead_address: text(
+                &mut e,
+                "letterhead_address",
+                self.letterhead_address,
+                500,
+                true,
+            ),
+            letterhead_contact: text(
+                &mut e,
+                "letterhead_contact",
+                self.letterhead_contact,
+                500,
+                true,
+            ),
             named_comparison: self.named_comparison,
             anonymity_min_others: self.anonymity_min_others,
         };
@@ -107,6 +129,21 @@ mod tests {
             long.validated().unwrap_err(),
             ValidationErrors::single("letterhead_address", "error-too-long")
         );
+    }
+
+    #[test]
+    fn letterhead_texts_refuse_control_characters_and_the_name_line_breaks() {
+        let s = FederationSettings {
+            letterhead_office_name: Some("ISB\nKreis".into()),
+            letterhead_address: Some("Wilhelm-Seipp-Str. 4\r\n64521 Groß-Gerau".into()),
+            letterhead_contact: Some("Tel.\u{0} 06152".into()),
+            ..Default::default()
+        };
+        let mut expected =
+            ValidationErrors::single("letterhead_office_name", "error-text-characters");
+        expected.add("letterhead_contact", "error-text-characters");
+
+        assert_eq!(s.validated().unwrap_err(), expected);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::UserId;
-use crate::validation::{ValidationErrors, required_text};
+use crate::validation::{ValidationErrors, is_forbidden_char, required_text};
 
 /// A lower-cased e-mail address with one `@` and a dot in the domain.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -21,7 +21,9 @@ impl Email {
                     && domain.contains('.')
                     && !domain.contains('@')
             })
-            && !v.chars().any(|c| c.is_whitespace() || c.is_control());
+            && !v
+                .chars()
+                .any(|c| c.is_whitespace() || is_forbidden_char(c, false));
         if valid {
             Ok(Self(v))
         } else {
@@ -127,7 +129,17 @@ mod tests {
             "isb@kreis-gg.de"
         );
         for bad in [
-            "", "a", "a@b", "@b.de", "a@.de", "a@b.de.", "a b@c.de", "a@b@c.de",
+            "",
+            "a",
+            "a@b",
+            "@b.de",
+            "a@.de",
+            "a@b.de.",
+            "a b@c.de",
+            "a@b@c.de",
+            "a\u{0}@b.de",
+            "isb@kreis\u{202E}ed.gg",
+            "a\u{FFFE}@b.de",
         ] {
             assert_eq!(Email::parse(bad), Err("error-email"), "{bad}");
         }

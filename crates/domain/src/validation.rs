@@ -56,7 +56,45 @@ impl ValidationErrors {
     }
 }
 
-/// Trims a required text field; empty or longer than `max` chars is an error.
+/// Whether `c` may not appear in text typed by people: control characters (Unicode `Cc`,
+/// NUL included; in multi-line text tab and line feed excepted), Unicode noncharacters
+/// (U+FDD0..U+FDEF and the last two code points of every plane) and the bidirectional
+/// embedding, override and isolate controls (U+202A..U+202E, U+2066..U+2069), which make
+/// a name display differently from what it is ("spoofing").
+///
+/// Emoji, mathematical alphabets and every other script are legitimate; documents that
+/// cannot show a character replace it visibly instead.
+pub fn is_forbidden_char(c: char, multiline: bool) -> bool {
+    let u = u32::from(c);
+    (c.is_control() && !(multiline && matches!(c, '\n' | '\t')))
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || u & 0xFFFE == 0xFFFE
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Checks a single-line text (names, titles, labels); fails with `error-text-characters`
+/// if it holds a character [`is_forbidden_char`] refuses (line breaks and tabs included).
+pub fn check_line(value: &str) -> Result<(), &'static str> {
+    if value.chars().any(|c| is_forbidden_char(c, false)) {
+        Err("error-text-characters")
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a multi-line text (addresses, comments, justifications) after line ends were
+/// normalised to `\n`; fails with `error-text-characters` like [`check_line`], but allows
+/// line feeds and tabs.
+pub fn check_multiline(value: &str) -> Result<(), &'static str> {
+    if value.chars().any(|c| is_forbidden_char(c, true)) {
+        Err("error-text-characters")
+    } else {
+        Ok(())
+    }
+}
+
+/// Trims a required single-line text field; empty, longer than `max` chars or holding a
+/// forbidden character (see [`check_line`]) is an error.
 pub fn required_text(value: &str, max: usize) -> Result<String, &'static str> {
     let v = value.trim();
     if v.is_empty() {
@@ -64,16 +102,34 @@ pub fn required_text(value: &str, max: usize) -> Result<String, &'static str> {
     } else if v.chars().count() > max {
         Err("error-too-long")
     } else {
+        check_line(v)?;
         Ok(v.to_owned())
     }
 }
 
-/// Trims an optional text field; empty becomes `None`.
+/// Trims an optional single-line text field; empty becomes `None`. Longer than `max` chars
+/// or holding a forbidden character (see [`check_line`]) is an error.
 pub fn optional_text(value: Option<&str>, max: usize) -> Result<Option<String>, &'static str> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) if v.chars().count() > max => Err("error-too-long"),
-        Some(v) => Ok(Some(v.to_owned())),
+        Some(v) => check_line(v).map(|()| Some(v.to_owned())),
+    }
+}
+
+/// Trims an optional multi-line text field (a `<textarea>`); line ends become `\n`, empty
+/// becomes `None`. Longer than `max` chars or holding a forbidden character (see
+/// [`check_multiline`]) is an error.
+pub fn optional_multiline(value: Option<&str>, max: usize) -> Result<Option<String>, &'static str> {
+    let normalised = value.map(|v| v.replace("\r\n", "\n").replace('\r', "\n"));
+    match normalised
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => Ok(None),
+        Some(v) if v.chars().count() > max => Err("error-too-long"),
+        Some(v) => check_multiline(v).map(|()| Some(v.to_owned())),
     }
 }
 
@@ -98,6 +154,97 @@ mod tests {
         assert_eq!(required_text("  Nauheim ", 10), Ok("Nauheim".into()));
         assert_eq!(required_text("   ", 10), Err("error-required"));
         assert_eq!(required_text("ääääääääääää", 10), Err("error-too-long"));
+    }
+
+    #[test]
+    fn single_line_text_refuses_control_characters_and_line_breaks() {
+        for bad in [
+            "A\u{0}B",
+            "Nau\theim",
+            "Nau\nheim",
+            "Nau\rheim",
+            "Nauheim\u{7f}",
+            "Nau\u{85}heim",
+            "Nauheim\u{1b}[31m",
+        ] {
+            assert_eq!(
+                required_text(bad, 200),
+                Err("error-text-characters"),
+                "{bad:?}"
+            );
+            assert_eq!(
+                optional_text(Some(bad), 200),
+                Err("error-text-characters"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bidi_controls_and_noncharacters_are_refused() {
+        // "Nauheim" with a right-to-left override shows as "miehuaN"; "txt.exe" spoofing.
+        for bad in [
+            "\u{202E}Nauheim",
+            "Rechnung\u{202D}",
+            "a\u{202A}b",
+            "a\u{2066}b\u{2069}",
+            "a\u{2068}b",
+            "a\u{FDD0}b",
+            "a\u{FFFE}b",
+            "a\u{FFFF}b",
+            "a\u{1FFFF}b",
+            "a\u{10FFFE}b",
+        ] {
+            assert_eq!(check_line(bad), Err("error-text-characters"), "{bad:?}");
+            assert_eq!(
+                check_multiline(bad),
+                Err("error-text-characters"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn emoji_mathematical_letters_and_other_scripts_are_legitimate() {
+        for good in [
+            "Nauheim 👩\u{200D}👩\u{200D}👧",
+            "𝕸𝖆𝖙𝖍",
+            "Groß-Gerau",
+            "Ærøskøbing",
+            "Αθήνα",
+            "القاهرة",
+            "東京都",
+            "#set page(width: 1pt)",
+            "a\u{200F}b",
+            "\u{FEFF}x",
+        ] {
+            assert_eq!(
+                required_text(good, 200),
+                Ok(good.trim().to_owned()),
+                "{good:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn multi_line_text_allows_line_feeds_and_tabs_only() {
+        assert_eq!(
+            optional_multiline(Some(" Rathaus\r\n\tHauptstr. 1\r64569 Nauheim "), 200),
+            Ok(Some("Rathaus\n\tHauptstr. 1\n64569 Nauheim".into()))
+        );
+        assert_eq!(optional_multiline(Some(" \r\n "), 200), Ok(None));
+        assert_eq!(
+            optional_multiline(Some("a\u{0}b"), 200),
+            Err("error-text-characters")
+        );
+        assert_eq!(
+            optional_multiline(Some("a\u{b}b"), 200),
+            Err("error-text-characters")
+        );
+        assert_eq!(
+            optional_multiline(Some(&"ä\n".repeat(101)), 200),
+            Err("error-too-long")
+        );
     }
 
     #[test]

@@ -20,6 +20,14 @@ pub use verbund_domain::assessment::EXPORT_COLUMNS as COLUMNS;
 /// At most this many row errors are collected; reading stops after the last one.
 pub const MAX_ROW_ERRORS: usize = 50;
 
+/// A table may have at most this many rows (blank ones included); an assessment of the
+/// whole BSI IT-Grundschutz compendium has about 1,700.
+pub const MAX_ROWS: usize = 50_000;
+
+/// A table may use at most this many columns (an export has 10); cells further right must
+/// be blank.
+pub const MAX_COLUMNS: usize = 64;
+
 /// One answer read from a table row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedAnswer {
@@ -60,6 +68,30 @@ pub enum ImportError {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// The workbook is an archive that unpacks to more than the upload limits allow (see
+    /// [`crate::archive::ZipLimits::OFFICE`]).
+    #[error("{0}")]
+    Archive(crate::archive::ArchiveError),
+    /// The table has more than [`MAX_ROWS`] rows.
+    #[error(
+        "Die Tabelle hat mehr als {} Zeilen (Grenze für Importe).",
+        crate::archive::thousands(*.limit as u64)
+    )]
+    TooManyRows {
+        /// The limit.
+        limit: usize,
+    },
+    /// A row has a non-blank cell right of column [`MAX_COLUMNS`].
+    #[error(
+        "Zeile {line}: Die Tabelle nutzt mehr als {limit} Spalten (Grenze für Importe); \
+         rechts davon müssen die Zellen leer sein."
+    )]
+    TooManyColumns {
+        /// The row's line (CSV) or row number (XLSX).
+        line: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The bytes are not a readable XLSX workbook.
     #[error(
         "Die Datei ist keine lesbare Excel-Arbeitsmappe (.xlsx). Bitte die exportierte Datei \
@@ -91,6 +123,18 @@ pub enum ImportError {
     /// One or more rows have invalid cells (at most [`MAX_ROW_ERRORS`]).
     #[error("{}", rows_message(.0))]
     Rows(Vec<RowError>),
+}
+
+impl ImportError {
+    /// Whether the file was refused for its size (more rows, columns or unpacked bytes
+    /// than allowed) rather than its content; the web layer answers 413 then.
+    pub fn is_too_large(&self) -> bool {
+        match self {
+            Self::Archive(e) => e.is_too_large(),
+            Self::TooManyRows { .. } | Self::TooManyColumns { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 fn rows_message(errors: &[RowError]) -> String {
@@ -186,6 +230,19 @@ pub(crate) struct TableReader {
     answers: Vec<ImportedAnswer>,
     errors: Vec<RowError>,
     seen: HashMap<String, usize>,
+    rows: usize,
+}
+
+/// Refuses a row with a non-blank cell at or right of column index [`MAX_COLUMNS`].
+pub(crate) fn check_columns(line: usize, column: usize, cell: &Cell) -> Result<(), ImportError> {
+    if column >= MAX_COLUMNS && !cell.text().is_empty() {
+        Err(ImportError::TooManyColumns {
+            line,
+            limit: MAX_COLUMNS,
+        })
+    } else {
+        Ok(())
+    }
 }
 
 fn find(headers: &[String], aliases: &[&str]) -> Option<usize> {
@@ -207,8 +264,17 @@ impl TableReader {
 
     /// Takes the next row; `line` is its line or row number (from 1).
     ///
-    /// Fails with [`ImportError::MissingColumn`] when the header lacks `URN` or `Status`.
+    /// Fails with [`ImportError::MissingColumn`] when the header lacks `URN` or `Status`,
+    /// [`ImportError::TooManyRows`] for the row after [`MAX_ROWS`] and
+    /// [`ImportError::TooManyColumns`] for a non-blank cell right of [`MAX_COLUMNS`].
     pub(crate) fn row(&mut self, line: usize, cells: &[Cell]) -> Result<(), ImportError> {
+        self.rows += 1;
+        if self.rows > MAX_ROWS {
+            return Err(ImportError::TooManyRows { limit: MAX_ROWS });
+        }
+        for (column, cell) in cells.iter().enumerate().skip(MAX_COLUMNS) {
+            check_columns(line, column, cell)?;
+        }
         if is_blank(cells) || self.is_full() {
             return Ok(());
         }
@@ -308,6 +374,9 @@ impl TableReader {
                             "fehlt; „entbehrlich“ muss begründet werden".to_owned()
                         }
                         "error-too-long" => format!("zu lang (höchstens {max} Zeichen)"),
+                        "error-text-characters" => "enthält Steuer- oder \
+                                                    Textrichtungszeichen, die nicht erlaubt sind"
+                            .to_owned(),
                         other => other.to_owned(),
                     };
                     match column {

@@ -8,10 +8,11 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx};
 
-use crate::assessment_import::{Cell, TableReader};
-pub use crate::assessment_import::{ImportError, ImportedAnswer, RowError};
+use crate::archive::{ZipLimits, check_zip};
+use crate::assessment_import::{Cell, TableReader, check_columns};
+pub use crate::assessment_import::{ImportError, ImportedAnswer, MAX_COLUMNS, MAX_ROWS, RowError};
 
 /// Name of the sheet that holds the answers.
 pub const SHEET: &str = "Bewertung";
@@ -19,12 +20,23 @@ pub const SHEET: &str = "Bewertung";
 /// Reads answers from an XLSX workbook. Columns are found by their header names; `URN`
 /// and `Status` are required.
 ///
-/// Fails with [`ImportError::NotXlsx`] for anything that is not a readable XLSX file
-/// (including old `.xls` files and empty input), [`ImportError::Empty`] for a workbook
-/// without rows, [`ImportError::MissingColumn`], or [`ImportError::Rows`] listing up to
-/// 50 invalid cells with their row number and column.
+/// The archive is checked against [`ZipLimits::OFFICE`] before it is opened, and the sheet
+/// is read cell by cell (never as a whole), so a hostile file costs neither memory nor
+/// time: at most [`MAX_ROWS`] rows and [`MAX_COLUMNS`] columns are read.
+///
+/// Fails with [`ImportError::Archive`] for a workbook that unpacks to more than the limits
+/// allow, [`ImportError::NotXlsx`] for anything that is not a readable XLSX file
+/// (including old `.xls` files and empty input), [`ImportError::TooManyRows`] or
+/// [`ImportError::TooManyColumns`] for a sheet over the limits, [`ImportError::Empty`] for
+/// a workbook without rows, [`ImportError::MissingColumn`], or [`ImportError::Rows`]
+/// listing up to 50 invalid cells with their row number and column.
 pub fn import_xlsx(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
     let not_xlsx = |reason: String| ImportError::NotXlsx { reason };
+    match check_zip(bytes, &ZipLimits::OFFICE) {
+        Ok(_) => {}
+        Err(crate::archive::ArchiveError::NotZip { reason }) => return Err(not_xlsx(reason)),
+        Err(e) => return Err(ImportError::Archive(e)),
+    }
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| not_xlsx(e.to_string()))?;
     let names = workbook.sheet_names();
@@ -34,19 +46,46 @@ pub fn import_xlsx(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
         .or_else(|| names.first())
         .ok_or_else(|| not_xlsx("the workbook has no sheet".to_owned()))?
         .clone();
-    let range = workbook
-        .worksheet_range(&name)
+    let mut reader = workbook
+        .worksheet_cells_reader(&name)
         .map_err(|e| not_xlsx(e.to_string()))?;
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let mut table = TableReader::default();
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<Cell> = row.iter().map(cell).collect();
-        table.row(first_row + i + 1, &cells)?;
-        if table.is_full() {
-            break;
+    // Cells arrive row by row in the order of the sheet XML; one row is kept at a time.
+    let mut row: Option<usize> = None;
+    let mut cells: Vec<Cell> = Vec::new();
+    while let Some(c) = reader.next_cell().map_err(|e| not_xlsx(e.to_string()))? {
+        let (r, col) = c.get_position();
+        let (line, col) = (r as usize + 1, col as usize);
+        let value = cell_ref(c.get_value());
+        check_columns(line, col, &value)?;
+        if row != Some(line) {
+            if let Some(previous) = row {
+                table.row(previous, &cells)?;
+                if table.is_full() {
+                    return table.finish();
+                }
+            }
+            row = Some(line);
+            cells.clear();
+        }
+        if col < MAX_COLUMNS {
+            if cells.len() <= col {
+                cells.resize(col + 1, Cell::Empty);
+            }
+            cells[col] = value;
         }
     }
+    if let Some(last) = row {
+        table.row(last, &cells)?;
+    }
     table.finish()
+}
+
+fn cell_ref(data: &DataRef<'_>) -> Cell {
+    match data {
+        DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
+        other => cell(&Data::from(other.clone())),
+    }
 }
 
 fn cell(data: &Data) -> Cell {

@@ -4,10 +4,13 @@
 //!   OSCAL catalogs and profiles (JSON) into [`verbund_domain::catalog::Catalog`].
 //! - [`starter`]: the self-worded starter catalog shipped with Verbund.
 //! - [`gemeinden`]: the Destatis list of German municipalities (for generated demo data).
+//! - [`archive`]: the guard every ZIP-based upload passes first (entry count, unpacked
+//!   size, compression ratio), against decompression bombs.
 //! - [`assessment_csv`] and [`assessment_xlsx`]: a member's answers as CSV (export and
 //!   import) and from XLSX workbooks (the export is in the reports crate), sharing the
 //!   columns and errors of [`assessment_import`].
 
+pub mod archive;
 pub mod assessment_csv;
 pub mod assessment_import;
 pub mod assessment_xlsx;

@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use time::macros::date;
 use verbund_domain::assessment::{Answer, AnswerStatus, ExportRow};
 use verbund_formats::assessment_csv::{ImportError, RowError, export_csv, import_csv};
+use verbund_formats::assessment_import::{MAX_COLUMNS, MAX_ROWS};
 
 const HEADER: &str =
     "Kennung;URN;Thema;Anforderung;Priorität;Status;Begründung;Verantwortlich;Fällig am;Kommentar";
@@ -251,6 +252,40 @@ fn legacy_code_page_is_rejected_with_a_hint() {
         e.to_string()
             .contains("„CSV UTF-8 (durch Trennzeichen getrennt)“")
     );
+}
+
+#[test]
+fn a_file_with_more_rows_than_allowed_is_refused() {
+    let mut csv = String::from("URN;Status\n");
+    for i in 0..MAX_ROWS {
+        csv.push_str(&format!("urn:x:{i};ja\n"));
+    }
+
+    let err = import_csv(csv.as_bytes()).unwrap_err();
+
+    assert_eq!(err, ImportError::TooManyRows { limit: MAX_ROWS });
+    assert!(err.is_too_large());
+}
+
+#[test]
+fn a_filled_field_right_of_the_column_limit_is_refused() {
+    let csv = format!(
+        "URN;Status\nurn:x:1;ja{}Notiz\n",
+        ";".repeat(MAX_COLUMNS - 1)
+    );
+
+    let err = import_csv(csv.as_bytes()).unwrap_err();
+
+    assert_eq!(
+        err,
+        ImportError::TooManyColumns {
+            line: 2,
+            limit: MAX_COLUMNS
+        }
+    );
+    // Empty fields further right are fine (spreadsheet programs write them).
+    let csv = format!("URN;Status\nurn:x:1;ja{}\n", ";".repeat(200));
+    assert_eq!(import_csv(csv.as_bytes()).map(|a| a.len()), Ok(1));
 }
 
 #[test]

@@ -370,6 +370,46 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     );
 }
 
+/// "Billion laughs": nine levels of ten aliases each would expand to 10^9 strings.
+fn billion_laughs(at: &str) -> String {
+    let mut yaml = String::from("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..9 {
+        let p = i - 1;
+        yaml.push_str(&format!(
+            "l{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"
+        ));
+    }
+    yaml.push_str(at);
+    yaml
+}
+
+#[test]
+fn alias_expansion_is_bounded() {
+    for tail in [
+        "objects: *l8\n",
+        "translations: *l8\n",
+        "dependencies: *l8\n",
+        "objects:\n  framework:\n    urn: urn:x:f\n    name: F\n    requirement_nodes: *l8\n",
+    ] {
+        let started = std::time::Instant::now();
+
+        let err = import_auto(billion_laughs(tail).as_bytes(), "laughs.yaml").unwrap_err();
+
+        let took = started.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "{tail}: took {took:?}"
+        );
+        assert!(
+            err.to_string().ends_with(
+                "the document repeats anchored parts (*alias) more often than the YAML reader \
+                 allows"
+            ),
+            "{tail}: {err}"
+        );
+    }
+}
+
 #[test]
 fn cyclic_parents_are_reported_not_looped() {
     let yaml = "version: 1\nobjects:\n  framework:\n    urn: urn:x:f\n    ref_id: f\n    name: F\n    requirement_nodes:\n    - urn: urn:x:a\n      parent_urn: urn:x:b\n    - urn: urn:x:b\n      parent_urn: urn:x:a\n";

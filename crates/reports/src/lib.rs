@@ -13,6 +13,7 @@
 mod assessment_xlsx;
 mod format;
 mod letter;
+mod printable;
 mod render;
 mod workbook;
 

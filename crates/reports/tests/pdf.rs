@@ -3,8 +3,8 @@
 mod common;
 
 use common::{
-    NAUHEIM, RAUNHEIM, RUESSELSHEIM, document, issued, letterhead, manual_key_document,
-    with_credit, with_late_member,
+    KREIS, NAUHEIM, RAUNHEIM, RUESSELSHEIM, document, document_renamed, issued, letterhead,
+    manual_key_document, with_credit, with_late_member,
 };
 use verbund_domain::OrgId;
 use verbund_reports::{Letterhead, ReportError, member_statement_pdf};
@@ -199,4 +199,44 @@ fn member_not_in_the_statement_is_an_error() {
         err,
         ReportError::MemberNotInStatement { member: OrgId(99) }
     ));
+}
+
+/// Names as they may be stored: emoji (no embedded font has them), mathematical letters,
+/// a NUL from before names were checked, bidi overrides and typst markup.
+const HOSTILE: [(OrgId, &str); 5] = [
+    (NAUHEIM, "Nauheim 👩\u{200D}👩\u{200D}👧"),
+    (RAUNHEIM, "𝕸𝖆𝖙𝖍"),
+    (RUESSELSHEIM, "A\u{0}B"),
+    (KREIS, "#set page(width: 1pt)"),
+    (OrgId(2), "Biebes\u{202E}heim\u{7}"),
+];
+
+#[test]
+fn any_stored_name_renders_with_a_visible_replacement_for_what_no_font_has() {
+    let doc = document_renamed(&HOSTILE);
+    let mut lh = letterhead();
+    lh.office_name = "ISB 🛡 $x$ ] *".into();
+    lh.contact = Some("Tel.\t06152\u{0}\n📞 110".into());
+
+    for (member, visible) in [
+        (NAUHEIM, "Nauheim \u{FFFD}"),
+        (RAUNHEIM, "Math"),
+        (RUESSELSHEIM, "AB"),
+        (KREIS, "#set page(width: 1pt)"),
+        (OrgId(2), "Biebesheim"),
+    ] {
+        let pdf = member_statement_pdf(&issued(&doc), member, &lh)
+            .unwrap_or_else(|e| panic!("{member:?}: {e}"));
+
+        let text = text(&pdf);
+        assert!(
+            text.contains(visible),
+            "{member:?}: {visible:?} not in:\n{text}"
+        );
+        assert!(text.contains("ISB \u{FFFD} $x$ ] *"), "{text}");
+        assert!(
+            !text.contains('\u{0}') && !text.contains('\u{202E}'),
+            "{text}"
+        );
+    }
 }

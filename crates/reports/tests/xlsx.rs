@@ -5,7 +5,10 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
-use common::{RAUNHEIM, RUESSELSHEIM, document, issued, letterhead, with_credit, with_late_member};
+use common::{
+    KREIS, NAUHEIM, RAUNHEIM, RUESSELSHEIM, document, document_renamed, issued, letterhead,
+    with_credit, with_late_member,
+};
 use verbund_domain::OrgId;
 use verbund_domain::costs::StatementDocument;
 use verbund_reports::{ReportError, statement_xlsx};
@@ -239,4 +242,37 @@ fn member_not_in_the_statement_is_an_error() {
         err,
         ReportError::MemberNotInStatement { member: OrgId(99) }
     ));
+}
+
+#[test]
+fn any_stored_name_gives_a_readable_workbook() {
+    let doc = document_renamed(&[
+        (NAUHEIM, "Nauheim 👩\u{200D}👩\u{200D}👧"),
+        (RAUNHEIM, "Raun\u{0}heim\u{7}"),
+        (RUESSELSHEIM, "=HYPERLINK(\"x\")"),
+        (KREIS, "Kreis \u{202E}GG"),
+    ]);
+
+    let bytes = statement_xlsx(&issued(&doc), None, &letterhead()).expect("writes");
+
+    let sheet = open(bytes, "Verteilung");
+    let cells: Vec<String> = sheet
+        .values
+        .rows()
+        .filter_map(|r| r.first())
+        .map(ToString::to_string)
+        .collect();
+    for name in [
+        "Nauheim 👩\u{200D}👩\u{200D}👧",
+        "=HYPERLINK(\"x\")",
+        "Kreis \u{202E}GG",
+    ] {
+        assert!(cells.iter().any(|c| c == name), "{name:?} not in {cells:?}");
+    }
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.starts_with("Raun") && c.contains("heim")),
+        "{cells:?}"
+    );
 }

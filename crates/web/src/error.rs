@@ -53,6 +53,15 @@ pub enum AppError {
         /// Technical detail, e.g. the JSON parser's message.
         detail: String,
     },
+    /// The request's content is larger than allowed as a whole (413), e.g. an upload that
+    /// unpacks to too much; `detail` names the limit.
+    #[error("too large: {code}")]
+    ContentTooLarge {
+        /// Stable code.
+        code: &'static str,
+        /// Which limit was exceeded, for people.
+        detail: String,
+    },
     /// Something broke on our side.
     #[error("internal: {0}")]
     Internal(String),
@@ -82,6 +91,7 @@ impl AppError {
                 ..
             } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::ContentTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -97,7 +107,7 @@ impl AppError {
             Self::TooLarge { .. } => "error-too-large",
             Self::Invalid(_) => "error-validation",
             Self::Stale => "error-stale",
-            Self::BadRequest { code, .. } => code,
+            Self::BadRequest { code, .. } | Self::ContentTooLarge { code, .. } => code,
             Self::Internal(_) => "error-internal",
         }
     }
@@ -129,7 +139,11 @@ impl AppError {
             _ => Vec::new(),
         };
         let detail = match self {
-            Self::BadRequest { detail, .. } if !detail.is_empty() => Some(detail.clone()),
+            Self::BadRequest { detail, .. } | Self::ContentTooLarge { detail, .. }
+                if !detail.is_empty() =>
+            {
+                Some(detail.clone())
+            }
             _ => None,
         };
         let (key, args) = self.message_args();
@@ -237,6 +251,7 @@ impl From<verbund_app::Error> for AppError {
             E::Invalid(v) => Self::Invalid(v),
             E::Stale => Self::Stale,
             E::BadInput { code, detail } => Self::BadRequest { code, detail },
+            E::TooLarge { code, detail } => Self::ContentTooLarge { code, detail },
             E::NotSetUp { code } => Self::BadRequest {
                 code,
                 detail: String::new(),

@@ -17,7 +17,13 @@ async fn too_large_as_error(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let res = next.run(req).await;
-    if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+    // A handler's own "content too large" (e.g. an upload that unpacks to too much) names its
+    // limit already and stays.
+    let precise = res
+        .extensions()
+        .get::<crate::error::ErrorMarker>()
+        .is_some_and(|m| m.code != "error-too-large");
+    if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !precise {
         return AppError::TooLarge { limit_bytes: limit }.into_response();
     }
     res

@@ -94,15 +94,26 @@ pub struct ImportOutcome {
 }
 
 fn import_error(e: &ImportError) -> Error {
-    Error::BadInput {
-        code: "error-import-answers",
-        detail: e.to_string(),
+    if e.is_too_large() {
+        Error::TooLarge {
+            code: "error-import-too-large",
+            detail: e.to_string(),
+        }
+    } else {
+        Error::BadInput {
+            code: "error-import-answers",
+            detail: e.to_string(),
+        }
     }
 }
 
 /// Imports answers from an exported XLSX or CSV file (recognised by content). All rows are
 /// checked first; any error (unknown URN, bad status or date, entbehrlich without
 /// justification) refuses the whole file with line numbers, and nothing changes.
+///
+/// Fails with `TooLarge` (`error-import-too-large`) for a file over the import limits
+/// (an XLSX that unpacks to too much, more than 50,000 rows or 64 columns; the detail names
+/// the limit) and with `BadInput` (`error-import-answers`) for any other problem.
 pub async fn import(
     st: &Services,
     by: &AuditActor,
@@ -111,11 +122,18 @@ pub async fn import(
     bytes: &[u8],
 ) -> Result<ImportOutcome> {
     org_of(st, actor, id, Permission::ManageAssessments).await?;
-    let parsed: Vec<ImportedAnswer> = if bytes.starts_with(b"PK") {
-        verbund_formats::assessment_xlsx::import_xlsx(bytes)
-    } else {
-        verbund_formats::assessment_csv::import_csv(bytes)
-    }
+    // Checking and reading a workbook unpacks up to the archive limits: CPU work that must
+    // not hold up the other requests on this worker thread.
+    let owned = bytes.to_vec();
+    let parsed: Vec<ImportedAnswer> = tokio::task::spawn_blocking(move || {
+        if owned.starts_with(b"PK") {
+            verbund_formats::assessment_xlsx::import_xlsx(&owned)
+        } else {
+            verbund_formats::assessment_csv::import_csv(&owned)
+        }
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))?
     .map_err(|e| import_error(&e))?;
     let scope = actor.scope(Permission::ManageAssessments);
     let by_urn: std::collections::HashMap<String, AnswerId> = st
@@ -216,7 +234,9 @@ pub async fn add_evidence(
         .file_name
         .trim()
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+        .filter(|&c| {
+            !verbund_domain::validation::is_forbidden_char(c, false) && !matches!(c, '/' | '\\')
+        })
         .take(200)
         .collect();
     if name.is_empty() {

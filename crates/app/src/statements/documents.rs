@@ -35,11 +35,17 @@ impl Printable {
         })
     }
 
-    /// `kostenbeteiligung-<year>-<id>-<member slug or "alle">.<ext>`.
+    /// `kostenbeteiligung-<year>-<id>-<member slug or "alle">.<ext>`; a name without a
+    /// letter or digit of the slug alphabet (e.g. only emoji) becomes `mitglied-<member ID>`.
     fn file_name(&self, member: Option<OrgId>, ext: &str) -> String {
-        let who = member
-            .and_then(|m| self.document.member(m))
-            .map_or_else(|| "alle".to_owned(), |m| slug(&m.name));
+        let who = member.and_then(|m| self.document.member(m)).map_or_else(
+            || "alle".to_owned(),
+            |m| {
+                Some(slug(&m.name))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("mitglied-{}", m.id))
+            },
+        );
         format!(
             "kostenbeteiligung-{}-{}-{who}.{ext}",
             self.stored.year, self.stored.id
@@ -171,17 +177,44 @@ pub async fn statement_xlsx(
     render_xlsx(p, member).await
 }
 
-/// The files [`write_statement_files`] wrote.
+/// The files [`write_statement_files`] wrote, and those it could not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenFiles {
     /// The statement they were printed from.
     pub statement_id: StatementId,
-    /// One PDF letter per member, in the statement's order.
+    /// The PDF letters written, in the statement's order.
     pub letters: Vec<PathBuf>,
-    /// The workbook with the whole calculation.
-    pub workbook: PathBuf,
+    /// The workbook with the whole calculation, unless it failed.
+    pub workbook: Option<PathBuf>,
     /// Bytes written in all.
     pub bytes: u64,
+    /// The documents that could not be rendered or written; the others were written.
+    pub failures: Vec<FailedFile>,
+}
+
+/// A document [`write_statement_files`] could not write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedFile {
+    /// The member whose letter it is, with its name; `None` for the workbook.
+    pub member: Option<(OrgId, String)>,
+    /// The file it should have become.
+    pub file: PathBuf,
+    /// Why, for the operator (file system or renderer message).
+    pub reason: String,
+}
+
+impl FailedFile {
+    fn new(member: Option<(OrgId, String)>, file: PathBuf, e: Error) -> Self {
+        let reason = match e {
+            Error::Internal(cause) => cause,
+            other => other.to_string(),
+        };
+        Self {
+            member,
+            file,
+            reason,
+        }
+    }
 }
 
 /// Writes an issued statement of `year` into the directory `out` (created if missing): one
@@ -195,10 +228,13 @@ pub struct WrittenFiles {
 ///
 /// For trusted server-side callers (the CLI): there is no actor, the office's view is written.
 ///
+/// A document that cannot be rendered or written does not stop the others: every document
+/// that can be is written, and the rest are listed in [`WrittenFiles::failures`] (the
+/// caller decides how to report them).
+///
 /// Fails with `error-year` for a year out of range, `error-no-statement` if the year has no
 /// statement, `error-statement-year` if `statement` belongs to another year, `NotFound` if it
-/// does not exist, and `Internal` if a document cannot be rendered or a file not written
-/// (the message names the file).
+/// does not exist, and `Internal` if the directory cannot be created.
 pub async fn write_statement_files(
     st: &Services,
     year: i32,
@@ -247,23 +283,51 @@ pub async fn write_statement_files(
     let mut written = WrittenFiles {
         statement_id: p.stored.id,
         letters: Vec::with_capacity(members.len()),
-        workbook: PathBuf::new(),
+        workbook: None,
         bytes: 0,
+        failures: Vec::new(),
     };
     progress(0, total, "");
+    let mut used = std::collections::HashSet::new();
     for (i, (m, name)) in members.iter().enumerate() {
-        let file = render_pdf(Arc::clone(&p), *m).await?;
-        let path = out.join(&file.filename);
-        written.bytes += write_atomically(&path, &file.bytes).await?;
-        written.letters.push(path);
+        let mut file = p.file_name(Some(*m), "pdf");
+        if !used.insert(file.clone()) {
+            // Two members whose names give the same slug must not overwrite each other.
+            file = format!("{}-{m}.pdf", file.trim_end_matches(".pdf"));
+            used.insert(file.clone());
+        }
+        let path = out.join(file);
+        match render_and_write(render_pdf(Arc::clone(&p), *m), &path).await {
+            Ok(bytes) => {
+                written.bytes += bytes;
+                written.letters.push(path);
+            }
+            Err(e) => written
+                .failures
+                .push(FailedFile::new(Some((*m, name.clone())), path, e)),
+        }
         progress(i + 1, total, name);
     }
-    let file = render_xlsx(p, None).await?;
-    let path = out.join(&file.filename);
-    written.bytes += write_atomically(&path, &file.bytes).await?;
-    written.workbook = path;
-    progress(total, total, &file.filename);
+    let path = out.join(p.file_name(None, "xlsx"));
+    let label = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    match render_and_write(render_xlsx(p, None), &path).await {
+        Ok(bytes) => {
+            written.bytes += bytes;
+            written.workbook = Some(path);
+        }
+        Err(e) => written.failures.push(FailedFile::new(None, path, e)),
+    }
+    progress(total, total, label.as_deref().unwrap_or_default());
     Ok(written)
+}
+
+/// Renders a document and writes it atomically to `path`; the bytes written.
+async fn render_and_write(
+    render: impl std::future::Future<Output = Result<FileOut>>,
+    path: &Path,
+) -> Result<u64> {
+    let file = render.await?;
+    write_atomically(path, &file.bytes).await
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {

@@ -255,3 +255,43 @@ fn catalog_round_trips_through_json() {
     let back: Catalog = serde_json::from_str(&json).unwrap();
     assert_eq!(back, c);
 }
+
+#[test]
+fn names_with_control_or_bidi_characters_are_refused_but_descriptions_may_break_lines() {
+    let mut c = sample();
+    c.name = "Test\u{202E}".into();
+    assert_eq!(
+        c.validate().unwrap_err().to_string(),
+        "the catalog: the name holds control or text-direction characters"
+    );
+
+    let mut c = sample();
+    c.nodes[1].name = Some("Datensicherung\nKonzept".into());
+    assert_eq!(
+        c.validate().unwrap_err().to_string(),
+        "node R1 (r1): the name holds control or text-direction characters"
+    );
+
+    let mut c = sample();
+    c.nodes[1].description = Some("Die Institution MUSS\n\t- sichern\n\t- prüfen 💾".into());
+    c.nodes[2].name = Some("𝕸𝖆𝖙𝖍 👩\u{200D}👩\u{200D}👧".into());
+    assert_eq!(c.validate(), Ok(()));
+    c.nodes[1].description = Some("A\u{0}B".into());
+    assert!(matches!(
+        c.validate(),
+        Err(CatalogError::InvalidText { field, .. }) if field == "description"
+    ));
+
+    let mut c = sample();
+    c.implementation_groups[0].translations.insert(
+        "en".into(),
+        Translation {
+            name: Some("Basic\u{7}".into()),
+            description: None,
+        },
+    );
+    assert_eq!(
+        c.validate().unwrap_err().to_string(),
+        "implementation group P1: the name (en) holds control or text-direction characters"
+    );
+}

@@ -76,6 +76,16 @@ pub enum CatalogError {
         /// The repeated `ref_id`.
         ref_id: String,
     },
+    /// A name or text holds characters that are not allowed: control characters (line
+    /// breaks and tabs too, in names), Unicode noncharacters or text-direction controls
+    /// (see [`crate::validation::is_forbidden_char`]).
+    #[error("{place}: the {field} holds control or text-direction characters")]
+    InvalidText {
+        /// Where: `the catalog`, `node AC-1 (urn:…)`, `implementation group B`.
+        place: String,
+        /// Which text, e.g. `name` or `description (en)`.
+        field: String,
+    },
     /// A node refers to an implementation group the catalog does not define.
     #[error("node {node}: implementation group {group} is not defined in the catalog")]
     UnknownImplementationGroup {
@@ -90,6 +100,7 @@ pub(super) fn validate(catalog: &Catalog) -> Result<(), CatalogError> {
     if catalog.urn.trim().is_empty() {
         return Err(CatalogError::EmptyCatalogUrn);
     }
+    check_texts(catalog)?;
     let mut groups = HashSet::new();
     for g in &catalog.implementation_groups {
         if !groups.insert(g.ref_id.as_str()) {
@@ -155,6 +166,71 @@ pub(super) fn validate(catalog: &Catalog) -> Result<(), CatalogError> {
                 group: g.clone(),
             });
         }
+    }
+    Ok(())
+}
+
+/// Names, identifiers and titles are single lines; descriptions may have line feeds and
+/// tabs. Neither may hold other control characters, noncharacters or text-direction
+/// controls: they end up in documents, spreadsheets and page titles.
+fn check_texts(catalog: &Catalog) -> Result<(), CatalogError> {
+    use crate::validation::is_forbidden_char;
+    use std::collections::BTreeMap;
+
+    use super::Translation;
+
+    struct Place<'a>(&'a dyn Fn() -> String);
+    let check = |place: &Place<'_>, field: &str, text: Option<&str>, multiline: bool| match text {
+        Some(t) if t.chars().any(|c| is_forbidden_char(c, multiline)) => {
+            Err(CatalogError::InvalidText {
+                place: (place.0)(),
+                field: field.to_owned(),
+            })
+        }
+        _ => Ok(()),
+    };
+    let translations = |place: &Place<'_>, t: &BTreeMap<String, Translation>| {
+        t.iter().try_for_each(|(locale, t)| {
+            check(place, &format!("name ({locale})"), t.name.as_deref(), false)?;
+            check(
+                place,
+                &format!("description ({locale})"),
+                t.description.as_deref(),
+                true,
+            )
+        })
+    };
+
+    let place = Place(&|| "the catalog".to_owned());
+    for (field, text) in [
+        ("urn", &catalog.urn),
+        ("ref_id", &catalog.ref_id),
+        ("name", &catalog.name),
+        ("version", &catalog.version),
+        ("locale", &catalog.locale),
+    ] {
+        check(&place, field, Some(text), false)?;
+    }
+    check(&place, "provider", catalog.provider.as_deref(), false)?;
+    check(&place, "description", catalog.description.as_deref(), true)?;
+    check(&place, "copyright", catalog.copyright.as_deref(), true)?;
+    translations(&place, &catalog.translations)?;
+    for g in &catalog.implementation_groups {
+        let place = Place(&|| format!("implementation group {}", g.ref_id));
+        check(&place, "ref_id", Some(&g.ref_id), false)?;
+        check(&place, "name", Some(&g.name), false)?;
+        check(&place, "description", g.description.as_deref(), true)?;
+        translations(&place, &g.translations)?;
+    }
+    for n in &catalog.nodes {
+        let place = Place(&|| format!("node {}", n.node_ref()));
+        check(&place, "urn", Some(&n.urn), false)?;
+        check(&place, "parent_urn", n.parent_urn.as_deref(), false)?;
+        check(&place, "ref_id", n.ref_id.as_deref(), false)?;
+        check(&place, "name", n.name.as_deref(), false)?;
+        check(&place, "description", n.description.as_deref(), true)?;
+        check(&place, "guidance", n.guidance.as_deref(), true)?;
+        translations(&place, &n.translations)?;
     }
     Ok(())
 }

@@ -125,6 +125,16 @@ pub enum AllocationError {
         /// The year.
         year: i32,
     },
+    /// A part's label is longer than 200 characters or holds characters that are not
+    /// allowed in names (see [`crate::validation::check_line`]).
+    #[error(
+        "key node \"{node}\": the label is longer than 200 characters or holds control or \
+         text-direction characters"
+    )]
+    InvalidLabel {
+        /// Path of the part, numbered instead of named.
+        node: String,
+    },
     /// The exact fractions grew beyond 128 bits (only for very intricate keys).
     #[error("key node \"{node}\": exact arithmetic exceeds 128 bits; simplify the key")]
     Overflow {

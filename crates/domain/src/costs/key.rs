@@ -115,8 +115,10 @@ impl AllocationKey {
     }
 
     /// Checks what can be checked without members: every split node's weights and every
-    /// manual node's percentages add up to exactly 100 %, no split is empty and no manual
-    /// node names a member twice. Fails with the first offending node.
+    /// manual node's percentages add up to exactly 100 %, no split is empty, no manual
+    /// node names a member twice and every part label is a valid name (at most 200
+    /// characters, no control or text-direction characters). Fails with the first
+    /// offending node.
     pub fn check_weights(&self) -> Result<(), AllocationError> {
         check_node(&self.root, &self.name)
     }
@@ -228,6 +230,13 @@ fn check_node(node: &KeyNode, path: &str) -> Result<(), AllocationError> {
         KeyNode::Split { parts } => {
             check_split(path, parts)?;
             for (i, part) in parts.iter().enumerate() {
+                if part.label.chars().count() > 200
+                    || crate::validation::check_line(&part.label).is_err()
+                {
+                    return Err(AllocationError::InvalidLabel {
+                        node: child_path(path, i, ""),
+                    });
+                }
                 check_node(&part.key, &child_path(path, i, &part.label))?;
             }
             Ok(())
@@ -358,6 +367,31 @@ mod tests {
                 node: "k > part 1".into()
             })
         );
+    }
+
+    #[test]
+    fn part_labels_with_control_or_bidi_characters_are_refused() {
+        for label in ["Städte\u{0}", "Städte\n", "\u{202E}Kreis", &"x".repeat(201)] {
+            let key = AllocationKey::new(
+                "k",
+                KeyNode::split(vec![
+                    KeyPart::new("Kreis", Weight::percent(25), KeyNode::Equal),
+                    KeyPart::new(label, Weight::percent(75), KeyNode::Equal),
+                ]),
+            );
+            assert_eq!(
+                key.check_weights(),
+                Err(AllocationError::InvalidLabel {
+                    node: "k > part 2".into()
+                }),
+                "{label:?}"
+            );
+        }
+        let emoji = AllocationKey::new(
+            "k",
+            KeyNode::split(vec![KeyPart::new("Städte 🏙", Weight::FULL, KeyNode::Equal)]),
+        );
+        assert_eq!(emoji.check_weights(), Ok(()));
     }
 
     #[test]

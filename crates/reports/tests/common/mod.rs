@@ -85,8 +85,24 @@ fn budget() -> Budget {
     .expect("valid budget")
 }
 
+/// The 2026 statement without subsidies, with some members renamed (names as stored, not
+/// validated: old data may hold anything).
+pub fn document_renamed(names: &[(OrgId, &str)]) -> StatementDocument {
+    let mut members = members();
+    for m in &mut members {
+        if let Some((_, name)) = names.iter().find(|(id, _)| *id == m.id) {
+            m.name = (*name).to_owned();
+        }
+    }
+    document_of(members, &[])
+}
+
 fn document_with(subsidies: &[Subsidy]) -> StatementDocument {
-    let (members, key) = (members(), key());
+    document_of(members(), subsidies)
+}
+
+fn document_of(members: Vec<MemberSnapshot>, subsidies: &[Subsidy]) -> StatementDocument {
+    let key = key();
     let statement = settle_year(&budget(), subsidies, &members, &key).expect("settles");
     let standalone = StandaloneCosts::common(Cents::euros(42_500));
     let savings = Some(statement.savings(&standalone).expect("computes"));

@@ -228,9 +228,11 @@ pub async fn export(
 }
 
 /// Imports answers from an exported XLSX or CSV file (request body). Any bad row refuses the
-/// whole file (400 with line numbers); nothing changes.
+/// whole file (400 with line numbers); a file over the import limits (an XLSX that unpacks to
+/// more than 64 MiB per part, 128 MiB in all or more than 100 : 1, more than 50,000 rows or
+/// 64 columns) is refused with 413 naming the limit. Nothing changes either way.
 #[utoipa::path(post, path = "/assessments/{id}/import", params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "application/octet-stream"), tag = "assessments",
-    responses((status = 200, body = ImportOutcome), (status = 400, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ImportOutcome), (status = 400, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody)))]
 pub async fn import(
     State(st): State<AppState>,
     u: ApiUser,

@@ -289,6 +289,26 @@ impl TestApp {
         let (status, _, text) = self.request(req.body(body).expect("request")).await;
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
+
+    /// Calls the JSON API with a JSON body and `If-Match: "<version>"`.
+    pub async fn api_if_match(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        version: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{path}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::IF_MATCH, format!("\"{version}\""));
+        let body = body.map_or_else(Body::empty, |v| Body::from(v.to_string()));
+        let (status, _, text) = self.request(req.body(body).expect("request")).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
 }
 
 /// A cookie jar plus the current CSRF token, like a browser tab.

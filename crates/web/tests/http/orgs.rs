@@ -134,6 +134,75 @@ async fn invalid_form_input_shows_german_messages_and_changes_nothing(app: TestA
     assert_eq!((org.version, org.population), (1, Some(10840)));
 }
 
+async fn names_with_control_or_bidi_characters_are_refused_and_emoji_are_not(app: TestApp) {
+    let nauheim = app.org_id("Nauheim").await;
+    let coord = app.token("koordination@nauheim.example").await;
+    let body = |name: &str| {
+        Some(serde_json::json!({
+            "name": name, "kind": "gemeinde", "ags": "06433009", "population": 10840
+        }))
+    };
+    for name in ["A\u{0}B", "Nau\nheim", "\u{202E}miehuaN", "Nau\theim"] {
+        let (status, err) = app
+            .api_if_match(
+                axum::http::Method::PUT,
+                &format!("/organisations/{nauheim}"),
+                &coord,
+                "1",
+                body(name),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}: {err}");
+        assert_eq!(err["error"]["fields"][0]["field"], "name");
+        assert_eq!(err["error"]["fields"][0]["code"], "error-text-characters");
+        assert!(
+            err["error"]["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Die Eingabe enthält Zeichen, die nicht erlaubt sind"),
+            "{err}"
+        );
+    }
+    let org = app
+        .store
+        .get_org(&Scope::system(&TEST_ACCESS), verbund_domain::OrgId(nauheim))
+        .await
+        .unwrap();
+    assert_eq!(
+        (org.version, org.name.as_str()),
+        (1, "Nauheim"),
+        "nothing changed"
+    );
+
+    let mut b = app.login("koordination@nauheim.example").await;
+    let (status, page) = b
+        .post_form(
+            &app,
+            &format!("/orgs/{nauheim}"),
+            &[
+                ("name", "Nau\u{202E}heim"),
+                ("kind", "gemeinde"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Textrichtungs-Steuerzeichen"), "{page}");
+
+    let family = "Nauheim 👩\u{200D}👩\u{200D}👧";
+    let (status, org) = app
+        .api_if_match(
+            axum::http::Method::PUT,
+            &format!("/organisations/{nauheim}"),
+            &coord,
+            "1",
+            body(family),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{org}");
+    assert_eq!(org["name"], family);
+}
+
 async fn office_creates_a_member_and_its_membership(app: TestApp) {
     let mut b = app.login("isb@verbund.example").await;
     let (status, loc) = b
@@ -204,4 +273,5 @@ both!(
     invalid_form_input_shows_german_messages_and_changes_nothing,
     office_creates_a_member_and_its_membership,
     english_interface_is_switchable,
+    names_with_control_or_bidi_characters_are_refused_and_emoji_are_not,
 );

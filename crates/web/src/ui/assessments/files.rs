@@ -94,13 +94,16 @@ pub async fn import(
             "/assessments/{id}?imported={}",
             o.changed
         ))),
-        Err(verbund_app::Error::BadInput { detail, .. }) => Ok(render_invalid(
+        Err(
+            verbund_app::Error::BadInput { code, detail }
+            | verbund_app::Error::TooLarge { code, detail },
+        ) => Ok(render_invalid(
             &assessment_page(
                 &st,
                 &cu,
                 AssessmentId(id),
                 AnswersQuery::default(),
-                ValidationErrors::single("import", "error-import-answers").into(),
+                ValidationErrors::single("import", code).into(),
                 detail,
                 None,
             )

@@ -2,6 +2,7 @@
 //! other test modules (the isolation matrix uses them too).
 
 mod answers;
+mod bombs;
 mod comparison;
 mod files;
 mod heatmap;

@@ -235,7 +235,93 @@ async fn statement_documents_download_as_pdf_and_xlsx_for_the_right_people(app: 
     assert!(pdf.starts_with("%PDF-"));
 }
 
+/// Renames a member in the store, bypassing validation (as names stored before it existed).
+async fn rename_in_store(app: &TestApp, name: &str, to: &str) -> i64 {
+    use verbund_domain::authz::Scope;
+    let id = app.org_id(name).await;
+    let scope = Scope::system(&crate::helpers::TEST_ACCESS);
+    let org = app
+        .store
+        .get_org(&scope, verbund_domain::OrgId(id))
+        .await
+        .unwrap();
+    let input = verbund_domain::org::OrgInput {
+        name: to.to_owned(),
+        kind: org.kind,
+        ags: org.ags.clone(),
+        population: org.population,
+        staff: org.staff,
+        it_workplaces: org.it_workplaces,
+        address: org.address.clone(),
+    };
+    let by = verbund_store::AuditActor::system();
+    app.store
+        .update_org(&by, &scope, org.id, None, &input)
+        .await
+        .unwrap();
+    id
+}
+
+async fn letters_render_for_members_with_any_stored_name(app: TestApp) {
+    let isb = app.token("isb@verbund.example").await;
+    let key = setup_2026(&app, &isb).await;
+    // PostgreSQL cannot store NUL in text at all; a bell character stands in for it there.
+    let control = match app.backend {
+        crate::helpers::Backend::Sqlite => "A\u{0}B",
+        crate::helpers::Backend::Postgres => "A\u{7}B",
+    };
+    let members = [
+        (
+            "Nauheim",
+            "Nauheim 👩\u{200D}👩\u{200D}👧",
+            "Nauheim \u{FFFD}",
+        ),
+        ("Raunheim", "𝕸𝖆𝖙𝖍", "Math"),
+        ("Rüsselsheim am Main", control, "AB"),
+        (
+            "Kreis Groß-Gerau",
+            "#set page(width: 1pt)",
+            "#set page(width: 1pt)",
+        ),
+    ];
+    let mut renamed = Vec::new();
+    for (name, to, visible) in members {
+        renamed.push((rename_in_store(&app, name, to).await, visible));
+    }
+    let (status, st) = app
+        .api(
+            Method::POST,
+            "/costs/statements",
+            &isb,
+            Some(json!({"year": 2026, "key_id": key})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{st}");
+    let id = st["id"].as_i64().unwrap();
+
+    for (member, visible) in renamed {
+        let (status, ct, pdf) = app
+            .api_file(&format!("/costs/statements/{id}/pdf?member={member}"), &isb)
+            .await;
+
+        assert_eq!((status, ct.as_str()), (StatusCode::OK, "application/pdf"));
+        let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains(visible), "{visible:?} not in {text}");
+    }
+    let (status, _, xlsx) = app
+        .api_file(&format!("/costs/statements/{id}/xlsx"), &isb)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(cell_texts(&xlsx, "Verteilung").contains(&"Nauheim 👩\u{200D}👩\u{200D}👧".to_owned()));
+    let mut page = app.login("isb@verbund.example").await;
+    let (status, html) = page.get(&app, &format!("/costs/statements/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("#set page(width: 1pt)"), "{html}");
+}
+
 both!(
     issued_statement_locks_the_key_and_members_see_only_their_part,
     statement_documents_download_as_pdf_and_xlsx_for_the_right_people,
+    letters_render_for_members_with_any_stored_name,
 );
