@@ -168,4 +168,12 @@ mod tests {
         );
         assert!(v["a"].is_i64());
     }
+
+    #[test]
+    fn large_whole_numbers_are_read_exactly() {
+        // Without serde_json's float_roundtrip this parsed as 2251799813685247.25.
+        let mut v: serde_json::Value = serde_json::from_str("[2251799813685247.0]").unwrap();
+        whole_floats_to_integers(&mut v);
+        assert_eq!(v, json!([2_251_799_813_685_247_i64]));
+    }
 }
