@@ -7,7 +7,9 @@
 #
 # Usage: bash tests/api/schemathesis.sh   (after `cargo build`; .ci/run calls it)
 # Env:   VERBUND_BIN (default $CARGO_TARGET_DIR/debug/verbund), SCHEMATHESIS_EXAMPLES (per
-#        operation and phase, default 10), SCHEMATHESIS_VENV (default ~/.cache/verbund-schemathesis).
+#        operation and phase, default 30: about 10,000 requests, 1–2 minutes),
+#        SCHEMATHESIS_SEED (default 2026, fixed so a CI failure reproduces),
+#        SCHEMATHESIS_VENV (default ~/.cache/verbund-schemathesis).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -15,7 +17,8 @@ repo=$(pwd)
 version=4.32.5
 target="${CARGO_TARGET_DIR:-$HOME/.cache/verbund-target}"
 bin="${VERBUND_BIN:-$target/debug/verbund}"
-examples="${SCHEMATHESIS_EXAMPLES:-10}"
+examples="${SCHEMATHESIS_EXAMPLES:-30}"
+seed="${SCHEMATHESIS_SEED:-2026}"
 venv="${SCHEMATHESIS_VENV:-$HOME/.cache/verbund-schemathesis}"
 port=18557
 base="http://127.0.0.1:$port"
@@ -61,7 +64,7 @@ run() {
   (cd "$work" && "$venv/bin/schemathesis" --config-file "$repo/tests/api/schemathesis.toml" run "$base/api/openapi.json" \
     --checks all \
     --max-examples "$examples" \
-    --seed 2026 \
+    --seed "$seed" \
     --workers 1 \
     --request-timeout 30 \
     --header "Authorization: Bearer $token" \
