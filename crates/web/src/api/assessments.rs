@@ -59,7 +59,7 @@ pub struct ListIn {
 }
 
 /// Assessments the caller may read.
-#[utoipa::path(get, path = "/assessments", operation_id = "list_assessments", params(ListIn), tag = "assessments", responses((status = 200, body = Page<serde_json::Value>)))]
+#[utoipa::path(get, path = "/assessments", operation_id = "list_assessments", params(ListIn), tag = "assessments", responses((status = 200, body = Page<StoredAssessment>)))]
 pub async fn list(
     State(st): State<AppState>,
     u: ApiUser,
@@ -82,7 +82,7 @@ pub async fn get_one(
 }
 
 /// Answer rows, filtered; `all=true` returns every row.
-#[utoipa::path(get, path = "/assessments/{id}/answers", operation_id = "list_answers", params(("id" = i64, Path), AnswersQuery), tag = "assessments", responses((status = 200, body = Page<serde_json::Value>)))]
+#[utoipa::path(get, path = "/assessments/{id}/answers", operation_id = "list_answers", params(("id" = i64, Path), AnswersQuery), tag = "assessments", responses((status = 200, body = Page<AnswerRow>)))]
 pub async fn answers(
     State(st): State<AppState>,
     u: ApiUser,
@@ -118,7 +118,7 @@ pub async fn answers(
 
 /// Sets one answer (status, justification, owner, due date, comment; `version` for optimistic locking).
 #[utoipa::path(put, path = "/answers/{id}", operation_id = "update_answer", params(("id" = i64, Path)), request_body = AnswerIn, tag = "assessments",
-    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = AnswerRow), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn answer(
     State(st): State<AppState>,
     u: ApiUser,
@@ -131,7 +131,7 @@ pub async fn answer(
 }
 
 /// Changes many answers at once (status, justification, owner, due date); all or nothing.
-#[utoipa::path(post, path = "/assessments/{id}/answers/bulk", operation_id = "bulk_update_answers", params(("id" = i64, Path)), request_body = BulkIn, tag = "assessments", responses((status = 200, body = Vec<Object>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/assessments/{id}/answers/bulk", operation_id = "bulk_update_answers", params(("id" = i64, Path)), request_body = BulkIn, tag = "assessments", responses((status = 200, body = Vec<AnswerRow>), (status = 403, body = ErrorBody)))]
 pub async fn bulk(
     State(st): State<AppState>,
     u: ApiUser,
@@ -152,7 +152,7 @@ pub struct SnapshotIn {
 }
 
 /// Snapshots of an assessment, newest first.
-#[utoipa::path(get, path = "/assessments/{id}/snapshots", operation_id = "list_snapshots", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/assessments/{id}/snapshots", operation_id = "list_snapshots", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Vec<StoredSnapshot>)))]
 pub async fn snapshots(
     State(st): State<AppState>,
     u: ApiUser,
@@ -162,7 +162,7 @@ pub async fn snapshots(
 }
 
 /// Freezes the current state.
-#[utoipa::path(post, path = "/assessments/{id}/snapshots", operation_id = "create_snapshot", params(("id" = i64, Path)), request_body = SnapshotIn, tag = "assessments", responses((status = 201, body = Object), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/assessments/{id}/snapshots", operation_id = "create_snapshot", params(("id" = i64, Path)), request_body = SnapshotIn, tag = "assessments", responses((status = 201, body = StoredSnapshot), (status = 403, body = ErrorBody)))]
 pub async fn snapshot(
     State(st): State<AppState>,
     u: ApiUser,
@@ -254,7 +254,7 @@ pub async fn import(
 }
 
 /// Evidence files of an answer.
-#[utoipa::path(get, path = "/answers/{id}/evidence", operation_id = "list_evidence", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/answers/{id}/evidence", operation_id = "list_evidence", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Vec<EvidenceMeta>)))]
 pub async fn evidence_list(
     State(st): State<AppState>,
     u: ApiUser,
@@ -274,7 +274,7 @@ pub struct UploadIn {
 /// Attaches an evidence file (request body, up to 10 MiB; PDF, PNG, JPEG, Office/OpenDocument, text).
 #[utoipa::path(post, path = "/answers/{id}/evidence", operation_id = "add_evidence", params(("id" = i64, Path), UploadIn),
     request_body(content = super::Binary, content_type = "application/octet-stream", description = "The file; its type is checked by content and name."), tag = "assessments",
-    responses((status = 201, body = Object), (status = 403, body = ErrorBody),
+    responses((status = 201, body = EvidenceMeta), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "Empty, larger than 10 MiB, or not an accepted file type (field `file`).")))]
 pub async fn add_evidence(
     State(st): State<AppState>,

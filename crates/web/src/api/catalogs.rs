@@ -33,7 +33,6 @@ pub struct ImportQuery {
 pub struct CatalogOut {
     /// The revision.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub catalog: CatalogSummary,
     /// All nodes in document order.
     #[schema(value_type = Vec<Object>)]
@@ -64,7 +63,7 @@ pub async fn import(
 }
 
 /// Catalog revisions.
-#[utoipa::path(get, path = "/catalogs", operation_id = "list_catalogs", tag = "catalogs", responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/catalogs", operation_id = "list_catalogs", tag = "catalogs", responses((status = 200, body = Vec<CatalogSummary>)))]
 pub async fn list(State(st): State<AppState>, _u: ApiUser) -> AppResult<Json<Vec<CatalogSummary>>> {
     Ok(Json(catalogs::list(&st).await?))
 }

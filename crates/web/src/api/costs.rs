@@ -260,7 +260,7 @@ pub async fn compare(
 
 /// Issued statements: all for the office; members get only their own part (`?year=` optional).
 #[utoipa::path(get, path = "/costs/statements", operation_id = "list_statements", params(YearFilter), tag = "costs",
-    responses((status = 200, body = Vec<Object>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<StoredStatement>), (status = 403, body = ErrorBody)))]
 pub async fn statements(
     State(st): State<AppState>,
     u: ApiUser,
@@ -270,7 +270,7 @@ pub async fn statements(
 }
 
 /// Issues a year's statement with a key version: stored unchangeably, the key version is locked (office).
-#[utoipa::path(post, path = "/costs/statements", operation_id = "issue_statement", request_body = IssueIn, tag = "costs", responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(post, path = "/costs/statements", operation_id = "issue_statement", request_body = IssueIn, tag = "costs", responses((status = 201, body = StoredStatement), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn issue(
     State(st): State<AppState>,
     u: ApiUser,
@@ -283,7 +283,7 @@ pub async fn issue(
 }
 
 /// One issued statement (members: their own part only).
-#[utoipa::path(get, path = "/costs/statements/{id}", operation_id = "get_statement", params(("id" = i64, Path)), tag = "costs", responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/costs/statements/{id}", operation_id = "get_statement", params(("id" = i64, Path)), tag = "costs", responses((status = 200, body = StoredStatement), (status = 403, body = ErrorBody)))]
 pub async fn statement(
     State(st): State<AppState>,
     u: ApiUser,
