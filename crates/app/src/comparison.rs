@@ -12,6 +12,7 @@ use verbund_domain::CatalogId;
 use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::settings::anonymous_figures_visible;
+use verbund_domain::validation::ValidationErrors;
 use verbund_store::{CatalogSummary, HeatmapRow, HeatmapSort, TopicStats};
 
 use crate::Services;
@@ -19,18 +20,35 @@ use crate::error::{Error, Result};
 
 /// `?catalog=3&sort=name|score|topic&topic=2&page=1&per_page=50`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HeatmapQuery {
     /// Catalog revision; default: the one with the most assessments.
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, nullable = false)]
     pub catalog: Option<CatalogId>,
     /// `name` (default), `score` (lowest first) or `topic` (by `topic`, lowest first).
+    #[param(value_type = Option<HeatmapSortParam>, inline, nullable = false)]
     pub sort: Option<String>,
     /// Topic index for `sort=topic`.
+    #[param(nullable = false)]
     pub topic: Option<i64>,
     /// Page (1-based).
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     pub page: Option<u32>,
-    /// Rows per page (default 50, at most 200).
+    /// Rows per page (default 50, 1 to 200; outside that range the request is refused with 422).
+    #[param(minimum = 1, maximum = 200, nullable = false)]
     pub per_page: Option<u32>,
+}
+
+/// The orders of the heatmap, as documented for `sort` (the handler reads the text).
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum HeatmapSortParam {
+    /// By member name.
+    Name,
+    /// Overall score, lowest first.
+    Score,
+    /// Score in topic `topic`, lowest first.
+    Topic,
 }
 
 /// One topic column.
@@ -100,6 +118,13 @@ pub struct Heatmap {
 
 /// The comparison as the actor may see it.
 pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<Heatmap> {
+    let sort = match q.sort.as_deref() {
+        Some("score") => HeatmapSort::Score,
+        Some("topic") => HeatmapSort::Topic(q.topic.unwrap_or(0)),
+        None | Some("" | "name") => HeatmapSort::Name,
+        Some(_) => return Err(ValidationErrors::single("sort", "error-sort").into()),
+    };
+    let page = PageRequest::checked(q.page, q.per_page, 50)?;
     let fed = crate::federation(&st.store).await?;
     let own = actor.scope(Permission::ReadAssessments);
     if own.is_empty() {
@@ -129,7 +154,6 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
             .max_by_key(|(id, n)| (*n, *id))
             .and_then(|(id, _)| catalogs.iter().find(|c| c.id == *id).cloned()),
     };
-    let page = PageRequest::new(q.page, Some(q.per_page.unwrap_or(50)));
     let Some(catalog) = chosen else {
         return Ok(Heatmap {
             catalog: None,
@@ -145,11 +169,6 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
             },
             withheld_below: None,
         });
-    };
-    let sort = match q.sort.as_deref() {
-        Some("score") => HeatmapSort::Score,
-        Some("topic") => HeatmapSort::Topic(q.topic.unwrap_or(0)),
-        _ => HeatmapSort::Name,
     };
     // Named comparison shows every member's scores; otherwise only the actor's own members.
     let row_scope = if named {

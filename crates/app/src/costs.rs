@@ -220,7 +220,6 @@ pub struct SubsidyDraft {
     pub last_year: i32,
     /// How it is applied; default: reduces the shared total.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
     pub application: Option<SubsidyApplication>,
 }
 
@@ -285,11 +284,9 @@ pub struct KeyDraft {
     pub name: String,
     /// The key tree: `{"kind": "equal"}`, `{"kind": "by_metric", "metric": "population"}`, `{"kind": "manual", "shares": […]}` or
     /// `{"kind": "split", "parts": [{"label", "weight" (basis points), "members" ({"kind": "all"/"only"/"except", "members": [ids]}), "key"}]}`.
-    #[schema(value_type = Object)]
     pub root: KeyNode,
     /// What members would pay alone, for the savings comparison.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
     pub standalone: Option<StandaloneCosts>,
 }
 

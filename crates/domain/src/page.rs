@@ -2,10 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::validation::ValidationErrors;
+
 /// Default rows per page.
 pub const DEFAULT_PER_PAGE: u32 = 25;
 /// Largest page a client may request.
 pub const MAX_PER_PAGE: u32 = 200;
+/// Highest page number a client may request.
+pub const MAX_PAGE: u32 = 1_000_000;
 
 /// A requested page (1-based), clamped to sane bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -23,6 +27,27 @@ impl PageRequest {
             page: page.unwrap_or(1).clamp(1, 1_000_000),
             per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
         }
+    }
+
+    /// A page as a client asked for it (API and list pages): missing values get defaults
+    /// (`default_per_page` rows), but a page outside `1..=MAX_PAGE` (`error-page`) or a page
+    /// size outside `1..=MAX_PER_PAGE` (`error-per-page`) is refused instead of clamped, so a
+    /// client never receives fewer rows than it asked for without being told.
+    pub fn checked(
+        page: Option<u32>,
+        per_page: Option<u32>,
+        default_per_page: u32,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let page = page.unwrap_or(1);
+        if !(1..=MAX_PAGE).contains(&page) {
+            errors.add("page", "error-page");
+        }
+        let per_page = per_page.unwrap_or(default_per_page);
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            errors.add("per_page", "error-per-page");
+        }
+        errors.into_result(Self { page, per_page })
     }
 
     /// SQL `OFFSET`.
@@ -93,6 +118,50 @@ mod tests {
             }
         );
         assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
+    }
+
+    #[test]
+    fn checked_page_request_takes_defaults_and_bounds() {
+        assert_eq!(
+            PageRequest::checked(None, None, 50),
+            Ok(PageRequest {
+                page: 1,
+                per_page: 50
+            })
+        );
+        assert_eq!(
+            PageRequest::checked(Some(MAX_PAGE), Some(MAX_PER_PAGE), 25),
+            Ok(PageRequest {
+                page: MAX_PAGE,
+                per_page: MAX_PER_PAGE
+            })
+        );
+    }
+
+    #[test]
+    fn checked_page_request_refuses_out_of_range_values() {
+        let codes = |r: Result<PageRequest, ValidationErrors>| {
+            r.unwrap_err()
+                .0
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(PageRequest::checked(Some(1), Some(MAX_PER_PAGE + 1), 25)),
+            vec![("per_page".to_owned(), "error-per-page".to_owned())]
+        );
+        assert_eq!(
+            codes(PageRequest::checked(Some(0), Some(0), 25)),
+            vec![
+                ("page".to_owned(), "error-page".to_owned()),
+                ("per_page".to_owned(), "error-per-page".to_owned())
+            ]
+        );
+        assert_eq!(
+            codes(PageRequest::checked(Some(MAX_PAGE + 1), None, 25)),
+            vec![("page".to_owned(), "error-page".to_owned())]
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::validation::{ValidationErrors, optional_multiline, optional_text};
 /// Settings of one federation. Missing values fall back to the office organisation's data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FederationSettings {
     /// The office as named on letters; default: the office organisation's name.
     pub letterhead_office_name: Option<String>,
@@ -22,6 +23,7 @@ pub struct FederationSettings {
     /// Without named comparison: how many *other* members must have answered before a member
     /// sees the anonymised federation figures (average). With fewer, a member could work out
     /// another member's exact score from the average and the count. At least 2, default 3.
+    #[cfg_attr(feature = "openapi", schema(minimum = 2))]
     pub anonymity_min_others: u32,
 }
 

@@ -16,6 +16,7 @@ use crate::{AuditActor, Db, Result, Store, StoreError, backend};
 
 /// An assessment with its overall tally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredAssessment {
     /// ID.
     pub id: AssessmentId,
@@ -41,6 +42,7 @@ pub struct StoredAssessment {
 
 /// One topic's tally in an assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopicScore {
     /// Position of the topic among the catalog's topics, from 0.
     pub topic_index: i64,
@@ -54,6 +56,7 @@ pub struct TopicScore {
 
 /// One answer row with the requirement it answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnswerRow {
     /// Answer ID.
     pub id: AnswerId,
@@ -100,6 +103,7 @@ pub struct AnswerFilter {
 
 /// A frozen state of an assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredSnapshot {
     /// ID.
     pub id: SnapshotId,
@@ -122,6 +126,7 @@ pub type SnapshotAnswer = (String, AnswerStatus, bool);
 
 /// An evidence file's metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceMeta {
     /// ID.
     pub id: EvidenceId,

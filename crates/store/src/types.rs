@@ -280,6 +280,7 @@ pub struct StoredKey {
 
 /// An issued, immutable cost statement of a year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredStatement {
     /// Row ID.
     pub id: verbund_domain::StatementId,
@@ -297,6 +298,7 @@ pub struct StoredStatement {
 
 /// An imported catalog revision (without its nodes).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogSummary {
     /// Row ID (one per revision).
     pub id: verbund_domain::CatalogId,

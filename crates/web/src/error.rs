@@ -67,6 +67,17 @@ pub enum AppError {
     Internal(String),
 }
 
+/// Codes of well-formed requests that break a rule of the domain (weights of a key that do not
+/// add up to 100 %, a subsidy period outside its years, …): 422 like field errors, not 400,
+/// which is kept for requests that cannot be read at all.
+const RULE_CODES: &[&str] = &[
+    "error-key",
+    "error-subsidy",
+    "error-budget",
+    "error-statement",
+    "error-savings",
+];
+
 impl AppError {
     /// A bad request without detail.
     pub fn bad(code: &'static str) -> Self {
@@ -90,6 +101,13 @@ impl AppError {
                 code: "error-too-large",
                 ..
             } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BadRequest {
+                code: "error-content-type",
+                ..
+            } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::BadRequest { code, .. } if RULE_CODES.contains(code) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::ContentTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

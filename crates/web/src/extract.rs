@@ -7,37 +7,76 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use verbund_domain::page::PageRequest;
+use serde_json::Value;
+use verbund_domain::page::{DEFAULT_PER_PAGE, PageRequest};
 
 use crate::error::AppError;
 
 /// A JSON body; syntax errors, unknown fields, wrong types and oversized bodies become 4xx errors.
+///
+/// JSON does not tell `2` and `2.0` apart, and neither does the JSON Schema in our OpenAPI
+/// document (`type: integer` admits `2.0`), so a whole number written with a fraction is read
+/// as that integer before the body is mapped onto `T`.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(JsonRejection::JsonDataError(e)) => Err(AppError::BadRequest {
-                code: "error-json-data",
-                detail: e.body_text(),
-            }),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(AppError::BadRequest {
-                code: "error-json-syntax",
-                detail: e.body_text(),
-            }),
+        let mut value = match axum::Json::<Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(JsonRejection::JsonSyntaxError(e)) => {
+                return Err(AppError::BadRequest {
+                    code: "error-json-syntax",
+                    detail: e.body_text(),
+                });
+            }
+            // 415: the body may be fine, but we only read JSON.
             Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(AppError::bad("error-content-type"))
+                return Err(AppError::bad("error-content-type"));
             }
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::bad("error-too-large"))
+                return Err(AppError::bad("error-too-large"));
             }
-            Err(e) => Err(AppError::BadRequest {
-                code: "error-bad-request",
-                detail: e.body_text(),
-            }),
+            Err(e) => {
+                return Err(AppError::BadRequest {
+                    code: "error-bad-request",
+                    detail: e.body_text(),
+                });
+            }
+        };
+        // Every body we read is an object; serde would also fill a struct from an array.
+        if !value.is_object() {
+            return Err(AppError::BadRequest {
+                code: "error-json-data",
+                detail: "the body must be a JSON object".to_owned(),
+            });
         }
+        whole_floats_to_integers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(Self)
+            .map_err(|e| AppError::BadRequest {
+                code: "error-json-data",
+                detail: format!("{}: {}", e.path(), e.inner()),
+            })
+    }
+}
+
+/// Replaces every number with a zero fraction that fits an `i64` (`-526.0`) by that integer.
+fn whole_floats_to_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f >= -(2f64.powi(63))
+                && f < 2f64.powi(63)
+            {
+                // Whole and inside the i64 range (checked above): the cast is exact.
+                *n = (f as i64).into();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_floats_to_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_floats_to_integers),
+        _ => {}
     }
 }
 
@@ -56,21 +95,27 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
 
 /// Query of list endpoints: `?page=2&per_page=50&q=heim`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     pub page: Option<u32>,
-    /// Rows per page (default 25, at most 200).
+    /// Rows per page (default 25, 1 to 200; outside that range the request is refused with 422).
+    #[param(minimum = 1, maximum = 200, nullable = false)]
     pub per_page: Option<u32>,
     /// Search in names (and AGS / e-mail).
+    #[param(nullable = false)]
     pub q: Option<String>,
-    /// Only this organisation (audit log).
-    pub org: Option<i64>,
 }
 
 impl ListQuery {
-    /// The page request, clamped.
-    pub fn page(&self) -> PageRequest {
-        PageRequest::new(self.page, self.per_page)
+    /// The page request; a page or page size out of range is a field error (422).
+    pub fn page(&self) -> Result<PageRequest, AppError> {
+        Ok(PageRequest::checked(
+            self.page,
+            self.per_page,
+            DEFAULT_PER_PAGE,
+        )?)
     }
 }
 
@@ -116,5 +161,31 @@ pub fn upload_error(status: StatusCode) -> AppError {
         }
     } else {
         AppError::bad("error-upload")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_floats_to_integers;
+    use serde_json::json;
+
+    #[test]
+    fn whole_floats_become_integers_everywhere_in_a_body() {
+        let mut v =
+            json!({"a": -526.0, "b": [0.0, 2.5, 7], "c": {"d": 1e3}, "e": 1e300, "f": "2.0"});
+        whole_floats_to_integers(&mut v);
+        assert_eq!(
+            v,
+            json!({"a": -526, "b": [0, 2.5, 7], "c": {"d": 1000}, "e": 1e300, "f": "2.0"})
+        );
+        assert!(v["a"].is_i64());
+    }
+
+    #[test]
+    fn large_whole_numbers_are_read_exactly() {
+        // Without serde_json's float_roundtrip this parsed as 2251799813685247.25.
+        let mut v: serde_json::Value = serde_json::from_str("[2251799813685247.0]").unwrap();
+        whole_floats_to_integers(&mut v);
+        assert_eq!(v, json!([2_251_799_813_685_247_i64]));
     }
 }

@@ -20,7 +20,7 @@ pub use access::{Target, all_answers, answer_row, authorize, evidence_answer, pr
 use serde::{Deserialize, Serialize};
 use verbund_domain::assessment::{Answer, AnswerStatus};
 use verbund_domain::authz::{Actor, Permission};
-use verbund_domain::page::{Page, PageRequest};
+use verbund_domain::page::{DEFAULT_PER_PAGE, Page, PageRequest};
 use verbund_domain::validation::{ValidationErrors, parse_date};
 use verbund_domain::{AnswerId, AssessmentId, CatalogId, OrgId};
 use verbund_store::{AnswerFilter, AnswerRow, AuditActor, StoredAssessment, TopicScore};
@@ -57,7 +57,7 @@ pub struct StartIn {
     pub catalog_id: CatalogId,
     /// Members to start for; omitted: every member of the federation (office only).
     #[serde(default)]
-    #[schema(value_type = Option<Vec<i64>>)]
+    #[schema(value_type = Option<Vec<i64>>, min_items = 1)]
     pub orgs: Option<Vec<OrgId>>,
 }
 
@@ -169,23 +169,34 @@ pub async fn get(st: &Services, actor: &Actor, id: AssessmentId) -> Result<Asses
 }
 
 /// Filters and paging of the answer list, as query parameters.
+// Filters arrive as text because the HTML filter form sends empty fields; an empty one is no
+// filter. The API documents the values a filter takes.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AnswersQuery {
     /// Only this topic (index from 0).
+    #[param(value_type = Option<i64>, nullable = false)]
     pub topic: Option<String>,
-    /// Only this status: unanswered, yes, partial, no, not_applicable.
+    /// Only this status.
+    #[param(value_type = Option<AnswerStatus>, inline, nullable = false)]
     pub status: Option<String>,
     /// Only this priority (implementation group).
+    #[param(nullable = false)]
     pub priority: Option<String>,
     /// Owner contains.
+    #[param(nullable = false)]
     pub owner: Option<String>,
     /// Text search in ref_id, title and requirement text.
+    #[param(nullable = false)]
     pub q: Option<String>,
     /// Page (1-based); with `all=true` every row is returned.
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     pub page: Option<u32>,
-    /// Rows per page (default 25, at most 200).
+    /// Rows per page (default 25, 1 to 200; outside that range the request is refused with 422).
+    #[param(minimum = 1, maximum = 200, nullable = false)]
     pub per_page: Option<u32>,
     /// Return every row in one response.
+    #[param(nullable = false)]
     pub all: Option<bool>,
 }
 
@@ -245,10 +256,11 @@ pub async fn answers(
     q: &AnswersQuery,
 ) -> Result<Page<AnswerRow>> {
     let filter = q.filter()?;
+    let page = PageRequest::checked(q.page, q.per_page, DEFAULT_PER_PAGE)?;
     let page = if q.all == Some(true) {
         None
     } else {
-        Some(PageRequest::new(q.page, q.per_page))
+        Some(page)
     };
     Ok(st
         .store

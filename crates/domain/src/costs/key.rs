@@ -41,6 +41,7 @@ pub struct AllocationKey {
 /// One node of an allocation key tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum KeyNode {
     /// Equal shares among the node's members.
     Equal,
@@ -65,21 +66,25 @@ pub enum KeyNode {
 
 /// One part of a split node: a weight, the members it applies to and how it splits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyPart {
     /// Label shown in statements and error paths, e.g. "towns".
     pub label: String,
     /// Share of the parent node's amount, in basis points.
+    #[cfg_attr(feature = "openapi", schema(value_type = u32))]
     pub weight: Weight,
     /// Which of the parent node's members take part.
     #[serde(default)]
     pub members: MemberFilter,
     /// How this part is split among them.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub key: KeyNode,
 }
 
 /// Which of a node's members a part applies to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MemberFilter {
     /// All members of the parent node.
     #[default]
@@ -98,10 +103,12 @@ pub enum MemberFilter {
 
 /// A manual percentage for one member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ManualShare {
     /// The member.
     pub member: OrgId,
     /// Its share of the node, in basis points.
+    #[cfg_attr(feature = "openapi", schema(value_type = u32))]
     pub weight: Weight,
 }
 

@@ -10,6 +10,7 @@ use crate::OrgId;
 /// A size figure of a member that an allocation key can split by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Metric {
     /// Inhabitants (Einwohner), usually as of 31 December of the year before last.
     Population,

@@ -12,13 +12,37 @@ use crate::OrgId;
 /// What each member would pay for the same security work on its own, e.g. half an ISB
 /// post or an external ISB contract. A per-member figure overrides the common one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StandaloneCosts {
-    /// The amount assumed for every member without its own figure.
+    /// The amount assumed for every member without its own figure, in cents.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub common: Option<Cents>,
-    /// Figures for individual members.
+    /// Figures for individual members: member ID → cents.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = per_member_schema))]
     pub per_member: BTreeMap<OrgId, Cents>,
+}
+
+/// `per_member` in the OpenAPI document: an object whose keys are member IDs (JSON object keys
+/// are strings) and whose values are cents.
+#[cfg(feature = "openapi")]
+fn per_member_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^(0|-?[1-9][0-9]{0,17})$"))
+                .build(),
+        ))
+        .additional_properties(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+        ))
+        .build()
 }
 
 impl StandaloneCosts {

@@ -17,6 +17,7 @@ pub const MAX_SUBSIDY_YEARS: i32 = 100;
 /// How a subsidy's yearly instalment is applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SubsidyApplication {
     /// Reduces the shared total before it is split by the key: every member benefits
     /// by its key share.
@@ -36,10 +37,12 @@ pub enum SubsidyApplication {
 
 /// A member's fixed part of a subsidy over the whole period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FixedCredit {
     /// The member.
     pub member: OrgId,
-    /// Its amount over the whole period.
+    /// Its amount over the whole period, in cents.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub amount: Cents,
 }
 

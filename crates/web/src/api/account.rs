@@ -4,16 +4,16 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use verbund_domain::page::Page;
+use verbund_domain::page::{DEFAULT_PER_PAGE, Page, PageRequest};
 use verbund_domain::user::User;
 use verbund_domain::{ApiTokenId, OrgId};
 use verbund_store::ApiToken;
 
 use super::users::GrantOut;
-use super::{ApiJson, IdPath, ListQuery};
+use super::{ApiJson, ApiQuery, IdPath};
 use crate::AppState;
 use crate::context::ApiUser;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorBody};
 use verbund_app::{audit, tokens};
 
 /// The caller.
@@ -29,7 +29,7 @@ pub struct MeOut {
 }
 
 /// Who am I?
-#[utoipa::path(get, path = "/me", tag = "account", responses((status = 200, body = MeOut), (status = 401, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/me", operation_id = "get_me", tag = "account", responses((status = 200, body = MeOut)))]
 pub async fn me(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<MeOut>> {
     let grants = verbund_app::users::own_grants(&st, &u.actor).await?;
     Ok(Json(MeOut {
@@ -64,14 +64,31 @@ pub struct AuditOut {
     pub hash: String,
 }
 
+/// `?org=12&page=1&per_page=25`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only this organisation.
+    #[param(nullable = false)]
+    pub org: Option<i64>,
+    /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
+    pub page: Option<u32>,
+    /// Rows per page (default 25, 1 to 200; outside that range the request is refused with 422).
+    #[param(minimum = 1, maximum = 200, nullable = false)]
+    pub per_page: Option<u32>,
+}
+
 /// Audit log entries the caller may read (office: all; members: their own), newest first.
-#[utoipa::path(get, path = "/audit", params(ListQuery), tag = "audit", responses((status = 200, body = Page<AuditOut>)))]
+#[utoipa::path(get, path = "/audit", operation_id = "list_audit", params(AuditQuery), tag = "audit",
+    responses((status = 200, body = Page<AuditOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn audit(
     State(st): State<AppState>,
     u: ApiUser,
-    q: ListQuery,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> AppResult<Json<Page<AuditOut>>> {
-    let page = audit::list_audit(&st, &u.actor, q.org.map(OrgId), q.page()).await?;
+    let page = PageRequest::checked(q.page, q.per_page, DEFAULT_PER_PAGE)?;
+    let page = audit::list_audit(&st, &u.actor, q.org.map(OrgId), page).await?;
     Ok(Json(page.map(|e| {
         let r = e.entry.record;
         AuditOut {
@@ -144,7 +161,7 @@ pub struct TokenCreated {
 }
 
 /// The caller's tokens.
-#[utoipa::path(get, path = "/tokens", tag = "account", responses((status = 200, body = Vec<TokenOut>)))]
+#[utoipa::path(get, path = "/tokens", operation_id = "list_tokens", tag = "account", responses((status = 200, body = Vec<TokenOut>)))]
 pub async fn tokens(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Vec<TokenOut>>> {
     Ok(Json(
         verbund_app::tokens::list(&st, u.user.id)
@@ -156,7 +173,7 @@ pub async fn tokens(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Ve
 }
 
 /// Creates a token for the caller.
-#[utoipa::path(post, path = "/tokens", request_body = TokenIn, tag = "account", responses((status = 201, body = TokenCreated)))]
+#[utoipa::path(post, path = "/tokens", operation_id = "create_token", request_body = TokenIn, tag = "account", responses((status = 201, body = TokenCreated)))]
 pub async fn create_token(
     State(st): State<AppState>,
     u: ApiUser,
@@ -174,7 +191,7 @@ pub async fn create_token(
 }
 
 /// Revokes one of the caller's tokens.
-#[utoipa::path(delete, path = "/tokens/{id}", params(("id" = i64, Path)), tag = "account", responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(delete, path = "/tokens/{id}", operation_id = "revoke_token", params(("id" = i64, Path)), tag = "account", responses((status = 204)))]
 pub async fn revoke_token(
     State(st): State<AppState>,
     u: ApiUser,

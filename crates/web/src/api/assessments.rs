@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use verbund_domain::page::Page;
+use verbund_domain::page::{DEFAULT_PER_PAGE, Page, PageRequest};
 use verbund_domain::{AnswerId, AssessmentId, CatalogId, EvidenceId, SnapshotId};
 use verbund_store::{AnswerRow, EvidenceMeta, StoredAssessment, StoredSnapshot};
 
@@ -14,7 +14,7 @@ use super::{ApiJson, ApiQuery, IdPath};
 use crate::AppState;
 use crate::context::ApiUser;
 use crate::download::Download;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorBody};
 use verbund_app::assessments::{
     self as svc, AnswerIn, AnswersQuery, AssessmentOut, BulkIn, Comparison, ImportOutcome, StartIn,
 };
@@ -29,7 +29,7 @@ pub struct Started {
 }
 
 /// Starts assessments of a catalog revision: for the members named, or (office) for every member.
-#[utoipa::path(post, path = "/assessments", request_body = StartIn, tag = "assessments", responses((status = 201, body = Started), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/assessments", operation_id = "start_assessments", request_body = StartIn, tag = "assessments", responses((status = 201, body = Started), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn start(
     State(st): State<AppState>,
     u: ApiUser,
@@ -45,30 +45,34 @@ pub async fn start(
 
 /// `?catalog=3&page=1&per_page=25`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListIn {
     /// Only this catalog revision.
+    #[param(nullable = false)]
     pub catalog: Option<i64>,
-    /// Page.
+    /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     pub page: Option<u32>,
-    /// Rows per page.
+    /// Rows per page (default 25, 1 to 200; outside that range the request is refused with 422).
+    #[param(minimum = 1, maximum = 200, nullable = false)]
     pub per_page: Option<u32>,
 }
 
 /// Assessments the caller may read.
-#[utoipa::path(get, path = "/assessments", params(ListIn), tag = "assessments", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/assessments", operation_id = "list_assessments", params(ListIn), tag = "assessments", responses((status = 200, body = Page<StoredAssessment>)))]
 pub async fn list(
     State(st): State<AppState>,
     u: ApiUser,
     ApiQuery(q): ApiQuery<ListIn>,
 ) -> AppResult<Json<Page<StoredAssessment>>> {
-    let page = verbund_domain::page::PageRequest::new(q.page, q.per_page);
+    let page = PageRequest::checked(q.page, q.per_page, DEFAULT_PER_PAGE)?;
     Ok(Json(
         svc::list(&st, &u.actor, q.catalog.map(CatalogId), page).await?,
     ))
 }
 
 /// One assessment with progress and score, overall and per topic.
-#[utoipa::path(get, path = "/assessments/{id}", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = AssessmentOut), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/assessments/{id}", operation_id = "get_assessment", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = AssessmentOut)))]
 pub async fn get_one(
     State(st): State<AppState>,
     u: ApiUser,
@@ -78,7 +82,7 @@ pub async fn get_one(
 }
 
 /// Answer rows, filtered; `all=true` returns every row.
-#[utoipa::path(get, path = "/assessments/{id}/answers", params(("id" = i64, Path), AnswersQuery), tag = "assessments", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/assessments/{id}/answers", operation_id = "list_answers", params(("id" = i64, Path), AnswersQuery), tag = "assessments", responses((status = 200, body = Page<AnswerRow>)))]
 pub async fn answers(
     State(st): State<AppState>,
     u: ApiUser,
@@ -113,8 +117,8 @@ pub async fn answers(
 }
 
 /// Sets one answer (status, justification, owner, due date, comment; `version` for optimistic locking).
-#[utoipa::path(put, path = "/answers/{id}", params(("id" = i64, Path)), request_body = AnswerIn, tag = "assessments",
-    responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/answers/{id}", operation_id = "update_answer", params(("id" = i64, Path)), request_body = AnswerIn, tag = "assessments",
+    responses((status = 200, body = AnswerRow), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn answer(
     State(st): State<AppState>,
     u: ApiUser,
@@ -127,7 +131,7 @@ pub async fn answer(
 }
 
 /// Changes many answers at once (status, justification, owner, due date); all or nothing.
-#[utoipa::path(post, path = "/assessments/{id}/answers/bulk", params(("id" = i64, Path)), request_body = BulkIn, tag = "assessments", responses((status = 200, body = Object)))]
+#[utoipa::path(post, path = "/assessments/{id}/answers/bulk", operation_id = "bulk_update_answers", params(("id" = i64, Path)), request_body = BulkIn, tag = "assessments", responses((status = 200, body = Vec<AnswerRow>), (status = 403, body = ErrorBody)))]
 pub async fn bulk(
     State(st): State<AppState>,
     u: ApiUser,
@@ -148,7 +152,7 @@ pub struct SnapshotIn {
 }
 
 /// Snapshots of an assessment, newest first.
-#[utoipa::path(get, path = "/assessments/{id}/snapshots", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/assessments/{id}/snapshots", operation_id = "list_snapshots", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Vec<StoredSnapshot>)))]
 pub async fn snapshots(
     State(st): State<AppState>,
     u: ApiUser,
@@ -158,7 +162,7 @@ pub async fn snapshots(
 }
 
 /// Freezes the current state.
-#[utoipa::path(post, path = "/assessments/{id}/snapshots", params(("id" = i64, Path)), request_body = SnapshotIn, tag = "assessments", responses((status = 201, body = Object)))]
+#[utoipa::path(post, path = "/assessments/{id}/snapshots", operation_id = "create_snapshot", params(("id" = i64, Path)), request_body = SnapshotIn, tag = "assessments", responses((status = 201, body = StoredSnapshot), (status = 403, body = ErrorBody)))]
 pub async fn snapshot(
     State(st): State<AppState>,
     u: ApiUser,
@@ -173,15 +177,17 @@ pub async fn snapshot(
 
 /// `?from=4&to=7` (without `to`: the current answers).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CompareIn {
     /// Earlier snapshot.
     pub from: i64,
     /// Later snapshot; omitted: now.
+    #[param(nullable = false)]
     pub to: Option<i64>,
 }
 
 /// What improved and what regressed between two snapshots (or a snapshot and now).
-#[utoipa::path(get, path = "/assessments/{id}/compare", params(("id" = i64, Path), CompareIn), tag = "assessments", responses((status = 200, body = Comparison)))]
+#[utoipa::path(get, path = "/assessments/{id}/compare", operation_id = "compare_snapshots", params(("id" = i64, Path), CompareIn), tag = "assessments", responses((status = 200, body = Comparison)))]
 pub async fn compare(
     State(st): State<AppState>,
     u: ApiUser,
@@ -202,14 +208,17 @@ pub async fn compare(
 
 /// `?format=xlsx|csv`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportIn {
     /// `xlsx` (default) or `csv`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<svc::ExportFormat>, inline, nullable = false)]
     pub format: Option<svc::ExportFormat>,
 }
 
 /// Every answer as an XLSX workbook (importable again) or CSV.
-#[utoipa::path(get, path = "/assessments/{id}/export", params(("id" = i64, Path), ExportIn), tag = "assessments", responses((status = 200, body = Vec<u8>)))]
+#[utoipa::path(get, path = "/assessments/{id}/export", operation_id = "export_answers", params(("id" = i64, Path), ExportIn), tag = "assessments",
+    responses((status = 200, description = "The answers as a download: XLSX workbook (`format=xlsx`) or semicolon-separated UTF-8 text (`format=csv`).",
+        content((super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (super::Binary = "text/csv")))))]
 pub async fn export(
     State(st): State<AppState>,
     u: ApiUser,
@@ -231,8 +240,10 @@ pub async fn export(
 /// whole file (400 with line numbers); a file over the import limits (an XLSX that unpacks to
 /// more than 64 MiB per part, 128 MiB in all or more than 100 : 1, more than 50,000 rows or
 /// 64 columns) is refused with 413 naming the limit. Nothing changes either way.
-#[utoipa::path(post, path = "/assessments/{id}/import", params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "application/octet-stream"), tag = "assessments",
-    responses((status = 200, body = ImportOutcome), (status = 400, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/assessments/{id}/import", operation_id = "import_answers", params(("id" = i64, Path)),
+    request_body(content = super::Binary, content_type = "application/octet-stream", description = "A file exported by `export_answers` (XLSX or CSV), filled in."), tag = "assessments",
+    responses((status = 200, body = ImportOutcome), (status = 400, body = ErrorBody, description = "The file is not a readable export, or rows are bad (line numbers in `detail`); nothing changed."),
+        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody, description = "The file exceeds an import limit (size, unpacked size, compression ratio, rows, columns); nothing changed.")))]
 pub async fn import(
     State(st): State<AppState>,
     u: ApiUser,
@@ -245,7 +256,7 @@ pub async fn import(
 }
 
 /// Evidence files of an answer.
-#[utoipa::path(get, path = "/answers/{id}/evidence", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/answers/{id}/evidence", operation_id = "list_evidence", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Vec<EvidenceMeta>)))]
 pub async fn evidence_list(
     State(st): State<AppState>,
     u: ApiUser,
@@ -256,14 +267,17 @@ pub async fn evidence_list(
 
 /// `?file_name=protokoll.pdf`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadIn {
     /// The file's name.
     pub file_name: String,
 }
 
 /// Attaches an evidence file (request body, up to 10 MiB; PDF, PNG, JPEG, Office/OpenDocument, text).
-#[utoipa::path(post, path = "/answers/{id}/evidence", params(("id" = i64, Path), UploadIn), request_body(content = Vec<u8>, content_type = "application/octet-stream"), tag = "assessments",
-    responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/answers/{id}/evidence", operation_id = "add_evidence", params(("id" = i64, Path), UploadIn),
+    request_body(content = super::Binary, content_type = "application/octet-stream", description = "The file; its type is checked by content and name."), tag = "assessments",
+    responses((status = 201, body = EvidenceMeta), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "Empty, larger than 10 MiB, or not an accepted file type (field `file`).")))]
 pub async fn add_evidence(
     State(st): State<AppState>,
     u: ApiUser,
@@ -282,7 +296,9 @@ pub async fn add_evidence(
 }
 
 /// Downloads an evidence file.
-#[utoipa::path(get, path = "/evidence/{id}", params(("id" = i64, Path)), tag = "assessments", responses((status = 200, body = Vec<u8>)))]
+#[utoipa::path(get, path = "/evidence/{id}", operation_id = "get_evidence", params(("id" = i64, Path)), tag = "assessments",
+    responses((status = 200, description = "The file as a download, with the type it was recognised as when it was attached.",
+        content((super::Binary = "application/pdf"), (super::Binary = "image/png"), (super::Binary = "image/jpeg"), (super::Binary = "text/plain"), (super::Binary = "application/octet-stream")))))]
 pub async fn evidence(
     State(st): State<AppState>,
     u: ApiUser,
@@ -294,7 +310,7 @@ pub async fn evidence(
 }
 
 /// Deletes an evidence file.
-#[utoipa::path(delete, path = "/evidence/{id}", params(("id" = i64, Path)), tag = "assessments", responses((status = 204)))]
+#[utoipa::path(delete, path = "/evidence/{id}", operation_id = "delete_evidence", params(("id" = i64, Path)), tag = "assessments", responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn delete_evidence(
     State(st): State<AppState>,
     u: ApiUser,
@@ -306,7 +322,7 @@ pub async fn delete_evidence(
 
 /// The federation comparison: members × topics with average and spread. Members see their
 /// own row and the anonymised average unless the federation allows named comparison.
-#[utoipa::path(get, path = "/heatmap", params(HeatmapQuery), tag = "assessments", responses((status = 200, body = Heatmap)))]
+#[utoipa::path(get, path = "/heatmap", operation_id = "get_heatmap", params(HeatmapQuery), tag = "assessments", responses((status = 200, body = Heatmap), (status = 404, body = ErrorBody)))]
 pub async fn heatmap(
     State(st): State<AppState>,
     u: ApiUser,
@@ -317,13 +333,14 @@ pub async fn heatmap(
 
 /// `?to=7`: the catalog revision to move to.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MigrateQuery {
     /// Target catalog revision (a newer revision of the same catalog).
     pub to: i64,
 }
 
 /// Preview of moving an assessment to a newer catalog revision: added, removed and changed requirements.
-#[utoipa::path(get, path = "/assessments/{id}/migration", params(("id" = i64, Path), MigrateQuery), tag = "assessments", responses((status = 200, body = svc::MigrationPreview)))]
+#[utoipa::path(get, path = "/assessments/{id}/migration", operation_id = "preview_migration", params(("id" = i64, Path), MigrateQuery), tag = "assessments", responses((status = 200, body = svc::MigrationPreview)))]
 pub async fn migration(
     State(st): State<AppState>,
     u: ApiUser,
@@ -345,7 +362,7 @@ pub struct MigrateIn {
 
 /// Moves an assessment to a newer catalog revision: a new assessment with the answers and
 /// evidence of every requirement that is still there; the old assessment is kept.
-#[utoipa::path(post, path = "/assessments/{id}/migrate", params(("id" = i64, Path)), request_body = MigrateIn, tag = "assessments", responses((status = 201, body = Started)))]
+#[utoipa::path(post, path = "/assessments/{id}/migrate", operation_id = "migrate_assessment", params(("id" = i64, Path)), request_body = MigrateIn, tag = "assessments", responses((status = 201, body = Started), (status = 403, body = ErrorBody)))]
 pub async fn migrate(
     State(st): State<AppState>,
     u: ApiUser,

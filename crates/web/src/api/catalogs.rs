@@ -12,17 +12,19 @@ use verbund_store::CatalogSummary;
 use super::{ApiQuery, IdPath};
 use crate::AppState;
 use crate::context::ApiUser;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorBody};
 use verbund_app::catalogs::{self, ImportFormat, Imported};
 
 /// `?format=auto|ciso|oscal&file_name=…`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Importer; default `auto`.
     #[serde(default)]
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<ImportFormat>, inline, nullable = false)]
     pub format: ImportFormat,
     /// Name of the uploaded file, used in error messages.
+    #[param(nullable = false)]
     pub file_name: Option<String>,
 }
 
@@ -31,7 +33,6 @@ pub struct ImportQuery {
 pub struct CatalogOut {
     /// The revision.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub catalog: CatalogSummary,
     /// All nodes in document order.
     #[schema(value_type = Vec<Object>)]
@@ -40,8 +41,11 @@ pub struct CatalogOut {
 
 /// Imports a catalog file sent as the request body (CISO Assistant YAML or OSCAL JSON, up to 32 MiB).
 /// A bad file answers 400 with the file, line/column or path and what was expected; nothing is stored.
-#[utoipa::path(post, path = "/catalogs", params(ImportQuery), request_body(content = String, content_type = "application/octet-stream"), tag = "catalogs",
-    responses((status = 201, body = Imported), (status = 200, body = Imported, description = "identical content was imported before"), (status = 400, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/catalogs", operation_id = "import_catalog", params(ImportQuery),
+    request_body(content = super::Binary, content_type = "application/octet-stream", description = "The catalog file (CISO Assistant YAML or OSCAL JSON)."), tag = "catalogs",
+    responses((status = 201, body = Imported, description = "A new catalog revision."), (status = 200, body = Imported, description = "Identical content was imported before; nothing was stored."),
+        (status = 400, body = ErrorBody, description = "The file cannot be read as a catalog (`error-import`, with file, line/column or path in `detail`), or the query is malformed."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn import(
     State(st): State<AppState>,
     u: ApiUser,
@@ -59,13 +63,13 @@ pub async fn import(
 }
 
 /// Catalog revisions.
-#[utoipa::path(get, path = "/catalogs", tag = "catalogs", responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/catalogs", operation_id = "list_catalogs", tag = "catalogs", responses((status = 200, body = Vec<CatalogSummary>)))]
 pub async fn list(State(st): State<AppState>, _u: ApiUser) -> AppResult<Json<Vec<CatalogSummary>>> {
     Ok(Json(catalogs::list(&st).await?))
 }
 
 /// One catalog revision with all nodes.
-#[utoipa::path(get, path = "/catalogs/{id}", params(("id" = i64, Path)), tag = "catalogs", responses((status = 200, body = CatalogOut), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/catalogs/{id}", operation_id = "get_catalog", params(("id" = i64, Path)), tag = "catalogs", responses((status = 200, body = CatalogOut)))]
 pub async fn get_one(
     State(st): State<AppState>,
     _u: ApiUser,

@@ -11,7 +11,7 @@ use super::{ApiJson, ApiQuery, IdPath};
 use crate::AppState;
 use crate::context::ApiUser;
 use crate::download::Download;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppResult, ErrorBody};
 use verbund_app::costs::{self, BudgetOut, KeyDraft, LineDraft, SubsidyDraft};
 use verbund_app::statements::{self, CompareRow, Preview};
 use verbund_domain::OrgId;
@@ -19,22 +19,44 @@ use verbund_domain::settings::FederationSettings;
 
 /// `?year=2026`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// Budget year.
+    /// Budget year (2000–2100).
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: i32,
 }
 
-/// `?year=2026&key=3` (preview) or `?year=2026&a=3&b=4` (compare).
+/// `?year=2026` (optional).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct CalcQuery {
-    /// Budget year.
+#[into_params(parameter_in = Query)]
+pub struct YearFilter {
+    /// Only statements of this year.
+    #[param(nullable = false)]
+    pub year: Option<i32>,
+}
+
+/// `?year=2026&key=3`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PreviewQuery {
+    /// Budget year (2000–2100).
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: i32,
-    /// Key version for the preview.
-    pub key: Option<i64>,
-    /// First key version to compare.
-    pub a: Option<i64>,
-    /// Second key version to compare.
-    pub b: Option<i64>,
+    /// Key version.
+    pub key: i64,
+}
+
+/// `?year=2026&a=3&b=4`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CompareQuery {
+    /// Budget year (2000–2100).
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: i32,
+    /// First key version.
+    pub a: i64,
+    /// Second key version.
+    pub b: i64,
 }
 
 /// Copy a year's budget.
@@ -61,7 +83,7 @@ pub struct IssueIn {
 }
 
 /// The budget of a year (office).
-#[utoipa::path(get, path = "/costs/budget", params(YearQuery), tag = "costs", responses((status = 200, body = BudgetOut), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/costs/budget", operation_id = "get_budget", params(YearQuery), tag = "costs", responses((status = 200, body = BudgetOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn budget(
     State(st): State<AppState>,
     u: ApiUser,
@@ -71,7 +93,7 @@ pub async fn budget(
 }
 
 /// Appends a budget line to a year (office). Amounts in cents (`amount_cents`) or as typed (`amount`: "85.000,00").
-#[utoipa::path(post, path = "/costs/budget-lines", params(YearQuery), request_body = LineDraft, tag = "costs", responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/costs/budget-lines", operation_id = "create_budget_line", params(YearQuery), request_body = LineDraft, tag = "costs", responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn add_line(
     State(st): State<AppState>,
     u: ApiUser,
@@ -86,7 +108,7 @@ pub async fn add_line(
 }
 
 /// Changes a budget line (office).
-#[utoipa::path(put, path = "/costs/budget-lines/{id}", params(("id" = i64, Path)), request_body = LineDraft, tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/costs/budget-lines/{id}", operation_id = "update_budget_line", params(("id" = i64, Path)), request_body = LineDraft, tag = "costs", responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
 pub async fn update_line(
     State(st): State<AppState>,
     u: ApiUser,
@@ -99,7 +121,7 @@ pub async fn update_line(
 }
 
 /// Deletes a budget line (office).
-#[utoipa::path(delete, path = "/costs/budget-lines/{id}", params(("id" = i64, Path)), tag = "costs", responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(delete, path = "/costs/budget-lines/{id}", operation_id = "delete_budget_line", params(("id" = i64, Path)), tag = "costs", responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn delete_line(
     State(st): State<AppState>,
     u: ApiUser,
@@ -110,7 +132,7 @@ pub async fn delete_line(
 }
 
 /// Copies a year's budget into an empty later year, indexed per year (office).
-#[utoipa::path(post, path = "/costs/budget/copy", request_body = CopyIn, tag = "costs", responses((status = 201, body = Vec<Object>), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/costs/budget/copy", operation_id = "copy_budget", request_body = CopyIn, tag = "costs", responses((status = 201, body = Vec<Object>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn copy_budget(
     State(st): State<AppState>,
     u: ApiUser,
@@ -123,7 +145,7 @@ pub async fn copy_budget(
 }
 
 /// Subsidies (office).
-#[utoipa::path(get, path = "/costs/subsidies", tag = "costs", responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/costs/subsidies", operation_id = "list_subsidies", tag = "costs", responses((status = 200, body = Vec<Object>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn subsidies(
     State(st): State<AppState>,
     u: ApiUser,
@@ -132,7 +154,7 @@ pub async fn subsidies(
 }
 
 /// Creates a subsidy (office).
-#[utoipa::path(post, path = "/costs/subsidies", request_body = SubsidyDraft, tag = "costs", responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/costs/subsidies", operation_id = "create_subsidy", request_body = SubsidyDraft, tag = "costs", responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn create_subsidy(
     State(st): State<AppState>,
     u: ApiUser,
@@ -145,7 +167,7 @@ pub async fn create_subsidy(
 }
 
 /// Changes a subsidy (office).
-#[utoipa::path(put, path = "/costs/subsidies/{id}", params(("id" = i64, Path)), request_body = SubsidyDraft, tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/costs/subsidies/{id}", operation_id = "update_subsidy", params(("id" = i64, Path)), request_body = SubsidyDraft, tag = "costs", responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
 pub async fn update_subsidy(
     State(st): State<AppState>,
     u: ApiUser,
@@ -158,7 +180,7 @@ pub async fn update_subsidy(
 }
 
 /// Deletes a subsidy (office).
-#[utoipa::path(delete, path = "/costs/subsidies/{id}", params(("id" = i64, Path)), tag = "costs", responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(delete, path = "/costs/subsidies/{id}", operation_id = "delete_subsidy", params(("id" = i64, Path)), tag = "costs", responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn delete_subsidy(
     State(st): State<AppState>,
     u: ApiUser,
@@ -169,13 +191,13 @@ pub async fn delete_subsidy(
 }
 
 /// Allocation key versions (office).
-#[utoipa::path(get, path = "/costs/keys", tag = "costs", responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/costs/keys", operation_id = "list_cost_keys", tag = "costs", responses((status = 200, body = Vec<Object>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn keys(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Vec<StoredKey>>> {
     Ok(Json(costs::keys(&st, &u.actor).await?))
 }
 
 /// Creates a key (office).
-#[utoipa::path(post, path = "/costs/keys", request_body = KeyDraft, tag = "costs", responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/costs/keys", operation_id = "create_cost_key", request_body = KeyDraft, tag = "costs", responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn create_key(
     State(st): State<AppState>,
     u: ApiUser,
@@ -188,7 +210,7 @@ pub async fn create_key(
 }
 
 /// One key version (office).
-#[utoipa::path(get, path = "/costs/keys/{id}", params(("id" = i64, Path)), tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/costs/keys/{id}", operation_id = "get_cost_key", params(("id" = i64, Path)), tag = "costs", responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
 pub async fn key(
     State(st): State<AppState>,
     u: ApiUser,
@@ -198,7 +220,7 @@ pub async fn key(
 }
 
 /// Changes a key; if a statement was issued with this version, a new version is created and returned (office).
-#[utoipa::path(put, path = "/costs/keys/{id}", params(("id" = i64, Path)), request_body = KeyDraft, tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/costs/keys/{id}", operation_id = "update_cost_key", params(("id" = i64, Path)), request_body = KeyDraft, tag = "costs", responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
 pub async fn update_key(
     State(st): State<AppState>,
     u: ApiUser,
@@ -211,42 +233,44 @@ pub async fn update_key(
 }
 
 /// Computes a year's statement with a key version without issuing it (office).
-#[utoipa::path(get, path = "/costs/preview", params(CalcQuery), tag = "costs", responses((status = 200, body = Preview), (status = 400, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/costs/preview", operation_id = "preview_statement", params(PreviewQuery), tag = "costs",
+    responses((status = 200, body = Preview), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn preview(
     State(st): State<AppState>,
     u: ApiUser,
-    ApiQuery(q): ApiQuery<CalcQuery>,
+    ApiQuery(q): ApiQuery<PreviewQuery>,
 ) -> AppResult<Json<Preview>> {
-    let key = q.key.ok_or(AppError::bad("error-query"))?;
     Ok(Json(
-        statements::preview(&st, &u.actor, q.year, CostKeyId(key)).await?,
+        statements::preview(&st, &u.actor, q.year, CostKeyId(q.key)).await?,
     ))
 }
 
 /// What every member pays under two key versions (office).
-#[utoipa::path(get, path = "/costs/compare", params(CalcQuery), tag = "costs", responses((status = 200, body = Vec<CompareRow>)))]
+#[utoipa::path(get, path = "/costs/compare", operation_id = "compare_cost_keys", params(CompareQuery), tag = "costs",
+    responses((status = 200, body = Vec<CompareRow>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn compare(
     State(st): State<AppState>,
     u: ApiUser,
-    ApiQuery(q): ApiQuery<CalcQuery>,
+    ApiQuery(q): ApiQuery<CompareQuery>,
 ) -> AppResult<Json<Vec<CompareRow>>> {
-    let (a, b) = q.a.zip(q.b).ok_or(AppError::bad("error-query"))?;
     Ok(Json(
-        statements::compare(&st, &u.actor, q.year, CostKeyId(a), CostKeyId(b)).await?,
+        statements::compare(&st, &u.actor, q.year, CostKeyId(q.a), CostKeyId(q.b)).await?,
     ))
 }
 
 /// Issued statements: all for the office; members get only their own part (`?year=` optional).
-#[utoipa::path(get, path = "/costs/statements", tag = "costs", responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/costs/statements", operation_id = "list_statements", params(YearFilter), tag = "costs",
+    responses((status = 200, body = Vec<StoredStatement>), (status = 403, body = ErrorBody)))]
 pub async fn statements(
     State(st): State<AppState>,
     u: ApiUser,
+    ApiQuery(q): ApiQuery<YearFilter>,
 ) -> AppResult<Json<Vec<StoredStatement>>> {
-    Ok(Json(statements::statements(&st, &u.actor, None).await?))
+    Ok(Json(statements::statements(&st, &u.actor, q.year).await?))
 }
 
 /// Issues a year's statement with a key version: stored unchangeably, the key version is locked (office).
-#[utoipa::path(post, path = "/costs/statements", request_body = IssueIn, tag = "costs", responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/costs/statements", operation_id = "issue_statement", request_body = IssueIn, tag = "costs", responses((status = 201, body = StoredStatement), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn issue(
     State(st): State<AppState>,
     u: ApiUser,
@@ -259,7 +283,7 @@ pub async fn issue(
 }
 
 /// One issued statement (members: their own part only).
-#[utoipa::path(get, path = "/costs/statements/{id}", params(("id" = i64, Path)), tag = "costs", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/costs/statements/{id}", operation_id = "get_statement", params(("id" = i64, Path)), tag = "costs", responses((status = 200, body = StoredStatement), (status = 403, body = ErrorBody)))]
 pub async fn statement(
     State(st): State<AppState>,
     u: ApiUser,
@@ -272,14 +296,17 @@ pub async fn statement(
 
 /// `?member=12`: the member a statement document is printed for.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MemberQuery {
     /// Member organisation; required for the office's PDFs, optional otherwise (members always get their own).
+    #[param(nullable = false)]
     pub member: Option<i64>,
 }
 
 /// One member's statement as a PDF letter (members: their own only).
-#[utoipa::path(get, path = "/costs/statements/{id}/pdf", params(("id" = i64, Path), MemberQuery), tag = "costs",
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/costs/statements/{id}/pdf", operation_id = "get_statement_pdf", params(("id" = i64, Path), MemberQuery), tag = "costs",
+    responses((status = 200, content_type = "application/pdf", body = super::Binary, description = "The letter as a PDF download."),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody, description = "The office did not name a `member`.")))]
 pub async fn statement_pdf(
     State(st): State<AppState>,
     u: ApiUser,
@@ -292,8 +319,9 @@ pub async fn statement_pdf(
 }
 
 /// The calculation as an XLSX workbook: whole (office) or one member's part.
-#[utoipa::path(get, path = "/costs/statements/{id}/xlsx", params(("id" = i64, Path), MemberQuery), tag = "costs",
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/costs/statements/{id}/xlsx", operation_id = "get_statement_xlsx", params(("id" = i64, Path), MemberQuery), tag = "costs",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = super::Binary, description = "The workbook as an XLSX download."),
+        (status = 403, body = ErrorBody)))]
 pub async fn statement_xlsx(
     State(st): State<AppState>,
     u: ApiUser,
@@ -306,7 +334,7 @@ pub async fn statement_xlsx(
 }
 
 /// Federation settings: letterhead and whether members see each other by name (office).
-#[utoipa::path(get, path = "/settings", tag = "settings", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/settings", operation_id = "get_settings", tag = "settings", responses((status = 200, body = FederationSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn settings(
     State(st): State<AppState>,
     u: ApiUser,
@@ -315,7 +343,7 @@ pub async fn settings(
 }
 
 /// Replaces the federation settings (office).
-#[utoipa::path(put, path = "/settings", request_body = Object, tag = "settings", responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/settings", operation_id = "update_settings", request_body = FederationSettings, tag = "settings", responses((status = 200, body = FederationSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn save_settings(
     State(st): State<AppState>,
     u: ApiUser,

@@ -22,18 +22,22 @@ use verbund_app::key_figures;
 #[into_params(parameter_in = Query)]
 pub struct ProposalQuery {
     /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
     pub page: Option<u32>,
-    /// Rows per page (default 25, at most 200).
+    /// Rows per page (default 25, 1 to 200; outside that range the request is refused with 422).
+    #[param(minimum = 1, maximum = 200, nullable = false)]
     pub per_page: Option<u32>,
     /// Only this organisation.
+    #[param(nullable = false)]
     pub org: Option<i64>,
-    /// Only proposals in this state: `open`, `accepted`, `rejected`.
+    /// Only proposals in this state: `open`, `accepted`, `rejected` (else 400).
+    #[param(nullable = false)]
     pub status: Option<String>,
 }
 
 /// Key-figure proposals the caller can see (members: their own), newest first.
-#[utoipa::path(get, path = "/key-figure-proposals", params(ProposalQuery), tag = "organisations",
-    responses((status = 200, body = Page<KeyFigureProposal>), (status = 400, body = crate::error::ErrorBody),
+#[utoipa::path(get, path = "/key-figure-proposals", operation_id = "list_key_figure_proposals", params(ProposalQuery), tag = "organisations",
+    responses((status = 200, body = Page<KeyFigureProposal>), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(st): State<AppState>,
@@ -53,7 +57,7 @@ pub async fn list(
             &u.actor,
             q.org.map(OrgId),
             status,
-            PageRequest::new(q.page, q.per_page),
+            PageRequest::checked(q.page, q.per_page, verbund_domain::page::DEFAULT_PER_PAGE)?,
         )
         .await?,
     ))
@@ -61,7 +65,7 @@ pub async fn list(
 
 /// Proposes new key figures for an organisation (figures left out keep their value). Only the
 /// office sets figures directly; a member's coordinator proposes them here.
-#[utoipa::path(post, path = "/organisations/{id}/key-figure-proposals", params(("id" = i64, Path)), request_body = ProposalDraft, tag = "organisations",
+#[utoipa::path(post, path = "/organisations/{id}/key-figure-proposals", operation_id = "propose_key_figures", params(("id" = i64, Path)), request_body = ProposalDraft, tag = "organisations",
     responses((status = 201, body = KeyFigureProposal), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn propose(
@@ -77,7 +81,7 @@ pub async fn propose(
 }
 
 /// One proposal.
-#[utoipa::path(get, path = "/key-figure-proposals/{id}", params(("id" = i64, Path)), tag = "organisations",
+#[utoipa::path(get, path = "/key-figure-proposals/{id}", operation_id = "get_key_figure_proposal", params(("id" = i64, Path)), tag = "organisations",
     responses((status = 200, body = KeyFigureProposal), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_one(
     State(st): State<AppState>,
@@ -90,7 +94,7 @@ pub async fn get_one(
 }
 
 /// Accepts an open proposal: its figures become the organisation's (office only).
-#[utoipa::path(post, path = "/key-figure-proposals/{id}/accept", params(("id" = i64, Path)), request_body = DecisionDraft, tag = "organisations",
+#[utoipa::path(post, path = "/key-figure-proposals/{id}/accept", operation_id = "accept_key_figure_proposal", params(("id" = i64, Path)), request_body = DecisionDraft, tag = "organisations",
     responses((status = 200, body = KeyFigureProposal), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn accept(
@@ -103,7 +107,7 @@ pub async fn accept(
 }
 
 /// Rejects an open proposal (office only); the note tells the member why.
-#[utoipa::path(post, path = "/key-figure-proposals/{id}/reject", params(("id" = i64, Path)), request_body = DecisionDraft, tag = "organisations",
+#[utoipa::path(post, path = "/key-figure-proposals/{id}/reject", operation_id = "reject_key_figure_proposal", params(("id" = i64, Path)), request_body = DecisionDraft, tag = "organisations",
     responses((status = 200, body = KeyFigureProposal), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn reject(

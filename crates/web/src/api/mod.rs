@@ -11,7 +11,10 @@ mod orgs;
 mod users;
 
 use axum::Router;
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -111,7 +114,7 @@ pub fn routes() -> Routes {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Verbund API", description = "JSON API of Verbund. Authenticate with a personal API token: `Authorization: Bearer vbd_…` (create one under Profil → API-Tokens). Errors always have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`."),
+    info(title = "Verbund API", description = "JSON API of Verbund. Authenticate with a personal API token: `Authorization: Bearer vbd_…` (create one under Profil → API-Tokens). The browser session cookie is not accepted here. Errors always have the shape `{\"error\": {\"code\", \"message\", \"detail\"?, \"fields\"}}` with a German `message` (English with `Accept-Language: en`). Lists take `page` (1 to 1,000,000) and `per_page` (1 to 200); values outside those ranges are refused with 422, not clamped."),
     servers((url = "/api/v1")),
     paths(
         account::me, account::change_password, account::logout_everywhere,
@@ -129,10 +132,24 @@ pub fn routes() -> Routes {
         assessments::migration, assessments::migrate
     ),
     components(schemas(crate::error::ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     security(("bearer" = []))
 )]
 struct ApiDoc;
+
+/// A file's bytes: the body of an upload or a download that is not JSON.
+pub struct Binary;
+
+impl utoipa::PartialSchema for Binary {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Binary {}
 
 struct BearerAuth;
 
@@ -141,9 +158,142 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A personal API token (`vbd_…`), created under Profil → API-Tokens or with `POST /tokens`.",
+                    ))
+                    .build(),
+            ),
         );
     }
+}
+
+/// Documents the error answers every operation can give by its shape, so no annotation can
+/// forget them: 401 everywhere (all routes need a token), 400 where a query string or body is
+/// parsed, 404 where a path names an object, 413/415/422 for JSON bodies, 413 for file bodies
+/// and 422 for paginated lists. Every 4xx answer carries the JSON error body.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_error_responses(op);
+            }
+        }
+    }
+}
+
+fn add_error_responses(op: &mut Operation) {
+    let params: Vec<&Parameter> = op
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            RefOr::T(p) => Some(p),
+            RefOr::Ref(_) => None,
+        })
+        .collect();
+    let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
+    let (has_path, has_query, has_header) = (
+        has(ParameterIn::Path),
+        has(ParameterIn::Query),
+        has(ParameterIn::Header),
+    );
+    let body_types: Vec<String> = match &op.request_body {
+        Some(RefOr::T(b)) => b.content.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let json_body = body_types.iter().any(|t| t == "application/json");
+    let mut wanted: Vec<(&str, &str)> = vec![(
+        "401",
+        "No token, or the token is unknown, expired or revoked (`error-unauthorized`).",
+    )];
+    if has_query || has_header || !body_types.is_empty() {
+        wanted.push((
+            "400",
+            "Malformed request: a query parameter, header or body that cannot be read (`error-query`, `error-json-syntax`, `error-json-data`, …).",
+        ));
+    }
+    if has_path {
+        wanted.push((
+            "404",
+            "No such object, or one that belongs to another member (`error-not-found`).",
+        ));
+    }
+    if !body_types.is_empty() {
+        wanted.push((
+            "413",
+            "The body is larger than allowed (`error-too-large`).",
+        ));
+    }
+    if json_body {
+        wanted.push((
+            "415",
+            "The body was not sent as `Content-Type: application/json` (`error-content-type`).",
+        ));
+    }
+    if json_body || has_query {
+        wanted.push((
+            "422",
+            "Invalid values; `fields` names each invalid field with its code and message (`error-validation`).",
+        ));
+    }
+    let responses = &mut op.responses.responses;
+    for (status, description) in wanted {
+        responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(error_response(description)));
+    }
+    // Hand-written error answers get the error body, and every answer a description (OpenAPI
+    // requires one).
+    for (status, response) in responses.iter_mut() {
+        let RefOr::T(r) = response else { continue };
+        let error = status.starts_with('4') || status.starts_with('5');
+        if error && r.content.is_empty() {
+            r.content
+                .insert("application/json".to_owned(), RefOr::T(error_content()));
+        }
+        if r.description.is_empty() {
+            r.description = default_description(status).to_owned();
+        }
+    }
+}
+
+fn default_description(status: &str) -> &'static str {
+    match status {
+        "400" => "Malformed request (`error-query`, …).",
+        "403" => "The caller's own object, but the role lacks the right (`error-forbidden`).",
+        "404" => "No such object, or one that belongs to another member (`error-not-found`).",
+        "409" => "Someone else changed the object in the meantime (`error-stale`); read it again.",
+        "422" => "Invalid values; `fields` names each invalid field (`error-validation`).",
+        "200" => "OK.",
+        "201" => "Created.",
+        "204" => "Done; no content.",
+        _ => "Error (see `error.code`).",
+    }
+}
+
+fn error_content() -> Content {
+    Content::new(Some(RefOr::Ref(Ref::from_schema_name("ErrorBody"))))
+}
+
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", error_content())
+        .build()
 }
 
 /// The OpenAPI document.
@@ -155,3 +305,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn docs_routes() -> Router<AppState> {
     Router::from(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
 }
+
+#[cfg(test)]
+mod spec_tests;

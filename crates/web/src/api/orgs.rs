@@ -10,25 +10,25 @@ use verbund_domain::{MembershipId, OrgId};
 use super::{ApiJson, IdPath, ListQuery};
 use crate::AppState;
 use crate::context::ApiUser;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorBody};
 use verbund_app::orgs;
 
 /// Organisations visible to the caller (members see only their own).
-#[utoipa::path(get, path = "/organisations", params(ListQuery), tag = "organisations",
-    responses((status = 200, body = Page<Organisation>), (status = 401, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/organisations", operation_id = "list_organisations", params(ListQuery), tag = "organisations",
+    responses((status = 200, body = Page<Organisation>)))]
 pub async fn list(
     State(st): State<AppState>,
     u: ApiUser,
     q: ListQuery,
 ) -> AppResult<Json<Page<Organisation>>> {
     Ok(Json(
-        orgs::list_orgs(&st, &u.actor, q.q.as_deref(), q.page()).await?,
+        orgs::list_orgs(&st, &u.actor, q.q.as_deref(), q.page()?).await?,
     ))
 }
 
 /// Creates a member organisation (office only).
-#[utoipa::path(post, path = "/organisations", request_body = OrgDraft, tag = "organisations",
-    responses((status = 201, body = Organisation), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/organisations", operation_id = "create_organisation", request_body = OrgDraft, tag = "organisations",
+    responses((status = 201, body = Organisation), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn create(
     State(st): State<AppState>,
     u: ApiUser,
@@ -41,8 +41,8 @@ pub async fn create(
 }
 
 /// One organisation.
-#[utoipa::path(get, path = "/organisations/{id}", params(("id" = i64, Path)), tag = "organisations",
-    responses((status = 200, body = Organisation), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/organisations/{id}", operation_id = "get_organisation", params(("id" = i64, Path)), tag = "organisations",
+    responses((status = 200, body = Organisation)))]
 pub async fn get_one(
     State(st): State<AppState>,
     u: ApiUser,
@@ -53,9 +53,10 @@ pub async fn get_one(
 
 /// Replaces an organisation's facts. Send `If-Match: "<version>"` to fail with 409 if someone
 /// else changed it since you read it.
-#[utoipa::path(put, path = "/organisations/{id}", params(("id" = i64, Path)), request_body = OrgDraft, tag = "organisations",
-    responses((status = 200, body = Organisation), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-        (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/organisations/{id}", operation_id = "update_organisation",
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^"?[0-9]{1,9}"?$"#, description = "The version read before (`\"3\"`); a different current version answers 409.")),
+    request_body = OrgDraft, tag = "organisations",
+    responses((status = 200, body = Organisation), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update(
     State(st): State<AppState>,
     u: ApiUser,
@@ -78,8 +79,8 @@ pub async fn update(
 }
 
 /// Membership periods of an organisation, newest first.
-#[utoipa::path(get, path = "/organisations/{id}/memberships", params(("id" = i64, Path)), tag = "organisations",
-    responses((status = 200, body = Vec<Membership>), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/organisations/{id}/memberships", operation_id = "list_memberships", params(("id" = i64, Path)), tag = "organisations",
+    responses((status = 200, body = Vec<Membership>)))]
 pub async fn memberships(
     State(st): State<AppState>,
     u: ApiUser,
@@ -91,8 +92,8 @@ pub async fn memberships(
 }
 
 /// Adds a membership period (office only).
-#[utoipa::path(post, path = "/organisations/{id}/memberships", params(("id" = i64, Path)), request_body = MembershipDraft, tag = "organisations",
-    responses((status = 201, body = Membership), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/organisations/{id}/memberships", operation_id = "create_membership", params(("id" = i64, Path)), request_body = MembershipDraft, tag = "organisations",
+    responses((status = 201, body = Membership), (status = 403, body = ErrorBody)))]
 pub async fn add_membership(
     State(st): State<AppState>,
     u: ApiUser,
@@ -106,8 +107,8 @@ pub async fn add_membership(
 }
 
 /// Replaces a membership period (office only).
-#[utoipa::path(put, path = "/memberships/{id}", params(("id" = i64, Path)), request_body = MembershipDraft, tag = "organisations",
-    responses((status = 200, body = Membership), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/memberships/{id}", operation_id = "update_membership", params(("id" = i64, Path)), request_body = MembershipDraft, tag = "organisations",
+    responses((status = 200, body = Membership), (status = 403, body = ErrorBody)))]
 pub async fn update_membership(
     State(st): State<AppState>,
     u: ApiUser,
@@ -120,8 +121,8 @@ pub async fn update_membership(
 }
 
 /// Deletes a membership period (office only; to end one, set its end date instead).
-#[utoipa::path(delete, path = "/memberships/{id}", params(("id" = i64, Path)), tag = "organisations",
-    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(delete, path = "/memberships/{id}", operation_id = "delete_membership", params(("id" = i64, Path)), tag = "organisations",
+    responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn delete_membership(
     State(st): State<AppState>,
     u: ApiUser,

@@ -14,7 +14,7 @@ use verbund_store::UserGrant;
 use super::{ApiJson, IdPath, ListQuery};
 use crate::AppState;
 use crate::context::ApiUser;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorBody};
 use verbund_app::users::{self, Created};
 
 /// A role assignment.
@@ -87,14 +87,14 @@ pub struct UserPatch {
 }
 
 /// Users visible to the caller.
-#[utoipa::path(get, path = "/users", params(ListQuery), tag = "users", responses((status = 200, body = Page<User>)))]
+#[utoipa::path(get, path = "/users", operation_id = "list_users", params(ListQuery), tag = "users", responses((status = 200, body = Page<User>), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(st): State<AppState>,
     u: ApiUser,
     q: ListQuery,
 ) -> AppResult<Json<Page<User>>> {
     Ok(Json(
-        users::list_users(&st, &u.actor, q.q.as_deref(), q.page()).await?,
+        users::list_users(&st, &u.actor, q.q.as_deref(), q.page()?).await?,
     ))
 }
 
@@ -120,10 +120,10 @@ pub struct InvitationSent {
 /// invites the address instead — 202 with the invitation, whether the address has an account
 /// or not (a new one is created with the name and password given); nothing about accounts
 /// outside the coordinator's member is revealed.
-#[utoipa::path(post, path = "/users", request_body = NewUserIn, tag = "users",
+#[utoipa::path(post, path = "/users", operation_id = "create_user", request_body = NewUserIn, tag = "users",
     responses((status = 201, body = User, description = "created by the office"),
         (status = 202, body = InvitationSent, description = "invited by a member's coordinator"),
-        (status = 422, body = crate::error::ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(st): State<AppState>,
     u: ApiUser,
@@ -153,8 +153,8 @@ pub async fn create(
 }
 
 /// One user with roles.
-#[utoipa::path(get, path = "/users/{id}", params(("id" = i64, Path)), tag = "users",
-    responses((status = 200, body = UserOut), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/users/{id}", operation_id = "get_user", params(("id" = i64, Path)), tag = "users",
+    responses((status = 200, body = UserOut)))]
 pub async fn get_one(
     State(st): State<AppState>,
     u: ApiUser,
@@ -168,8 +168,8 @@ pub async fn get_one(
 }
 
 /// Deactivates or reactivates a user (federation administration).
-#[utoipa::path(patch, path = "/users/{id}", params(("id" = i64, Path)), request_body = UserPatch, tag = "users",
-    responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(patch, path = "/users/{id}", operation_id = "update_user", params(("id" = i64, Path)), request_body = UserPatch, tag = "users",
+    responses((status = 200, body = User), (status = 403, body = ErrorBody)))]
 pub async fn update(
     State(st): State<AppState>,
     u: ApiUser,
@@ -182,8 +182,8 @@ pub async fn update(
 }
 
 /// Grants a role.
-#[utoipa::path(post, path = "/users/{id}/roles", params(("id" = i64, Path)), request_body = GrantIn, tag = "users",
-    responses((status = 201, body = GrantOut), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/users/{id}/roles", operation_id = "grant_role", params(("id" = i64, Path)), request_body = GrantIn, tag = "users",
+    responses((status = 201, body = GrantOut), (status = 403, body = ErrorBody)))]
 pub async fn grant(
     State(st): State<AppState>,
     u: ApiUser,
@@ -203,8 +203,8 @@ pub async fn grant(
 }
 
 /// Revokes a role assignment.
-#[utoipa::path(delete, path = "/role-assignments/{id}", params(("id" = i64, Path)), tag = "users",
-    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(delete, path = "/role-assignments/{id}", operation_id = "revoke_role", params(("id" = i64, Path)), tag = "users",
+    responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn revoke(
     State(st): State<AppState>,
     u: ApiUser,

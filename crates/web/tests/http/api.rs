@@ -97,7 +97,7 @@ async fn malformed_bodies_get_precise_4xx_errors(app: TestApp) {
         "unknown field named: {body}"
     );
     let (status, _, body) = app.request(send("{}", "text/plain")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(body.contains("error-content-type"));
     let big = format!(
         "{{\"name\": \"{}\", \"kind\": \"stadt\"}}",

@@ -11,6 +11,7 @@ mod api;
 mod assessments;
 mod auth;
 mod catalogs;
+mod contract;
 mod costs;
 mod invitations;
 mod isolation;

@@ -66,7 +66,7 @@ async fn bad_cost_input_is_refused_with_a_precise_error(app: TestApp) {
     let (status, body) = app
         .api(Method::POST, "/costs/keys", &isb, Some(bad_key))
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "error-key");
     assert!(
         body["error"]["detail"].as_str().unwrap().contains("Falsch"),
@@ -107,7 +107,7 @@ async fn bad_cost_input_is_refused_with_a_precise_error(app: TestApp) {
             None,
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body["error"]["detail"]
             .as_str()
