@@ -69,7 +69,12 @@ run() {
     --request-timeout 30 \
     --header "Authorization: Bearer $token" \
     --report junit --report-dir "$work/report-$name" \
-    "$@") || failed=1
+    "$@") 2>&1 | tee "$work/out-$name.txt" || failed=1
+  # A run whose token stopped working tests nothing but 401s: that is a failure of the run.
+  if [ "${name%-main}" != "$name" ] && grep -q "Authentication failed" "$work/out-$name.txt"; then
+    echo "schemathesis $name: the token stopped working during the run" >&2
+    failed=1
+  fi
 }
 
 # Operations that can take the caller's own access away mid-run are tested last, each user's
@@ -77,11 +82,16 @@ run() {
 # own role: later requests would answer 403, hiding the checks), deactivating a user (the
 # office could deactivate the member caller) and revoking a token (may be the one in use:
 # later requests answer 401). Generated ids are small integers, so they do hit real rows.
+# Signing out everywhere and changing the password revoke all the caller's API tokens by
+# default: they come very last, after everything else of that user.
 access='^(revoke_role|update_user|revoke_token)$'
-run member-main "$member" --exclude-operation-id-regex "$access"
-run office-main "$office" --exclude-operation-id-regex "$access"
+signout='^(logout_everywhere|change_password)$'
+run member-main "$member" --exclude-operation-id-regex "$access|$signout"
+run office-main "$office" --exclude-operation-id-regex "$access|$signout"
 run member-access "$member" --include-operation-id-regex "$access"
+run member-signout "$member" --include-operation-id-regex "$signout"
 run office-access "$office" --include-operation-id-regex "$access"
+run office-signout "$office" --include-operation-id-regex "$signout"
 
 if grep -E ' (ERROR|panicked)' "$work/server.log"; then
   echo "the server logged errors during the run" >&2

@@ -248,7 +248,7 @@ impl From<verbund_app::account::SignedOut> for SignedOutOut {
 /// Logs the caller out everywhere: ends every browser session and, unless
 /// `revoke_tokens: false`, revokes every API token — this one too, so later calls with it
 /// answer 401.
-#[utoipa::path(post, path = "/me/logout-everywhere", request_body = SignOutIn, tag = "account",
+#[utoipa::path(post, path = "/me/logout-everywhere", operation_id = "logout_everywhere", request_body = SignOutIn, tag = "account",
     responses((status = 200, body = SignedOutOut)))]
 pub async fn logout_everywhere(
     State(st): State<AppState>,
@@ -264,7 +264,7 @@ pub async fn logout_everywhere(
 /// Changes the caller's password, ends every browser session and, unless
 /// `revoke_tokens: false`, revokes every API token (this one too). Field errors: `current`,
 /// `new`.
-#[utoipa::path(post, path = "/me/password", request_body = PasswordIn, tag = "account",
+#[utoipa::path(post, path = "/me/password", operation_id = "change_password", request_body = PasswordIn, tag = "account",
     responses((status = 200, body = SignedOutOut), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn change_password(
     State(st): State<AppState>,

@@ -69,7 +69,7 @@ pub struct OwnInvitationOut {
 }
 
 /// Invitations sent by the members the caller manages users in, newest first.
-#[utoipa::path(get, path = "/invitations", tag = "users", responses((status = 200, body = Vec<SentInvitationOut>)))]
+#[utoipa::path(get, path = "/invitations", operation_id = "list_sent_invitations", tag = "users", responses((status = 200, body = Vec<SentInvitationOut>)))]
 pub async fn sent(
     State(st): State<AppState>,
     u: ApiUser,
@@ -79,7 +79,7 @@ pub async fn sent(
 }
 
 /// The caller's pending invitations.
-#[utoipa::path(get, path = "/me/invitations", tag = "account", responses((status = 200, body = Vec<OwnInvitationOut>)))]
+#[utoipa::path(get, path = "/me/invitations", operation_id = "list_my_invitations", tag = "account", responses((status = 200, body = Vec<OwnInvitationOut>)))]
 pub async fn mine(
     State(st): State<AppState>,
     u: ApiUser,
@@ -100,7 +100,7 @@ pub async fn mine(
 }
 
 /// Accepts one of the caller's pending invitations: the role is granted.
-#[utoipa::path(post, path = "/me/invitations/{id}/accept", params(("id" = i64, Path)), tag = "account",
+#[utoipa::path(post, path = "/me/invitations/{id}/accept", operation_id = "accept_invitation", params(("id" = i64, Path)), tag = "account",
     responses((status = 200, body = GrantOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn accept(
     State(st): State<AppState>,
@@ -112,7 +112,7 @@ pub async fn accept(
 }
 
 /// Declines one of the caller's pending invitations.
-#[utoipa::path(post, path = "/me/invitations/{id}/decline", params(("id" = i64, Path)), tag = "account",
+#[utoipa::path(post, path = "/me/invitations/{id}/decline", operation_id = "decline_invitation", params(("id" = i64, Path)), tag = "account",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn decline(
     State(st): State<AppState>,

@@ -14,7 +14,7 @@ use verbund_domain::{KeyFigureProposalId, OrgId};
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::AppState;
 use crate::context::ApiUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use verbund_app::key_figures;
 
 /// Query of the proposal list.
@@ -30,9 +30,9 @@ pub struct ProposalQuery {
     /// Only this organisation.
     #[param(nullable = false)]
     pub org: Option<i64>,
-    /// Only proposals in this state: `open`, `accepted`, `rejected` (else 400).
-    #[param(nullable = false)]
-    pub status: Option<String>,
+    /// Only proposals in this state.
+    #[param(nullable = false, inline)]
+    pub status: Option<ProposalStatus>,
 }
 
 /// Key-figure proposals the caller can see (members: their own), newest first.
@@ -44,19 +44,12 @@ pub async fn list(
     u: ApiUser,
     ApiQuery(q): ApiQuery<ProposalQuery>,
 ) -> AppResult<Json<Page<KeyFigureProposal>>> {
-    let status = q
-        .status
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(ProposalStatus::parse)
-        .transpose()
-        .map_err(AppError::bad)?;
     Ok(Json(
         key_figures::list(
             &st,
             &u.actor,
             q.org.map(OrgId),
-            status,
+            q.status,
             PageRequest::checked(q.page, q.per_page, verbund_domain::page::DEFAULT_PER_PAGE)?,
         )
         .await?,
