@@ -166,16 +166,9 @@ impl ProposalForm {
 
     fn to_draft(&self) -> Result<ProposalDraft, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let mut num = |field: &str, v: &str| -> Option<i64> {
-            let v = v.trim().replace('.', "");
-            if v.is_empty() {
-                return None;
-            }
-            e.check(field, v.parse::<i64>().map_err(|_| "error-number"))
-        };
-        let population = num("population", &self.population);
-        let staff = num("staff", &self.staff);
-        let it_workplaces = num("it_workplaces", &self.it_workplaces);
+        let population = super::form_count(&mut e, "population", &self.population);
+        let staff = super::form_count(&mut e, "staff", &self.staff);
+        let it_workplaces = super::form_count(&mut e, "it_workplaces", &self.it_workplaces);
         e.into_result(ProposalDraft {
             population,
             staff,

@@ -127,6 +127,16 @@ pub fn routes() -> Routes {
         .post("/settings", settings::save)
 }
 
+/// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,
+/// anything else that is not a number an `error-number` on `field`.
+pub fn form_count(e: &mut ValidationErrors, field: &str, value: &str) -> Option<i64> {
+    let v = value.trim().replace('.', "");
+    if v.is_empty() {
+        return None;
+    }
+    e.check(field, v.parse::<i64>().map_err(|_| "error-number"))
+}
+
 /// The logged-in user as the page header shows them.
 #[derive(Debug, Clone)]
 pub struct NavUser {

@@ -120,16 +120,9 @@ impl OrgForm {
     /// Parses the numbers; text that is not a whole number is a field error.
     fn to_draft(&self) -> Result<OrgDraft, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let mut num = |field: &str, v: &str| -> Option<i64> {
-            let v = v.trim().replace('.', "");
-            if v.is_empty() {
-                return None;
-            }
-            e.check(field, v.parse::<i64>().map_err(|_| "error-number"))
-        };
-        let population = num("population", &self.population);
-        let staff = num("staff", &self.staff);
-        let it_workplaces = num("it_workplaces", &self.it_workplaces);
+        let population = super::form_count(&mut e, "population", &self.population);
+        let staff = super::form_count(&mut e, "staff", &self.staff);
+        let it_workplaces = super::form_count(&mut e, "it_workplaces", &self.it_workplaces);
         e.into_result(OrgDraft {
             name: self.name.clone(),
             kind: self.kind.clone(),
