@@ -158,6 +158,30 @@ test('a coordinator sees only the own town', async () => {
   await page.close();
 });
 
+test('a coordinator invites an existing account, which accepts the role after signing in', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'koordination@nauheim.example');
+  await page.goto(`${BASE}/users/new`);
+  await page.getByLabel('E-Mail-Adresse').fill('leitung@raunheim.example');
+  await page.getByLabel('Name', { exact: true }).fill('Jemand');
+  await page.getByLabel('Rolle').selectOption('measure_owner');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.getByText('Die Einladung wurde angelegt').waitFor();
+  assert.doesNotMatch(await page.locator('main').textContent(), /Raunheim/, 'nothing about the other member');
+  await checkA11y(page, '21-invitation-sent');
+  await page.close();
+  const invitee = await browser.newPage({ locale: 'de-DE' });
+  await login(invitee, 'leitung@raunheim.example');
+  await invitee.getByText('Sie haben eine offene Einladung.').waitFor();
+  await invitee.getByRole('link', { name: 'Zu den Einladungen' }).click();
+  await checkA11y(invitee, '22-invitation-received');
+  await invitee.getByRole('button', { name: 'Annehmen: Nauheim' }).click();
+  await invitee.goto(`${BASE}/orgs`);
+  const names = await invitee.locator('tbody tr td:first-child').allTextContents();
+  assert.ok(names.map((n) => n.trim()).includes('Nauheim'), `the accepted role reaches Nauheim (${names})`);
+  await invitee.close();
+});
+
 test('a coordinator proposes new key figures and the office accepts them', async () => {
   const page = await browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@nauheim.example');

@@ -82,11 +82,37 @@ impl Lang {
             .try_lookup_with_args(self.id(), key, &map)
             .unwrap_or_else(|| key.to_owned())
     }
+
+    /// The text for `key` with a number `count`, so the message can pick the plural form
+    /// (`{ $count -> [one] … *[other] … }`).
+    pub fn t_count(self, key: &str, count: i64) -> String {
+        let map: HashMap<std::borrow::Cow<'static, str>, FluentValue> =
+            HashMap::from([("count".into(), FluentValue::from(count))]);
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &map)
+            .unwrap_or_else(|| key.to_owned())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_pick_the_german_plural() {
+        assert_eq!(
+            Lang::De.t_count("invitations-banner", 1),
+            "Sie haben eine offene Einladung."
+        );
+        assert_eq!(
+            Lang::De.t_count("invitations-banner", 3),
+            "Sie haben 3 offene Einladungen."
+        );
+        assert_eq!(
+            Lang::En.t_count("invitations-banner", 1),
+            "You have one open invitation."
+        );
+    }
 
     #[test]
     fn accept_language_prefers_first_supported() {

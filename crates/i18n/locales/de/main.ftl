@@ -101,7 +101,10 @@ invitation-by = Eingeladen von
 invitation-sent = Gesendet
 invitation-accept = Annehmen
 invitation-decline = Ablehnen
-invitations-banner = Sie haben { $count } offene Einladung(en).
+invitations-banner = { $count ->
+    [one] Sie haben eine offene Einladung.
+   *[other] Sie haben { $count } offene Einladungen.
+}
 invitations-banner-link = Zu den Einladungen
 invitation-sent-notice = Die Einladung wurde angelegt. Die Person sieht sie nach der Anmeldung unter „Mein Profil“ und nimmt sie dort an; erst dann erhält sie die Rolle und erscheint in der Liste. Hatte die Adresse noch kein Konto, wurde eines mit dem angegebenen Namen und Passwort angelegt – geben Sie ihr das Passwort auf sicherem Weg weiter.
 invitations-sent-title = Versandte Einladungen

@@ -101,7 +101,10 @@ invitation-by = Invited by
 invitation-sent = Sent
 invitation-accept = Accept
 invitation-decline = Decline
-invitations-banner = You have { $count } open invitation(s).
+invitations-banner = { $count ->
+    [one] You have one open invitation.
+   *[other] You have { $count } open invitations.
+}
 invitations-banner-link = Go to the invitations
 invitation-sent-notice = The invitation was created. The person sees it under “My profile” after signing in and accepts it there; only then do they get the role and appear in the list. If the address had no account yet, one was created with the name and password given – pass the password on securely.
 invitations-sent-title = Invitations sent

@@ -49,11 +49,8 @@ pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Respons
     let open = verbund_app::invitations::mine(&st, cu.session.user.id)
         .await?
         .len();
-    let invitations_text = (open > 0).then(|| {
-        cu.ctx
-            .lang
-            .t_args("invitations-banner", &[("count", open.to_string())])
-    });
+    let invitations_text =
+        (open > 0).then(|| cu.ctx.lang.t_count("invitations-banner", open as i64));
     Ok(render(&Dashboard {
         l: Layout::user(&cu, "dashboard-title", "dashboard"),
         office: a.is_office(),
