@@ -273,3 +273,21 @@ test('office starts assessments; a coordinator answers items and sees the compar
   await checkA11y(page, '24-heatmap-after');
   await page.close();
 });
+
+test('no page scrolls sideways at 320 CSS px (WCAG 1.4.10 reflow); wide tables scroll in their own region', async () => {
+  const page = await browser.newPage({ locale: 'de-DE', viewport: { width: 320, height: 800 } });
+  await login(page, 'isb@verbund.example');
+  const pages = ['/', '/orgs', '/orgs/2', '/orgs/2/edit', '/orgs/new', '/users', '/users/new', '/audit', '/profile',
+    '/costs', '/costs?year=2025', '/costs/statements/1', '/costs/keys/new', '/costs/preview?year=2026&key=1',
+    '/costs/compare?year=2026&a=1&b=1', '/catalogs', '/catalogs/1', '/assessments', '/assessments/1', '/answers/1',
+    '/heatmap', '/settings', '/key-figures'];
+  const wide = [];
+  for (const path of pages) {
+    const res = await page.goto(BASE + path);
+    assert.equal(res.status(), 200, path);
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (over > 0) wide.push(`${path}: ${over} px`);
+  }
+  assert.deepEqual(wide, [], 'pages wider than the window');
+  await page.close();
+});
