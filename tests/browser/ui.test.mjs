@@ -243,8 +243,16 @@ test('office starts assessments; a coordinator answers items and sees the compar
   await checkA11y(office, '20-catalogs');
   await office.getByLabel('Datei').setInputFiles(new URL('../../catalogs/verbund-starter.yaml', import.meta.url).pathname);
   await office.getByRole('button', { name: 'Katalog importieren' }).click();
-  await office.getByRole('button', { name: 'Bewertung für alle Mitglieder starten' }).click();
-  await office.getByRole('status').waitFor();
+  await office.getByText(/Importiert: /).waitFor();
+  await office.getByRole('link', { name: 'Bewertung für alle Mitglieder starten' }).click();
+  await office.getByRole('heading', { name: 'Bewertungen starten?' }).waitFor();
+  const confirmText = await office.getByRole('alert').textContent();
+  assert.match(confirmText, /Für \d+ Mitglieder? wird|Alle Mitglieder bewerten/, confirmText);
+  await checkA11y(office, '20b-catalog-start-confirm');
+  if (await office.getByRole('button', { name: 'Ja, Bewertungen anlegen' }).count()) {
+    await office.getByRole('button', { name: 'Ja, Bewertungen anlegen' }).click();
+    await office.getByText(/Bewertungen? wurden? gestartet/).waitFor();
+  }
   await checkA11y(office, '21-catalog-started');
   await office.close();
 

@@ -61,6 +61,33 @@ pub struct StartIn {
     pub orgs: Option<Vec<OrgId>>,
 }
 
+/// What "start for every member" would do with `catalog` (office only): how many members
+/// get a new assessment and how many are skipped because they assess that revision already.
+pub async fn start_preview(
+    st: &Services,
+    actor: &Actor,
+    catalog: CatalogId,
+) -> Result<(usize, usize)> {
+    actor.check_office(Permission::ManageAssessments)?;
+    let fed = crate::federation(&st.store).await?;
+    st.store.catalog(fed.id, catalog).await?;
+    let members = st
+        .store
+        .member_rows_federation_wide(&actor.scope(Permission::ManageAssessments), fed.id)
+        .await?
+        .into_iter()
+        .filter(|(o, _)| o.id != fed.office_org_id)
+        .count();
+    let already = st
+        .store
+        .assessment_counts_by_catalog(fed.id)
+        .await?
+        .into_iter()
+        .find(|(c, _)| *c == catalog)
+        .map_or(0, |(_, n)| usize::try_from(n).unwrap_or(0));
+    Ok((members.saturating_sub(already), already.min(members)))
+}
+
 /// Starts assessments; returns the IDs created (members that already have one are skipped).
 pub async fn start(
     st: &Services,

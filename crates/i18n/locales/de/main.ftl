@@ -400,7 +400,10 @@ catalog-requirements = Anforderungen
 catalog-revision = Stand
 catalog-start-all = Bewertung für alle Mitglieder starten
 catalog-start-hint = Mitglieder, die diesen Katalogstand schon bewerten, werden übersprungen.
-catalog-started = { $count } Bewertungen wurden gestartet.
+catalog-started = { $count ->
+    [one] Eine Bewertung wurde gestartet.
+   *[other] { $count } Bewertungen wurden gestartet.
+}
 catalog-upload = Katalog hochladen
 catalog-upload-hint = CISO-Assistant-Bibliothek (YAML) oder NIST-OSCAL-Katalog (JSON). Eine neue Fassung desselben Katalogs wird als neuer Stand gespeichert; bestehende Bewertungen behalten ihren Stand.
 catalogs-title = Kataloge
@@ -437,7 +440,7 @@ field-file = Datei
 field-format = Format
 field-justification = Begründung
 field-owner = Verantwortlich
-field-priority = Priorität
+field-level = Anforderungsstufe
 field-ref = Kennung
 field-requirement = Anforderung
 field-status = Status
@@ -522,3 +525,21 @@ error-key-figures-proposal = Diese Kennzahl legt die Informationssicherheitsstel
 error-key-figures-unchanged = Der Vorschlag ändert keine Kennzahl.
 error-key-figures-open = Es gibt schon einen offenen Vorschlag. Warten Sie die Entscheidung der Informationssicherheitsstelle ab.
 error-proposal-status = Unbekannter Status (erlaubt: open, accepted, rejected).
+
+catalog-import-done = Importiert: „{ $name }“, Revision { $revision } mit { $count } Anforderungen.
+catalog-search = Anforderungen durchsuchen (Kennung, Titel, Text)
+catalog-start-confirm-title = Bewertungen starten?
+catalog-start-confirm = { $count ->
+    [0] Alle Mitglieder bewerten diesen Katalogstand schon; es wird keine Bewertung angelegt.
+    [one] Für ein Mitglied wird eine Bewertung dieses Katalogstands angelegt.
+   *[other] Für { $count } Mitglieder wird je eine Bewertung dieses Katalogstands angelegt.
+}
+catalog-start-skipped = { $count ->
+    [one] Ein Mitglied bewertet ihn schon und wird übersprungen.
+   *[other] { $count } Mitglieder bewerten ihn schon und werden übersprungen.
+}
+catalog-start-confirm-yes = Ja, Bewertungen anlegen
+back = Zurück
+level-basis = Basis
+level-standard = Standard
+level-high = erhöhter Schutzbedarf

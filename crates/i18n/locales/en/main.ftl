@@ -400,7 +400,10 @@ catalog-requirements = Requirements
 catalog-revision = revision
 catalog-start-all = Start an assessment for all members
 catalog-start-hint = Members already assessing this catalog revision are skipped.
-catalog-started = { $count } assessments were started.
+catalog-started = { $count ->
+    [one] One assessment was started.
+   *[other] { $count } assessments were started.
+}
 catalog-upload = Upload catalog
 catalog-upload-hint = CISO Assistant library (YAML) or NIST OSCAL catalog (JSON). A new version of the same catalog is stored as a new revision; existing assessments keep theirs.
 catalogs-title = Catalogs
@@ -437,7 +440,7 @@ field-file = File
 field-format = Format
 field-justification = Justification
 field-owner = Responsible
-field-priority = Priority
+field-level = Requirement level
 field-ref = ID
 field-requirement = Requirement
 field-status = Status
@@ -522,3 +525,21 @@ error-key-figures-proposal = The security office sets this figure. Propose the c
 error-key-figures-unchanged = The proposal changes no figure.
 error-key-figures-open = A proposal is already open. Wait for the security office's decision.
 error-proposal-status = Unknown status (allowed: open, accepted, rejected).
+
+catalog-import-done = Imported: “{ $name }”, revision { $revision } with { $count } requirements.
+catalog-search = Search requirements (reference, title, text)
+catalog-start-confirm-title = Start assessments?
+catalog-start-confirm = { $count ->
+    [0] Every member assesses this catalog revision already; no assessment is created.
+    [one] One member gets an assessment of this catalog revision.
+   *[other] { $count } members each get an assessment of this catalog revision.
+}
+catalog-start-skipped = { $count ->
+    [one] One member assesses it already and is skipped.
+   *[other] { $count } members assess it already and are skipped.
+}
+catalog-start-confirm-yes = Yes, create the assessments
+back = Back
+level-basis = Basic
+level-standard = Standard
+level-high = elevated protection needs

@@ -106,7 +106,7 @@ pub async fn upload(
         ));
     }
     match catalogs::import(&st, &cu.audit(), cu.actor(), &bytes, &name, format).await {
-        Ok(i) => Ok(see_other(&format!("/catalogs/{}", i.catalog.id))),
+        Ok(i) => Ok(see_other(&format!("/catalogs/{}?imported=1", i.catalog.id))),
         Err(verbund_app::Error::BadInput { code, detail }) => Ok(render_invalid(
             &page(
                 &st,
@@ -120,26 +120,95 @@ pub async fn upload(
     }
 }
 
+/// Requirements per page of the catalog view (the BSI module groups have 1,600 and more).
+const PER_PAGE: usize = 100;
+
+/// A row of the requirement table: a group heading or a requirement.
+pub enum CatalogRow {
+    Group(String),
+    Requirement(Box<CatalogNode>),
+}
+
 #[derive(Template)]
 #[template(path = "catalog_detail.html")]
 struct CatalogPage {
     l: Layout,
     c: CatalogSummary,
-    nodes: Vec<CatalogNode>,
+    rows: Vec<CatalogRow>,
+    q: String,
+    page: verbund_domain::page::Page<()>,
+    pager_extra: String,
     can_start: bool,
-    started: Option<String>,
+    notice: Option<String>,
+    /// The confirmation of "start for all members": its text, and whether anything would be
+    /// created.
+    confirm: Option<(String, bool)>,
 }
 
 #[derive(serde::Deserialize, Default)]
-pub struct StartedParam {
-    started: Option<String>,
+pub struct CatalogParams {
+    started: Option<usize>,
+    imported: Option<u8>,
+    confirm: Option<String>,
+    q: Option<String>,
+    page: Option<u32>,
+}
+
+/// The level of a requirement as the catalog names it: BSI's B/S/H become their words
+/// (Anforderungsstufe), other catalogs' groups (CIS IG1…) stay as they are.
+pub fn level(group: &str, lang: &crate::i18n::Lang) -> String {
+    match group {
+        "B" => lang.t("level-basis"),
+        "S" => lang.t("level-standard"),
+        "H" => lang.t("level-high"),
+        other => other.to_owned(),
+    }
+}
+
+/// The requirements matching `q` (reference, title or text, ignoring case), on page `page`,
+/// each preceded by its group's heading where the group changes.
+fn page_rows(nodes: Vec<CatalogNode>, q: &str, page: u32) -> (Vec<CatalogRow>, usize) {
+    let q = q.trim().to_lowercase();
+    let matches = |n: &CatalogNode| {
+        q.is_empty()
+            || [&n.ref_id, &n.name, &n.description]
+                .into_iter()
+                .flatten()
+                .any(|t| t.to_lowercase().contains(&q))
+    };
+    let skip = (page.max(1) as usize - 1) * PER_PAGE;
+    let (mut rows, mut total, mut group, mut shown_group) = (Vec::new(), 0, None, None);
+    for n in nodes {
+        if n.depth == 1 {
+            let title = [n.ref_id.as_deref(), n.name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            group = Some(title);
+            continue;
+        }
+        if !n.assessable || !matches(&n) {
+            continue;
+        }
+        total += 1;
+        if total <= skip || total > skip + PER_PAGE {
+            continue;
+        }
+        if group.is_some() && shown_group != group {
+            rows.push(CatalogRow::Group(group.clone().unwrap_or_default()));
+            shown_group = group.clone();
+        }
+        rows.push(CatalogRow::Requirement(Box::new(n)));
+    }
+    (rows, total)
 }
 
 pub async fn show(
     State(st): State<AppState>,
     cu: CurrentUser,
     IdPath(id): IdPath,
-    axum::extract::Query(q): axum::extract::Query<StartedParam>,
+    axum::extract::Query(p): axum::extract::Query<CatalogParams>,
 ) -> AppResult<Response> {
     let (c, nodes) = catalogs::get(&st, CatalogId(id)).await?;
     let mut l = Layout::user(&cu, "catalog-title", "catalogs");
@@ -148,16 +217,54 @@ pub async fn show(
         .actor()
         .check_office(Permission::ManageAssessments)
         .is_ok();
-    let started = q.started.map(|n| {
-        l.lang
-            .t_args("catalog-started", &[("count", n.to_string())])
-    });
+    let notice = match (p.started, p.imported) {
+        (Some(n), _) => Some(l.lang.t_count("catalog-started", n as i64)),
+        (None, Some(_)) => Some(l.lang.t_args(
+            "catalog-import-done",
+            &[
+                ("name", c.name.clone()),
+                ("revision", c.revision.to_string()),
+                ("count", c.assessable_count.to_string()),
+            ],
+        )),
+        _ => None,
+    };
+    let confirm = match p.confirm.as_deref() {
+        Some("start") if can_start => {
+            let (create, skip) =
+                verbund_app::assessments::start_preview(&st, cu.actor(), CatalogId(id)).await?;
+            let mut text = l.lang.t_count("catalog-start-confirm", create as i64);
+            if skip > 0 {
+                text = format!(
+                    "{text} {}",
+                    l.lang.t_count("catalog-start-skipped", skip as i64)
+                );
+            }
+            Some((text, create > 0))
+        }
+        _ => None,
+    };
+    let q = p.q.unwrap_or_default();
+    let page_no = p.page.unwrap_or(1).max(1);
+    let (rows, total) = page_rows(nodes, &q, page_no);
     Ok(render(&CatalogPage {
         l,
+        pager_extra: format!(
+            "&q={}",
+            form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+        ),
+        page: verbund_domain::page::Page {
+            items: vec![],
+            page: page_no,
+            per_page: PER_PAGE as u32,
+            total: total as i64,
+        },
+        q,
         c,
-        nodes,
+        rows,
         can_start,
-        started,
+        notice,
+        confirm,
     }))
 }
 

@@ -4,7 +4,7 @@
 mod assessments;
 mod audit;
 mod auth;
-mod catalogs;
+pub(crate) mod catalogs;
 mod cost_statements;
 mod costs;
 mod dashboard;

@@ -41,14 +41,47 @@ async fn office_and_members_work_through_the_pages(app: TestApp) {
         .1[0]["id"]
         .as_i64()
         .unwrap();
-    let (status, _) = office
+    // After the upload the page says what was imported; starting asks first and says how many.
+    let (_, page) = office
+        .get(&app, &format!("/catalogs/{catalog}?imported=1"))
+        .await;
+    assert!(
+        page.contains("Importiert: „Verbund-Einstiegskatalog") || page.contains("Importiert:"),
+        "{page}"
+    );
+    let (_, page) = office
+        .get(&app, &format!("/catalogs/{catalog}?confirm=start"))
+        .await;
+    assert!(
+        page.contains("Für 13 Mitglieder wird je eine Bewertung dieses Katalogstands angelegt.")
+            && page.contains("Ja, Bewertungen anlegen"),
+        "{page}"
+    );
+    let (status, loc) = office
         .post_form(&app, &format!("/catalogs/{catalog}/start"), &[])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = office.get(&app, &loc).await;
+    assert!(page.contains("13 Bewertungen wurden gestartet"), "{page}");
     let (_, page) = office
-        .get(&app, &format!("/catalogs/{catalog}?started=13"))
+        .get(&app, &format!("/catalogs/{catalog}?confirm=start"))
         .await;
-    assert!(page.contains("13 Bewertungen wurden gestartet"));
+    assert!(
+        page.contains("Alle Mitglieder bewerten diesen Katalogstand schon")
+            && page.contains("13 Mitglieder bewerten ihn schon")
+            && !page.contains("Ja, Bewertungen anlegen"),
+        "{page}"
+    );
+    // Search and pages over the requirements.
+    let (_, all) = office.get(&app, &format!("/catalogs/{catalog}")).await;
+    assert!(all.contains("Anforderungsstufe"), "levels, not priorities");
+    let (_, none) = office
+        .get(&app, &format!("/catalogs/{catalog}?q=gibt-es-nicht"))
+        .await;
+    assert!(
+        none.contains("Keine Einträge.") && none.contains("(0 Einträge)"),
+        "{none}"
+    );
 
     let mut coord = app.login("koordination@nauheim.example").await;
     let (status, _) = coord
