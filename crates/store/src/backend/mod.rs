@@ -58,6 +58,16 @@ pub(crate) mod sqlite {
         Ok(())
     }
 
+    /// Restores a batch of rows: SQLite parses a multi-row INSERT quickly enough.
+    pub(crate) async fn bulk_insert(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        table: &str,
+        columns: &[String],
+        rows: Vec<Vec<serde_json::Value>>,
+    ) -> Result<(), sqlx::Error> {
+        insert_values(tx, table, columns, rows).await
+    }
+
     shared_queries!();
 }
 
@@ -91,6 +101,49 @@ pub(crate) mod postgres {
             .execute(&mut **tx)
             .await?;
         Ok(())
+    }
+
+    /// Restores a batch of rows with `COPY … FROM STDIN` (text format): several times faster
+    /// than INSERT on PostgreSQL. Table and column names are checked identifiers; values are
+    /// integers, text or NULL.
+    pub(crate) async fn bulk_insert(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        table: &str,
+        columns: &[String],
+        rows: Vec<Vec<serde_json::Value>>,
+    ) -> Result<(), sqlx::Error> {
+        let mut data = Vec::with_capacity(64 * 1024);
+        for row in &rows {
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    data.push(b'\t');
+                }
+                match cell {
+                    serde_json::Value::Null => data.extend_from_slice(b"\\N"),
+                    serde_json::Value::String(s) => copy_escape(&mut data, s),
+                    other => data.extend_from_slice(other.to_string().as_bytes()),
+                }
+            }
+            data.push(b'\n');
+        }
+        let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+        let mut copy = tx.copy_in_raw(&sql).await?;
+        copy.send(data).await?;
+        copy.finish().await?;
+        Ok(())
+    }
+
+    /// Escapes text for COPY's text format: backslash, tab, newline and carriage return.
+    fn copy_escape(out: &mut Vec<u8>, s: &str) {
+        for b in s.bytes() {
+            match b {
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => out.push(b),
+            }
+        }
     }
 
     shared_queries!();
