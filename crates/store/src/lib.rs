@@ -569,10 +569,8 @@ impl Store {
         for l in lines {
             let v = parse(l)?;
             if v.is_array() {
-                if let Some((_, t)) = current.as_mut() {
-                    if let Some(rows) = t["rows"].as_array_mut() {
-                        rows.push(v);
-                    }
+                if let Some(rows) = current.as_mut().and_then(|(_, t)| t["rows"].as_array_mut()) {
+                    rows.push(v);
                 }
                 continue;
             }
