@@ -39,8 +39,12 @@ const ADDED_TABLES: &[&str] = &["role_invitations", "key_figure_proposals"];
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.
 const FORMAT_VERSION: i64 = 2;
 
-/// Rows read per query while backing up (keyset pagination on `id`).
+/// Rows read per query while backing up (keyset pagination on `id`) at most.
 const BACKUP_PAGE: i64 = 5000;
+
+/// Bytes a page of rows should hold: the next page's size follows the rows seen so far, so
+/// tables of large rows (evidence files, snapshots) are read a few rows at a time.
+const BACKUP_PAGE_BYTES: usize = 8 << 20;
 
 /// Bind parameters per INSERT: below SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_PARAMS: usize = 30_000;
@@ -99,13 +103,17 @@ pub(crate) async fn backup_to(
     let mut counts = serde_json::Map::new();
     let mut total = 0u64;
     for table in BACKUP_TABLES {
-        let sql = format!("SELECT * FROM {table} WHERE id > $1 ORDER BY id LIMIT {BACKUP_PAGE}");
+        let sql = format!("SELECT * FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
         let mut last = i64::MIN;
+        // The first page is one row, to learn the row size.
+        let mut limit = 1i64;
+        let mut line = Vec::new();
         let mut rows_in_table = 0usize;
         let mut header_written = false;
         loop {
             let rows = sqlx::query(AssertSqlSafe(sql.clone()))
                 .bind(last)
+                .bind(limit)
                 .fetch_all(&mut *tx)
                 .await?;
             let columns: Vec<String> = rows
@@ -126,19 +134,28 @@ pub(crate) async fn backup_to(
                 .iter()
                 .position(|c| c == "id")
                 .ok_or_else(|| bad(format!("table {table} has no id column")))?;
+            let mut page_bytes = 0usize;
             for r in &rows {
                 let cells = (0..columns.len())
                     .map(|i| cell_to_json(r, i))
                     .collect::<Result<Vec<_>>>()?;
-                write_line(out, &cells)?;
+                line.clear();
+                serde_json::to_writer(&mut line, &cells).map_err(|e| write_err(e.into()))?;
+                line.push(b'\n');
+                std::io::Write::write_all(out, &line).map_err(write_err)?;
+                page_bytes += line.len();
                 last = r.try_get::<i64, _>(id_col)?;
             }
             rows_in_table += rows.len();
             total += rows.len() as u64;
             progress(table, total);
-            if rows.len() < BACKUP_PAGE as usize {
+            if rows.len() < limit as usize {
                 break;
             }
+            let row_bytes = (page_bytes / rows.len()).max(1);
+            limit = i64::try_from(BACKUP_PAGE_BYTES / row_bytes)
+                .unwrap_or(BACKUP_PAGE)
+                .clamp(1, BACKUP_PAGE);
         }
         counts.insert((*table).to_owned(), rows_in_table.into());
         summary.tables.push(((*table).to_owned(), rows_in_table));
