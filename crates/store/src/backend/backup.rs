@@ -455,21 +455,20 @@ pub(crate) async fn restore_from(
     let mut line = String::new();
     std::io::BufRead::read_line(input, &mut line).map_err(read_err)?;
     let header: Option<serde_json::Value> = serde_json::from_str(&line).ok();
-    if header
+    let version = header
         .as_ref()
         .and_then(|h| h.get("format_version"))
-        .and_then(|v| v.as_i64())
-        != Some(FORMAT_VERSION)
-    {
+        .and_then(|v| v.as_i64());
+    if version > Some(FORMAT_VERSION) {
+        return Err(bad(
+            "the backup's format is newer than this program: update the program first",
+        ));
+    }
+    if version != Some(FORMAT_VERSION) {
         // Format 1 (or not a backup at all): one JSON document, possibly over several lines.
         std::io::Read::read_to_string(input, &mut line).map_err(read_err)?;
         let snapshot: serde_json::Value = serde_json::from_str(&line)
             .map_err(|_| bad("not a Verbund backup (neither format 1 nor 2)"))?;
-        if snapshot.get("format_version").and_then(|v| v.as_i64()) > Some(FORMAT_VERSION) {
-            return Err(bad(
-                "the backup's format is newer than this program: update the program first",
-            ));
-        }
         return restore(pool, &snapshot).await;
     }
     check_header(pool, header.as_ref().unwrap_or(&serde_json::Value::Null)).await?;

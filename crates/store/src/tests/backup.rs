@@ -266,3 +266,19 @@ async fn postgres_special_text_survives_the_round_trip() {
     special_text_survives_the_round_trip(postgres().await, postgres().await).await;
     special_text_survives_the_round_trip(sqlite().await.0, postgres().await).await;
 }
+
+#[tokio::test]
+async fn a_backup_of_a_newer_format_or_not_a_backup_is_refused() {
+    let (s, _) = sqlite().await;
+    let newer = "{\"format\":\"verbund-backup\",\"format_version\":3,\"schema_version\":1}\n[1]\n";
+    let err = restore_bytes(&s, newer.as_bytes()).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Backup(m) if m.contains("newer")),
+        "{err:?}"
+    );
+    let err = restore_bytes(&s, b"hello\nworld\n").await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Backup(m) if m.contains("not a Verbund backup")),
+        "{err:?}"
+    );
+}
