@@ -213,6 +213,8 @@ struct Loader<'p> {
     next_index: usize,
     summary: RestoreSummary,
     total: u64,
+    /// Foreign keys dropped for the load (PostgreSQL), added again before the commit.
+    foreign_keys: Vec<(String, String, String)>,
     progress: &'p mut (dyn FnMut(&str, u64) + Send),
 }
 
@@ -236,12 +238,14 @@ impl<'p> Loader<'p> {
         sqlx::query("DELETE FROM audit_head")
             .execute(&mut *tx)
             .await?;
+        let foreign_keys = suspend_foreign_keys(&mut tx).await?;
         Ok(Self {
             tx,
             current: None,
             next_index: 0,
             summary: RestoreSummary::default(),
             total: 0,
+            foreign_keys,
             progress,
         })
     }
@@ -357,6 +361,9 @@ impl<'p> Loader<'p> {
         }
         rebuild_score_sums(&mut self.tx).await?;
         complete_members_in(&mut self.tx).await?;
+        resume_foreign_keys(&mut self.tx, &self.foreign_keys)
+            .await
+            .map_err(|e| bad(format!("a restored row lacks its parent row: {e}")))?;
         self.tx.commit().await?;
         Ok(self.summary)
     }

@@ -58,6 +58,21 @@ pub(crate) mod sqlite {
         Ok(())
     }
 
+    /// Foreign keys stay on during a restore on SQLite (checking them is cheap there).
+    pub(crate) async fn suspend_foreign_keys(
+        _tx: &mut sqlx::Transaction<'static, DB>,
+    ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+        Ok(Vec::new())
+    }
+
+    /// Counterpart of [`suspend_foreign_keys`]: nothing to do.
+    pub(crate) async fn resume_foreign_keys(
+        _tx: &mut sqlx::Transaction<'static, DB>,
+        _keys: &[(String, String, String)],
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// Restores a batch of rows: SQLite parses a multi-row INSERT quickly enough.
     pub(crate) async fn bulk_insert(
         tx: &mut sqlx::Transaction<'static, DB>,
@@ -100,6 +115,44 @@ pub(crate) mod postgres {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut **tx)
             .await?;
+        Ok(())
+    }
+
+    /// Drops the schema's foreign keys for a restore (inside its transaction) and returns them
+    /// (table, name, definition): checking each of millions of rows one by one costs more than
+    /// the load itself, validating a key again afterwards is one join.
+    pub(crate) async fn suspend_foreign_keys(
+        tx: &mut sqlx::Transaction<'static, DB>,
+    ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+        let keys: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT c.conrelid::regclass::text, c.conname::text, pg_get_constraintdef(c.oid) \
+             FROM pg_constraint c \
+             WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace \
+             ORDER BY 1, 2",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for (table, name, _) in &keys {
+            let sql = format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\"");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(keys)
+    }
+
+    /// Adds the foreign keys [`suspend_foreign_keys`] dropped again, validating every row: a
+    /// restored row without its parent fails the restore.
+    pub(crate) async fn resume_foreign_keys(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        keys: &[(String, String, String)],
+    ) -> Result<(), sqlx::Error> {
+        for (table, name, definition) in keys {
+            let sql = format!("ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **tx)
+                .await?;
+        }
         Ok(())
     }
 

@@ -282,3 +282,40 @@ async fn a_backup_of_a_newer_format_or_not_a_backup_is_refused() {
         "{err:?}"
     );
 }
+
+/// PostgreSQL loads without checking foreign keys row by row and checks them all before the
+/// commit: a row whose parent is missing still fails the restore.
+async fn a_row_without_its_parent_is_refused(from: Store, to: Store) {
+    fill(&from).await;
+    let text = String::from_utf8(stream(&from).await).expect("utf-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("\"table\":\"role_assignments\""))
+        .expect("role assignments");
+    let header: serde_json::Value = serde_json::from_str(&lines[at]).expect("json");
+    let user = header["columns"]
+        .as_array()
+        .and_then(|c| c.iter().position(|c| c == "user_id"))
+        .expect("user_id column");
+    let mut row: serde_json::Value = serde_json::from_str(&lines[at + 1]).expect("row");
+    row[user] = 999_999.into();
+    lines[at + 1] = row.to_string();
+    let orphan = lines.join("\n") + "\n";
+    let err = restore_bytes(&to, orphan.as_bytes()).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Backup(_)), "{err:?}");
+    assert!(is_empty(&to).await);
+    restore_bytes(&to, text.as_bytes())
+        .await
+        .expect("the foreign keys were restored with the rollback");
+}
+
+#[tokio::test]
+async fn sqlite_a_row_without_its_parent_is_refused() {
+    a_row_without_its_parent_is_refused(sqlite().await.0, sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_a_row_without_its_parent_is_refused() {
+    a_row_without_its_parent_is_refused(postgres().await, postgres().await).await;
+}
