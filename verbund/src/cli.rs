@@ -114,8 +114,9 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
-    /// Schreibt eine konsistente, übertragbare Sicherung der Datenbank in DATEI (JSON, nur für
-    /// den Eigentümer lesbar; mit --key-file oder --passphrase verschlüsselt).
+    /// Schreibt eine konsistente, übertragbare Sicherung der Datenbank in DATEI (JSON-Zeilen,
+    /// gzip-komprimiert, nur für den Eigentümer lesbar; mit --key-file oder --passphrase
+    /// verschlüsselt). Schreibende Zugriffe laufen währenddessen weiter.
     Backup {
         /// Zieldatei.
         #[arg(value_name = "DATEI")]

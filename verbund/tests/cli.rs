@@ -74,6 +74,52 @@ fn demo_backup_restore_and_audit_verify_round_trip() {
 }
 
 #[test]
+fn a_backup_of_the_previous_format_restores_and_a_truncated_one_is_refused() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../crates/store/tests/fixtures/demo-backup-v1.json.gz"
+    );
+    let (a, b, file, cut) = (
+        tmp("v1-a.db"),
+        tmp("v1-b.db"),
+        tmp("v2.jsonl.gz"),
+        tmp("v2-cut.jsonl.gz"),
+    );
+    let a_url = a.to_str().expect("utf-8");
+    let out = verbund(&["restore", fixture], a_url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("organisations: 14") && text.contains("intakt"),
+        "{text}"
+    );
+
+    let out = verbund(&["backup", file.to_str().expect("utf-8")], a_url);
+    assert!(out.status.success());
+    let bytes = std::fs::read(&file).expect("backup");
+    assert!(bytes.starts_with(&[0x1f, 0x8b]), "gzip-compressed");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).expect("write");
+    let b_url = b.to_str().expect("utf-8");
+    let out = verbund(&["restore", cut.to_str().expect("utf-8")], b_url);
+    assert!(!out.status.success(), "a truncated backup is refused");
+    let out = verbund(&["restore", file.to_str().expect("utf-8")], b_url);
+    assert!(
+        out.status.success(),
+        "the target stayed empty, so the whole backup restores: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for p in [&a, &b, &file, &cut] {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+        }
+    }
+}
+
+#[test]
 fn create_admin_rejects_a_short_password_and_then_works() {
     let db = tmp("admin.db");
     let url = db.to_str().expect("utf-8");

@@ -553,14 +553,68 @@ impl Store {
 
     // ---- backup ----
 
-    /// Writes a consistent, portable snapshot of every table as JSON.
+    /// A whole snapshot in memory, in the shape of backup format 1 (one JSON document with every
+    /// table's columns and rows): for tests and small databases; files use [`Store::backup_to`].
     pub async fn backup(&self) -> Result<serde_json::Value> {
-        dispatch!(self.backup())
+        let mut buf = Vec::new();
+        self.backup_to(&mut buf, &mut |_, _| {}).await?;
+        let mut lines = buf.split(|b| *b == b'\n').filter(|l| !l.is_empty());
+        let parse = |l: &[u8]| -> Result<serde_json::Value> {
+            serde_json::from_slice(l).map_err(|e| StoreError::Backup(e.to_string()))
+        };
+        let mut doc = parse(lines.next().unwrap_or_default())?;
+        doc["format_version"] = 1.into();
+        let mut tables = serde_json::Map::new();
+        let mut current: Option<(String, serde_json::Value)> = None;
+        for l in lines {
+            let v = parse(l)?;
+            if v.is_array() {
+                if let Some(rows) = current.as_mut().and_then(|(_, t)| t["rows"].as_array_mut()) {
+                    rows.push(v);
+                }
+                continue;
+            }
+            if let Some((name, t)) = current.take() {
+                tables.insert(name, t);
+            }
+            if let Some(name) = v["table"].as_str() {
+                let t = serde_json::json!({ "columns": v["columns"], "rows": [] });
+                current = Some((name.to_owned(), t));
+            }
+        }
+        doc["tables"] = tables.into();
+        Ok(doc)
     }
 
-    /// Loads a snapshot made by [`Store::backup`] into this (freshly migrated, empty) database.
+    /// Streams a consistent snapshot of every table to `out` in backup format 2 (one JSON value
+    /// per line, see `backend/backup.rs`), reading one snapshot transaction page by page: memory
+    /// stays flat and writers are not blocked. `progress` gets the current table and the rows
+    /// written so far. Fails on a database or write error (the output is then incomplete and
+    /// lacks its end line, so a restore refuses it).
+    pub async fn backup_to(
+        &self,
+        out: &mut dyn std::io::Write,
+        progress: &mut (dyn FnMut(&str, u64) + Send),
+    ) -> Result<BackupSummary> {
+        dispatch!(self.backup_to(out, progress))
+    }
+
+    /// Loads a snapshot made by [`Store::backup`] (format 1) into this (freshly migrated, empty)
+    /// database.
     pub async fn restore(&self, snapshot: &serde_json::Value) -> Result<RestoreSummary> {
         dispatch!(self.restore(snapshot))
+    }
+
+    /// Restores a backup file's content (format 2 streamed line by line, or format 1) into this
+    /// freshly migrated, empty database, in one transaction: a truncated or damaged file, a
+    /// failing row or a non-empty target fail with [`StoreError::Backup`] and leave the
+    /// database unchanged. `progress` gets the current table and the rows inserted so far.
+    pub async fn restore_from(
+        &self,
+        input: &mut dyn std::io::BufRead,
+        progress: &mut (dyn FnMut(&str, u64) + Send),
+    ) -> Result<RestoreSummary> {
+        dispatch!(self.restore_from(input, progress))
     }
 }
 

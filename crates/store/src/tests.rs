@@ -277,10 +277,14 @@ async fn failed_change_writes_neither_data_nor_audit(s: Store) {
 
 async fn backup_restores_everything(from: Store, to: Store) {
     fill(&from).await;
-    let snapshot = from.backup().await.expect("backup");
-    let text = serde_json::to_string(&snapshot).expect("json");
-    let back: serde_json::Value = serde_json::from_str(&text).expect("parse");
-    let summary = to.restore(&back).await.expect("restore");
+    let mut file = Vec::new();
+    from.backup_to(&mut file, &mut |_, _| {})
+        .await
+        .expect("backup");
+    let summary = to
+        .restore_from(&mut &file[..], &mut |_, _| {})
+        .await
+        .expect("restore");
     assert!(
         summary
             .tables
@@ -315,7 +319,10 @@ async fn backup_restores_everything(from: Store, to: Store) {
         .expect("insert after restore");
     assert!(a.items.iter().all(|o| o.id != new.id));
     assert_eq!(to.verify_audit().await.expect("verify"), Ok(7));
-    let again = to.restore(&back).await.unwrap_err();
+    let again = to
+        .restore_from(&mut &file[..], &mut |_, _| {})
+        .await
+        .unwrap_err();
     assert!(
         matches!(again, StoreError::Backup(m) if m.contains("not empty")),
         "restore refuses a non-empty database"
@@ -553,6 +560,7 @@ async fn postgres_budget_lines_keep_order_and_a_year_is_created_once() {
     budget_lines_keep_order_and_a_year_is_created_once(postgres().await).await;
 }
 
+mod backup;
 mod generate;
 mod isolation;
 mod signin;

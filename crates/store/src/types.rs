@@ -231,6 +231,13 @@ pub struct AuditEntry {
     pub entry: ChainedRecord,
 }
 
+/// What a backup wrote.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BackupSummary {
+    /// Rows per table.
+    pub tables: Vec<(String, usize)>,
+}
+
 /// What a restore loaded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RestoreSummary {

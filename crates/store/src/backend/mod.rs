@@ -58,6 +58,31 @@ pub(crate) mod sqlite {
         Ok(())
     }
 
+    /// Foreign keys stay on during a restore on SQLite (checking them is cheap there).
+    pub(crate) async fn suspend_foreign_keys(
+        _tx: &mut sqlx::Transaction<'static, DB>,
+    ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+        Ok(Vec::new())
+    }
+
+    /// Counterpart of [`suspend_foreign_keys`]: nothing to do.
+    pub(crate) async fn resume_foreign_keys(
+        _tx: &mut sqlx::Transaction<'static, DB>,
+        _keys: &[(String, String, String)],
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// Restores a batch of rows: SQLite parses a multi-row INSERT quickly enough.
+    pub(crate) async fn bulk_insert(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        table: &str,
+        columns: &[String],
+        rows: Vec<Vec<serde_json::Value>>,
+    ) -> Result<(), sqlx::Error> {
+        insert_values(tx, table, columns, rows).await
+    }
+
     shared_queries!();
 }
 
@@ -91,6 +116,87 @@ pub(crate) mod postgres {
             .execute(&mut **tx)
             .await?;
         Ok(())
+    }
+
+    /// Drops the schema's foreign keys for a restore (inside its transaction) and returns them
+    /// (table, name, definition): checking each of millions of rows one by one costs more than
+    /// the load itself, validating a key again afterwards is one join.
+    pub(crate) async fn suspend_foreign_keys(
+        tx: &mut sqlx::Transaction<'static, DB>,
+    ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+        let keys: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT c.conrelid::regclass::text, c.conname::text, pg_get_constraintdef(c.oid) \
+             FROM pg_constraint c \
+             WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace \
+             ORDER BY 1, 2",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for (table, name, _) in &keys {
+            let sql = format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\"");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(keys)
+    }
+
+    /// Adds the foreign keys [`suspend_foreign_keys`] dropped again, validating every row: a
+    /// restored row without its parent fails the restore.
+    pub(crate) async fn resume_foreign_keys(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        keys: &[(String, String, String)],
+    ) -> Result<(), sqlx::Error> {
+        for (table, name, definition) in keys {
+            let sql = format!("ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Restores a batch of rows with `COPY … FROM STDIN` (text format): several times faster
+    /// than INSERT on PostgreSQL. Table and column names are checked identifiers; values are
+    /// integers, text or NULL.
+    pub(crate) async fn bulk_insert(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        table: &str,
+        columns: &[String],
+        rows: Vec<Vec<serde_json::Value>>,
+    ) -> Result<(), sqlx::Error> {
+        let mut data = Vec::with_capacity(64 * 1024);
+        for row in &rows {
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    data.push(b'\t');
+                }
+                match cell {
+                    serde_json::Value::Null => data.extend_from_slice(b"\\N"),
+                    serde_json::Value::String(s) => copy_escape(&mut data, s),
+                    other => data.extend_from_slice(other.to_string().as_bytes()),
+                }
+            }
+            data.push(b'\n');
+        }
+        let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+        let mut copy = tx.copy_in_raw(&sql).await?;
+        copy.send(data).await?;
+        copy.finish().await?;
+        Ok(())
+    }
+
+    /// Escapes text for COPY's text format: backslash, tab, newline and carriage return.
+    fn copy_escape(out: &mut Vec<u8>, s: &str) {
+        for b in s.bytes() {
+            match b {
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => out.push(b),
+            }
+        }
     }
 
     shared_queries!();
