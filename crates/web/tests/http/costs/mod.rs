@@ -45,6 +45,20 @@ pub async fn setup_2026(app: &TestApp, token: &str) -> i64 {
     key["id"].as_i64().unwrap()
 }
 
+/// Issues the 2026 statement with `key` as the office; its ID.
+pub async fn issue_2026(app: &TestApp, isb: &str, key: i64) -> i64 {
+    let (status, st) = app
+        .api(
+            Method::POST,
+            "/costs/statements",
+            isb,
+            Some(json!({"year": 2026, "key_id": key})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{st}");
+    st["id"].as_i64().unwrap()
+}
+
 fn bill(preview: &Value, name: &str) -> i64 {
     preview["statement"]["bills"]
         .as_array()

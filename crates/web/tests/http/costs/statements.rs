@@ -10,16 +10,7 @@ use crate::helpers::TestApp;
 async fn issued_statement_locks_the_key_and_members_see_only_their_part(app: TestApp) {
     let isb = app.token("isb@verbund.example").await;
     let key = setup_2026(&app, &isb).await;
-    let (status, st) = app
-        .api(
-            Method::POST,
-            "/costs/statements",
-            &isb,
-            Some(json!({"year": 2026, "key_id": key})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{st}");
-    let id = st["id"].as_i64().unwrap();
+    let id = super::issue_2026(&app, &isb, key).await;
     let kreis = app.org_id("Kreis Groß-Gerau").await;
     let changed = json!({"name": "Finanzierungsschlüssel", "root": {"kind": "equal"}});
     let (status, k2) = app
@@ -288,16 +279,7 @@ async fn letters_render_for_members_with_any_stored_name(app: TestApp) {
     for (name, to, visible) in members {
         renamed.push((rename_in_store(&app, name, to).await, visible));
     }
-    let (status, st) = app
-        .api(
-            Method::POST,
-            "/costs/statements",
-            &isb,
-            Some(json!({"year": 2026, "key_id": key})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{st}");
-    let id = st["id"].as_i64().unwrap();
+    let id = super::issue_2026(&app, &isb, key).await;
 
     for (member, visible) in renamed {
         let (status, ct, pdf) = app
