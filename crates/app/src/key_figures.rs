@@ -10,7 +10,7 @@ use verbund_domain::{KeyFigureProposalId, OrgId};
 use verbund_store::AuditActor;
 
 use crate::Services;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Proposes new figures for `org` (whoever may edit the organisation; the office can also set
 /// them directly).
@@ -61,7 +61,7 @@ pub async fn get(
 }
 
 /// Accepts or rejects an open proposal (office only; a member's own proposal answers 403, one
-/// of another member 404). Deciding a decided proposal is `Stale`.
+/// of another member 404). Deciding a decided proposal is `Stale` (from the store).
 pub async fn decide(
     st: &Services,
     by: &AuditActor,
@@ -73,9 +73,7 @@ pub async fn decide(
     let p = get(st, actor, id).await?;
     actor.check(Permission::SetKeyFigures, p.org_id)?;
     let note = draft.validate()?;
-    if p.status != ProposalStatus::Open {
-        return Err(Error::Stale);
-    }
+    // A decided proposal is refused by the store's conditional update (Stale).
     Ok(st
         .store
         .decide_key_figure_proposal(

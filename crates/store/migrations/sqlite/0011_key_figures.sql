@@ -27,3 +27,5 @@ CREATE TABLE key_figure_proposals (
 );
 CREATE INDEX key_figure_proposals_org ON key_figure_proposals (org_id, id);
 CREATE INDEX key_figure_proposals_status ON key_figure_proposals (status, id);
+-- At most one open proposal per organisation, also under concurrent proposals.
+CREATE UNIQUE INDEX key_figure_proposals_one_open ON key_figure_proposals (org_id) WHERE status = 'open';

@@ -59,7 +59,17 @@ pub(crate) async fn propose_key_figures(
     .bind(&by.label)
     .bind(now_ms())
     .fetch_one(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| match e.as_database_error() {
+        // Another proposal became open since the count above (the partial unique index).
+        Some(db) if db.is_unique_violation() => StoreError::Invalid(
+            verbund_domain::validation::ValidationErrors::single(
+                "population",
+                "error-key-figures-open",
+            ),
+        ),
+        _ => StoreError::Db(e),
+    })?;
     let proposal = fetch_proposal(&mut *tx, scope, KeyFigureProposalId(id)).await?;
     append_audit(
         &mut tx,
