@@ -111,6 +111,8 @@ pub struct Services {
     pub auth: Arc<AuthPolicy>,
     /// Serialised answer lists by assessment revision.
     pub lists: Arc<assessments::ListCache>,
+    /// Topic tallies by assessment revision (for the summary).
+    pub topics: Arc<assessments::TopicCache>,
 }
 
 impl Services {
@@ -121,6 +123,7 @@ impl Services {
             clock: Clock::system(),
             auth: Arc::new(auth),
             lists: Arc::default(),
+            topics: Arc::default(),
         }
     }
 

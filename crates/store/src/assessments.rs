@@ -36,6 +36,9 @@ pub struct StoredAssessment {
     pub created_by: String,
     /// Last change of an answer.
     pub updated_at_ms: i64,
+    /// Bumped by every write that changes the answers or tallies (for caches, not shown).
+    #[serde(skip)]
+    pub revision: i64,
     /// Counts and points over all requirements.
     pub tally: Tally,
 }
@@ -292,6 +295,21 @@ impl Store {
         changes: &[(AnswerId, Option<i64>, Answer)],
     ) -> Result<Vec<AnswerRow>> {
         dispatch!(self.set_answers(by, scope, id.0, changes))
+    }
+
+    /// Sets one answer of whichever assessment inside `scope` it belongs to, in one
+    /// transaction (no lookup before it); `NotFound` when it is outside `scope`. Returns the
+    /// assessment and the row as stored.
+    pub async fn set_answer(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        answer_id: AnswerId,
+        version: Option<i64>,
+        answer: &Answer,
+    ) -> Result<(AssessmentId, AnswerRow)> {
+        let (id, row) = dispatch!(self.set_answer(by, scope, answer_id, version, answer))?;
+        Ok((AssessmentId(id), row))
     }
 
     /// The assessment and member an answer belongs to, if inside `scope`.

@@ -9,13 +9,17 @@ mod files;
 mod list_cache;
 mod migration;
 mod snapshots;
+mod topic_cache;
 
 pub use migration::{MigrationPreview, migrate, migration_preview, newer_revisions};
 pub use snapshots::{Comparison, compare, snapshot, snapshots};
 
 pub use list_cache::{ListCache, ListJson, answers_json};
+pub use topic_cache::TopicCache;
 
 pub use access::{Target, all_answers, answer_row, authorize, evidence_answer, priorities};
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use verbund_domain::assessment::{Answer, AnswerStatus};
@@ -175,16 +179,24 @@ pub struct TopicOut {
 /// One assessment with its summary.
 pub async fn get(st: &Services, actor: &Actor, id: AssessmentId) -> Result<AssessmentOut> {
     let a = org_of(st, actor, id, Permission::ReadAssessments).await?;
-    let topics = st
-        .store
-        .assessment_topics(&actor.scope(Permission::ReadAssessments), id)
-        .await?;
+    let topics = match st.topics.get(id.0, a.revision) {
+        Some(t) => t,
+        None => {
+            let t = Arc::new(
+                st.store
+                    .assessment_topics(&actor.scope(Permission::ReadAssessments), id)
+                    .await?,
+            );
+            st.topics.put(id.0, a.revision, Arc::clone(&t));
+            t
+        }
+    };
     let topics = topics
-        .into_iter()
+        .iter()
         .map(|t| TopicOut {
             score_bp: t.tally.score_bp(),
             progress_bp: t.tally.progress_bp(),
-            topic: t,
+            topic: t.clone(),
         })
         .collect();
     Ok(AssessmentOut {
@@ -385,22 +397,42 @@ pub async fn answer(
     answer_id: AnswerId,
     d: &AnswerIn,
 ) -> Result<AnswerRow> {
-    let (id, org) = st
+    // The write is scoped to the members the actor may answer for; only when it finds nothing
+    // (or the input is invalid) is the answer looked up to tell 404 from 403, so the common
+    // case costs no read before the transaction.
+    let denied = || async {
+        let (_, org) = st
+            .store
+            .answer_assessment(&actor.scope(Permission::ReadAssessments), answer_id)
+            .await?;
+        actor.check(Permission::AnswerAssessments, org)?;
+        Ok::<_, Error>(())
+    };
+    let a = match d.to_answer() {
+        Ok(a) => a,
+        Err(e) => {
+            denied().await?;
+            return Err(e.into());
+        }
+    };
+    match st
         .store
-        .answer_assessment(&actor.scope(Permission::ReadAssessments), answer_id)
-        .await?;
-    actor.check(Permission::AnswerAssessments, org)?;
-    let a = d.to_answer()?;
-    let rows = st
-        .store
-        .set_answers(
+        .set_answer(
             by,
             &actor.scope(Permission::AnswerAssessments),
-            id,
-            &[(answer_id, d.version, a)],
+            answer_id,
+            d.version,
+            &a,
         )
-        .await?;
-    rows.into_iter().next().ok_or(Error::NotFound)
+        .await
+    {
+        Ok((_, row)) => Ok(row),
+        Err(verbund_store::StoreError::NotFound) => {
+            denied().await?;
+            Err(Error::NotFound)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Several answers changed at once: the fields given replace those of every selected row.

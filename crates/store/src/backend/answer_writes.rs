@@ -5,6 +5,14 @@ fn answer_json(a: &AssessAnswer) -> serde_json::Value {
     serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
 }
 
+/// Which assessment a write goes to: given, or the one of an answer (so a single answer's
+/// write needs no lookup before the transaction).
+#[derive(Clone, Copy)]
+enum WriteTarget {
+    Assessment(i64),
+    OfAnswer(i64),
+}
+
 pub(crate) async fn set_answers(
     pool: &Pool<DB>,
     by: &AuditActor,
@@ -13,9 +21,33 @@ pub(crate) async fn set_answers(
     changes: &[(AnswerId, Option<i64>, AssessAnswer)],
 ) -> Result<Vec<crate::assessments::AnswerRow>> {
     let mut tx = begin_write(pool).await?;
-    let ids = set_answers_in(&mut tx, by, scope, id, changes).await?;
+    let (_, rows) = write_answers(&mut tx, by, scope, WriteTarget::Assessment(id), changes).await?;
     tx.commit().await?;
-    answers_by_id(pool, scope, id, &ids).await
+    Ok(rows)
+}
+
+/// Sets one answer of whichever assessment in `scope` it belongs to; `NotFound` when there is
+/// none in `scope`. Returns the assessment's ID and the row as stored.
+pub(crate) async fn set_answer(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    scope: &Scope,
+    answer_id: AnswerId,
+    version: Option<i64>,
+    answer: &AssessAnswer,
+) -> Result<(i64, crate::assessments::AnswerRow)> {
+    let mut tx = begin_write(pool).await?;
+    let (id, rows) = write_answers(
+        &mut tx,
+        by,
+        scope,
+        WriteTarget::OfAnswer(answer_id.0),
+        &[(answer_id, version, answer.clone())],
+    )
+    .await?;
+    tx.commit().await?;
+    let row = rows.into_iter().next().ok_or(StoreError::NotFound)?;
+    Ok((id, row))
 }
 
 /// Sets answers inside the caller's transaction; returns the IDs asked for.
@@ -26,68 +58,81 @@ async fn set_answers_in(
     id: i64,
     changes: &[(AnswerId, Option<i64>, AssessAnswer)],
 ) -> Result<Vec<i64>> {
+    write_answers(tx, by, scope, WriteTarget::Assessment(id), changes).await?;
+    Ok(changes.iter().map(|c| c.0.0).collect())
+}
+
+/// Sets answers inside the caller's transaction. Returns the assessment's ID and the rows
+/// asked for as they are now (in catalog order), built from what was read and written here
+/// instead of being read again.
+async fn write_answers(
+    tx: &mut Tx,
+    by: &AuditActor,
+    scope: &Scope,
+    target: WriteTarget,
+    changes: &[(AnswerId, Option<i64>, AssessAnswer)],
+) -> Result<(i64, Vec<crate::assessments::AnswerRow>)> {
     let now = now_ms();
     // Touching the assessment row first locks it (PostgreSQL), so concurrent writers of the
     // same assessment update its tallies one after the other.
-    let touched: Option<(i64, i64, String)> =
-        sqlx::query_as(AssertSqlSafe(format!("UPDATE assessments SET updated_at_ms = $2, revision = revision + 1 WHERE id = $1 AND {} RETURNING org_id, catalog_id, tally_json", scope_sql(scope, "org_id"))))
-            .bind(id)
+    let which = match target {
+        WriteTarget::Assessment(_) => "$1",
+        WriteTarget::OfAnswer(_) => "(SELECT assessment_id FROM assessment_answers WHERE id = $1)",
+    };
+    let touched: Option<(i64, i64, i64, String)> =
+        sqlx::query_as(AssertSqlSafe(format!("UPDATE assessments SET updated_at_ms = $2, revision = revision + 1 WHERE id = {which} AND {} RETURNING id, org_id, catalog_id, tally_json", scope_sql(scope, "org_id"))))
+            .bind(match target {
+                WriteTarget::Assessment(id) | WriteTarget::OfAnswer(id) => id,
+            })
             .bind(now)
             .fetch_optional(&mut **tx)
             .await?;
-    let (org, catalog_id, tally_json) = crate::assessments::found(touched)?;
+    let (id, org, catalog_id, tally_json) = crate::assessments::found(touched)?;
     let org = OrgId(org);
     let ids: Vec<i64> = changes.iter().map(|c| c.0.0).collect();
     if ids.is_empty() {
-        return Ok(ids);
+        return Ok((id, vec![]));
     }
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT id, topic_index, status, justification, owner, due_on, comment, version FROM assessment_answers WHERE assessment_id = $1 AND id IN ({})",
+    // The rows with their texts, and the tally of each one's topic, in one read.
+    let select = ANSWER_SELECT.replacen(
+        " FROM assessment_answers a",
+        ", t.tally_json FROM assessment_answers a",
+        1,
+    );
+    let found = sqlx::query(AssertSqlSafe(format!(
+        "{select} LEFT JOIN assessment_topics t ON t.assessment_id = a.assessment_id AND t.topic_index = a.topic_index \
+         WHERE a.assessment_id = $1 AND a.id IN ({}) ORDER BY a.position",
         id_list(&ids)
     )))
     .bind(id)
     .fetch_all(&mut **tx)
     .await?;
-    let mut current = std::collections::HashMap::new();
-    for r in &rows {
-        let due: Option<String> = r.try_get("due_on")?;
-        let a = AssessAnswer {
-            status: status_of(&r.try_get::<String, _>("status")?)?,
-            justification: r.try_get("justification")?,
-            owner: r.try_get("owner")?,
-            due_on: due
-                .as_deref()
-                .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
-            comment: r.try_get("comment")?,
-        };
-        current.insert(
-            r.try_get::<i64, _>("id")?,
-            (
-                r.try_get::<i64, _>("topic_index")?,
-                r.try_get::<i64, _>("version")?,
-                a,
-            ),
-        );
+    let mut rows = Vec::with_capacity(found.len());
+    let mut topics = std::collections::BTreeMap::new();
+    for r in &found {
+        let row = answer_from_row(r)?;
+        if let std::collections::btree_map::Entry::Vacant(e) = topics.entry(row.topic_index)
+            && let Some(j) = r.try_get::<Option<String>, _>("tally_json")?
+        {
+            e.insert((from_json::<Tally>(&j, "tally")?, false));
+        }
+        rows.push(row);
     }
+    let current: std::collections::HashMap<i64, usize> =
+        rows.iter().enumerate().map(|(i, r)| (r.id.0, i)).collect();
     let mut overall: Tally = from_json(&tally_json, "tally")?;
     let overall_before = compared(&overall);
-    let topic_list: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT topic_index, tally_json FROM assessment_topics WHERE assessment_id = $1",
-    )
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut topics = std::collections::BTreeMap::new();
-    for (t, j) in topic_list {
-        topics.insert(t, (from_json::<Tally>(&j, "tally")?, false));
-    }
     let topics_before: std::collections::HashMap<i64, Option<i64>> =
         topics.iter().map(|(i, (t, _))| (*i, compared(t))).collect();
     for (answer_id, expected, new) in changes {
-        let (topic, version, before) = current.get_mut(&answer_id.0).ok_or(StoreError::NotFound)?;
-        if expected.is_some_and(|v| v != *version) {
+        let row = current
+            .get(&answer_id.0)
+            .and_then(|i| rows.get_mut(*i))
+            .ok_or(StoreError::NotFound)?;
+        if expected.is_some_and(|v| v != row.version) {
             return Err(StoreError::Stale);
         }
+        let (topic, before) = (&row.topic_index, &row.answer);
         if before == new {
             continue;
         }
@@ -130,8 +175,10 @@ async fn set_answers_in(
             },
         )
         .await?;
-        *before = new.clone();
-        *version += 1;
+        row.answer = new.clone();
+        row.version += 1;
+        row.updated_at_ms = Some(now);
+        row.updated_by = Some(by.label.clone());
     }
     // (topic index or -1, members, score change) for the federation-wide sums.
     let mut sums = vec![sum_change(-1, overall_before, compared(&overall))];
@@ -162,5 +209,5 @@ async fn set_answers_in(
         .execute(&mut **tx)
         .await?;
     add_score_sums(tx, catalog_id, &sums).await?;
-    Ok(ids)
+    Ok((id, rows))
 }

@@ -145,7 +145,7 @@ async fn create_assessments(
     Ok(created)
 }
 
-const ASSESSMENT_SELECT: &str = "SELECT a.id, a.org_id, o.name AS org_name, a.catalog_id, c.name AS catalog_name, c.revision, a.created_at_ms, a.created_by, a.updated_at_ms, a.tally_json \
+const ASSESSMENT_SELECT: &str = "SELECT a.id, a.org_id, o.name AS org_name, a.catalog_id, c.name AS catalog_name, c.revision, a.created_at_ms, a.created_by, a.updated_at_ms, a.tally_json, a.revision AS answers_revision \
      FROM assessments a JOIN organisations o ON o.id = a.org_id JOIN catalogs c ON c.id = a.catalog_id";
 
 fn assessment_from_row(
@@ -161,6 +161,7 @@ fn assessment_from_row(
         created_at_ms: r.try_get("created_at_ms")?,
         created_by: r.try_get("created_by")?,
         updated_at_ms: r.try_get("updated_at_ms")?,
+        revision: r.try_get("answers_revision")?,
         tally: from_json(&r.try_get::<String, _>("tally_json")?, "tally")?,
     })
 }

@@ -180,9 +180,15 @@ async fn member_gets_nothing_of_another_member(s: Store) {
         ..Answer::default()
     };
     not_found(
-        s.set_answers(&sys, &answer, w.assessment_b, &[(w.answer_b, None, no)])
-            .await,
+        s.set_answers(
+            &sys,
+            &answer,
+            w.assessment_b,
+            &[(w.answer_b, None, no.clone())],
+        )
+        .await,
     );
+    not_found(s.set_answer(&sys, &answer, w.answer_b, None, &no).await);
     not_found(s.answer_assessment(&read, w.answer_b).await);
     not_found(
         s.migrate_assessment(&sys, &manage, w.assessment_b, w.revision_2)

@@ -5,14 +5,14 @@
 //!
 //! Every `&Scope`-taking public function, found with
 //! `grep -n "pub async fn" -A8 crates/store/src/lib.rs crates/store/src/*.rs | grep Scope`
-//! (45; keep this list and the calls in `denied.rs` in step when adding one):
+//! (46; keep this list and the calls in `denied.rs` in step when adding one):
 //!
 //! - lib.rs: list_orgs, get_org, update_org, list_memberships, get_membership,
 //!   add_membership, update_membership, delete_membership, list_users, get_user, user_grants,
 //!   update_user, add_grant, get_grant, remove_grant, count_orgs, count_users, list_audit,
 //!   recent_audit
 //! - assessments.rs: start_assessments, assessments, assessment, assessment_topics, answers,
-//!   answers_by_id, set_answers, answer_assessment, migrate_assessment, answer_ids_by_urn,
+//!   answers_by_id, set_answers, set_answer, answer_assessment, migrate_assessment, answer_ids_by_urn,
 //!   take_snapshot, snapshots, snapshot, current_answers, add_evidence, evidence_list,
 //!   evidence, delete_evidence, heatmap_rows
 //! - costs.rs: statements, statement, member_rows_federation_wide

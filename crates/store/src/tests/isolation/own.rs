@@ -141,6 +141,24 @@ async fn member_reaches_its_own_objects(s: Store) {
         heat.items.iter().map(|r| r.org_id).collect::<Vec<_>>(),
         vec![w.b]
     );
+    let partial = Answer {
+        status: AnswerStatus::Partial,
+        ..Answer::default()
+    };
+    let (of, row) = s
+        .set_answer(
+            &sys,
+            &scope(Permission::AnswerAssessments),
+            w.answer_b,
+            None,
+            &partial,
+        )
+        .await
+        .expect("own answer");
+    assert_eq!(
+        (of, row.id, row.answer),
+        (w.assessment_b, w.answer_b, partial)
+    );
     assert_eq!(
         s.start_assessments(&sys, &manage, w.fed, w.revision_2, &[w.b])
             .await
