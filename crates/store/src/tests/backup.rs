@@ -319,3 +319,30 @@ async fn sqlite_a_row_without_its_parent_is_refused() {
 async fn postgres_a_row_without_its_parent_is_refused() {
     a_row_without_its_parent_is_refused(postgres().await, postgres().await).await;
 }
+
+/// A restore leaves PostgreSQL with statistics of the new rows (it vacuums and analyses its
+/// tables after the commit), so the first requests get the indexed plans of a filled database,
+/// not those of an empty one.
+#[tokio::test]
+async fn postgres_a_restore_leaves_statistics_for_the_planner() {
+    let from = sqlite().await.0;
+    fill(&from).await;
+    let to = postgres().await;
+    restore_bytes(&to, &stream(&from).await)
+        .await
+        .expect("restore");
+    let Db::Postgres(p) = &to.db else {
+        unreachable!("postgres() opens PostgreSQL")
+    };
+    let tuples: f64 = sqlx::query_scalar(
+        "SELECT c.reltuples::float8 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = current_schema() AND c.relname = 'organisations'",
+    )
+    .fetch_one(p)
+    .await
+    .expect("pg_class");
+    assert_eq!(
+        tuples,
+        f64::from(i32::try_from(org_count(&to).await).expect("small"))
+    );
+}
