@@ -5,6 +5,32 @@ fn answer_json(a: &AssessAnswer) -> serde_json::Value {
     serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
 }
 
+/// How a write of answers is audited.
+enum AnswerAudit<'a> {
+    /// One entry per changed answer (single answers, bulk changes, imports).
+    PerAnswer,
+    /// One entry for the whole change on the assessment, every changed row (answer ID,
+    /// requirement, before and after) inside it, plus `extra` fields in `after`.
+    Grouped {
+        action: &'a str,
+        extra: serde_json::Value,
+    },
+}
+
+/// An answer as stored in a row of `assessment_answers`.
+fn stored_answer(r: &<DB as sqlx::Database>::Row) -> Result<AssessAnswer> {
+    let due: Option<String> = r.try_get("due_on")?;
+    Ok(AssessAnswer {
+        status: status_of(&r.try_get::<String, _>("status")?)?,
+        justification: r.try_get("justification")?,
+        owner: r.try_get("owner")?,
+        due_on: due
+            .as_deref()
+            .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+        comment: r.try_get("comment")?,
+    })
+}
+
 pub(crate) async fn set_answers(
     pool: &Pool<DB>,
     by: &AuditActor,
@@ -13,7 +39,7 @@ pub(crate) async fn set_answers(
     changes: &[(AnswerId, Option<i64>, AssessAnswer)],
 ) -> Result<Vec<crate::assessments::AnswerRow>> {
     let mut tx = begin_write(pool).await?;
-    let ids = set_answers_in(&mut tx, by, scope, id, changes).await?;
+    let ids = set_answers_in(&mut tx, by, scope, id, changes, AnswerAudit::PerAnswer).await?;
     tx.commit().await?;
     answers_by_id(pool, scope, id, &ids).await
 }
@@ -25,6 +51,7 @@ async fn set_answers_in(
     scope: &Scope,
     id: i64,
     changes: &[(AnswerId, Option<i64>, AssessAnswer)],
+    audit: AnswerAudit<'_>,
 ) -> Result<Vec<i64>> {
     let now = now_ms();
     // Touching the assessment row first locks it (PostgreSQL), so concurrent writers of the
@@ -42,33 +69,28 @@ async fn set_answers_in(
         return Ok(ids);
     }
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT id, topic_index, status, justification, owner, due_on, comment, version FROM assessment_answers WHERE assessment_id = $1 AND id IN ({})",
+        "SELECT a.id, a.topic_index, a.status, a.justification, a.owner, a.due_on, a.comment, a.version, n.ref_id \
+         FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id WHERE a.assessment_id = $1 AND a.id IN ({})",
         id_list(&ids)
     )))
     .bind(id)
     .fetch_all(&mut **tx)
     .await?;
     let mut current = std::collections::HashMap::new();
+    let mut ref_ids = std::collections::HashMap::new();
     for r in &rows {
-        let due: Option<String> = r.try_get("due_on")?;
-        let a = AssessAnswer {
-            status: status_of(&r.try_get::<String, _>("status")?)?,
-            justification: r.try_get("justification")?,
-            owner: r.try_get("owner")?,
-            due_on: due
-                .as_deref()
-                .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
-            comment: r.try_get("comment")?,
-        };
+        let row_id = r.try_get::<i64, _>("id")?;
+        ref_ids.insert(row_id, r.try_get::<Option<String>, _>("ref_id")?);
         current.insert(
-            r.try_get::<i64, _>("id")?,
+            row_id,
             (
                 r.try_get::<i64, _>("topic_index")?,
                 r.try_get::<i64, _>("version")?,
-                a,
+                stored_answer(r)?,
             ),
         );
     }
+    let (mut grouped_before, mut grouped_after) = (Vec::new(), Vec::new());
     let mut overall: Tally = from_json(&tally_json, "tally")?;
     let overall_before = compared(&overall);
     let topic_list: Vec<(i64, String)> = sqlx::query_as(
@@ -117,21 +139,48 @@ async fn set_answers_in(
         .bind(&by.label)
         .execute(&mut **tx)
         .await?;
+        if let AnswerAudit::PerAnswer = audit {
+            append_audit(
+                tx,
+                by,
+                Change {
+                    org_id: Some(org),
+                    action: "answer.update",
+                    object_type: "assessment_answer",
+                    object_id: answer_id.to_string(),
+                    before: answer_json(before),
+                    after: answer_json(new),
+                },
+            )
+            .await?;
+        } else {
+            let requirement = ref_ids.get(&answer_id.0).cloned().flatten();
+            grouped_before.push(serde_json::json!({"answer_id": answer_id.0, "requirement": requirement, "answer": answer_json(before)}));
+            grouped_after.push(serde_json::json!({"answer_id": answer_id.0, "requirement": requirement, "answer": answer_json(new)}));
+        }
+        *before = new.clone();
+        *version += 1;
+    }
+    if let AnswerAudit::Grouped { action, extra } = audit
+        && !grouped_after.is_empty()
+    {
+        let mut after = serde_json::json!({ "rows": grouped_after });
+        if let (Some(a), serde_json::Value::Object(x)) = (after.as_object_mut(), extra) {
+            a.extend(x);
+        }
         append_audit(
             tx,
             by,
             Change {
                 org_id: Some(org),
-                action: "answer.update",
-                object_type: "assessment_answer",
-                object_id: answer_id.to_string(),
-                before: answer_json(before),
-                after: answer_json(new),
+                action,
+                object_type: "assessment",
+                object_id: id.to_string(),
+                before: serde_json::json!({ "rows": grouped_before }),
+                after,
             },
         )
         .await?;
-        *before = new.clone();
-        *version += 1;
     }
     // (topic index or -1, members, score change) for the federation-wide sums.
     let mut sums = vec![sum_change(-1, overall_before, compared(&overall))];
