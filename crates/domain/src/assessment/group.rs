@@ -32,6 +32,9 @@ pub struct ChangedRow {
     pub version_after: i64,
 }
 
+/// New answers by row ID, and the record to undo them.
+pub type GroupPlan = (Vec<(i64, Answer)>, Vec<ChangedRow>);
+
 /// The rows to change for "the whole topic is *entbehrlich* because `justification`": every
 /// row that is not already exactly that, keeping its owner, due date and comment. Returns the
 /// new answers (row ID, answer) and the record for undoing them; an empty or invalid
@@ -39,7 +42,7 @@ pub struct ChangedRow {
 pub fn mark_not_applicable(
     rows: &[CurrentRow],
     justification: &str,
-) -> Result<(Vec<(i64, Answer)>, Vec<ChangedRow>), ValidationErrors> {
+) -> Result<GroupPlan, ValidationErrors> {
     if rows.is_empty() {
         return Err(ValidationErrors::single("topic", "error-group-empty"));
     }

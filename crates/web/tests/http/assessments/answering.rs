@@ -22,7 +22,12 @@ async fn quick_answers_update_progress_in_place_and_keep_the_list_state(app: Tes
     assert!(
         page.contains("name=\"back\" value=\"status=unanswered&#38;page=2\""),
         "every form carries the list state: {}",
-        page.split("name=\"back\"").nth(1).unwrap_or("").chars().take(80).collect::<String>()
+        page.split("name=\"back\"")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(80)
+            .collect::<String>()
     );
     assert!(
         page.contains("<legend class=\"visually-hidden\">Antwort für"),
