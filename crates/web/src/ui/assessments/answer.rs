@@ -27,6 +27,8 @@ struct SavedPartial {
     a: AssessmentOut,
     back: String,
     row_error: Option<String>,
+    /// A problem that is not the row's input (someone else saved it first).
+    row_warning: Option<String>,
     announce: String,
 }
 
@@ -163,23 +165,30 @@ pub async fn save_answer(
     let f = AnswerIn::from(f);
     let htmx = headers.contains_key("hx-request");
     let saved = svc::answer(&st, &cu.audit(), cu.actor(), AnswerId(id), &f).await;
-    let row_error = match saved {
-        Ok(_) => None,
-        Err(verbund_app::Error::Invalid(e)) if htmx => e.0.first().map(|x| cu.ctx.lang.t(&x.code)),
+    let (mut row_error, mut row_warning) = (None, None);
+    match saved {
+        Ok(_) => {}
+        Err(verbund_app::Error::Invalid(e)) if htmx => {
+            row_error = e.0.first().map(|x| cu.ctx.lang.t(&x.code));
+        }
+        // Someone else saved the row first: it comes back as stored, with a word why.
+        Err(verbund_app::Error::Stale) if htmx => {
+            row_warning = Some(cu.ctx.lang.t("error-stale"));
+        }
         Err(verbund_app::Error::Invalid(e)) => {
             return Ok(render_invalid(
                 &answer_page(&st, &cu, AnswerId(id), Some(f), e.into(), &back).await?,
             ));
         }
         Err(e) => return Err(e.into()),
-    };
+    }
     let (aid, r) = svc::answer_row(&st, cu.actor(), AnswerId(id)).await?;
     if !htmx {
         return Ok(see_other(&super::page_url(aid, &back, "")));
     }
     let l = Layout::user(&cu, "assessment-title", "assessments");
     let label = r.ref_id.clone().unwrap_or_default();
-    let announce = match &row_error {
+    let announce = match row_error.as_ref().or(row_warning.as_ref()) {
         Some(e) => format!("{label}: {e}"),
         None => l.lang.t_args(
             "quick-saved-announce",
@@ -197,6 +206,7 @@ pub async fn save_answer(
         l,
         r,
         row_error,
+        row_warning,
         announce,
     }))
 }

@@ -54,6 +54,21 @@ async fn quick_answers_update_progress_in_place_and_keep_the_list_state(app: Tes
             && body.contains("id=\"save-status\" hx-swap-oob=\"innerHTML\""),
         "progress, score and topics come out of band: {body}"
     );
+    // A stale version (someone saved first): the stored row comes back with a word why.
+    let (status, body) = coord
+        .post_htmx(
+            &app,
+            &format!("/answers/{first}"),
+            &[("status", "no"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("inzwischen geändert")
+            && !body.contains("✓ gespeichert")
+            && body.contains("value=\"yes\" checked"),
+        "{body}"
+    );
     // Entbehrlich without a reason: the row stays, with its field open and the error.
     let second = rows[1]["id"].as_i64().unwrap();
     let (_, body) = coord
