@@ -45,6 +45,7 @@ use time::Date;
 use crate::validation::{ValidationErrors, optional_multiline, optional_text};
 
 mod compare;
+pub mod group;
 mod score;
 
 pub use compare::{ChangeLine, Trend, compare_snapshots, trend};

@@ -73,6 +73,11 @@ pub struct AnswerRow {
     pub description: Option<String>,
     /// Help text.
     pub guidance: Option<String>,
+    /// The `ref_id` of the requirement this row is a sentence of (BSI: `SYS.1.1.A1` above
+    /// `SYS.1.1.A1.1`); `None` when the row's parent is its topic.
+    pub parent_ref_id: Option<String>,
+    /// That requirement's title ("Zugriffsschutz und Nutzung").
+    pub parent_name: Option<String>,
     /// Topic position.
     pub topic_index: i64,
     /// Priority (implementation group), if the catalog gives one.
@@ -202,6 +207,32 @@ pub struct TopicStats {
     pub max_bp: i64,
 }
 
+/// A topic marked *entbehrlich* as a whole, undoable while `undone_at_ms` is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupChange {
+    /// ID (what an undo names).
+    pub id: i64,
+    /// The assessment.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub assessment_id: AssessmentId,
+    /// The member.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub org_id: OrgId,
+    /// The topic (index from 0).
+    pub topic_index: i64,
+    /// The one justification given for every row.
+    pub justification: String,
+    /// How many answers it changed (rows already so were left alone).
+    pub row_count: i64,
+    /// When.
+    pub created_at_ms: i64,
+    /// By whom.
+    pub created_by: String,
+    /// When it was undone, if it was.
+    pub undone_at_ms: Option<i64>,
+}
+
 /// How the comparison rows are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -310,6 +341,38 @@ impl Store {
     ) -> Result<(AssessmentId, AnswerRow)> {
         let (id, row) = dispatch!(self.set_answer(by, scope, answer_id, version, answer))?;
         Ok((AssessmentId(id), row))
+    }
+
+    /// Marks every answer of topic `topic_index` *entbehrlich* with `justification` (owner,
+    /// due date and comment stay), in one transaction audited as one entry with its rows,
+    /// and records the previous answers for [`Store::undo_group_change`]. A topic without
+    /// rows or a blank justification is a field error.
+    pub async fn mark_topic_not_applicable(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        id: AssessmentId,
+        topic_index: i64,
+        justification: &str,
+    ) -> Result<GroupChange> {
+        dispatch!(self.mark_topic_not_applicable(by, scope, id.0, topic_index, justification))
+    }
+
+    /// One group change inside `scope`.
+    pub async fn group_change(&self, scope: &Scope, change_id: i64) -> Result<GroupChange> {
+        dispatch!(self.group_change(scope, change_id))
+    }
+
+    /// Restores the answers a group change replaced, exactly, audited as one entry. Undone
+    /// already: [`StoreError::Stale`]; a row answered again since: a field error per such
+    /// row (`rows:<ref_id>`, nothing restored).
+    pub async fn undo_group_change(
+        &self,
+        by: &AuditActor,
+        scope: &Scope,
+        change_id: i64,
+    ) -> Result<GroupChange> {
+        dispatch!(self.undo_group_change(by, scope, change_id))
     }
 
     /// The assessment and member an answer belongs to, if inside `scope`.
@@ -472,6 +535,9 @@ pub(crate) struct NodeText {
     pub name: Option<String>,
     pub description: Option<String>,
     pub guidance: Option<String>,
+    /// The parent requirement's `ref_id` and title, unless the parent is a topic (root).
+    pub parent_ref_id: Option<String>,
+    pub parent_name: Option<String>,
 }
 
 /// Node texts by node ID.

@@ -5,7 +5,9 @@
 //! own objects without the right 403 (decided by `Actor::check`).
 
 mod access;
+mod bulk;
 mod files;
+mod groups;
 mod list_cache;
 mod migration;
 mod snapshots;
@@ -16,6 +18,9 @@ pub use snapshots::{Comparison, compare, snapshot, snapshots};
 
 pub use list_cache::{ListCache, ListJson, answers_json};
 pub use topic_cache::TopicCache;
+
+pub use bulk::{BulkFilter, BulkIn, bulk};
+pub use groups::{TopicNotApplicableIn, group_change, mark_topic_not_applicable, undo};
 
 pub use access::{Target, all_answers, answer_row, authorize, evidence_answer, priorities};
 
@@ -38,7 +43,7 @@ use crate::Services;
 use crate::error::{Error, Result};
 
 /// The org an assessment belongs to, after checking `p` on it (404 outside reach).
-async fn org_of(
+pub(crate) async fn org_of(
     st: &Services,
     actor: &Actor,
     id: AssessmentId,
@@ -433,89 +438,4 @@ pub async fn answer(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Several answers changed at once: the fields given replace those of every selected row.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BulkIn {
-    /// Answer IDs.
-    #[schema(value_type = Vec<i64>)]
-    pub ids: Vec<AnswerId>,
-    /// New status.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// New justification.
-    #[serde(default)]
-    pub justification: Option<String>,
-    /// New owner.
-    #[serde(default)]
-    pub owner: Option<String>,
-    /// New due date.
-    #[serde(default)]
-    pub due_on: Option<String>,
-}
-
-/// Applies a bulk change in one transaction; every row is validated (e.g. entbehrlich needs
-/// a justification), errors name the requirement.
-pub async fn bulk(
-    st: &Services,
-    by: &AuditActor,
-    actor: &Actor,
-    id: AssessmentId,
-    d: &BulkIn,
-) -> Result<Vec<AnswerRow>> {
-    org_of(st, actor, id, Permission::AnswerAssessments).await?;
-    if d.ids.is_empty() || d.ids.len() > 5000 {
-        return Err(ValidationErrors::single("ids", "error-selection").into());
-    }
-    let set = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    if [&d.status, &d.justification, &d.owner, &d.due_on]
-        .iter()
-        .all(|v| set(v).is_none())
-    {
-        return Err(ValidationErrors::single("status", "error-bulk-empty").into());
-    }
-    let rows = st
-        .store
-        .answers_by_id(&actor.scope(Permission::AnswerAssessments), id, &d.ids)
-        .await?;
-    let mut changes = Vec::with_capacity(rows.len());
-    for r in rows {
-        let a = r.answer;
-        let draft = AnswerIn {
-            status: set(&d.status).unwrap_or_else(|| a.status.as_str().to_owned()),
-            justification: set(&d.justification).or(a.justification),
-            owner: set(&d.owner).or(a.owner),
-            due_on: set(&d.due_on).or(a.due_on.map(verbund_domain::validation::format_date)),
-            comment: a.comment,
-            version: None,
-        };
-        let answer = draft.to_answer().map_err(|e| {
-            let label = r.ref_id.clone().unwrap_or_else(|| r.urn.clone());
-            ValidationErrors(
-                e.0.into_iter()
-                    .map(|mut f| {
-                        f.field = format!("{}:{label}", f.field);
-                        f
-                    })
-                    .collect(),
-            )
-        })?;
-        changes.push((r.id, None, answer));
-    }
-    Ok(st
-        .store
-        .set_answers(
-            by,
-            &actor.scope(Permission::AnswerAssessments),
-            id,
-            &changes,
-        )
-        .await?)
 }

@@ -374,7 +374,10 @@ answer-text = Anforderung lesen
 answer-title = Anforderung
 assessment-title = Bewertung
 assessment-answered = Beantwortet
-assessment-bulk-done = { $count } Anforderungen wurden geändert.
+assessment-bulk-done = { $count ->
+    [one] Eine Anforderung wurde geändert.
+   *[other] { $count } Anforderungen wurden geändert.
+}
 assessment-export-xlsx = Als Excel-Datei (XLSX) exportieren
 assessment-export-csv = Als CSV exportieren
 assessment-import = Antworten importieren
@@ -543,3 +546,40 @@ back = Zurück
 level-basis = Basis
 level-standard = Standard
 level-high = erhöhter Schutzbedarf
+answer-guidance = Umsetzungshinweise
+answer-view = Ansehen
+answer-readonly = Ihre Rolle darf diese Antwort lesen, aber nicht ändern.
+quick-legend = Antwort für
+quick-saved = ✓ gespeichert
+quick-saved-announce = { $ref }: „{ $status }“ gespeichert.
+quick-hint = Antworten Sie direkt in der Zeile: Ein Klick auf ja, teilweise, nein oder entbehrlich speichert. Mit der Tastatur: Tab führt in die Zeile, die Pfeiltasten wählen, Leertaste oder Eingabetaste speichert und springt zur nächsten Anforderung. Für „entbehrlich“ wird eine Begründung abgefragt.
+bulk-scope = Welche Zeilen?
+bulk-scope-selected = Die angekreuzten Zeilen
+bulk-scope-page = { $count ->
+    [one] Die eine Zeile dieser Seite
+   *[other] Alle { $count } Zeilen dieser Seite
+}
+bulk-scope-filter = { $count ->
+    [one] Die eine Zeile, die dem Filter entspricht
+   *[other] Alle { $count } Zeilen, die dem Filter entsprechen (alle Seiten)
+}
+group-legend = Ganzes Thema (Baustein) als entbehrlich markieren
+group-hint = Alle Anforderungen des Themas erhalten „entbehrlich“ mit dieser einen Begründung, z. B. „Keine IBM-Z-Großrechner im Einsatz“. Verantwortliche, Termine und Kommentare bleiben erhalten. Danach lässt sich die Änderung rückgängig machen.
+group-topic = Thema (Baustein)
+group-apply = Als entbehrlich markieren
+group-done = „{ $topic }“ ist als entbehrlich markiert (Begründung: { $justification }).
+group-done-count = { $count ->
+    [one] Eine Antwort wurde geändert.
+   *[other] { $count } Antworten wurden geändert.
+}
+group-undo = Rückgängig machen
+group-undone = { $count ->
+    [one] Rückgängig gemacht: Die vorherige Antwort ist wiederhergestellt.
+   *[other] Rückgängig gemacht: Die { $count } vorherigen Antworten sind wiederhergestellt.
+}
+error-undo = Die Änderung wurde nicht rückgängig gemacht, weil diese Anforderungen seitdem erneut beantwortet wurden. Bitte prüfen Sie sie einzeln:
+error-undo-changed-since = seitdem geändert
+error-group-empty = Dieses Thema hat keine Anforderungen.
+error-selection-both = Bitte entweder einzelne Zeilen oder einen Filter angeben, nicht beides.
+action-answer-group_not_applicable = Thema als entbehrlich markiert
+action-answer-group_undo = Thema „entbehrlich“ rückgängig gemacht

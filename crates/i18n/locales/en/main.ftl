@@ -374,7 +374,10 @@ answer-text = Read requirement
 answer-title = Requirement
 assessment-title = Assessment
 assessment-answered = Answered
-assessment-bulk-done = { $count } requirements were changed.
+assessment-bulk-done = { $count ->
+    [one] One requirement was changed.
+   *[other] { $count } requirements were changed.
+}
 assessment-export-xlsx = Export as Excel file (XLSX)
 assessment-export-csv = Export as CSV
 assessment-import = Import answers
@@ -543,3 +546,40 @@ back = Back
 level-basis = Basic
 level-standard = Standard
 level-high = elevated protection needs
+answer-guidance = Implementation guidance
+answer-view = View
+answer-readonly = Your role may read this answer but not change it.
+quick-legend = Answer for
+quick-saved = ✓ saved
+quick-saved-announce = { $ref }: “{ $status }” saved.
+quick-hint = Answer right in the row: one click on yes, partially, no or not applicable saves. With the keyboard: Tab moves into the row, the arrow keys choose, Space or Enter saves and moves on to the next requirement. “Not applicable” asks for a justification.
+bulk-scope = Which rows?
+bulk-scope-selected = The ticked rows
+bulk-scope-page = { $count ->
+    [one] The one row on this page
+   *[other] All { $count } rows on this page
+}
+bulk-scope-filter = { $count ->
+    [one] The one row matching the filter
+   *[other] All { $count } rows matching the filter (all pages)
+}
+group-legend = Mark a whole topic (module) as not applicable
+group-hint = Every requirement of the topic becomes “not applicable” with this one justification, e.g. “No IBM Z mainframes in use”. Owners, due dates and comments stay. The change can be undone afterwards.
+group-topic = Topic (module)
+group-apply = Mark as not applicable
+group-done = “{ $topic }” is marked as not applicable (justification: { $justification }).
+group-done-count = { $count ->
+    [one] One answer was changed.
+   *[other] { $count } answers were changed.
+}
+group-undo = Undo
+group-undone = { $count ->
+    [one] Undone: the previous answer is restored.
+   *[other] Undone: the { $count } previous answers are restored.
+}
+error-undo = The change was not undone because these requirements were answered again since. Please check them one by one:
+error-undo-changed-since = changed since
+error-group-empty = This topic has no requirements.
+error-selection-both = Please give either single rows or a filter, not both.
+action-answer-group_not_applicable = Topic marked as not applicable
+action-answer-group_undo = Topic “not applicable” undone

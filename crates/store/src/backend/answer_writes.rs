@@ -5,6 +5,32 @@ fn answer_json(a: &AssessAnswer) -> serde_json::Value {
     serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
 }
 
+/// How a write of answers is audited.
+enum AnswerAudit<'a> {
+    /// One entry per changed answer (single answers, bulk changes, imports).
+    PerAnswer,
+    /// One entry for the whole change on the assessment, every changed row (answer ID,
+    /// requirement, before and after) inside it, plus `extra` fields in `after`.
+    Grouped {
+        action: &'a str,
+        extra: serde_json::Value,
+    },
+}
+
+/// An answer as stored in a row of `assessment_answers`.
+fn stored_answer(r: &<DB as sqlx::Database>::Row) -> Result<AssessAnswer> {
+    let due: Option<String> = r.try_get("due_on")?;
+    Ok(AssessAnswer {
+        status: status_of(&r.try_get::<String, _>("status")?)?,
+        justification: r.try_get("justification")?,
+        owner: r.try_get("owner")?,
+        due_on: due
+            .as_deref()
+            .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
+        comment: r.try_get("comment")?,
+    })
+}
+
 /// Which assessment a write goes to: given, or the one of an answer (so a single answer's
 /// write needs no lookup before the transaction).
 #[derive(Clone, Copy)]
@@ -21,7 +47,15 @@ pub(crate) async fn set_answers(
     changes: &[(AnswerId, Option<i64>, AssessAnswer)],
 ) -> Result<Vec<crate::assessments::AnswerRow>> {
     let mut tx = begin_write(pool).await?;
-    let (_, rows) = write_answers(&mut tx, by, scope, WriteTarget::Assessment(id), changes).await?;
+    let (_, rows) = write_answers(
+        &mut tx,
+        by,
+        scope,
+        WriteTarget::Assessment(id),
+        changes,
+        AnswerAudit::PerAnswer,
+    )
+    .await?;
     tx.commit().await?;
     Ok(rows)
 }
@@ -43,6 +77,7 @@ pub(crate) async fn set_answer(
         scope,
         WriteTarget::OfAnswer(answer_id.0),
         &[(answer_id, version, answer.clone())],
+        AnswerAudit::PerAnswer,
     )
     .await?;
     tx.commit().await?;
@@ -57,8 +92,9 @@ async fn set_answers_in(
     scope: &Scope,
     id: i64,
     changes: &[(AnswerId, Option<i64>, AssessAnswer)],
+    audit: AnswerAudit<'_>,
 ) -> Result<Vec<i64>> {
-    write_answers(tx, by, scope, WriteTarget::Assessment(id), changes).await?;
+    write_answers(tx, by, scope, WriteTarget::Assessment(id), changes, audit).await?;
     Ok(changes.iter().map(|c| c.0.0).collect())
 }
 
@@ -71,6 +107,7 @@ async fn write_answers(
     scope: &Scope,
     target: WriteTarget,
     changes: &[(AnswerId, Option<i64>, AssessAnswer)],
+    audit: AnswerAudit<'_>,
 ) -> Result<(i64, Vec<crate::assessments::AnswerRow>)> {
     let now = now_ms();
     // Touching the assessment row first locks it (PostgreSQL), so concurrent writers of the
@@ -120,6 +157,7 @@ async fn write_answers(
     }
     let current: std::collections::HashMap<i64, usize> =
         rows.iter().enumerate().map(|(i, r)| (r.id.0, i)).collect();
+    let (mut grouped_before, mut grouped_after) = (Vec::new(), Vec::new());
     let mut overall: Tally = from_json(&tally_json, "tally")?;
     let overall_before = compared(&overall);
     let topics_before: std::collections::HashMap<i64, Option<i64>> =
@@ -162,23 +200,50 @@ async fn write_answers(
         .bind(&by.label)
         .execute(&mut **tx)
         .await?;
+        if let AnswerAudit::PerAnswer = audit {
+            append_audit(
+                tx,
+                by,
+                Change {
+                    org_id: Some(org),
+                    action: "answer.update",
+                    object_type: "assessment_answer",
+                    object_id: answer_id.to_string(),
+                    before: answer_json(before),
+                    after: answer_json(new),
+                },
+            )
+            .await?;
+        } else {
+            let requirement = row.ref_id.clone();
+            grouped_before.push(serde_json::json!({"answer_id": answer_id.0, "requirement": requirement, "answer": answer_json(before)}));
+            grouped_after.push(serde_json::json!({"answer_id": answer_id.0, "requirement": requirement, "answer": answer_json(new)}));
+        }
+        row.answer = new.clone();
+        row.version += 1;
+        row.updated_at_ms = Some(now);
+        row.updated_by = Some(by.label.clone());
+    }
+    if let AnswerAudit::Grouped { action, extra } = audit
+        && !grouped_after.is_empty()
+    {
+        let mut after = serde_json::json!({ "rows": grouped_after });
+        if let (Some(a), serde_json::Value::Object(x)) = (after.as_object_mut(), extra) {
+            a.extend(x);
+        }
         append_audit(
             tx,
             by,
             Change {
                 org_id: Some(org),
-                action: "answer.update",
-                object_type: "assessment_answer",
-                object_id: answer_id.to_string(),
-                before: answer_json(before),
-                after: answer_json(new),
+                action,
+                object_type: "assessment",
+                object_id: id.to_string(),
+                before: serde_json::json!({ "rows": grouped_before }),
+                after,
             },
         )
         .await?;
-        row.answer = new.clone();
-        row.version += 1;
-        row.updated_at_ms = Some(now);
-        row.updated_by = Some(by.label.clone());
     }
     // (topic index or -1, members, score change) for the federation-wide sums.
     let mut sums = vec![sum_change(-1, overall_before, compared(&overall))];

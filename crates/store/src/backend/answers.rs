@@ -1,8 +1,9 @@
 // Reading assessment answers: lists with filters, by ID and by URN, and who owns an answer.
 
-const ANSWER_SELECT: &str = "SELECT a.id, n.urn, n.ref_id, n.name, n.description, n.guidance, a.topic_index, a.priority, a.status, a.justification, a.owner, a.due_on, a.comment, \
+const ANSWER_SELECT: &str = "SELECT a.id, n.urn, n.ref_id, n.name, n.description, n.guidance, p.ref_id AS parent_ref_id, p.name AS parent_name, a.topic_index, a.priority, a.status, a.justification, a.owner, a.due_on, a.comment, \
      a.version, a.updated_at_ms, a.updated_by, (SELECT COUNT(*) FROM evidence e WHERE e.answer_id = a.id) AS evidence_count \
-     FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id";
+     FROM assessment_answers a JOIN catalog_nodes n ON n.id = a.node_id \
+     LEFT JOIN catalog_nodes p ON p.catalog_id = n.catalog_id AND p.urn = n.parent_urn AND p.parent_urn IS NOT NULL";
 
 /// A row of `ANSWER_SELECT`: the node's texts come with it.
 fn answer_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments::AnswerRow> {
@@ -12,6 +13,8 @@ fn answer_from_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::assessments
         name: r.try_get("name")?,
         description: r.try_get("description")?,
         guidance: r.try_get("guidance")?,
+        parent_ref_id: r.try_get("parent_ref_id")?,
+        parent_name: r.try_get("parent_name")?,
     };
     answer_with_texts(r, &node)
 }
@@ -58,27 +61,31 @@ async fn node_texts(
     if let Some(texts) = cache.get(catalog_id) {
         return Ok(texts);
     }
-    let rows = sqlx::query_as::<_, (i64, String, Option<String>, Option<String>, Option<String>, Option<String>)>(
-        "SELECT id, urn, ref_id, name, description, guidance FROM catalog_nodes WHERE catalog_id = $1",
+    // The parent is named only when it is a requirement itself (it has a parent): a topic's
+    // name is shown by the topic filter already.
+    let rows = sqlx::query(
+        "SELECT n.id, n.urn, n.ref_id, n.name, n.description, n.guidance, p.ref_id AS parent_ref_id, p.name AS parent_name \
+         FROM catalog_nodes n LEFT JOIN catalog_nodes p ON p.catalog_id = n.catalog_id AND p.urn = n.parent_urn AND p.parent_urn IS NOT NULL \
+         WHERE n.catalog_id = $1",
     )
     .bind(catalog_id)
     .fetch_all(pool)
     .await?;
-    let texts: crate::assessments::NodeTexts = rows
-        .into_iter()
-        .map(|(id, urn, ref_id, name, description, guidance)| {
-            (
-                id,
-                crate::assessments::NodeText {
-                    urn,
-                    ref_id,
-                    name,
-                    description,
-                    guidance,
-                },
-            )
-        })
-        .collect();
+    let mut texts = crate::assessments::NodeTexts::with_capacity(rows.len());
+    for r in &rows {
+        texts.insert(
+            r.try_get("id")?,
+            crate::assessments::NodeText {
+                urn: r.try_get("urn")?,
+                ref_id: r.try_get("ref_id")?,
+                name: r.try_get("name")?,
+                description: r.try_get("description")?,
+                guidance: r.try_get("guidance")?,
+                parent_ref_id: r.try_get("parent_ref_id")?,
+                parent_name: r.try_get("parent_name")?,
+            },
+        );
+    }
     let texts = std::sync::Arc::new(texts);
     cache.put(catalog_id, texts.clone());
     Ok(texts)
@@ -108,6 +115,8 @@ fn answer_with_texts(
         name: node.name.clone(),
         description: node.description.clone(),
         guidance: node.guidance.clone(),
+        parent_ref_id: node.parent_ref_id.clone(),
+        parent_name: node.parent_name.clone(),
         topic_index: r.try_get("topic_index")?,
         priority: r.try_get("priority")?,
         answer: AssessAnswer {

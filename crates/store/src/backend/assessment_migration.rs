@@ -86,6 +86,7 @@ pub(crate) async fn migrate_assessment(
         )),
         new_id,
         &changes,
+        AnswerAudit::PerAnswer,
     )
     .await?;
     sqlx::query(

@@ -23,6 +23,7 @@ macro_rules! shared_queries {
         include!("assessment_tallies.rs");
         include!("answers.rs");
         include!("answer_writes.rs");
+        include!("group_changes.rs");
         include!("snapshots.rs");
         include!("evidence.rs");
         include!("heatmap.rs");

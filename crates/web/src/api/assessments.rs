@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use verbund_domain::page::{DEFAULT_PER_PAGE, Page, PageRequest};
 use verbund_domain::{AnswerId, AssessmentId, CatalogId, EvidenceId, SnapshotId};
-use verbund_store::{AnswerRow, EvidenceMeta, StoredAssessment, StoredSnapshot};
+use verbund_store::{AnswerRow, EvidenceMeta, GroupChange, StoredAssessment, StoredSnapshot};
 
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::AppState;
@@ -17,6 +17,7 @@ use crate::download::Download;
 use crate::error::{AppResult, ErrorBody};
 use verbund_app::assessments::{
     self as svc, AnswerIn, AnswersQuery, AssessmentOut, BulkIn, Comparison, ImportOutcome, StartIn,
+    TopicNotApplicableIn,
 };
 use verbund_app::comparison::{self, Heatmap, HeatmapQuery};
 
@@ -141,6 +142,33 @@ pub async fn bulk(
     Ok(Json(
         svc::bulk(&st, &u.audit(), &u.actor, AssessmentId(id), &d).await?,
     ))
+}
+
+/// Marks every requirement of one topic (a module such as SYS.1.8) *entbehrlich* with one
+/// justification; owners, due dates and comments stay. Audited as one entry with its rows;
+/// the returned change can be undone.
+#[utoipa::path(post, path = "/assessments/{id}/not-applicable", operation_id = "mark_topic_not_applicable", params(("id" = i64, Path)), request_body = TopicNotApplicableIn, tag = "assessments",
+    responses((status = 201, body = GroupChange), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn topic_not_applicable(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(d): ApiJson<TopicNotApplicableIn>,
+) -> AppResult<(StatusCode, Json<GroupChange>)> {
+    let c = svc::mark_topic_not_applicable(&st, &u.audit(), &u.actor, AssessmentId(id), &d).await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// Undoes a topic marked *entbehrlich*: every answer it changed is restored exactly. Undone
+/// already: 409; answered again since: 422 naming each such requirement (nothing restored).
+#[utoipa::path(post, path = "/assessment-changes/{id}/undo", operation_id = "undo_group_change", params(("id" = i64, Path)), tag = "assessments",
+    responses((status = 200, body = GroupChange), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn undo_group_change(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<GroupChange>> {
+    Ok(Json(svc::undo(&st, &u.audit(), &u.actor, id).await?))
 }
 
 /// A snapshot's name.

@@ -89,6 +89,14 @@ pub fn routes() -> Routes {
         .get("/assessments/{id}", assessments::get_one)
         .get("/assessments/{id}/answers", assessments::answers)
         .post("/assessments/{id}/answers/bulk", assessments::bulk)
+        .post(
+            "/assessments/{id}/not-applicable",
+            assessments::topic_not_applicable,
+        )
+        .post(
+            "/assessment-changes/{id}/undo",
+            assessments::undo_group_change,
+        )
         .put("/answers/{id}", assessments::answer)
         .get("/assessments/{id}/snapshots", assessments::snapshots)
         .post("/assessments/{id}/snapshots", assessments::snapshot)
@@ -129,7 +137,7 @@ pub fn routes() -> Routes {
         assessments::start, assessments::list, assessments::get_one, assessments::answers, assessments::bulk, assessments::answer,
         assessments::snapshots, assessments::snapshot, assessments::compare, assessments::export, assessments::import,
         assessments::evidence_list, assessments::add_evidence, assessments::evidence, assessments::delete_evidence, assessments::heatmap,
-        assessments::migration, assessments::migrate
+        assessments::migration, assessments::migrate, assessments::topic_not_applicable, assessments::undo_group_change
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

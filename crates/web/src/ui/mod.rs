@@ -103,6 +103,14 @@ pub fn routes() -> Routes {
         .get("/assessments", assessments::list)
         .get("/assessments/{id}", assessments::show)
         .post("/assessments/{id}/bulk", assessments::bulk)
+        .post(
+            "/assessments/{id}/not-applicable",
+            assessments::mark_topic_not_applicable,
+        )
+        .post(
+            "/assessment-changes/{id}/undo",
+            assessments::undo_group_change,
+        )
         .post("/assessments/{id}/snapshots", assessments::snapshot)
         .get("/assessments/{id}/compare", assessments::compare)
         .get("/assessments/{id}/export", assessments::export)
@@ -288,12 +296,14 @@ pub fn error_page(
 
 const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../../static/app.css");
+const ANSWERS_JS: &[u8] = include_bytes!("../../static/answers.js");
 
 /// Static assets, compiled into the binary so it runs from anywhere.
 async fn static_file(Path(file): Path<String>) -> Response {
     let (body, ctype) = match file.as_str() {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
+        "answers.js" => (ANSWERS_JS, "text/javascript; charset=utf-8"),
         _ => return AppError::NotFound.into_response(),
     };
     (

@@ -1,31 +1,41 @@
-//! The answer form of one requirement, quick answers from a table row (htmx) and bulk changes.
+//! The answer form of one requirement and quick answers from a table row (htmx).
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 use verbund_domain::authz::Permission;
-use verbund_domain::validation::ValidationErrors;
 use verbund_domain::{AnswerId, AssessmentId};
 use verbund_store::{AnswerRow, EvidenceMeta};
 
-use super::assessment_page;
 use crate::AppState;
 use crate::context::CurrentUser;
 use crate::error::AppResult;
 use crate::extract::IdPath;
 use crate::ui::{FormErrors, Layout, render, render_invalid, see_other};
-use verbund_app::assessments::{self as svc, AnswerIn, AnswersQuery, BulkIn};
+use verbund_app::assessments::{self as svc, AnswerIn, AssessmentOut};
 
-/// One table row, returned to htmx after a quick answer.
+/// What htmx gets after a quick answer, all as out-of-band swaps: the row (with its
+/// "gespeichert" mark or its error), the progress and score, the topic table and the status
+/// line screen readers announce.
 #[derive(Template)]
-#[template(path = "answer_row.html")]
-struct RowPartial {
+#[template(path = "answer_saved.html")]
+struct SavedPartial {
     l: Layout,
     r: AnswerRow,
-    can_answer: bool,
+    a: AssessmentOut,
+    back: String,
     row_error: Option<String>,
+    /// A problem that is not the row's input (someone else saved it first).
+    row_warning: Option<String>,
+    announce: String,
+}
+
+impl SavedPartial {
+    fn is_selected(&self, _id: &AnswerId) -> bool {
+        false
+    }
 }
 
 /// The full answer form (also used without JavaScript).
@@ -34,6 +44,8 @@ struct RowPartial {
 pub(super) struct AnswerPage {
     l: Layout,
     assessment_id: AssessmentId,
+    /// The list state to return to.
+    back: String,
     r: AnswerRow,
     form: AnswerIn,
     evidence: Vec<EvidenceMeta>,
@@ -59,6 +71,7 @@ pub(super) async fn answer_page(
     answer_id: AnswerId,
     form: Option<AnswerIn>,
     errors: FormErrors,
+    back: &str,
 ) -> AppResult<AnswerPage> {
     let (assessment_id, r) = svc::answer_row(st, cu.actor(), answer_id).await?;
     let org = svc::authorize(
@@ -78,6 +91,7 @@ pub(super) async fn answer_page(
     .to_owned();
     Ok(AnswerPage {
         l,
+        back: super::list_query(&super::parse_back(back)),
         assessment_id,
         form: form.unwrap_or_else(|| form_of(&r)),
         evidence: svc::evidence_list(st, cu.actor(), answer_id).await?,
@@ -87,13 +101,21 @@ pub(super) async fn answer_page(
     })
 }
 
+/// `?back=…`: the list state of the assessment page the form was opened from.
+#[derive(Deserialize, Default)]
+pub struct BackParam {
+    #[serde(default)]
+    back: String,
+}
+
 pub async fn answer_form(
     State(st): State<AppState>,
     cu: CurrentUser,
     IdPath(id): IdPath,
+    Query(b): Query<BackParam>,
 ) -> AppResult<Response> {
     Ok(render(
-        &answer_page(&st, &cu, AnswerId(id), None, FormErrors::default()).await?,
+        &answer_page(&st, &cu, AnswerId(id), None, FormErrors::default(), &b.back).await?,
     ))
 }
 
@@ -112,6 +134,9 @@ pub struct AnswerForm {
     comment: Option<String>,
     #[serde(default)]
     version: Option<String>,
+    /// The list state to return to (not part of the answer).
+    #[serde(default)]
+    back: String,
 }
 
 impl From<AnswerForm> for AnswerIn {
@@ -127,8 +152,8 @@ impl From<AnswerForm> for AnswerIn {
     }
 }
 
-/// Saves an answer: from the quick form in a table row (htmx: the row comes back) or from the
-/// full form (redirect back to the assessment).
+/// Saves an answer: from the quick form in a table row (htmx: the row, progress and score
+/// come back out of band) or from the full form (redirect back to the list as it was).
 pub async fn save_answer(
     State(st): State<AppState>,
     cu: CurrentUser,
@@ -136,111 +161,52 @@ pub async fn save_answer(
     IdPath(id): IdPath,
     axum::Form(f): axum::Form<AnswerForm>,
 ) -> AppResult<Response> {
+    let back = f.back.clone();
     let f = AnswerIn::from(f);
     let htmx = headers.contains_key("hx-request");
-    match svc::answer(&st, &cu.audit(), cu.actor(), AnswerId(id), &f).await {
-        Ok(r) if htmx => Ok(render(&RowPartial {
-            l: Layout::user(&cu, "assessment-title", "assessments"),
-            r,
-            can_answer: true,
-            row_error: None,
-        })),
-        Ok(_) => {
-            let (aid, _) = svc::answer_row(&st, cu.actor(), AnswerId(id)).await?;
-            Ok(see_other(&format!("/assessments/{aid}")))
-        }
+    let saved = svc::answer(&st, &cu.audit(), cu.actor(), AnswerId(id), &f).await;
+    let (mut row_error, mut row_warning) = (None, None);
+    match saved {
+        Ok(_) => {}
         Err(verbund_app::Error::Invalid(e)) if htmx => {
-            let (_, r) = svc::answer_row(&st, cu.actor(), AnswerId(id)).await?;
-            let l = Layout::user(&cu, "assessment-title", "assessments");
-            let msg = e.0.first().map(|x| l.lang.t(&x.code));
-            // htmx swaps only 2xx answers by default; the row shows the error instead.
-            Ok(render(&RowPartial {
-                l,
-                r,
-                can_answer: true,
-                row_error: msg,
-            }))
+            row_error = e.0.first().map(|x| cu.ctx.lang.t(&x.code));
         }
-        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
-            &answer_page(&st, &cu, AnswerId(id), Some(f), e.into()).await?,
-        )),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The bulk form: selected rows (`ids`, repeated) and the fields to set.
-#[derive(Deserialize, Default)]
-pub struct BulkForm {
-    #[serde(default)]
-    ids: Vec<AnswerId>,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    owner: String,
-    #[serde(default)]
-    due_on: String,
-    #[serde(default)]
-    justification: String,
-}
-
-pub async fn bulk(
-    State(st): State<AppState>,
-    cu: CurrentUser,
-    IdPath(id): IdPath,
-    axum_extra::extract::Form(f): axum_extra::extract::Form<BulkForm>,
-) -> AppResult<Response> {
-    let some = |s: String| (!s.trim().is_empty()).then_some(s);
-    let d = BulkIn {
-        ids: f.ids,
-        status: some(f.status),
-        owner: some(f.owner),
-        due_on: some(f.due_on),
-        justification: some(f.justification),
-    };
-    match svc::bulk(&st, &cu.audit(), cu.actor(), AssessmentId(id), &d).await {
-        Ok(rows) => {
-            let notice = cu
-                .ctx
-                .lang
-                .t_args("assessment-bulk-done", &[("count", rows.len().to_string())]);
-            Ok(render(
-                &assessment_page(
-                    &st,
-                    &cu,
-                    AssessmentId(id),
-                    AnswersQuery::default(),
-                    FormErrors::default(),
-                    String::new(),
-                    Some(notice),
-                )
-                .await?,
-            ))
+        // Someone else saved the row first: it comes back as stored, with a word why.
+        Err(verbund_app::Error::Stale) if htmx => {
+            row_warning = Some(cu.ctx.lang.t("error-stale"));
         }
         Err(verbund_app::Error::Invalid(e)) => {
-            let detail =
-                e.0.iter()
-                    .map(|x| {
-                        format!(
-                            "{} – {}",
-                            x.field.split_once(':').map_or("", |(_, r)| r),
-                            cu.ctx.lang.t(&x.code)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n");
-            Ok(render_invalid(
-                &assessment_page(
-                    &st,
-                    &cu,
-                    AssessmentId(id),
-                    AnswersQuery::default(),
-                    ValidationErrors::single("bulk", "error-bulk").into(),
-                    detail,
-                    None,
-                )
-                .await?,
-            ))
+            return Ok(render_invalid(
+                &answer_page(&st, &cu, AnswerId(id), Some(f), e.into(), &back).await?,
+            ));
         }
-        Err(e) => Err(e.into()),
+        Err(e) => return Err(e.into()),
     }
+    let (aid, r) = svc::answer_row(&st, cu.actor(), AnswerId(id)).await?;
+    if !htmx {
+        return Ok(see_other(&super::page_url(aid, &back, "")));
+    }
+    let l = Layout::user(&cu, "assessment-title", "assessments");
+    let label = r.ref_id.clone().unwrap_or_default();
+    let announce = match row_error.as_ref().or(row_warning.as_ref()) {
+        Some(e) => format!("{label}: {e}"),
+        None => l.lang.t_args(
+            "quick-saved-announce",
+            &[
+                ("ref", label),
+                ("status", l.lang.t(&super::status_key(&r.answer.status))),
+            ],
+        ),
+    };
+    // htmx swaps only 2xx answers by default: an invalid answer comes back as 200 with the
+    // row showing its error (and the stored answer).
+    Ok(render(&SavedPartial {
+        a: svc::get(&st, cu.actor(), aid).await?,
+        back: super::list_query(&super::parse_back(&back)),
+        l,
+        r,
+        row_error,
+        row_warning,
+        announce,
+    }))
 }

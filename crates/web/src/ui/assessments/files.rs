@@ -103,9 +103,11 @@ pub async fn import(
                 &cu,
                 AssessmentId(id),
                 AnswersQuery::default(),
-                ValidationErrors::single("import", code).into(),
-                detail,
-                None,
+                super::PageState {
+                    errors: ValidationErrors::single("import", code).into(),
+                    detail: detail.lines().map(str::to_owned).collect(),
+                    ..Default::default()
+                },
             )
             .await?,
         )),
@@ -139,7 +141,7 @@ pub async fn upload_evidence(
     {
         Ok(_) => Ok(see_other(&format!("/answers/{id}"))),
         Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
-            &answer_page(&st, &cu, AnswerId(id), None, e.into()).await?,
+            &answer_page(&st, &cu, AnswerId(id), None, e.into(), "").await?,
         )),
         Err(e) => Err(e.into()),
     }

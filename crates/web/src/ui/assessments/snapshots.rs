@@ -34,9 +34,10 @@ pub async fn snapshot(
                 &cu,
                 AssessmentId(id),
                 AnswersQuery::default(),
-                e.into(),
-                String::new(),
-                None,
+                super::PageState {
+                    errors: e.into(),
+                    ..Default::default()
+                },
             )
             .await?,
         )),

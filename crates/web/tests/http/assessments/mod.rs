@@ -1,10 +1,12 @@
 //! Assessments over HTTP, one file per concern; the helpers here start assessments for the
 //! other test modules (the isolation matrix uses them too).
 
+mod answering;
 mod answers;
 mod bombs;
 mod comparison;
 mod files;
+mod groups;
 mod heatmap;
 mod migration;
 mod pages;

@@ -119,8 +119,10 @@ async fn office_and_members_work_through_the_pages(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        row.starts_with("<tr id=\"answer-") && row.contains("value=\"yes\" selected"),
-        "the row comes back: {row}"
+        row.contains("<template><tr id=\"answer-")
+            && row.contains("value=\"yes\" checked")
+            && row.contains("hx-swap-oob"),
+        "the row comes back out of band: {row}"
     );
     let (status, row) = coord
         .post_htmx(
@@ -140,8 +142,9 @@ async fn office_and_members_work_through_the_pages(app: TestApp) {
     let (status, page) = coord
         .post_form(&app, &format!("/assessments/{id}/bulk"), &fields)
         .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("4 Anforderungen wurden geändert"));
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = coord.get(&app, &page).await;
+    assert!(page.contains("4 Anforderungen wurden geändert"), "{page}");
     let (status, _) = coord
         .post_file(
             &app,

@@ -39,6 +39,7 @@ pub struct Ids {
     pub answer: i64,
     pub evidence: i64,
     pub snapshot: i64,
+    pub group_change: i64,
     pub proposal: i64,
 }
 
@@ -63,14 +64,15 @@ impl Ids {
             Assessment => self.assessment,
             Answer => self.answer,
             Evidence => self.evidence,
+            GroupChange => self.group_change,
             Proposal => self.proposal,
         })
     }
 }
 
 /// Assessments for every member; Raunheim answers, attaches evidence and takes a snapshot.
-/// Returns (catalog, assessment, answer, evidence, snapshot).
-async fn assessment_setup(app: &TestApp) -> (i64, i64, i64, i64, i64) {
+/// Returns (catalog, assessment, answer, evidence, snapshot, group change).
+async fn assessment_setup(app: &TestApp) -> (i64, i64, i64, i64, i64, i64) {
     let isb = app.token("isb@verbund.example").await;
     let catalog = crate::assessments::start_all(app, &isb).await;
     let other = app.token(TARGET_COORDINATOR).await;
@@ -102,12 +104,23 @@ async fn assessment_setup(app: &TestApp) -> (i64, i64, i64, i64, i64) {
             Some(json!({"name": "Raunheim Q1"})),
         )
         .await;
+    // Topic 1: apart from the answer above (topic 0) and the matrix's own topic 2.
+    let (status, change) = app
+        .api(
+            Method::POST,
+            &format!("/assessments/{assessment}/not-applicable"),
+            &other,
+            Some(json!({"topic": 1, "justification": "Keine Großrechner"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{change}");
     (
         catalog,
         assessment,
         answer,
         e["id"].as_i64().unwrap(),
         snap["id"].as_i64().unwrap(),
+        change["id"].as_i64().unwrap(),
     )
 }
 
@@ -168,7 +181,8 @@ pub async fn setup(app: &TestApp) -> Ids {
             Some(json!({"year": 2026, "key_id": key})),
         )
         .await;
-    let (catalog, assessment, answer, evidence, snapshot) = assessment_setup(app).await;
+    let (catalog, assessment, answer, evidence, snapshot, group_change) =
+        assessment_setup(app).await;
     let coordinator_token = app.token(TARGET_COORDINATOR).await;
     let (status, proposal) = app
         .api(
@@ -197,6 +211,7 @@ pub async fn setup(app: &TestApp) -> Ids {
         answer,
         evidence,
         snapshot,
+        group_change,
         proposal: proposal["id"].as_i64().unwrap(),
     }
 }

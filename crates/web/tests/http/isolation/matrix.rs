@@ -52,6 +52,8 @@ pub enum Obj {
     Assessment,
     Answer,
     Evidence,
+    /// A topic the target member marked entbehrlich (undoable).
+    GroupChange,
     /// The target member's open key-figure proposal.
     Proposal,
 }
@@ -240,6 +242,8 @@ pub fn ui(c: &Ids) -> Matrix {
         (("GET", "/assessments"), list()),
         (("GET", "/assessments/{id}"), foreign(Assessment)),
         (("POST", "/assessments/{id}/bulk"), foreign(Assessment).body(json!({"ids": c.answer.to_string(), "status": "yes"}))),
+        (("POST", "/assessments/{id}/not-applicable"), foreign(Assessment).body(json!({"topic": "2", "justification": "Kein Großrechner"}))),
+        (("POST", "/assessment-changes/{id}/undo"), foreign(GroupChange)),
         (("POST", "/assessments/{id}/snapshots"), foreign(Assessment).body(json!({"name": "x"}))),
         (("GET", "/assessments/{id}/compare"), foreign(Assessment).q(format!("?from={}", c.snapshot))),
         (("GET", "/assessments/{id}/export"), foreign(Assessment).q("?format=csv")),
@@ -330,6 +334,8 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/assessments/{id}"), foreign(Assessment)),
         (("GET", "/assessments/{id}/answers"), foreign(Assessment).q("?all=true")),
         (("POST", "/assessments/{id}/answers/bulk"), foreign(Assessment).body(json!({"ids": [c.answer], "status": "yes"}))),
+        (("POST", "/assessments/{id}/not-applicable"), foreign(Assessment).body(json!({"topic": 2, "justification": "Kein Großrechner"}))),
+        (("POST", "/assessment-changes/{id}/undo"), foreign(GroupChange)),
         (("PUT", "/answers/{id}"), foreign(Answer).body(json!({"status": "yes"}))),
         (("GET", "/assessments/{id}/snapshots"), foreign(Assessment)),
         (("POST", "/assessments/{id}/snapshots"), foreign(Assessment).body(json!({"name": "x"}))),
