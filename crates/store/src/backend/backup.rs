@@ -24,6 +24,7 @@ const BACKUP_TABLES: &[&str] = &[
     "assessment_snapshots",
     "evidence",
     "key_figure_proposals",
+    "member_standalone_costs",
     "audit_log",
     "audit_head",
 ];
@@ -34,7 +35,11 @@ const DERIVED_TABLES: &[&str] = &["statement_members"];
 
 /// Tables added after the first backup format: a backup of an older schema lacks them, and
 /// they start empty.
-const ADDED_TABLES: &[&str] = &["role_invitations", "key_figure_proposals"];
+const ADDED_TABLES: &[&str] = &[
+    "role_invitations",
+    "key_figure_proposals",
+    "member_standalone_costs",
+];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.
 const FORMAT_VERSION: i64 = 2;
