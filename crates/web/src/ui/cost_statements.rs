@@ -2,7 +2,6 @@
 //! read their own statement step by step and download it as PDF or XLSX.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use verbund_domain::{CostKeyId, StatementId};
 use verbund_store::StoredKey;
 
 use super::costs::{StatementRow, eur, overview, pct};
-use super::{Layout, render, render_invalid, see_other};
+use super::{Layout, render, render_invalid};
 use crate::AppState;
 use crate::context::CurrentUser;
 use crate::download::Download;
@@ -224,21 +223,6 @@ pub async fn preview(
         keys: costs::keys(&st, cu.actor()).await?,
         l,
     }))
-}
-
-#[derive(Deserialize)]
-pub struct IssueForm {
-    year: i32,
-    key: i64,
-}
-
-pub async fn issue(
-    State(st): State<AppState>,
-    cu: CurrentUser,
-    Form(f): Form<IssueForm>,
-) -> AppResult<Response> {
-    let s = statements::issue(&st, &cu.audit(), cu.actor(), f.year, CostKeyId(f.key)).await?;
-    Ok(see_other(&format!("/costs/statements/{}", s.id)))
 }
 
 #[derive(Template)]
