@@ -171,6 +171,9 @@ struct PreviewPage {
     locked: bool,
     t: Totals,
     rows: Vec<SplitRow>,
+    /// Whether any member gets a credit: the column is left out otherwise, so the table
+    /// fits a 1366 px screen.
+    has_credits: bool,
     can_issue: bool,
     keys: Vec<StoredKey>,
 }
@@ -216,6 +219,7 @@ pub async fn preview(
         locked: p.locked,
         t: totals(l.lang, d),
         rows: rows(d),
+        has_credits: d.statement.bills.iter().any(|b| !b.credits.is_empty()),
         can_issue: cu
             .actor()
             .check_office(Permission::ManageFederation)
