@@ -102,9 +102,12 @@ fn today(st: &Services) -> Date {
         .unwrap_or(time::Date::MIN)
 }
 
-fn fingerprint(p: &Preview, year: i32) -> String {
+/// Identifies the figures and the printed terms a draft shows (not what the office typed
+/// into it): amounts, key version, standalone costs, account, signer and reference pattern.
+fn fingerprint(p: &Preview, year: i32, terms: &str) -> String {
     let d = &p.document;
     let mut h = Sha256::new();
+    h.update(terms);
     h.update(format!(
         "{year}/{}/{}/{}",
         p.key_id, d.key_version, d.statement.shared_total.0
@@ -227,6 +230,11 @@ async fn build(
     if members.iter().any(|m| m.address.is_none()) {
         warnings.push("warn-no-address".to_owned());
     }
+    let fingerprint = fingerprint(
+        p,
+        year,
+        &format!("{account:?}|{signer:?}|{}", pattern.as_str()),
+    );
     let d = &p.document;
     Ok(IssueDraft {
         year,
@@ -240,7 +248,7 @@ async fn build(
         account,
         signer,
         members,
-        fingerprint: fingerprint(p, year),
+        fingerprint,
         warnings,
     })
 }

@@ -285,6 +285,35 @@ async fn the_api_drafts_then_issues_exactly_the_draft(app: TestApp) {
         json!(["warn-no-address"]),
         "the test members have no address"
     );
+    // The signer changes after the draft was read: the draft no longer shows what would be
+    // printed.
+    let (status, _) = app
+        .api(
+            Method::PUT,
+            "/settings",
+            &isb,
+            Some(json!({"bank_iban": "DE89370400440532013000", "signer_name": "Jan Muster"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .api(
+            Method::POST,
+            "/costs/statements",
+            &isb,
+            Some(json!({"year": 2026, "key_id": key, "fingerprint": draft["fingerprint"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "changed terms are refused");
+    let (_, draft) = app
+        .api(
+            Method::POST,
+            "/costs/statements/draft",
+            &isb,
+            Some(json!({"year": 2026, "key_id": key, "due_on": "2027-01-15"})),
+        )
+        .await;
+    assert_eq!(draft["signer"]["name"], "Jan Muster");
     let (status, st) = app
         .api(
             Method::POST,
