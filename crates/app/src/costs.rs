@@ -7,7 +7,6 @@
 use serde::{Deserialize, Serialize};
 use verbund_domain::{BudgetLineId, CostKeyId, SubsidyId};
 
-use verbund_domain::FederationId;
 use verbund_domain::authz::{Actor, Permission};
 pub use verbund_domain::costs::presets::KeyForm;
 use verbund_domain::costs::{
@@ -15,6 +14,7 @@ use verbund_domain::costs::{
     Subsidy, SubsidyApplication, parse_euros,
 };
 use verbund_domain::validation::{ValidationErrors, required_text};
+use verbund_domain::{FederationId, OrgId};
 use verbund_store::{AuditActor, StoredBudgetLine, StoredKey, StoredSubsidy};
 
 use crate::Services;
@@ -125,6 +125,12 @@ pub async fn add_line(
         .store
         .add_budget_line(by, federation(st).await?, check_year(year)?, &line)
         .await?)
+}
+
+/// One line (office).
+pub async fn line(st: &Services, actor: &Actor, id: BudgetLineId) -> Result<StoredBudgetLine> {
+    actor.check_office(Permission::ReadCosts)?;
+    Ok(st.store.budget_line(federation(st).await?, id).await?)
 }
 
 /// Changes a line (office).
@@ -290,6 +296,24 @@ pub struct KeyDraft {
     pub standalone: Option<StandaloneCosts>,
 }
 
+impl KeyDraft {
+    /// The key as stored: name required (up to 200 characters), weights of every split
+    /// adding up to 100 % (`error-key`).
+    pub fn to_key(&self) -> Result<AllocationKey> {
+        let name =
+            required_text(&self.name, 200).map_err(|c| ValidationErrors::single("name", c))?;
+        let key = AllocationKey {
+            name,
+            root: self.root.clone(),
+        };
+        key.check_weights().map_err(|e| Error::BadInput {
+            code: "error-key",
+            detail: e.to_string(),
+        })?;
+        Ok(key)
+    }
+}
+
 impl From<verbund_domain::costs::presets::PresetKey> for KeyDraft {
     fn from(k: verbund_domain::costs::presets::PresetKey) -> Self {
         Self {
@@ -309,15 +333,7 @@ pub async fn save_key(
     d: &KeyDraft,
 ) -> Result<StoredKey> {
     actor.check_office(Permission::ManageFederation)?;
-    let name = required_text(&d.name, 200).map_err(|c| ValidationErrors::single("name", c))?;
-    let key = AllocationKey {
-        name,
-        root: d.root.clone(),
-    };
-    key.check_weights().map_err(|e| Error::BadInput {
-        code: "error-key",
-        detail: e.to_string(),
-    })?;
+    let key = d.to_key()?;
     Ok(st
         .store
         .save_cost_key(
@@ -328,6 +344,77 @@ pub async fn save_key(
             &d.standalone.clone().unwrap_or_default(),
         )
         .await?)
+}
+
+/// A member's own standalone cost (what it would pay doing it alone).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberStandalone {
+    /// Member.
+    pub member: i64,
+    /// Its name (ignored when saving).
+    #[serde(default)]
+    pub name: String,
+    /// Cents; `null`: none of its own (the key's common figure applies).
+    pub amount_cents: Option<i64>,
+}
+
+/// Every member with its own standalone cost, if set (office).
+pub async fn standalone_costs(st: &Services, actor: &Actor) -> Result<Vec<MemberStandalone>> {
+    actor.check_office(Permission::ReadCosts)?;
+    let office = actor.scope(Permission::ReadCosts);
+    let fed = federation(st).await?;
+    let own: std::collections::BTreeMap<_, _> = st
+        .store
+        .standalone_costs_federation_wide(&office, fed)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(st
+        .store
+        .member_rows_federation_wide(&office, fed)
+        .await?
+        .into_iter()
+        .map(|(o, _)| MemberStandalone {
+            member: o.id.0,
+            name: o.name,
+            amount_cents: own.get(&o.id).map(|c| c.0),
+        })
+        .collect())
+}
+
+/// Sets or clears members' own standalone costs (office); members not named keep theirs.
+/// A negative amount is a field error `standalone-<member>`/`error-negative`; a member
+/// outside the federation is `NotFound`. Nothing changes unless all are valid.
+pub async fn save_standalone_costs(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    changes: &[MemberStandalone],
+) -> Result<Vec<MemberStandalone>> {
+    actor.check_office(Permission::ManageFederation)?;
+    let mut e = ValidationErrors::default();
+    for c in changes {
+        if c.amount_cents.is_some_and(|a| a < 0) {
+            e.add(&format!("standalone-{}", c.member), "error-negative");
+        }
+    }
+    if !e.0.is_empty() {
+        return Err(e.into());
+    }
+    let list: Vec<_> = changes
+        .iter()
+        .map(|c| (OrgId(c.member), c.amount_cents.map(Cents)))
+        .collect();
+    st.store
+        .save_standalone_costs_federation_wide(
+            by,
+            &actor.scope(Permission::ManageFederation),
+            federation(st).await?,
+            &list,
+        )
+        .await?;
+    standalone_costs(st, actor).await
 }
 
 /// Years that have a budget (office).

@@ -42,6 +42,12 @@ pub const TOWNS: [(&str, &str, OrgKind, i64); 12] = [
     ("06433013", "Stockstadt am Rhein", OrgKind::Gemeinde, 6333),
 ];
 
+/// Postcodes of the member towns, in the order of [`TOWNS`]; letters go to the town hall.
+const POSTCODES: [&str; 12] = [
+    "64584", "65474", "64572", "64579", "65462", "64521", "64546", "64569", "65479", "64560",
+    "65428", "64589",
+];
+
 /// A demo login.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
@@ -387,7 +393,67 @@ async fn seed_costs(
             role: Role::FederationAdmin,
         }],
     };
+    // Payment details for the letters: the textbook example IBAN, not a real account.
+    let settings = verbund_domain::settings::FederationSettings {
+        bank_holder: Some("Kreisausschuss des Kreises Groß-Gerau".into()),
+        bank_iban: Some("DE89370400440532013000".into()),
+        bank_bic: Some("COBADEFFXXX".into()),
+        bank_name: Some("Commerzbank (Beispielkonto)".into()),
+        payment_reference_pattern: Some("IKZ-ISB-{year}-{ags}".into()),
+        signer_name: Some("Dr. Maria Beispiel".into()),
+        signer_role: Some("Leiterin der Informationssicherheitsstelle".into()),
+        ..Default::default()
+    };
+    store.save_settings(&sys, fed, &settings).await?;
+    let all = verbund_domain::authz::Scope::system(&SYSTEM);
+    let members = store.member_rows_federation_wide(&all, fed).await?;
+    // Letters go to the town halls (the Kreis: its finance department).
+    for (o, _) in &members {
+        let address = match TOWNS.iter().position(|t| t.1 == o.name) {
+            Some(i) => format!("Rathaus\n{} {}", POSTCODES[i], o.name),
+            None => "Kreisausschuss – Finanzen\nWilhelm-Seipp-Straße 4\n64521 Groß-Gerau".into(),
+        };
+        let input = OrgInput {
+            name: o.name.clone(),
+            kind: o.kind,
+            ags: o.ags.clone(),
+            population: o.population,
+            staff: o.staff,
+            it_workplaces: o.it_workplaces,
+            address: Some(address),
+        };
+        store.update_org(&sys, &all, o.id, None, &input).await?;
+    }
+    // Illustrative: a larger town would need more than half a post on its own.
+    let own: Vec<_> = members
+        .into_iter()
+        .map(|(o, _)| {
+            let cents = match o.population.unwrap_or(0) {
+                p if p > 100_000 => 9_500_000,
+                p if p > 30_000 => 8_500_000,
+                p if p > 15_000 => 6_000_000,
+                _ => 4_250_000,
+            };
+            (o.id, Some(Cents(cents)))
+        })
+        .collect();
+    store
+        .save_standalone_costs_federation_wide(
+            &sys,
+            &verbund_domain::authz::Scope::system(&SYSTEM),
+            fed,
+            &own,
+        )
+        .await?;
     let services = crate::Services::new(store.clone(), crate::AuthPolicy::default());
-    crate::statements::issue(&services, &sys, &office_actor, 2025, saved.id).await?;
+    crate::statements::issue(
+        &services,
+        &sys,
+        &office_actor,
+        2025,
+        saved.id,
+        &crate::statements::IssueOptions::default(),
+    )
+    .await?;
     Ok(())
 }

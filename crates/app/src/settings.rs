@@ -51,6 +51,10 @@ pub async fn letterhead(st: &Services, fed: &Federation) -> Result<Letterhead> {
         office_name: s.letterhead_office_name.unwrap_or(office.name),
         office_address: s.letterhead_address.or(office.address),
         federation_name: fed.name.clone(),
+        signer: s.signer_name.map(|name| verbund_domain::costs::Signer {
+            name,
+            role: s.signer_role,
+        }),
         contact: s.letterhead_contact,
     })
 }

@@ -10,6 +10,7 @@ use verbund_domain::costs::{
 
 use crate::format::{self, euros};
 use crate::{IssuedStatement, Letterhead, ReportError};
+use verbund_domain::costs::payment::format_german_date;
 
 /// The letter's typst template; it reads the data below from `data.json`.
 pub(crate) const TEMPLATE: &str = include_str!("letter.typ");
@@ -21,8 +22,13 @@ struct LetterData {
     head: Head,
     number: String,
     date: String,
-    issued_by: String,
     member: String,
+    /// The member's postal address, as recorded when the statement was issued.
+    recipient: Vec<String>,
+    /// How to pay, when the statement recorded payment terms.
+    payment: Option<Payment>,
+    /// Who signs for the office (recorded with the statement, else the current settings).
+    signer: Option<SignerText>,
     key_name: String,
     key_version: String,
     budget: Vec<[String; 2]>,
@@ -52,6 +58,27 @@ struct Head {
     office: String,
     address: Vec<String>,
     contact: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Payment {
+    due: String,
+    reference: String,
+    account: Option<Account>,
+}
+
+#[derive(Serialize)]
+struct Account {
+    holder: String,
+    iban: String,
+    bic: Option<String>,
+    bank: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SignerText {
+    name: String,
+    role: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -253,8 +280,35 @@ pub(crate) fn letter_data(
         },
         number: s.id.to_string(),
         date: s.issued_at.clone(),
-        issued_by: s.issued_by.clone(),
         member: bill.name.clone(),
+        recipient: lines(
+            doc.payment
+                .as_ref()
+                .and_then(|p| p.member(member))
+                .and_then(|m| m.address.as_deref()),
+        ),
+        payment: doc.payment.as_ref().and_then(|p| {
+            let mine = p.member(member)?;
+            Some(Payment {
+                due: format_german_date(p.due_on),
+                reference: mine.reference.clone(),
+                account: p.account.as_ref().map(|a| Account {
+                    holder: a.holder.clone(),
+                    iban: a.iban.grouped(),
+                    bic: a.bic.clone(),
+                    bank: a.bank.clone(),
+                }),
+            })
+        }),
+        signer: doc
+            .payment
+            .as_ref()
+            .and_then(|p| p.signer.as_ref())
+            .or(lh.signer.as_ref())
+            .map(|x| SignerText {
+                name: x.name.clone(),
+                role: x.role.clone(),
+            }),
         key_name: doc.key_name.clone(),
         key_version: doc.key_version.to_string(),
         budget: st

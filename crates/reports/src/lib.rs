@@ -35,6 +35,9 @@ pub struct Letterhead {
     pub federation_name: String,
     /// How to reach the office (phone, e-mail); line breaks separate lines.
     pub contact: Option<String>,
+    /// Who signs letters for the office now (name, role); a statement that recorded its
+    /// signer when issued prints that one instead.
+    pub signer: Option<verbund_domain::costs::Signer>,
 }
 
 /// An issued statement: the stored document with its number, date and issuer.
@@ -68,11 +71,13 @@ pub enum ReportError {
 }
 
 /// One member's statement as a letter-style PDF (German): letterhead, recipient (member
-/// name), subject "Kostenbeteiligung {year} – Interkommunale Informationssicherheit", the
+/// name and postal address), payment block (amount, due date, payment reference, the
+/// office's bank account; when the statement recorded payment terms), subject "Kostenbeteiligung {year} – Interkommunale Informationssicherheit", the
 /// budget by category, subsidies, the amount to split, the key explained step by step
 /// with the member's metric values, its share (exact percentage), amount, credits,
 /// payable amount, standalone cost and savings, and how the rounding to the cent works
-/// (largest remainder). Other members' figures do not appear, only totals.
+/// (largest remainder), signed by the office's signer (name and role) and the office. Other
+/// members' figures do not appear, only totals.
 ///
 /// Rendering is CPU-bound (typst layout, tens of milliseconds in a release build); call it
 /// from a blocking task in async code. The PDF is tagged and conforms to PDF/UA-1; when `issued_at` is a date ("23.11.2026" or

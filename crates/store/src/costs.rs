@@ -7,7 +7,7 @@
 
 use verbund_domain::authz::Scope;
 use verbund_domain::costs::{
-    AllocationKey, BudgetLine, StandaloneCosts, StatementDocument, Subsidy,
+    AllocationKey, BudgetLine, Cents, StandaloneCosts, StatementDocument, Subsidy,
 };
 use verbund_domain::org::{Membership, Organisation};
 use verbund_domain::{BudgetLineId, CostKeyId, FederationId, OrgId, StatementId, SubsidyId};
@@ -36,6 +36,9 @@ pub(crate) fn member_part(doc: &StatementDocument, member: OrgId) -> Option<Stat
     if let Some(r) = &mut part.savings {
         r.members.retain(|m| m.member == member);
     }
+    if let Some(p) = &mut part.payment {
+        p.members.retain(|m| m.member == member);
+    }
     Some(part)
 }
 
@@ -63,6 +66,15 @@ impl Store {
         line: &BudgetLine,
     ) -> Result<StoredBudgetLine> {
         dispatch!(self.add_budget_line(by, fed, year, line))
+    }
+
+    /// One line.
+    pub async fn budget_line(
+        &self,
+        fed: FederationId,
+        id: BudgetLineId,
+    ) -> Result<StoredBudgetLine> {
+        dispatch!(self.budget_line(fed, id.0))
     }
 
     /// Changes a line.
@@ -191,6 +203,35 @@ impl Store {
     /// document cannot be read.
     pub async fn complete_statement_members(&self) -> Result<u64> {
         dispatch!(self.complete_statement_members())
+    }
+
+    /// Each member's own standalone cost, for members that have one. Office-wide: `office`
+    /// must reach every organisation, otherwise `NotFound`.
+    pub async fn standalone_costs_federation_wide(
+        &self,
+        office: &Scope,
+        fed: FederationId,
+    ) -> Result<Vec<(OrgId, Cents)>> {
+        if !office.is_all() {
+            return Err(crate::StoreError::NotFound);
+        }
+        dispatch!(self.standalone_costs(fed))
+    }
+
+    /// Sets (`Some`) or clears (`None`) members' standalone costs in one transaction, each
+    /// change audited. Office-wide as above; a member outside the federation is `NotFound`
+    /// and nothing changes.
+    pub async fn save_standalone_costs_federation_wide(
+        &self,
+        by: &AuditActor,
+        office: &Scope,
+        fed: FederationId,
+        changes: &[(OrgId, Option<Cents>)],
+    ) -> Result<()> {
+        if !office.is_all() {
+            return Err(crate::StoreError::NotFound);
+        }
+        dispatch!(self.save_standalone_costs(by, fed, changes))
     }
 
     /// Every member organisation (not the office) of the federation with its membership

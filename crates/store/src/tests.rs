@@ -140,6 +140,7 @@ fn statement_document(
         statement,
         savings: Some(savings),
         federation: None,
+        payment: None,
     }
 }
 

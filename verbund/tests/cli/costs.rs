@@ -82,6 +82,7 @@ fn demo_with_statement_renamed(db: &str, names: &[(&str, &str)]) -> i64 {
             &isb,
             2026,
             key.id,
+            &verbund_app::statements::IssueOptions::default(),
         )
         .await
         .expect("issues");

@@ -177,6 +177,53 @@ pub async fn statement_xlsx(
     render_xlsx(p, member).await
 }
 
+/// All letters of a statement in one ZIP file (office): one PDF per member, named as the
+/// single downloads are, stored uncompressed (PDFs are compressed already). Members get
+/// `NotFound`, an office role without the right to read costs `Forbidden`.
+pub async fn statement_zip(st: &Services, actor: &Actor, id: StatementId) -> Result<FileOut> {
+    actor.check_office(Permission::ReadCosts)?;
+    let (p, _) = printable(st, actor, id, None).await?;
+    let mut files = Vec::with_capacity(p.document.statement.bills.len());
+    let mut used = std::collections::HashSet::new();
+    let members: Vec<OrgId> = p
+        .document
+        .statement
+        .bills
+        .iter()
+        .map(|b| b.member)
+        .collect();
+    for m in members {
+        let mut f = render_pdf(Arc::clone(&p), m).await?;
+        if !used.insert(f.filename.clone()) {
+            f.filename = format!("{}-{m}.pdf", f.filename.trim_end_matches(".pdf"));
+            used.insert(f.filename.clone());
+        }
+        files.push(f);
+    }
+    let filename = p.file_name(None, "zip");
+    let bytes = render_blocking(move || {
+        zip_files(&files).map_err(|e| verbund_reports::ReportError::Render(e.to_string()))
+    })
+    .await?;
+    Ok(FileOut {
+        filename,
+        content_type: "application/zip",
+        bytes,
+    })
+}
+
+fn zip_files(files: &[FileOut]) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for f in files {
+        w.start_file(f.filename.as_str(), opts)?;
+        w.write_all(&f.bytes)?;
+    }
+    Ok(w.finish()?.into_inner())
+}
+
 /// The files [`write_statement_files`] wrote, and those it could not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenFiles {

@@ -3,16 +3,22 @@
 //! `documents`.
 
 mod documents;
+mod issue;
 
 pub use documents::*;
+pub use issue::{DraftMember, IssueDraft, IssueOptions, draft, due_text, issue};
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use verbund_domain::authz::{Actor, Permission, Scope};
 use verbund_domain::costs::{
-    Budget, BudgetLine, MemberSnapshot, StatementDocument, Subsidy, member_snapshots, settle_year,
+    Budget, BudgetLine, Cents, MemberSnapshot, StandaloneCosts, StatementDocument, Subsidy,
+    member_snapshots, settle_year,
 };
+use verbund_domain::org::Organisation;
 use verbund_domain::validation::ValidationErrors;
 use verbund_domain::{CostKeyId, FederationId, OrgId, StatementId};
-use verbund_store::{AuditActor, StoredKey, StoredStatement};
+use verbund_store::{StoredKey, StoredStatement};
 
 use crate::Services;
 use crate::costs::{check_year, federation};
@@ -39,6 +45,10 @@ struct YearInputs {
     budget: Budget,
     subsidies: Vec<Subsidy>,
     members: Vec<MemberSnapshot>,
+    /// The member organisations (AGS and address for the payment terms).
+    orgs: BTreeMap<OrgId, Organisation>,
+    /// Each member's own standalone cost, where set.
+    standalone: BTreeMap<OrgId, Cents>,
 }
 
 /// `office` is the office's scope for reading costs (member data of the whole federation).
@@ -69,25 +79,53 @@ async fn year_inputs(
         .into_iter()
         .map(|s| s.subsidy)
         .collect();
-    let members = member_snapshots(
-        year,
-        &st.store.member_rows_federation_wide(office, fed).await?,
-    );
+    let rows = st.store.member_rows_federation_wide(office, fed).await?;
+    let members = member_snapshots(year, &rows);
+    let standalone = st
+        .store
+        .standalone_costs_federation_wide(office, fed)
+        .await?
+        .into_iter()
+        .collect();
     Ok(YearInputs {
         budget,
         subsidies,
         members,
+        orgs: rows.into_iter().map(|(o, _)| (o.id, o)).collect(),
+        standalone,
     })
 }
 
-fn preview_with(inputs: &YearInputs, key: StoredKey) -> Result<Preview> {
+/// The standalone costs a statement compares with: the key's, with each member's own
+/// figure where the key names none for it (the key's common figure covers the rest).
+fn effective_standalone(
+    key: &StandaloneCosts,
+    own: &BTreeMap<OrgId, Cents>,
+    members: &[MemberSnapshot],
+) -> StandaloneCosts {
+    let mut s = key.clone();
+    for m in members {
+        if let Some(c) = own.get(&m.id) {
+            s.per_member.entry(m.id).or_insert(*c);
+        }
+    }
+    s
+}
+
+fn preview_with(inputs: &YearInputs, mut key: StoredKey) -> Result<Preview> {
     let statement = settle_year(&inputs.budget, &inputs.subsidies, &inputs.members, &key.key)
         .map_err(|e| Error::BadInput {
             code: "error-statement",
             detail: e.to_string(),
         })?;
-    let has_standalone = key.standalone.common.is_some() || !key.standalone.per_member.is_empty();
-    let savings = if has_standalone {
+    key.standalone = effective_standalone(&key.standalone, &inputs.standalone, &inputs.members);
+    // Savings need a figure for every member: the key's common one, or each member's own.
+    let has_standalone = key.standalone.common.is_some()
+        || inputs
+            .members
+            .iter()
+            .all(|m| key.standalone.per_member.contains_key(&m.id));
+    let savings = if has_standalone && !inputs.members.is_empty() {
         Some(
             statement
                 .savings(&key.standalone)
@@ -108,6 +146,7 @@ fn preview_with(inputs: &YearInputs, key: StoredKey) -> Result<Preview> {
         statement,
         savings,
         federation: None,
+        payment: None,
     };
     Ok(Preview {
         key_id: key.id,
@@ -126,6 +165,28 @@ pub async fn preview(
     actor.check_office(Permission::ReadCosts)?;
     let fed = federation(st).await?;
     let key = st.store.cost_key(fed, key_id).await?;
+    let office = actor.scope(Permission::ReadCosts);
+    preview_with(&year_inputs(st, &office, fed, year).await?, key)
+}
+
+/// Computes the statement of `year` with a key not saved yet, for the key form's live
+/// preview (office). Fails like [`preview`], and with the key's own errors (name, weights).
+pub async fn preview_draft(
+    st: &Services,
+    actor: &Actor,
+    year: i32,
+    d: &crate::costs::KeyDraft,
+) -> Result<Preview> {
+    actor.check_office(Permission::ReadCosts)?;
+    let key = StoredKey {
+        id: CostKeyId(0),
+        key: d.to_key()?,
+        version: 0,
+        standalone: d.standalone.clone().unwrap_or_default(),
+        created_at_ms: 0,
+        locked: false,
+    };
+    let fed = federation(st).await?;
     let office = actor.scope(Permission::ReadCosts);
     preview_with(&year_inputs(st, &office, fed, year).await?, key)
 }
@@ -176,23 +237,6 @@ pub async fn compare(
             }
         })
         .collect())
-}
-
-/// Issues the statement of `year` with key version `key_id`: stores inputs and results
-/// unchangeably and locks the key version (office).
-pub async fn issue(
-    st: &Services,
-    by: &AuditActor,
-    actor: &Actor,
-    year: i32,
-    key_id: CostKeyId,
-) -> Result<StoredStatement> {
-    actor.check_office(Permission::ManageFederation)?;
-    let p = preview(st, actor, year, key_id).await?;
-    Ok(st
-        .store
-        .issue_statement(by, federation(st).await?, year, key_id, &p.document)
-        .await?)
 }
 
 /// The statements the actor may see: all for the office; for a member, the statements that

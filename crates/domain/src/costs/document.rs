@@ -11,6 +11,7 @@ use super::fraction::Fraction;
 use super::key::AllocationKey;
 use super::member::MemberSnapshot;
 use super::money::Cents;
+use super::payment::PaymentTerms;
 use super::savings::{SavingsError, SavingsReport, StandaloneCosts};
 use super::statement::YearStatement;
 use crate::OrgId;
@@ -37,6 +38,11 @@ pub struct StatementDocument {
     /// in a whole document: [`StatementDocument::totals`] computes them from the bills.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub federation: Option<FederationTotals>,
+    /// Due date, bank account, signer and each member's payment reference and address, as
+    /// confirmed when the statement was issued. `None` in statements issued before they were
+    /// recorded (their letters have no payment block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentTerms>,
 }
 
 /// The figures of a statement that span all members.
@@ -253,6 +259,7 @@ mod tests {
             statement,
             savings: Some(savings),
             federation: None,
+            payment: None,
         }
     }
 

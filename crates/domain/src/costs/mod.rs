@@ -23,6 +23,7 @@ mod key;
 mod key_eval;
 mod member;
 mod money;
+pub mod payment;
 pub mod presets;
 pub mod prorata;
 mod savings;
@@ -51,6 +52,7 @@ pub use key::{AllocationKey, KeyNode, KeyPart, ManualShare, MemberFilter};
 pub use key_eval::{KeyStep, Share, StepMember, StepPart, StepRule};
 pub use member::{MemberSnapshot, Metric};
 pub use money::{Cents, Weight, parse_euros};
+pub use payment::{BankAccount, Iban, MemberPayment, PaymentTerms, ReferencePattern, Signer};
 pub use prorata::ProRataRule;
 pub use savings::{MemberSavings, SavingsError, SavingsReport, StandaloneCosts, savings};
 pub use statement::{

@@ -174,6 +174,112 @@ impl KeyForm {
     }
 }
 
+/// A weight in basis points as the form shows it: `30`, `12,5`, `33,33`.
+fn percent_text(w: Weight) -> String {
+    let bp = w.get();
+    match bp % 100 {
+        0 => (bp / 100).to_string(),
+        r if r % 10 == 0 => format!("{},{}", bp / 100, r / 10),
+        r => format!("{},{r:02}", bp / 100),
+    }
+}
+
+fn metric_code(m: Metric) -> &'static str {
+    match m {
+        Metric::Population => "population",
+        Metric::Staff => "staff",
+        Metric::ItWorkplaces => "it_workplaces",
+    }
+}
+
+/// `base_percent` and `metric` of a "base + metric" node, as [`KeyForm::to_key`] builds it.
+fn base_plus_of(node: &KeyNode) -> Option<(String, String)> {
+    match node {
+        KeyNode::Equal => Some(("100".into(), String::new())),
+        KeyNode::ByMetric { metric } => Some(("0".into(), metric_code(*metric).into())),
+        KeyNode::Split { parts } => match parts.as_slice() {
+            [a, b]
+                if a.members == MemberFilter::All
+                    && b.members == MemberFilter::All
+                    && a.key == KeyNode::Equal
+                    && a.weight.get() > 0
+                    && b.weight.get() > 0 =>
+            {
+                match &b.key {
+                    KeyNode::ByMetric { metric } => {
+                        Some((percent_text(a.weight), metric_code(*metric).into()))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        },
+        KeyNode::Manual { .. } => None,
+    }
+}
+
+impl KeyForm {
+    /// The form showing a stored key, to edit it: the preset whose shape the key has (as
+    /// [`KeyForm::to_key`] builds them), else the free JSON definition. The common standalone
+    /// cost is shown as typed euros.
+    pub fn from_key(name: &str, root: &KeyNode, standalone: Option<&StandaloneCosts>) -> KeyForm {
+        let mut f = KeyForm {
+            name: name.to_owned(),
+            metric: "population".into(),
+            base_percent: "50".into(),
+            host_percent: "30".into(),
+            standalone: standalone
+                .and_then(|s| s.common)
+                .map(|c| c.to_string().replace('.', ","))
+                .unwrap_or_default(),
+            ..Default::default()
+        };
+        let host = match root {
+            KeyNode::Split { parts } => match parts.as_slice() {
+                [h, rest] => match (&h.members, &rest.members) {
+                    (MemberFilter::Only { members: a }, MemberFilter::Except { members: b })
+                        if a.len() == 1 && a == b && h.key == KeyNode::Equal =>
+                    {
+                        base_plus_of(&rest.key).map(|bp| (a[0], h.weight, bp))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((h, w, (base, metric))) = host {
+            f.preset = "host".into();
+            f.host = h.0.to_string();
+            f.host_percent = percent_text(w);
+            f.base_percent = base;
+            if !metric.is_empty() {
+                f.metric = metric;
+            }
+            return f;
+        }
+        match root {
+            KeyNode::Equal => f.preset = "equal".into(),
+            KeyNode::ByMetric { metric } => {
+                f.preset = "metric".into();
+                f.metric = metric_code(*metric).into();
+            }
+            other => match base_plus_of(other) {
+                Some((base, metric)) => {
+                    f.preset = "base".into();
+                    f.base_percent = base;
+                    f.metric = metric;
+                }
+                None => {
+                    f.preset = "json".into();
+                    f.json = serde_json::to_string_pretty(other).unwrap_or_default();
+                }
+            },
+        }
+        f
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +359,80 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(j.to_key().unwrap().root, KeyNode::Equal);
+    }
+
+    #[test]
+    fn a_stored_key_opens_in_the_form_it_was_built_with() {
+        let host = KeyForm {
+            name: "Kreis GG".into(),
+            preset: "host".into(),
+            host: "2".into(),
+            host_percent: "25".into(),
+            base_percent: "12,5".into(),
+            metric: "staff".into(),
+            standalone: "42.500".into(),
+            ..Default::default()
+        };
+        let k = host.to_key().unwrap();
+        let back = KeyForm::from_key(&k.name, &k.root, k.standalone.as_ref());
+        assert_eq!(back.preset, "host");
+        assert_eq!(
+            (
+                back.host.as_str(),
+                back.host_percent.as_str(),
+                back.base_percent.as_str()
+            ),
+            ("2", "25", "12,5")
+        );
+        assert_eq!(back.metric, "staff");
+        assert_eq!(back.standalone, "42500,00");
+        assert_eq!(
+            back.to_key().unwrap().root,
+            k.root,
+            "saving it unchanged keeps the key"
+        );
+
+        let base = KeyForm {
+            preset: "base".into(),
+            base_percent: "33,33".into(),
+            metric: "it_workplaces".into(),
+            name: "B".into(),
+            ..Default::default()
+        };
+        let k = base.to_key().unwrap();
+        let back = KeyForm::from_key("B", &k.root, None);
+        assert_eq!(
+            (back.preset.as_str(), back.base_percent.as_str()),
+            ("base", "33,33")
+        );
+        assert_eq!(back.to_key().unwrap().root, k.root);
+
+        assert_eq!(
+            KeyForm::from_key("E", &KeyNode::Equal, None).preset,
+            "equal"
+        );
+        let metric = KeyForm::from_key("M", &KeyNode::by(Metric::Population), None);
+        assert_eq!(
+            (metric.preset.as_str(), metric.metric.as_str()),
+            ("metric", "population")
+        );
+    }
+
+    #[test]
+    fn a_key_no_preset_builds_opens_as_json() {
+        let root = KeyNode::Split {
+            parts: vec![
+                KeyPart::new("a", Weight::percent(40), KeyNode::Equal),
+                KeyPart::new("b", Weight::percent(60), KeyNode::Equal),
+            ],
+        };
+        let f = KeyForm::from_key("Frei", &root, None);
+        assert_eq!(f.preset, "json");
+        let again = KeyForm {
+            name: "Frei".into(),
+            ..f
+        };
+        assert_eq!(again.to_key().unwrap().root, root);
     }
 
     #[test]

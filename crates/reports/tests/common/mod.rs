@@ -115,6 +115,7 @@ fn document_of(members: Vec<MemberSnapshot>, subsidies: &[Subsidy]) -> Statement
         statement,
         savings,
         federation: None,
+        payment: None,
     }
 }
 
@@ -157,6 +158,7 @@ pub fn with_late_member() -> StatementDocument {
         statement,
         savings: None,
         federation: None,
+        payment: None,
     }
 }
 
@@ -193,6 +195,7 @@ pub fn manual_key_document() -> StatementDocument {
         statement,
         savings: None,
         federation: None,
+        payment: None,
     }
 }
 
@@ -203,6 +206,7 @@ pub fn letterhead() -> Letterhead {
         office_address: Some("Wilhelm-Seipp-Straße 4\n64521 Groß-Gerau".into()),
         federation_name: "Informationssicherheitsverbund Kreis Groß-Gerau".into(),
         contact: Some("Tel. 06152 989-0\nisb@kreis-gross-gerau.example".into()),
+        signer: None,
     }
 }
 

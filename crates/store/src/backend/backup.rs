@@ -25,6 +25,7 @@ const BACKUP_TABLES: &[&str] = &[
     "assessment_snapshots",
     "evidence",
     "key_figure_proposals",
+    "member_standalone_costs",
     "audit_log",
     "audit_head",
 ];
@@ -39,6 +40,7 @@ const ADDED_TABLES: &[&str] = &[
     "role_invitations",
     "key_figure_proposals",
     "assessment_group_changes",
+    "member_standalone_costs",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

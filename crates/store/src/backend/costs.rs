@@ -115,6 +115,21 @@ async fn fetch_line(tx: &mut Tx, federation: FederationId, id: i64) -> Result<St
     line_from_row(row.ok_or(StoreError::NotFound)?)
 }
 
+pub(crate) async fn budget_line(
+    pool: &Pool<DB>,
+    federation: FederationId,
+    id: i64,
+) -> Result<StoredBudgetLine> {
+    let row: Option<LineRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {LINE_COLUMNS} FROM budget_lines WHERE id = $1 AND federation_id = $2"
+    )))
+    .bind(id)
+    .bind(federation.0)
+    .fetch_optional(pool)
+    .await?;
+    line_from_row(row.ok_or(StoreError::NotFound)?)
+}
+
 pub(crate) async fn update_budget_line(
     pool: &Pool<DB>,
     by: &AuditActor,

@@ -17,6 +17,7 @@ macro_rules! shared_queries {
         include!("backup.rs");
         include!("costs.rs");
         include!("cost_statements.rs");
+        include!("standalone.rs");
         include!("catalogs.rs");
         include!("settings.rs");
         include!("assessments.rs");

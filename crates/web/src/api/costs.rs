@@ -80,6 +80,16 @@ pub struct IssueIn {
     pub year: i32,
     /// Key version.
     pub key_id: i64,
+    /// Due date (`2027-03-31` or `31.03.2027`); default: today plus the settings' payment days.
+    #[serde(default)]
+    pub due_on: Option<String>,
+    /// Payment references replacing the pattern's, by member ID.
+    #[serde(default)]
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub references: std::collections::BTreeMap<OrgId, String>,
+    /// The fingerprint of a draft (`POST /costs/statements/draft`): 409 if the figures changed since.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
 }
 
 /// The budget of a year (office).
@@ -269,8 +279,8 @@ pub async fn statements(
     Ok(Json(statements::statements(&st, &u.actor, q.year).await?))
 }
 
-/// Issues a year's statement with a key version: stored unchangeably, the key version is locked (office).
-#[utoipa::path(post, path = "/costs/statements", operation_id = "issue_statement", request_body = IssueIn, tag = "costs", responses((status = 201, body = StoredStatement), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Issues a year's statement with a key version: stored unchangeably with its payment terms, the key version is locked (office). Check it with `POST /costs/statements/draft` first and pass its `fingerprint`.
+#[utoipa::path(post, path = "/costs/statements", operation_id = "issue_statement", request_body = IssueIn, tag = "costs", responses((status = 201, body = StoredStatement), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The figures changed since the draft with this fingerprint.")))]
 pub async fn issue(
     State(st): State<AppState>,
     u: ApiUser,
@@ -278,7 +288,21 @@ pub async fn issue(
 ) -> AppResult<(StatusCode, Json<StoredStatement>)> {
     Ok((
         StatusCode::CREATED,
-        Json(statements::issue(&st, &u.audit(), &u.actor, b.year, CostKeyId(b.key_id)).await?),
+        Json(
+            statements::issue(
+                &st,
+                &u.audit(),
+                &u.actor,
+                b.year,
+                CostKeyId(b.key_id),
+                &statements::IssueOptions {
+                    due_on: b.due_on,
+                    references: b.references,
+                    fingerprint: b.fingerprint,
+                },
+            )
+            .await?,
+        ),
     ))
 }
 

@@ -4,6 +4,7 @@
 mod account;
 mod assessments;
 mod catalogs;
+mod cost_issue;
 mod costs;
 mod invitations;
 mod key_figures;
@@ -82,6 +83,10 @@ pub fn routes() -> Routes {
         .get("/costs/statements/{id}", costs::statement)
         .get("/costs/statements/{id}/pdf", costs::statement_pdf)
         .get("/costs/statements/{id}/xlsx", costs::statement_xlsx)
+        .post("/costs/statements/draft", cost_issue::draft)
+        .get("/costs/statements/{id}/zip", cost_issue::statement_zip)
+        .get("/costs/standalone", cost_issue::standalone)
+        .put("/costs/standalone", cost_issue::save_standalone)
         .get("/settings", costs::settings)
         .put("/settings", costs::save_settings)
         .post("/assessments", assessments::start)
@@ -133,6 +138,7 @@ pub fn routes() -> Routes {
         costs::budget, costs::add_line, costs::update_line, costs::delete_line, costs::copy_budget, costs::subsidies,
         costs::create_subsidy, costs::update_subsidy, costs::delete_subsidy, costs::keys, costs::create_key, costs::key,
         costs::update_key, costs::preview, costs::compare, costs::statements, costs::issue, costs::statement, costs::statement_pdf, costs::statement_xlsx, costs::settings, costs::save_settings,
+        cost_issue::draft, cost_issue::statement_zip, cost_issue::standalone, cost_issue::save_standalone,
         catalogs::import, catalogs::list, catalogs::get_one,
         assessments::start, assessments::list, assessments::get_one, assessments::answers, assessments::bulk, assessments::answer,
         assessments::snapshots, assessments::snapshot, assessments::compare, assessments::export, assessments::import,

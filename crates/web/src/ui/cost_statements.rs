@@ -2,7 +2,6 @@
 //! read their own statement step by step and download it as PDF or XLSX.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use verbund_domain::{CostKeyId, StatementId};
 use verbund_store::StoredKey;
 
 use super::costs::{StatementRow, eur, overview, pct};
-use super::{Layout, render, render_invalid, see_other};
+use super::{Layout, render, render_invalid};
 use crate::AppState;
 use crate::context::CurrentUser;
 use crate::download::Download;
@@ -172,6 +171,9 @@ struct PreviewPage {
     locked: bool,
     t: Totals,
     rows: Vec<SplitRow>,
+    /// Whether any member gets a credit: the column is left out otherwise, so the table
+    /// fits a 1366 px screen.
+    has_credits: bool,
     can_issue: bool,
     keys: Vec<StoredKey>,
 }
@@ -217,6 +219,7 @@ pub async fn preview(
         locked: p.locked,
         t: totals(l.lang, d),
         rows: rows(d),
+        has_credits: d.statement.bills.iter().any(|b| !b.credits.is_empty()),
         can_issue: cu
             .actor()
             .check_office(Permission::ManageFederation)
@@ -224,21 +227,6 @@ pub async fn preview(
         keys: costs::keys(&st, cu.actor()).await?,
         l,
     }))
-}
-
-#[derive(Deserialize)]
-pub struct IssueForm {
-    year: i32,
-    key: i64,
-}
-
-pub async fn issue(
-    State(st): State<AppState>,
-    cu: CurrentUser,
-    Form(f): Form<IssueForm>,
-) -> AppResult<Response> {
-    let s = statements::issue(&st, &cu.audit(), cu.actor(), f.year, CostKeyId(f.key)).await?;
-    Ok(see_other(&format!("/costs/statements/{}", s.id)))
 }
 
 #[derive(Template)]

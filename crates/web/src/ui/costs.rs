@@ -11,13 +11,12 @@ use verbund_domain::validation::ValidationErrors;
 use verbund_domain::{BudgetLineId, SubsidyId};
 use verbund_store::{StoredBudgetLine, StoredKey, StoredStatement, StoredSubsidy};
 
-use super::users::OrgOption;
 use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
 use crate::context::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::IdPath;
-use verbund_app::costs::{self, KeyForm, LineDraft, SubsidyDraft};
+use verbund_app::costs::{self, LineDraft, SubsidyDraft};
 use verbund_app::statements;
 
 /// Formats cents as German euros: `1.234,56 €`.
@@ -46,7 +45,7 @@ pub struct YearParam {
     year: Option<i32>,
 }
 
-fn this_year() -> i32 {
+pub(super) fn this_year() -> i32 {
     time::OffsetDateTime::now_utc().year()
 }
 
@@ -318,76 +317,6 @@ pub async fn delete_subsidy(
 ) -> AppResult<Response> {
     costs::delete_subsidy(&st, &cu.audit(), cu.actor(), SubsidyId(id)).await?;
     Ok(see_other("/costs"))
-}
-
-#[derive(Template)]
-#[template(path = "cost_key_form.html")]
-struct KeyPage {
-    l: Layout,
-    form: KeyForm,
-    errors: FormErrors,
-    orgs: Vec<OrgOption>,
-}
-
-async fn key_page(
-    st: &AppState,
-    cu: &CurrentUser,
-    form: KeyForm,
-    errors: FormErrors,
-) -> AppResult<KeyPage> {
-    let orgs = costs::key_members(st, cu.actor())
-        .await?
-        .into_iter()
-        .map(|o| OrgOption {
-            id: o.id,
-            name: o.name,
-        })
-        .collect();
-    Ok(KeyPage {
-        l: Layout::user(cu, "cost-key-new", "costs"),
-        form,
-        errors,
-        orgs,
-    })
-}
-
-pub async fn new_key(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
-    let form = KeyForm {
-        preset: "host".into(),
-        host_percent: "30".into(),
-        base_percent: "50".into(),
-        metric: "population".into(),
-        ..Default::default()
-    };
-    Ok(render(
-        &key_page(&st, &cu, form, FormErrors::default()).await?,
-    ))
-}
-
-pub async fn create_key(
-    State(st): State<AppState>,
-    cu: CurrentUser,
-    Form(f): Form<KeyForm>,
-) -> AppResult<Response> {
-    let r = match f.to_key() {
-        Ok(k) => costs::save_key(&st, &cu.audit(), cu.actor(), None, &k.into()).await,
-        Err(e) => Err(e.into()),
-    };
-    let errors: FormErrors = match r {
-        Ok(k) => {
-            return Ok(see_other(&format!(
-                "/costs/preview?year={}&key={}",
-                this_year(),
-                k.id
-            )));
-        }
-        Err(verbund_app::Error::Invalid(e)) => e.into(),
-        Err(verbund_app::Error::BadInput { code, .. }) => {
-            ValidationErrors::single("preset", code).into()
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(render_invalid(&key_page(&st, &cu, f, errors).await?))
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@ mod assessments;
 mod audit;
 mod auth;
 pub(crate) mod catalogs;
+mod cost_edit;
+mod cost_issue;
+mod cost_keys;
 mod cost_statements;
 mod costs;
 mod dashboard;
@@ -81,21 +84,30 @@ pub fn routes() -> Routes {
         )
         .get("/costs", costs::show)
         .post("/costs/lines", costs::add_line)
+        .get("/costs/lines/{id}/edit", cost_edit::edit_line)
+        .post("/costs/lines/{id}", cost_edit::update_line)
         .post("/costs/lines/{id}/delete", costs::delete_line)
+        .get("/costs/standalone", cost_edit::standalone)
+        .post("/costs/standalone", cost_edit::save_standalone)
         .post("/costs/copy", costs::copy)
         .post("/costs/subsidies", costs::add_subsidy)
         .post("/costs/subsidies/{id}/delete", costs::delete_subsidy)
-        .get("/costs/keys/new", costs::new_key)
-        .post("/costs/keys", costs::create_key)
+        .get("/costs/keys/new", cost_keys::new_key)
+        .post("/costs/keys", cost_keys::create_key)
+        .post("/costs/keys/preview", cost_keys::preview)
+        .get("/costs/keys/{id}/edit", cost_keys::edit_key)
+        .post("/costs/keys/{id}", cost_keys::update_key)
         .get("/costs/preview", cost_statements::preview)
         .get("/costs/compare", cost_statements::compare)
-        .post("/costs/statements", cost_statements::issue)
+        .get("/costs/statements/new", cost_issue::confirm)
+        .post("/costs/statements", cost_issue::issue)
         .get("/costs/statements/{id}", cost_statements::statement)
         .get("/costs/statements/{id}/pdf", cost_statements::statement_pdf)
         .get(
             "/costs/statements/{id}/xlsx",
             cost_statements::statement_xlsx,
         )
+        .get("/costs/statements/{id}/zip", cost_issue::statement_zip)
         .get("/catalogs", catalogs::list)
         .post_with_limit("/catalogs", catalogs::upload, crate::extract::IMPORT_LIMIT)
         .get("/catalogs/{id}", catalogs::show)

@@ -1,4 +1,5 @@
-//! Federation settings page (office): letterhead on statements, named comparison.
+//! Federation settings page (office): letterhead, signer and payment details on statements,
+//! named comparison.
 
 use askama::Template;
 use axum::Form;
@@ -70,6 +71,22 @@ pub struct SettingsForm {
     named_comparison: Option<String>,
     #[serde(default)]
     anonymity_min_others: String,
+    #[serde(default)]
+    bank_holder: String,
+    #[serde(default)]
+    bank_iban: String,
+    #[serde(default)]
+    bank_bic: String,
+    #[serde(default)]
+    bank_name: String,
+    #[serde(default)]
+    payment_reference_pattern: String,
+    #[serde(default)]
+    payment_days: String,
+    #[serde(default)]
+    signer_name: String,
+    #[serde(default)]
+    signer_role: String,
 }
 
 pub async fn save(
@@ -87,6 +104,18 @@ pub async fn save(
             "" => verbund_domain::settings::DEFAULT_ANONYMITY_MIN_OTHERS,
             t => t.parse().unwrap_or(0),
         },
+        bank_holder: Some(f.bank_holder),
+        bank_iban: Some(f.bank_iban),
+        bank_bic: Some(f.bank_bic),
+        bank_name: Some(f.bank_name),
+        payment_reference_pattern: Some(f.payment_reference_pattern),
+        // Empty: the default; not a number: out of range, which validation refuses.
+        payment_days: match f.payment_days.trim() {
+            "" => verbund_domain::settings::DEFAULT_PAYMENT_DAYS,
+            t => t.parse().unwrap_or(u32::MAX),
+        },
+        signer_name: Some(f.signer_name),
+        signer_role: Some(f.signer_role),
     };
     match verbund_app::settings::save(&st, &cu.audit(), cu.actor(), s.clone()).await {
         Ok(_) => Ok(see_other("/settings?saved=1")),

@@ -2,13 +2,15 @@
 //! other test modules (the isolation matrix uses them too).
 
 mod budget;
+mod edit;
+mod issue;
 mod pages;
 mod settings;
 mod statements;
 
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Browser, TestApp};
 use axum::http::{Method, StatusCode};
 
 /// The Kreis carries a fixed 30 %; the towns split 70 % half equally, half by population.
@@ -68,4 +70,41 @@ fn bill(preview: &Value, name: &str) -> i64 {
         .unwrap_or_else(|| panic!("{name}"))["payable"]
         .as_i64()
         .unwrap()
+}
+
+/// The value of the hidden form field `name` on a page.
+pub fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{name} in {page}"))
+        + marker.len();
+    page[start..start + page[start..].find('"').expect("closing quote")].to_owned()
+}
+
+/// Issues a statement through the UI as the office does: the confirmation page, then its
+/// form with `extra` fields (references, due date); the statement page's location.
+pub async fn confirm_and_issue(
+    app: &TestApp,
+    b: &mut Browser,
+    year: i32,
+    key: &str,
+    extra: &[(&str, &str)],
+) -> String {
+    let (status, page) = b
+        .get(app, &format!("/costs/statements/new?year={year}&key={key}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let fingerprint = hidden(&page, "fingerprint");
+    let year = year.to_string();
+    let mut fields = vec![
+        ("year", year.as_str()),
+        ("key", key),
+        ("fingerprint", fingerprint.as_str()),
+    ];
+    fields.extend_from_slice(extra);
+    let (status, loc) = b.post_form(app, "/costs/statements", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{loc}");
+    assert!(loc.starts_with("/costs/statements/"), "{loc}");
+    loc
 }

@@ -89,14 +89,7 @@ async fn office_plans_costs_in_the_ui_and_a_member_reads_its_statement(app: Test
             && page.contains("190.000,00 €"),
         "Kreis, Rüsselsheim and the total: {page}"
     );
-    let (status, loc) = b
-        .post_form(
-            &app,
-            "/costs/statements",
-            &[("year", "2026"), ("key", &key)],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    let loc = super::confirm_and_issue(&app, &mut b, 2026, &key, &[]).await;
     let mut c = app.login("leitung@ruesselsheim-am-main.example").await;
     let (status, page) = c.get(&app, &loc).await;
     assert_eq!(status, StatusCode::OK);
