@@ -5,6 +5,46 @@ fn answer_json(a: &AssessAnswer) -> serde_json::Value {
     serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
 }
 
+/// One audit entry per changed answer, or, when a bulk change touched several, one entry
+/// for the whole change with every row inside (what the reader sees as one action).
+async fn audit_answer_changes(
+    tx: &mut Tx,
+    by: &AuditActor,
+    org: OrgId,
+    assessment: i64,
+    mut rows: Vec<(i64, serde_json::Value, serde_json::Value)>,
+) -> Result<()> {
+    let change = if rows.len() == 1 {
+        let (answer, before, after) = rows.remove(0);
+        Change {
+            org_id: Some(org),
+            action: "answer.update",
+            object_type: "assessment_answer",
+            object_id: answer.to_string(),
+            before,
+            after,
+        }
+    } else if rows.is_empty() {
+        return Ok(());
+    } else {
+        let list: Vec<serde_json::Value> = rows
+            .into_iter()
+            .map(|(answer, before, after)| {
+                serde_json::json!({"answer_id": answer, "before": before, "after": after})
+            })
+            .collect();
+        Change {
+            org_id: Some(org),
+            action: "answer.bulk_update",
+            object_type: "assessment",
+            object_id: assessment.to_string(),
+            before: serde_json::Value::Null,
+            after: serde_json::json!({"count": list.len(), "rows": list}),
+        }
+    };
+    append_audit(tx, by, change).await
+}
+
 pub(crate) async fn set_answers(
     pool: &Pool<DB>,
     by: &AuditActor,
@@ -83,6 +123,7 @@ async fn set_answers_in(
     }
     let topics_before: std::collections::HashMap<i64, Option<i64>> =
         topics.iter().map(|(i, (t, _))| (*i, compared(t))).collect();
+    let mut audited: Vec<(i64, serde_json::Value, serde_json::Value)> = Vec::new();
     for (answer_id, expected, new) in changes {
         let (topic, version, before) = current.get_mut(&answer_id.0).ok_or(StoreError::NotFound)?;
         if expected.is_some_and(|v| v != *version) {
@@ -117,22 +158,11 @@ async fn set_answers_in(
         .bind(&by.label)
         .execute(&mut **tx)
         .await?;
-        append_audit(
-            tx,
-            by,
-            Change {
-                org_id: Some(org),
-                action: "answer.update",
-                object_type: "assessment_answer",
-                object_id: answer_id.to_string(),
-                before: answer_json(before),
-                after: answer_json(new),
-            },
-        )
-        .await?;
+        audited.push((answer_id.0, answer_json(before), answer_json(new)));
         *before = new.clone();
         *version += 1;
     }
+    audit_answer_changes(tx, by, org, id, audited).await?;
     // (topic index or -1, members, score change) for the federation-wide sums.
     let mut sums = vec![sum_change(-1, overall_before, compared(&overall))];
     for (index, (t, dirty)) in &topics {

@@ -225,6 +225,8 @@ struct DetailPage {
     orgs: Vec<OrgOption>,
     roles: Vec<RoleOption>,
     can_disable: bool,
+    /// The administrator may issue a password-reset link (local, active accounts).
+    can_reset: bool,
     errors: FormErrors,
 }
 
@@ -244,6 +246,11 @@ async fn detail(
             .check_office(Permission::ManageOfficeRoles)
             .is_ok()
             && user.id != cu.actor().user_id,
+        can_reset: cu
+            .actor()
+            .check_office(Permission::ManageOfficeRoles)
+            .is_ok()
+            && !user.disabled,
         user,
         grants,
         orgs: org_options(st, cu.actor()).await?,
