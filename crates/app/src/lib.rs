@@ -21,6 +21,7 @@ pub mod error;
 pub mod file;
 pub mod invitations;
 pub mod key_figures;
+pub mod member_page;
 pub mod orgs;
 pub mod password_reset;
 pub mod settings;

@@ -340,6 +340,6 @@ async fn set_lang(ctx: UiCtx, Form(f): Form<LangForm>) -> Response {
 pub use verbund_domain::localtime::fmt_ms;
 
 /// A whole number with German thousands separators (`11.000`), for templates.
-pub fn num(n: impl Into<i64>) -> String {
-    verbund_domain::comparison::group_thousands(n.into())
+pub fn num(n: impl std::borrow::Borrow<i64>) -> String {
+    verbund_domain::comparison::group_thousands(*n.borrow())
 }

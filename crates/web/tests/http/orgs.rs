@@ -88,7 +88,7 @@ async fn coordinator_edits_the_own_town_and_the_change_is_audited(app: TestApp) 
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, audit) = isb.get(&app, "/audit").await;
     assert!(
-        audit.contains("<td>population</td><td>10840</td><td>10900</td>"),
+        audit.contains("<td>Einwohnerzahl</td><td>10.840</td><td>10.900</td>"),
         "{audit}"
     );
 }
@@ -246,7 +246,7 @@ async fn office_creates_a_member_and_its_membership(app: TestApp) {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = b.get(&app, &loc).await;
     assert!(
-        page.contains("2027-07-01")
+        page.contains("01.07.2027")
             && page.contains("unbefristet")
             && page.contains("Beitritt laut Beschluss")
     );
