@@ -6,7 +6,7 @@ pub(crate) async fn answers_by_catalog(
     federation: FederationId,
 ) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT catalog_id, COALESCE(SUM(answered), 0) FROM assessments WHERE federation_id = $1 GROUP BY catalog_id ORDER BY catalog_id",
+        "SELECT catalog_id, CAST(COALESCE(SUM(answered), 0) AS BIGINT) FROM assessments WHERE federation_id = $1 GROUP BY catalog_id ORDER BY catalog_id",
     )
     .bind(federation.0)
     .fetch_all(pool)
