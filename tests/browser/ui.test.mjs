@@ -104,7 +104,7 @@ test('office ISB sees all members, edits one, and every page passes axe', async 
   await page.getByRole('button', { name: 'Speichern' }).click();
   await page.getByText('10.900').first().waitFor();
   await page.getByRole('link', { name: 'Änderungsprotokoll' }).click();
-  await page.getByText('Organisation geändert').first().waitFor();
+  await page.locator('table.audit').getByText('Organisation geändert').first().waitFor();
   await checkA11y(page, '08-audit');
   await page.getByRole('link', { name: 'Benutzer', exact: true }).click();
   await checkA11y(page, '09-users');
@@ -370,7 +370,7 @@ test('the audit log filters by person, period, kind and object and exports CSV',
   await page.getByLabel('Objekt').selectOption('organisation');
   await page.getByLabel('Person').selectOption({ label: 'isb@verbund.example' });
   await page.getByRole('button', { name: 'Filtern' }).click();
-  await page.getByText('Organisation geändert').first().waitFor();
+  await page.locator('table.audit').getByText('Organisation geändert').first().waitFor();
   assert.equal(await page.getByLabel('Von (Datum)').inputValue(), '01.01.2020');
   await checkA11y(page, '35-audit-filtered');
   const download = page.waitForEvent('download');
