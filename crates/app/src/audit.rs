@@ -57,8 +57,7 @@ fn given(v: &Option<String>) -> Option<&str> {
 fn code(e: &mut ValidationErrors, field: &str, v: &Option<String>) -> Option<String> {
     let v = given(v)?;
     let ok = v.len() <= 64
-        && v
-            .bytes()
+        && v.bytes()
             .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.');
     e.check(field, ok.then(|| v.to_owned()).ok_or("error-audit-code"))
 }
@@ -131,7 +130,11 @@ pub async fn list_audit_filtered(
 
 /// Every matching entry for the export, newest first, at most [`EXPORT_LIMIT`] (read in
 /// batches, so a long log never sits in one query).
-pub async fn export_audit(st: &Services, actor: &Actor, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+pub async fn export_audit(
+    st: &Services,
+    actor: &Actor,
+    f: &AuditFilter,
+) -> Result<Vec<AuditEntry>> {
     if let Some(o) = f.org {
         actor.check(Permission::ReadAudit, o)?;
     }
@@ -172,8 +175,7 @@ pub async fn requirements(
         match r.object_type.as_str() {
             "assessment_answer" => ids.extend(r.object_id.parse::<i64>().ok()),
             "assessment" if r.action == "answer.bulk_update" => {
-                let after: serde_json::Value =
-                    serde_json::from_str(&r.after).unwrap_or_default();
+                let after: serde_json::Value = serde_json::from_str(&r.after).unwrap_or_default();
                 if let Some(rows) = after["rows"].as_array() {
                     ids.extend(rows.iter().filter_map(|x| x["answer_id"].as_i64()));
                 }

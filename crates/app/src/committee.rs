@@ -38,7 +38,8 @@ pub async fn report(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<Co
     q.catalog = Some(catalog.id);
     let mut rows = first.rows.items;
     let mut page = 1;
-    while u64::try_from(rows.len()).unwrap_or(u64::MAX) < u64::try_from(first.rows.total).unwrap_or(0)
+    while u64::try_from(rows.len()).unwrap_or(u64::MAX)
+        < u64::try_from(first.rows.total).unwrap_or(0)
         && page * 200 < MAX_MEMBERS
     {
         page += 1;

@@ -9,8 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 use verbund_domain::CatalogId;
-use verbund_domain::comparison::{TrendPoint, federation_trend};
 use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
+use verbund_domain::comparison::{TrendPoint, federation_trend};
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::settings::anonymous_figures_visible;
 use verbund_domain::validation::ValidationErrors;
@@ -243,16 +243,14 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
         .collect();
     let overall = stat(-1);
     let weakest = match (named, overall) {
-        (true, Some(o)) => st
-            .store
-            .weakest_member(&row_scope, catalog.id)
-            .await?
-            .map(|(org_id, name, score_bp)| WeakestOut {
+        (true, Some(o)) => st.store.weakest_member(&row_scope, catalog.id).await?.map(
+            |(org_id, name, score_bp)| WeakestOut {
                 org_id,
                 name,
                 score_bp,
                 below_average_bp: o.average_bp - score_bp,
-            }),
+            },
+        ),
         _ => None,
     };
     let trend = if overall.is_some() {
@@ -270,7 +268,9 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
         let own_n = i64::try_from(own_ids.len()).unwrap_or(i64::MAX);
         federation_trend(&points, 24)
             .into_iter()
-            .filter(|p| named || anonymous_figures_visible(p.members, own_n.min(p.members), min_others))
+            .filter(|p| {
+                named || anonymous_figures_visible(p.members, own_n.min(p.members), min_others)
+            })
             .collect()
     } else {
         vec![]

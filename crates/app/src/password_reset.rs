@@ -29,7 +29,12 @@ pub struct IssuedReset {
 /// found for users they cannot see, the office ISB forbidden). A user who signs in through
 /// an identity provider only, or a deactivated one, gets no link (field error `user`).
 /// An older unused link of the user stops working.
-pub async fn issue(st: &Services, by: &AuditActor, actor: &Actor, id: UserId) -> Result<IssuedReset> {
+pub async fn issue(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: UserId,
+) -> Result<IssuedReset> {
     let user = st
         .store
         .get_user(&actor.scope(Permission::ReadUsers), id)

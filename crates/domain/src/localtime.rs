@@ -53,11 +53,23 @@ mod tests {
             time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), day).unwrap()
         };
         // 15.01.2026 00:00 CET = 14.01.2026 23:00 UTC; 15.07.2026 00:00 CEST = 22:00 UTC.
-        assert_eq!(fmt_ms(berlin_midnight_ms(d(2026, 1, 15))), "15.01.2026 00:00");
+        assert_eq!(
+            fmt_ms(berlin_midnight_ms(d(2026, 1, 15))),
+            "15.01.2026 00:00"
+        );
         assert_eq!(berlin_midnight_ms(d(2026, 1, 15)), 1_768_431_600_000);
-        assert_eq!(fmt_ms(berlin_midnight_ms(d(2026, 7, 15))), "15.07.2026 00:00");
-        assert_eq!(fmt_ms(berlin_midnight_ms(d(2026, 3, 29))), "29.03.2026 00:00");
-        assert_eq!(fmt_ms(berlin_midnight_ms(d(2026, 10, 25))), "25.10.2026 00:00");
+        assert_eq!(
+            fmt_ms(berlin_midnight_ms(d(2026, 7, 15))),
+            "15.07.2026 00:00"
+        );
+        assert_eq!(
+            fmt_ms(berlin_midnight_ms(d(2026, 3, 29))),
+            "29.03.2026 00:00"
+        );
+        assert_eq!(
+            fmt_ms(berlin_midnight_ms(d(2026, 10, 25))),
+            "25.10.2026 00:00"
+        );
     }
 
     #[test]

@@ -205,10 +205,16 @@ pub fn committee_xlsx(r: &CommitteeReport) -> Result<Vec<u8>, ReportError> {
     let lines: Vec<(&str, String)> = vec![
         ("Verbund", r.federation.clone()),
         ("Stand", r.date.clone()),
-        ("Niveau des Verbunds", d.level.clone().unwrap_or_else(|| "–".into())),
+        (
+            "Niveau des Verbunds",
+            d.level.clone().unwrap_or_else(|| "–".into()),
+        ),
         ("Mitglieder gezählt", d.members_counted.clone()),
         ("Streuung", d.spread.clone().unwrap_or_else(|| "–".into())),
-        ("Schwächstes Mitglied", d.weakest.clone().unwrap_or_else(|| "–".into())),
+        (
+            "Schwächstes Mitglied",
+            d.weakest.clone().unwrap_or_else(|| "–".into()),
+        ),
     ];
     for (i, (k, v)) in lines.iter().enumerate() {
         let row = u32::try_from(i).unwrap_or(0) + 2;

@@ -98,6 +98,9 @@ pub(crate) async fn audit_people(pool: &Pool<DB>, scope: &Scope) -> Result<Vec<(
     .await?)
 }
 
+/// Answer ID, requirement reference, name, translations (JSON) and catalog name.
+type RequirementRow = (i64, Option<String>, Option<String>, String, String);
+
 pub(crate) async fn answer_requirements(
     pool: &Pool<DB>,
     scope: &Scope,
@@ -107,16 +110,15 @@ pub(crate) async fn answer_requirements(
         return Ok(vec![]);
     }
     let ids: Vec<String> = answer_ids.iter().map(i64::to_string).collect();
-    let rows: Vec<(i64, Option<String>, Option<String>, String, String)> =
-        sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT a.id, n.ref_id, n.name, n.translations_json, c.name FROM assessment_answers a \
+    let rows: Vec<RequirementRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT a.id, n.ref_id, n.name, n.translations_json, c.name FROM assessment_answers a \
              JOIN assessments s ON s.id = a.assessment_id JOIN catalog_nodes n ON n.id = a.node_id \
              JOIN catalogs c ON c.id = s.catalog_id WHERE a.id IN ({}) AND {}",
-            ids.join(","),
-            scope_sql(scope, "s.org_id")
-        )))
-        .fetch_all(pool)
-        .await?;
+        ids.join(","),
+        scope_sql(scope, "s.org_id")
+    )))
+    .fetch_all(pool)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(id, ref_id, name, tr, catalog)| crate::RequirementLabel {

@@ -28,6 +28,9 @@ pub(crate) async fn snapshot_points(
     .await?)
 }
 
+/// Assessment, member, name, newest snapshot, answered and total.
+type SnapshotAgeRow = (i64, i64, String, Option<i64>, i64, i64);
+
 pub(crate) async fn last_snapshots(
     pool: &Pool<DB>,
     scope: &Scope,
@@ -35,7 +38,7 @@ pub(crate) async fn last_snapshots(
     limit: i64,
 ) -> Result<Vec<crate::MemberSnapshotAge>> {
     // Members that never took a snapshot come first: theirs is the oldest state of all.
-    let rows: Vec<(i64, i64, String, Option<i64>, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+    let rows: Vec<SnapshotAgeRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT x.id, x.org_id, x.name, x.last, x.answered, x.total FROM (SELECT a.id, a.org_id, o.name, a.answered, a.total, \
          (SELECT MAX(s.taken_at_ms) FROM assessment_snapshots s WHERE s.assessment_id = a.id) AS last \
          FROM assessments a JOIN organisations o ON o.id = a.org_id WHERE a.catalog_id = $1 AND {}) x \
@@ -48,14 +51,16 @@ pub(crate) async fn last_snapshots(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, org, name, last, answered, total)| crate::MemberSnapshotAge {
-            assessment_id: AssessmentId(id),
-            org_id: OrgId(org),
-            name,
-            last_snapshot_ms: last,
-            answered,
-            total,
-        })
+        .map(
+            |(id, org, name, last, answered, total)| crate::MemberSnapshotAge {
+                assessment_id: AssessmentId(id),
+                org_id: OrgId(org),
+                name,
+                last_snapshot_ms: last,
+                answered,
+                total,
+            },
+        )
         .collect())
 }
 

@@ -10,11 +10,13 @@ pub(crate) async fn create_password_reset(
     let mut tx = begin_write(pool).await?;
     let now = now_ms();
     // An older link that was not used is void once a new one is issued.
-    sqlx::query("UPDATE password_resets SET used_at_ms = $2 WHERE user_id = $1 AND used_at_ms IS NULL")
-        .bind(user.0)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE password_resets SET used_at_ms = $2 WHERE user_id = $1 AND used_at_ms IS NULL",
+    )
+    .bind(user.0)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO password_resets (user_id, token_hash, created_by, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)",
     )

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use verbund_domain::ApiTokenId;
 use verbund_domain::page::{DEFAULT_PER_PAGE, Page, PageRequest};
 use verbund_domain::user::User;
-use verbund_domain::ApiTokenId;
 use verbund_store::ApiToken;
 
 use super::users::GrantOut;

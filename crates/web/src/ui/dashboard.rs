@@ -82,21 +82,28 @@ fn pct(bp: i64) -> String {
 fn office_part(lang: Lang, f: FederationView) -> OfficePart {
     let pp = lang.t("unit-pp");
     OfficePart {
-        catalog: format!("{} ({} {})", f.catalog.name, lang.t("catalog-revision"), f.catalog.revision),
+        catalog: format!(
+            "{} ({} {})",
+            f.catalog.name,
+            lang.t("catalog-revision"),
+            f.catalog.revision
+        ),
         level: f
             .overall
             .map(|o| {
                 lang.t_args(
                     "dashboard-level",
-                    &[("level", pct(o.average_bp)), ("count", o.members.to_string())],
+                    &[
+                        ("level", pct(o.average_bp)),
+                        ("count", o.members.to_string()),
+                    ],
                 )
             })
             .unwrap_or_else(|| lang.t("heatmap-not-assessed")),
         spread: f.overall.and_then(|o| match (o.min_bp, o.max_bp) {
-            (Some(min), Some(max)) => Some(lang.t_args(
-                "dashboard-spread",
-                &[("min", pct(min)), ("max", pct(max))],
-            )),
+            (Some(min), Some(max)) => {
+                Some(lang.t_args("dashboard-spread", &[("min", pct(min)), ("max", pct(max))]))
+            }
             _ => None,
         }),
         weakest: f.weakest.map(|w| {
@@ -165,7 +172,7 @@ pub async fn show(State(st): State<AppState>, cu: CurrentUser) -> Result<Respons
         .map(|a| OwnLine {
             score: a
                 .score_bp
-                .map(|b| format_bp_de(b))
+                .map(format_bp_de)
                 .unwrap_or_else(|| lang.t("heatmap-not-assessed")),
             progress: format_bp_de(a.progress_bp.unwrap_or(0)),
             open: lang.t_args(

@@ -129,11 +129,7 @@ pub async fn show(
     let gap = h
         .topics
         .iter()
-        .map(|t| {
-            t.stats
-                .and_then(|s| s.gap_bp)
-                .map(|g| format_pp(-g, &pp))
-        })
+        .map(|t| t.stats.and_then(|s| s.gap_bp).map(|g| format_pp(-g, &pp)))
         .collect();
     let sort = q.sort.clone().unwrap_or_else(|| "name".into());
     let catalog = h.catalog.as_ref().map(|c| c.id.0).unwrap_or_default();

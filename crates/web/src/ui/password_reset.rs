@@ -71,7 +71,12 @@ pub async fn form(
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     password_reset::check(&st, &token).await?;
-    Ok(render(&form_page(&ctx, token, FormErrors::default(), false)))
+    Ok(render(&form_page(
+        &ctx,
+        token,
+        FormErrors::default(),
+        false,
+    )))
 }
 
 /// The new password as posted.
@@ -91,7 +96,12 @@ pub async fn submit(
     Form(f): Form<ResetForm>,
 ) -> AppResult<Response> {
     match password_reset::complete(&st, &token, &f.new, &f.repeat).await {
-        Ok(_) => Ok(render(&form_page(&ctx, String::new(), FormErrors::default(), true))),
+        Ok(_) => Ok(render(&form_page(
+            &ctx,
+            String::new(),
+            FormErrors::default(),
+            true,
+        ))),
         Err(verbund_app::Error::Invalid(e)) => {
             Ok(render_invalid(&form_page(&ctx, token, e.into(), false)))
         }

@@ -209,7 +209,10 @@ async fn member_gets_nothing_of_another_member(s: Store) {
         .expect("heatmap");
     assert!(heat.items.iter().all(|r| r.org_id == w.a) && heat.total == 1);
     let points = s.snapshot_points(&read, w.catalog).await.expect("points");
-    assert!(points.iter().all(|p| p.0 != w.assessment_b.0), "B's snapshot left out");
+    assert!(
+        points.iter().all(|p| p.0 != w.assessment_b.0),
+        "B's snapshot left out"
+    );
     let ages = s.last_snapshots(&read, w.catalog, 100).await.expect("ages");
     assert!(ages.iter().all(|a| a.org_id == w.a));
     let weakest = s.weakest_member(&read, w.catalog).await.expect("weakest");

@@ -90,9 +90,9 @@ fn value(lang: Lang, field: &str, v: Option<&Value>) -> String {
         None | Some(Value::Null) => "–".to_owned(),
         Some(Value::Bool(b)) => lang.t(if *b { "yes" } else { "no" }),
         Some(Value::Number(n)) => match n.as_i64() {
-            Some(i) if field.ends_with("_bp") => verbund_domain::assessment::format_bp_de(
-                u32::try_from(i.max(0)).unwrap_or(0),
-            ),
+            Some(i) if field.ends_with("_bp") => {
+                verbund_domain::assessment::format_bp_de(u32::try_from(i.max(0)).unwrap_or(0))
+            }
             Some(i) if field.ends_with("_id") || field == "id" || field == "version" => {
                 i.to_string()
             }
@@ -202,10 +202,7 @@ pub fn describe(
                         changes: changes(lang, &row["before"], &row["after"]),
                     });
                 }
-                (
-                    lang.t_count("audit-bulk-object", rows.len() as i64),
-                    vec![],
-                )
+                (lang.t_count("audit-bulk-object", rows.len() as i64), vec![])
             } else if r.object_type == "assessment_answer" {
                 let id = r.object_id.parse::<i64>().unwrap_or_default();
                 (

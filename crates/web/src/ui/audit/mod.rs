@@ -174,13 +174,9 @@ pub async fn list(
     };
     let (rows, page) = match &filter {
         Some(f) => {
-            let entries = audit::list_audit_filtered(
-                &st,
-                cu.actor(),
-                f,
-                PageRequest::new(q.page, Some(25)),
-            )
-            .await?;
+            let entries =
+                audit::list_audit_filtered(&st, cu.actor(), f, PageRequest::new(q.page, Some(25)))
+                    .await?;
             let reqs = audit::requirements(&st, cu.actor(), &entries.items).await?;
             let page = Page {
                 items: vec![],
@@ -266,7 +262,7 @@ pub async fn export(
         &lang.t("audit-before"),
         &lang.t("audit-after"),
     ]
-    .map(|h| cell(h))
+    .map(cell)
     .join(";");
     let mut out = String::from("\u{feff}");
     out.push_str(&header);
@@ -277,7 +273,12 @@ pub async fn export(
             .and_then(|i| orgs.iter().find(|o| o.id.0 == i))
             .map(|o| o.name.as_str())
             .unwrap_or("");
-        let base = [d.seq.to_string(), fmt_ms(d.at_ms), d.who.clone(), org.to_owned()];
+        let base = [
+            d.seq.to_string(),
+            fmt_ms(d.at_ms),
+            d.who.clone(),
+            org.to_owned(),
+        ];
         let mut line = |object: &str, field: &str, before: &str, after: &str| {
             let cells: Vec<String> = base
                 .iter()

@@ -18,7 +18,10 @@ async fn a_bulk_change_is_one_entry_naming_each_requirement(app: TestApp) {
         .api(Method::GET, "/audit?kind=answer.bulk_update", &coord, None)
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(page["total"], 1, "one entry for the whole bulk change: {page}");
+    assert_eq!(
+        page["total"], 1,
+        "one entry for the whole bulk change: {page}"
+    );
     let rows = page["items"][0]["after"]["rows"].as_array().unwrap();
     assert_eq!(rows.len(), ids.len());
     let (_, single) = app
@@ -86,11 +89,21 @@ async fn the_log_filters_by_person_period_kind_and_object(app: TestApp) {
     let admin_id = app.user_id("admin@verbund.example").await;
 
     let (_, by_isb) = app
-        .api(Method::GET, &format!("/audit?person={isb_id}&kind=org.update"), &isb, None)
+        .api(
+            Method::GET,
+            &format!("/audit?person={isb_id}&kind=org.update"),
+            &isb,
+            None,
+        )
         .await;
     assert_eq!(by_isb["total"], 1, "{by_isb}");
     let (_, by_admin) = app
-        .api(Method::GET, &format!("/audit?person={admin_id}&kind=org.update"), &isb, None)
+        .api(
+            Method::GET,
+            &format!("/audit?person={admin_id}&kind=org.update"),
+            &isb,
+            None,
+        )
         .await;
     assert_eq!(by_admin["total"], 0);
     let (_, objects) = app
@@ -107,7 +120,12 @@ async fn the_log_filters_by_person_period_kind_and_object(app: TestApp) {
         .await;
     assert_eq!(past["total"], 0, "nothing happened before 2021");
     let (_, today) = app
-        .api(Method::GET, "/audit?from=01.01.2021&kind=org.update", &isb, None)
+        .api(
+            Method::GET,
+            "/audit?from=01.01.2021&kind=org.update",
+            &isb,
+            None,
+        )
         .await;
     assert_eq!(today["total"], 1);
 
@@ -120,13 +138,22 @@ async fn the_log_filters_by_person_period_kind_and_object(app: TestApp) {
     let mut b = app.login("isb@verbund.example").await;
     let (status, html) = b.get(&app, "/audit?from=2027&to=").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("aria-invalid=\"true\""), "the field is marked");
-    assert!(html.contains("value=\"2027\""), "the typed value comes back");
+    assert!(
+        html.contains("aria-invalid=\"true\""),
+        "the field is marked"
+    );
+    assert!(
+        html.contains("value=\"2027\""),
+        "the typed value comes back"
+    );
     let (_, html) = b
         .get(&app, &format!("/audit?person={isb_id}&kind=org.update"))
         .await;
     assert!(html.contains("Organisation geändert"));
-    assert!(html.contains("Einwohnerzahl"), "field names in German: {html}");
+    assert!(
+        html.contains("Einwohnerzahl"),
+        "field names in German: {html}"
+    );
     assert!(html.contains("10.900"), "thousands separators");
 }
 
@@ -157,9 +184,7 @@ async fn the_filtered_log_exports_as_csv_without_other_members(app: TestApp) {
     assert!(csv.contains("Nauheim"), "its own changes");
     assert!(!csv.contains("Raunheim"), "no other member's: {csv}");
     let raunheim = app.org_id("Raunheim").await;
-    let (status, _) = m
-        .get(&app, &format!("/audit/export?org={raunheim}"))
-        .await;
+    let (status, _) = m.get(&app, &format!("/audit/export?org={raunheim}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 

@@ -52,8 +52,14 @@ async fn the_office_sees_the_weakest_member_by_name_and_members_do_not(app: Test
         "{html}"
     );
     assert!(html.contains("↑") || html.contains("Prozentpunkte"));
-    assert!(html.contains("sticky-first"), "the member column stays in place");
-    assert!(html.contains("<dl class=\"legend\""), "topic names in a legend");
+    assert!(
+        html.contains("sticky-first"),
+        "the member column stays in place"
+    );
+    assert!(
+        html.contains("<dl class=\"legend\""),
+        "topic names in a legend"
+    );
 
     let coord = app.token("koordination@nauheim.example").await;
     let (_, mine) = app.api(Method::GET, "/heatmap", &coord, None).await;
@@ -86,7 +92,10 @@ async fn the_trend_averages_each_members_latest_snapshot(app: TestApp) {
     };
     let expected = (score("Nauheim") + score("Raunheim") + 1) / 2;
     assert_eq!(
-        (trend[0]["members"].as_i64(), trend[0]["average_bp"].as_i64()),
+        (
+            trend[0]["members"].as_i64(),
+            trend[0]["average_bp"].as_i64()
+        ),
         (Some(2), Some(expected)),
         "the average of both snapshots"
     );
@@ -94,7 +103,10 @@ async fn the_trend_averages_each_members_latest_snapshot(app: TestApp) {
     let (_, html) = b.get(&app, "/heatmap").await;
     assert!(html.contains("<svg class=\"trend-chart\""), "the chart");
     assert!(html.contains("role=\"img\""), "an image with a name");
-    assert!(html.contains("<caption>Entwicklung des Verbunds</caption>"), "and a table");
+    assert!(
+        html.contains("<caption>Entwicklung des Verbunds</caption>"),
+        "and a table"
+    );
 
     let coord = app.token("koordination@nauheim.example").await;
     let (_, mine) = app.api(Method::GET, "/heatmap", &coord, None).await;
@@ -113,7 +125,8 @@ async fn the_comparison_opens_on_the_catalog_with_the_most_answers(app: TestApp)
     let answered = first["catalog"]["id"].clone();
     // A second revision of the catalog gets (empty) assessments for every member too.
     let text = String::from_utf8(crate::assessments::STARTER.to_vec())
-        .unwrap().replacen("version: ", "version: 9", 1);
+        .unwrap()
+        .replacen("version: ", "version: 9", 1);
     let (s, c) = app
         .api_upload("/catalogs?file_name=neu.yaml", &isb, text.into_bytes())
         .await;
@@ -166,11 +179,7 @@ async fn the_committee_report_names_members_for_the_office_only(app: TestApp) {
         use calamine::{Reader, Xlsx};
         let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
         let members = wb.worksheet_range("Mitglieder").unwrap();
-        let names: Vec<String> = members
-            .rows()
-            .skip(1)
-            .map(|r| r[0].to_string())
-            .collect();
+        let names: Vec<String> = members.rows().skip(1).map(|r| r[0].to_string()).collect();
         assert_eq!(names.len(), 13, "every member: {names:?}");
         assert!(names.contains(&"Raunheim".to_owned()));
         let trend = wb.worksheet_range("Trend").unwrap();
@@ -182,7 +191,10 @@ async fn the_committee_report_names_members_for_the_office_only(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
     assert!(text.contains("Nauheim"), "its own row");
-    assert!(!text.contains("Raunheim"), "no other member by name: {text}");
+    assert!(
+        !text.contains("Raunheim"),
+        "no other member by name: {text}"
+    );
     assert!(text.contains("nicht namentlich"));
 }
 

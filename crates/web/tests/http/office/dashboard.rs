@@ -31,7 +31,10 @@ async fn the_office_dashboard_shows_the_federation_and_members_their_own(app: Te
     let (_, html) = m.get(&app, "/").await;
     assert!(html.contains("Ihre Bewertungen"));
     assert!(html.contains("Erfüllung"), "its own score");
-    assert!(html.contains(" offen, 0 nein, 0 teilweise"), "open items: {html}");
+    assert!(
+        html.contains(" offen, 0 nein, 0 teilweise"),
+        "open items: {html}"
+    );
     assert!(!html.contains("Der Verbund"), "no federation view");
     assert!(!html.contains("Raunheim"), "no other member");
 
@@ -57,15 +60,24 @@ async fn a_member_page_links_its_assessments_statements_and_users(app: TestApp) 
     let (_, html) = b.get(&app, &format!("/orgs/{nauheim}")).await;
     assert!(html.contains("Zum Mitglied"));
     assert!(html.contains("href=\"/assessments/"), "its assessment");
-    assert!(html.contains("koordination") || html.contains("Koordination"), "its users with roles");
+    assert!(
+        html.contains("koordination") || html.contains("Koordination"),
+        "its users with roles"
+    );
 
     let (_, html) = b.get(&app, "/users").await;
     assert!(html.contains("Rollen und Organisationen"));
-    assert!(html.contains(&format!("href=\"/orgs/{nauheim}\"")), "roles name the member");
+    assert!(
+        html.contains(&format!("href=\"/orgs/{nauheim}\"")),
+        "roles name the member"
+    );
 
     let mut m = app.login("koordination@nauheim.example").await;
     let (_, html) = m.get(&app, "/users").await;
-    assert!(!html.contains("Raunheim"), "a member's user list names no other member");
+    assert!(
+        !html.contains("Raunheim"),
+        "a member's user list names no other member"
+    );
 }
 
 async fn a_typed_german_date_comes_back_as_typed(app: TestApp) {
@@ -75,11 +87,22 @@ async fn a_typed_german_date_comes_back_as_typed(app: TestApp) {
         .post_form(
             &app,
             &format!("/orgs/{nauheim}/memberships"),
-            &[("starts_on", "31.03.2027"), ("ends_on", "31.02.2028"), ("note", "")],
+            &[
+                ("starts_on", "31.03.2027"),
+                ("ends_on", "31.02.2028"),
+                ("note", ""),
+            ],
         )
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the end is no date");
-    assert!(html.contains("value=\"31.03.2027\""), "the typed start comes back");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the end is no date"
+    );
+    assert!(
+        html.contains("value=\"31.03.2027\""),
+        "the typed start comes back"
+    );
     let (status, _) = b
         .post_form(
             &app,
@@ -99,10 +122,14 @@ async fn an_english_reader_sees_the_catalogs_english_texts(app: TestApp) {
     };
     let mut b = app.login("isb@verbund.example").await;
     let (_, de) = b.get(&app, &format!("/catalogs/{catalog}")).await;
-    b.post_form(&app, "/profile/language", &[("locale", "en")]).await;
+    b.post_form(&app, "/profile/language", &[("locale", "en")])
+        .await;
     let (_, en) = b.get(&app, &format!("/catalogs/{catalog}")).await;
     assert!(!de.contains("Backup rules documented"), "German by default");
-    assert!(en.contains("Backup rules documented"), "the catalog's English: {en}");
+    assert!(
+        en.contains("Backup rules documented"),
+        "the catalog's English: {en}"
+    );
 }
 
 both!(

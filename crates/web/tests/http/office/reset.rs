@@ -45,7 +45,11 @@ async fn a_reset_link_works_once_and_ends_every_session_and_token(app: TestApp) 
     assert!(html.contains("Das neue Passwort ist gesetzt"));
 
     let (status, _) = app.api(Method::GET, "/me", &old_token, None).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old API token is revoked");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old API token is revoked"
+    );
     let (status, _) = old_session.get(&app, "/profile").await;
     assert!(status.is_redirection(), "the old session ended: {status}");
     let mut fresh = app.browser().await;
@@ -77,14 +81,32 @@ async fn only_the_administrator_issues_links(app: TestApp) {
     let user = app.user_id(TARGET).await;
     let isb = app.token("isb@verbund.example").await;
     let (status, _) = app
-        .api(Method::POST, &format!("/users/{user}/password-reset"), &isb, None)
+        .api(
+            Method::POST,
+            &format!("/users/{user}/password-reset"),
+            &isb,
+            None,
+        )
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "the ISB sees the user, lacks the right");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the ISB sees the user, lacks the right"
+    );
     let other = app.token("koordination@raunheim.example").await;
     let (status, _) = app
-        .api(Method::POST, &format!("/users/{user}/password-reset"), &other, None)
+        .api(
+            Method::POST,
+            &format!("/users/{user}/password-reset"),
+            &other,
+            None,
+        )
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "another member does not see the user");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another member does not see the user"
+    );
 
     let mut admin = app.login("admin@verbund.example").await;
     let (_, page) = admin.get(&app, &format!("/users/{user}")).await;
@@ -93,7 +115,10 @@ async fn only_the_administrator_issues_links(app: TestApp) {
         .post_form(&app, &format!("/users/{user}/reset-link"), &[])
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("http://localhost/reset/"), "the link is shown once");
+    assert!(
+        html.contains("http://localhost/reset/"),
+        "the link is shown once"
+    );
 }
 
 both!(
