@@ -102,9 +102,9 @@ test('office ISB sees all members, edits one, and every page passes axe', async 
   await page.getByLabel('Amtlicher Gemeindeschlüssel (AGS)').fill('06433009');
   await page.getByLabel('Einwohnerzahl').fill('10900');
   await page.getByRole('button', { name: 'Speichern' }).click();
-  await page.getByText('10900').waitFor();
+  await page.getByText('10.900').first().waitFor();
   await page.getByRole('link', { name: 'Änderungsprotokoll' }).click();
-  await page.getByText('Organisation geändert').first().waitFor();
+  await page.locator('table.audit').getByText('Organisation geändert').first().waitFor();
   await checkA11y(page, '08-audit');
   await page.getByRole('link', { name: 'Benutzer', exact: true }).click();
   await checkA11y(page, '09-users');
@@ -342,11 +342,11 @@ test('no page scrolls sideways at 320 CSS px (WCAG 1.4.10 reflow); wide tables s
     '/costs', '/costs?year=2025', '/costs/statements/1', '/costs/keys/new', '/costs/preview?year=2026&key=1',
     '/costs/compare?year=2026&a=1&b=1', '/catalogs', '/catalogs/1', '/assessments', '/assessments/1', '/answers/1',
     '/heatmap', '/settings', '/key-figures', '/costs/statements/new?year=2026&key=1', '/costs/standalone',
-    '/costs/keys/1/edit', '/costs/lines/1/edit'];
+    '/costs/keys/1/edit', '/costs/lines/1/edit', '/audit?from=01.01.2020&kind=org.update', '/audit?from=kein-datum'];
   const wide = [];
   for (const path of pages) {
     const res = await page.goto(BASE + path);
-    assert.equal(res.status(), 200, path);
+    assert.equal(res.status(), path.includes('kein-datum') ? 422 : 200, path);
     const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     if (over > 0) wide.push(`${path}: ${over} px`);
   }
@@ -482,4 +482,104 @@ test('a read-only role sees the answers but no edit controls', async () => {
   await page.getByText('Ihre Rolle darf diese Antwort lesen, aber nicht ändern.').waitFor();
   await checkA11y(page, '30-answer-read-only');
   await page.close();
+});
+
+test('the office dashboard shows the federation; a member sees its own assessments', async () => {
+  const office = await browser.newPage({ locale: 'de-DE' });
+  await login(office, 'isb@verbund.example');
+  await office.getByRole('heading', { name: 'Der Verbund' }).waitFor();
+  await office.getByRole('heading', { name: 'Fortschritt je Mitglied (schwächstes zuerst)' }).waitFor();
+  await office.getByRole('heading', { name: 'Älteste festgehaltene Stände' }).waitFor();
+  await checkA11y(office, '30-dashboard-office');
+  await office.close();
+  const member = await browser.newPage({ locale: 'de-DE' });
+  await login(member, 'koordination@nauheim.example');
+  await member.getByRole('heading', { name: 'Ihre Bewertungen' }).waitFor();
+  const main = await member.locator('main').textContent();
+  assert.match(main, /offen, \d+ nein, \d+ teilweise/);
+  assert.doesNotMatch(main, /Raunheim/, 'no other member on a member dashboard');
+  assert.equal(await member.getByRole('heading', { name: 'Der Verbund' }).count(), 0);
+  await checkA11y(member, '31-dashboard-member');
+  await member.close();
+});
+
+test('the comparison shows the weakest member, the trend as chart and table, and the report', async () => {
+  const coordinator = await browser.newPage({ locale: 'de-DE' });
+  await login(coordinator, 'koordination@nauheim.example');
+  await coordinator.goto(`${BASE}/assessments`);
+  await coordinator.locator('main').getByRole('link', { name: 'Nauheim' }).first().click();
+  await coordinator.waitForURL(/\/assessments\/\d+/);
+  const snapshot = coordinator.getByRole('button', { name: /Stand festhalten/ });
+  if (await snapshot.count()) {
+    const name = coordinator.getByLabel('Name des Stands');
+    if (await name.count()) await name.fill('Ausschuss');
+    await snapshot.first().click();
+  }
+  await coordinator.close();
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'isb@verbund.example');
+  await page.goto(`${BASE}/heatmap`);
+  await page.getByText(/Prozentpunkte zum Durchschnitt/).first().waitFor();
+  await page.getByRole('heading', { name: 'Themen' }).waitFor();
+  await page.getByRole('heading', { name: 'Entwicklung des Verbunds' }).waitFor();
+  if (await page.locator('svg.trend-chart').count()) {
+    await page.getByText('Als Tabelle anzeigen').click();
+    await page.getByRole('table', { name: 'Entwicklung des Verbunds' }).waitFor();
+  }
+  // The member column stays in place when the table scrolls sideways.
+  const region = page.locator('.scroll').first();
+  await region.evaluate((el) => { el.scrollLeft = 400; });
+  const sticky = await page.locator('table.heatmap tbody th').first().evaluate((el) => getComputedStyle(el).position);
+  assert.equal(sticky, 'sticky');
+  await checkA11y(page, '32-heatmap-committee');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Bericht für den Ausschuss (PDF)' }).click();
+  assert.match((await download).suggestedFilename(), /^vergleich-.*\.pdf$/);
+  await page.close();
+});
+
+test('the audit log filters by person, period, kind and object and exports CSV', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'isb@verbund.example');
+  await page.goto(`${BASE}/audit`);
+  await checkA11y(page, '33-audit');
+  await page.getByLabel('Von (Datum)').fill('31.02.2026');
+  await page.getByRole('button', { name: 'Filtern' }).click();
+  await page.getByText('Bitte ein Datum').first().waitFor().catch(() => {});
+  assert.equal(await page.getByLabel('Von (Datum)').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByLabel('Von (Datum)').inputValue(), '31.02.2026', 'the typed value comes back');
+  await checkA11y(page, '34-audit-error');
+  await page.getByLabel('Von (Datum)').fill('01.01.2020');
+  await page.getByLabel('Art der Änderung').selectOption('org.update');
+  await page.getByLabel('Objekt').selectOption('organisation');
+  await page.getByLabel('Person').selectOption({ label: 'isb@verbund.example' });
+  await page.getByRole('button', { name: 'Filtern' }).click();
+  await page.locator('table.audit').getByText('Organisation geändert').first().waitFor();
+  assert.equal(await page.getByLabel('Von (Datum)').inputValue(), '01.01.2020');
+  await checkA11y(page, '35-audit-filtered');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Gefiltertes Protokoll als CSV herunterladen' }).click();
+  assert.equal((await download).suggestedFilename(), 'protokoll.csv');
+  await page.close();
+});
+
+test('an administrator issues a one-time reset link and the user sets a new password', async () => {
+  const admin = await browser.newPage({ locale: 'de-DE' });
+  await login(admin, 'admin@verbund.example');
+  await admin.goto(`${BASE}/users`);
+  await checkA11y(admin, '36-users-with-roles');
+  await admin.getByRole('link', { name: 'Petra Schneider' }).first().click();
+  await admin.getByRole('button', { name: 'Link zum Zurücksetzen des Passworts ausstellen' }).click();
+  const link = await admin.getByLabel('Link').inputValue();
+  await checkA11y(admin, '37-reset-link');
+  await admin.close();
+  const user = await browser.newPage({ locale: 'de-DE' });
+  await user.goto(link.replace(/^https?:\/\/[^/]+/, BASE));
+  await checkA11y(user, '38-reset-form');
+  await user.getByLabel('Neues Passwort', { exact: true }).fill('Ein neues, langes Passwort 2027');
+  await user.getByLabel('Neues Passwort wiederholen').fill('Ein neues, langes Passwort 2027');
+  await user.getByRole('button', { name: 'Passwort setzen' }).click();
+  await user.getByText('Das neue Passwort ist gesetzt').waitFor();
+  await checkA11y(user, '39-reset-done');
+  await user.close();
 });

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 use verbund_domain::CatalogId;
 use verbund_domain::authz::{Actor, Permission, Scope, SystemAccess};
+use verbund_domain::comparison::{TrendPoint, federation_trend};
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::settings::anonymous_figures_visible;
 use verbund_domain::validation::ValidationErrors;
@@ -92,6 +93,19 @@ impl StatsOut {
     }
 }
 
+/// The member with the lowest overall score (office, or with named comparison).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WeakestOut {
+    /// The member.
+    pub org_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its overall score, basis points.
+    pub score_bp: i64,
+    /// How far it is below the federation average, basis points (percentage points × 100).
+    pub below_average_bp: i64,
+}
+
 /// The comparison of one catalog revision.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Heatmap {
@@ -111,6 +125,12 @@ pub struct Heatmap {
     /// Member rows, one page.
     #[schema(value_type = Object)]
     pub rows: Page<HeatmapRow>,
+    /// The weakest member by name (office, or named comparison; otherwise none).
+    pub weakest: Option<WeakestOut>,
+    /// The federation level at the end of each month with snapshots (the newest 24), oldest
+    /// first; empty where anonymised figures are withheld.
+    #[schema(value_type = Vec<Object>)]
+    pub trend: Vec<TrendPoint>,
     /// Set when anonymised figures were withheld because fewer than this many other members
     /// have answered (members only, without named comparison).
     pub withheld_below: Option<u32>,
@@ -133,7 +153,7 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
     let office = actor.check_office(Permission::ReadAssessments).is_ok();
     let settings = st.store.settings(fed.id).await?;
     let named = office || settings.named_comparison;
-    let counts = st.store.assessment_counts_by_catalog(fed.id).await?;
+    let counts = st.store.answers_by_catalog(fed.id).await?;
     let catalogs: Vec<CatalogSummary> = st
         .store
         .catalogs(fed.id)
@@ -149,6 +169,8 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
                 .cloned()
                 .ok_or(Error::NotFound)?,
         ),
+        // The catalog with the most answers is the one the federation works on, even when a
+        // newer revision already has (mostly empty) assessments.
         None => counts
             .iter()
             .max_by_key(|(id, n)| (*n, *id))
@@ -167,6 +189,8 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
                 per_page: page.per_page,
                 total: 0,
             },
+            weakest: None,
+            trend: vec![],
             withheld_below: None,
         });
     };
@@ -218,7 +242,42 @@ pub async fn heatmap(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<H
         })
         .collect();
     let overall = stat(-1);
+    let weakest = match (named, overall) {
+        (true, Some(o)) => st.store.weakest_member(&row_scope, catalog.id).await?.map(
+            |(org_id, name, score_bp)| WeakestOut {
+                org_id,
+                name,
+                score_bp,
+                below_average_bp: o.average_bp - score_bp,
+            },
+        ),
+        _ => None,
+    };
+    let trend = if overall.is_some() {
+        let system = Scope::system(&SystemAccess::for_reason(
+            "the federation trend is an aggregate of every member's snapshots",
+        ));
+        let points = st.store.snapshot_points(&system, catalog.id).await?;
+        let own_ids: std::collections::HashSet<i64> = st
+            .store
+            .snapshot_points(&own, catalog.id)
+            .await?
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        let own_n = i64::try_from(own_ids.len()).unwrap_or(i64::MAX);
+        federation_trend(&points, 24)
+            .into_iter()
+            .filter(|p| {
+                named || anonymous_figures_visible(p.members, own_n.min(p.members), min_others)
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     Ok(Heatmap {
+        weakest,
+        trend,
         overall,
         catalog: Some(catalog),
         catalogs,

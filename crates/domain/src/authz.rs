@@ -185,6 +185,16 @@ impl Scope {
     pub fn is_all(&self) -> bool {
         matches!(self.0, Reach::All)
     }
+
+    /// The part of this scope that is `org`: `org` alone if the scope contains it, else
+    /// nothing. It can only narrow, never widen, a scope (for pages about one member).
+    pub fn narrowed_to(&self, org: OrgId) -> Scope {
+        if self.contains(org) {
+            Scope(Reach::Orgs(vec![org]))
+        } else {
+            Scope(Reach::Orgs(vec![]))
+        }
+    }
 }
 
 /// Permission to act for the system itself, not for a user: seeding the demo, restoring a
@@ -442,5 +452,13 @@ mod tests {
             assert_eq!(Role::parse(r.code()), Ok(r));
         }
         assert_eq!(Role::parse("root"), Err("error-role"));
+    }
+
+    #[test]
+    fn narrowing_a_scope_never_widens_it() {
+        let all = Scope::system(&SystemAccess::for_reason("test"));
+        let narrowed = all.narrowed_to(OrgId(7));
+        assert_eq!(narrowed.orgs(), Some(&[OrgId(7)][..]));
+        assert!(narrowed.narrowed_to(OrgId(8)).is_empty());
     }
 }

@@ -141,6 +141,23 @@ pub struct Catalog {
     pub nodes: Vec<CatalogNode>,
 }
 
+impl CatalogNode {
+    /// The node as a reader of language `lang` sees it: name and description from its
+    /// translation into `lang` where the catalog carries one (each on its own; a missing
+    /// translated description keeps the original), otherwise as they are.
+    pub fn localized(mut self, lang: &str) -> CatalogNode {
+        if let Some(t) = self.translations.get(lang) {
+            if let Some(name) = t.name.clone().filter(|n| !n.trim().is_empty()) {
+                self.name = Some(name);
+            }
+            if let Some(d) = t.description.clone().filter(|d| !d.trim().is_empty()) {
+                self.description = Some(d);
+            }
+        }
+        self
+    }
+}
+
 impl Catalog {
     /// Checks the structural rules: unique URNs, existing parents without cycles, depth =
     /// parent depth + 1 (1 for topics), unique and defined implementation groups.

@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod audit;
 pub mod authz;
 pub mod catalog;
+pub mod comparison;
 pub mod costs;
 pub mod ids;
 pub mod key_figures;

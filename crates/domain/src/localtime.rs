@@ -13,6 +13,19 @@ pub fn fmt_ms(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Midnight at the start of `date` in Berlin as Unix milliseconds (the clocks change at 02:00
+/// and 03:00, so midnight always exists once).
+pub fn berlin_midnight_ms(date: time::Date) -> i64 {
+    let midnight_utc = date.midnight().assume_utc();
+    let summer = midnight_utc - time::Duration::hours(2);
+    let local = if berlin_summer_time(summer) {
+        summer
+    } else {
+        midnight_utc - time::Duration::hours(1)
+    };
+    i64::try_from(local.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
 /// EU rule: summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
 fn berlin_summer_time(utc: time::OffsetDateTime) -> bool {
     let last_sunday = |month: time::Month| {
@@ -32,7 +45,32 @@ fn berlin_summer_time(utc: time::OffsetDateTime) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::fmt_ms;
+    use super::{berlin_midnight_ms, fmt_ms};
+
+    #[test]
+    fn berlin_midnight_is_one_or_two_hours_before_utc_midnight() {
+        let d = |y, m, day| {
+            time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), day).unwrap()
+        };
+        // 15.01.2026 00:00 CET = 14.01.2026 23:00 UTC; 15.07.2026 00:00 CEST = 22:00 UTC.
+        assert_eq!(
+            fmt_ms(berlin_midnight_ms(d(2026, 1, 15))),
+            "15.01.2026 00:00"
+        );
+        assert_eq!(berlin_midnight_ms(d(2026, 1, 15)), 1_768_431_600_000);
+        assert_eq!(
+            fmt_ms(berlin_midnight_ms(d(2026, 7, 15))),
+            "15.07.2026 00:00"
+        );
+        assert_eq!(
+            fmt_ms(berlin_midnight_ms(d(2026, 3, 29))),
+            "29.03.2026 00:00"
+        );
+        assert_eq!(
+            fmt_ms(berlin_midnight_ms(d(2026, 10, 25))),
+            "25.10.2026 00:00"
+        );
+    }
 
     #[test]
     fn times_are_shown_in_berlin_time_across_daylight_saving() {

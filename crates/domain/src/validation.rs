@@ -133,10 +133,40 @@ pub fn optional_multiline(value: Option<&str>, max: usize) -> Result<Option<Stri
     }
 }
 
-/// Parses an ISO date `YYYY-MM-DD`.
+/// Parses a date as people type it, `TT.MM.JJJJ` (`31.03.2027`, also `1.4.2027`), or as
+/// ISO `YYYY-MM-DD` (what browsers' date fields and the API send).
 pub fn parse_date(value: &str) -> Result<time::Date, &'static str> {
+    let v = value.trim();
+    if let Some((d, rest)) = v.split_once('.')
+        && let Some((m, y)) = rest.split_once('.')
+    {
+        let num = |s: &str, max_len: usize| {
+            (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u16>().ok())
+                .flatten()
+        };
+        let (Some(d), Some(m), Some(y)) = (num(d, 2), num(m, 2), num(y, 4)) else {
+            return Err("error-date-format");
+        };
+        if y < 1000 {
+            return Err("error-date-format");
+        }
+        let month = u8::try_from(m)
+            .ok()
+            .and_then(|m| time::Month::try_from(m).ok())
+            .ok_or("error-date-format")?;
+        let day = u8::try_from(d).map_err(|_| "error-date-format")?;
+        return time::Date::from_calendar_date(i32::from(y), month, day)
+            .map_err(|_| "error-date-format");
+    }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(value.trim(), fmt).map_err(|_| "error-date-format")
+    time::Date::parse(v, fmt).map_err(|_| "error-date-format")
+}
+
+/// Formats a date as Germans read it: `31.03.2027`.
+pub fn format_date_de(d: time::Date) -> String {
+    let fmt = time::macros::format_description!("[day].[month].[year]");
+    d.format(fmt).unwrap_or_default()
 }
 
 /// Formats a date as ISO `YYYY-MM-DD`.
@@ -250,8 +280,18 @@ mod tests {
     #[test]
     fn dates_parse_iso_only() {
         assert!(parse_date("2026-02-28").is_ok());
+        assert_eq!(
+            parse_date("31.03.2027").map(format_date_de),
+            Ok("31.03.2027".into()),
+            "a typed German date comes back as typed"
+        );
         assert_eq!(parse_date("2026-02-30"), Err("error-date-format"));
-        assert_eq!(parse_date("28.02.2026"), Err("error-date-format"));
+        assert_eq!(parse_date("28.02.2026"), parse_date("2026-02-28"));
+        assert_eq!(parse_date(" 1.4.2027 "), parse_date("2027-04-01"));
+        assert_eq!(parse_date("30.02.2026"), Err("error-date-format"));
+        assert_eq!(parse_date("31.03.27"), Err("error-date-format"));
+        assert_eq!(parse_date("3l.03.2027"), Err("error-date-format"));
+        assert_eq!(parse_date("31.03."), Err("error-date-format"));
         assert_eq!(format_date(parse_date("2026-01-05").unwrap()), "2026-01-05");
     }
 

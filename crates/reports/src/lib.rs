@@ -4,6 +4,7 @@
 //!   letter that a treasurer (Kämmerei) can check by hand: tagged PDF/A-2a and PDF/UA-1,
 //!   laid out by typst with embedded fonts (no system fonts, no network).
 //! - [`statement_xlsx`]: the whole calculation as a workbook, for all members or one.
+//! - [`committee_pdf`], [`committee_xlsx`]: the federation comparison for the committee.
 //! - [`assessment_xlsx`]: a member's assessment as a workbook to fill in offline and
 //!   import again (`verbund_formats::assessment_xlsx::import_xlsx`).
 //!
@@ -11,6 +12,7 @@
 //! when it was issued, plus its number, date and issuer.
 
 mod assessment_xlsx;
+mod committee;
 mod format;
 mod letter;
 mod printable;
@@ -18,6 +20,9 @@ mod render;
 mod workbook;
 
 pub use assessment_xlsx::{ASSESSMENT_SHEET, assessment_xlsx};
+pub use committee::{
+    CommitteeReport, Level, MemberLine, TopicLine, TrendLine, committee_pdf, committee_xlsx,
+};
 use thiserror::Error;
 use verbund_domain::OrgId;
 use verbund_domain::costs::StatementDocument;

@@ -54,9 +54,11 @@ mod costs;
 mod generate;
 mod invitations;
 mod key_figures;
+mod office;
 mod settings;
 mod signin;
 pub use assessments::*;
+pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
 
 /// Handle to the database; cheap to clone (a connection pool inside).
 #[derive(Clone, Debug)]

@@ -295,3 +295,28 @@ fn names_with_control_or_bidi_characters_are_refused_but_descriptions_may_break_
         "implementation group P1: the name (en) holds control or text-direction characters"
     );
 }
+
+#[test]
+fn a_node_is_shown_in_the_readers_language_where_the_catalog_has_it() {
+    let mut n = CatalogNode {
+        name: Some("Datensicherung".into()),
+        description: Some("Daten werden täglich gesichert.".into()),
+        ..node("ds-1", None, 1)
+    };
+    n.translations.insert(
+        "en".into(),
+        Translation {
+            name: Some("Backup".into()),
+            description: None,
+        },
+    );
+
+    let en = n.clone().localized("en");
+    assert_eq!(en.name.as_deref(), Some("Backup"));
+    assert_eq!(
+        en.description.as_deref(),
+        Some("Daten werden täglich gesichert."),
+        "without a translated description the original stays"
+    );
+    assert_eq!(n.clone().localized("fr"), n);
+}

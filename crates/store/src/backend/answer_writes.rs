@@ -7,7 +7,8 @@ fn answer_json(a: &AssessAnswer) -> serde_json::Value {
 
 /// How a write of answers is audited.
 enum AnswerAudit<'a> {
-    /// One entry per changed answer (single answers, bulk changes, imports).
+    /// One entry for a single changed answer; several changed answers (a bulk change, an
+    /// import, a migration) are one entry with every row inside.
     PerAnswer,
     /// One entry for the whole change on the assessment, every changed row (answer ID,
     /// requirement, before and after) inside it, plus `extra` fields in `after`.
@@ -37,6 +38,46 @@ fn stored_answer(r: &<DB as sqlx::Database>::Row) -> Result<AssessAnswer> {
 enum WriteTarget {
     Assessment(i64),
     OfAnswer(i64),
+}
+
+/// One audit entry per changed answer, or, when a bulk change touched several, one entry
+/// for the whole change with every row inside (what the reader sees as one action).
+async fn audit_answer_changes(
+    tx: &mut Tx,
+    by: &AuditActor,
+    org: OrgId,
+    assessment: i64,
+    mut rows: Vec<(i64, serde_json::Value, serde_json::Value)>,
+) -> Result<()> {
+    let change = if rows.len() == 1 {
+        let (answer, before, after) = rows.remove(0);
+        Change {
+            org_id: Some(org),
+            action: "answer.update",
+            object_type: "assessment_answer",
+            object_id: answer.to_string(),
+            before,
+            after,
+        }
+    } else if rows.is_empty() {
+        return Ok(());
+    } else {
+        let list: Vec<serde_json::Value> = rows
+            .into_iter()
+            .map(|(answer, before, after)| {
+                serde_json::json!({"answer_id": answer, "before": before, "after": after})
+            })
+            .collect();
+        Change {
+            org_id: Some(org),
+            action: "answer.bulk_update",
+            object_type: "assessment",
+            object_id: assessment.to_string(),
+            before: serde_json::Value::Null,
+            after: serde_json::json!({"count": list.len(), "rows": list}),
+        }
+    };
+    append_audit(tx, by, change).await
 }
 
 pub(crate) async fn set_answers(
@@ -162,6 +203,7 @@ async fn write_answers(
     let overall_before = compared(&overall);
     let topics_before: std::collections::HashMap<i64, Option<i64>> =
         topics.iter().map(|(i, (t, _))| (*i, compared(t))).collect();
+    let mut audited: Vec<(i64, serde_json::Value, serde_json::Value)> = Vec::new();
     for (answer_id, expected, new) in changes {
         let row = current
             .get(&answer_id.0)
@@ -201,19 +243,7 @@ async fn write_answers(
         .execute(&mut **tx)
         .await?;
         if let AnswerAudit::PerAnswer = audit {
-            append_audit(
-                tx,
-                by,
-                Change {
-                    org_id: Some(org),
-                    action: "answer.update",
-                    object_type: "assessment_answer",
-                    object_id: answer_id.to_string(),
-                    before: answer_json(before),
-                    after: answer_json(new),
-                },
-            )
-            .await?;
+            audited.push((answer_id.0, answer_json(before), answer_json(new)));
         } else {
             let requirement = row.ref_id.clone();
             grouped_before.push(serde_json::json!({"answer_id": answer_id.0, "requirement": requirement, "answer": answer_json(before)}));
@@ -245,6 +275,7 @@ async fn write_answers(
         )
         .await?;
     }
+    audit_answer_changes(tx, by, org, id, audited).await?;
     // (topic index or -1, members, score change) for the federation-wide sums.
     let mut sums = vec![sum_change(-1, overall_before, compared(&overall))];
     for (index, (t, dirty)) in &topics {

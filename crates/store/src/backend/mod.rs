@@ -30,6 +30,9 @@ macro_rules! shared_queries {
         include!("heatmap.rs");
         include!("assessment_migration.rs");
         include!("generate.rs");
+        include!("audit_query.rs");
+        include!("password_resets.rs");
+        include!("comparison.rs");
     };
 }
 

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use verbund_domain::ApiTokenId;
 use verbund_domain::page::{DEFAULT_PER_PAGE, Page, PageRequest};
 use verbund_domain::user::User;
-use verbund_domain::{ApiTokenId, OrgId};
 use verbund_store::ApiToken;
 
 use super::users::GrantOut;
@@ -64,31 +64,17 @@ pub struct AuditOut {
     pub hash: String,
 }
 
-/// `?org=12&page=1&per_page=25`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// Only this organisation.
-    #[param(nullable = false)]
-    pub org: Option<i64>,
-    /// 1-based page (default 1).
-    #[param(minimum = 1, maximum = 1_000_000, nullable = false)]
-    pub page: Option<u32>,
-    /// Rows per page (default 25, 1 to 200; outside that range the request is refused with 422).
-    #[param(minimum = 1, maximum = 200, nullable = false)]
-    pub per_page: Option<u32>,
-}
-
-/// Audit log entries the caller may read (office: all; members: their own), newest first.
-#[utoipa::path(get, path = "/audit", operation_id = "list_audit", params(AuditQuery), tag = "audit",
+/// Audit log entries the caller may read (office: all; members: their own), newest first,
+/// filtered by organisation, person, period (`from`/`to`, TT.MM.JJJJ), kind of change and object.
+#[utoipa::path(get, path = "/audit", operation_id = "list_audit", params(verbund_app::audit::AuditQuery), tag = "audit",
     responses((status = 200, body = Page<AuditOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn audit(
     State(st): State<AppState>,
     u: ApiUser,
-    ApiQuery(q): ApiQuery<AuditQuery>,
+    ApiQuery(q): ApiQuery<verbund_app::audit::AuditQuery>,
 ) -> AppResult<Json<Page<AuditOut>>> {
     let page = PageRequest::checked(q.page, q.per_page, DEFAULT_PER_PAGE)?;
-    let page = audit::list_audit(&st, &u.actor, q.org.map(OrgId), page).await?;
+    let page = audit::list_audit_filtered(&st, &u.actor, &q.filter()?, page).await?;
     Ok(Json(page.map(|e| {
         let r = e.entry.record;
         AuditOut {

@@ -8,6 +8,7 @@ mod cost_issue;
 mod costs;
 mod invitations;
 mod key_figures;
+mod office;
 mod orgs;
 mod users;
 
@@ -53,6 +54,8 @@ pub fn routes() -> Routes {
         .get("/users", users::list)
         .post("/users", users::create)
         .get("/users/{id}", users::get_one)
+        // Before the update route: the isolation controls deactivate the user there.
+        .post("/users/{id}/password-reset", office::password_reset)
         .patch("/users/{id}", users::update)
         .post("/users/{id}/roles", users::grant)
         .delete("/role-assignments/{id}", users::revoke)
@@ -123,6 +126,9 @@ pub fn routes() -> Routes {
         .get("/heatmap", assessments::heatmap)
         .get("/assessments/{id}/migration", assessments::migration)
         .post("/assessments/{id}/migrate", assessments::migrate)
+        .get("/dashboard", office::dashboard)
+        .get("/heatmap/report/pdf", office::report_pdf)
+        .get("/heatmap/report/xlsx", office::report_xlsx)
 }
 
 #[derive(OpenApi)]
@@ -143,7 +149,8 @@ pub fn routes() -> Routes {
         assessments::start, assessments::list, assessments::get_one, assessments::answers, assessments::bulk, assessments::answer,
         assessments::snapshots, assessments::snapshot, assessments::compare, assessments::export, assessments::import,
         assessments::evidence_list, assessments::add_evidence, assessments::evidence, assessments::delete_evidence, assessments::heatmap,
-        assessments::migration, assessments::migrate, assessments::topic_not_applicable, assessments::undo_group_change
+        assessments::migration, assessments::migrate, assessments::topic_not_applicable, assessments::undo_group_change,
+        office::dashboard, office::report_pdf, office::report_xlsx, office::password_reset
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -211,6 +211,14 @@ pub async fn show(
     axum::extract::Query(p): axum::extract::Query<CatalogParams>,
 ) -> AppResult<Response> {
     let (c, nodes) = catalogs::get(&st, CatalogId(id)).await?;
+    // Where the catalog carries texts in the reader's language (e.g. English next to German),
+    // the reader sees those.
+    let lang_code = cu.ctx.lang.code();
+    let nodes: Vec<CatalogNode> = if c.locale == lang_code {
+        nodes
+    } else {
+        nodes.into_iter().map(|n| n.localized(lang_code)).collect()
+    };
     let mut l = Layout::user(&cu, "catalog-title", "catalogs");
     l.title = c.name.clone();
     let can_start = cu

@@ -4,7 +4,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use verbund_domain::assessment::{band, format_bp_de};
+use verbund_domain::comparison::format_pp;
 
+use super::trend::{TrendChart, trend_chart};
 use super::{Layout, render};
 use crate::AppState;
 use crate::context::CurrentUser;
@@ -52,6 +54,11 @@ struct HeatmapPage {
     gap: Vec<Option<String>>,
     overall_average: Cell,
     withheld_text: Option<String>,
+    weakest_text: Option<String>,
+    chart: TrendChart,
+    /// `(reference or number, name)` per topic, for the legend.
+    legend: Vec<(String, String)>,
+    report_query: String,
     sort: String,
     topic: i64,
     pager_extra: String,
@@ -64,6 +71,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let h = heatmap(&st, cu.actor(), &q).await?;
     let lang = cu.ctx.lang;
+    let pp = lang.t("unit-pp");
     let not_assessed = || no_value(lang.t("heatmap-not-assessed"));
     let withheld = || no_value(lang.t("heatmap-withheld-cell"));
     let own = cu
@@ -85,15 +93,9 @@ pub async fn show(
             progress: format_bp_de(u32::try_from(r.progress_bp.max(0)).unwrap_or(0)),
             trend: match r.previous_bp {
                 _ if !r.assessed => "–".into(),
-                Some(p) if p < r.score_bp => format!(
-                    "↑ +{}",
-                    format_bp_de(u32::try_from(r.score_bp - p).unwrap_or(0))
-                ),
-                Some(p) if p > r.score_bp => format!(
-                    "↓ −{}",
-                    format_bp_de(u32::try_from(p - r.score_bp).unwrap_or(0))
-                ),
-                Some(_) => "→ ±0".into(),
+                Some(p) if p < r.score_bp => format!("↑ {}", format_pp(r.score_bp - p, &pp)),
+                Some(p) if p > r.score_bp => format!("↓ {}", format_pp(r.score_bp - p, &pp)),
+                Some(_) => format!("→ {}", format_pp(0, &pp)),
                 None => "–".into(),
             },
             cells: r
@@ -127,11 +129,7 @@ pub async fn show(
     let gap = h
         .topics
         .iter()
-        .map(|t| {
-            t.stats
-                .and_then(|s| s.gap_bp)
-                .map(|g| format_bp_de(u32::try_from(g).unwrap_or(0)))
-        })
+        .map(|t| t.stats.and_then(|s| s.gap_bp).map(|g| format_pp(-g, &pp)))
         .collect();
     let sort = q.sort.clone().unwrap_or_else(|| "name".into());
     let catalog = h.catalog.as_ref().map(|c| c.id.0).unwrap_or_default();
@@ -139,7 +137,36 @@ pub async fn show(
         "&catalog={catalog}&sort={sort}&topic={}",
         q.topic.unwrap_or(0)
     );
+    let weakest_text = h.weakest.as_ref().map(|w| {
+        lang.t_args(
+            "heatmap-weakest-named",
+            &[
+                ("name", w.name.clone()),
+                (
+                    "score",
+                    format_bp_de(u32::try_from(w.score_bp.max(0)).unwrap_or(0)),
+                ),
+                ("gap", format_pp(-w.below_average_bp, &pp)),
+            ],
+        )
+    });
+    let legend = h
+        .topics
+        .iter()
+        .map(|t| {
+            (
+                t.ref_id
+                    .clone()
+                    .unwrap_or_else(|| (t.index + 1).to_string()),
+                t.name.clone(),
+            )
+        })
+        .collect();
     Ok(render(&HeatmapPage {
+        weakest_text,
+        chart: trend_chart(lang, &h.trend),
+        legend,
+        report_query: format!("catalog={catalog}"),
         l: Layout::user(&cu, "heatmap-title", "heatmap"),
         overall_average: match h.overall {
             Some(s) => cell(s.average_bp),
@@ -158,4 +185,39 @@ pub async fn show(
         pager_extra,
         h,
     }))
+}
+
+/// `?catalog=3` for the committee report.
+#[derive(serde::Deserialize)]
+pub struct ReportParams {
+    catalog: Option<i64>,
+}
+
+fn report_query(p: &ReportParams) -> HeatmapQuery {
+    HeatmapQuery {
+        catalog: p.catalog.map(verbund_domain::CatalogId),
+        ..HeatmapQuery::default()
+    }
+}
+
+/// The committee report as a PDF.
+pub async fn report_pdf(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(p): Query<ReportParams>,
+) -> AppResult<crate::download::Download> {
+    Ok(crate::download::Download(
+        verbund_app::committee::report_pdf(&st, cu.actor(), &report_query(&p)).await?,
+    ))
+}
+
+/// The committee report as a workbook.
+pub async fn report_xlsx(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(p): Query<ReportParams>,
+) -> AppResult<crate::download::Download> {
+    Ok(crate::download::Download(
+        verbund_app::committee::report_xlsx(&st, cu.actor(), &report_query(&p)).await?,
+    ))
 }

@@ -14,9 +14,11 @@ mod dashboard;
 mod heatmap;
 mod key_figures;
 mod orgs;
+mod password_reset;
 mod profile;
 mod qr;
 mod settings;
+mod trend;
 mod users;
 
 use askama::Template;
@@ -62,9 +64,14 @@ pub fn routes() -> Routes {
         .post("/users", users::create)
         .get("/users/{id}", users::show)
         .post("/users/{id}/roles", users::grant)
+        // Before the status route: the isolation controls deactivate the user there.
+        .post("/users/{id}/reset-link", password_reset::issue)
         .post("/users/{id}/status", users::set_status)
+        .get("/reset/{token}", password_reset::form)
+        .post("/reset/{token}", password_reset::submit)
         .post("/roles/{id}/delete", users::revoke)
         .get("/audit", audit::list)
+        .get("/audit/export", audit::export)
         .get("/profile", profile::show)
         .post("/profile/password", profile::change_password)
         .post("/profile/language", profile::set_language)
@@ -143,6 +150,8 @@ pub fn routes() -> Routes {
         .get("/assessments/{id}/migration", assessments::migration)
         .post("/assessments/{id}/migrate", assessments::migrate)
         .get("/heatmap", heatmap::show)
+        .get("/heatmap/report.pdf", heatmap::report_pdf)
+        .get("/heatmap/report.xlsx", heatmap::report_xlsx)
         .get("/settings", settings::show)
         .post("/settings", settings::save)
 }
@@ -351,3 +360,8 @@ async fn set_lang(ctx: UiCtx, Form(f): Form<LangForm>) -> Response {
 }
 
 pub use verbund_domain::localtime::fmt_ms;
+
+/// A whole number with German thousands separators (`11.000`), for templates.
+pub fn num(n: impl std::borrow::Borrow<i64>) -> String {
+    verbund_domain::comparison::group_thousands(*n.borrow())
+}

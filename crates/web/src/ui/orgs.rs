@@ -8,7 +8,7 @@ use serde::Deserialize;
 use verbund_domain::authz::Permission;
 use verbund_domain::org::{Membership, MembershipDraft, OrgDraft, OrgKind, Organisation};
 use verbund_domain::page::{Page, PageRequest};
-use verbund_domain::validation::{ValidationErrors, format_date};
+use verbund_domain::validation::{ValidationErrors, format_date_de};
 use verbund_domain::{MembershipId, OrgId};
 
 use super::key_figures::{ProposalForm, ProposalRow};
@@ -208,6 +208,8 @@ pub async fn create(
 struct DetailPage {
     l: Layout,
     org: Organisation,
+    /// The member's assessments, statements and users.
+    links: verbund_app::member_page::MemberLinks,
     memberships: Vec<MembershipRow>,
     can_edit: bool,
     can_manage: bool,
@@ -237,8 +239,8 @@ impl From<Membership> for MembershipRow {
     fn from(m: Membership) -> Self {
         Self {
             id: m.id,
-            starts_on: format_date(m.starts_on),
-            ends_on: m.ends_on.map(format_date).unwrap_or_default(),
+            starts_on: format_date_de(m.starts_on),
+            ends_on: m.ends_on.map(format_date_de).unwrap_or_default(),
             note: m.note.unwrap_or_default(),
         }
     }
@@ -293,8 +295,10 @@ async fn detail(
         .collect();
     let mut l = Layout::user(cu, "org-detail-title", "orgs");
     l.title = org.name.clone();
+    let links = verbund_app::member_page::member_links(st, cu.actor(), id).await?;
     Ok(DetailPage {
         l,
+        links,
         can_edit: cu.actor().check(Permission::EditOrg, id).is_ok(),
         can_manage: cu.actor().check(Permission::ManageFederation, id).is_ok()
             && cu.actor().is_office(),

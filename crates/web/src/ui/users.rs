@@ -43,7 +43,9 @@ struct ListPage {
     l: Layout,
     q: String,
     pager_extra: String,
-    page: Page<User>,
+    page: Page<()>,
+    /// The page's users with their roles (in the actor's reach).
+    rows: Vec<(User, Vec<verbund_store::UserGrant>)>,
     can_create: bool,
     invited: bool,
     sent: Vec<SentRow>,
@@ -62,6 +64,13 @@ pub async fn list(
     )
     .await?;
     let can_create = !cu.actor().scope(Permission::ManageUsers).is_empty();
+    let rows = verbund_app::member_page::with_roles(&st, cu.actor(), page.items).await?;
+    let page = Page {
+        items: vec![],
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    };
     let sent = invitations::sent(&st, cu.actor())
         .await?
         .into_iter()
@@ -82,6 +91,7 @@ pub async fn list(
         ),
         q: p.q.unwrap_or_default(),
         page,
+        rows,
         can_create,
         invited: p.invited.is_some(),
         sent,
@@ -225,6 +235,8 @@ struct DetailPage {
     orgs: Vec<OrgOption>,
     roles: Vec<RoleOption>,
     can_disable: bool,
+    /// The administrator may issue a password-reset link (local, active accounts).
+    can_reset: bool,
     errors: FormErrors,
 }
 
@@ -244,6 +256,11 @@ async fn detail(
             .check_office(Permission::ManageOfficeRoles)
             .is_ok()
             && user.id != cu.actor().user_id,
+        can_reset: cu
+            .actor()
+            .check_office(Permission::ManageOfficeRoles)
+            .is_ok()
+            && !user.disabled,
         user,
         grants,
         orgs: org_options(st, cu.actor()).await?,

@@ -159,10 +159,19 @@ async fn every_translation_key_used_exists_in_german_and_english() {
         }
     }
     let defined = |lang: &str| -> std::collections::BTreeSet<String> {
-        std::fs::read_to_string(format!("{root}../i18n/locales/{lang}/main.ftl"))
+        // Every file of the language: main.ftl and the files of later features.
+        let dir = format!("{root}../i18n/locales/{lang}");
+        std::fs::read_dir(&dir)
             .unwrap()
-            .lines()
-            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+            .flat_map(|p| {
+                std::fs::read_to_string(p)
+                    .unwrap()
+                    .lines()
+                    .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
+                    .collect::<Vec<_>>()
+            })
             .collect()
     };
     let (de, en) = (defined("de"), defined("en"));

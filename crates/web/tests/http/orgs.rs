@@ -41,7 +41,7 @@ async fn coordinator_edits_the_own_town_and_the_change_is_audited(app: TestApp) 
     assert_eq!(status, StatusCode::SEE_OTHER, "{loc}");
     let (_, page) = b.get(&app, &loc).await;
     assert!(
-        page.contains("10840") && page.contains("Weingartenstraße 46"),
+        page.contains("10.840") && page.contains("Weingartenstraße 46"),
         "figures kept: {page}"
     );
     let (_, audit) = b.get(&app, "/audit").await;
@@ -49,7 +49,7 @@ async fn coordinator_edits_the_own_town_and_the_change_is_audited(app: TestApp) 
         audit.contains("Organisation geändert") && audit.contains("koordination@nauheim.example")
     );
     assert!(
-        audit.contains("<td>address</td><td>–</td><td>Weingartenstraße 46</td>"),
+        audit.contains("<td>Anschrift</td><td>–</td><td>Weingartenstraße 46</td>"),
         "before and after shown: {audit}"
     );
     let (status, page) = b
@@ -88,7 +88,7 @@ async fn coordinator_edits_the_own_town_and_the_change_is_audited(app: TestApp) 
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, audit) = isb.get(&app, "/audit").await;
     assert!(
-        audit.contains("<td>population</td><td>10840</td><td>10900</td>"),
+        audit.contains("<td>Einwohnerzahl</td><td>10.840</td><td>10.900</td>"),
         "{audit}"
     );
 }
@@ -246,7 +246,7 @@ async fn office_creates_a_member_and_its_membership(app: TestApp) {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = b.get(&app, &loc).await;
     assert!(
-        page.contains("2027-07-01")
+        page.contains("01.07.2027")
             && page.contains("unbefristet")
             && page.contains("Beitritt laut Beschluss")
     );

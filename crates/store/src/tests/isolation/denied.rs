@@ -214,6 +214,40 @@ async fn member_gets_nothing_of_another_member(s: Store) {
         .await
         .expect("heatmap");
     assert!(heat.items.iter().all(|r| r.org_id == w.a) && heat.total == 1);
+    let points = s.snapshot_points(&read, w.catalog).await.expect("points");
+    assert!(
+        points.iter().all(|p| p.0 != w.assessment_b.0),
+        "B's snapshot left out"
+    );
+    let ages = s.last_snapshots(&read, w.catalog, 100).await.expect("ages");
+    assert!(ages.iter().all(|a| a.org_id == w.a));
+    let weakest = s.weakest_member(&read, w.catalog).await.expect("weakest");
+    assert!(weakest.is_none_or(|(org, _, _)| org == w.a.0));
+    nothing(s.answer_requirements(&read, &[w.answer_b.0]).await);
+
+    // The filtered audit log, its batches and its people.
+    let audit = scope(Permission::ReadAudit);
+    not_found(
+        s.list_audit_filtered(
+            &audit,
+            &crate::AuditFilter {
+                org: Some(w.b),
+                ..Default::default()
+            },
+            page(),
+        )
+        .await,
+    );
+    let all = crate::AuditFilter::default();
+    let filtered = s
+        .list_audit_filtered(&audit, &all, PageRequest::new(None, Some(200)))
+        .await
+        .expect("filtered");
+    assert!(!filtered.items.is_empty() && !filtered.items.iter().any(b_entry));
+    let batch = s.audit_batch(&audit, &all, 1_000).await.expect("batch");
+    assert!(!batch.iter().any(b_entry));
+    let people = s.audit_people(&audit).await.expect("people");
+    assert!(people.iter().all(|(u, _)| *u != w.user_b.0), "{people:?}");
 
     // Cost statements: A's part of the joint statement, nothing of B's.
     let costs = scope(Permission::ReadCosts);

@@ -5,7 +5,7 @@
 //!
 //! Every `&Scope`-taking public function, found with
 //! `grep -n "pub async fn" -A8 crates/store/src/lib.rs crates/store/src/*.rs | grep Scope`
-//! (46; keep this list and the calls in `denied.rs` in step when adding one):
+//! (53; keep this list and the calls in `denied.rs` in step when adding one):
 //!
 //! - lib.rs: list_orgs, get_org, update_org, list_memberships, get_membership,
 //!   add_membership, update_membership, delete_membership, list_users, get_user, user_grants,
@@ -16,6 +16,8 @@
 //!   take_snapshot, snapshots, snapshot, current_answers, add_evidence, evidence_list,
 //!   evidence, delete_evidence, heatmap_rows
 //! - costs.rs: statements, statement, member_rows_federation_wide
+//! - office.rs: list_audit_filtered, audit_batch, audit_people, answer_requirements,
+//!   snapshot_points, last_snapshots, weakest_member
 //! - key_figures.rs: propose_key_figures, get_key_figure_proposal, list_key_figure_proposals,
 //!   decide_key_figure_proposal
 //!

@@ -48,7 +48,7 @@ impl Ids {
     pub fn of(&self, o: super::matrix::Obj) -> Option<i64> {
         use super::matrix::Obj::*;
         Some(match o {
-            Plain | Static => return None,
+            Plain | Static | ResetToken => return None,
             Org => self.target,
             Membership => self.membership,
             User => self.user,

@@ -56,6 +56,8 @@ pub enum Obj {
     GroupChange,
     /// The target member's open key-figure proposal.
     Proposal,
+    /// A password-reset token (an unknown one: every actor gets 404 from the handler).
+    ResetToken,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -204,7 +206,11 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/users/{id}/roles"), foreign(User).body(json!({"org_id": "$own", "role": "measure_owner"}))),
         (("POST", "/users/{id}/status"), foreign(User).by(By::Admin).body(json!({"disabled": "true"}))),
         (("POST", "/roles/{id}/delete"), foreign(Grant)),
+        (("POST", "/users/{id}/reset-link"), foreign(User).by(By::Admin)),
+        (("GET", "/reset/{token}"), entry(Kind::NotTenantData, ResetToken).status(404)),
+        (("POST", "/reset/{token}"), entry(Kind::NotTenantData, ResetToken).body(json!({"new": "ein langes neues Passwort", "repeat": "ein langes neues Passwort"})).status(404)),
         (("GET", "/audit"), list()),
+        (("GET", "/audit/export"), list()),
         (("GET", "/profile"), free()),
         (("POST", "/profile/password"), free().body(json!({"current": "falsch", "new": "x"})).status(422)),
         (("POST", "/profile/language"), free().body(json!({"locale": "de"}))),
@@ -265,6 +271,8 @@ pub fn ui(c: &Ids) -> Matrix {
         (("GET", "/evidence/{id}"), foreign(Evidence)),
         (("POST", "/evidence/{id}/delete"), foreign(Evidence)),
         (("GET", "/heatmap"), list()),
+        (("GET", "/heatmap/report.pdf"), list()),
+        (("GET", "/heatmap/report.xlsx"), list()),
         (("GET", "/assessments/{id}/migration"), foreign(Assessment).q(format!("?to={}", c.catalog)).status(422)),
         (("POST", "/assessments/{id}/migrate"), foreign(Assessment).body(json!({"catalog_id": c.catalog})).status(422)),
     ])
@@ -308,6 +316,7 @@ pub fn api(c: &Ids) -> Matrix {
             foreign(Obj::Plain).body(json!({"email": "neu@x.example", "display_name": "X", "org_id": c.target, "role": "measure_owner"})),
         ),
         (("GET", "/users/{id}"), foreign(User)),
+        (("POST", "/users/{id}/password-reset"), foreign(User).by(By::Admin)),
         (("PATCH", "/users/{id}"), foreign(User).by(By::Admin).body(json!({"disabled": true}))),
         (("POST", "/users/{id}/roles"), foreign(User).body(json!({"org_id": "$own", "role": "measure_owner"}))),
         (("DELETE", "/role-assignments/{id}"), foreign(Grant)),
@@ -362,6 +371,9 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/evidence/{id}"), foreign(Evidence)),
         (("DELETE", "/evidence/{id}"), foreign(Evidence)),
         (("GET", "/heatmap"), list()),
+        (("GET", "/heatmap/report/pdf"), list()),
+        (("GET", "/heatmap/report/xlsx"), list()),
+        (("GET", "/dashboard"), list()),
         (("GET", "/assessments/{id}/migration"), foreign(Assessment).q(format!("?to={}", c.catalog)).status(422)),
         (("POST", "/assessments/{id}/migrate"), foreign(Assessment).body(json!({"catalog_id": c.catalog})).status(422)),
     ])

@@ -113,6 +113,9 @@ fn path_of(template: &str, e: &Entry, ids: &Ids) -> String {
     if matches!(e.obj, Obj::Static) {
         path = path.replace("{file}", "app.css");
     }
+    if matches!(e.obj, Obj::ResetToken) {
+        path = path.replace("{token}", "unbekannt");
+    }
     assert!(
         !path.contains('{'),
         "{template}: the entry names no object for {path}"
