@@ -56,7 +56,9 @@ mod invitations;
 mod key_figures;
 mod settings;
 mod signin;
+mod structure;
 pub use assessments::*;
+pub use structure::ImportCounts;
 
 /// Handle to the database; cheap to clone (a connection pool inside).
 #[derive(Clone, Debug)]

@@ -564,3 +564,4 @@ mod backup;
 mod generate;
 mod isolation;
 mod signin;
+mod structure;

@@ -8,6 +8,7 @@
 
 pub mod inherit;
 mod input;
+pub mod model;
 pub mod needs;
 mod path;
 

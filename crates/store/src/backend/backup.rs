@@ -24,6 +24,11 @@ const BACKUP_TABLES: &[&str] = &[
     "assessment_snapshots",
     "evidence",
     "key_figure_proposals",
+    "structure_settings",
+    "structure_objects",
+    "structure_links",
+    "structure_needs",
+    "structure_contributions",
     "audit_log",
     "audit_head",
 ];
@@ -34,7 +39,15 @@ const DERIVED_TABLES: &[&str] = &["statement_members"];
 
 /// Tables added after the first backup format: a backup of an older schema lacks them, and
 /// they start empty.
-const ADDED_TABLES: &[&str] = &["role_invitations", "key_figure_proposals"];
+const ADDED_TABLES: &[&str] = &[
+    "role_invitations",
+    "key_figure_proposals",
+    "structure_settings",
+    "structure_objects",
+    "structure_links",
+    "structure_needs",
+    "structure_contributions",
+];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.
 const FORMAT_VERSION: i64 = 2;

@@ -28,6 +28,9 @@ macro_rules! shared_queries {
         include!("heatmap.rs");
         include!("assessment_migration.rs");
         include!("generate.rs");
+        include!("structure.rs");
+        include!("structure_graph.rs");
+        include!("structure_import.rs");
     };
 }
 
