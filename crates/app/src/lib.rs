@@ -23,6 +23,7 @@ pub mod key_figures;
 pub mod orgs;
 pub mod settings;
 pub mod statements;
+pub mod structure;
 pub mod tokens;
 pub mod users;
 

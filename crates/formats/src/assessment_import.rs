@@ -162,7 +162,7 @@ pub(crate) enum Cell {
 
 impl Cell {
     /// The cell as text, trimmed; numbers without a trailing `.0`, dates as DD.MM.YYYY.
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(t) => t.trim().to_owned(),

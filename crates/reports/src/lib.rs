@@ -6,6 +6,7 @@
 //! - [`statement_xlsx`]: the whole calculation as a workbook, for all members or one.
 //! - [`assessment_xlsx`]: a member's assessment as a workbook to fill in offline and
 //!   import again (`verbund_formats::assessment_xlsx::import_xlsx`).
+//! - [`table_xlsx`]: a plain table (the structure-analysis inventory) as a workbook.
 //!
 //! The statement documents take an [`IssuedStatement`]: a [`StatementDocument`] as stored
 //! when it was issued, plus its number, date and issuer.
@@ -15,9 +16,11 @@ mod format;
 mod letter;
 mod printable;
 mod render;
+mod table_xlsx;
 mod workbook;
 
 pub use assessment_xlsx::{ASSESSMENT_SHEET, assessment_xlsx};
+pub use table_xlsx::table_xlsx;
 use thiserror::Error;
 use verbund_domain::OrgId;
 use verbund_domain::costs::StatementDocument;

@@ -88,6 +88,11 @@ impl Store {
         dispatch!(self.list_structure_links(scope, org))
     }
 
+    /// One link whose depending object lies in `scope`.
+    pub async fn get_structure_link(&self, scope: &Scope, id: StructureLinkId) -> Result<Link> {
+        dispatch!(self.get_structure_link(scope, id))
+    }
+
     /// Adds a link from a writable object to an object of the same organisation or a provider
     /// object (else field error `to`: `error-link-target`; a duplicate: `error-duplicate`).
     pub async fn create_structure_link(

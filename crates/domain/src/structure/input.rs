@@ -103,22 +103,28 @@ pub struct ObjectInput {
     pub purl: Option<String>,
 }
 
-/// Raw form or API fields of a target object, all text.
+/// Raw form or API fields of a target object, all text (the count may also be a JSON number).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RawObject {
-    /// Short id.
+    /// Short id, e.g. `A012`.
+    #[serde(default)]
     pub short_id: String,
     /// Name.
+    #[serde(default)]
     pub name: String,
     /// Description.
     pub description: Option<String>,
-    /// Type code.
+    /// Type code, e.g. `server`.
+    #[serde(default)]
     pub object_type: String,
     /// Owner.
     pub owner: Option<String>,
     /// Location.
     pub location: Option<String>,
-    /// Count as text (empty: 1).
+    /// Count (empty: 1).
+    #[serde(default, deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub count: Option<String>,
     /// Status code (empty: active).
     pub status: Option<String>,
@@ -134,6 +140,22 @@ pub struct RawObject {
     pub cpe: Option<String>,
     /// PURL.
     pub purl: Option<String>,
+    /// For a change: the revision read (a concurrent change answers 409).
+    #[serde(default)]
+    pub revision: Option<i64>,
+}
+
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        N(i64),
+        S(String),
+    }
+    Ok(Option::<V>::deserialize(d)?.map(|v| match v {
+        V::N(n) => n.to_string(),
+        V::S(s) => s,
+    }))
 }
 
 fn parse_count(v: Option<&str>) -> Result<i64, &'static str> {
@@ -141,7 +163,7 @@ fn parse_count(v: Option<&str>) -> Result<i64, &'static str> {
         None => Ok(1),
         Some(v) => match v.parse::<i64>() {
             Ok(n) if (1..=MAX_COUNT).contains(&n) => Ok(n),
-            _ => Err("error-count"),
+            _ => Err("error-object-count"),
         },
     }
 }

@@ -130,7 +130,7 @@ impl Goal {
 code_enum!(
     /// A protection-need category (Schutzbedarfskategorie). Ordered: normal < high < very high,
     /// so the maximum principle is `max`.
-    Category, "error-category", {
+    Category, "error-need-category", {
         /// normal: damage limited and manageable.
         Normal = "normal",
         /// hoch: damage can be considerable.

@@ -25,7 +25,7 @@ pub struct ManualNeed {
 
 impl ManualNeed {
     /// Checks a setting against the object's calculated need (what inheritance alone gives).
-    /// A justification is required (`error-justification-required`). A cumulation or other
+    /// A justification is required (`error-need-justification`). A cumulation or other
     /// raise must lie above the calculated need (`error-deviation-not-higher`), a distribution
     /// below it (`error-deviation-not-lower`; nothing to lower without a calculated need).
     pub fn new(
@@ -38,7 +38,7 @@ impl ManualNeed {
         let justification = match required_text(justification, MAX_JUSTIFICATION) {
             Ok(j) => j,
             Err("error-required") => {
-                e.add("justification", "error-justification-required");
+                e.add("justification", "error-need-justification");
                 String::new()
             }
             Err(code) => {

@@ -395,7 +395,7 @@ fn many_normal_needs_on_one_server_suggest_cumulation() {
 #[test]
 fn manual_needs_require_a_justification_and_a_deviation_in_the_right_direction() {
     let e = ManualNeed::new(High, None, "  ", None).unwrap_err();
-    assert_eq!(e.0[0].code, "error-justification-required");
+    assert_eq!(e.0[0].code, "error-need-justification");
     assert!(
         ManualNeed::new(
             High,
@@ -465,7 +465,7 @@ fn short_ids_and_objects_are_validated_field_by_field() {
             ("short_id", "error-required"),
             ("name", "error-required"),
             ("object_type", "error-object-type"),
-            ("count", "error-count"),
+            ("count", "error-object-count"),
             ("purl", "error-purl"),
         ]
         .map(|(f, c)| (f.to_owned(), c.to_owned()))

@@ -454,6 +454,25 @@ pub(crate) async fn list_structure_links(
     Ok(links)
 }
 
+pub(crate) async fn get_structure_link(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    id: StructureLinkId,
+) -> Result<st::model::Link> {
+    let mut tx = begin_snapshot(pool).await?;
+    let config = load_structure_settings(&mut tx).await?.propagation;
+    let link = select_links(
+        &mut *tx,
+        &format!("l.id = {} AND {}", id.0, scope_sql(scope, "f.org_id")),
+        &config,
+    )
+    .await?
+    .pop()
+    .ok_or(StoreError::NotFound)?;
+    tx.commit().await?;
+    Ok(link)
+}
+
 pub(crate) async fn create_structure_link(
     pool: &Pool<DB>,
     by: &AuditActor,
