@@ -36,7 +36,8 @@ async fn orgs_for(st: &AppState, cu: &CurrentUser, p: Permission) -> AppResult<V
 
 /// Translation key of a category, or of "not set".
 pub fn cat_key(c: impl std::borrow::Borrow<Option<Category>>) -> String {
-    c.borrow().map_or_else(|| "structure-category-none".to_owned(), Category::label_key)
+    c.borrow()
+        .map_or_else(|| "structure-category-none".to_owned(), Category::label_key)
 }
 
 #[derive(Deserialize, Default)]
