@@ -415,11 +415,26 @@ fn object_ref(
 }
 
 fn link_of(r: LinkRow, config: &st::PropagationConfig) -> Result<st::model::Link> {
-    let link_type = st::LinkType::parse(&r.link_type).map_err(|_| corrupt_structure("link type"))?;
+    let link_type =
+        st::LinkType::parse(&r.link_type).map_err(|_| corrupt_structure("link type"))?;
     Ok(st::model::Link {
         id: StructureLinkId(r.id),
-        from: object_ref(r.f_id, r.f_org, r.f_provider, r.f_short, r.f_name, &r.f_type)?,
-        to: object_ref(r.t_id, r.t_org, r.t_provider, r.t_short, r.t_name, &r.t_type)?,
+        from: object_ref(
+            r.f_id,
+            r.f_org,
+            r.f_provider,
+            r.f_short,
+            r.f_name,
+            &r.f_type,
+        )?,
+        to: object_ref(
+            r.t_id,
+            r.t_org,
+            r.t_provider,
+            r.t_short,
+            r.t_name,
+            &r.t_type,
+        )?,
         link_type,
         passes_needs: config.direction(link_type) != st::Direction::None,
     })

@@ -198,7 +198,11 @@ async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
     let flows: Vec<(i64, i64, st::LinkType)> = links_touching(tx, &ids)
         .await?
         .into_iter()
-        .filter(|&(f, t, lt)| config.flow(lt, f, t).is_some_and(|(_, dst)| in_scope.contains(&dst)))
+        .filter(|&(f, t, lt)| {
+            config
+                .flow(lt, f, t)
+                .is_some_and(|(_, dst)| in_scope.contains(&dst))
+        })
         .collect();
     let fixed_ids: Vec<i64> = {
         let mut v: Vec<i64> = flows
@@ -521,12 +525,7 @@ pub(crate) async fn structure_object_detail(
         }
     }
     let config = &settings.propagation;
-    let depends_on = select_links(
-        &mut *tx,
-        &format!("l.from_id = {}", id.0),
-        config,
-    )
-    .await?;
+    let depends_on = select_links(&mut *tx, &format!("l.from_id = {}", id.0), config).await?;
     let own_from = if scope.is_all() {
         "1=1".to_owned()
     } else {
@@ -613,7 +612,8 @@ async fn cumulation_hints_for(
     let rows = need_rows(tx, &preds).await?;
     let mut hints = Vec::new();
     for n in needs {
-        if n.effective != Some(st::Category::Normal) || n.deviation == Some(st::Deviation::Cumulation)
+        if n.effective != Some(st::Category::Normal)
+            || n.deviation == Some(st::Deviation::Cumulation)
         {
             continue;
         }

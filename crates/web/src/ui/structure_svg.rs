@@ -93,6 +93,7 @@ pub fn draw(links: &[Link], title: &str) -> String {
             y2 + BOX_H / 2
         );
     }
+    // No links inside: the drawing is one image (links live in the table beside it).
     for (id, (x, y)) in &pos {
         let o = nodes[id];
         let fill = if o.provider { "#fff4d6" } else { "#e8eef4" };
@@ -102,8 +103,8 @@ pub fn draw(links: &[Link], title: &str) -> String {
             .collect();
         let _ = write!(
             out,
-            "<a href=\"/structure/objects/{id}\"><rect x=\"{x}\" y=\"{y}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"4\" fill=\"{fill}\" stroke=\"#335\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#111\">{}</text></a>",
+            "<g><rect x=\"{x}\" y=\"{y}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"4\" fill=\"{fill}\" stroke=\"#335\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#111\">{}</text></g>",
             x + 6,
             y + 19,
             esc(&label)
