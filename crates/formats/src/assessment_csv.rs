@@ -83,7 +83,7 @@ pub fn import_csv(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
 /// like [`import_csv`] for the file as a whole, or with what `sink` fails with.
 pub(crate) fn read_csv(
     bytes: &[u8],
-    sink: &mut dyn FnMut(usize, &[Cell]) -> Result<bool, ImportError>,
+    sink: &mut crate::assessment_import::RowSink<'_>,
 ) -> Result<(), ImportError> {
     let body = bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes);
     let text = std::str::from_utf8(body).map_err(|e| ImportError::NotUtf8 {

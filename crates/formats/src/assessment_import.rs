@@ -147,6 +147,10 @@ fn rows_message(errors: &[RowError]) -> String {
     lines.join("\n")
 }
 
+/// Receives each table row (line or row number, cells) from the CSV and XLSX readers; returns
+/// `true` to stop reading.
+pub(crate) type RowSink<'a> = dyn FnMut(usize, &[Cell]) -> Result<bool, ImportError> + 'a;
+
 /// One cell as the table readers hand it over.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {

@@ -44,7 +44,7 @@ pub fn import_xlsx(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
 pub(crate) fn read_xlsx(
     bytes: &[u8],
     sheet: &str,
-    sink: &mut dyn FnMut(usize, &[Cell]) -> Result<bool, ImportError>,
+    sink: &mut crate::assessment_import::RowSink<'_>,
 ) -> Result<(), ImportError> {
     let not_xlsx = |reason: String| ImportError::NotXlsx { reason };
     match check_zip(bytes, &ZipLimits::OFFICE) {

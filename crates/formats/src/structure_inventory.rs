@@ -332,11 +332,11 @@ impl Reader {
                 None
             }
         };
-        if let Some(o) = &object {
-            if let Some(first) = self.seen.get(o.short_id.as_str()) {
-                let m = format!("„{}“ steht bereits in Zeile {first}", o.short_id.as_str());
-                self.error(line, "short_id", m);
-            }
+        if let Some(o) = &object
+            && let Some(first) = self.seen.get(o.short_id.as_str())
+        {
+            let m = format!("„{}“ steht bereits in Zeile {first}", o.short_id.as_str());
+            self.error(line, "short_id", m);
         }
         for dep in get("depends_on").unwrap_or_default().split(';') {
             let dep = dep.trim();

@@ -30,6 +30,8 @@ macro_rules! shared_queries {
         include!("generate.rs");
         include!("structure.rs");
         include!("structure_graph.rs");
+        include!("structure_links.rs");
+        include!("structure_detail.rs");
         include!("structure_import.rs");
     };
 }

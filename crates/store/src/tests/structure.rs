@@ -385,7 +385,7 @@ async fn member_gets_nothing_of_another_members_structure(s: Store) {
         .await
         .map(drop));
     nf(w.s
-        .import_structure(&sys, &write, w.b, &[input.clone()], &[])
+        .import_structure(&sys, &write, w.b, std::slice::from_ref(&input), &[])
         .await
         .map(drop));
     nf(w.s.export_structure(&read, w.b).await.map(drop));
