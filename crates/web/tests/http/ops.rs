@@ -158,12 +158,20 @@ async fn every_translation_key_used_exists_in_german_and_english() {
             }
         }
     }
+    // Every `.ftl` file of a language is loaded (main.ftl plus one per larger feature).
     let defined = |lang: &str| -> std::collections::BTreeSet<String> {
-        std::fs::read_to_string(format!("{root}../i18n/locales/{lang}/main.ftl"))
-            .unwrap()
-            .lines()
-            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
-            .collect()
+        let mut keys = std::collections::BTreeSet::new();
+        for e in std::fs::read_dir(format!("{root}../i18n/locales/{lang}")).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "ftl") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                keys.extend(
+                    text.lines()
+                        .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned())),
+                );
+            }
+        }
+        keys
     };
     let (de, en) = (defined("de"), defined("en"));
     assert_eq!(de, en, "German and English define the same keys");
