@@ -342,7 +342,8 @@ test('no page scrolls sideways at 320 CSS px (WCAG 1.4.10 reflow); wide tables s
     '/costs', '/costs?year=2025', '/costs/statements/1', '/costs/keys/new', '/costs/preview?year=2026&key=1',
     '/costs/compare?year=2026&a=1&b=1', '/catalogs', '/catalogs/1', '/assessments', '/assessments/1', '/answers/1',
     '/heatmap', '/settings', '/key-figures', '/costs/statements/new?year=2026&key=1', '/costs/standalone',
-    '/costs/keys/1/edit', '/costs/lines/1/edit', '/audit?from=01.01.2020&kind=org.update', '/audit?from=kein-datum'];
+    '/costs/keys/1/edit', '/costs/lines/1/edit', '/audit?from=01.01.2020&kind=org.update', '/audit?from=kein-datum',
+    '/structure', '/structure/new', '/structure/providers', '/structure/objects/1', '/structure/objects/1/edit'];
   const wide = [];
   for (const path of pages) {
     const res = await page.goto(BASE + path);
@@ -582,4 +583,39 @@ test('an administrator issues a one-time reset link and the user sets a new pass
   await user.getByText('Das neue Passwort ist gesetzt').waitFor();
   await checkA11y(user, '39-reset-done');
   await user.close();
+});
+
+test('a coordinator raises a process to hoch, the server below it rises, and the path says why', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'koordination@nauheim.example');
+  await page.getByRole('link', { name: 'Strukturanalyse', exact: true }).click();
+  await checkA11y(page, 'structure-list');
+  const server = page.getByRole('link', { name: 'Datei- und DMS-Server', exact: true });
+  const serverUrl = BASE + await server.getAttribute('href');
+  await server.click();
+  assert.equal((await page.locator('#effective-availability').textContent()).trim(), 'normal');
+  await checkA11y(page, 'structure-server-before');
+  await page.goto(`${BASE}/structure`);
+  await page.getByRole('link', { name: 'Meldewesen', exact: true }).click();
+  await page.locator('#value-availability').selectOption('high');
+  await page.locator('#justification-availability').fill('Bürgerbüro ohne Ausweichstandort');
+  await page.locator('#need-availability').getByRole('button', { name: /Schutzbedarf speichern/ }).click();
+  await page.waitForURL(/#need-availability$/);
+  assert.match(await page.locator('#effective-availability').textContent(), /hoch/);
+  await checkA11y(page, 'structure-process');
+  await page.goto(serverUrl);
+  assert.match(await page.locator('#effective-availability').textContent(), /hoch/);
+  const path = await page.locator('#path-availability').textContent();
+  assert.match(path, /S-01 „Datei- und DMS-Server“: hoch, geerbt von A-DMS/);
+  assert.match(path, /GP-MELD „Meldewesen“: hoch, hier festgelegt/);
+  // The shared provider object shows only Nauheim's own contribution.
+  await page.goto(`${BASE}/structure?q=KRZ-EWO`);
+  await page.getByRole('link', { name: /Einwohnerwesen-Fachverfahren/ }).click();
+  const contributions = await page.locator('#contributions + table').textContent();
+  assert.match(contributions, /Nauheim/);
+  assert.doesNotMatch(contributions, /Raunheim/);
+  await page.goto(`${BASE}/structure`);
+  await page.getByRole('link', { name: 'Abhängigkeiten Nauheim' }).click();
+  await checkA11y(page, 'structure-dependencies');
+  await page.close();
 });

@@ -8,6 +8,7 @@
 
 mod assessments;
 pub mod scale;
+pub mod structure;
 
 use verbund_domain::authz::Role;
 use verbund_domain::org::{Ags, MembershipInput, OrgInput, OrgKind};
@@ -80,7 +81,8 @@ fn org(name: &str, kind: OrgKind, ags: Option<&str>, population: Option<i64>) ->
 
 /// Seeds the demo federation with an illustrative 2026 budget and key, the starter catalog
 /// and an assessment of it for every member (answered, with a snapshot "Stand Q3 2026" and
-/// changes since) into an empty database. Does nothing if a federation exists.
+/// changes since), and the structure analyses of two towns and the Kreis with a shared IT
+/// provider ([`structure`]) into an empty database. Does nothing if a federation exists.
 pub async fn seed(store: &Store) -> Result<Option<DemoInfo>> {
     let Some(info) = seed_federation(store).await? else {
         return Ok(None);
@@ -99,6 +101,7 @@ pub async fn seed(store: &Store) -> Result<Option<DemoInfo>> {
         .ok_or(StoreError::NotFound)?;
     seed_costs(store, fed.id, kreis.id).await?;
     assessments::seed(store, &fed).await?;
+    structure::seed(store, &fed).await?;
     Ok(Some(info))
 }
 

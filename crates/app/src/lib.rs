@@ -26,6 +26,7 @@ pub mod orgs;
 pub mod password_reset;
 pub mod settings;
 pub mod statements;
+pub mod structure;
 pub mod tokens;
 pub mod users;
 

@@ -76,6 +76,13 @@ pub async fn update_org(
     if (input.kind == OrgKind::Office) != (current.kind == OrgKind::Office) {
         return Err(ValidationErrors::single("kind", "error-kind-office").into());
     }
+    // A provider is not billed: a member turning itself into one would move its costs onto
+    // the others, so only the office changes that kind.
+    if (input.kind == OrgKind::Provider) != (current.kind == OrgKind::Provider)
+        && actor.check_office(Permission::ManageFederation).is_err()
+    {
+        return Err(ValidationErrors::single("kind", "error-kind-provider").into());
+    }
     Ok(st
         .store
         .update_org(by, &actor.scope(Permission::EditOrg), id, version, &input)

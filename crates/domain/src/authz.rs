@@ -76,10 +76,12 @@ impl Role {
                     | ReadAssessments
                     | AnswerAssessments
                     | ManageAssessments
+                    | ReadStructure
+                    | EditStructure
             ),
             Self::Management => matches!(
                 p,
-                ReadOrg | ReadUsers | ReadAudit | ReadCosts | ReadAssessments
+                ReadOrg | ReadUsers | ReadAudit | ReadCosts | ReadAssessments | ReadStructure
             ),
             Self::MeasureOwner => matches!(p, ReadOrg | ReadAssessments | AnswerAssessments),
         }
@@ -116,6 +118,13 @@ pub enum Permission {
     AnswerAssessments,
     /// Start assessments, take snapshots and import answers from a file.
     ManageAssessments,
+    /// Read the structure analysis (target objects, links, protection needs).
+    ReadStructure,
+    /// Change the structure analysis: objects, links, needs, import. Provider objects belong
+    /// to provider organisations, which only the office reaches.
+    EditStructure,
+    /// Change the federation's structure-analysis settings (office).
+    ManageStructureSettings,
 }
 
 /// One role held in one organisation.

@@ -55,4 +55,8 @@ id_type!(
     SubsidyId,
     /// A member's proposal to change its key figures (population, staff, IT workplaces).
     KeyFigureProposalId,
+    /// A target object of the structure analysis.
+    StructureObjectId,
+    /// A dependency link between two target objects.
+    StructureLinkId,
 );

@@ -17,6 +17,7 @@ pub mod org;
 pub mod page;
 pub mod settings;
 pub mod signin;
+pub mod structure;
 pub mod user;
 pub mod validation;
 

@@ -64,16 +64,20 @@ pub enum OrgKind {
     Gemeinde,
     /// A special-purpose association of municipalities.
     Zweckverband,
+    /// An IT provider (e.g. the state IT provider): not a member and not billed; owned by the
+    /// office; its target objects are shared by the members that rely on them.
+    Provider,
 }
 
 impl OrgKind {
     /// All kinds, in display order.
-    pub const ALL: [OrgKind; 5] = [
+    pub const ALL: [OrgKind; 6] = [
         Self::Office,
         Self::Kreis,
         Self::Stadt,
         Self::Gemeinde,
         Self::Zweckverband,
+        Self::Provider,
     ];
 
     /// Stable code used in the database, forms and the API.
@@ -84,6 +88,7 @@ impl OrgKind {
             Self::Stadt => "stadt",
             Self::Gemeinde => "gemeinde",
             Self::Zweckverband => "zweckverband",
+            Self::Provider => "provider",
         }
     }
 

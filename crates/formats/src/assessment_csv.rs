@@ -15,7 +15,7 @@ use verbund_domain::assessment::ExportRow;
 use crate::assessment_import::{COLUMNS, Cell, TableReader, escape_formula, format_date_de};
 pub use crate::assessment_import::{ImportError, ImportedAnswer, RowError};
 
-const BOM: &str = "\u{FEFF}";
+pub(crate) const BOM: &str = "\u{FEFF}";
 
 /// The rows as CSV: byte order mark, header `Kennung;URN;Thema;Anforderung;Priorität;
 /// Status;Begründung;Verantwortlich;Fällig am;Kommentar`, one line per row, CRLF line
@@ -45,7 +45,7 @@ pub fn export_csv(rows: &[ExportRow]) -> String {
     out
 }
 
-fn push_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
+pub(crate) fn push_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
     for (i, f) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(';');
@@ -70,6 +70,21 @@ fn push_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
 /// with line and column, e.g. `Zeile 7, Spalte Status: unbekannter Wert „vielleicht“
 /// (erwartet: ja, teilweise, nein, entbehrlich, offen)`.
 pub fn import_csv(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
+    let mut table = TableReader::default();
+    read_csv(bytes, &mut |line, cells| {
+        table.row(line, cells)?;
+        Ok(table.is_full())
+    })?;
+    table.finish()
+}
+
+/// Reads CSV rows (UTF-8, optional byte order mark, separator recognised from the first
+/// line) into `sink` with their line numbers; `sink` returns `true` to stop early. Fails
+/// like [`import_csv`] for the file as a whole, or with what `sink` fails with.
+pub(crate) fn read_csv(
+    bytes: &[u8],
+    sink: &mut crate::assessment_import::RowSink<'_>,
+) -> Result<(), ImportError> {
     let body = bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes);
     let text = std::str::from_utf8(body).map_err(|e| ImportError::NotUtf8 {
         offset: e.valid_up_to() + (bytes.len() - body.len()),
@@ -82,7 +97,6 @@ pub fn import_csv(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut table = TableReader::default();
     let mut lines = Lines::new(text.as_bytes());
     for record in reader.records() {
         let record = record.map_err(|e| ImportError::Csv {
@@ -93,12 +107,11 @@ pub fn import_csv(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
         })?;
         let line = lines.line_at(record.position().map_or(0, |p| usize_of(p.byte())));
         let cells: Vec<Cell> = record.iter().map(|f| Cell::Text(f.to_owned())).collect();
-        table.row(line, &cells)?;
-        if table.is_full() {
+        if sink(line, &cells)? {
             break;
         }
     }
-    table.finish()
+    Ok(())
 }
 
 fn usize_of(n: u64) -> usize {

@@ -147,6 +147,10 @@ fn rows_message(errors: &[RowError]) -> String {
     lines.join("\n")
 }
 
+/// Receives each table row (line or row number, cells) from the CSV and XLSX readers; returns
+/// `true` to stop reading.
+pub(crate) type RowSink<'a> = dyn FnMut(usize, &[Cell]) -> Result<bool, ImportError> + 'a;
+
 /// One cell as the table readers hand it over.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
@@ -162,7 +166,7 @@ pub(crate) enum Cell {
 
 impl Cell {
     /// The cell as text, trimmed; numbers without a trailing `.0`, dates as DD.MM.YYYY.
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(t) => t.trim().to_owned(),

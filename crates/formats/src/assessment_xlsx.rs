@@ -31,6 +31,21 @@ pub const SHEET: &str = "Bewertung";
 /// a workbook without rows, [`ImportError::MissingColumn`], or [`ImportError::Rows`]
 /// listing up to 50 invalid cells with their row number and column.
 pub fn import_xlsx(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
+    let mut table = TableReader::default();
+    read_xlsx(bytes, SHEET, &mut |line, cells| {
+        table.row(line, cells)?;
+        Ok(table.is_full())
+    })?;
+    table.finish()
+}
+
+/// Reads the rows of sheet `sheet` (or the first sheet) into `sink` with their row numbers,
+/// under the same limits as [`import_xlsx`]; `sink` returns `true` to stop early.
+pub(crate) fn read_xlsx(
+    bytes: &[u8],
+    sheet: &str,
+    sink: &mut crate::assessment_import::RowSink<'_>,
+) -> Result<(), ImportError> {
     let not_xlsx = |reason: String| ImportError::NotXlsx { reason };
     match check_zip(bytes, &ZipLimits::OFFICE) {
         Ok(_) => {}
@@ -42,14 +57,13 @@ pub fn import_xlsx(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
     let names = workbook.sheet_names();
     let name = names
         .iter()
-        .find(|n| n.as_str() == SHEET)
+        .find(|n| n.as_str() == sheet)
         .or_else(|| names.first())
         .ok_or_else(|| not_xlsx("the workbook has no sheet".to_owned()))?
         .clone();
     let mut reader = workbook
         .worksheet_cells_reader(&name)
         .map_err(|e| not_xlsx(e.to_string()))?;
-    let mut table = TableReader::default();
     // Cells arrive row by row in the order of the sheet XML; one row is kept at a time.
     let mut row: Option<usize> = None;
     let mut cells: Vec<Cell> = Vec::new();
@@ -59,11 +73,10 @@ pub fn import_xlsx(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
         let value = cell_ref(c.get_value());
         check_columns(line, col, &value)?;
         if row != Some(line) {
-            if let Some(previous) = row {
-                table.row(previous, &cells)?;
-                if table.is_full() {
-                    return table.finish();
-                }
+            if let Some(previous) = row
+                && sink(previous, &cells)?
+            {
+                return Ok(());
             }
             row = Some(line);
             cells.clear();
@@ -76,9 +89,9 @@ pub fn import_xlsx(bytes: &[u8]) -> Result<Vec<ImportedAnswer>, ImportError> {
         }
     }
     if let Some(last) = row {
-        table.row(last, &cells)?;
+        sink(last, &cells)?;
     }
-    table.finish()
+    Ok(())
 }
 
 fn cell_ref(data: &DataRef<'_>) -> Cell {

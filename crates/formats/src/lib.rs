@@ -9,6 +9,8 @@
 //! - [`assessment_csv`] and [`assessment_xlsx`]: a member's answers as CSV (export and
 //!   import) and from XLSX workbooks (the export is in the reports crate), sharing the
 //!   columns and errors of [`assessment_import`].
+//! - [`structure_inventory`]: a member's target objects and links (structure analysis) as
+//!   CSV export and CSV/XLSX import, with the same errors and limits.
 
 pub mod archive;
 pub mod assessment_csv;
@@ -17,3 +19,4 @@ pub mod assessment_xlsx;
 pub mod catalog;
 pub mod gemeinden;
 pub mod starter;
+pub mod structure_inventory;

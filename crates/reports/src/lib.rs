@@ -7,6 +7,7 @@
 //! - [`committee_pdf`], [`committee_xlsx`]: the federation comparison for the committee.
 //! - [`assessment_xlsx`]: a member's assessment as a workbook to fill in offline and
 //!   import again (`verbund_formats::assessment_xlsx::import_xlsx`).
+//! - [`table_xlsx`]: a plain table (the structure-analysis inventory) as a workbook.
 //!
 //! The statement documents take an [`IssuedStatement`]: a [`StatementDocument`] as stored
 //! when it was issued, plus its number, date and issuer.
@@ -17,12 +18,14 @@ mod format;
 mod letter;
 mod printable;
 mod render;
+mod table_xlsx;
 mod workbook;
 
 pub use assessment_xlsx::{ASSESSMENT_SHEET, assessment_xlsx};
 pub use committee::{
     CommitteeReport, Level, MemberLine, TopicLine, TrendLine, committee_pdf, committee_xlsx,
 };
+pub use table_xlsx::table_xlsx;
 use thiserror::Error;
 use verbund_domain::OrgId;
 use verbund_domain::costs::StatementDocument;

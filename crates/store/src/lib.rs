@@ -57,8 +57,10 @@ mod key_figures;
 mod office;
 mod settings;
 mod signin;
+mod structure;
 pub use assessments::*;
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
+pub use structure::ImportCounts;
 
 /// Handle to the database; cheap to clone (a connection pool inside).
 #[derive(Clone, Debug)]

@@ -565,3 +565,4 @@ mod backup;
 mod generate;
 mod isolation;
 mod signin;
+mod structure;

@@ -141,6 +141,7 @@ kind-kreis = Landkreis
 kind-stadt = Stadt
 kind-gemeinde = Gemeinde
 kind-zweckverband = Zweckverband
+kind-provider = IT-Dienstleister
 
 role-federation_admin = Plattform-Administration
 role-office_isb = ISB der Informationssicherheitsstelle

@@ -141,6 +141,7 @@ kind-kreis = District (Landkreis)
 kind-stadt = Town
 kind-gemeinde = Municipality
 kind-zweckverband = Special-purpose association
+kind-provider = IT provider
 
 role-federation_admin = Platform administration
 role-office_isb = Security officer of the office

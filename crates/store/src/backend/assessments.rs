@@ -51,7 +51,7 @@ async fn create_assessments(
         vec![]
     } else {
         let list: Vec<String> = orgs.iter().map(|o| o.0.to_string()).collect();
-        sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM organisations WHERE federation_id = $1 AND id IN ({}) AND {} ORDER BY id", list.join(","), scope_sql(scope, "id"))))
+        sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM organisations WHERE federation_id = $1 AND kind <> 'provider' AND id IN ({}) AND {} ORDER BY id", list.join(","), scope_sql(scope, "id"))))
             .bind(federation.0)
             .fetch_all(&mut **tx)
             .await?

@@ -26,6 +26,11 @@ const BACKUP_TABLES: &[&str] = &[
     "evidence",
     "key_figure_proposals",
     "member_standalone_costs",
+    "structure_settings",
+    "structure_objects",
+    "structure_links",
+    "structure_needs",
+    "structure_contributions",
     "audit_log",
     "audit_head",
 ];
@@ -41,6 +46,11 @@ const ADDED_TABLES: &[&str] = &[
     "key_figure_proposals",
     "assessment_group_changes",
     "member_standalone_costs",
+    "structure_settings",
+    "structure_objects",
+    "structure_links",
+    "structure_needs",
+    "structure_contributions",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

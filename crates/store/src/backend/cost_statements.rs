@@ -310,7 +310,7 @@ pub(crate) async fn member_rows(
     federation: FederationId,
 ) -> Result<Vec<(Organisation, Vec<Membership>)>> {
     let orgs: Vec<OrgRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT {ORG_COLUMNS} FROM organisations WHERE federation_id = $1 AND kind <> 'office' ORDER BY name, id"
+        "SELECT {ORG_COLUMNS} FROM organisations WHERE federation_id = $1 AND kind NOT IN ('office', 'provider') ORDER BY name, id"
     )))
     .bind(federation.0)
     .fetch_all(pool)

@@ -33,6 +33,11 @@ macro_rules! shared_queries {
         include!("audit_query.rs");
         include!("password_resets.rs");
         include!("comparison.rs");
+        include!("structure.rs");
+        include!("structure_graph.rs");
+        include!("structure_links.rs");
+        include!("structure_detail.rs");
+        include!("structure_import.rs");
     };
 }
 

@@ -27,6 +27,8 @@ use verbund_domain::page::{Page, PageRequest};
 #[allow(unused_imports)]
 use verbund_domain::signin::Rule;
 #[allow(unused_imports)]
+use verbund_domain::structure as st;
+#[allow(unused_imports)]
 use verbund_domain::user::{NewUser, User};
 #[allow(unused_imports)]
 use verbund_domain::validation::format_date;
@@ -34,7 +36,8 @@ use verbund_domain::validation::format_date;
 use verbund_domain::{
     AnswerId, ApiTokenId, AssessmentId, AuditEntryId, BudgetLineId, CatalogId, CostKeyId,
     EvidenceId, FederationId, InvitationId, KeyFigureProposalId, MembershipId, OrgId,
-    RoleAssignmentId, SnapshotId, StatementId, SubsidyId, UserId,
+    RoleAssignmentId, SnapshotId, StatementId, StructureLinkId, StructureObjectId, SubsidyId,
+    UserId,
 };
 
 type Tx = sqlx::Transaction<'static, DB>;

@@ -10,6 +10,7 @@ mod invitations;
 mod key_figures;
 mod office;
 mod orgs;
+mod structure;
 mod users;
 
 use axum::Router;
@@ -129,6 +130,24 @@ pub fn routes() -> Routes {
         .get("/dashboard", office::dashboard)
         .get("/heatmap/report/pdf", office::report_pdf)
         .get("/heatmap/report/xlsx", office::report_xlsx)
+        .get("/structure/objects", structure::list)
+        .post("/organisations/{id}/structure/objects", structure::create)
+        .get("/structure/objects/{id}", structure::get_one)
+        .put("/structure/objects/{id}", structure::update)
+        .delete("/structure/objects/{id}", structure::delete)
+        .put("/structure/objects/{id}/needs", structure::set_need)
+        .get("/organisations/{id}/structure/links", structure::links)
+        .post("/structure/links", structure::create_link)
+        .delete("/structure/links/{id}", structure::delete_link)
+        .get("/structure/settings", structure::settings)
+        .put("/structure/settings", structure::save_settings)
+        .get("/structure/providers", structure::providers)
+        .get("/organisations/{id}/structure/export", structure::export)
+        .post_with_limit(
+            "/organisations/{id}/structure/import",
+            structure::import,
+            IMPORT_LIMIT,
+        )
 }
 
 #[derive(OpenApi)]
@@ -150,7 +169,10 @@ pub fn routes() -> Routes {
         assessments::snapshots, assessments::snapshot, assessments::compare, assessments::export, assessments::import,
         assessments::evidence_list, assessments::add_evidence, assessments::evidence, assessments::delete_evidence, assessments::heatmap,
         assessments::migration, assessments::migrate, assessments::topic_not_applicable, assessments::undo_group_change,
-        office::dashboard, office::report_pdf, office::report_xlsx, office::password_reset
+        office::dashboard, office::report_pdf, office::report_xlsx, office::password_reset,
+        structure::list, structure::create, structure::get_one, structure::update, structure::delete, structure::set_need,
+        structure::links, structure::create_link, structure::delete_link, structure::settings, structure::save_settings,
+        structure::providers, structure::export, structure::import
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -18,6 +18,9 @@ mod password_reset;
 mod profile;
 mod qr;
 mod settings;
+pub(crate) mod structure;
+mod structure_detail;
+mod structure_svg;
 mod trend;
 mod users;
 
@@ -154,6 +157,27 @@ pub fn routes() -> Routes {
         .get("/heatmap/report.xlsx", heatmap::report_xlsx)
         .get("/settings", settings::show)
         .post("/settings", settings::save)
+        .get("/structure", structure::list)
+        .get("/structure/new", structure::new_form)
+        .post("/structure/objects", structure::create)
+        .get("/structure/objects/{id}", structure_detail::show)
+        .get("/structure/objects/{id}/edit", structure::edit_form)
+        .post("/structure/objects/{id}", structure::update)
+        .post("/structure/objects/{id}/delete", structure::delete)
+        .post("/structure/objects/{id}/needs", structure_detail::set_need)
+        .post("/structure/objects/{id}/links", structure_detail::add_link)
+        .post(
+            "/structure/links/{id}/delete",
+            structure_detail::delete_link,
+        )
+        .get("/orgs/{id}/structure/export", structure::export)
+        .post_with_limit(
+            "/orgs/{id}/structure/import",
+            structure::import,
+            crate::extract::IMPORT_LIMIT,
+        )
+        .get("/orgs/{id}/structure/dependencies", structure::deps)
+        .get("/structure/providers", structure::providers)
 }
 
 /// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,
@@ -181,6 +205,8 @@ pub struct NavUser {
     pub can_settings: bool,
     /// Show the assessments menu.
     pub can_assess: bool,
+    /// Show the structure-analysis menu.
+    pub can_structure: bool,
 }
 
 /// What every page's frame needs.
@@ -213,6 +239,7 @@ impl Layout {
                 can_costs: !a.scope(Permission::ReadCosts).is_empty(),
                 can_settings: a.check_office(Permission::ReadCosts).is_ok(),
                 can_assess: !a.scope(Permission::ReadAssessments).is_empty(),
+                can_structure: !a.scope(Permission::ReadStructure).is_empty(),
             }),
             active,
         }
@@ -300,6 +327,7 @@ pub fn error_page(
             can_costs: false,
             can_settings: false,
             can_assess: false,
+            can_structure: false,
         });
     }
     let page = ErrorPage {

@@ -22,4 +22,5 @@ mod orgs;
 mod scaleout;
 mod security;
 mod signin;
+mod structure;
 mod users;

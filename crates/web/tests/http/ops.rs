@@ -158,6 +158,7 @@ async fn every_translation_key_used_exists_in_german_and_english() {
             }
         }
     }
+    // Every `.ftl` file of a language is loaded (main.ftl plus one per larger feature).
     let defined = |lang: &str| -> std::collections::BTreeSet<String> {
         // Every file of the language: main.ftl and the files of later features.
         let dir = format!("{root}../i18n/locales/{lang}");

@@ -20,6 +20,8 @@
 //!   snapshot_points, last_snapshots, weakest_member
 //! - key_figures.rs: propose_key_figures, get_key_figure_proposal, list_key_figure_proposals,
 //!   decide_key_figure_proposal
+//! - structure.rs: every function, in `tests/structure.rs`
+//!   (`member_gets_nothing_of_another_members_structure`)
 //!
 //! Functions on member data without a scope are office- or system-level by name or doc and
 //! not called here: heatmap_stats_federation_wide (aggregates only), generate_members,

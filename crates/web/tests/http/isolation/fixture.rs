@@ -41,6 +41,14 @@ pub struct Ids {
     pub snapshot: i64,
     pub group_change: i64,
     pub proposal: i64,
+    /// The target member's server (read, changed, linked by the routes).
+    pub structure_object: i64,
+    /// Another of its objects, which the delete routes remove.
+    pub structure_to_delete: i64,
+    /// Its room: the target of the link the link routes add.
+    pub structure_room: i64,
+    /// Its link "application runs on server", which the unlink routes remove.
+    pub structure_link: i64,
 }
 
 impl Ids {
@@ -66,6 +74,9 @@ impl Ids {
             Evidence => self.evidence,
             GroupChange => self.group_change,
             Proposal => self.proposal,
+            StructureObject => self.structure_object,
+            StructureObjectToDelete => self.structure_to_delete,
+            StructureLink => self.structure_link,
         })
     }
 }
@@ -122,6 +133,40 @@ async fn assessment_setup(app: &TestApp) -> (i64, i64, i64, i64, i64, i64) {
         snap["id"].as_i64().unwrap(),
         change["id"].as_i64().unwrap(),
     )
+}
+
+/// The target member's structure analysis: an application on a server, a room, an object to
+/// delete. Returns (server, object to delete, room, link).
+async fn structure_setup(app: &TestApp, target: i64) -> (i64, i64, i64, i64) {
+    let token = app.token(TARGET_COORDINATOR).await;
+    let mut ids = Vec::new();
+    for (short, name, t) in [
+        ("RA-S1", "Raunheim Server", "server"),
+        ("RA-X", "Raunheim Altgerät", "client"),
+        ("RA-R1", "Raunheim Serverraum", "room"),
+        ("RA-A1", "Raunheim Fachverfahren", "application"),
+    ] {
+        let (status, o) = app
+            .api(
+                Method::POST,
+                &format!("/organisations/{target}/structure/objects"),
+                &token,
+                Some(json!({"short_id": short, "name": name, "object_type": t})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{o}");
+        ids.push(o["id"].as_i64().unwrap());
+    }
+    let (status, l) = app
+        .api(
+            Method::POST,
+            "/structure/links",
+            &token,
+            Some(json!({"from": ids[3], "to": ids[0], "link_type": "runs_on"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{l}");
+    (ids[0], ids[1], ids[2], l["id"].as_i64().unwrap())
 }
 
 /// An invitation of the target member to its own coordinator (as the office would send one).
@@ -193,6 +238,8 @@ pub async fn setup(app: &TestApp) -> Ids {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{proposal}");
+    let (structure_object, structure_to_delete, structure_room, structure_link) =
+        structure_setup(app, target).await;
     Ids {
         own,
         target,
@@ -213,6 +260,10 @@ pub async fn setup(app: &TestApp) -> Ids {
         snapshot,
         group_change,
         proposal: proposal["id"].as_i64().unwrap(),
+        structure_object,
+        structure_to_delete,
+        structure_room,
+        structure_link,
     }
 }
 
@@ -240,6 +291,37 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
         proposal.status,
         verbund_domain::key_figures::ProposalStatus::Open,
         "other member's proposal undecided"
+    );
+    let server = app
+        .store
+        .structure_object_detail(
+            &scope,
+            verbund_domain::StructureObjectId(f.structure_object),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            server.object.name.as_str(),
+            server.object.revision,
+            server.used_by.len()
+        ),
+        ("Raunheim Server", 1, 1),
+        "other member's target object and its link unchanged"
+    );
+    assert_eq!(
+        server.needs[2].manual, None,
+        "other member's needs unchanged"
+    );
+    assert!(
+        app.store
+            .get_structure_object(
+                &scope,
+                verbund_domain::StructureObjectId(f.structure_to_delete)
+            )
+            .await
+            .is_ok(),
+        "other member's target object not deleted"
     );
     let coordinator = UserId(app.user_id(TARGET_COORDINATOR).await);
     let tokens = app.store.list_tokens(coordinator).await.unwrap();

@@ -58,6 +58,12 @@ pub enum Obj {
     Proposal,
     /// A password-reset token (an unknown one: every actor gets 404 from the handler).
     ResetToken,
+    /// The target member's server (structure analysis).
+    StructureObject,
+    /// Another of its target objects (deleted by the controls).
+    StructureObjectToDelete,
+    /// Its link "application runs on server" (removed by the controls).
+    StructureLink,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -275,6 +281,34 @@ pub fn ui(c: &Ids) -> Matrix {
         (("GET", "/heatmap/report.xlsx"), list()),
         (("GET", "/assessments/{id}/migration"), foreign(Assessment).q(format!("?to={}", c.catalog)).status(422)),
         (("POST", "/assessments/{id}/migrate"), foreign(Assessment).body(json!({"catalog_id": c.catalog})).status(422)),
+        (("GET", "/structure"), list()),
+        // The form offers only the actor's own organisations; a member without the right to
+        // edit gets 403 (nothing of another member is involved).
+        (("GET", "/structure/new"), free()),
+        (
+            ("POST", "/structure/objects"),
+            foreign(Obj::Plain).body(json!({"org": c.target.to_string(), "short_id": "NEU1", "name": "Neu", "object_type": "server"})),
+        ),
+        (("GET", "/structure/objects/{id}"), foreign(StructureObject)),
+        (("GET", "/structure/objects/{id}/edit"), foreign(StructureObject)),
+        (
+            ("POST", "/structure/objects/{id}"),
+            foreign(StructureObject).body(json!({"short_id": "RA-S1", "name": "Übernommen", "object_type": "server"})),
+        ),
+        (("POST", "/structure/objects/{id}/delete"), foreign(StructureObjectToDelete)),
+        (
+            ("POST", "/structure/objects/{id}/needs"),
+            foreign(StructureObject).body(json!({"goal": "availability", "value": "high", "justification": "Übernahme"})),
+        ),
+        (
+            ("POST", "/structure/objects/{id}/links"),
+            foreign(StructureObject).body(json!({"to": c.structure_room.to_string(), "link_type": "located_in"})),
+        ),
+        (("POST", "/structure/links/{id}/delete"), foreign(StructureLink)),
+        (("GET", "/orgs/{id}/structure/export"), foreign(Org).q("?format=csv")),
+        (("POST", "/orgs/{id}/structure/import"), foreign(Org).body(json!({"file": "x"})).status(400)),
+        (("GET", "/orgs/{id}/structure/dependencies"), foreign(Org)),
+        (("GET", "/structure/providers"), office(Obj::Plain)),
     ])
 }
 
@@ -376,5 +410,31 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/dashboard"), list()),
         (("GET", "/assessments/{id}/migration"), foreign(Assessment).q(format!("?to={}", c.catalog)).status(422)),
         (("POST", "/assessments/{id}/migrate"), foreign(Assessment).body(json!({"catalog_id": c.catalog})).status(422)),
+        (("GET", "/structure/objects"), list()),
+        (
+            ("POST", "/organisations/{id}/structure/objects"),
+            foreign(Org).body(json!({"short_id": "NEU1", "name": "Neu", "object_type": "server"})),
+        ),
+        (("GET", "/structure/objects/{id}"), foreign(StructureObject)),
+        (
+            ("PUT", "/structure/objects/{id}"),
+            foreign(StructureObject).body(json!({"short_id": "RA-S1", "name": "Übernommen", "object_type": "server"})),
+        ),
+        (("DELETE", "/structure/objects/{id}"), foreign(StructureObjectToDelete)),
+        (
+            ("PUT", "/structure/objects/{id}/needs"),
+            foreign(StructureObject).body(json!({"goal": "availability", "value": "high", "justification": "Übernahme"})),
+        ),
+        (("GET", "/organisations/{id}/structure/links"), foreign(Org)),
+        (
+            ("POST", "/structure/links"),
+            foreign(Obj::Plain).body(json!({"from": c.structure_object, "to": c.structure_room, "link_type": "located_in"})),
+        ),
+        (("DELETE", "/structure/links/{id}"), foreign(StructureLink)),
+        (("GET", "/structure/settings"), list()),
+        (("PUT", "/structure/settings"), office(Obj::Plain).body(serde_json::to_value(verbund_domain::structure::needs::StructureSettings::default()).unwrap())),
+        (("GET", "/structure/providers"), office(Obj::Plain)),
+        (("GET", "/organisations/{id}/structure/export"), foreign(Org).q("?format=csv")),
+        (("POST", "/organisations/{id}/structure/import"), foreign(Org).body(json!({})).status(400)),
     ])
 }
