@@ -1,4 +1,4 @@
-//! Translations: German first, English second, looked up by key from `locales/*/main.ftl`.
+//! Translations: German first, English second, looked up by key from every `locales/<lang>/*.ftl` (main.ftl and one file per later feature).
 
 use std::collections::HashMap;
 

@@ -189,3 +189,9 @@ mod tests {
         assert_eq!(v, json!([2_251_799_813_685_247_i64]));
     }
 }
+
+/// `?format=xlsx|csv` of the UI's export downloads (XLSX when absent).
+#[derive(Deserialize)]
+pub struct ExportParams {
+    pub format: Option<verbund_app::assessments::ExportFormat>,
+}

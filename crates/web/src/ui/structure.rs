@@ -345,17 +345,12 @@ pub async fn delete(
     Ok(see_other("/structure"))
 }
 
-#[derive(Deserialize)]
-pub struct ExportParams {
-    format: Option<ExportFormat>,
-}
-
 /// An organisation's inventory as XLSX or CSV.
 pub async fn export(
     State(st): State<AppState>,
     cu: CurrentUser,
     IdPath(id): IdPath,
-    Query(q): Query<ExportParams>,
+    Query(q): Query<crate::extract::ExportParams>,
 ) -> AppResult<Download> {
     Ok(Download(
         svc::export(

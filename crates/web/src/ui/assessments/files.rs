@@ -2,7 +2,6 @@
 
 use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use verbund_domain::authz::Permission;
 use verbund_domain::validation::ValidationErrors;
 use verbund_domain::{AnswerId, AssessmentId, EvidenceId};
@@ -17,16 +16,11 @@ use crate::extract::IdPath;
 use crate::ui::{render_invalid, see_other};
 use verbund_app::assessments::{self as svc, AnswersQuery, EvidenceIn, ExportFormat};
 
-#[derive(Deserialize)]
-pub struct ExportParams {
-    format: Option<ExportFormat>,
-}
-
 pub async fn export(
     State(st): State<AppState>,
     cu: CurrentUser,
     IdPath(id): IdPath,
-    Query(q): Query<ExportParams>,
+    Query(q): Query<crate::extract::ExportParams>,
 ) -> AppResult<Download> {
     Ok(Download(
         svc::export(
