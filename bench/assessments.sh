@@ -7,13 +7,18 @@
 # Usage: bash bench/assessments.sh   (needs: wrk, curl, python3, psql; builds the release binary)
 # Env: VERBUND_DATASETS (default ../shared/datasets), BENCH_SCALE (members, default 11000; 0 skips the heatmap),
 #      BENCH_PG (a PostgreSQL URL, default postgres://postgres@127.0.0.1:5432/verbund_bench; the database is
-#      created or emptied; "off" runs SQLite only), BENCH_SECONDS (per wrk run, default 10).
+#      created or emptied; "off" runs SQLite only), BENCH_SECONDS (per wrk run, default 10),
+#      VERBUND_BIN (measure this binary instead of building the release binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/verbund-target}"
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --locked -p verbund >/dev/null
-BIN="$CARGO_TARGET_DIR/release/verbund"
+if [ -n "${VERBUND_BIN:-}" ]; then
+  BIN="$VERBUND_BIN" # a binary built before (e.g. to measure an older revision)
+else
+  cargo build --release --locked -p verbund >/dev/null
+  BIN="$CARGO_TARGET_DIR/release/verbund"
+fi
 DATASETS="${VERBUND_DATASETS:-$(pwd)/../shared/datasets}"
 SCALE="${BENCH_SCALE:-11000}"
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
