@@ -194,7 +194,8 @@ if [ "$SCALE" != 0 ]; then
     pg_empty
     /usr/bin/time -f '%e s, peak RSS %M KB' -o "$WORK/time" env VERBUND_DATABASE_URL="$PG" "$BIN" restore "$WORK/scale.vbk" >/dev/null 2>&1
     record "g. restore ($SCALE members)" "$(cat "$WORK/time")"
-    psql "$PG" -qc 'ANALYZE' >/dev/null
+    # (restore vacuums and analyses by itself since 9f41f28; repeated here for older binaries)
+    psql "$PG" -qc 'VACUUM (ANALYZE)' >/dev/null
     heatmap_figures "$PG"
     /usr/bin/time -f '%e s, peak RSS %M KB' -o "$WORK/time" env VERBUND_DATABASE_URL="$PG" "$BIN" backup "$WORK/scale-pg.vbk" >/dev/null 2>&1
     record "g. backup ($SCALE members)" "$(cat "$WORK/time"), $(du -h "$WORK/scale-pg.vbk" | cut -f1)"
