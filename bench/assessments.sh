@@ -44,7 +44,7 @@ pg_empty() {
   local admin="${PG%/*}/postgres" name="${PG##*/}"
   psql "$admin" -qAtc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
     || psql "$admin" -qc "CREATE DATABASE \"$name\"" >/dev/null
-  psql "$PG" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null
+  psql "$PG" -qc 'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null
 }
 
 # Starts the server on a database URL and waits until it answers (extra env as arguments).
