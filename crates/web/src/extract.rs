@@ -193,5 +193,6 @@ mod tests {
 /// `?format=xlsx|csv` of the UI's export downloads (XLSX when absent).
 #[derive(Deserialize)]
 pub struct ExportParams {
+    /// The file format asked for.
     pub format: Option<verbund_app::assessments::ExportFormat>,
 }
