@@ -16,10 +16,13 @@ use verbund_store::TopicScore;
 /// summary costs one query more after that).
 const MAX_ENTRIES: usize = 4096;
 
+/// The revision topic rows were read at, and the rows.
+type Entry = (i64, Arc<Vec<TopicScore>>);
+
 /// Topic rows by assessment ID, with the revision they were read at.
 #[derive(Default)]
 pub struct TopicCache {
-    inner: Mutex<HashMap<i64, (i64, Arc<Vec<TopicScore>>)>>,
+    inner: Mutex<HashMap<i64, Entry>>,
 }
 
 impl std::fmt::Debug for TopicCache {

@@ -386,47 +386,6 @@ impl<'p> Loader<'p> {
     }
 }
 
-/// Inserts `rows` into `table` with one multi-row INSERT (the caller keeps the parameter count
-/// below both backends' limits).
-#[allow(dead_code, reason = "PostgreSQL restores with COPY instead")]
-async fn insert_values(
-    tx: &mut Tx,
-    table: &str,
-    columns: &[String],
-    batch: Vec<Vec<serde_json::Value>>,
-) -> std::result::Result<(), sqlx::Error> {
-    let mut sql = format!("INSERT INTO {} ({}) VALUES ", table, columns.join(", "));
-    let mut params = 0;
-    for (i, cells) in batch.iter().enumerate() {
-        sql.push_str(if i == 0 { "(" } else { ", (" });
-        for (j, c) in cells.iter().enumerate() {
-            if j > 0 {
-                sql.push_str(", ");
-            }
-            // NULL is written literally: PostgreSQL rejects a NULL parameter typed as text
-            // for a BIGINT column.
-            if c.is_null() {
-                sql.push_str("NULL");
-            } else {
-                params += 1;
-                sql.push('$');
-                sql.push_str(&params.to_string());
-            }
-        }
-        sql.push(')');
-    }
-    let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
-    for c in batch.into_iter().flatten() {
-        q = match c {
-            serde_json::Value::Number(n) => q.bind(n.as_i64()),
-            serde_json::Value::String(s) => q.bind(s),
-            _ => q,
-        };
-    }
-    q.execute(&mut **tx).await?;
-    Ok(())
-}
-
 /// Restores a format 1 snapshot (one JSON document, held in memory).
 pub(crate) async fn restore(
     pool: &Pool<DB>,
