@@ -14,6 +14,7 @@ use crate::download::Download;
 use crate::error::{AppResult, ErrorBody};
 use verbund_app::costs::{self, MemberStandalone};
 use verbund_app::statements::{self, IssueDraft, IssueOptions};
+use verbund_domain::validation::ValidationErrors;
 
 /// Which statement to draft, with the office's changes.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -26,10 +27,25 @@ pub struct DraftIn {
     /// Due date (`2027-03-31` or `31.03.2027`); default: today plus the settings' payment days.
     #[serde(default)]
     pub due_on: Option<String>,
-    /// Payment references replacing the pattern's, by member ID (`{"12": "VB-2026-12"}`).
+    /// Payment references replacing the pattern's, by member ID (`{"12": "VB-2026-12"}`); a
+    /// key that is no member ID is refused with 422.
     #[serde(default)]
-    #[schema(value_type = std::collections::BTreeMap<String, String>)]
-    pub references: std::collections::BTreeMap<verbund_domain::OrgId, String>,
+    pub references: std::collections::BTreeMap<String, String>,
+}
+
+/// The references of a request by member ID. JSON object keys are text, so a key that is not a
+/// number is a field error (422), not a malformed body.
+pub(crate) fn references_by_member(
+    raw: std::collections::BTreeMap<String, String>,
+) -> Result<std::collections::BTreeMap<verbund_domain::OrgId, String>, ValidationErrors> {
+    raw.into_iter()
+        .map(|(k, v)| {
+            k.trim()
+                .parse::<i64>()
+                .map(|id| (verbund_domain::OrgId(id), v))
+                .map_err(|_| ValidationErrors::single("references", "error-number"))
+        })
+        .collect()
 }
 
 /// What issuing would store: year, key version, totals, every member's amount, payment reference and address, due date, bank account, signer, and a fingerprint to issue exactly this (office).
@@ -42,7 +58,7 @@ pub async fn draft(
 ) -> AppResult<Json<IssueDraft>> {
     let opts = IssueOptions {
         due_on: b.due_on,
-        references: b.references,
+        references: references_by_member(b.references)?,
         fingerprint: None,
     };
     Ok(Json(

@@ -83,10 +83,10 @@ pub struct IssueIn {
     /// Due date (`2027-03-31` or `31.03.2027`); default: today plus the settings' payment days.
     #[serde(default)]
     pub due_on: Option<String>,
-    /// Payment references replacing the pattern's, by member ID.
+    /// Payment references replacing the pattern's, by member ID (`{"12": "VB-2026-12"}`); a
+    /// key that is no member ID is refused with 422.
     #[serde(default)]
-    #[schema(value_type = std::collections::BTreeMap<String, String>)]
-    pub references: std::collections::BTreeMap<OrgId, String>,
+    pub references: std::collections::BTreeMap<String, String>,
     /// The fingerprint of a draft (`POST /costs/statements/draft`): 409 if the figures changed since.
     #[serde(default)]
     pub fingerprint: Option<String>,
@@ -297,7 +297,7 @@ pub async fn issue(
                 CostKeyId(b.key_id),
                 &statements::IssueOptions {
                     due_on: b.due_on,
-                    references: b.references,
+                    references: super::cost_issue::references_by_member(b.references)?,
                     fingerprint: b.fingerprint,
                 },
             )

@@ -48,7 +48,7 @@ pub struct ObjectQuery {
 
 /// Target objects the caller can see: its members' and the provider objects they rely on.
 #[utoipa::path(get, path = "/structure/objects", operation_id = "list_structure_objects", params(ObjectQuery), tag = "structure",
-    responses((status = 200, body = Page<TargetObject>)))]
+    responses((status = 200, body = Page<TargetObject>), (status = 404, body = ErrorBody, description = "`org` names an organisation the caller cannot see.")))]
 pub async fn list(
     State(st): State<AppState>,
     u: ApiUser,
