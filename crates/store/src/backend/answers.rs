@@ -107,7 +107,6 @@ fn answer_with_texts(
     r: &<DB as sqlx::Database>::Row,
     node: &crate::assessments::NodeText,
 ) -> Result<crate::assessments::AnswerRow> {
-    let due: Option<String> = r.try_get("due_on")?;
     Ok(crate::assessments::AnswerRow {
         id: AnswerId(r.try_get("id")?),
         urn: node.urn.clone(),
@@ -119,15 +118,7 @@ fn answer_with_texts(
         parent_name: node.parent_name.clone(),
         topic_index: r.try_get("topic_index")?,
         priority: r.try_get("priority")?,
-        answer: AssessAnswer {
-            status: status_of(&r.try_get::<String, _>("status")?)?,
-            justification: r.try_get("justification")?,
-            owner: r.try_get("owner")?,
-            due_on: due
-                .as_deref()
-                .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
-            comment: r.try_get("comment")?,
-        },
+        answer: stored_answer(r)?,
         version: r.try_get("version")?,
         updated_at_ms: r.try_get("updated_at_ms")?,
         updated_by: r.try_get("updated_by")?,

@@ -63,19 +63,10 @@ pub(crate) async fn migrate_assessment(
     .await?;
     let mut changes = Vec::with_capacity(rows.len());
     for r in &rows {
-        let due: Option<String> = r.try_get("due_on")?;
         changes.push((
             AnswerId(r.try_get::<i64, _>("new_id")?),
             None,
-            AssessAnswer {
-                status: status_of(&r.try_get::<String, _>("status")?)?,
-                justification: r.try_get("justification")?,
-                owner: r.try_get("owner")?,
-                due_on: due
-                    .as_deref()
-                    .and_then(|d| verbund_domain::validation::parse_date(d).ok()),
-                comment: r.try_get("comment")?,
-            },
+            stored_answer(r)?,
         ));
     }
     set_answers_in(
