@@ -49,7 +49,7 @@ pg_empty() {
 
 # Starts the server on a database URL and waits until it answers (extra env as arguments).
 start() {
-  env "${@:2}" VERBUND_DATABASE_URL="$1" VERBUND_BIND="127.0.0.1:$PORT" RUST_LOG="${LOG:-warn}" "$BIN" serve 2>>"$WORK/server.log" &
+  env "${@:2}" VERBUND_DATABASE_URL="$1" VERBUND_BIND="127.0.0.1:$PORT" RUST_LOG="${LOG:-warn}" "$BIN" serve >>"$WORK/server.log" 2>&1 &
   PID=$!
   until curl -fs -o /dev/null "$BASE/readyz"; do sleep 0.05; done
 }
@@ -222,7 +222,7 @@ if [ "$SCALE" != 0 ]; then
     psql "$PG" -qc "ALTER DATABASE \"${PG##*/}\" RESET ALL" >/dev/null
     echo
     echo "h. PostgreSQL plans (auto_explain) of one heatmap page and one filtered item-list page:"
-    sed -e 's/\\n/\n/g' "$WORK/server.log" | grep -E 'Query Text|Index|Seq Scan|Execution Time|Bitmap|Sort|Limit|Nested|Hash' | grep -v 'FROM api_tokens\|audit_head' | sed 's/^/   /'
+    sed -e 's/\\n/\n/g' "$WORK/server.log" | grep -E 'Query Text|Index|Seq Scan|Execution Time|Bitmap|Sort|Limit|Nested|Hash' | grep -v 'FROM api_tokens\|audit_head' | sed 's/^/   /' || echo "   (no plans logged: see $WORK/server.log)"
   fi
 fi
 

@@ -177,12 +177,15 @@ async fn write_answers(
         ", t.tally_json FROM assessment_answers a",
         1,
     );
-    let found = sqlx::query(AssertSqlSafe(format!(
-        "{select} LEFT JOIN assessment_topics t ON t.assessment_id = a.assessment_id AND t.topic_index = a.topic_index \
-         WHERE a.assessment_id = $1 AND a.id IN ({}) ORDER BY a.position",
-        id_list(&ids)
-    )))
-    .bind(id)
+    let found = bind_answer_ids(
+        sqlx::query(AssertSqlSafe(format!(
+            "{select} LEFT JOIN assessment_topics t ON t.assessment_id = a.assessment_id AND t.topic_index = a.topic_index \
+             WHERE a.assessment_id = $1 AND {} ORDER BY a.position",
+            answer_id_match(&ids)
+        )))
+        .bind(id),
+        &ids,
+    )
     .fetch_all(&mut **tx)
     .await?;
     let mut rows = Vec::with_capacity(found.len());

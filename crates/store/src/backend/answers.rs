@@ -197,6 +197,28 @@ fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// The condition on `a.id` for `ids`: `a.id = $2` for one ID (bind it with [`bind_answer_ids`]:
+/// one statement, prepared once per connection), else the list inlined.
+fn answer_id_match(ids: &[i64]) -> String {
+    match ids {
+        [_] => "a.id = $2".to_owned(),
+        _ => format!("a.id IN ({})", id_list(ids)),
+    }
+}
+
+/// Binds the one ID of [`answer_id_match`]; a query with an inlined list is not kept in the
+/// connection's statement cache, where each new list would push out a statement worth keeping
+/// (and cost a prepare, on PostgreSQL a round trip, every time).
+fn bind_answer_ids<'q>(
+    q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>,
+    ids: &[i64],
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments> {
+    match ids {
+        [one] => q.bind(*one),
+        _ => q.persistent(false),
+    }
+}
+
 pub(crate) async fn answers_by_id(
     pool: &Pool<DB>,
     scope: &Scope,
@@ -216,11 +238,14 @@ async fn answer_rows_by_id(
     if answer_ids.is_empty() {
         return Ok(vec![]);
     }
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "{ANSWER_SELECT} WHERE a.assessment_id = $1 AND a.id IN ({}) ORDER BY a.position",
-        id_list(answer_ids)
-    )))
-    .bind(id)
+    let rows = bind_answer_ids(
+        sqlx::query(AssertSqlSafe(format!(
+            "{ANSWER_SELECT} WHERE a.assessment_id = $1 AND {} ORDER BY a.position",
+            answer_id_match(answer_ids)
+        )))
+        .bind(id),
+        answer_ids,
+    )
     .fetch_all(pool)
     .await?;
     let items = rows

@@ -161,6 +161,7 @@ pub(crate) async fn undo_group_change(
             "SELECT id, version FROM assessment_answers WHERE assessment_id = $1 AND id IN ({})",
             id_list(&ids)
         )))
+        .persistent(false)
         .bind(assessment)
         .fetch_all(&mut *tx)
         .await?

@@ -64,6 +64,7 @@ pub(crate) async fn heatmap_rows(
             "SELECT assessment_id, topic_index, score_bp, compared_bp FROM assessment_topics WHERE assessment_id IN ({}) ORDER BY assessment_id, topic_index",
             id_list(&ids)
         )))
+        .persistent(false) // a new ID list every page: not worth a slot in the statement cache
         .fetch_all(pool)
         .await?;
         for (a, _, s, c) in cells {
