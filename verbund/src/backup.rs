@@ -291,7 +291,9 @@ pub async fn restore(store: &Store, file: &Path, protection: &Protection) -> any
     println!("{}", rate(rows, started));
     match store.verify_audit().await? {
         Ok(n) => println!("Wiederhergestellt; Änderungsprotokoll intakt ({n} Einträge)."),
-        Err(e) => bail!("restored, but the audit chain does not verify: {e}"),
+        Err(e) => {
+            bail!("wiederhergestellt, aber die Kette des Änderungsprotokolls ist nicht intakt: {e}")
+        }
     }
     Ok(())
 }

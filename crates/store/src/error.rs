@@ -6,22 +6,22 @@ use verbund_domain::validation::ValidationErrors;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The object does not exist or lies outside the caller's scope (the two are not told apart).
-    #[error("not found")]
+    #[error("nicht gefunden")]
     NotFound,
     /// Input conflicts with stored data (e.g. duplicate AGS or e-mail), as field errors.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
     /// Someone else changed the object since it was read.
-    #[error("the object was changed concurrently")]
+    #[error("das Objekt wurde inzwischen von jemand anderem geändert")]
     Stale,
     /// A migration failed.
-    #[error("migration failed: {0}")]
+    #[error("Migration fehlgeschlagen: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Any other database error (connection, SQL, constraint not mapped).
-    #[error("database error: {0}")]
+    #[error("Datenbankfehler: {0}")]
     Db(#[from] sqlx::Error),
     /// A backup file could not be read or written.
-    #[error("backup: {0}")]
+    #[error("Sicherung: {0}")]
     Backup(String),
 }
 

@@ -325,7 +325,7 @@ async fn backup_restores_everything(from: Store, to: Store) {
         .await
         .unwrap_err();
     assert!(
-        matches!(again, StoreError::Backup(m) if m.contains("not empty")),
+        matches!(again, StoreError::Backup(m) if m.contains("nicht leer")),
         "restore refuses a non-empty database"
     );
 }
@@ -393,9 +393,9 @@ async fn restore_rejects_a_file_that_is_not_a_backup() {
         .restore(&serde_json::json!({"hello": 1}))
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Backup(m) if m.contains("not a Verbund backup")));
+    assert!(matches!(err, StoreError::Backup(m) if m.contains("keine Verbund-Sicherung")));
     let err = s.restore(&serde_json::json!({"format": "verbund-backup", "schema_version": 1, "tables": {"federations": {"columns": ["id; DROP TABLE users"], "rows": []}}})).await.unwrap_err();
-    assert!(matches!(err, StoreError::Backup(m) if m.contains("invalid column")));
+    assert!(matches!(err, StoreError::Backup(m) if m.contains("ungültiger Spaltenname")));
 }
 
 async fn key_versions_lock_once_a_statement_is_issued(s: Store) {

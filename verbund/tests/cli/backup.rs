@@ -234,3 +234,101 @@ fn backups_are_private_and_can_be_encrypted_with_a_key_file_or_a_passphrase() {
         &targets[2],
     ]);
 }
+
+/// Runs the binary and returns its output with its peak resident memory in KiB. A fresh
+/// python3 runs it and reports `RUSAGE_CHILDREN`, which then covers exactly this one child.
+fn verbund_peak_kib(args: &[&str], db: &str) -> (std::process::Output, i64) {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import resource, subprocess, sys\n\
+             r = subprocess.run(sys.argv[1:], capture_output=True)\n\
+             sys.stderr.buffer.write(r.stderr)\n\
+             sys.stdout.buffer.write(r.stdout)\n\
+             print(f'PEAK {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}')\n\
+             sys.exit(r.returncode)",
+            env!("CARGO_BIN_EXE_verbund"),
+        ])
+        .args(args)
+        .env("VERBUND_DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let peak = text
+        .lines()
+        .find_map(|l| l.strip_prefix("PEAK ")?.parse().ok())
+        .expect("peak printed");
+    (out, peak)
+}
+
+/// Backup and restore stream the rows: a federation eight times as large (the backup holds
+/// about 50 MB of rows uncompressed) costs the same memory, give or take a few MB. Were the
+/// file or a table held in memory, the difference would be tens of MB.
+#[test]
+fn backup_and_restore_memory_stays_flat_as_the_federation_grows() {
+    let mut peaks = Vec::new();
+    for members in ["200", "1600"] {
+        let (db, file, restored) = (
+            tmp(&format!("scale-{members}.db")),
+            tmp(&format!("scale-{members}.vbk")),
+            tmp(&format!("scale-{members}-restored.db")),
+        );
+        let db_url = db.to_str().expect("utf-8");
+        let out = verbund(
+            &[
+                "demo",
+                "--reset",
+                "--no-serve",
+                "--db",
+                db_url,
+                "--scale",
+                members,
+            ],
+            db_url,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (out, backup_kib) =
+            verbund_peak_kib(&["backup", file.to_str().expect("utf-8")], db_url);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (out, restore_kib) = verbund_peak_kib(
+            &["restore", file.to_str().expect("utf-8")],
+            restored.to_str().expect("utf-8"),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let answers = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("assessment_answers: ")?.parse::<u64>().ok())
+            .expect("answer count printed");
+        assert!(
+            answers >= members.parse::<u64>().expect("number") * 300,
+            "{answers}"
+        );
+        eprintln!(
+            "{members} members: {answers} answers, backup peak {backup_kib} KiB, restore peak {restore_kib} KiB"
+        );
+        peaks.push((backup_kib, restore_kib));
+        remove_all(&[&db, &file, &restored]);
+    }
+    let ((small_backup, small_restore), (large_backup, large_restore)) = (peaks[0], peaks[1]);
+    assert!(
+        large_backup - small_backup < 12 * 1024,
+        "backup grew: {peaks:?}"
+    );
+    assert!(
+        large_restore - small_restore < 12 * 1024,
+        "restore grew: {peaks:?}"
+    );
+}

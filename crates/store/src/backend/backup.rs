@@ -85,7 +85,7 @@ fn cell_to_json(row: &<DB as sqlx::Database>::Row, i: usize) -> Result<serde_jso
 }
 
 fn write_err(e: std::io::Error) -> StoreError {
-    bad(format!("writing the backup failed: {e}"))
+    bad(format!("Schreiben der Sicherung fehlgeschlagen: {e}"))
 }
 
 fn write_line(out: &mut dyn std::io::Write, value: &impl serde::Serialize) -> Result<()> {
@@ -150,7 +150,7 @@ pub(crate) async fn backup_to(
             let id_col = columns
                 .iter()
                 .position(|c| c == "id")
-                .ok_or_else(|| bad(format!("table {table} has no id column")))?;
+                .ok_or_else(|| bad(format!("Tabelle {table} hat keine Spalte id")))?;
             let mut page_bytes = 0usize;
             for r in &rows {
                 let cells = (0..columns.len())
@@ -196,7 +196,7 @@ fn valid_ident(s: &str) -> bool {
 /// Checks the header fields both formats share and that this program knows the schema.
 async fn check_header(pool: &Pool<DB>, header: &serde_json::Value) -> Result<()> {
     if header.get("format").and_then(|v| v.as_str()) != Some("verbund-backup") {
-        return Err(bad("not a Verbund backup (field \"format\")"));
+        return Err(bad("keine Verbund-Sicherung (Feld \"format\" fehlt)"));
     }
     let ours: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
         .fetch_one(pool)
@@ -204,7 +204,7 @@ async fn check_header(pool: &Pool<DB>, header: &serde_json::Value) -> Result<()>
     let theirs = header.get("schema_version").and_then(|v| v.as_i64());
     if theirs > ours {
         return Err(bad(format!(
-            "backup has schema {theirs:?}, this program only knows {ours:?}: update the program first"
+            "die Sicherung hat das Schema {theirs:?}, dieses Programm kennt nur {ours:?}: bitte zuerst das Programm aktualisieren"
         )));
     }
     Ok(())
@@ -249,7 +249,7 @@ impl<'p> Loader<'p> {
             .await?;
         if existing + orgs > 0 {
             return Err(bad(
-                "the target database is not empty: restore only into a new database",
+                "die Zieldatenbank ist nicht leer: nur in eine neue, leere Datenbank wiederherstellen",
             ));
         }
         sqlx::query("DELETE FROM audit_head")
@@ -274,7 +274,7 @@ impl<'p> Loader<'p> {
             .position(|t| *t == name)
         else {
             return Err(bad(format!(
-                "unknown or out-of-order table {name:?} in the backup"
+                "unbekannte oder falsch eingeordnete Tabelle {name:?} in der Sicherung"
             )));
         };
         let index = self.next_index + offset;
@@ -282,12 +282,12 @@ impl<'p> Loader<'p> {
             .iter()
             .find(|t| !ADDED_TABLES.contains(t) && !DERIVED_TABLES.contains(t))
         {
-            return Err(bad(format!("table {missing} missing")));
+            return Err(bad(format!("Tabelle {missing} fehlt")));
         }
         self.next_index = index + 1;
         let name = BACKUP_TABLES[index];
         if let Some(c) = columns.iter().find(|c| !valid_ident(c)) {
-            return Err(bad(format!("table {name}: invalid column name {c:?}")));
+            return Err(bad(format!("Tabelle {name}: ungültiger Spaltenname {c:?}")));
         }
         self.current = Some(TableLoad {
             name,
@@ -306,11 +306,11 @@ impl<'p> Loader<'p> {
         let t = self
             .current
             .as_mut()
-            .ok_or_else(|| bad("row before the first table"))?;
+            .ok_or_else(|| bad("Zeile vor der ersten Tabelle"))?;
         t.rows += 1;
         if cells.len() != t.columns.len() {
             return Err(bad(format!(
-                "table {}, row {}: wrong number of values",
+                "Tabelle {}, Zeile {}: falsche Anzahl Werte",
                 t.name, t.rows
             )));
         }
@@ -319,7 +319,7 @@ impl<'p> Loader<'p> {
             .find(|c| !(c.is_null() || c.is_string() || c.is_i64()))
         {
             return Err(bad(format!(
-                "table {}, row {}: unsupported value {c}",
+                "Tabelle {}, Zeile {}: nicht unterstützter Wert {c}",
                 t.name, t.rows
             )));
         }
@@ -347,7 +347,7 @@ impl<'p> Loader<'p> {
         t.batch_bytes = 0;
         bulk_insert(&mut self.tx, t.name, &t.columns, batch)
             .await
-            .map_err(|e| bad(format!("table {}, rows up to {}: {e}", t.name, t.rows)))?;
+            .map_err(|e| bad(format!("Tabelle {}, Zeilen bis {}: {e}", t.name, t.rows)))?;
         self.total += batch_rows;
         (self.progress)(t.name, self.total);
         Ok(())
@@ -374,13 +374,17 @@ impl<'p> Loader<'p> {
             .iter()
             .find(|t| !ADDED_TABLES.contains(t) && !DERIVED_TABLES.contains(t))
         {
-            return Err(bad(format!("table {missing} missing")));
+            return Err(bad(format!("Tabelle {missing} fehlt")));
         }
         rebuild_score_sums(&mut self.tx).await?;
         complete_members_in(&mut self.tx).await?;
         resume_foreign_keys(&mut self.tx, &self.foreign_keys)
             .await
-            .map_err(|e| bad(format!("a restored row lacks its parent row: {e}")))?;
+            .map_err(|e| {
+                bad(format!(
+                    "einer wiederhergestellten Zeile fehlt ihre übergeordnete Zeile: {e}"
+                ))
+            })?;
         self.tx.commit().await?;
         Ok(self.summary)
     }
@@ -395,7 +399,7 @@ pub(crate) async fn restore(
     let tables = snapshot
         .get("tables")
         .and_then(|v| v.as_object())
-        .ok_or_else(|| bad("field \"tables\" missing"))?;
+        .ok_or_else(|| bad("Feld \"tables\" fehlt"))?;
     let mut quiet = |_: &str, _: u64| {};
     let mut loader = Loader::begin(pool, &mut quiet).await?;
     for table in BACKUP_TABLES {
@@ -415,12 +419,12 @@ pub(crate) async fn restore(
         let rows = t
             .get("rows")
             .and_then(|r| r.as_array())
-            .ok_or_else(|| bad(format!("table {table}: rows missing")))?;
+            .ok_or_else(|| bad(format!("Tabelle {table}: Zeilen fehlen")))?;
         for row in rows {
             let cells = row
                 .as_array()
                 .cloned()
-                .ok_or_else(|| bad(format!("table {table}: a row is not a list")))?;
+                .ok_or_else(|| bad(format!("Tabelle {table}: eine Zeile ist keine Liste")))?;
             loader.row(cells, 0).await?;
         }
     }
@@ -434,7 +438,7 @@ pub(crate) async fn restore_from(
     input: &mut dyn std::io::BufRead,
     progress: &mut (dyn FnMut(&str, u64) + Send),
 ) -> Result<RestoreSummary> {
-    let read_err = |e: std::io::Error| bad(format!("reading the backup failed: {e}"));
+    let read_err = |e: std::io::Error| bad(format!("Lesen der Sicherung fehlgeschlagen: {e}"));
     let mut line = String::new();
     std::io::BufRead::read_line(input, &mut line).map_err(read_err)?;
     let header: Option<serde_json::Value> = serde_json::from_str(&line).ok();
@@ -444,14 +448,14 @@ pub(crate) async fn restore_from(
         .and_then(|v| v.as_i64());
     if version > Some(FORMAT_VERSION) {
         return Err(bad(
-            "the backup's format is newer than this program: update the program first",
+            "das Format der Sicherung ist neuer als dieses Programm: bitte zuerst das Programm aktualisieren",
         ));
     }
     if version != Some(FORMAT_VERSION) {
         // Format 1 (or not a backup at all): one JSON document, possibly over several lines.
         std::io::Read::read_to_string(input, &mut line).map_err(read_err)?;
         let snapshot: serde_json::Value = serde_json::from_str(&line)
-            .map_err(|_| bad("not a Verbund backup (neither format 1 nor 2)"))?;
+            .map_err(|_| bad("keine Verbund-Sicherung (weder Format 1 noch 2)"))?;
         return restore(pool, &snapshot).await;
     }
     check_header(pool, header.as_ref().unwrap_or(&serde_json::Value::Null)).await?;
@@ -461,12 +465,15 @@ pub(crate) async fn restore_from(
         line.clear();
         if std::io::BufRead::read_line(input, &mut line).map_err(read_err)? == 0 {
             return Err(bad(
-                "the backup ends early (end marker missing): the file is truncated",
+                "die Sicherung endet vorzeitig (Endmarke fehlt): die Datei ist abgeschnitten",
             ));
         }
         n += 1;
-        let value: serde_json::Value = serde_json::from_str(&line)
-            .map_err(|e| bad(format!("line {n}: invalid JSON ({e}): the file is damaged")))?;
+        let value: serde_json::Value = serde_json::from_str(&line).map_err(|e| {
+            bad(format!(
+                "Zeile {n}: ungültiges JSON ({e}): die Datei ist beschädigt"
+            ))
+        })?;
         match value {
             serde_json::Value::Array(cells) => loader.row(cells, line.len()).await?,
             serde_json::Value::Object(mut o) => {
@@ -476,20 +483,20 @@ pub(crate) async fn restore_from(
                             .into_iter()
                             .map(|c| match c {
                                 serde_json::Value::String(s) => Ok(s),
-                                _ => Err(bad(format!("line {n}: a column name is not text"))),
+                                _ => Err(bad(format!("Zeile {n}: ein Spaltenname ist kein Text"))),
                             })
                             .collect::<Result<Vec<_>>>()?,
-                        _ => return Err(bad(format!("line {n}: columns missing"))),
+                        _ => return Err(bad(format!("Zeile {n}: Spalten fehlen"))),
                     };
                     loader.start_table(&table, columns).await?;
                 } else if o.get("end").is_some() {
                     let counts = o.get("rows").and_then(|r| r.as_object()).cloned();
                     return finish_with_counts(loader, counts).await;
                 } else {
-                    return Err(bad(format!("line {n}: neither a table nor the end")));
+                    return Err(bad(format!("Zeile {n}: weder eine Tabelle noch das Ende")));
                 }
             }
-            _ => return Err(bad(format!("line {n}: unexpected value"))),
+            _ => return Err(bad(format!("Zeile {n}: unerwarteter Wert"))),
         }
     }
 }
@@ -500,12 +507,12 @@ async fn finish_with_counts(
     counts: Option<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<RestoreSummary> {
     loader.end_table().await?;
-    let counts = counts.ok_or_else(|| bad("end marker without row counts"))?;
+    let counts = counts.ok_or_else(|| bad("Endmarke ohne Zeilenzahlen"))?;
     for (table, rows) in &loader.summary.tables {
         let expected = counts.get(table).and_then(|v| v.as_u64());
         if expected != Some(*rows as u64) {
             return Err(bad(format!(
-                "table {table}: {rows} rows read, the end marker says {expected:?}: the file is damaged"
+                "Tabelle {table}: {rows} Zeilen gelesen, die Endmarke nennt {expected:?}: die Datei ist beschädigt"
             )));
         }
     }

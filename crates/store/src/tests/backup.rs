@@ -79,7 +79,7 @@ async fn a_truncated_backup_is_refused_and_the_target_stays_empty(from: Store, t
         .collect();
     let err = restore_bytes(&to, cut.as_bytes()).await.unwrap_err();
     assert!(
-        matches!(&err, StoreError::Backup(m) if m.contains("truncated")),
+        matches!(&err, StoreError::Backup(m) if m.contains("abgeschnitten")),
         "{err:?}"
     );
     assert!(is_empty(&to).await, "nothing of the truncated file is kept");
@@ -273,12 +273,12 @@ async fn a_backup_of_a_newer_format_or_not_a_backup_is_refused() {
     let newer = "{\"format\":\"verbund-backup\",\"format_version\":3,\"schema_version\":1}\n[1]\n";
     let err = restore_bytes(&s, newer.as_bytes()).await.unwrap_err();
     assert!(
-        matches!(&err, StoreError::Backup(m) if m.contains("newer")),
+        matches!(&err, StoreError::Backup(m) if m.contains("neuer als")),
         "{err:?}"
     );
     let err = restore_bytes(&s, b"hello\nworld\n").await.unwrap_err();
     assert!(
-        matches!(&err, StoreError::Backup(m) if m.contains("not a Verbund backup")),
+        matches!(&err, StoreError::Backup(m) if m.contains("keine Verbund-Sicherung")),
         "{err:?}"
     );
 }
