@@ -149,3 +149,39 @@ org-links-assessments = Bewertungen
 org-links-statements = Abrechnungen
 org-links-users = Benutzer
 users-col-roles = Rollen und Organisationen
+
+# Audit log in words: the structure analysis
+action-structure-object-create = Zielobjekt angelegt
+action-structure-object-update = Zielobjekt geändert
+action-structure-object-delete = Zielobjekt gelöscht
+action-structure-link-create = Abhängigkeit angelegt
+action-structure-link-delete = Abhängigkeit entfernt
+action-structure-need-set = Schutzbedarf festgelegt
+action-structure-settings-update = Einstellungen der Strukturanalyse geändert
+action-structure-import = Inventar importiert
+audit-entity-structure_object = Zielobjekt
+audit-entity-structure_link = Abhängigkeit
+audit-entity-structure_settings = Einstellungen der Strukturanalyse
+audit-field-goal = Grundwert
+audit-field-effective = Schutzbedarf
+audit-field-manual = Festgelegter Schutzbedarf
+audit-field-calculated = Berechneter Schutzbedarf
+audit-field-deviation = Abweichung
+audit-field-link_type = Art der Abhängigkeit
+audit-field-from = Objekt
+audit-field-to = Hängt ab von
+audit-field-passes_needs = Vererbt Schutzbedarf
+audit-field-short_id = Kürzel
+audit-field-object_type = Typ
+audit-field-location = Standort
+audit-field-description = Beschreibung
+audit-field-origin = Herkunft
+audit-field-set_by = Festgelegt von
+audit-fields = { $count ->
+    [one] ein Feld
+   *[other] { $count } Felder
+}
+audit-entries = { $count ->
+    [one] ein Eintrag
+   *[other] { $count } Einträge
+}

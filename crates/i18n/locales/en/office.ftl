@@ -149,3 +149,39 @@ org-links-assessments = Assessments
 org-links-statements = Cost statements
 org-links-users = Users
 users-col-roles = Roles and organisations
+
+# Audit log in words: the structure analysis
+action-structure-object-create = Target object created
+action-structure-object-update = Target object changed
+action-structure-object-delete = Target object deleted
+action-structure-link-create = Dependency created
+action-structure-link-delete = Dependency removed
+action-structure-need-set = Protection need set
+action-structure-settings-update = Structure analysis settings changed
+action-structure-import = Inventory imported
+audit-entity-structure_object = Target object
+audit-entity-structure_link = Dependency
+audit-entity-structure_settings = Structure analysis settings
+audit-field-goal = Security goal
+audit-field-effective = Protection need
+audit-field-manual = Protection need set
+audit-field-calculated = Calculated protection need
+audit-field-deviation = Deviation
+audit-field-link_type = Kind of dependency
+audit-field-from = Object
+audit-field-to = Depends on
+audit-field-passes_needs = Passes protection needs on
+audit-field-short_id = Short ID
+audit-field-object_type = Type
+audit-field-location = Location
+audit-field-description = Description
+audit-field-origin = Origin
+audit-field-set_by = Set by
+audit-fields = { $count ->
+    [one] one field
+   *[other] { $count } fields
+}
+audit-entries = { $count ->
+    [one] one entry
+   *[other] { $count } entries
+}

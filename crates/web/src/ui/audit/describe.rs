@@ -104,10 +104,19 @@ fn value(lang: Lang, field: &str, v: Option<&Value>) -> String {
                 "status" => Some("status-"),
                 "role" => Some("role-"),
                 "kind" => Some("kind-"),
+                "goal" => Some("structure-goal-"),
+                "effective" | "manual" | "calculated" => Some("structure-category-"),
+                "link_type" | "origin_link_type" => Some("structure-link-"),
+                "object_type" => Some("structure-type-"),
+                "deviation" => Some("structure-deviation-"),
                 _ => None,
             };
             if let Some(p) = prefix {
-                return t_or(lang, &format!("{p}{s}"), s);
+                // The structure analysis spells its keys with hyphens (`very-high`), and its
+                // object statuses have their own keys.
+                let key = format!("{p}{}", s.replace('_', "-"));
+                let fallback = t_or(lang, &format!("structure-status-{s}"), s);
+                return t_or(lang, &format!("{p}{s}"), &t_or(lang, &key, &fallback));
             }
             if s.len() == 10
                 && let Ok(d) = parse_date(s)
@@ -116,7 +125,17 @@ fn value(lang: Lang, field: &str, v: Option<&Value>) -> String {
             }
             s.clone()
         }
-        Some(other) => other.to_string(),
+        // A referenced object (e.g. the two ends of a dependency) by its name and short ID;
+        // never a JSON document, which would say little and break the page's layout.
+        Some(Value::Object(o)) => match (
+            o.get("name").and_then(Value::as_str),
+            o.get("short_id").and_then(Value::as_str),
+        ) {
+            (Some(n), Some(id)) => format!("„{n}“ ({id})"),
+            (Some(n), None) => format!("„{n}“"),
+            _ => lang.t_count("audit-fields", o.len() as i64),
+        },
+        Some(Value::Array(a)) => lang.t_count("audit-entries", a.len() as i64),
     }
 }
 
@@ -245,6 +264,28 @@ mod tests {
             before: b.into(),
             after: a.into(),
         }
+    }
+
+    #[test]
+    fn structure_changes_read_as_words_and_referenced_objects_by_name() {
+        let after = json!({
+            "from": {"id": 11, "name": "Meldewesen", "object_type": "application", "short_id": "A-EWO"},
+            "to": {"id": 3, "name": "Virtualisierungscluster", "short_id": "S-01"},
+            "link_type": "runs_on",
+            "goal": "confidentiality",
+            "effective": "very_high",
+        });
+        let got = changes(Lang::De, &Value::Null, &after);
+        let find = |f: &str| got.iter().find(|c| c.field == f).map(|c| c.after.clone());
+        assert_eq!(find("Objekt").as_deref(), Some("„Meldewesen“ (A-EWO)"));
+        assert_eq!(
+            find("Hängt ab von").as_deref(),
+            Some("„Virtualisierungscluster“ (S-01)")
+        );
+        assert_eq!(find("Art der Abhängigkeit").as_deref(), Some("läuft auf"));
+        assert_eq!(find("Grundwert").as_deref(), Some("Vertraulichkeit"));
+        assert_eq!(find("Schutzbedarf").as_deref(), Some("sehr hoch"));
+        assert!(got.iter().all(|c| !c.after.contains('{')), "{got:?}");
     }
 
     #[test]
