@@ -41,10 +41,13 @@ impl From<AssignmentRow> for st::modelling::Assignment {
     }
 }
 
+/// A module as read: catalog id and name, node id, reference, title.
+type ModuleTuple = (i64, String, i64, Option<String>, Option<String>);
+
 /// The modules of the newest revision of every catalog: top-level nodes with a reference, in
 /// catalog and document order.
 pub(crate) async fn catalog_modules(pool: &Pool<DB>) -> Result<Vec<st::modelling::Module>> {
-    let rows: Vec<(i64, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+    let rows: Vec<ModuleTuple> = sqlx::query_as(
         "SELECT c.id, c.name, n.id, n.ref_id, n.name FROM catalog_nodes n JOIN catalogs c ON c.id = n.catalog_id \
          WHERE n.parent_urn IS NULL AND n.ref_id IS NOT NULL \
          AND c.revision = (SELECT MAX(c2.revision) FROM catalogs c2 WHERE c2.federation_id = c.federation_id AND c2.urn = c.urn) \
