@@ -622,9 +622,10 @@ test('a coordinator raises a process to hoch, the server below it rises, and the
 });
 
 test('a coordinator assigns a suggested module to a server and sees it in the modelling table', async () => {
-  // The demo has no IT-Grundschutz library: the office imports the self-worded test catalog.
+  // The demo has no IT-Grundschutz library: the office imports the self-worded test catalog
+  // (as the administrator: the ISB's password was reset by an earlier test).
   const office = await browser.newPage({ locale: 'de-DE' });
-  await login(office, 'isb@verbund.example');
+  await login(office, 'admin@verbund.example');
   await office.goto(`${BASE}/catalogs`);
   await office.getByLabel('Datei').setInputFiles(new URL('../../crates/web/tests/fixtures/grundschutz-mini.yaml', import.meta.url).pathname);
   await office.getByRole('button', { name: 'Katalog importieren' }).click();
