@@ -343,7 +343,8 @@ test('no page scrolls sideways at 320 CSS px (WCAG 1.4.10 reflow); wide tables s
     '/costs/compare?year=2026&a=1&b=1', '/catalogs', '/catalogs/1', '/assessments', '/assessments/1', '/answers/1',
     '/heatmap', '/settings', '/key-figures', '/costs/statements/new?year=2026&key=1', '/costs/standalone',
     '/costs/keys/1/edit', '/costs/lines/1/edit', '/audit?from=01.01.2020&kind=org.update', '/audit?from=kein-datum',
-    '/structure', '/structure/new', '/structure/providers', '/structure/objects/1', '/structure/objects/1/edit'];
+    '/structure', '/structure/new', '/structure/providers', '/structure/objects/1', '/structure/objects/1/edit',
+    '/structure/coverage', '/structure/module-rules', '/orgs/2/structure/modelling'];
   const wide = [];
   for (const path of pages) {
     const res = await page.goto(BASE + path);
@@ -617,5 +618,37 @@ test('a coordinator raises a process to hoch, the server below it rises, and the
   await page.goto(`${BASE}/structure`);
   await page.getByRole('link', { name: 'Abhängigkeiten Nauheim' }).click();
   await checkA11y(page, 'structure-dependencies');
+  await page.close();
+});
+
+test('a coordinator assigns a suggested module to a server and sees it in the modelling table', async () => {
+  // The demo has no IT-Grundschutz library: the office imports the self-worded test catalog
+  // (as the administrator: the ISB's password was reset by an earlier test).
+  const office = await browser.newPage({ locale: 'de-DE' });
+  await login(office, 'admin@verbund.example');
+  await office.goto(`${BASE}/catalogs`);
+  await office.getByLabel('Datei').setInputFiles(new URL('../../crates/web/tests/fixtures/grundschutz-mini.yaml', import.meta.url).pathname);
+  await office.getByRole('button', { name: 'Katalog importieren' }).click();
+  await office.getByText(/Importiert: /).waitFor();
+  await office.goto(`${BASE}/structure/module-rules`);
+  await checkA11y(office, 'modelling-rules');
+  await office.close();
+
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'koordination@nauheim.example');
+  await page.goto(`${BASE}/structure`);
+  await page.getByRole('link', { name: 'Datei- und DMS-Server', exact: true }).click();
+  await page.locator('#modules').waitFor();
+  await checkA11y(page, 'modelling-object-before');
+  await page.getByRole('button', { name: 'Zuordnen: SYS.1.1' }).click();
+  await page.waitForURL(/#modules$/);
+  assert.match(await page.locator('#assigned-modules').textContent(), /SYS\.1\.1 Testbaustein Server/);
+  assert.equal(await page.getByRole('button', { name: 'Zuordnen: SYS.1.1' }).count(), 0, 'no longer suggested');
+  await checkA11y(page, 'modelling-object-after');
+  await page.getByRole('link', { name: /^Modellierung: Nauheim/ }).click();
+  const table = await page.locator('#modelling-table').textContent();
+  assert.match(table, /SYS\.1\.1/);
+  assert.match(table, /Datei- und DMS-Server/);
+  await checkA11y(page, 'modelling-table');
   await page.close();
 });

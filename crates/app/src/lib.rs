@@ -22,6 +22,7 @@ pub mod file;
 pub mod invitations;
 pub mod key_figures;
 pub mod member_page;
+pub mod modelling;
 pub mod orgs;
 pub mod password_reset;
 pub mod settings;

@@ -58,6 +58,7 @@ mod office;
 mod settings;
 mod signin;
 mod structure;
+mod structure_modules;
 pub use assessments::*;
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
 pub use structure::ImportCounts;

@@ -566,3 +566,4 @@ mod generate;
 mod isolation;
 mod signin;
 mod structure;
+mod structure_modules;

@@ -9,6 +9,7 @@
 pub mod inherit;
 mod input;
 pub mod model;
+pub mod modelling;
 pub mod needs;
 mod path;
 

@@ -31,6 +31,8 @@ const BACKUP_TABLES: &[&str] = &[
     "structure_links",
     "structure_needs",
     "structure_contributions",
+    "structure_module_rules",
+    "structure_modules",
     "audit_log",
     "audit_head",
 ];
@@ -51,6 +53,8 @@ const ADDED_TABLES: &[&str] = &[
     "structure_links",
     "structure_needs",
     "structure_contributions",
+    "structure_module_rules",
+    "structure_modules",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

@@ -38,6 +38,7 @@ macro_rules! shared_queries {
         include!("structure_links.rs");
         include!("structure_detail.rs");
         include!("structure_import.rs");
+        include!("structure_modules.rs");
     };
 }
 

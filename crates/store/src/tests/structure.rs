@@ -11,16 +11,16 @@ use verbund_domain::{OrgId, StructureObjectId};
 
 use super::*;
 
-struct World {
-    s: Store,
-    fed: FederationId,
-    office: OrgId,
-    a: OrgId,
-    b: OrgId,
-    provider: OrgId,
+pub(super) struct World {
+    pub(super) s: Store,
+    pub(super) fed: FederationId,
+    pub(super) office: OrgId,
+    pub(super) a: OrgId,
+    pub(super) b: OrgId,
+    pub(super) provider: OrgId,
 }
 
-async fn world(s: Store) -> World {
+pub(super) async fn world(s: Store) -> World {
     let sys = AuditActor::system();
     let office = OrgInput {
         kind: OrgKind::Office,
@@ -59,20 +59,20 @@ async fn world(s: Store) -> World {
 }
 
 impl World {
-    fn actor(&self, org: OrgId, role: Role) -> Actor {
+    pub(super) fn actor(&self, org: OrgId, role: Role) -> Actor {
         Actor {
             user_id: UserId(1),
             office_org: self.office,
             grants: vec![Grant { org_id: org, role }],
         }
     }
-    fn scope(&self, org: OrgId, p: Permission) -> Scope {
+    pub(super) fn scope(&self, org: OrgId, p: Permission) -> Scope {
         self.actor(org, Role::Coordinator).scope(p)
     }
-    fn all(&self) -> Scope {
+    pub(super) fn all(&self) -> Scope {
         Scope::system(&TEST_ACCESS)
     }
-    async fn object(&self, org: OrgId, short: &str, t: &str) -> StructureObjectId {
+    pub(super) async fn object(&self, org: OrgId, short: &str, t: &str) -> StructureObjectId {
         let input: ObjectInput = RawObject {
             short_id: short.into(),
             name: format!("Objekt {short}"),

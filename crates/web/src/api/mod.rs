@@ -8,6 +8,7 @@ mod cost_issue;
 mod costs;
 mod invitations;
 mod key_figures;
+mod modelling;
 mod office;
 mod orgs;
 mod structure;
@@ -148,6 +149,17 @@ pub fn routes() -> Routes {
             structure::import,
             IMPORT_LIMIT,
         )
+        .get("/structure/objects/{id}/modules", modelling::object_modules)
+        .post("/structure/objects/{id}/modules", modelling::assign)
+        .delete("/structure/modules/{id}", modelling::unassign)
+        .get("/structure/modules", modelling::modules)
+        .get(
+            "/organisations/{id}/structure/modelling",
+            modelling::modelling,
+        )
+        .get("/structure/coverage", modelling::coverage)
+        .get("/structure/module-rules", modelling::rules)
+        .put("/structure/module-rules", modelling::save_rules)
 }
 
 #[derive(OpenApi)]
@@ -172,7 +184,9 @@ pub fn routes() -> Routes {
         office::dashboard, office::report_pdf, office::report_xlsx, office::password_reset,
         structure::list, structure::create, structure::get_one, structure::update, structure::delete, structure::set_need,
         structure::links, structure::create_link, structure::delete_link, structure::settings, structure::save_settings,
-        structure::providers, structure::export, structure::import
+        structure::providers, structure::export, structure::import,
+        modelling::object_modules, modelling::assign, modelling::unassign, modelling::modules, modelling::modelling,
+        modelling::coverage, modelling::rules, modelling::save_rules
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -13,6 +13,7 @@ mod costs;
 mod dashboard;
 mod heatmap;
 mod key_figures;
+mod modelling;
 mod orgs;
 mod password_reset;
 mod profile;
@@ -178,6 +179,12 @@ pub fn routes() -> Routes {
         )
         .get("/orgs/{id}/structure/dependencies", structure::deps)
         .get("/structure/providers", structure::providers)
+        .post("/structure/objects/{id}/modules", modelling::assign)
+        .post("/structure/modules/{id}/delete", modelling::unassign)
+        .get("/orgs/{id}/structure/modelling", modelling::modelling)
+        .get("/structure/coverage", modelling::coverage)
+        .get("/structure/module-rules", modelling::rules)
+        .post("/structure/module-rules", modelling::save_rules)
 }
 
 /// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,

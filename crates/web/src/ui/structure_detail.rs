@@ -7,11 +7,13 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
+use verbund_app::modelling::{self, ObjectModules};
 use verbund_app::structure::{self as svc, LinkDraft, NeedDraft};
 use verbund_domain::authz::Permission;
 use verbund_domain::structure::model::{
     Contribution, Need, ObjectDetail, ObjectRef, OriginKind, PathEntry,
 };
+use verbund_domain::structure::modelling::Module;
 use verbund_domain::structure::needs::ScenarioThreshold;
 use verbund_domain::structure::{Category, Deviation, Goal, LinkType};
 use verbund_domain::{StructureLinkId, StructureObjectId};
@@ -80,7 +82,7 @@ fn path_words(lang: Lang, path: &[PathEntry]) -> Vec<String> {
 
 #[derive(Template)]
 #[template(path = "structure_detail.html")]
-struct DetailPage {
+pub(super) struct DetailPage {
     l: Layout,
     d: ObjectDetail,
     needs: Vec<NeedView>,
@@ -94,16 +96,35 @@ struct DetailPage {
     link_form: LinkForm,
     contributions: Vec<Contribution>,
     hints: Vec<String>,
+    modules: ObjectModules,
+    offer: Vec<Module>,
+    module_errors: FormErrors,
 }
 
 /// What a failed form brings back to the page.
 #[derive(Default)]
-struct Failed {
+pub(super) struct Failed {
     need: Option<(Goal, NeedForm, FormErrors)>,
     link: Option<(LinkForm, FormErrors)>,
+    module: Option<FormErrors>,
 }
 
-async fn page(st: &AppState, cu: &CurrentUser, id: i64, failed: Failed) -> AppResult<DetailPage> {
+impl Failed {
+    /// The module form failed with `errors`.
+    pub(super) fn module(errors: FormErrors) -> Self {
+        Self {
+            module: Some(errors),
+            ..Self::default()
+        }
+    }
+}
+
+pub(super) async fn page(
+    st: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    failed: Failed,
+) -> AppResult<DetailPage> {
     let d = svc::detail(st, cu.actor(), StructureObjectId(id)).await?;
     let can_edit = cu
         .actor()
@@ -116,6 +137,12 @@ async fn page(st: &AppState, cu: &CurrentUser, id: i64, failed: Failed) -> AppRe
             .into_iter()
             .filter(|t| t.id != d.object.id)
             .collect()
+    } else {
+        Vec::new()
+    };
+    let modules = modelling::object_modules(st, cu.actor(), StructureObjectId(id)).await?;
+    let offer = if can_edit {
+        modelling::catalog_modules(st, cu.actor()).await?
     } else {
         Vec::new()
     };
@@ -175,6 +202,9 @@ async fn page(st: &AppState, cu: &CurrentUser, id: i64, failed: Failed) -> AppRe
         targets,
         link_errors,
         link_form,
+        modules,
+        offer,
+        module_errors: failed.module.unwrap_or_default(),
     })
 }
 
@@ -230,7 +260,7 @@ pub async fn set_need(
             let goal = Goal::parse(&f.goal).unwrap_or(Goal::Confidentiality);
             let failed = Failed {
                 need: Some((goal, f, e.into())),
-                link: None,
+                ..Failed::default()
             };
             Ok(render_invalid(&page(&st, &cu, id, failed).await?))
         }
@@ -263,8 +293,8 @@ pub async fn add_link(
         Ok(_) => Ok(see_other(&format!("/structure/objects/{id}#links"))),
         Err(verbund_app::Error::Invalid(e)) => {
             let failed = Failed {
-                need: None,
                 link: Some((f, e.into())),
+                ..Failed::default()
             };
             Ok(render_invalid(&page(&st, &cu, id, failed).await?))
         }

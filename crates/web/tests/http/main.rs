@@ -16,6 +16,7 @@ mod costs;
 mod invitations;
 mod isolation;
 mod key_figures;
+mod modelling;
 mod office;
 mod ops;
 mod orgs;

@@ -49,6 +49,11 @@ pub struct Ids {
     pub structure_room: i64,
     /// Its link "application runs on server", which the unlink routes remove.
     pub structure_link: i64,
+    /// The starter catalog's topic T02 assigned to the server as a module (removed by the
+    /// unassign routes).
+    pub module_assignment: i64,
+    /// The node of topic T03, which the assign routes add.
+    pub module_node: i64,
 }
 
 impl Ids {
@@ -77,6 +82,7 @@ impl Ids {
             StructureObject => self.structure_object,
             StructureObjectToDelete => self.structure_to_delete,
             StructureLink => self.structure_link,
+            ModuleAssignment => self.module_assignment,
         })
     }
 }
@@ -169,6 +175,32 @@ async fn structure_setup(app: &TestApp, target: i64) -> (i64, i64, i64, i64) {
     (ids[0], ids[1], ids[2], l["id"].as_i64().unwrap())
 }
 
+/// The starter catalog's topic T02 as a module of the server; returns (assignment, node of T03).
+async fn module_setup(app: &TestApp, server: i64) -> (i64, i64) {
+    let token = app.token(TARGET_COORDINATOR).await;
+    let (status, a) = app
+        .api(
+            Method::POST,
+            &format!("/structure/objects/{server}/modules"),
+            &token,
+            Some(json!({"module": "T02"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let (_, modules) = app
+        .api(Method::GET, "/structure/modules", &token, None)
+        .await;
+    let t03 = modules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["ref_id"] == "T03")
+        .unwrap()["node_id"]
+        .as_i64()
+        .unwrap();
+    (a["id"].as_i64().unwrap(), t03)
+}
+
 /// An invitation of the target member to its own coordinator (as the office would send one).
 async fn invite(app: &TestApp, target: i64, role: Role) -> i64 {
     let new = NewInvitation {
@@ -240,6 +272,7 @@ pub async fn setup(app: &TestApp) -> Ids {
     assert_eq!(status, StatusCode::CREATED, "{proposal}");
     let (structure_object, structure_to_delete, structure_room, structure_link) =
         structure_setup(app, target).await;
+    let (module_assignment, module_node) = module_setup(app, structure_object).await;
     Ids {
         own,
         target,
@@ -264,6 +297,8 @@ pub async fn setup(app: &TestApp) -> Ids {
         structure_to_delete,
         structure_room,
         structure_link,
+        module_assignment,
+        module_node,
     }
 }
 
@@ -312,6 +347,19 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
     assert_eq!(
         server.needs[2].manual, None,
         "other member's needs unchanged"
+    );
+    let modules = app
+        .store
+        .object_module_assignments(
+            &scope,
+            verbund_domain::StructureObjectId(f.structure_object),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        modules.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![f.module_assignment],
+        "other member's modules unchanged"
     );
     assert!(
         app.store

@@ -64,6 +64,8 @@ pub enum Obj {
     StructureObjectToDelete,
     /// Its link "application runs on server" (removed by the controls).
     StructureLink,
+    /// A module assigned to its server (removed by the controls).
+    ModuleAssignment,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -309,6 +311,12 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/orgs/{id}/structure/import"), foreign(Org).body(json!({"file": "x"})).status(400)),
         (("GET", "/orgs/{id}/structure/dependencies"), foreign(Org)),
         (("GET", "/structure/providers"), office(Obj::Plain)),
+        (("POST", "/structure/objects/{id}/modules"), foreign(StructureObject).body(json!({"node_id": c.module_node.to_string()}))),
+        (("POST", "/structure/modules/{id}/delete"), foreign(ModuleAssignment)),
+        (("GET", "/orgs/{id}/structure/modelling"), foreign(Org)),
+        (("GET", "/structure/coverage"), office(Obj::Plain)),
+        (("GET", "/structure/module-rules"), list()),
+        (("POST", "/structure/module-rules"), office(Obj::Plain).body(json!({"rules": "{\"rules\": []}"}))),
     ])
 }
 
@@ -436,5 +444,16 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/structure/providers"), office(Obj::Plain)),
         (("GET", "/organisations/{id}/structure/export"), foreign(Org).q("?format=csv")),
         (("POST", "/organisations/{id}/structure/import"), foreign(Org).body(json!({})).status(400)),
+        (("GET", "/structure/objects/{id}/modules"), foreign(StructureObject)),
+        (("POST", "/structure/objects/{id}/modules"), foreign(StructureObject).body(json!({"node_id": c.module_node}))),
+        (("DELETE", "/structure/modules/{id}"), foreign(ModuleAssignment)),
+        (("GET", "/structure/modules"), list()),
+        (("GET", "/organisations/{id}/structure/modelling"), foreign(Org)),
+        (("GET", "/structure/coverage"), office(Obj::Plain)),
+        (("GET", "/structure/module-rules"), list()),
+        (
+            ("PUT", "/structure/module-rules"),
+            office(Obj::Plain).body(serde_json::to_value(verbund_domain::structure::modelling::ModuleRules::default()).unwrap()),
+        ),
     ])
 }
