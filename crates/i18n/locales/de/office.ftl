@@ -162,6 +162,7 @@ action-structure-import = Inventar importiert
 audit-entity-structure_object = Zielobjekt
 audit-entity-structure_link = Abhängigkeit
 audit-entity-structure_settings = Einstellungen der Strukturanalyse
+audit-entity-structure_module_rules = Regeln für Bausteinvorschläge
 audit-field-goal = Grundwert
 audit-field-effective = Schutzbedarf
 audit-field-manual = Festgelegter Schutzbedarf

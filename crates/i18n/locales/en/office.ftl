@@ -162,6 +162,7 @@ action-structure-import = Inventory imported
 audit-entity-structure_object = Target object
 audit-entity-structure_link = Dependency
 audit-entity-structure_settings = Structure analysis settings
+audit-entity-structure_module_rules = Module suggestion rules
 audit-field-goal = Security goal
 audit-field-effective = Protection need
 audit-field-manual = Protection need set

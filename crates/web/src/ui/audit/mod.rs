@@ -53,6 +53,17 @@ pub const KINDS: &[&str] = &[
     "statement.issue",
     "key_figures.propose",
     "settings.update",
+    "structure.object.create",
+    "structure.object.update",
+    "structure.object.delete",
+    "structure.link.create",
+    "structure.link.delete",
+    "structure.need.set",
+    "structure.import",
+    "structure.settings.update",
+    "structure.module.assign",
+    "structure.module.unassign",
+    "structure.module_rules.update",
 ];
 
 /// The kinds of object the log names.
@@ -73,6 +84,10 @@ pub const OBJECTS: &[&str] = &[
     "cost_statement",
     "key_figure_proposal",
     "federation_settings",
+    "structure_object",
+    "structure_link",
+    "structure_settings",
+    "structure_module_rules",
 ];
 
 /// An entry with its time and organisation as shown.
