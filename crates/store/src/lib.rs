@@ -59,8 +59,9 @@ mod settings;
 mod signin;
 mod structure;
 pub use assessments::*;
+pub use generate::{GeneratedNeed, StructureTemplate};
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
-pub use structure::ImportCounts;
+pub use structure::{ImportCounts, LinkEnd, ProviderObjectName};
 
 /// Handle to the database; cheap to clone (a connection pool inside).
 #[derive(Clone, Debug)]

@@ -38,6 +38,9 @@ macro_rules! shared_queries {
         include!("structure_links.rs");
         include!("structure_detail.rs");
         include!("structure_import.rs");
+        include!("structure_writes.rs");
+        include!("structure_generate.rs");
+        include!("structure_report.rs");
     };
 }
 

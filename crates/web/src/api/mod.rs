@@ -143,6 +143,7 @@ pub fn routes() -> Routes {
         .put("/structure/settings", structure::save_settings)
         .get("/structure/providers", structure::providers)
         .get("/organisations/{id}/structure/export", structure::export)
+        .get("/organisations/{id}/structure/report", structure::report)
         .post_with_limit(
             "/organisations/{id}/structure/import",
             structure::import,
@@ -172,7 +173,7 @@ pub fn routes() -> Routes {
         office::dashboard, office::report_pdf, office::report_xlsx, office::password_reset,
         structure::list, structure::create, structure::get_one, structure::update, structure::delete, structure::set_need,
         structure::links, structure::create_link, structure::delete_link, structure::settings, structure::save_settings,
-        structure::providers, structure::export, structure::import
+        structure::providers, structure::export, structure::import, structure::report
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

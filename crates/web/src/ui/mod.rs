@@ -20,6 +20,7 @@ mod qr;
 mod settings;
 pub(crate) mod structure;
 mod structure_detail;
+mod structure_settings;
 mod structure_svg;
 mod trend;
 mod users;
@@ -171,6 +172,7 @@ pub fn routes() -> Routes {
             structure_detail::delete_link,
         )
         .get("/orgs/{id}/structure/export", structure::export)
+        .get("/orgs/{id}/structure/report", structure::report)
         .post_with_limit(
             "/orgs/{id}/structure/import",
             structure::import,
@@ -178,6 +180,8 @@ pub fn routes() -> Routes {
         )
         .get("/orgs/{id}/structure/dependencies", structure::deps)
         .get("/structure/providers", structure::providers)
+        .get("/structure/settings", structure_settings::show)
+        .post("/structure/settings", structure_settings::save)
 }
 
 /// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,

@@ -306,9 +306,12 @@ pub fn ui(c: &Ids) -> Matrix {
         ),
         (("POST", "/structure/links/{id}/delete"), foreign(StructureLink)),
         (("GET", "/orgs/{id}/structure/export"), foreign(Org).q("?format=csv")),
+        (("GET", "/orgs/{id}/structure/report"), foreign(Org).q("?format=xlsx")),
         (("POST", "/orgs/{id}/structure/import"), foreign(Org).body(json!({"file": "x"})).status(400)),
         (("GET", "/orgs/{id}/structure/dependencies"), foreign(Org)),
         (("GET", "/structure/providers"), office(Obj::Plain)),
+        (("GET", "/structure/settings"), office(Obj::Plain)),
+        (("POST", "/structure/settings"), office(Obj::Plain).body(json!({"cumulation_threshold": "5"})).status(422)),
     ])
 }
 
@@ -435,6 +438,7 @@ pub fn api(c: &Ids) -> Matrix {
         (("PUT", "/structure/settings"), office(Obj::Plain).body(serde_json::to_value(verbund_domain::structure::needs::StructureSettings::default()).unwrap())),
         (("GET", "/structure/providers"), office(Obj::Plain)),
         (("GET", "/organisations/{id}/structure/export"), foreign(Org).q("?format=csv")),
+        (("GET", "/organisations/{id}/structure/report"), foreign(Org).q("?format=xlsx")),
         (("POST", "/organisations/{id}/structure/import"), foreign(Org).body(json!({})).status(400)),
     ])
 }
