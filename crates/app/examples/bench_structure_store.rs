@@ -51,7 +51,10 @@ impl Lcg {
 /// 2,000 objects in six layers (processes, applications, servers, rooms, networks, lines) and
 /// 6,000 links between neighbouring layers, with a pair of servers needing each other now and
 /// then; the 150 processes carry needs.
-fn member_structure() -> Res<(Vec<ObjectInput>, Vec<(String, LinkEnd, LinkType)>)> {
+/// Links of an import: (from short id, to, type).
+type ImportLinks = Vec<(String, LinkEnd, LinkType)>;
+
+fn member_structure() -> Res<(Vec<ObjectInput>, ImportLinks)> {
     let layers = [
         (150usize, "business_process", LinkType::ProcessesDataOf),
         (500, "application", LinkType::RunsOn),
