@@ -344,7 +344,7 @@ test('no page scrolls sideways at 320 CSS px (WCAG 1.4.10 reflow); wide tables s
     '/heatmap', '/settings', '/key-figures', '/costs/statements/new?year=2026&key=1', '/costs/standalone',
     '/costs/keys/1/edit', '/costs/lines/1/edit', '/audit?from=01.01.2020&kind=org.update', '/audit?from=kein-datum',
     '/structure', '/structure/new', '/structure/providers', '/structure/objects/1', '/structure/objects/1/edit',
-    '/structure/coverage', '/structure/module-rules', '/orgs/2/structure/modelling'];
+    '/structure/coverage', '/structure/module-rules', '/orgs/2/structure/modelling', '/structure/settings'];
   const wide = [];
   for (const path of pages) {
     const res = await page.goto(BASE + path);
@@ -650,5 +650,41 @@ test('a coordinator assigns a suggested module to a server and sees it in the mo
   assert.match(table, /SYS\.1\.1/);
   assert.match(table, /Datei- und DMS-Server/);
   await checkA11y(page, 'modelling-table');
+  await page.close();
+});
+
+test('the office changes how needs pass on and a damage scenario; a bad field is named', async () => {
+  const page = await browser.newPage({ locale: 'de-DE' });
+  await login(page, 'isb@verbund.example');
+  await page.goto(`${BASE}/structure`);
+  await page.getByRole('link', { name: 'Einstellungen der Strukturanalyse' }).click();
+  await checkA11y(page, 'structure-settings');
+  await page.getByLabel('kommuniziert über').selectOption('none');
+  const threshold = page.getByLabel(/Hinweis auf Kumulationseffekt/);
+  await threshold.fill('1');
+  await page.getByRole('group', { name: 'Finanzielle Auswirkungen' }).getByLabel('hoch', { exact: true }).fill('');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  assert.match(await page.locator('#cumulation_threshold-error').textContent(), /zwischen 2 und 10\.000/);
+  assert.equal(await threshold.getAttribute('aria-invalid'), 'true');
+  assert.ok(await page.locator('#scenario-financial-error').isVisible());
+  // What was chosen stays chosen on the refused form.
+  assert.equal(await page.getByLabel('kommuniziert über').inputValue(), 'none');
+  await checkA11y(page, 'structure-settings-errors');
+  await threshold.fill('6');
+  await page.getByRole('group', { name: 'Finanzielle Auswirkungen' }).getByLabel('hoch', { exact: true }).fill('Schaden über 50.000 Euro');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.waitForURL(/saved=1/);
+  assert.match(await page.getByRole('status').textContent(), /gespeichert/);
+  assert.equal(await page.getByLabel('kommuniziert über').inputValue(), 'none');
+  // Put the default back for the other tests.
+  await page.getByLabel('kommuniziert über').selectOption('forward');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.waitForURL(/saved=1/);
+  // The member's report is offered on the structure page.
+  await page.goto(`${BASE}/structure`);
+  const href = await page.getByRole('link', { name: 'Bericht Schutzbedarf (PDF) Nauheim' }).getAttribute('href');
+  const res = await page.request.get(BASE + href);
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['content-type'], 'application/pdf');
   await page.close();
 });

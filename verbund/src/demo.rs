@@ -84,7 +84,11 @@ async fn generate_scale(store: &Store, members: usize, catalog_items: usize) -> 
         b.set_prefix(prefix);
         b
     };
-    let (member_bar, assessment_bar) = (new_bar("Mitglieder"), new_bar("Bewertungen"));
+    let (member_bar, assessment_bar, structure_bar) = (
+        new_bar("Mitglieder"),
+        new_bar("Bewertungen"),
+        new_bar("Strukturen"),
+    );
     let started = std::time::Instant::now();
     let report = generate(store, &opts, |e| match e {
         Event::Note(text) => {
@@ -99,19 +103,25 @@ async fn generate_scale(store: &Store, members: usize, catalog_items: usize) -> 
             assessment_bar.set_length(total as u64);
             assessment_bar.set_position(done as u64);
         }
+        Event::Structures(done, total) => {
+            structure_bar.set_length(total as u64);
+            structure_bar.set_position(done as u64);
+        }
     })
     .await
     .context("generating members and assessments")?;
     member_bar.finish();
     assessment_bar.finish();
+    structure_bar.finish();
     println!(
-        "Erzeugt: {} Mitglieder ({} aus der Gemeindeliste, {} synthetisch), {} Bewertungen mit {} Antworten (Katalog {}) in {:.1} s",
+        "Erzeugt: {} Mitglieder ({} aus der Gemeindeliste, {} synthetisch), {} Bewertungen mit {} Antworten (Katalog {}), {} Zielobjekte in {:.1} s",
         report.from_list + report.synthesised,
         report.from_list,
         report.synthesised,
         report.assessments,
         report.answers,
         report.catalog_id,
+        report.structure_objects,
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -8,6 +8,7 @@
 
 mod assessments;
 pub mod scale;
+pub mod scale_structure;
 pub mod structure;
 
 use verbund_domain::authz::Role;

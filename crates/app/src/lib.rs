@@ -28,6 +28,7 @@ pub mod password_reset;
 pub mod settings;
 pub mod statements;
 pub mod structure;
+pub mod structure_report;
 pub mod tokens;
 pub mod users;
 

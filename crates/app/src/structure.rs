@@ -19,7 +19,7 @@ use verbund_domain::structure::{Category, Deviation, Goal, LinkInput, LinkType, 
 use verbund_domain::validation::ValidationErrors;
 use verbund_domain::{OrgId, StructureLinkId, StructureObjectId};
 use verbund_formats::structure_inventory::{self as inventory, ImportError, RowError};
-use verbund_store::AuditActor;
+use verbund_store::{AuditActor, LinkEnd};
 
 use crate::Services;
 use crate::error::{Error, Result};
@@ -314,9 +314,10 @@ fn import_error(e: &ImportError) -> Error {
 }
 
 /// Imports `org`'s inventory from CSV or XLSX (recognised by content): objects are created or
-/// updated by short id, links between short ids added. Every row is checked first (also that
-/// each link names an object of the file or one already stored); any error refuses the whole
-/// file with line and column, and nothing changes.
+/// updated by short id, links added — to objects of the file or already stored, and to
+/// provider objects named `Dienstleister/Kürzel`. Every row is checked first (also that each
+/// link names such an object); any error refuses the whole file with line and column, and
+/// nothing changes.
 pub async fn import(
     st: &Services,
     by: &AuditActor,
@@ -337,7 +338,7 @@ pub async fn import(
     .map_err(|e| Error::Internal(e.to_string()))?
     .map_err(|e| import_error(&e))?;
     let scope = actor.scope(Permission::EditStructure);
-    let (stored, _) = st.store.export_structure(&scope, org).await?;
+    let (stored, _, _) = st.store.export_structure(&scope, org).await?;
     let known: std::collections::HashSet<String> = stored
         .iter()
         .map(|o| o.short_id.clone())
@@ -347,26 +348,41 @@ pub async fn import(
                 .map(|o| o.object.short_id.as_str().to_owned()),
         )
         .collect();
-    let unknown: Vec<RowError> = inv
-        .links
-        .iter()
-        .filter(|l| !known.contains(&l.to))
-        .take(50)
-        .map(|l| RowError {
-            line: l.line,
-            field: "Abhängigkeiten".to_owned(),
-            message: format!("kein Objekt mit dem Kürzel „{}“", l.to),
-        })
+    // Provider objects by (provider name, short id), names compared without case. Another
+    // member's name finds nothing here, exactly like a provider that does not exist.
+    let providers: std::collections::HashMap<(String, String), StructureObjectId> = st
+        .store
+        .provider_object_names(&scope, org)
+        .await?
+        .into_iter()
+        .map(|(name, short, id)| ((name.trim().to_lowercase(), short.to_uppercase()), id))
         .collect();
+    let mut unknown: Vec<RowError> = Vec::new();
+    let mut links: Vec<(String, LinkEnd, LinkType)> = Vec::with_capacity(inv.links.len());
+    for l in inv.links {
+        let end = match &l.provider {
+            None => known.contains(&l.to).then(|| LinkEnd::Own(l.to.clone())),
+            Some(p) => providers
+                .get(&(p.trim().to_lowercase(), l.to.clone()))
+                .map(|id| LinkEnd::Provider(*id)),
+        };
+        match end {
+            Some(end) => links.push((l.from, end, l.link_type)),
+            None if unknown.len() < 50 => unknown.push(RowError {
+                line: l.line,
+                field: "Abhängigkeiten".to_owned(),
+                message: match &l.provider {
+                    None => format!("kein Objekt mit dem Kürzel „{}“", l.to),
+                    Some(p) => format!("kein Objekt „{}“ des Dienstleisters „{p}“", l.to),
+                },
+            }),
+            None => {}
+        }
+    }
     if !unknown.is_empty() {
         return Err(import_error(&ImportError::Rows(unknown)));
     }
     let objects: Vec<_> = inv.objects.into_iter().map(|o| o.object).collect();
-    let links: Vec<(String, String, LinkType)> = inv
-        .links
-        .into_iter()
-        .map(|l| (l.from, l.to, l.link_type))
-        .collect();
     let (created, updated, links_added) = st
         .store
         .import_structure(by, &scope, org, &objects, &links)
@@ -397,15 +413,15 @@ pub async fn export(
         "strukturanalyse-{}",
         crate::file::slug(&name.unwrap_or_else(|_| org.to_string()))
     );
-    let (objects, links) = st.store.export_structure(&scope, org).await?;
+    let (objects, links, providers) = st.store.export_structure(&scope, org).await?;
     match format {
         ExportFormat::Csv => Ok(crate::file::FileOut {
             filename: format!("{stem}.csv"),
             content_type: "text/csv; charset=utf-8",
-            bytes: inventory::export_csv(&objects, &links).into_bytes(),
+            bytes: inventory::export_csv(&objects, &links, &providers).into_bytes(),
         }),
         ExportFormat::Xlsx => {
-            let rows = inventory::export_rows(&objects, &links);
+            let rows = inventory::export_rows(&objects, &links, &providers);
             let bytes = tokio::task::spawn_blocking(move || {
                 verbund_reports::table_xlsx("Strukturanalyse", inventory::SHEET, &rows)
             })

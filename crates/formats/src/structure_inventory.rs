@@ -5,13 +5,17 @@
 //! `Typ` (required; German name or code, e.g. `Server` or `server`), `Beschreibung`,
 //! `Verantwortlich`, `Standort`, `Anzahl`, `Status`, `Tags`, `Produkt`, `Hersteller`,
 //! `Version`, `CPE`, `PURL` and `Abhängigkeiten`: links to other objects of the same member as
-//! `Linktyp:Kürzel`, separated by `;`, e.g. `läuft auf:S01; steht in:R-1`.
+//! `Linktyp:Kürzel`, separated by `;`, e.g. `läuft auf:S01; steht in:R-1`, and to a provider's
+//! object as `Linktyp:Dienstleister/Kürzel` (the provider's name, a slash, the object's short
+//! id), e.g. `bereitgestellt von:Kommunales Rechenzentrum/KRZ-EWO`. Short ids hold no slash, so
+//! the last one separates; a provider name must not contain `;`.
 //!
 //! Every row error is collected (with line and column, up to 50) and nothing is returned
 //! unless the whole file is valid; size limits as for assessment imports.
 
 use std::collections::HashMap;
 
+use verbund_domain::OrgId;
 use verbund_domain::structure::model::{Link, TargetObject};
 use verbund_domain::structure::{
     Category, LinkType, ObjectInput, ObjectStatus, ObjectType, RawObject,
@@ -108,14 +112,21 @@ fn by_label<T: Copy>(
 
 /// The export table: header and one row of text cells per object (links from it in
 /// `Abhängigkeiten`, the effective needs in the last three columns).
-pub fn export_rows(objects: &[TargetObject], links: &[Link]) -> Vec<Vec<String>> {
+///
+/// `provider_names` names the organisation of each provider object a link points to, so that
+/// the link is written as `Dienstleister/Kürzel` and reads back as the same link.
+pub fn export_rows(
+    objects: &[TargetObject],
+    links: &[Link],
+    provider_names: &HashMap<OrgId, String>,
+) -> Vec<Vec<String>> {
     let mut deps: HashMap<i64, Vec<String>> = HashMap::new();
     for l in links {
-        let target = if l.to.org_id == l.from.org_id {
-            l.to.short_id.clone()
-        } else {
-            // Provider objects cannot be referenced by short id alone; named for the reader.
-            format!("{} ({})", l.to.short_id, l.to.name)
+        let target = match provider_names.get(&l.to.org_id) {
+            Some(provider) if l.to.org_id != l.from.org_id => {
+                format!("{provider}/{}", l.to.short_id)
+            }
+            _ => l.to.short_id.clone(),
         };
         deps.entry(l.from.id.0)
             .or_default()
@@ -149,9 +160,13 @@ pub fn export_rows(objects: &[TargetObject], links: &[Link]) -> Vec<Vec<String>>
 }
 
 /// The export as CSV (byte order mark, `;`, CRLF), readable by [`import_csv`].
-pub fn export_csv(objects: &[TargetObject], links: &[Link]) -> String {
+pub fn export_csv(
+    objects: &[TargetObject],
+    links: &[Link],
+    provider_names: &HashMap<OrgId, String>,
+) -> String {
     let mut out = String::from(BOM);
-    for row in export_rows(objects, links) {
+    for row in export_rows(objects, links, provider_names) {
         push_line(&mut out, row);
     }
     out
@@ -166,13 +181,16 @@ pub struct ImportedObject {
     pub object: ObjectInput,
 }
 
-/// A link read from the file, between short ids of the member.
+/// A link read from the file, from an object of the member to another one of its objects or
+/// to a provider's object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedLink {
     /// Line of the depending object.
     pub line: usize,
     /// Short id of the depending object (upper case).
     pub from: String,
+    /// The provider owning the object depended on, by name as written (none: the member's own).
+    pub provider: Option<String>,
     /// Short id of the object depended on (upper case).
     pub to: String,
     /// The relation.
@@ -345,13 +363,19 @@ impl Reader {
             }
             let parsed = dep.split_once(':').and_then(|(t, target)| {
                 let lt = by_label(LinkType::ALL, LinkType::code, link_de, t)?;
-                let to = verbund_domain::structure::ShortId::parse(target).ok()?;
-                Some((lt, to))
+                let (provider, short) = match target.rsplit_once('/') {
+                    Some((p, s)) if !p.trim().is_empty() => (Some(p.trim().to_owned()), s),
+                    Some(_) => return None,
+                    None => (None, target),
+                };
+                let to = verbund_domain::structure::ShortId::parse(short).ok()?;
+                Some((lt, provider, to))
             });
             match (parsed, &object) {
-                (Some((link_type, to)), Some(o)) => self.inv.links.push(ImportedLink {
+                (Some((link_type, provider, to)), Some(o)) => self.inv.links.push(ImportedLink {
                     line,
                     from: o.short_id.as_str().to_owned(),
+                    provider,
                     to: to.as_str().to_owned(),
                     link_type,
                 }),
@@ -359,7 +383,7 @@ impl Reader {
                 (None, _) => self.error(
                     line,
                     "depends_on",
-                    format!("„{dep}“ ist keine Abhängigkeit der Form „Linktyp:Kürzel“ (z. B. „läuft auf:S01“)"),
+                    format!("„{dep}“ ist keine Abhängigkeit der Form „Linktyp:Kürzel“ oder „Linktyp:Dienstleister/Kürzel“ (z. B. „läuft auf:S01“)"),
                 ),
             }
         }
@@ -440,6 +464,7 @@ mod tests {
             vec![ImportedLink {
                 line: 3,
                 from: "A1".into(),
+                provider: None,
                 to: "GP1".into(),
                 link_type: LinkType::ProcessesDataOf
             }]
@@ -449,6 +474,34 @@ mod tests {
             Err(ImportError::MissingColumn { .. })
         ));
         assert!(matches!(import_csv(b"  \n"), Err(ImportError::Empty)));
+    }
+
+    #[test]
+    fn a_provider_object_is_named_by_provider_and_short_id() {
+        let csv = "Kürzel;Name;Typ;Abhängigkeiten\n\
+                   A1;EWO;Anwendung;\"bereitgestellt von:Landes-IT / Rechenzentrum/krz-ewo; läuft auf:S1\"\n\
+                   S1;Server;Server;bereitgestellt von:/KRZ-VM\n";
+        let Err(ImportError::Rows(errors)) = import_csv(csv.as_bytes()) else {
+            panic!("an empty provider name is an error")
+        };
+        assert_eq!(
+            (errors[0].line, errors[0].field.as_str()),
+            (3, "Abhängigkeiten")
+        );
+
+        let inv =
+            import_csv(csv.replace("bereitgestellt von:/KRZ-VM", "").as_bytes()).expect("valid");
+        assert_eq!(
+            inv.links[0],
+            ImportedLink {
+                line: 2,
+                from: "A1".into(),
+                provider: Some("Landes-IT / Rechenzentrum".into()),
+                to: "KRZ-EWO".into(),
+                link_type: LinkType::ProvidedBy
+            }
+        );
+        assert_eq!(inv.links[1].provider, None);
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! - [`assessment_xlsx`]: a member's assessment as a workbook to fill in offline and
 //!   import again (`verbund_formats::assessment_xlsx::import_xlsx`).
 //! - [`table_xlsx`]: a plain table (the structure-analysis inventory) as a workbook.
+//! - [`structure_pdf`], [`structure_xlsx`]: a member's structure analysis and protection
+//!   needs (Strukturanalyse und Schutzbedarfsfeststellung).
 //!
 //! The statement documents take an [`IssuedStatement`]: a [`StatementDocument`] as stored
 //! when it was issued, plus its number, date and issuer.
@@ -18,6 +20,7 @@ mod format;
 mod letter;
 mod printable;
 mod render;
+mod structure_report;
 mod table_xlsx;
 mod workbook;
 
@@ -25,6 +28,7 @@ pub use assessment_xlsx::{ASSESSMENT_SHEET, assessment_xlsx};
 pub use committee::{
     CommitteeReport, Level, MemberLine, TopicLine, TrendLine, committee_pdf, committee_xlsx,
 };
+pub use structure_report::{ReportTable, StructureReport, structure_pdf, structure_xlsx};
 pub use table_xlsx::table_xlsx;
 use thiserror::Error;
 use verbund_domain::OrgId;

@@ -44,3 +44,44 @@ impl Store {
         Ok(ids.into_iter().map(AssessmentId).collect())
     }
 }
+
+/// The structure analysis every generated member gets (see [`Store::generate_structures`]):
+/// objects, links among them, links from them to one shared provider object, and needs set on
+/// some of them.
+#[derive(Debug, Clone)]
+pub struct StructureTemplate {
+    /// The member's objects (short ids unique within the template).
+    pub objects: Vec<verbund_domain::structure::ObjectInput>,
+    /// Links `(from, to, type)` between objects of the template (indices into `objects`).
+    pub links: Vec<(usize, usize, verbund_domain::structure::LinkType)>,
+    /// Links `(from, type)` from an object of the template to the shared provider object.
+    pub shared_links: Vec<(usize, verbund_domain::structure::LinkType)>,
+}
+
+/// A need set on a generated member's object: (object index in the template, goal, value,
+/// justification).
+pub type GeneratedNeed = (
+    usize,
+    verbund_domain::structure::Goal,
+    verbund_domain::structure::Category,
+    &'static str,
+);
+
+impl Store {
+    /// Gives each member of `members` the objects and links of `template` (none may have
+    /// objects yet), links them to the provider object `shared`, sets the needs given per
+    /// member and computes every need (including the provider object's and what lies below it)
+    /// — one transaction, one audit entry, multi-row statements throughout. Returns the
+    /// number of objects created. Fails with `NotFound` if `shared` is no provider's object or
+    /// a template index is out of range, with a field error on `short_id` if a member
+    /// already has an object of the template's short ids.
+    pub async fn generate_structures(
+        &self,
+        by: &AuditActor,
+        shared: verbund_domain::StructureObjectId,
+        template: &StructureTemplate,
+        members: &[(OrgId, Vec<GeneratedNeed>)],
+    ) -> Result<usize> {
+        dispatch!(self.generate_structures(by, shared.0, template, members))
+    }
+}

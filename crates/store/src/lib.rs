@@ -60,8 +60,9 @@ mod signin;
 mod structure;
 mod structure_modules;
 pub use assessments::*;
+pub use generate::{GeneratedNeed, StructureTemplate};
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
-pub use structure::ImportCounts;
+pub use structure::{ImportCounts, LinkEnd, ProviderObjectName};
 
 /// Handle to the database; cheap to clone (a connection pool inside).
 #[derive(Clone, Debug)]

@@ -9,7 +9,7 @@
 use verbund_domain::authz::Scope;
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::structure::model::{
-    Link, Need, ObjectDetail, ObjectFilter, ObjectRef, TargetObject,
+    Link, MemberStructure, Need, ObjectDetail, ObjectFilter, ObjectRef, TargetObject,
 };
 use verbund_domain::structure::needs::StructureSettings;
 use verbund_domain::structure::{Category, Deviation, Goal, LinkInput, LinkType, ObjectInput};
@@ -19,6 +19,18 @@ use crate::{AuditActor, Db, Result, Store, backend};
 
 /// Counts of an import: objects created, objects updated, links added.
 pub type ImportCounts = (usize, usize, usize);
+
+/// The object an imported link points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkEnd {
+    /// An object of the importing organisation (in the file or stored), by short id.
+    Own(String),
+    /// A provider's object (any provider of the federation: what a member may rely on).
+    Provider(StructureObjectId),
+}
+
+/// A provider object as an import may name it: (provider's name, short id, object).
+pub type ProviderObjectName = (String, String, StructureObjectId);
 
 impl Store {
     /// Objects visible in `scope`, filtered, ordered by organisation (providers last) and
@@ -151,25 +163,48 @@ impl Store {
         dispatch!(self.save_structure_settings(by, federation, settings))
     }
 
-    /// Imports objects (upsert by short id) and links between short ids of `org`, all or
-    /// nothing.
+    /// Imports objects (upsert by short id) and links from them to objects of `org` or to
+    /// provider objects, all or nothing. A link end that is neither (another member's object,
+    /// an unknown short id) fails with a field error on `depends_on`.
     pub async fn import_structure(
         &self,
         by: &AuditActor,
         write: &Scope,
         org: OrgId,
         objects: &[ObjectInput],
-        links: &[(String, String, LinkType)],
+        links: &[(String, LinkEnd, LinkType)],
     ) -> Result<ImportCounts> {
         dispatch!(self.import_structure(by, write, org, objects, links))
     }
 
-    /// All objects of `org` and the links from them.
+    /// The provider objects a link from an object of `org` may point to, by provider name and
+    /// short id (`NotFound` if `org` is outside `write`).
+    pub async fn provider_object_names(
+        &self,
+        write: &Scope,
+        org: OrgId,
+    ) -> Result<Vec<ProviderObjectName>> {
+        dispatch!(self.provider_object_names(write, org))
+    }
+
+    /// `org`'s whole structure analysis for the report: objects with needs and paths (kept
+    /// inside the organisation), all links from its objects, and the provider objects it relies
+    /// on with only its own contribution. `NotFound` outside `scope`.
+    pub async fn member_structure(&self, scope: &Scope, org: OrgId) -> Result<MemberStructure> {
+        dispatch!(self.member_structure(scope, org))
+    }
+
+    /// All objects of `org`, the links from them, and the names of the providers whose
+    /// objects they point to.
     pub async fn export_structure(
         &self,
         scope: &Scope,
         org: OrgId,
-    ) -> Result<(Vec<TargetObject>, Vec<Link>)> {
+    ) -> Result<(
+        Vec<TargetObject>,
+        Vec<Link>,
+        std::collections::HashMap<OrgId, String>,
+    )> {
         dispatch!(self.export_structure(scope, org))
     }
 }

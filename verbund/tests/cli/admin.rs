@@ -95,7 +95,8 @@ fn demo_scale_generates_members_and_says_when_names_are_synthesised() {
     assert!(stderr.contains("30 Namen synthetisch"), "{stderr}");
     assert!(
         stdout.contains("Erzeugt: 30 Mitglieder")
-            && stdout.contains("30 Bewertungen mit 750 Antworten"),
+            && stdout.contains("30 Bewertungen mit 750 Antworten")
+            && stdout.contains("600 Zielobjekte"),
         "{stdout}"
     );
     let out = verbund(&["audit", "verify"], url);

@@ -23,6 +23,8 @@ pub const TOPICS: usize = 20;
 const MEMBER_CHUNK: usize = 1000;
 /// Members per `generate_assessments` call.
 const ASSESSMENT_CHUNK: usize = 100;
+/// Members per `generate_structures` call (20 objects each).
+const STRUCTURE_CHUNK: usize = 500;
 
 const TOPIC_NAMES: [&str; TOPICS] = [
     "Organisation",
@@ -70,6 +72,8 @@ pub enum Event {
     Members(usize, usize),
     /// Assessments created so far, of the total.
     Assessments(usize, usize),
+    /// Members with a structure analysis so far, of the total.
+    Structures(usize, usize),
 }
 
 /// What was generated.
@@ -85,6 +89,8 @@ pub struct ScaleReport {
     pub assessments: usize,
     /// Answer rows created.
     pub answers: usize,
+    /// Target objects created (20 per member; none without the demo provider).
+    pub structure_objects: usize,
 }
 
 /// The synthetic catalog: `items` assessable requirements spread evenly over (at most) 20
@@ -201,8 +207,9 @@ fn members(
     (out, from_list)
 }
 
-/// Adds `opts.members` generated members, the synthetic catalog and an assessment with
-/// random answers for each of them to the demo federation; reports progress through
+/// Adds `opts.members` generated members, the synthetic catalog, an assessment with
+/// random answers and a structure analysis relying on the demo provider's shared object
+/// (see [`super::scale_structure`]) for each of them to the demo federation; reports progress through
 /// `progress`. Fails if there is no federation or a store call fails (a chunk is written
 /// completely or not at all).
 pub async fn generate(
@@ -281,6 +288,22 @@ pub async fn generate(
         report.assessments += members.len();
         report.answers += members.len() * items.len();
         progress(Event::Assessments(report.assessments, orgs.len()));
+    }
+    match super::scale_structure::shared_object(store).await? {
+        Some(shared) => {
+            progress(Event::Structures(0, orgs.len()));
+            let mut done = 0;
+            for chunk in orgs.chunks(STRUCTURE_CHUNK) {
+                report.structure_objects +=
+                    super::scale_structure::generate(store, shared, chunk, &mut rng).await?;
+                done += chunk.len();
+                progress(Event::Structures(done, orgs.len()));
+            }
+        }
+        None => progress(Event::Note(format!(
+            "Kein Objekt {} des Demo-Dienstleisters: Strukturanalysen werden nicht erzeugt.",
+            super::scale_structure::SHARED_SHORT_ID
+        ))),
     }
     Ok(report)
 }

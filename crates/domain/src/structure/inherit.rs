@@ -481,17 +481,14 @@ impl<'g> Prepared<'g> {
         out: &[Outcome],
     ) -> Vec<(i64, PerGoal<Option<Category>>)> {
         let nodes = &self.graph.nodes;
-        let mut acc: Vec<(i64, PerGoal<Option<Category>>)> = Vec::new();
-        let mut add = |org: i64, v: PerGoal<Option<Category>>| match acc
-            .iter_mut()
-            .find(|(o, _)| *o == org)
-        {
-            Some((_, cur)) => {
-                for g in 0..3 {
-                    cur[g] = cur[g].max(v[g]);
-                }
+        // A map, not a list: a provider object shared by 11,000 members has as many entries.
+        let mut acc: std::collections::BTreeMap<i64, PerGoal<Option<Category>>> =
+            std::collections::BTreeMap::new();
+        let mut add = |org: i64, v: PerGoal<Option<Category>>| {
+            let cur = acc.entry(org).or_insert([None; 3]);
+            for g in 0..3 {
+                cur[g] = cur[g].max(v[g]);
             }
-            None => acc.push((org, v)),
         };
         for &i in comp {
             if !nodes[i].provider && comp.len() > 1 {
@@ -511,8 +508,7 @@ impl<'g> Prepared<'g> {
                 }
             }
         }
-        acc.sort_by_key(|(o, _)| *o);
-        acc
+        acc.into_iter().collect()
     }
 }
 

@@ -221,3 +221,43 @@ pub struct ObjectFilter {
     /// Only provider objects.
     pub providers_only: bool,
 }
+
+/// One object of a member's structure analysis with its needs and the path explaining each.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ObjectNeeds {
+    /// The object.
+    pub object: TargetObject,
+    /// Needs per goal (C, I, A).
+    pub needs: Vec<Need>,
+    /// Inheritance path per goal (C, I, A), the object first; it ends where a person set the
+    /// need, or before an object of another organisation.
+    pub paths: Vec<Vec<PathEntry>>,
+}
+
+/// A provider object a member relies on, with what this member passes to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProviderUse {
+    /// The provider object (its effective need is the maximum over every member).
+    pub object: TargetObject,
+    /// This member's contribution (never another member's).
+    pub contribution: NeedTriple,
+}
+
+/// A member's whole structure analysis and protection-needs assessment, as the report shows
+/// it: its objects with needs and paths, the links from them, the provider objects it relies on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberStructure {
+    /// The organisation.
+    pub org_id: OrgId,
+    /// Its name.
+    pub org_name: String,
+    /// Its objects, by short id.
+    pub objects: Vec<ObjectNeeds>,
+    /// Links from its objects (to its own or to provider objects).
+    pub links: Vec<Link>,
+    /// Provider objects it relies on (directly or through other provider objects).
+    pub provider_objects: Vec<ProviderUse>,
+}

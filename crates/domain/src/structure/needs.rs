@@ -202,3 +202,135 @@ impl StructureSettings {
         e.into_result(self)
     }
 }
+
+impl StructureSettings {
+    /// Reads the settings from the fields of a form, by name: `direction_<link type>` (a
+    /// [`super::Direction`] code), `cumulation_threshold`, and per damage scenario
+    /// `<scenario>_normal`, `<scenario>_high`, `<scenario>_very_high`; then checks them like
+    /// [`StructureSettings::validated`]. A missing or unknown direction is an error on its
+    /// field (`error-direction`), a threshold that is no number one on `cumulation_threshold`.
+    pub fn from_fields<'a>(
+        field: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let mut propagation = PropagationConfig::default();
+        for t in super::LinkType::ALL {
+            let name = format!("direction_{}", t.code());
+            match field(&name).map(super::Direction::parse) {
+                Some(Ok(d)) => propagation.set(*t, d),
+                _ => e.add(&name, "error-direction"),
+            }
+        }
+        let cumulation_threshold =
+            match field("cumulation_threshold").map(|v| v.trim().parse::<u32>()) {
+                Some(Ok(n)) => n,
+                _ => 0,
+            };
+        let thresholds = DamageScenario::ALL
+            .iter()
+            .map(|&scenario| {
+                let text = |level: &str| {
+                    field(&format!("{}_{level}", scenario.code()))
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                ScenarioThreshold {
+                    scenario,
+                    normal: text("normal"),
+                    high: text("high"),
+                    very_high: text("very_high"),
+                }
+            })
+            .collect();
+        let parsed = Self {
+            propagation,
+            cumulation_threshold,
+            thresholds,
+        };
+        match parsed.validated() {
+            Ok(s) if e.0.is_empty() => Ok(s),
+            Ok(_) => Err(e),
+            Err(mut more) => {
+                e.0.append(&mut more.0);
+                Err(e)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+    use crate::structure::{Direction, LinkType};
+    use std::collections::HashMap;
+
+    fn fields(s: &StructureSettings) -> HashMap<String, String> {
+        let mut f = HashMap::new();
+        for t in LinkType::ALL {
+            f.insert(
+                format!("direction_{}", t.code()),
+                s.propagation.direction(*t).code().to_owned(),
+            );
+        }
+        f.insert(
+            "cumulation_threshold".into(),
+            s.cumulation_threshold.to_string(),
+        );
+        for th in &s.thresholds {
+            let c = th.scenario.code();
+            f.insert(format!("{c}_normal"), th.normal.clone());
+            f.insert(format!("{c}_high"), th.high.clone());
+            f.insert(format!("{c}_very_high"), th.very_high.clone());
+        }
+        f
+    }
+
+    #[test]
+    fn the_form_of_the_defaults_reads_back_as_the_defaults() {
+        let d = StructureSettings::default();
+        let f = fields(&d);
+
+        let read = StructureSettings::from_fields(|k| f.get(k).map(String::as_str));
+
+        assert_eq!(read, Ok(d));
+    }
+
+    #[test]
+    fn a_changed_direction_and_threshold_are_taken() {
+        let mut f = fields(&StructureSettings::default());
+        f.insert("direction_communicates_over".into(), "none".into());
+        f.insert("cumulation_threshold".into(), " 8 ".into());
+
+        let read = StructureSettings::from_fields(|k| f.get(k).map(String::as_str)).expect("valid");
+
+        assert_eq!(read.propagation.communicates_over, Direction::None);
+        assert_eq!(read.cumulation_threshold, 8);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut f = fields(&StructureSettings::default());
+        f.insert("direction_runs_on".into(), "sideways".into());
+        f.insert("cumulation_threshold".into(), "viele".into());
+        f.insert("financial_high".into(), "  ".into());
+        f.remove("laws_very_high");
+
+        let Err(e) = StructureSettings::from_fields(|k| f.get(k).map(String::as_str)) else {
+            panic!("errors expected")
+        };
+
+        let got: Vec<(&str, &str)> =
+            e.0.iter()
+                .map(|f| (f.field.as_str(), f.code.as_str()))
+                .collect();
+        assert_eq!(
+            got,
+            [
+                ("direction_runs_on", "error-direction"),
+                ("cumulation_threshold", "error-cumulation-threshold"),
+                ("thresholds.laws", "error-required"),
+                ("thresholds.financial", "error-required"),
+            ]
+        );
+    }
+}

@@ -39,6 +39,9 @@ macro_rules! shared_queries {
         include!("structure_detail.rs");
         include!("structure_import.rs");
         include!("structure_modules.rs");
+        include!("structure_writes.rs");
+        include!("structure_generate.rs");
+        include!("structure_report.rs");
     };
 }
 

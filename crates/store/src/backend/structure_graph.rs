@@ -175,9 +175,11 @@ fn origin_of(row: &NeedRow) -> Result<st::inherit::Origin<i64>> {
 async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
     use st::inherit::{Edge, Fixed, Graph, Node, NodeState, Origin, Setting};
     let config = load_structure_settings(tx).await?.propagation;
-    // The downstream closure, walked one layer per query.
+    // The downstream closure, walked one layer per query. Every object of the closure is in
+    // exactly one frontier, so the links fetched on the way are all links touching it.
     let mut scope: std::collections::BTreeSet<i64> = changed.iter().copied().collect();
     let mut frontier: Vec<i64> = scope.iter().copied().collect();
+    let mut touched: Vec<(i64, i64, st::LinkType)> = Vec::new();
     while !frontier.is_empty() {
         let front: std::collections::HashSet<i64> = frontier.iter().copied().collect();
         let mut next = Vec::new();
@@ -188,9 +190,12 @@ async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
             {
                 next.push(dst);
             }
+            touched.push((f, t, lt));
         }
         frontier = next;
     }
+    touched.sort_unstable();
+    touched.dedup();
     let ids: Vec<i64> = scope.into_iter().collect();
     let owners = object_owners(tx, &ids).await?;
     let ids: Vec<i64> = ids.into_iter().filter(|i| owners.contains_key(i)).collect();
@@ -198,8 +203,7 @@ async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
         return Ok(());
     }
     let in_scope: std::collections::HashSet<i64> = ids.iter().copied().collect();
-    let flows: Vec<(i64, i64, st::LinkType)> = links_touching(tx, &ids)
-        .await?
+    let flows: Vec<(i64, i64, st::LinkType)> = touched
         .into_iter()
         .filter(|&(f, t, lt)| {
             config
@@ -218,10 +222,16 @@ async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
         v.dedup();
         v
     };
-    let stored = need_rows(tx, &ids).await?;
-    let fixed_rows = need_rows(tx, &fixed_ids).await?;
-    let fixed_owners = object_owners(tx, &fixed_ids).await?;
-    let mut fixed_contribs = contributions_of(tx, &fixed_ids).await?;
+    // Grouped by object: the graph may hold tens of thousands of objects (every member's
+    // object relying on a shared provider object), so no scan per object.
+    let mut stored = rows_by_object(need_rows(tx, &ids).await?);
+    let fixed_inputs = fixed_inputs(tx, &fixed_ids).await?;
+    let fixed_providers: Vec<i64> = fixed_ids
+        .iter()
+        .copied()
+        .filter(|id| fixed_inputs.get(id).is_some_and(|f| f.1))
+        .collect();
+    let mut fixed_contribs = contributions_of(tx, &fixed_providers).await?;
     let old_contribs = contributions_of(tx, &ids).await?;
 
     let mut index: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
@@ -231,7 +241,7 @@ async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
         let (owner, provider, _) = owners[&id];
         let mut settings = [None; 3];
         let mut rows: [Option<NeedRow>; 3] = Default::default();
-        for r in stored.iter().filter(|r| r.object_id == id) {
+        for r in stored.remove(&id).unwrap_or_default() {
             let g = goal_index(&r.goal)?;
             if let Some(m) = r.manual.as_deref() {
                 settings[g] = Some(Setting {
@@ -244,7 +254,7 @@ async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
                         .map_err(|_| corrupt_structure("deviation"))?,
                 });
             }
-            rows[g] = Some(r.clone());
+            rows[g] = Some(r);
         }
         index.insert(id, nodes.len());
         stored_by_node.push(rows);
@@ -256,13 +266,9 @@ async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
         });
     }
     for &id in &fixed_ids {
-        let Some(&(owner, provider, _)) = fixed_owners.get(&id) else {
+        let Some(&(owner, provider, effective)) = fixed_inputs.get(&id) else {
             continue;
         };
-        let mut effective = [None; 3];
-        for r in fixed_rows.iter().filter(|r| r.object_id == id) {
-            effective[goal_index(&r.goal)?] = need_category(r.effective.as_deref())?;
-        }
         index.insert(id, nodes.len());
         nodes.push(Node {
             key: id,
@@ -287,6 +293,7 @@ async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
     let graph = Graph { nodes, edges };
     let out = st::inherit::compute(&graph, &config);
 
+    let mut writes = StructureWrites::default();
     for (k, &id) in ids.iter().enumerate() {
         let o = &out[k];
         for goal in st::Goal::EACH {
@@ -298,66 +305,82 @@ async fn recompute_structure(tx: &mut Tx, changed: &[i64]) -> Result<()> {
                 }
                 Origin::Cycle { via } => ("cycle", Some(graph.nodes[via].key), None),
             };
-            let calc = o.calculated[g].map(|c| c.code());
-            let eff = o.effective[g].map(|c| c.code());
-            let own = i64::from(o.own[g]);
-            let stale = i64::from(o.stale[g]);
-            let same = stored_by_node[k][g].as_ref().is_some_and(|r| {
-                r.calculated.as_deref() == calc
-                    && r.effective.as_deref() == eff
-                    && r.own == own
-                    && r.stale == stale
-                    && r.origin_kind == kind
-                    && r.origin_object_id == obj
-                    && r.origin_link_type.as_deref() == lt
-            });
-            if !same {
-                sqlx::query(
-                    "UPDATE structure_needs SET calculated = $1, effective = $2, own = $3, stale = $4, origin_kind = $5, \
-                     origin_object_id = $6, origin_link_type = $7 WHERE object_id = $8 AND goal = $9",
-                )
-                .bind(calc)
-                .bind(eff)
-                .bind(own)
-                .bind(stale)
-                .bind(kind)
-                .bind(obj)
-                .bind(lt)
-                .bind(id)
-                .bind(goal.code())
-                .execute(&mut **tx)
-                .await?;
+            let w = NeedWrite {
+                object_id: id,
+                goal: goal.code(),
+                calculated: o.calculated[g].map(|c| c.code()),
+                effective: o.effective[g].map(|c| c.code()),
+                own: i64::from(o.own[g]),
+                stale: i64::from(o.stale[g]),
+                origin_kind: kind,
+                origin_object_id: obj,
+                origin_link_type: lt,
+            };
+            if !stored_by_node[k][g].as_ref().is_some_and(|r| w.matches(r)) {
+                writes.needs.push(w);
             }
         }
         if owners[&id].2 != o.cycle {
-            sqlx::query("UPDATE structure_objects SET in_cycle = $1 WHERE id = $2")
-                .bind(i64::from(o.cycle))
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
+            writes.cycle.push((id, o.cycle));
         }
-        let old = old_contribs.get(&id).cloned().unwrap_or_default();
-        if old != o.contributions {
-            sqlx::query("DELETE FROM structure_contributions WHERE object_id = $1")
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-            for (org, v) in &o.contributions {
-                sqlx::query(
-                    "INSERT INTO structure_contributions (object_id, member_org_id, confidentiality, integrity, availability) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(org)
-                .bind(v[0].map(|c| c.code()))
-                .bind(v[1].map(|c| c.code()))
-                .bind(v[2].map(|c| c.code()))
-                .execute(&mut **tx)
-                .await?;
-            }
+        let old = old_contribs.get(&id).map(Vec::as_slice).unwrap_or_default();
+        if old != o.contributions.as_slice() {
+            writes.contributions(id, old, &o.contributions);
         }
     }
-    Ok(())
+    writes.apply(tx).await
+}
+
+/// (org, is provider, effective C/I/A) of the objects whose outcome a recompute takes as
+/// given: one row per object, in large batches (a provider object shared by 11,000 members
+/// has tens of thousands of them).
+async fn fixed_inputs(
+    tx: &mut Tx,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (i64, bool, st::PerGoal<Option<st::Category>>)>> {
+    type FixedRow = (
+        i64,
+        i64,
+        bool,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(FIXED_BATCH) {
+        let rows: Vec<FixedRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT o.id, o.org_id, g.kind = 'provider', nc.effective, ni.effective, na.effective \
+             FROM structure_objects o JOIN organisations g ON g.id = o.org_id \
+             LEFT JOIN structure_needs nc ON nc.object_id = o.id AND nc.goal = 'confidentiality' \
+             LEFT JOIN structure_needs ni ON ni.object_id = o.id AND ni.goal = 'integrity' \
+             LEFT JOIN structure_needs na ON na.object_id = o.id AND na.goal = 'availability' \
+             WHERE o.id IN ({})",
+            id_list(chunk)
+        )))
+        .fetch_all(&mut **tx)
+        .await?;
+        for (id, org, provider, c, i, a) in rows {
+            let effective = [
+                need_category(c.as_deref())?,
+                need_category(i.as_deref())?,
+                need_category(a.as_deref())?,
+            ];
+            out.insert(id, (org, provider, effective));
+        }
+    }
+    Ok(out)
+}
+
+/// Ids per `IN (…)` list when loading the fixed predecessors of a recompute.
+const FIXED_BATCH: usize = 2000;
+
+/// The rows of `rows` per object.
+fn rows_by_object(rows: Vec<NeedRow>) -> std::collections::HashMap<i64, Vec<NeedRow>> {
+    let mut out: std::collections::HashMap<i64, Vec<NeedRow>> = std::collections::HashMap::new();
+    for r in rows {
+        out.entry(r.object_id).or_default().push(r);
+    }
+    out
 }
 
 fn need_of(r: &NeedRow) -> Result<st::model::Need> {

@@ -7,7 +7,7 @@ pub(crate) async fn import_structure(
     write: &Scope,
     org: OrgId,
     objects: &[st::ObjectInput],
-    links: &[(String, String, st::LinkType)],
+    links: &[(String, crate::LinkEnd, st::LinkType)],
 ) -> Result<(usize, usize, usize)> {
     if !write.contains(org) {
         return Err(StoreError::NotFound);
@@ -37,10 +37,39 @@ pub(crate) async fn import_structure(
             }
         }
     }
+    // Provider objects are checked here too, not only by the caller: a member may point only
+    // to its own objects and to providers' objects, never to another member's.
+    let wanted: Vec<i64> = links
+        .iter()
+        .filter_map(|(_, to, _)| match to {
+            crate::LinkEnd::Provider(id) => Some(id.0),
+            crate::LinkEnd::Own(_) => None,
+        })
+        .collect();
+    let mut providers: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for chunk in wanted.chunks(ID_BATCH) {
+        let found: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT o.id FROM structure_objects o JOIN organisations g ON g.id = o.org_id \
+             WHERE g.kind = 'provider' AND o.id IN ({})",
+            id_list(chunk)
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        providers.extend(found);
+    }
     let mut added = 0;
     for (from, to, lt) in links {
-        let (Some(&f), Some(&t)) = (ids.get(from), ids.get(to)) else {
-            return Err(StoreError::NotFound);
+        let target = match to {
+            crate::LinkEnd::Own(short) => ids.get(short).copied(),
+            crate::LinkEnd::Provider(id) => providers.contains(&id.0).then_some(id.0),
+        };
+        let (Some(&f), Some(t)) = (ids.get(from), target) else {
+            return Err(StoreError::Invalid(
+                verbund_domain::validation::ValidationErrors::single(
+                    "depends_on",
+                    "error-link-target",
+                ),
+            ));
         };
         let done = sqlx::query(
             "INSERT INTO structure_links (from_id, to_id, link_type, created_at_ms) VALUES ($1, $2, $3, $4) \
@@ -76,12 +105,17 @@ pub(crate) async fn import_structure(
     Ok((created, updated, added))
 }
 
-/// Every object of `org` (with needs) and every link from them, for an export.
+/// Every object of `org` (with needs), every link from them, and the names of the providers
+/// whose objects they point to, for an export.
 pub(crate) async fn export_structure(
     pool: &Pool<DB>,
     scope: &Scope,
     org: OrgId,
-) -> Result<(Vec<st::model::TargetObject>, Vec<st::model::Link>)> {
+) -> Result<(
+    Vec<st::model::TargetObject>,
+    Vec<st::model::Link>,
+    std::collections::HashMap<OrgId, String>,
+)> {
     if !scope.contains(org) {
         return Err(StoreError::NotFound);
     }
@@ -97,7 +131,41 @@ pub(crate) async fn export_structure(
         .map(st::model::TargetObject::try_from)
         .collect::<Result<Vec<_>>>()?;
     let config = load_structure_settings(&mut tx).await?.propagation;
-    let links = select_links(&mut *tx, &format!("f.org_id = {}", org.0), &config).await?;
+    let links = select_all_links(&mut tx, &format!("f.org_id = {}", org.0), &config).await?;
+    let names: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT DISTINCT g.id, g.name FROM structure_links l JOIN structure_objects f ON f.id = l.from_id \
+         JOIN structure_objects t ON t.id = l.to_id JOIN organisations g ON g.id = t.org_id \
+         WHERE f.org_id = $1 AND g.kind = 'provider'",
+    )
+    .bind(org.0)
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok((objects, links))
+    Ok((
+        objects,
+        links,
+        names.into_iter().map(|(id, n)| (OrgId(id), n)).collect(),
+    ))
+}
+
+/// Every provider object by provider name and short id: what a link from an object of `org`
+/// may point to besides the organisation's own objects.
+pub(crate) async fn provider_object_names(
+    pool: &Pool<DB>,
+    write: &Scope,
+    org: OrgId,
+) -> Result<Vec<crate::ProviderObjectName>> {
+    if !write.contains(org) {
+        return Err(StoreError::NotFound);
+    }
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT g.name, o.short_id, o.id FROM structure_objects o JOIN organisations g ON g.id = o.org_id \
+         WHERE g.kind = 'provider' ORDER BY g.name, o.short_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(n, s, id)| (n, s, StructureObjectId(id)))
+        .collect())
 }

@@ -295,7 +295,11 @@ async fn an_import_with_an_unknown_link_end_stores_nothing(s: Store) {
             .expect("valid")
         })
         .collect();
-    let bad = [("A1".to_owned(), "S9".to_owned(), LinkType::RunsOn)];
+    let bad = [(
+        "A1".to_owned(),
+        LinkEnd::Own("S9".to_owned()),
+        LinkType::RunsOn,
+    )];
     assert!(
         w.s.import_structure(&AuditActor::system(), &w.all(), w.a, &objects, &bad)
             .await
@@ -303,7 +307,11 @@ async fn an_import_with_an_unknown_link_end_stores_nothing(s: Store) {
     );
     let none = w.s.export_structure(&w.all(), w.a).await.expect("export");
     assert!(none.0.is_empty());
-    let good = [("A1".to_owned(), "S1".to_owned(), LinkType::RunsOn)];
+    let good = [(
+        "A1".to_owned(),
+        LinkEnd::Own("S1".to_owned()),
+        LinkType::RunsOn,
+    )];
     let counts =
         w.s.import_structure(&AuditActor::system(), &w.all(), w.a, &objects, &good)
             .await
@@ -438,3 +446,5 @@ both!(
     providers_are_neither_billed_nor_assessed,
     member_gets_nothing_of_another_members_structure
 );
+
+mod bulk;

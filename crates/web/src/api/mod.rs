@@ -144,6 +144,7 @@ pub fn routes() -> Routes {
         .put("/structure/settings", structure::save_settings)
         .get("/structure/providers", structure::providers)
         .get("/organisations/{id}/structure/export", structure::export)
+        .get("/organisations/{id}/structure/report", structure::report)
         .post_with_limit(
             "/organisations/{id}/structure/import",
             structure::import,
@@ -186,7 +187,8 @@ pub fn routes() -> Routes {
         structure::links, structure::create_link, structure::delete_link, structure::settings, structure::save_settings,
         structure::providers, structure::export, structure::import,
         modelling::object_modules, modelling::assign, modelling::unassign, modelling::modules, modelling::modelling,
-        modelling::coverage, modelling::rules, modelling::save_rules
+        modelling::coverage, modelling::rules, modelling::save_rules,
+        structure::report
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

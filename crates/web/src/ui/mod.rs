@@ -21,6 +21,7 @@ mod qr;
 mod settings;
 pub(crate) mod structure;
 mod structure_detail;
+mod structure_settings;
 mod structure_svg;
 mod trend;
 mod users;
@@ -172,6 +173,7 @@ pub fn routes() -> Routes {
             structure_detail::delete_link,
         )
         .get("/orgs/{id}/structure/export", structure::export)
+        .get("/orgs/{id}/structure/report", structure::report)
         .post_with_limit(
             "/orgs/{id}/structure/import",
             structure::import,
@@ -185,6 +187,8 @@ pub fn routes() -> Routes {
         .get("/structure/coverage", modelling::coverage)
         .get("/structure/module-rules", modelling::rules)
         .post("/structure/module-rules", modelling::save_rules)
+        .get("/structure/settings", structure_settings::show)
+        .post("/structure/settings", structure_settings::save)
 }
 
 /// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,

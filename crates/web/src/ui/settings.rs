@@ -41,7 +41,7 @@ fn page(cu: &CurrentUser, s: FederationSettings, saved: bool, errors: FormErrors
 #[derive(Deserialize, Default)]
 pub struct SavedParam {
     #[serde(default)]
-    saved: Option<String>,
+    pub saved: Option<String>,
 }
 
 pub async fn show(

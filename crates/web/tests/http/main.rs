@@ -24,4 +24,6 @@ mod scaleout;
 mod security;
 mod signin;
 mod structure;
+mod structure_report;
+mod structure_settings;
 mod users;

@@ -308,6 +308,7 @@ pub fn ui(c: &Ids) -> Matrix {
         ),
         (("POST", "/structure/links/{id}/delete"), foreign(StructureLink)),
         (("GET", "/orgs/{id}/structure/export"), foreign(Org).q("?format=csv")),
+        (("GET", "/orgs/{id}/structure/report"), foreign(Org).q("?format=xlsx")),
         (("POST", "/orgs/{id}/structure/import"), foreign(Org).body(json!({"file": "x"})).status(400)),
         (("GET", "/orgs/{id}/structure/dependencies"), foreign(Org)),
         (("GET", "/structure/providers"), office(Obj::Plain)),
@@ -317,6 +318,8 @@ pub fn ui(c: &Ids) -> Matrix {
         (("GET", "/structure/coverage"), office(Obj::Plain)),
         (("GET", "/structure/module-rules"), list()),
         (("POST", "/structure/module-rules"), office(Obj::Plain).body(json!({"rules": "{\"rules\": []}"}))),
+        (("GET", "/structure/settings"), office(Obj::Plain)),
+        (("POST", "/structure/settings"), office(Obj::Plain).body(json!({"cumulation_threshold": "5"})).status(422)),
     ])
 }
 
@@ -443,6 +446,7 @@ pub fn api(c: &Ids) -> Matrix {
         (("PUT", "/structure/settings"), office(Obj::Plain).body(serde_json::to_value(verbund_domain::structure::needs::StructureSettings::default()).unwrap())),
         (("GET", "/structure/providers"), office(Obj::Plain)),
         (("GET", "/organisations/{id}/structure/export"), foreign(Org).q("?format=csv")),
+        (("GET", "/organisations/{id}/structure/report"), foreign(Org).q("?format=xlsx")),
         (("POST", "/organisations/{id}/structure/import"), foreign(Org).body(json!({})).status(400)),
         (("GET", "/structure/objects/{id}/modules"), foreign(StructureObject)),
         (("POST", "/structure/objects/{id}/modules"), foreign(StructureObject).body(json!({"node_id": c.module_node}))),
