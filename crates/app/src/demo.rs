@@ -27,6 +27,9 @@ use crate::error::Result;
 /// Password of every demo account (printed at start; the demo is for trying out only).
 pub const DEMO_PASSWORD: &str = "Verbund-Demo-2026";
 
+/// The demo federation's logo: a shield with a "V", drawn for Verbund (PNG, 128 × 128).
+pub const DEMO_LOGO: &[u8] = include_bytes!("demo/logo.png");
+
 /// Member towns: (AGS, name, kind, population 31.12.2022).
 pub const TOWNS: [(&str, &str, OrgKind, i64); 12] = [
     ("06433001", "Biebesheim am Rhein", OrgKind::Gemeinde, 6675),
@@ -409,6 +412,12 @@ async fn seed_costs(
     };
     store.save_settings(&sys, fed, &settings).await?;
     let all = verbund_domain::authz::Scope::system(&SYSTEM);
+    // The federation's logo in the header and on the letters: a plain shield with a "V",
+    // drawn for the demo.
+    if let Ok(logo) = verbund_domain::logo::accept(DEMO_LOGO.to_vec()) {
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_LOGO));
+        store.save_logo(&sys, &all, fed, None, &logo, &sha).await?;
+    }
     let members = store.member_rows_federation_wide(&all, fed).await?;
     // Letters go to the town halls (the Kreis: its finance department).
     for (o, _) in &members {

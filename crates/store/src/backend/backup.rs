@@ -31,6 +31,7 @@ const BACKUP_TABLES: &[&str] = &[
     "structure_links",
     "structure_needs",
     "structure_contributions",
+    "logos",
     "audit_log",
     "audit_head",
 ];
@@ -51,6 +52,7 @@ const ADDED_TABLES: &[&str] = &[
     "structure_links",
     "structure_needs",
     "structure_contributions",
+    "logos",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

@@ -3,6 +3,7 @@
 
 mod account;
 mod assessments;
+pub(crate) mod branding;
 mod catalogs;
 mod cost_issue;
 mod costs;
@@ -93,6 +94,12 @@ pub fn routes() -> Routes {
         .put("/costs/standalone", cost_issue::save_standalone)
         .get("/settings", costs::settings)
         .put("/settings", costs::save_settings)
+        .get("/branding/logo", branding::federation_logo)
+        .put("/settings/logo", branding::put_federation_logo)
+        .delete("/settings/logo", branding::delete_federation_logo)
+        .get("/organisations/{id}/logo", branding::member_logo)
+        .put("/organisations/{id}/logo", branding::put_member_logo)
+        .delete("/organisations/{id}/logo", branding::delete_member_logo)
         .post("/assessments", assessments::start)
         .get("/assessments", assessments::list)
         .get("/assessments/{id}", assessments::get_one)
@@ -172,7 +179,9 @@ pub fn routes() -> Routes {
         office::dashboard, office::report_pdf, office::report_xlsx, office::password_reset,
         structure::list, structure::create, structure::get_one, structure::update, structure::delete, structure::set_need,
         structure::links, structure::create_link, structure::delete_link, structure::settings, structure::save_settings,
-        structure::providers, structure::export, structure::import
+        structure::providers, structure::export, structure::import,
+        branding::federation_logo, branding::put_federation_logo, branding::delete_federation_logo,
+        branding::member_logo, branding::put_member_logo, branding::delete_member_logo
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -53,6 +53,8 @@ pub const KINDS: &[&str] = &[
     "statement.issue",
     "key_figures.propose",
     "settings.update",
+    "logo.update",
+    "logo.delete",
 ];
 
 /// The kinds of object the log names.
@@ -73,6 +75,7 @@ pub const OBJECTS: &[&str] = &[
     "cost_statement",
     "key_figure_proposal",
     "federation_settings",
+    "logo",
 ];
 
 /// An entry with its time and organisation as shown.
