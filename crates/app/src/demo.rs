@@ -28,7 +28,7 @@ use crate::error::Result;
 pub const DEMO_PASSWORD: &str = "Verbund-Demo-2026";
 
 /// The demo federation's logo: a shield with a "V", drawn for Verbund (PNG, 128 × 128).
-pub const DEMO_LOGO: &[u8] = include_bytes!("demo/logo.png");
+pub const DEMO_LOGO: &[u8] = include_bytes!("../assets/demo-logo.png");
 
 /// Member towns: (AGS, name, kind, population 31.12.2022).
 pub const TOWNS: [(&str, &str, OrgKind, i64); 12] = [
@@ -168,6 +168,13 @@ pub async fn seed_federation(store: &Store) -> Result<Option<DemoInfo>, StoreErr
             &office,
         )
         .await?;
+    // The federation's logo in the header and on the letters: a plain shield with a "V",
+    // drawn for the demo.
+    if let Ok(logo) = verbund_domain::logo::accept(DEMO_LOGO.to_vec()) {
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_LOGO));
+        let all = verbund_domain::authz::Scope::system(&SYSTEM);
+        store.save_logo(&sys, &all, fed.id, None, &logo, &sha).await?;
+    }
     let hash = hash_password(DEMO_PASSWORD.to_owned())
         .await
         .map_err(|e| StoreError::Backup(e.to_string()))?;
@@ -412,12 +419,6 @@ async fn seed_costs(
     };
     store.save_settings(&sys, fed, &settings).await?;
     let all = verbund_domain::authz::Scope::system(&SYSTEM);
-    // The federation's logo in the header and on the letters: a plain shield with a "V",
-    // drawn for the demo.
-    if let Ok(logo) = verbund_domain::logo::accept(DEMO_LOGO.to_vec()) {
-        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_LOGO));
-        store.save_logo(&sys, &all, fed, None, &logo, &sha).await?;
-    }
     let members = store.member_rows_federation_wide(&all, fed).await?;
     // Letters go to the town halls (the Kreis: its finance department).
     for (o, _) in &members {

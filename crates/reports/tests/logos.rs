@@ -8,7 +8,7 @@ use verbund_domain::logo;
 use verbund_reports::{Letterhead, member_statement_pdf_with_arms};
 
 /// The demo's shield (PNG, 128 × 128, drawn for Verbund).
-const SHIELD: &[u8] = include_bytes!("../../app/src/demo/logo.png");
+const SHIELD: &[u8] = include_bytes!("../../app/assets/demo-logo.png");
 
 /// Images in a PDF as `pdfimages -list` counts them (soft masks aside).
 fn images(pdf: &[u8], name: &str) -> usize {

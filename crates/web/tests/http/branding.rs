@@ -355,7 +355,9 @@ async fn letters_carry_the_logo_and_the_addressed_members_coat_of_arms(app: Test
         "federation logo and Nauheim's coat of arms"
     );
     assert_eq!(pdf_images(&to_raunheim), 1, "the federation logo only");
-    let (_, _, report) = app.api_file("/heatmap/report/pdf", &isb).await;
+    crate::assessments::start_all(&app, &isb).await;
+    let (status, _, report) = app.api_file("/heatmap/report/pdf", &isb).await;
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(
         pdf_images(&report),
         1,

@@ -116,9 +116,15 @@ async fn a_broken_file_gets_a_precise_error_and_changes_nothing(app: TestApp) {
 async fn an_english_reader_sees_the_catalogs_english_texts_in_assessments_and_the_comparison(
     app: TestApp,
 ) {
+    let isb = app.token("isb@verbund.example").await;
+    crate::assessments::start_all(&app, &isb).await;
     let token = app.token("koordination@nauheim.example").await;
-    let (_, list) = app.api(Method::GET, "/assessments", &token, None).await;
-    let id = list["items"][0]["id"].as_i64().unwrap();
+    let id = crate::assessments::own_assessment(&app, &token).await;
+    let first = crate::assessments::all_answers(&app, &token, id).await[0]["id"].clone();
+    let (status, _) = app
+        .api(Method::PUT, &format!("/answers/{first}"), &token, Some(serde_json::json!({"status": "yes"})))
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let mut english = app.login("koordination@nauheim.example").await;
     let (status, _) = english
         .post_form(&app, "/profile/language", &[("locale", "en")])
