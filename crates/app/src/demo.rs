@@ -173,7 +173,9 @@ pub async fn seed_federation(store: &Store) -> Result<Option<DemoInfo>, StoreErr
     if let Ok(logo) = verbund_domain::logo::accept(DEMO_LOGO.to_vec()) {
         let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_LOGO));
         let all = verbund_domain::authz::Scope::system(&SYSTEM);
-        store.save_logo(&sys, &all, fed.id, None, &logo, &sha).await?;
+        store
+            .save_logo(&sys, &all, fed.id, None, &logo, &sha)
+            .await?;
     }
     let hash = hash_password(DEMO_PASSWORD.to_owned())
         .await

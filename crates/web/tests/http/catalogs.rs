@@ -122,7 +122,12 @@ async fn an_english_reader_sees_the_catalogs_english_texts_in_assessments_and_th
     let id = crate::assessments::own_assessment(&app, &token).await;
     let first = crate::assessments::all_answers(&app, &token, id).await[0]["id"].clone();
     let (status, _) = app
-        .api(Method::PUT, &format!("/answers/{first}"), &token, Some(serde_json::json!({"status": "yes"})))
+        .api(
+            Method::PUT,
+            &format!("/answers/{first}"),
+            &token,
+            Some(serde_json::json!({"status": "yes"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let mut english = app.login("koordination@nauheim.example").await;
