@@ -53,10 +53,10 @@ test('on a small screen the menu sits behind "Menü": keyboard usable, and witho
     await login(page, 'isb@verbund.example');
     const menu = page.locator('summary', { hasText: 'Menü' });
     assert.ok(await menu.isVisible(), 'the Menü button shows');
-    assert.equal(await page.getByRole('link', { name: 'Organisationen', exact: true }).count(), 0, 'links hidden while closed');
+    const orgs = page.locator('header').getByRole('link', { name: 'Organisationen', exact: true });
+    assert.equal(await orgs.isVisible(), false, 'links hidden while closed');
     await menu.focus();
     await page.keyboard.press('Enter');
-    const orgs = page.getByRole('link', { name: 'Organisationen', exact: true });
     await orgs.waitFor();
     await checkA11y(page, `L4-menu-open${javaScriptEnabled ? '' : '-nojs'}`);
     await orgs.focus();
@@ -69,7 +69,7 @@ test('on a small screen the menu sits behind "Menü": keyboard usable, and witho
   const wide = await ctx.browser.newPage({ locale: 'de-DE', viewport: { width: 1280, height: 800 } });
   await login(wide, 'isb@verbund.example');
   assert.equal(await wide.locator('summary', { hasText: 'Menü' }).isVisible(), false, 'no Menü button on a wide screen');
-  assert.ok(await wide.getByRole('link', { name: 'Organisationen', exact: true }).isVisible(), 'the menu is a row');
+  assert.ok(await wide.locator('header').getByRole('link', { name: 'Organisationen', exact: true }).isVisible(), 'the menu is a row');
   assert.equal(await wide.getByRole('navigation', { name: 'Hauptnavigation' }).count(), 1, 'one navigation landmark');
   await wide.close();
 });
