@@ -1,72 +1,16 @@
-// Browser tests: the demo served by the real binary, driven in Debian's headless Chromium.
-// Every visited page is checked with axe-core (WCAG 2.1 A/AA rules); serious or critical
-// violations fail the test. Screenshots land in out/ for a human look.
+// Browser tests: the demo served by the real binary, driven in Debian's headless Chromium,
+// every visited page checked with axe-core (harness in harness.mjs). Layout, branding and
+// read-only roles are in layout.test.mjs.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, OUT, ctx, useDemo, checkA11y, login } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const BIN = process.env.VERBUND_BIN || join(process.env.CARGO_TARGET_DIR || '../../target', 'debug', 'verbund');
-const PORT = 18000 + Math.floor(Math.random() * 1000);
-const BASE = `http://127.0.0.1:${PORT}`;
-const DB = join(tmpdir(), `verbund-browser-${PORT}.db`);
-const OUT = new URL('./out/', import.meta.url).pathname;
-const PASSWORD = 'Verbund-Demo-2026';
-
-let server, browser;
-
-async function waitForHealth() {
-  for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(`${BASE}/healthz`)).ok) return; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not start');
-}
-
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  server = spawn(BIN, ['demo', '--reset', '--db', DB, '--bind', `127.0.0.1:${PORT}`], { stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitForHealth();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
-});
-
-/** Runs axe on the page; fails on serious/critical WCAG A/AA violations. */
-async function checkA11y(page, name) {
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-  // Evaluated over the DevTools protocol: our CSP (rightly) blocks injected inline scripts.
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `accessibility violations on ${name}`);
-  return result;
-}
-
-async function login(page, email) {
-  await page.goto(`${BASE}/login`);
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForURL(`${BASE}/`);
-}
+useDemo();
 
 test('login page is German, keyboard-usable and accessible', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await page.goto(`${BASE}/login`);
   assert.equal(await page.getAttribute('html', 'lang'), 'de');
   await checkA11y(page, '01-login');
@@ -82,7 +26,7 @@ test('login page is German, keyboard-usable and accessible', async () => {
 });
 
 test('office ISB sees all members, edits one, and every page passes axe', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'isb@verbund.example');
   await checkA11y(page, '03-dashboard');
   await page.getByRole('link', { name: 'Organisationen', exact: true }).first().click();
@@ -120,7 +64,7 @@ test('office ISB sees all members, edits one, and every page passes axe', async 
 });
 
 test('office previews the cost split and issues a statement; a mayor reads it', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'isb@verbund.example');
   await page.getByRole('link', { name: 'Kosten' }).click();
   await page.goto(`${BASE}/costs?year=2026`);
@@ -174,7 +118,7 @@ test('office previews the cost split and issues a statement; a mayor reads it', 
   await page.getByText('als neue Version gespeichert').waitFor();
   await checkA11y(page, '19c-cost-key-edit');
   await page.close();
-  const mayor = await browser.newPage({ locale: 'de-DE' });
+  const mayor = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(mayor, 'leitung@raunheim.example');
   await mayor.goto(url);
   assert.match(await mayor.locator('main').textContent(), /Raunheim/);
@@ -184,7 +128,7 @@ test('office previews the cost split and issues a statement; a mayor reads it', 
 });
 
 test('the cost preview fits a 1366 px screen: the amount payable is not cut off', async () => {
-  const page = await browser.newPage({ locale: 'de-DE', viewport: { width: 1366, height: 768 } });
+  const page = await ctx.browser.newPage({ locale: 'de-DE', viewport: { width: 1366, height: 768 } });
   await login(page, 'isb@verbund.example');
   await page.goto(`${BASE}/costs/preview?year=2026&key=1`);
   const region = page.locator('.scroll').first();
@@ -200,7 +144,7 @@ test('the cost preview fits a 1366 px screen: the amount payable is not cut off'
 });
 
 test('a coordinator sees only the own town', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@nauheim.example');
   await page.goto(`${BASE}/orgs`);
   const names = await page.locator('tbody tr td:first-child').allTextContents();
@@ -213,7 +157,7 @@ test('a coordinator sees only the own town', async () => {
 });
 
 test('a coordinator invites an existing account, which accepts the role after signing in', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@nauheim.example');
   await page.goto(`${BASE}/users/new`);
   await page.getByLabel('E-Mail-Adresse').fill('leitung@raunheim.example');
@@ -224,7 +168,7 @@ test('a coordinator invites an existing account, which accepts the role after si
   assert.doesNotMatch(await page.locator('main').textContent(), /Raunheim/, 'nothing about the other member');
   await checkA11y(page, '21-invitation-sent');
   await page.close();
-  const invitee = await browser.newPage({ locale: 'de-DE' });
+  const invitee = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(invitee, 'leitung@raunheim.example');
   await invitee.getByText('Sie haben eine offene Einladung.').waitFor();
   await invitee.getByRole('link', { name: 'Zu den Einladungen' }).click();
@@ -237,7 +181,7 @@ test('a coordinator invites an existing account, which accepts the role after si
 });
 
 test('a coordinator proposes new key figures and the office accepts them', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@nauheim.example');
   await page.goto(`${BASE}/orgs`);
   await page.locator('tbody').getByRole('link', { name: 'Nauheim' }).click();
@@ -247,7 +191,7 @@ test('a coordinator proposes new key figures and the office accepts them', async
   await page.getByText(/→ 10950/).waitFor();
   await checkA11y(page, '14-key-figure-proposal');
   await page.close();
-  const isb = await browser.newPage({ locale: 'de-DE' });
+  const isb = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(isb, 'isb@verbund.example');
   await isb.goto(`${BASE}/orgs`);
   await isb.getByRole('link', { name: /Offene Kennzahl-Vorschläge: 1/ }).click();
@@ -262,7 +206,7 @@ test('a coordinator proposes new key figures and the office accepts them', async
 });
 
 test('English interface can be chosen before login', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await page.goto(`${BASE}/login`);
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Log in' }).waitFor();
@@ -272,7 +216,7 @@ test('English interface can be chosen before login', async () => {
 });
 
 test('API documentation renders offline under the content security policy', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   const blocked = [];
   page.on('console', (m) => { if (m.type() === 'error') blocked.push(m.text()); });
   await page.goto(`${BASE}/api/docs/`);
@@ -291,7 +235,7 @@ async function heatmapScore(page, member) {
 }
 
 test('office starts assessments; a coordinator answers items and sees the comparison change', async () => {
-  const office = await browser.newPage({ locale: 'de-DE' });
+  const office = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(office, 'isb@verbund.example');
   await office.goto(`${BASE}/catalogs`);
   await checkA11y(office, '20-catalogs');
@@ -310,7 +254,7 @@ test('office starts assessments; a coordinator answers items and sees the compar
   await checkA11y(office, '21-catalog-started');
   await office.close();
 
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@nauheim.example');
   const before = await heatmapScore(page, 'Nauheim');
   await checkA11y(page, '22-heatmap-member');
@@ -336,7 +280,7 @@ test('office starts assessments; a coordinator answers items and sees the compar
 });
 
 test('no page scrolls sideways at 320 CSS px (WCAG 1.4.10 reflow); wide tables scroll in their own region', async () => {
-  const page = await browser.newPage({ locale: 'de-DE', viewport: { width: 320, height: 800 } });
+  const page = await ctx.browser.newPage({ locale: 'de-DE', viewport: { width: 320, height: 800 } });
   await login(page, 'isb@verbund.example');
   const pages = ['/', '/orgs', '/orgs/2', '/orgs/2/edit', '/orgs/new', '/users', '/users/new', '/audit', '/profile',
     '/costs', '/costs?year=2025', '/costs/statements/1', '/costs/keys/new', '/costs/preview?year=2026&key=1',
@@ -344,11 +288,12 @@ test('no page scrolls sideways at 320 CSS px (WCAG 1.4.10 reflow); wide tables s
     '/heatmap', '/settings', '/key-figures', '/costs/statements/new?year=2026&key=1', '/costs/standalone',
     '/costs/keys/1/edit', '/costs/lines/1/edit', '/audit?from=01.01.2020&kind=org.update', '/audit?from=kein-datum',
     '/structure', '/structure/new', '/structure/providers', '/structure/objects/1', '/structure/objects/1/edit',
-    '/structure/coverage', '/structure/module-rules', '/orgs/2/structure/modelling', '/structure/settings'];
+    '/structure/coverage', '/structure/module-rules', '/orgs/2/structure/modelling', '/structure/settings',
+    '/gibt-es-nicht'];
   const wide = [];
   for (const path of pages) {
     const res = await page.goto(BASE + path);
-    assert.equal(res.status(), path.includes('kein-datum') ? 422 : 200, path);
+    assert.equal(res.status(), path.includes('kein-datum') ? 422 : path === '/gibt-es-nicht' ? 404 : 200, path);
     const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     if (over > 0) wide.push(`${path}: ${over} px`);
   }
@@ -373,7 +318,7 @@ const active = (page) => page.evaluate(() => {
 });
 
 test('a coordinator answers a module by keyboard only: arrows choose, Space or Enter saves, focus moves on', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@nauheim.example');
   await ownAssessment(page, 'Nauheim', '?status=unanswered');
   const rows = await page.locator('table.answers tbody tr.answer').evaluateAll((trs) => trs.map((t) => t.id));
@@ -419,7 +364,7 @@ test('a coordinator answers a module by keyboard only: arrows choose, Space or E
 });
 
 test('bulk change over the filter keeps the filter and names every failed row', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@gernsheim.example');
   const url = await ownAssessment(page, 'Gernsheim', '?topic=3');
   const total = await page.locator('nav.pager span').textContent();
@@ -447,7 +392,7 @@ test('bulk change over the filter keeps the filter and names every failed row', 
 });
 
 test('a whole topic marked entbehrlich is undone to the previous answers', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@raunheim.example');
   const url = await ownAssessment(page, 'Raunheim', '?topic=6');
   const answers = () => page.locator('table.answers tr.answer').evaluateAll((trs) => trs.map((t) => {
@@ -470,7 +415,7 @@ test('a whole topic marked entbehrlich is undone to the previous answers', async
 });
 
 test('a read-only role sees the answers but no edit controls', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'leitung@nauheim.example');
   await ownAssessment(page, 'Nauheim');
   for (const sel of ['form.quick', '#bulk', '#group-form', 'input[type=radio]', 'input[name=ids]', 'textarea']) {
@@ -487,14 +432,14 @@ test('a read-only role sees the answers but no edit controls', async () => {
 });
 
 test('the office dashboard shows the federation; a member sees its own assessments', async () => {
-  const office = await browser.newPage({ locale: 'de-DE' });
+  const office = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(office, 'isb@verbund.example');
   await office.getByRole('heading', { name: 'Der Verbund' }).waitFor();
   await office.getByRole('heading', { name: 'Fortschritt je Mitglied (schwächstes zuerst)' }).waitFor();
   await office.getByRole('heading', { name: 'Älteste festgehaltene Stände' }).waitFor();
   await checkA11y(office, '30-dashboard-office');
   await office.close();
-  const member = await browser.newPage({ locale: 'de-DE' });
+  const member = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(member, 'koordination@nauheim.example');
   await member.getByRole('heading', { name: 'Ihre Bewertungen' }).waitFor();
   const main = await member.locator('main').textContent();
@@ -506,7 +451,7 @@ test('the office dashboard shows the federation; a member sees its own assessmen
 });
 
 test('the comparison shows the weakest member, the trend as chart and table, and the report', async () => {
-  const coordinator = await browser.newPage({ locale: 'de-DE' });
+  const coordinator = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(coordinator, 'koordination@nauheim.example');
   await coordinator.goto(`${BASE}/assessments`);
   await coordinator.locator('main').getByRole('link', { name: 'Nauheim' }).first().click();
@@ -518,7 +463,7 @@ test('the comparison shows the weakest member, the trend as chart and table, and
     await snapshot.first().click();
   }
   await coordinator.close();
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'isb@verbund.example');
   await page.goto(`${BASE}/heatmap`);
   await page.getByText(/Prozentpunkte zum Durchschnitt/).first().waitFor();
@@ -541,7 +486,7 @@ test('the comparison shows the weakest member, the trend as chart and table, and
 });
 
 test('the audit log filters by person, period, kind and object and exports CSV', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'isb@verbund.example');
   await page.goto(`${BASE}/audit`);
   await checkA11y(page, '33-audit');
@@ -566,7 +511,7 @@ test('the audit log filters by person, period, kind and object and exports CSV',
 });
 
 test('an administrator issues a one-time reset link and the user sets a new password', async () => {
-  const admin = await browser.newPage({ locale: 'de-DE' });
+  const admin = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(admin, 'admin@verbund.example');
   await admin.goto(`${BASE}/users`);
   await checkA11y(admin, '36-users-with-roles');
@@ -575,7 +520,7 @@ test('an administrator issues a one-time reset link and the user sets a new pass
   const link = await admin.getByLabel('Link').inputValue();
   await checkA11y(admin, '37-reset-link');
   await admin.close();
-  const user = await browser.newPage({ locale: 'de-DE' });
+  const user = await ctx.browser.newPage({ locale: 'de-DE' });
   await user.goto(link.replace(/^https?:\/\/[^/]+/, BASE));
   await checkA11y(user, '38-reset-form');
   await user.getByLabel('Neues Passwort', { exact: true }).fill('Ein neues, langes Passwort 2027');
@@ -587,7 +532,7 @@ test('an administrator issues a one-time reset link and the user sets a new pass
 });
 
 test('a coordinator raises a process to hoch, the server below it rises, and the path says why', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@nauheim.example');
   await page.getByRole('link', { name: 'Strukturanalyse', exact: true }).click();
   await checkA11y(page, 'structure-list');
@@ -624,7 +569,7 @@ test('a coordinator raises a process to hoch, the server below it rises, and the
 test('a coordinator assigns a suggested module to a server and sees it in the modelling table', async () => {
   // The demo has no IT-Grundschutz library: the office imports the self-worded test catalog
   // (as the administrator: the ISB's password was reset by an earlier test).
-  const office = await browser.newPage({ locale: 'de-DE' });
+  const office = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(office, 'admin@verbund.example');
   await office.goto(`${BASE}/catalogs`);
   await office.getByLabel('Datei').setInputFiles(new URL('../../crates/web/tests/fixtures/grundschutz-mini.yaml', import.meta.url).pathname);
@@ -634,7 +579,7 @@ test('a coordinator assigns a suggested module to a server and sees it in the mo
   await checkA11y(office, 'modelling-rules');
   await office.close();
 
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'koordination@nauheim.example');
   await page.goto(`${BASE}/structure`);
   await page.getByRole('link', { name: 'Datei- und DMS-Server', exact: true }).click();
@@ -654,7 +599,7 @@ test('a coordinator assigns a suggested module to a server and sees it in the mo
 });
 
 test('the office changes how needs pass on and a damage scenario; a bad field is named', async () => {
-  const page = await browser.newPage({ locale: 'de-DE' });
+  const page = await ctx.browser.newPage({ locale: 'de-DE' });
   await login(page, 'isb@verbund.example');
   await page.goto(`${BASE}/structure`);
   await page.getByRole('link', { name: 'Einstellungen der Strukturanalyse' }).click();

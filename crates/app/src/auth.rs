@@ -38,6 +38,8 @@ pub struct Session {
     pub actor: Actor,
     /// The session's CSRF token.
     pub csrf: String,
+    /// The federation's name and logo for the page header.
+    pub branding: verbund_store::Branding,
 }
 
 /// What a password login came to.
@@ -280,6 +282,7 @@ pub async fn session(svc: &Services, token: &str) -> Result<Option<Session>> {
         user,
         actor,
         csrf: rec.csrf_token,
+        branding: rec.branding,
     }))
 }
 

@@ -89,3 +89,21 @@ pub async fn get(st: &Services, id: CatalogId) -> Result<(CatalogSummary, Vec<Ca
         st.store.catalog_nodes(fed.id, id).await?,
     ))
 }
+
+/// The texts of catalog `id` in language `lang` (a language code such as `en`), for pages
+/// that show its requirements and topics (assessment rows, the comparison); `None` when the
+/// catalog is written in that language or carries no translation into it. Catalogs are
+/// readable by every signed-in user, so no actor is needed.
+pub async fn texts(
+    st: &Services,
+    id: CatalogId,
+    lang: &str,
+) -> Result<Option<verbund_domain::catalog::texts::LocalizedTexts>> {
+    let fed = crate::federation(&st.store).await?;
+    if st.store.catalog(fed.id, id).await?.locale == lang {
+        return Ok(None);
+    }
+    let nodes = st.store.catalog_nodes(fed.id, id).await?;
+    let t = verbund_domain::catalog::texts::LocalizedTexts::new(&nodes, lang);
+    Ok((!t.is_empty()).then_some(t))
+}

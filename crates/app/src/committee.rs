@@ -63,7 +63,9 @@ pub async fn report(st: &Services, actor: &Actor, q: &HeatmapQuery) -> Result<Co
         .await?;
     let fed = crate::federation(&st.store).await?;
     let day = |ms: i64| fmt_ms(ms).chars().take(10).collect::<String>();
+    let logo = crate::branding::for_document(st, &fed, None).await?;
     Ok(CommitteeReport {
+        logo,
         federation: fed.name,
         catalog: format!("{} (Stand {})", catalog.name, catalog.revision),
         date: day(st.now_ms()),

@@ -28,6 +28,9 @@ use crate::error::Result;
 /// Password of every demo account (printed at start; the demo is for trying out only).
 pub const DEMO_PASSWORD: &str = "Verbund-Demo-2026";
 
+/// The demo federation's logo: a shield with a "V", drawn for Verbund (PNG, 128 × 128).
+pub const DEMO_LOGO: &[u8] = include_bytes!("../assets/demo-logo.png");
+
 /// Member towns: (AGS, name, kind, population 31.12.2022).
 pub const TOWNS: [(&str, &str, OrgKind, i64); 12] = [
     ("06433001", "Biebesheim am Rhein", OrgKind::Gemeinde, 6675),
@@ -166,6 +169,15 @@ pub async fn seed_federation(store: &Store) -> Result<Option<DemoInfo>, StoreErr
             &office,
         )
         .await?;
+    // The federation's logo in the header and on the letters: a plain shield with a "V",
+    // drawn for the demo.
+    if let Ok(logo) = verbund_domain::logo::accept(DEMO_LOGO.to_vec()) {
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_LOGO));
+        let all = verbund_domain::authz::Scope::system(&SYSTEM);
+        store
+            .save_logo(&sys, &all, fed.id, None, &logo, &sha)
+            .await?;
+    }
     let hash = hash_password(DEMO_PASSWORD.to_owned())
         .await
         .map_err(|e| StoreError::Backup(e.to_string()))?;

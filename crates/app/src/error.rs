@@ -49,6 +49,12 @@ pub enum Error {
         /// Stable code.
         code: &'static str,
     },
+    /// Too many failed attempts from this client address until this time (Unix ms).
+    #[error("throttled until {until_ms}")]
+    Throttled {
+        /// End of the refusal.
+        until_ms: i64,
+    },
     /// Something broke on our side (database, IO, a bug); the text is for the log only.
     #[error("internal: {0}")]
     Internal(String),
@@ -74,6 +80,7 @@ impl Error {
             Self::BadInput { code, .. } | Self::TooLarge { code, .. } | Self::NotSetUp { code } => {
                 code
             }
+            Self::Throttled { .. } => "error-rate-limited",
             Self::Internal(_) => "error-internal",
         }
     }

@@ -10,6 +10,7 @@ pub mod account;
 pub mod assessments;
 pub mod audit;
 pub mod auth;
+pub mod branding;
 pub mod catalogs;
 pub mod committee;
 pub mod comparison;

@@ -3,6 +3,7 @@
 //! expires after [`RESET_VALID_MS`], works once, and using it ends every session and
 //! revokes every API token of the account (whoever had them, the password is new now).
 
+use std::net::IpAddr;
 use verbund_domain::UserId;
 use verbund_domain::authz::{Actor, Permission};
 use verbund_domain::user::check_password;
@@ -59,18 +60,62 @@ pub async fn issue(
     })
 }
 
-/// Whether `token` is a valid link now (for showing the form); not found otherwise.
-pub async fn check(st: &Services, token: &str) -> Result<UserId> {
-    st.store
-        .password_reset_user(&sha256_hex(token), st.now_ms())
+/// The rule of the reset-link counter: as many misses per address and window as sign-ins
+/// may fail from one address (by default 20 in 5 minutes, then 5 minutes refused).
+fn reset_rule(st: &Services) -> verbund_domain::signin::Rule {
+    verbund_domain::signin::Rule {
+        limit: Some(st.auth.max_address_failures),
+        window_ms: i64::try_from(st.auth.address_window.as_millis()).unwrap_or(i64::MAX),
+    }
+}
+
+/// Whether `token` is a valid link now (for showing the form); not found otherwise. Every
+/// miss from `client` counts like a failed sign-in; at the limit the address is refused
+/// ([`Error::Throttled`]) before the link is looked up, valid or not.
+pub async fn check(st: &Services, token: &str, client: IpAddr) -> Result<UserId> {
+    let key = verbund_domain::signin::reset_key(client);
+    let now = st.now_ms();
+    let refused = |counters: &[verbund_store::LoginCounter]| {
+        counters
+            .iter()
+            .filter_map(|c| c.blocked_until_ms)
+            .filter(|&t| t > now)
+            .max()
+    };
+    if let Some(until_ms) = refused(&st.store.login_counters(&[key.as_str()]).await?) {
+        return Err(Error::Throttled { until_ms });
+    }
+    match st
+        .store
+        .password_reset_user(&sha256_hex(token), now)
         .await?
-        .ok_or(Error::NotFound)
+    {
+        Some(user) => Ok(user),
+        None => {
+            let counters = st
+                .store
+                .count_login_failure(&[(key.as_str(), reset_rule(st))], now)
+                .await?;
+            tracing::info!("password reset link not valid");
+            Err(match refused(&counters) {
+                Some(until_ms) => Error::Throttled { until_ms },
+                None => Error::NotFound,
+            })
+        }
+    }
 }
 
 /// Sets the new password through the link. Field errors `new` (too weak) and `repeat`
-/// (differs); not found if the link is unknown, used, expired or the user deactivated.
-pub async fn complete(st: &Services, token: &str, new: &str, repeat: &str) -> Result<UserId> {
-    check(st, token).await?;
+/// (differs); not found if the link is unknown, used, expired or the user deactivated;
+/// throttled as [`check`] is.
+pub async fn complete(
+    st: &Services,
+    token: &str,
+    new: &str,
+    repeat: &str,
+    client: IpAddr,
+) -> Result<UserId> {
+    check(st, token, client).await?;
     check_password(new).map_err(|code| ValidationErrors::single("new", code))?;
     if new != repeat {
         return Err(ValidationErrors::single("repeat", "error-password-mismatch").into());

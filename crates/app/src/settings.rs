@@ -56,5 +56,6 @@ pub async fn letterhead(st: &Services, fed: &Federation) -> Result<Letterhead> {
             role: s.signer_role,
         }),
         contact: s.letterhead_contact,
+        logo: crate::branding::for_document(st, fed, None).await?,
     })
 }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 mod diff;
+pub mod texts;
 mod validate;
 
 pub use diff::{CatalogDiff, DiffItem, diff};

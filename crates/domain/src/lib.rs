@@ -13,6 +13,7 @@ pub mod costs;
 pub mod ids;
 pub mod key_figures;
 pub mod localtime;
+pub mod logo;
 pub mod org;
 pub mod page;
 pub mod settings;

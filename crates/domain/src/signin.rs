@@ -53,6 +53,13 @@ impl Keys {
     }
 }
 
+/// The counter of password-reset link attempts from `client` (its address; IPv6 per /64):
+/// guessing links is throttled like guessing passwords, on a counter of its own so it does
+/// not lock the address out of signing in.
+pub fn reset_key(client: IpAddr) -> String {
+    hash(&["reset", &address_of(client)])
+}
+
 fn hash(parts: &[&str]) -> String {
     // A separator that cannot occur in e-mail addresses or IP addresses.
     hex::encode(Sha256::digest(parts.join("\n").as_bytes()))

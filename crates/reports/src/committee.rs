@@ -83,6 +83,8 @@ pub struct CommitteeReport {
     pub topics: Vec<TopicLine>,
     /// The members the reader may see.
     pub members: Vec<MemberLine>,
+    /// The federation's logo, printed beside its name.
+    pub logo: Option<verbund_domain::logo::Logo>,
 }
 
 fn pct(bp: i64) -> String {
@@ -181,7 +183,12 @@ fn data(r: &CommitteeReport) -> Data {
 /// typst fails (a bug in the template, not in data: all text passes as string values).
 pub fn committee_pdf(r: &CommitteeReport) -> Result<Vec<u8>, ReportError> {
     let json = serde_json::to_vec(&data(r)).map_err(|e| ReportError::Render(e.to_string()))?;
-    crate::render::pdf(TEMPLATE, json, crate::format::date(&r.date))
+    let images: Vec<crate::render::Embedded<'_>> = r
+        .logo
+        .iter()
+        .map(|logo| crate::render::Embedded { key: "logo", logo })
+        .collect();
+    crate::render::pdf_with_images(TEMPLATE, json, crate::format::date(&r.date), &images)
 }
 
 /// The committee report as a workbook: "Übersicht" (level, spread, weakest member),

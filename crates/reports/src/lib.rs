@@ -50,6 +50,8 @@ pub struct Letterhead {
     /// Who signs letters for the office now (name, role); a statement that recorded its
     /// signer when issued prints that one instead.
     pub signer: Option<verbund_domain::costs::Signer>,
+    /// The federation's logo, printed beside its name (none: the name alone).
+    pub logo: Option<verbund_domain::logo::Logo>,
 }
 
 /// An issued statement: the stored document with its number, date and issuer.
@@ -102,8 +104,27 @@ pub fn member_statement_pdf(
     member: OrgId,
     lh: &Letterhead,
 ) -> Result<Vec<u8>, ReportError> {
+    member_statement_pdf_with_arms(s, member, lh, None)
+}
+
+/// [`member_statement_pdf`] with the member's coat of arms (Wappen) above its address, and
+/// the federation's logo (from the letterhead) beside its name. An image typst cannot read
+/// is left out rather than failing the letter.
+pub fn member_statement_pdf_with_arms(
+    s: &IssuedStatement,
+    member: OrgId,
+    lh: &Letterhead,
+    arms: Option<&verbund_domain::logo::Logo>,
+) -> Result<Vec<u8>, ReportError> {
     let data = letter::letter_data(s, member, lh)?;
-    render::pdf(letter::TEMPLATE, data, format::date(&s.issued_at))
+    let mut images = Vec::new();
+    if let Some(logo) = &lh.logo {
+        images.push(render::Embedded { key: "logo", logo });
+    }
+    if let Some(logo) = arms {
+        images.push(render::Embedded { key: "arms", logo });
+    }
+    render::pdf_with_images(letter::TEMPLATE, data, format::date(&s.issued_at), &images)
 }
 
 /// The whole calculation as an XLSX workbook: sheet "Übersicht" (budget by category,

@@ -54,11 +54,22 @@ static SHARED: LazyLock<Shared> = LazyLock::new(|| {
     }
 });
 
-/// One document to compile: the template as the main file plus `data.json`.
+/// One document to compile: the template as the main file plus `data.json` and the images
+/// it names.
 struct DocWorld {
     main: Source,
     data_id: FileId,
     data: Bytes,
+    images: Vec<(FileId, Bytes)>,
+}
+
+/// An image a template may show: the top-level data field `key` names its file (absent
+/// when there is no image), e.g. `d.at("logo", default: none)`.
+pub(crate) struct Embedded<'a> {
+    /// Data field and file stem.
+    pub key: &'static str,
+    /// The checked PNG or JPEG.
+    pub logo: &'a verbund_domain::logo::Logo,
 }
 
 fn project_file(path: &str) -> Result<FileId, ReportError> {
@@ -91,6 +102,8 @@ impl World for DocWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.data_id {
             Ok(self.data.clone())
+        } else if let Some((_, bytes)) = self.images.iter().find(|(i, _)| *i == id) {
+            Ok(bytes.clone())
         } else if id == self.main.id() {
             Ok(Bytes::from_string(self.main.text().to_owned()))
         } else {
@@ -119,8 +132,9 @@ pub(crate) fn covered(c: char) -> bool {
         .any(|f| f.info().coverage.contains(u32::from(c)))
 }
 
-/// The JSON `data` with every string made printable by the embedded fonts.
-fn printable_data(data: &[u8]) -> Result<Vec<u8>, ReportError> {
+/// The JSON `data` with every string made printable by the embedded fonts, and each image's
+/// file name under its key.
+fn printable_data(data: &[u8], images: &[(&'static str, String)]) -> Result<Vec<u8>, ReportError> {
     fn walk(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::String(s) => *s = crate::printable::printable(s, covered),
@@ -132,6 +146,11 @@ fn printable_data(data: &[u8]) -> Result<Vec<u8>, ReportError> {
     let mut value: serde_json::Value =
         serde_json::from_slice(data).map_err(|e| ReportError::Render(e.to_string()))?;
     walk(&mut value);
+    if let serde_json::Value::Object(map) = &mut value {
+        for (key, file) in images {
+            map.insert((*key).to_owned(), serde_json::Value::String(file.clone()));
+        }
+    }
     serde_json::to_vec(&value).map_err(|e| ReportError::Render(e.to_string()))
 }
 
@@ -152,20 +171,52 @@ fn describe(diagnostics: &[SourceDiagnostic]) -> String {
 
 /// Compiles `template` with `data` (JSON) as `data.json` to a tagged PDF conforming to
 /// PDF/UA-1 (accessibility) and, when the creation `date` (year, month, day) is known,
-/// PDF/A-2a (archival), which requires one.
+/// PDF/A-2a (archival), which requires one. `images` (logos) are files the template may
+/// show, named in the data under their keys.
 ///
 /// Every string in `data` is made printable first (see the module documentation), so text
 /// cannot make it fail. It fails on any typst error or warning: the templates are fixed,
-/// so a warning is a bug that must not slip into issued documents.
-pub(crate) fn pdf(
+/// so a warning is a bug that must not slip into issued documents. The images passed the
+/// header check on upload, but their content was never decoded: should typst refuse one,
+/// the document is rendered without images rather than not at all, since an issued
+/// statement must always print.
+pub(crate) fn pdf_with_images(
     template: &str,
     data: Vec<u8>,
     date: Option<(i32, u8, u8)>,
+    images: &[Embedded<'_>],
 ) -> Result<Vec<u8>, ReportError> {
+    if images.is_empty() {
+        return compile(template, &data, date, &[]);
+    }
+    compile(template, &data, date, images).or_else(|_| compile(template, &data, date, &[]))
+}
+
+fn compile(
+    template: &str,
+    data: &[u8],
+    date: Option<(i32, u8, u8)>,
+    images: &[Embedded<'_>],
+) -> Result<Vec<u8>, ReportError> {
+    let names: Vec<(&'static str, String)> = images
+        .iter()
+        .map(|i| {
+            (
+                i.key,
+                format!("{}.{}", i.key, i.logo.info.format.extension()),
+            )
+        })
+        .collect();
+    let files = names
+        .iter()
+        .zip(images)
+        .map(|((_, file), i)| Ok((project_file(file)?, Bytes::new(i.logo.bytes.clone()))))
+        .collect::<Result<Vec<_>, ReportError>>()?;
     let world = DocWorld {
         main: Source::new(project_file("main.typ")?, template.to_owned()),
         data_id: project_file("data.json")?,
-        data: Bytes::new(printable_data(&data)?),
+        data: Bytes::new(printable_data(data, &names)?),
+        images: files,
     };
     let warned = typst::compile::<PagedDocument>(&world);
     // Keep the memoisation cache of a long-running server bounded.

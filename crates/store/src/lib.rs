@@ -54,6 +54,7 @@ mod costs;
 mod generate;
 mod invitations;
 mod key_figures;
+mod logos;
 mod office;
 mod settings;
 mod signin;

@@ -90,6 +90,18 @@ pub struct SessionRecord {
     pub stage: String,
     /// CSRF token.
     pub csrf_token: String,
+    /// The federation's name and the hash of its logo, if one was uploaded: the page header
+    /// shows both, so they come with the session rather than in a query of their own.
+    pub branding: Branding,
+}
+
+/// The federation as every page's header shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Branding {
+    /// The federation's name (`None` before it is set up).
+    pub federation_name: Option<String>,
+    /// SHA-256 (hex) of the federation's logo, which versions its URL.
+    pub logo_sha256: Option<String>,
 }
 
 /// An API token as listed (the secret itself is shown only once, at creation).
@@ -339,4 +351,21 @@ pub struct CatalogSummary {
     pub imported_at_ms: i64,
     /// Who imported it.
     pub imported_by: String,
+}
+
+/// A stored logo without its bytes: what pages and the API say about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogoMeta {
+    /// PNG or JPEG.
+    pub format: verbund_domain::logo::LogoFormat,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// File size.
+    pub size_bytes: i64,
+    /// SHA-256 of the file (hex); its start versions the URL it is served under.
+    pub sha256: String,
+    /// Last upload, Unix milliseconds.
+    pub updated_at_ms: i64,
 }

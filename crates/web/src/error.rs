@@ -274,6 +274,12 @@ impl From<verbund_app::Error> for AppError {
                 code,
                 detail: String::new(),
             },
+            E::Throttled { until_ms } => Self::RateLimited {
+                retry_after_secs: u64::try_from(
+                    ((until_ms - verbund_store::now_ms()).max(1_000) + 999) / 1_000,
+                )
+                .unwrap_or(1),
+            },
             E::Internal(cause) => Self::Internal(cause),
         }
     }

@@ -21,6 +21,7 @@ use crate::file::{FileOut, XLSX, slug};
 /// An issued statement with what its documents need, loaded once and shared by every file
 /// rendered from it.
 struct Printable {
+    federation: Federation,
     stored: StoredStatement,
     document: StatementDocument,
     letterhead: Letterhead,
@@ -31,6 +32,7 @@ impl Printable {
         Ok(Self {
             document: document(&stored)?,
             letterhead: crate::settings::letterhead(st, fed).await?,
+            federation: fed.clone(),
             stored,
         })
     }
@@ -125,11 +127,17 @@ where
         .map_err(|e| Error::Internal(e.to_string()))
 }
 
-/// Member `m`'s letter as a PDF.
-async fn render_pdf(p: Arc<Printable>, m: OrgId) -> Result<FileOut> {
+/// Member `m`'s letter as a PDF, with its coat of arms if one was uploaded.
+async fn render_pdf(st: &Services, p: Arc<Printable>, m: OrgId) -> Result<FileOut> {
     let filename = p.file_name(Some(m), "pdf");
+    let arms = crate::branding::for_document(st, &p.federation, Some(m)).await?;
     let bytes = render_blocking(move || {
-        verbund_reports::member_statement_pdf(&p.issued(), m, &p.letterhead)
+        verbund_reports::member_statement_pdf_with_arms(
+            &p.issued(),
+            m,
+            &p.letterhead,
+            arms.as_ref(),
+        )
     })
     .await?;
     Ok(FileOut {
@@ -162,7 +170,7 @@ pub async fn statement_pdf(
 ) -> Result<FileOut> {
     let (p, member) = printable(st, actor, id, member).await?;
     let m = member.ok_or(ValidationErrors::single("member", "error-required"))?;
-    render_pdf(p, m).await
+    render_pdf(st, p, m).await
 }
 
 /// The calculation as an XLSX workbook: whole for the office (or one member if named), a
@@ -193,7 +201,7 @@ pub async fn statement_zip(st: &Services, actor: &Actor, id: StatementId) -> Res
         .map(|b| b.member)
         .collect();
     for m in members {
-        let mut f = render_pdf(Arc::clone(&p), m).await?;
+        let mut f = render_pdf(st, Arc::clone(&p), m).await?;
         if !used.insert(f.filename.clone()) {
             f.filename = format!("{}-{m}.pdf", f.filename.trim_end_matches(".pdf"));
             used.insert(f.filename.clone());
@@ -344,7 +352,7 @@ pub async fn write_statement_files(
             used.insert(file.clone());
         }
         let path = out.join(file);
-        match render_and_write(render_pdf(Arc::clone(&p), *m), &path).await {
+        match render_and_write(render_pdf(st, Arc::clone(&p), *m), &path).await {
             Ok(bytes) => {
                 written.bytes += bytes;
                 written.letters.push(path);

@@ -207,6 +207,7 @@ pub fn letterhead() -> Letterhead {
         federation_name: "Informationssicherheitsverbund Kreis Groß-Gerau".into(),
         contact: Some("Tel. 06152 989-0\nisb@kreis-gross-gerau.example".into()),
         signer: None,
+        logo: None,
     }
 }
 

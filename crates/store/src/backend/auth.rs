@@ -178,7 +178,9 @@ pub(crate) async fn load_session(
     let rows = sqlx::query(
         "SELECT s.user_id, s.stage, s.csrf_token, s.expires_at_ms, s.last_seen_ms, \
          u.id, u.email, u.display_name, u.locale, u.totp_enabled_at_ms, u.disabled_at_ms, \
-         ra.org_id, ra.role \
+         ra.org_id, ra.role, \
+         (SELECT f.name FROM federations f ORDER BY f.id LIMIT 1) AS federation_name, \
+         (SELECT l.sha256 FROM logos l WHERE l.org_id IS NULL ORDER BY l.federation_id LIMIT 1) AS logo_sha256 \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN role_assignments ra ON ra.user_id = u.id WHERE s.id_hash = $1",
     )
@@ -209,6 +211,10 @@ pub(crate) async fn load_session(
         user_id: UserId(r.try_get("user_id")?),
         stage: r.try_get("stage")?,
         csrf_token: r.try_get("csrf_token")?,
+        branding: Branding {
+            federation_name: r.try_get("federation_name")?,
+            logo_sha256: r.try_get("logo_sha256")?,
+        },
     };
     Ok(Some((
         session,

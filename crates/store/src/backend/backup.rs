@@ -33,6 +33,7 @@ const BACKUP_TABLES: &[&str] = &[
     "structure_contributions",
     "structure_module_rules",
     "structure_modules",
+    "logos",
     "audit_log",
     "audit_head",
 ];
@@ -55,6 +56,7 @@ const ADDED_TABLES: &[&str] = &[
     "structure_contributions",
     "structure_module_rules",
     "structure_modules",
+    "logos",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

@@ -20,6 +20,7 @@ macro_rules! shared_queries {
         include!("standalone.rs");
         include!("catalogs.rs");
         include!("settings.rs");
+        include!("logos.rs");
         include!("assessments.rs");
         include!("assessment_tallies.rs");
         include!("answers.rs");

@@ -3,6 +3,7 @@
 
 mod account;
 mod assessments;
+pub(crate) mod branding;
 mod catalogs;
 mod cost_issue;
 mod costs;
@@ -94,6 +95,12 @@ pub fn routes() -> Routes {
         .put("/costs/standalone", cost_issue::save_standalone)
         .get("/settings", costs::settings)
         .put("/settings", costs::save_settings)
+        .get("/branding/logo", branding::federation_logo)
+        .put("/settings/logo", branding::put_federation_logo)
+        .delete("/settings/logo", branding::delete_federation_logo)
+        .get("/organisations/{id}/logo", branding::member_logo)
+        .put("/organisations/{id}/logo", branding::put_member_logo)
+        .delete("/organisations/{id}/logo", branding::delete_member_logo)
         .post("/assessments", assessments::start)
         .get("/assessments", assessments::list)
         .get("/assessments/{id}", assessments::get_one)
@@ -188,7 +195,9 @@ pub fn routes() -> Routes {
         structure::providers, structure::export, structure::import,
         modelling::object_modules, modelling::assign, modelling::unassign, modelling::modules, modelling::modelling,
         modelling::coverage, modelling::rules, modelling::save_rules,
-        structure::report
+        structure::report,
+        branding::federation_logo, branding::put_federation_logo, branding::delete_federation_logo,
+        branding::member_logo, branding::put_member_logo, branding::delete_member_logo
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

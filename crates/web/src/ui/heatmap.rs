@@ -69,7 +69,16 @@ pub async fn show(
     cu: CurrentUser,
     Query(q): Query<HeatmapQuery>,
 ) -> AppResult<Response> {
-    let h = heatmap(&st, cu.actor(), &q).await?;
+    let mut h = heatmap(&st, cu.actor(), &q).await?;
+    if let Some(c) = &h.catalog
+        && let Some(t) = super::catalog_texts::load(&st, &cu, c.id).await?
+    {
+        for x in &mut h.topics {
+            if let Some(n) = t.topic(x.ref_id.as_deref(), &x.name) {
+                x.name = n.to_owned();
+            }
+        }
+    }
     let lang = cu.ctx.lang;
     let pp = lang.t("unit-pp");
     let not_assessed = || no_value(lang.t("heatmap-not-assessed"));

@@ -4,6 +4,8 @@
 mod assessments;
 mod audit;
 mod auth;
+mod branding;
+mod catalog_texts;
 pub(crate) mod catalogs;
 mod cost_edit;
 mod cost_issue;
@@ -45,6 +47,7 @@ use crate::routes::Routes;
 pub fn routes() -> Routes {
     Routes::default()
         .get("/static/{file}", static_file)
+        .get("/branding/logo", branding::federation_logo)
         .post("/lang", set_lang)
         .get("/login", auth::login_page)
         .post("/login", auth::login)
@@ -59,6 +62,9 @@ pub fn routes() -> Routes {
         .get("/orgs/{id}/edit", orgs::edit_form)
         .post("/orgs/{id}", orgs::update)
         .post("/orgs/{id}/memberships", orgs::add_membership)
+        .get("/orgs/{id}/logo", branding::member_logo)
+        .post("/orgs/{id}/logo", branding::upload_member_logo)
+        .post("/orgs/{id}/logo/delete", branding::delete_member_logo)
         .post("/memberships/{id}/delete", orgs::delete_membership)
         .get("/key-figures", key_figures::list)
         .post("/orgs/{id}/key-figures", key_figures::propose)
@@ -159,6 +165,8 @@ pub fn routes() -> Routes {
         .get("/heatmap/report.xlsx", heatmap::report_xlsx)
         .get("/settings", settings::show)
         .post("/settings", settings::save)
+        .post("/settings/logo", branding::upload_federation_logo)
+        .post("/settings/logo/delete", branding::delete_federation_logo)
         .get("/structure", structure::list)
         .get("/structure/new", structure::new_form)
         .post("/structure/objects", structure::create)
@@ -220,6 +228,43 @@ pub struct NavUser {
     pub can_structure: bool,
 }
 
+/// The federation in the page header: its name and, if uploaded, its logo.
+#[derive(Debug, Clone)]
+pub struct Brand {
+    /// The federation's name (the logo's text alternative).
+    pub name: String,
+    /// The logo's versioned URL.
+    pub logo_url: Option<String>,
+}
+
+impl Brand {
+    fn of(b: &verbund_store::Branding) -> Option<Self> {
+        b.federation_name.as_ref().map(|name| Self {
+            name: name.clone(),
+            logo_url: b
+                .logo_sha256
+                .as_ref()
+                .map(|h| format!("/branding/logo?v={}", h.get(..16).unwrap_or(h))),
+        })
+    }
+}
+
+impl NavUser {
+    /// The menu a signed-in user's roles open.
+    fn of(session: &crate::context::SessionCtx) -> Self {
+        let a = &session.actor;
+        Self {
+            name: session.user.display_name.clone(),
+            can_users: !a.scope(Permission::ReadUsers).is_empty(),
+            can_audit: !a.scope(Permission::ReadAudit).is_empty(),
+            can_costs: !a.scope(Permission::ReadCosts).is_empty(),
+            can_settings: a.check_office(Permission::ReadCosts).is_ok(),
+            can_assess: !a.scope(Permission::ReadAssessments).is_empty(),
+            can_structure: !a.scope(Permission::ReadStructure).is_empty(),
+        }
+    }
+}
+
 /// What every page's frame needs.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -233,26 +278,20 @@ pub struct Layout {
     pub user: Option<NavUser>,
     /// Active menu entry.
     pub active: &'static str,
+    /// The federation beside the product name (signed-in users only).
+    pub brand: Option<Brand>,
 }
 
 impl Layout {
     /// Frame for a page of a logged-in user; `title_key` is a translation key.
     pub fn user(cu: &CurrentUser, title_key: &str, active: &'static str) -> Self {
-        let a = cu.actor();
         Self {
             lang: cu.ctx.lang,
             csrf: cu.ctx.csrf.clone(),
             title: cu.ctx.lang.t(title_key),
-            user: Some(NavUser {
-                name: cu.session.user.display_name.clone(),
-                can_users: !a.scope(Permission::ReadUsers).is_empty(),
-                can_audit: !a.scope(Permission::ReadAudit).is_empty(),
-                can_costs: !a.scope(Permission::ReadCosts).is_empty(),
-                can_settings: a.check_office(Permission::ReadCosts).is_ok(),
-                can_assess: !a.scope(Permission::ReadAssessments).is_empty(),
-                can_structure: !a.scope(Permission::ReadStructure).is_empty(),
-            }),
+            user: Some(NavUser::of(&cu.session)),
             active,
+            brand: Brand::of(&cu.session.branding),
         }
     }
 
@@ -264,6 +303,7 @@ impl Layout {
             title: ctx.lang.t(title_key),
             user: None,
             active: "",
+            brand: None,
         }
     }
 }
@@ -330,16 +370,10 @@ pub fn error_page(
     retry_after: Option<HeaderValue>,
 ) -> Response {
     let mut l = Layout::public(ctx, "error-title");
+    // Signed in: the whole frame, so the way on is the menu as on every other page.
     if let Some(s) = ctx.user() {
-        l.user = Some(NavUser {
-            name: s.user.display_name.clone(),
-            can_users: false,
-            can_audit: false,
-            can_costs: false,
-            can_settings: false,
-            can_assess: false,
-            can_structure: false,
-        });
+        l.user = Some(NavUser::of(s));
+        l.brand = Brand::of(&s.branding);
     }
     let page = ErrorPage {
         l,
@@ -357,6 +391,7 @@ pub fn error_page(
 const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../../static/app.css");
 const ANSWERS_JS: &[u8] = include_bytes!("../../static/answers.js");
+const FAVICON: &[u8] = include_bytes!("../../static/favicon.svg");
 
 /// Static assets, compiled into the binary so it runs from anywhere.
 async fn static_file(Path(file): Path<String>) -> Response {
@@ -364,6 +399,7 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "answers.js" => (ANSWERS_JS, "text/javascript; charset=utf-8"),
+        "favicon.svg" => (FAVICON, "image/svg+xml"),
         _ => return AppError::NotFound.into_response(),
     };
     (

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use verbund_domain::authz::Permission;
@@ -11,6 +12,7 @@ use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::validation::{ValidationErrors, format_date_de};
 use verbund_domain::{MembershipId, OrgId};
 
+use super::branding::LogoBox;
 use super::key_figures::{ProposalForm, ProposalRow};
 use super::{FormErrors, Layout, fmt_ms, render, render_invalid, see_other};
 use crate::AppState;
@@ -151,6 +153,8 @@ struct FormPage {
     cancel: String,
     /// The user may set key figures (the office); members see them and propose changes.
     figures_editable: bool,
+    /// The coat of arms (edit page only).
+    logo: Option<LogoBox>,
 }
 
 fn kinds(include_office: bool) -> Vec<KindOption> {
@@ -175,6 +179,7 @@ pub async fn new_form(cu: CurrentUser) -> AppResult<Response> {
         kinds: kinds(false),
         cancel: "/orgs".into(),
         figures_editable: true,
+        logo: None,
     }))
 }
 
@@ -198,6 +203,7 @@ pub async fn create(
             kinds: kinds(false),
             cancel: "/orgs".into(),
             figures_editable: true,
+            logo: None,
         })),
         Err(e) => Err(e.into()),
     }
@@ -336,23 +342,58 @@ pub async fn edit_form(
     State(st): State<AppState>,
     cu: CurrentUser,
     IdPath(id): IdPath,
+    axum::extract::Query(q): axum::extract::Query<LogoSaved>,
 ) -> AppResult<Response> {
-    cu.actor().check(Permission::EditOrg, OrgId(id))?;
-    let org = orgs::get_org(&st, cu.actor(), OrgId(id)).await?;
-    let mut l = Layout::user(&cu, "org-edit-title", "orgs");
+    Ok(render(
+        &edit_form_page(&st, &cu, OrgId(id), None, q.logo.is_some()).await?,
+    ))
+}
+
+/// `?logo=1` after an upload or removal of the coat of arms.
+#[derive(Deserialize, Default)]
+pub struct LogoSaved {
+    #[serde(default)]
+    logo: Option<String>,
+}
+
+async fn edit_form_page(
+    st: &AppState,
+    cu: &CurrentUser,
+    id: OrgId,
+    logo_error: Option<String>,
+    saved: bool,
+) -> AppResult<FormPage> {
+    cu.actor().check(Permission::EditOrg, id)?;
+    let org = orgs::get_org(st, cu.actor(), id).await?;
+    let mut l = Layout::user(cu, "org-edit-title", "orgs");
     l.title = format!("{}: {}", l.title, org.name);
-    Ok(render(&FormPage {
+    let meta = verbund_app::branding::member_logo_meta(st, cu.actor(), id).await?;
+    let mut logo = LogoBox::member(cu, id, meta.as_ref(), &org.name);
+    logo.error = logo_error;
+    logo.saved = saved;
+    Ok(FormPage {
         l,
         action: format!("/orgs/{id}"),
         form: OrgForm::from_org(&org),
         errors: FormErrors::default(),
         kinds: kinds(org.kind == OrgKind::Office),
         cancel: format!("/orgs/{id}"),
-        figures_editable: cu
-            .actor()
-            .check(Permission::SetKeyFigures, OrgId(id))
-            .is_ok(),
-    }))
+        figures_editable: cu.actor().check(Permission::SetKeyFigures, id).is_ok(),
+        logo: Some(logo),
+    })
+}
+
+/// The organisation's edit page, with the coat-of-arms upload's refusal under its form.
+pub async fn edit_page(
+    st: &AppState,
+    cu: &CurrentUser,
+    id: OrgId,
+    logo_error: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let mut r = render(&edit_form_page(st, cu, id, logo_error, false).await?);
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 pub async fn update(
@@ -382,6 +423,7 @@ pub async fn update(
         kinds: kinds(is_office),
         cancel: format!("/orgs/{id}"),
         figures_editable: cu.actor().check(Permission::SetKeyFigures, id).is_ok(),
+        logo: None,
     }))
 }
 

@@ -70,7 +70,7 @@ pub async fn form(
     ctx: UiCtx,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    password_reset::check(&st, &token).await?;
+    password_reset::check(&st, &token, ctx.ip).await?;
     Ok(render(&form_page(
         &ctx,
         token,
@@ -95,7 +95,7 @@ pub async fn submit(
     Path(token): Path<String>,
     Form(f): Form<ResetForm>,
 ) -> AppResult<Response> {
-    match password_reset::complete(&st, &token, &f.new, &f.repeat).await {
+    match password_reset::complete(&st, &token, &f.new, &f.repeat, ctx.ip).await {
         Ok(_) => Ok(render(&form_page(
             &ctx,
             String::new(),

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use verbund_domain::authz::Permission;
 use verbund_domain::settings::FederationSettings;
 
+use super::branding::LogoBox;
 use super::{FormErrors, Layout, render, render_invalid, see_other};
 use crate::AppState;
 use crate::context::CurrentUser;
@@ -22,6 +23,7 @@ struct SettingsPage {
     can_edit: bool,
     saved: bool,
     errors: FormErrors,
+    logo: Option<LogoBox>,
 }
 
 fn page(cu: &CurrentUser, s: FederationSettings, saved: bool, errors: FormErrors) -> SettingsPage {
@@ -35,13 +37,44 @@ fn page(cu: &CurrentUser, s: FederationSettings, saved: bool, errors: FormErrors
         can_edit,
         saved,
         errors,
+        logo: None,
     }
+}
+
+async fn logo_box(st: &AppState, cu: &CurrentUser) -> AppResult<LogoBox> {
+    let meta = verbund_app::branding::federation_logo_meta(st, cu.actor()).await?;
+    let name = cu
+        .session
+        .branding
+        .federation_name
+        .clone()
+        .unwrap_or_default();
+    Ok(LogoBox::federation(cu, meta.as_ref(), &name))
+}
+
+/// The settings page with the logo upload's refusal under its form.
+pub async fn page_with_logo_error(
+    st: &AppState,
+    cu: &CurrentUser,
+    message: String,
+    status: axum::http::StatusCode,
+) -> AppResult<Response> {
+    let s = verbund_app::settings::get(st, cu.actor()).await?;
+    let mut p = page(cu, s, false, FormErrors::default());
+    let mut lb = logo_box(st, cu).await?;
+    lb.error = Some(message);
+    p.logo = Some(lb);
+    let mut r = render(&p);
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 #[derive(Deserialize, Default)]
 pub struct SavedParam {
     #[serde(default)]
     pub saved: Option<String>,
+    #[serde(default)]
+    logo: Option<String>,
 }
 
 pub async fn show(
@@ -50,12 +83,11 @@ pub async fn show(
     axum::extract::Query(q): axum::extract::Query<SavedParam>,
 ) -> AppResult<Response> {
     let s = verbund_app::settings::get(&st, cu.actor()).await?;
-    Ok(render(&page(
-        &cu,
-        s,
-        q.saved.is_some(),
-        FormErrors::default(),
-    )))
+    let mut p = page(&cu, s, q.saved.is_some(), FormErrors::default());
+    let mut lb = logo_box(&st, &cu).await?;
+    lb.saved = q.logo.is_some();
+    p.logo = Some(lb);
+    Ok(render(&p))
 }
 
 /// The settings form; a checkbox is absent from the form when unticked.
@@ -119,7 +151,11 @@ pub async fn save(
     };
     match verbund_app::settings::save(&st, &cu.audit(), cu.actor(), s.clone()).await {
         Ok(_) => Ok(see_other("/settings?saved=1")),
-        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(&page(&cu, s, false, e.into()))),
+        Err(verbund_app::Error::Invalid(e)) => {
+            let mut p = page(&cu, s, false, e.into());
+            p.logo = Some(logo_box(&st, &cu).await?);
+            Ok(render_invalid(&p))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -113,9 +113,72 @@ async fn a_broken_file_gets_a_precise_error_and_changes_nothing(app: TestApp) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
+async fn an_english_reader_sees_the_catalogs_english_texts_in_assessments_and_the_comparison(
+    app: TestApp,
+) {
+    let isb = app.token("isb@verbund.example").await;
+    crate::assessments::start_all(&app, &isb).await;
+    let token = app.token("koordination@nauheim.example").await;
+    let id = crate::assessments::own_assessment(&app, &token).await;
+    let first = crate::assessments::all_answers(&app, &token, id).await[0]["id"].clone();
+    let (status, _) = app
+        .api(
+            Method::PUT,
+            &format!("/answers/{first}"),
+            &token,
+            Some(serde_json::json!({"status": "yes"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut english = app.login("koordination@nauheim.example").await;
+    let (status, _) = english
+        .post_form(&app, "/profile/language", &[("locale", "en")])
+        .await;
+    assert!(status.is_redirection(), "{status}");
+
+    let (_, page) = english.get(&app, &format!("/assessments/{id}")).await;
+    let (_, heatmap) = english.get(&app, "/heatmap").await;
+    let (_, answer) = english
+        .get(&app, &format!("/answers/{}", first_answer(&page)))
+        .await;
+
+    assert!(
+        page.contains("Organisation of information security"),
+        "topic name in English"
+    );
+    assert!(
+        page.contains("Information security officer appointed"),
+        "row title in English"
+    );
+    assert!(!page.contains("ISB benannt"));
+    assert!(
+        heatmap.contains("Organisation of information security"),
+        "comparison topics in English"
+    );
+    assert!(
+        answer.contains("Has a person been formally appointed"),
+        "answer page in English"
+    );
+    let mut german = app.login("leitung@nauheim.example").await;
+    let (_, page) = german.get(&app, &format!("/assessments/{id}")).await;
+    assert!(
+        page.contains("Organisation der Informationssicherheit") && page.contains("ISB benannt")
+    );
+}
+
+/// The first answer linked from an assessment page.
+fn first_answer(page: &str) -> i64 {
+    page.split("href=\"/answers/")
+        .nth(1)
+        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|s| s.parse().ok())
+        .expect("an answer link")
+}
+
 both!(
     office_imports_the_starter_catalog_once_and_everyone_reads_it,
-    a_broken_file_gets_a_precise_error_and_changes_nothing
+    a_broken_file_gets_a_precise_error_and_changes_nothing,
+    an_english_reader_sees_the_catalogs_english_texts_in_assessments_and_the_comparison,
 );
 
 /// The real NIST SP 800-53 library from ../shared/datasets (skipped where the datasets are absent,

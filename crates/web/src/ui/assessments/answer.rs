@@ -73,7 +73,14 @@ pub(super) async fn answer_page(
     errors: FormErrors,
     back: &str,
 ) -> AppResult<AnswerPage> {
-    let (assessment_id, r) = svc::answer_row(st, cu.actor(), answer_id).await?;
+    let (assessment_id, mut r) = svc::answer_row(st, cu.actor(), answer_id).await?;
+    let catalog = svc::get(st, cu.actor(), assessment_id)
+        .await?
+        .assessment
+        .catalog_id;
+    if let Some(t) = crate::ui::catalog_texts::load(st, cu, catalog).await? {
+        crate::ui::catalog_texts::rows(&t, std::slice::from_mut(&mut r));
+    }
     let org = svc::authorize(
         st,
         cu.actor(),
@@ -182,9 +189,14 @@ pub async fn save_answer(
         }
         Err(e) => return Err(e.into()),
     }
-    let (aid, r) = svc::answer_row(&st, cu.actor(), AnswerId(id)).await?;
+    let (aid, mut r) = svc::answer_row(&st, cu.actor(), AnswerId(id)).await?;
     if !htmx {
         return Ok(see_other(&super::page_url(aid, &back, "")));
+    }
+    let mut a = svc::get(&st, cu.actor(), aid).await?;
+    if let Some(t) = crate::ui::catalog_texts::load(&st, &cu, a.assessment.catalog_id).await? {
+        crate::ui::catalog_texts::rows(&t, std::slice::from_mut(&mut r));
+        crate::ui::catalog_texts::topics(&t, &mut a.topics);
     }
     let l = Layout::user(&cu, "assessment-title", "assessments");
     let label = r.ref_id.clone().unwrap_or_default();
@@ -201,7 +213,7 @@ pub async fn save_answer(
     // htmx swaps only 2xx answers by default: an invalid answer comes back as 200 with the
     // row showing its error (and the stored answer).
     Ok(render(&SavedPartial {
-        a: svc::get(&st, cu.actor(), aid).await?,
+        a,
         back: super::list_query(&super::parse_back(&back)),
         l,
         r,

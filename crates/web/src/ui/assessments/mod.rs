@@ -284,10 +284,14 @@ pub(super) async fn assessment_page(
     mut q: AnswersQuery,
     state: PageState,
 ) -> AppResult<AssessmentPage> {
-    let a = svc::get(st, cu.actor(), id).await?;
+    let mut a = svc::get(st, cu.actor(), id).await?;
     q.all = None;
     q.per_page = Some(q.per_page.unwrap_or(50));
-    let rows = svc::answers(st, cu.actor(), id, &q).await?;
+    let mut rows = svc::answers(st, cu.actor(), id, &q).await?;
+    if let Some(t) = super::catalog_texts::load(st, cu, a.assessment.catalog_id).await? {
+        super::catalog_texts::rows(&t, &mut rows.items);
+        super::catalog_texts::topics(&t, &mut a.topics);
+    }
     let org = a.assessment.org_id;
     let enc = |s: &Option<String>| {
         s.as_deref()

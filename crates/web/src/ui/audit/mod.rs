@@ -64,6 +64,8 @@ pub const KINDS: &[&str] = &[
     "structure.module.assign",
     "structure.module.unassign",
     "structure.module_rules.update",
+    "logo.update",
+    "logo.delete",
 ];
 
 /// The kinds of object the log names.
@@ -88,6 +90,7 @@ pub const OBJECTS: &[&str] = &[
     "structure_link",
     "structure_settings",
     "structure_module_rules",
+    "logo",
 ];
 
 /// An entry with its time and organisation as shown.

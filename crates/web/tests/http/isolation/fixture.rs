@@ -245,6 +245,18 @@ pub async fn setup(app: &TestApp) -> Ids {
     let invitation_to_decline = invite(app, target, Role::MeasureOwner).await;
 
     let isb = app.token("isb@verbund.example").await;
+    // The target member's coat of arms, which the logo routes read and remove.
+    let req = axum::http::Request::builder()
+        .method(Method::PUT)
+        .uri(format!("/api/v1/organisations/{target}/logo"))
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {isb}"))
+        .body(axum::body::Body::from(verbund_app::demo::DEMO_LOGO))
+        .unwrap();
+    assert_eq!(
+        app.request(req).await.0,
+        StatusCode::OK,
+        "coat of arms uploaded"
+    );
     let key = crate::costs::setup_2026(app, &isb).await;
     let (_, b) = app
         .api(Method::GET, "/costs/budget?year=2026", &isb, None)
@@ -305,6 +317,23 @@ pub async fn setup(app: &TestApp) -> Ids {
 /// The negative runs changed nothing of the target member's or the office's data.
 pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
     let scope = Scope::system(&TEST_ACCESS);
+    let fed = app.store.federation().await.unwrap().unwrap().id;
+    assert!(
+        app.store
+            .logo_meta(&scope, fed, Some(OrgId(f.target)))
+            .await
+            .unwrap()
+            .is_some(),
+        "other member's coat of arms still there"
+    );
+    assert!(
+        app.store
+            .logo_meta(&scope, fed, None)
+            .await
+            .unwrap()
+            .is_some(),
+        "federation logo still there"
+    );
     let org = app.store.get_org(&scope, OrgId(f.target)).await.unwrap();
     assert_eq!(
         (org.name.as_str(), org.version),

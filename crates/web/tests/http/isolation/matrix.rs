@@ -184,6 +184,7 @@ pub fn ui(c: &Ids) -> Matrix {
     let pw = super::DEMO_PASSWORD;
     HashMap::from([
         (("GET", "/static/{file}"), entry(Kind::NotTenantData, Static)),
+        (("GET", "/branding/logo"), free()),
         (("POST", "/lang"), free().body(json!({"lang": "de"}))),
         (("GET", "/login"), free()),
         (("POST", "/login"), free().body(json!({"email": "$email", "password": pw})).ends_session()),
@@ -198,6 +199,10 @@ pub fn ui(c: &Ids) -> Matrix {
         (("GET", "/orgs/{id}/edit"), foreign(Org)),
         (("POST", "/orgs/{id}"), foreign(Org).body(org_form)),
         (("POST", "/orgs/{id}/memberships"), foreign(Org).by(By::Office).body(json!({"starts_on": "2026-01-01"}))),
+        (("GET", "/orgs/{id}/logo"), foreign(Org)),
+        // A form post is no multipart upload: the office gets as far as reading the body.
+        (("POST", "/orgs/{id}/logo"), foreign(Org).by(By::Office).body(json!({"file": "x"})).status(400)),
+        (("POST", "/orgs/{id}/logo/delete"), foreign(Org).by(By::Office)),
         (("POST", "/memberships/{id}/delete"), foreign(Membership).by(By::Office)),
         (("GET", "/key-figures"), list().q("?status=all")),
         // The fixture's proposal is still open: the controls get as far as that check.
@@ -260,6 +265,8 @@ pub fn ui(c: &Ids) -> Matrix {
         (("GET", "/costs/statements/{id}/xlsx"), foreign(Statement).q(format!("?member={}", c.target))),
         (("GET", "/settings"), office(Obj::Plain)),
         (("POST", "/settings"), office(Obj::Plain).body(json!({"named_comparison": "1"}))),
+        (("POST", "/settings/logo"), office(Obj::Plain).body(json!({"file": "x"})).status(400)),
+        (("POST", "/settings/logo/delete"), office(Obj::Plain)),
         (("GET", "/catalogs"), list()),
         (("POST", "/catalogs"), office(Obj::Plain).body(json!({"format": "auto"})).status(400)),
         (("GET", "/catalogs/{id}"), free().obj(Catalog)),
@@ -398,6 +405,13 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/costs/statements/{id}/xlsx"), foreign(Statement).q(format!("?member={}", c.target))),
         (("GET", "/settings"), office(Obj::Plain)),
         (("PUT", "/settings"), office(Obj::Plain).body(json!({"named_comparison": true}))),
+        (("GET", "/branding/logo"), free()),
+        // `{}` is no image: refused after the access check.
+        (("PUT", "/settings/logo"), office(Obj::Plain).body(json!({})).status(422)),
+        (("DELETE", "/settings/logo"), office(Obj::Plain)),
+        (("GET", "/organisations/{id}/logo"), foreign(Org)),
+        (("PUT", "/organisations/{id}/logo"), foreign(Org).by(By::Office).body(json!({})).status(422)),
+        (("DELETE", "/organisations/{id}/logo"), foreign(Org).by(By::Office)),
         (("POST", "/assessments"), foreign(Obj::Plain).by(By::Office).body(json!({"catalog_id": c.catalog, "orgs": [c.target]}))),
         (("GET", "/assessments"), list()),
         (("GET", "/assessments/{id}"), foreign(Assessment)),

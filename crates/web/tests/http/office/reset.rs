@@ -121,7 +121,70 @@ async fn only_the_administrator_issues_links(app: TestApp) {
     );
 }
 
+async fn guessing_reset_links_is_throttled_per_address_like_signing_in(app: TestApp) {
+    let user = app.user_id(TARGET).await;
+    let path = link_of(&app, user).await;
+    let mut guesser = crate::helpers::Browser::at(&app, "203.0.113.7").await;
+    for i in 0..19 {
+        let (status, _) = guesser.get(&app, &format!("/reset/geraten{i}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "miss {i}");
+    }
+
+    // The 20th miss reaches the limit (also through the form's POST).
+    let (status, html) = guesser
+        .post_form(&app, "/reset/geraten", &[("new", NEW), ("repeat", NEW)])
+        .await;
+
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{html:.300}");
+    assert!(
+        html.contains("Zu viele"),
+        "German message in the frame: {html:.600}"
+    );
+    let (status, _) = guesser.get(&app, &path).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even a valid link, from that address"
+    );
+    let req = axum::http::Request::builder()
+        .uri(path.as_str())
+        .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [203, 0, 113, 7],
+            1,
+        ))))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (_, headers, _) = app.request(req).await;
+    let retry: u64 = headers[axum::http::header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=300).contains(&retry), "Retry-After {retry}");
+    let mut other = crate::helpers::Browser::at(&app, "198.51.100.2").await;
+    assert_eq!(
+        other.get(&app, &path).await.0,
+        StatusCode::OK,
+        "another address is not refused"
+    );
+    let (status, _) = guesser
+        .post_form(
+            &app,
+            "/login",
+            &[
+                ("email", TARGET),
+                ("password", crate::helpers::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert!(
+        status.is_redirection(),
+        "signing in from that address still works: {status}"
+    );
+}
+
 both!(
+    guessing_reset_links_is_throttled_per_address_like_signing_in,
     a_reset_link_works_once_and_ends_every_session_and_token,
     a_new_link_voids_the_older_one,
     only_the_administrator_issues_links,

@@ -1,0 +1,24 @@
+# Logos, the compact menu and error pages (layout and branding).
+nav-menu = Menü
+logo-federation-heading = Logo des Verbunds
+logo-member-heading = Wappen
+logo-member-alt = Wappen von { $name }
+logo-none = Es ist noch keines hochgeladen.
+logo-file = Bilddatei (PNG oder JPEG)
+logo-hint = PNG oder JPEG, höchstens 512 KB und 2.048 × 2.048 Pixel. Das Bild erscheint in der Kopfzeile und auf den Schreiben (Wappen: auf den Schreiben an dieses Mitglied).
+logo-upload = Hochladen
+logo-remove = Entfernen
+logo-saved = Das Bild wurde geändert.
+error-logo-empty = Bitte wählen Sie eine Bilddatei aus.
+error-logo-too-large = Die Datei ist größer als 512 KB.
+error-logo-type = Nur PNG- oder JPEG-Bilder sind erlaubt (SVG nicht, da es Skripte enthalten kann).
+error-logo-unreadable = Die Bilddatei ist beschädigt: Ihre Größenangaben lassen sich nicht lesen.
+error-logo-dimensions = Das Bild ist zu groß: höchstens 2.048 × 2.048 Pixel.
+action-logo-update = Logo geändert
+action-logo-delete = Logo entfernt
+audit-entity-logo = Logo/Wappen
+audit-field-content_type = Dateityp
+audit-field-width = Breite (Pixel)
+audit-field-height = Höhe (Pixel)
+audit-field-size_bytes = Dateigröße (Byte)
+audit-field-sha256 = Prüfsumme (SHA-256)

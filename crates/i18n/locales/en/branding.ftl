@@ -1,0 +1,24 @@
+# Logos, the compact menu and error pages (layout and branding).
+nav-menu = Menu
+logo-federation-heading = Federation logo
+logo-member-heading = Coat of arms
+logo-member-alt = Coat of arms of { $name }
+logo-none = None has been uploaded yet.
+logo-file = Image file (PNG or JPEG)
+logo-hint = PNG or JPEG, at most 512 KB and 2,048 × 2,048 pixels. The image appears in the page header and on letters (coat of arms: on the letters to this member).
+logo-upload = Upload
+logo-remove = Remove
+logo-saved = The image was changed.
+error-logo-empty = Please choose an image file.
+error-logo-too-large = The file is larger than 512 KB.
+error-logo-type = Only PNG or JPEG images are allowed (not SVG, which can contain scripts).
+error-logo-unreadable = The image file is damaged: its dimensions cannot be read.
+error-logo-dimensions = The image is too large: at most 2,048 × 2,048 pixels.
+action-logo-update = Logo changed
+action-logo-delete = Logo removed
+audit-entity-logo = Logo/coat of arms
+audit-field-content_type = File type
+audit-field-width = Width (pixels)
+audit-field-height = Height (pixels)
+audit-field-size_bytes = File size (bytes)
+audit-field-sha256 = Checksum (SHA-256)
