@@ -58,7 +58,8 @@ test('on a small screen the menu sits behind "Menü": keyboard usable, and witho
     await menu.focus();
     await page.keyboard.press('Enter');
     await orgs.waitFor();
-    await checkA11y(page, `L4-menu-open${javaScriptEnabled ? '' : '-nojs'}`);
+    // axe is a script: it cannot run where scripts are off (adding it waited forever).
+    if (javaScriptEnabled) await checkA11y(page, 'L4-menu-open');
     await orgs.focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(`${BASE}/orgs`);

@@ -359,7 +359,7 @@ fn data(r: &StructureReport) -> Data {
 /// typst only as string values. Fails with [`ReportError::Render`] if typst fails.
 pub fn structure_pdf(r: &StructureReport) -> Result<Vec<u8>, ReportError> {
     let json = serde_json::to_vec(&data(r)).map_err(|e| ReportError::Render(e.to_string()))?;
-    crate::render::pdf(TEMPLATE, json, crate::format::date(&r.date))
+    crate::render::pdf_with_images(TEMPLATE, json, crate::format::date(&r.date), &[])
 }
 
 /// The report as a workbook: "Übersicht", "Zielobjekte", "Schutzbedarf", "Abhängigkeiten",
