@@ -24,6 +24,8 @@ use verbund_domain::structure::{
 use crate::assessment_csv::{BOM, push_line, read_csv};
 use crate::assessment_import::{Cell, MAX_ROW_ERRORS, escape_formula, unescape};
 pub use crate::assessment_import::{ImportError, RowError};
+use verbund_domain::structure::names_de::status as status_de;
+pub use verbund_domain::structure::names_de::{link as link_de, object_type as type_de};
 
 /// Name of the sheet (export and import).
 pub const SHEET: &str = "Strukturanalyse";
@@ -52,42 +54,6 @@ pub const COLUMNS: [&str; 18] = [
 
 /// At most this many objects per import.
 pub const MAX_OBJECTS: usize = 20_000;
-
-/// German name of an object type (file format, not UI).
-pub fn type_de(t: ObjectType) -> &'static str {
-    match t {
-        ObjectType::BusinessProcess => "Geschäftsprozess",
-        ObjectType::Application => "Anwendung",
-        ObjectType::Server => "Server",
-        ObjectType::Client => "Client",
-        ObjectType::NetworkComponent => "Netzkomponente",
-        ObjectType::MobileDevice => "Mobilgerät",
-        ObjectType::IcsIot => "ICS/IoT",
-        ObjectType::Room => "Raum",
-        ObjectType::Building => "Gebäude",
-        ObjectType::CommunicationLink => "Kommunikationsverbindung",
-        ObjectType::Network => "Netz",
-    }
-}
-
-fn status_de(s: ObjectStatus) -> &'static str {
-    match s {
-        ObjectStatus::Planned => "geplant",
-        ObjectStatus::Active => "in Betrieb",
-        ObjectStatus::Retired => "außer Betrieb",
-    }
-}
-
-/// German name of a link type (file format).
-pub fn link_de(t: LinkType) -> &'static str {
-    match t {
-        LinkType::RunsOn => "läuft auf",
-        LinkType::LocatedIn => "steht in",
-        LinkType::CommunicatesOver => "kommuniziert über",
-        LinkType::ProcessesDataOf => "verarbeitet Daten von",
-        LinkType::ProvidedBy => "bereitgestellt von",
-    }
-}
 
 fn category_de(c: Option<Category>) -> &'static str {
     match c {

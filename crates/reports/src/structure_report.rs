@@ -12,9 +12,12 @@ use serde::Serialize;
 use verbund_domain::structure::model::{
     Link, MemberStructure, Need, ObjectRef, OriginKind, PathEntry,
 };
-use verbund_domain::structure::{Category, Deviation, LinkType, ObjectStatus, ObjectType};
+use verbund_domain::structure::{Category, Deviation};
 
 use crate::ReportError;
+use verbund_domain::structure::names_de::{
+    link as link_de, object_type as type_de, status as status_de,
+};
 
 /// The typst template.
 const TEMPLATE: &str = include_str!("structure_report.typ");
@@ -45,40 +48,6 @@ pub struct StructureReport<'a> {
     pub data: &'a MemberStructure,
     /// Sections added after the structure analysis (modelling, check), in order.
     pub sections: Vec<ReportTable>,
-}
-
-fn type_de(t: ObjectType) -> &'static str {
-    match t {
-        ObjectType::BusinessProcess => "Geschäftsprozess",
-        ObjectType::Application => "Anwendung",
-        ObjectType::Server => "Server",
-        ObjectType::Client => "Client",
-        ObjectType::NetworkComponent => "Netzkomponente",
-        ObjectType::MobileDevice => "Mobilgerät",
-        ObjectType::IcsIot => "ICS/IoT",
-        ObjectType::Room => "Raum",
-        ObjectType::Building => "Gebäude",
-        ObjectType::CommunicationLink => "Kommunikationsverbindung",
-        ObjectType::Network => "Netz",
-    }
-}
-
-fn status_de(s: ObjectStatus) -> &'static str {
-    match s {
-        ObjectStatus::Planned => "geplant",
-        ObjectStatus::Active => "in Betrieb",
-        ObjectStatus::Retired => "außer Betrieb",
-    }
-}
-
-fn link_de(t: LinkType) -> &'static str {
-    match t {
-        LinkType::RunsOn => "läuft auf",
-        LinkType::LocatedIn => "steht in",
-        LinkType::CommunicatesOver => "kommuniziert über",
-        LinkType::ProcessesDataOf => "verarbeitet Daten von",
-        LinkType::ProvidedBy => "bereitgestellt von",
-    }
 }
 
 fn category_de(c: Option<Category>) -> &'static str {
@@ -461,6 +430,7 @@ fn sheet(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use verbund_domain::structure::{LinkType, ObjectType};
     use verbund_domain::{OrgId, StructureObjectId};
 
     fn step(

@@ -10,6 +10,7 @@ pub mod inherit;
 mod input;
 pub mod model;
 pub mod modelling;
+pub mod names_de;
 pub mod needs;
 mod path;
 

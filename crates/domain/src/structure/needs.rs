@@ -204,6 +204,29 @@ impl StructureSettings {
 }
 
 impl StructureSettings {
+    /// The settings as the fields of a form, named as [`StructureSettings::from_fields`] reads
+    /// them back.
+    pub fn to_fields(&self) -> std::collections::HashMap<String, String> {
+        let mut f = std::collections::HashMap::new();
+        for t in super::LinkType::ALL {
+            f.insert(
+                format!("direction_{}", t.code()),
+                self.propagation.direction(*t).code().to_owned(),
+            );
+        }
+        f.insert(
+            "cumulation_threshold".into(),
+            self.cumulation_threshold.to_string(),
+        );
+        for th in &self.thresholds {
+            let c = th.scenario.code();
+            f.insert(format!("{c}_normal"), th.normal.clone());
+            f.insert(format!("{c}_high"), th.high.clone());
+            f.insert(format!("{c}_very_high"), th.very_high.clone());
+        }
+        f
+    }
+
     /// Reads the settings from the fields of a form, by name: `direction_<link type>` (a
     /// [`super::Direction`] code), `cumulation_threshold`, and per damage scenario
     /// `<scenario>_normal`, `<scenario>_high`, `<scenario>_very_high`; then checks them like
@@ -261,34 +284,12 @@ impl StructureSettings {
 #[cfg(test)]
 mod form_tests {
     use super::*;
-    use crate::structure::{Direction, LinkType};
-    use std::collections::HashMap;
-
-    fn fields(s: &StructureSettings) -> HashMap<String, String> {
-        let mut f = HashMap::new();
-        for t in LinkType::ALL {
-            f.insert(
-                format!("direction_{}", t.code()),
-                s.propagation.direction(*t).code().to_owned(),
-            );
-        }
-        f.insert(
-            "cumulation_threshold".into(),
-            s.cumulation_threshold.to_string(),
-        );
-        for th in &s.thresholds {
-            let c = th.scenario.code();
-            f.insert(format!("{c}_normal"), th.normal.clone());
-            f.insert(format!("{c}_high"), th.high.clone());
-            f.insert(format!("{c}_very_high"), th.very_high.clone());
-        }
-        f
-    }
+    use crate::structure::Direction;
 
     #[test]
     fn the_form_of_the_defaults_reads_back_as_the_defaults() {
         let d = StructureSettings::default();
-        let f = fields(&d);
+        let f = StructureSettings::to_fields(&d);
 
         let read = StructureSettings::from_fields(|k| f.get(k).map(String::as_str));
 
@@ -297,7 +298,7 @@ mod form_tests {
 
     #[test]
     fn a_changed_direction_and_threshold_are_taken() {
-        let mut f = fields(&StructureSettings::default());
+        let mut f = StructureSettings::to_fields(&StructureSettings::default());
         f.insert("direction_communicates_over".into(), "none".into());
         f.insert("cumulation_threshold".into(), " 8 ".into());
 
@@ -309,7 +310,7 @@ mod form_tests {
 
     #[test]
     fn every_bad_field_is_named() {
-        let mut f = fields(&StructureSettings::default());
+        let mut f = StructureSettings::to_fields(&StructureSettings::default());
         f.insert("direction_runs_on".into(), "sideways".into());
         f.insert("cumulation_threshold".into(), "viele".into());
         f.insert("financial_high".into(), "  ".into());

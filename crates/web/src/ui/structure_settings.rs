@@ -99,28 +99,6 @@ fn page(
     }
 }
 
-/// The settings as form fields.
-fn fields_of(s: &StructureSettings) -> HashMap<String, String> {
-    let mut f = HashMap::new();
-    for t in LinkType::ALL {
-        f.insert(
-            format!("direction_{}", t.code()),
-            s.propagation.direction(*t).code().to_owned(),
-        );
-    }
-    f.insert(
-        "cumulation_threshold".into(),
-        s.cumulation_threshold.to_string(),
-    );
-    for th in &s.thresholds {
-        let c = th.scenario.code();
-        f.insert(format!("{c}_normal"), th.normal.clone());
-        f.insert(format!("{c}_high"), th.high.clone());
-        f.insert(format!("{c}_very_high"), th.very_high.clone());
-    }
-    f
-}
-
 /// The settings page (office only: 404 for members).
 pub async fn show(
     State(st): State<AppState>,
@@ -128,7 +106,7 @@ pub async fn show(
     Query(q): Query<SavedParam>,
 ) -> AppResult<Response> {
     cu.actor().check_office(Permission::ReadStructure)?;
-    let f = fields_of(&svc::settings(&st, cu.actor()).await?);
+    let f = StructureSettings::to_fields(&svc::settings(&st, cu.actor()).await?);
     Ok(render(&page(
         &cu,
         |k| f.get(k).cloned(),
