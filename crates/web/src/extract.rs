@@ -164,6 +164,18 @@ pub fn upload_error(status: StatusCode) -> AppError {
     }
 }
 
+/// The first file field of a multipart upload: name and bytes.
+pub async fn first_file(mut m: axum::extract::Multipart) -> Result<(String, Vec<u8>), AppError> {
+    while let Some(field) = m.next_field().await.map_err(|e| upload_error(e.status()))? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_owned();
+            let bytes = field.bytes().await.map_err(|e| upload_error(e.status()))?;
+            return Ok((name, bytes.to_vec()));
+        }
+    }
+    Ok((String::new(), Vec::new()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::whole_floats_to_integers;

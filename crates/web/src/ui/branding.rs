@@ -119,24 +119,10 @@ pub async fn member_logo(
 
 /// The `file` field of an upload form.
 async fn uploaded_file(st: &AppState, req: Request) -> AppResult<Vec<u8>> {
-    let mut m = Multipart::from_request(req, st)
+    let m = Multipart::from_request(req, st)
         .await
         .map_err(|e| crate::extract::upload_error(e.status()))?;
-    let mut bytes = Vec::new();
-    while let Some(field) = m
-        .next_field()
-        .await
-        .map_err(|e| crate::extract::upload_error(e.status()))?
-    {
-        if field.name() == Some("file") {
-            bytes = field
-                .bytes()
-                .await
-                .map_err(|e| crate::extract::upload_error(e.status()))?
-                .to_vec();
-        }
-    }
-    Ok(bytes)
+    Ok(crate::extract::first_file(m).await?.1)
 }
 
 /// A refused file as the message under the upload form and its status (413 for too large,

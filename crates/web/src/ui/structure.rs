@@ -399,23 +399,10 @@ pub async fn import(
     use axum::extract::FromRequest;
     let org = OrgId(id);
     cu.actor().check(Permission::EditStructure, org)?;
-    let mut m = Multipart::from_request(req, &st)
+    let m = Multipart::from_request(req, &st)
         .await
         .map_err(|e| crate::extract::upload_error(e.status()))?;
-    let mut bytes = Vec::new();
-    while let Some(field) = m
-        .next_field()
-        .await
-        .map_err(|e| crate::extract::upload_error(e.status()))?
-    {
-        if field.name() == Some("file") {
-            bytes = field
-                .bytes()
-                .await
-                .map_err(|e| crate::extract::upload_error(e.status()))?
-                .to_vec();
-        }
-    }
+    let (_, bytes) = crate::extract::first_file(m).await?;
     let params = ListParams {
         org: Some(id),
         ..ListParams::default()

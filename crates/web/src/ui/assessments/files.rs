@@ -33,25 +33,6 @@ pub async fn export(
     ))
 }
 
-/// The first file field of a multipart upload: name and bytes.
-async fn first_file(mut m: Multipart) -> AppResult<(String, Vec<u8>)> {
-    while let Some(field) = m
-        .next_field()
-        .await
-        .map_err(|e| crate::extract::upload_error(e.status()))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("upload").to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| crate::extract::upload_error(e.status()))?;
-            return Ok((name, bytes.to_vec()));
-        }
-    }
-    Ok((String::new(), Vec::new()))
-}
-
 /// Checks `p` on the assessment's member before the upload is read, so another member's
 /// assessment is "not found" whatever was sent.
 async fn authorized_upload(
@@ -82,7 +63,7 @@ pub async fn import(
         req,
     )
     .await?;
-    let (_, bytes) = first_file(m).await?;
+    let (_, bytes) = crate::extract::first_file(m).await?;
     match svc::import(&st, &cu.audit(), cu.actor(), AssessmentId(id), &bytes).await {
         Ok(o) => Ok(see_other(&format!(
             "/assessments/{id}?imported={}",
@@ -123,7 +104,7 @@ pub async fn upload_evidence(
         req,
     )
     .await?;
-    let (file_name, content) = first_file(m).await?;
+    let (file_name, content) = crate::extract::first_file(m).await?;
     match svc::add_evidence(
         &st,
         &cu.audit(),
