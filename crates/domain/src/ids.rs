@@ -59,4 +59,16 @@ id_type!(
     StructureObjectId,
     /// A dependency link between two target objects.
     StructureLinkId,
+    /// One measure of a member's implementation plan (Realisierungsplan).
+    MeasureId,
+    /// A measure the office offers to all members (pushed as one measure per member).
+    MeasureTemplateId,
+    /// One entry of a risk register (object × threat).
+    RiskId,
+    /// An elementary or federation-defined threat.
+    ThreatId,
+    /// A scheduled job stored in the database.
+    JobId,
+    /// One mail of the outbox.
+    OutboxMailId,
 );

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod key_figures;
 pub mod localtime;
 pub mod logo;
+pub mod measure;
 pub mod org;
 pub mod page;
 pub mod settings;

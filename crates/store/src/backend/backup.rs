@@ -34,6 +34,11 @@ const BACKUP_TABLES: &[&str] = &[
     "structure_module_rules",
     "structure_modules",
     "logos",
+    "measure_templates",
+    "measures",
+    "measure_requirements",
+    "measure_objects",
+    "measure_notes",
     "audit_log",
     "audit_head",
 ];
@@ -57,6 +62,11 @@ const ADDED_TABLES: &[&str] = &[
     "structure_module_rules",
     "structure_modules",
     "logos",
+    "measure_templates",
+    "measures",
+    "measure_requirements",
+    "measure_objects",
+    "measure_notes",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.
