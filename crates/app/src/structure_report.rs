@@ -6,6 +6,8 @@
 //! Modelling and the IT-Grundschutz check add their results as further sections in
 //! [`sections`].
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use verbund_domain::OrgId;
 use verbund_domain::authz::{Actor, Permission};
@@ -13,9 +15,12 @@ use verbund_domain::localtime::fmt_ms;
 use verbund_domain::structure::model::MemberStructure;
 use verbund_reports::{ReportTable, StructureReport};
 
+use verbund_domain::structure::names_de::object_type as type_de;
+
 use crate::Services;
 use crate::error::{Error, Result};
 use crate::file::{FileOut, XLSX, slug};
+use crate::modelling::Modelling;
 
 /// The report's file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -27,15 +32,77 @@ pub enum ReportFormat {
     Xlsx,
 }
 
-/// Sections after the structure analysis. The hook for the later parts of the method: the
-/// modelling (modules per object) and the IT-Grundschutz check (results per object and
-/// requirement) each return one [`ReportTable`] built from `data`'s objects here.
+/// Sections after the structure analysis: the modelling (modules per object); the
+/// IT-Grundschutz check adds its results per object and requirement here as a further
+/// [`ReportTable`].
 async fn sections(
-    _st: &Services,
-    _actor: &Actor,
-    _data: &MemberStructure,
+    st: &Services,
+    actor: &Actor,
+    data: &MemberStructure,
 ) -> Result<Vec<ReportTable>> {
-    Ok(Vec::new())
+    let m = crate::modelling::modelling(st, actor, data.org_id).await?;
+    let names: BTreeMap<String, String> = st
+        .store
+        .catalog_modules()
+        .await?
+        .into_iter()
+        .filter_map(|m| Some((m.ref_id.to_ascii_uppercase(), m.name?)))
+        .collect();
+    Ok(vec![modelling_table(&m, &names)])
+}
+
+/// The modelling as a table: one row per object with its modules (reference and title) and
+/// what is missing (no module at all, or suggested modules that no object of the member has).
+fn modelling_table(m: &Modelling, names: &BTreeMap<String, String>) -> ReportTable {
+    let named = |r: &str| match names.get(&r.to_ascii_uppercase()) {
+        Some(n) => format!("{r} {n}"),
+        None => r.to_owned(),
+    };
+    let rows = m
+        .objects
+        .iter()
+        .map(|o| {
+            let suggested: Vec<&str> = m
+                .gaps
+                .unused_modules
+                .iter()
+                .filter(|(_, objects)| objects.contains(&o.id))
+                .map(|(r, _)| r.as_str())
+                .collect();
+            let mut note = Vec::new();
+            if o.modules.is_empty() {
+                note.push("kein Baustein zugeordnet".to_owned());
+            }
+            if !suggested.is_empty() {
+                note.push(format!("vorgeschlagen: {}", suggested.join(", ")));
+            }
+            vec![
+                o.short_id.clone(),
+                o.name.clone(),
+                type_de(o.object_type).to_owned(),
+                o.modules
+                    .iter()
+                    .map(|r| named(r))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                note.join("; "),
+            ]
+        })
+        .collect();
+    ReportTable {
+        title: "Modellierung".into(),
+        sheet: "Modellierung".into(),
+        intro: format!(
+            "{} Zielobjekte, davon {} ohne Baustein. Vorgeschlagene Bausteine, die kein Objekt hat: {}.",
+            m.objects.len(),
+            m.gaps.objects_without_modules.len(),
+            m.gaps.unused_modules.len()
+        ),
+        header: ["Kürzel", "Name", "Typ", "Bausteine", "Lücken"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }
 }
 
 /// `org`'s report as PDF or XLSX. Fails with `NotFound` for an organisation outside the
@@ -53,6 +120,11 @@ pub async fn report(
         .await?;
     let fed = crate::federation(&st.store).await?;
     let sections = sections(st, actor, &data).await?;
+    // The member's coat of arms heads its report; without one, the federation's logo.
+    let logo = match crate::branding::for_document(st, &fed, Some(org)).await? {
+        Some(arms) => Some(arms),
+        None => crate::branding::for_document(st, &fed, None).await?,
+    };
     let date: String = fmt_ms(st.now_ms()).chars().take(10).collect();
     let stem = format!("schutzbedarf-{}", slug(&data.org_name));
     let (filename, content_type) = match format {
@@ -66,6 +138,7 @@ pub async fn report(
             date,
             data: &data,
             sections,
+            logo,
         };
         match format {
             ReportFormat::Pdf => verbund_reports::structure_pdf(&r),

@@ -48,6 +48,8 @@ pub struct StructureReport<'a> {
     pub data: &'a MemberStructure,
     /// Sections added after the structure analysis (modelling, check), in order.
     pub sections: Vec<ReportTable>,
+    /// The member's coat of arms (or the federation's logo), printed beside the heading.
+    pub logo: Option<verbund_domain::logo::Logo>,
 }
 
 fn category_de(c: Option<Category>) -> &'static str {
@@ -185,6 +187,8 @@ const OBJECT_HEADER: [&str; 11] = [
     "A",
     "Hinweis",
 ];
+/// Position of "Anzahl" in [`OBJECT_HEADER`]: the one numeric column of the object list.
+const COUNT_COLUMN: usize = 5;
 const NEED_HEADER: [&str; 8] = [
     "Objekt",
     "Grundwert",
@@ -328,11 +332,16 @@ fn data(r: &StructureReport) -> Data {
 /// typst only as string values. Fails with [`ReportError::Render`] if typst fails.
 pub fn structure_pdf(r: &StructureReport) -> Result<Vec<u8>, ReportError> {
     let json = serde_json::to_vec(&data(r)).map_err(|e| ReportError::Render(e.to_string()))?;
-    crate::render::pdf_with_images(TEMPLATE, json, crate::format::date(&r.date), &[])
+    let images: Vec<crate::render::Embedded<'_>> = r
+        .logo
+        .iter()
+        .map(|logo| crate::render::Embedded { key: "logo", logo })
+        .collect();
+    crate::render::pdf_with_images(TEMPLATE, json, crate::format::date(&r.date), &images)
 }
 
 /// The report as a workbook: "Übersicht", "Zielobjekte", "Schutzbedarf", "Abhängigkeiten",
-/// "Dienstleister", then one sheet per added section. Every cell is text. Fails with
+/// "Dienstleister", then one sheet per added section. Counts are numbers, every other cell is text. Fails with
 /// [`ReportError::Xlsx`] if the workbook cannot be written (e.g. an invalid section sheet name).
 pub fn structure_xlsx(r: &StructureReport) -> Result<Vec<u8>, ReportError> {
     let d = data(r);
@@ -364,21 +373,44 @@ pub fn structure_xlsx(r: &StructureReport) -> Result<Vec<u8>, ReportError> {
     for (i, [k, v]) in d.summary.iter().enumerate() {
         let row = u32::try_from(i).unwrap_or(0) + 4;
         s.write_with_format(row, 0, k.as_str(), &bold)?;
-        s.write_string(row, 1, v)?;
+        // The counts are numbers, so that a spreadsheet can sum and compare them.
+        match v.parse::<u32>() {
+            Ok(n) => s.write_number(row, 1, f64::from(n))?,
+            Err(_) => s.write_string(row, 1, v)?,
+        };
     }
     s.set_column_width(0, 36)?;
     s.set_column_width(1, 50)?;
-    sheet(&mut wb, "Zielobjekte", &header(&OBJECT_HEADER), &d.objects)?;
-    sheet(&mut wb, "Schutzbedarf", &header(&NEED_HEADER), &d.needs)?;
-    sheet(&mut wb, "Abhängigkeiten", &header(&LINK_HEADER), &d.links)?;
+    sheet(
+        &mut wb,
+        "Zielobjekte",
+        &header(&OBJECT_HEADER),
+        &d.objects,
+        &[COUNT_COLUMN],
+    )?;
+    sheet(
+        &mut wb,
+        "Schutzbedarf",
+        &header(&NEED_HEADER),
+        &d.needs,
+        &[],
+    )?;
+    sheet(
+        &mut wb,
+        "Abhängigkeiten",
+        &header(&LINK_HEADER),
+        &d.links,
+        &[],
+    )?;
     sheet(
         &mut wb,
         "Dienstleister",
         &header(&PROVIDER_HEADER),
         &d.providers,
+        &[],
     )?;
     for (s, section) in r.sections.iter().zip(&d.sections) {
-        sheet(&mut wb, &s.sheet, &section.header, &section.rows)?;
+        sheet(&mut wb, &s.sheet, &section.header, &section.rows, &[])?;
     }
     Ok(wb.save_to_buffer()?)
 }
@@ -387,12 +419,15 @@ fn header(h: &[&str]) -> Vec<String> {
     h.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// One sheet: a bold, frozen header with an autofilter, text cells.
+/// One sheet: a bold, frozen header with an autofilter, text cells, except in the `numeric`
+/// columns, where whole numbers are written as numbers (short IDs such as "001" stay text
+/// because only the listed columns are converted).
 fn sheet(
     wb: &mut Workbook,
     name: &str,
     header: &[String],
     rows: &[Vec<String>],
+    numeric: &[usize],
 ) -> Result<(), ReportError> {
     let head = Format::new()
         .set_bold()
@@ -404,6 +439,9 @@ fn sheet(
         .set_align(FormatAlign::Top)
         .set_text_wrap()
         .set_num_format("@");
+    let number = Format::new()
+        .set_align(FormatAlign::Top)
+        .set_num_format("0");
     let ws = wb.add_worksheet().set_name(name)?;
     for (c, h) in (0u16..).zip(header) {
         ws.write_string_with_format(0, c, h, &head)?;
@@ -411,7 +449,12 @@ fn sheet(
     }
     for (r, row) in (1u32..).zip(rows) {
         for (c, cell) in (0u16..).zip(row) {
-            ws.write_string_with_format(r, c, cell, &text)?;
+            match cell.parse::<u32>() {
+                Ok(n) if numeric.contains(&usize::from(c)) => {
+                    ws.write_number_with_format(r, c, f64::from(n), &number)?
+                }
+                _ => ws.write_string_with_format(r, c, cell, &text)?,
+            };
         }
     }
     if !header.is_empty() {

@@ -363,7 +363,20 @@ async fn letters_carry_the_logo_and_the_addressed_members_coat_of_arms(app: Test
         1,
         "the committee report carries the logo"
     );
+    // The structure report is headed by the member's coat of arms, else the federation's logo.
+    let structure = |org: i64| format!("/organisations/{org}/structure/report?format=pdf");
+    let (status, _, nauheim_report) = app.api_file(&structure(nauheim), &isb).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, raunheim_report) = app.api_file(&structure(raunheim), &isb).await;
+    assert_eq!(
+        pdf_images(&nauheim_report),
+        1,
+        "Nauheim's coat of arms alone"
+    );
+    assert_eq!(pdf_images(&raunheim_report), 1, "the federation logo");
     app.api(Method::DELETE, "/settings/logo", &isb, None).await;
+    let (_, _, raunheim_plain) = app.api_file(&structure(raunheim), &isb).await;
+    assert_eq!(pdf_images(&raunheim_plain), 0);
     let (_, _, plain) = app
         .api_file(
             &format!("/costs/statements/{statement}/pdf?member={raunheim}"),

@@ -196,9 +196,36 @@ async fn the_report_workbook_has_a_sheet_per_part_with_the_needs_and_paths(app: 
             "Zielobjekte",
             "Schutzbedarf",
             "Abhängigkeiten",
-            "Dienstleister"
+            "Dienstleister",
+            "Modellierung"
         ]
     );
+    // Without any module assigned, every object is a gap of the modelling.
+    let modelling = wb.worksheet_range("Modellierung").expect("modelling sheet");
+    let s1 = modelling
+        .rows()
+        .find(|r| r[0].to_string() == "S1")
+        .expect("the server in the modelling");
+    assert_eq!(s1[4].to_string(), "kein Baustein zugeordnet");
+    // Counts are numbers a spreadsheet can sum; short IDs stay text.
+    let overview = wb.worksheet_range("Übersicht").expect("overview sheet");
+    let objects_count = overview
+        .rows()
+        .find(|r| r[0].to_string() == "Zielobjekte")
+        .expect("the object count")[1]
+        .clone();
+    assert!(
+        matches!(objects_count, calamine::Data::Float(n) if n >= 1.0),
+        "{objects_count:?}"
+    );
+    let objects = wb.worksheet_range("Zielobjekte").expect("objects sheet");
+    let first = objects.rows().nth(1).expect("one object");
+    assert!(
+        matches!(first[0], calamine::Data::String(_)),
+        "{:?}",
+        first[0]
+    );
+    assert_eq!(first[5], calamine::Data::Float(1.0));
     let needs = wb.worksheet_range("Schutzbedarf").expect("needs sheet");
     let rows: Vec<Vec<String>> = needs
         .rows()
