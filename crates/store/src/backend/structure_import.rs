@@ -20,23 +20,34 @@ pub(crate) async fn import_structure(
             .await?;
     let mut ids: std::collections::HashMap<String, i64> =
         existing.into_iter().map(|(id, s)| (s, id)).collect();
-    let (mut created, mut updated) = (0, 0);
-    let mut touched = Vec::new();
+    // Objects and links go out in multi-row statements: an inventory of 2,000 objects and
+    // 6,000 links was 14,000 round trips one by one (seconds on PostgreSQL).
+    let mut fresh: Vec<&st::ObjectInput> = Vec::new();
+    let mut fresh_at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut changed: Vec<(i64, &st::ObjectInput)> = Vec::new();
+    let mut changed_at: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     for input in objects {
-        match ids.get(input.short_id.as_str()) {
-            Some(&id) => {
-                update_object_row(&mut tx, id, None, input).await?;
-                updated += 1;
-                touched.push(id);
+        let short = input.short_id.as_str();
+        if let Some(&id) = ids.get(short) {
+            match changed_at.get(&id) {
+                Some(&i) => changed[i] = (id, input),
+                None => {
+                    changed_at.insert(id, changed.len());
+                    changed.push((id, input));
+                }
             }
-            None => {
-                let id = insert_object(&mut tx, org, input).await?;
-                ids.insert(input.short_id.as_str().to_owned(), id);
-                created += 1;
-                touched.push(id);
-            }
+        } else if let Some(&i) = fresh_at.get(short) {
+            // The same short id twice in one file: the later row wins, as in an update.
+            fresh[i] = input;
+        } else {
+            fresh_at.insert(short, fresh.len());
+            fresh.push(input);
         }
     }
+    let (created, updated) = (fresh.len(), changed.len());
+    let mut touched = insert_objects(&mut tx, org, &fresh, &mut ids).await?;
+    update_objects(&mut tx, &changed).await?;
+    touched.extend(changed.iter().map(|(id, _)| *id));
     // Provider objects are checked here too, not only by the caller: a member may point only
     // to its own objects and to providers' objects, never to another member's.
     let wanted: Vec<i64> = links
@@ -57,7 +68,7 @@ pub(crate) async fn import_structure(
         .await?;
         providers.extend(found);
     }
-    let mut added = 0;
+    let mut resolved = Vec::with_capacity(links.len());
     for (from, to, lt) in links {
         let target = match to {
             crate::LinkEnd::Own(short) => ids.get(short).copied(),
@@ -71,21 +82,21 @@ pub(crate) async fn import_structure(
                 ),
             ));
         };
-        let done = sqlx::query(
-            "INSERT INTO structure_links (from_id, to_id, link_type, created_at_ms) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (from_id, to_id, link_type) DO NOTHING",
-        )
-        .bind(f)
-        .bind(t)
-        .bind(lt.code())
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            added += 1;
-            touched.push(f);
-            touched.push(t);
-        }
+        resolved.push((f, t, lt.code()));
+    }
+    let now = now_ms();
+    let mut added = 0;
+    for chunk in resolved.chunks(IMPORT_LINK_BATCH) {
+        let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(
+            "INSERT INTO structure_links (from_id, to_id, link_type, created_at_ms) ",
+        );
+        qb.push_values(chunk, |mut b, (f, t, lt)| {
+            b.push_bind(*f).push_bind(*t).push_bind(*lt).push_bind(now);
+        });
+        qb.push(" ON CONFLICT (from_id, to_id, link_type) DO NOTHING RETURNING from_id, to_id");
+        let new: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+        added += new.len();
+        touched.extend(new.into_iter().flat_map(|(f, t)| [f, t]));
     }
     recompute_structure(&mut tx, &touched).await?;
     append_audit(
@@ -103,6 +114,129 @@ pub(crate) async fn import_structure(
     .await?;
     tx.commit().await?;
     Ok((created, updated, added))
+}
+
+/// Objects per multi-row INSERT or UPDATE (17 parameters each, below SQLite's 32,766).
+const IMPORT_OBJECT_BATCH: usize = 1000;
+/// Links per multi-row INSERT (4 parameters each).
+const IMPORT_LINK_BATCH: usize = 4000;
+
+/// Inserts new objects of `org` with their three need rows; records their ids in `ids` (by
+/// short id) and returns them.
+async fn insert_objects(
+    tx: &mut Tx,
+    org: OrgId,
+    fresh: &[&st::ObjectInput],
+    ids: &mut std::collections::HashMap<String, i64>,
+) -> Result<Vec<i64>> {
+    let now = now_ms();
+    let mut new_ids = Vec::with_capacity(fresh.len());
+    for chunk in fresh.chunks(IMPORT_OBJECT_BATCH) {
+        let tags = chunk
+            .iter()
+            .map(|o| tags_json(&o.tags))
+            .collect::<Result<Vec<_>>>()?;
+        let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(
+            "INSERT INTO structure_objects (org_id, short_id, name, description, object_type, owner, location, \
+             count, status, tags, product, vendor, version, cpe, purl, created_at_ms, updated_at_ms) ",
+        );
+        qb.push_values(chunk.iter().zip(&tags), |mut b, (o, tags)| {
+            b.push_bind(org.0)
+                .push_bind(o.short_id.as_str())
+                .push_bind(o.name.as_str())
+                .push_bind(o.description.as_deref())
+                .push_bind(o.object_type.code())
+                .push_bind(o.owner.as_deref())
+                .push_bind(o.location.as_deref())
+                .push_bind(o.count)
+                .push_bind(o.status.code())
+                .push_bind(tags.as_str())
+                .push_bind(o.product.as_deref())
+                .push_bind(o.vendor.as_deref())
+                .push_bind(o.version.as_deref())
+                .push_bind(o.cpe.as_deref())
+                .push_bind(o.purl.as_deref())
+                .push_bind(now)
+                .push_bind(now);
+        });
+        qb.push(" RETURNING id, short_id");
+        let got: Vec<(i64, String)> = qb
+            .build_query_as()
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(|e| StoreError::unique(e, "short_id"))?;
+        for (id, short) in got {
+            ids.insert(short, id);
+            new_ids.push(id);
+        }
+    }
+    let goals = st::Goal::EACH
+        .iter()
+        .map(|g| format!("('{}')", g.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for chunk in new_ids.chunks(ID_BATCH) {
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO structure_needs (object_id, goal) SELECT o.id, g.column1 FROM structure_objects o \
+             CROSS JOIN (VALUES {goals}) AS g WHERE o.id IN ({})",
+            id_list(chunk)
+        )))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(new_ids)
+}
+
+/// Overwrites existing objects with the imported values (`UPDATE … FROM (VALUES …)`); the
+/// revision goes up by one, as for an edit.
+async fn update_objects(tx: &mut Tx, changed: &[(i64, &st::ObjectInput)]) -> Result<()> {
+    let now = now_ms();
+    for chunk in changed.chunks(IMPORT_OBJECT_BATCH) {
+        let tags = chunk
+            .iter()
+            .map(|(_, o)| tags_json(&o.tags))
+            .collect::<Result<Vec<_>>>()?;
+        let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(
+            "UPDATE structure_objects SET name = v.column2, description = v.column3, object_type = v.column4, \
+             owner = v.column5, location = v.column6, count = v.column7, status = v.column8, tags = v.column9, \
+             product = v.column10, vendor = v.column11, version = v.column12, cpe = v.column13, purl = v.column14, \
+             revision = revision + 1, updated_at_ms = v.column15 FROM (VALUES ",
+        );
+        for (k, ((id, o), tags)) in chunk.iter().zip(&tags).enumerate() {
+            if k > 0 {
+                qb.push(", ");
+            }
+            qb.push("(CAST(").push_bind(*id).push(" AS BIGINT)");
+            for text in [
+                Some(o.name.as_str()),
+                o.description.as_deref(),
+                Some(o.object_type.code()),
+                o.owner.as_deref(),
+                o.location.as_deref(),
+            ] {
+                qb.push(", CAST(").push_bind(text).push(" AS TEXT)");
+            }
+            qb.push(", CAST(").push_bind(o.count).push(" AS BIGINT)");
+            for text in [
+                Some(o.status.code()),
+                Some(tags.as_str()),
+                o.product.as_deref(),
+                o.vendor.as_deref(),
+                o.version.as_deref(),
+                o.cpe.as_deref(),
+                o.purl.as_deref(),
+            ] {
+                qb.push(", CAST(").push_bind(text).push(" AS TEXT)");
+            }
+            qb.push(", CAST(").push_bind(now).push(" AS BIGINT))");
+        }
+        qb.push(") AS v WHERE structure_objects.id = v.column1");
+        let done = qb.build().execute(&mut **tx).await?;
+        if done.rows_affected() != chunk.len() as u64 {
+            return Err(StoreError::Stale);
+        }
+    }
+    Ok(())
 }
 
 /// Every object of `org` (with needs), every link from them, and the names of the providers
