@@ -117,10 +117,7 @@ pub fn member_statement_pdf_with_arms(
     arms: Option<&verbund_domain::logo::Logo>,
 ) -> Result<Vec<u8>, ReportError> {
     let data = letter::letter_data(s, member, lh)?;
-    let mut images = Vec::new();
-    if let Some(logo) = &lh.logo {
-        images.push(render::Embedded { key: "logo", logo });
-    }
+    let mut images = render::Embedded::logo(&lh.logo);
     if let Some(logo) = arms {
         images.push(render::Embedded { key: "arms", logo });
     }

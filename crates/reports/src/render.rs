@@ -72,6 +72,13 @@ pub(crate) struct Embedded<'a> {
     pub logo: &'a verbund_domain::logo::Logo,
 }
 
+impl<'a> Embedded<'a> {
+    /// The document's logo (data field `logo`), if there is one.
+    pub fn logo(logo: &'a Option<verbund_domain::logo::Logo>) -> Vec<Self> {
+        logo.iter().map(|logo| Self { key: "logo", logo }).collect()
+    }
+}
+
 fn project_file(path: &str) -> Result<FileId, ReportError> {
     let vpath = VirtualPath::new(path)
         .map_err(|e| ReportError::Render(format!("invalid path {path}: {e:?}")))?;

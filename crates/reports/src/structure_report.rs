@@ -332,11 +332,7 @@ fn data(r: &StructureReport) -> Data {
 /// typst only as string values. Fails with [`ReportError::Render`] if typst fails.
 pub fn structure_pdf(r: &StructureReport) -> Result<Vec<u8>, ReportError> {
     let json = serde_json::to_vec(&data(r)).map_err(|e| ReportError::Render(e.to_string()))?;
-    let images: Vec<crate::render::Embedded<'_>> = r
-        .logo
-        .iter()
-        .map(|logo| crate::render::Embedded { key: "logo", logo })
-        .collect();
+    let images = crate::render::Embedded::logo(&r.logo);
     crate::render::pdf_with_images(TEMPLATE, json, crate::format::date(&r.date), &images)
 }
 

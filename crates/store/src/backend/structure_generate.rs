@@ -2,8 +2,6 @@
 // (see `crate::generate::StructureTemplate`): multi-row INSERTs, set-based need rows, one
 // recompute and one audit entry per call.
 
-/// Objects per multi-row INSERT (15 parameters each, below SQLite's 32,766).
-const GENERATED_OBJECT_BATCH: usize = 1000;
 /// Links per multi-row INSERT (4 parameters each).
 const GENERATED_LINK_BATCH: usize = 4000;
 /// Needs set per `UPDATE … FROM (VALUES …)` (6 parameters each).
@@ -46,54 +44,11 @@ pub(crate) async fn generate_structures(
         .iter()
         .flat_map(|(org, _)| template.objects.iter().map(move |o| (org.0, o)))
         .collect();
-    for chunk in rows.chunks(GENERATED_OBJECT_BATCH) {
-        let mut tags = Vec::with_capacity(chunk.len());
-        for (_, o) in chunk {
-            tags.push(tags_json(&o.tags)?);
-        }
-        let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(
-            "INSERT INTO structure_objects (org_id, short_id, name, description, object_type, owner, location, count, \
-             status, tags, product, vendor, version, created_at_ms, updated_at_ms) ",
-        );
-        qb.push_values(chunk.iter().zip(&tags), |mut b, ((org, o), tags)| {
-            b.push_bind(*org)
-                .push_bind(o.short_id.as_str())
-                .push_bind(o.name.as_str())
-                .push_bind(o.description.as_deref())
-                .push_bind(o.object_type.code())
-                .push_bind(o.owner.as_deref())
-                .push_bind(o.location.as_deref())
-                .push_bind(o.count)
-                .push_bind(o.status.code())
-                .push_bind(tags.as_str())
-                .push_bind(o.product.as_deref())
-                .push_bind(o.vendor.as_deref())
-                .push_bind(o.version.as_deref())
-                .push_bind(now)
-                .push_bind(now);
-        });
-        qb.build()
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::unique(e, "short_id"))?;
-    }
-    let orgs: Vec<i64> = members.iter().map(|(o, _)| o.0).collect();
-    let mut ids: std::collections::HashMap<(i64, String), i64> = std::collections::HashMap::new();
-    for chunk in orgs.chunks(ID_BATCH) {
-        let list = id_list(chunk);
-        let got: Vec<(i64, i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT id, org_id, short_id FROM structure_objects WHERE org_id IN ({list})"
-        )))
-        .fetch_all(&mut *tx)
-        .await?;
-        ids.extend(got.into_iter().map(|(id, org, short)| ((org, short), id)));
-        sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO structure_needs (object_id, goal) SELECT o.id, g.column1 FROM structure_objects o \
-             CROSS JOIN (VALUES ('confidentiality'), ('integrity'), ('availability')) AS g WHERE o.org_id IN ({list})"
-        )))
-        .execute(&mut *tx)
-        .await?;
-    }
+    let ids: std::collections::HashMap<(i64, String), i64> = insert_objects(&mut tx, &rows)
+        .await?
+        .into_iter()
+        .map(|(id, org, short)| ((org, short), id))
+        .collect();
     let id_of = |org: OrgId, i: usize| -> Result<i64> {
         ids.get(&(org.0, template.objects[i].short_id.as_str().to_owned()))
             .copied()
@@ -154,6 +109,7 @@ pub(crate) async fn generate_structures(
         qb.build().execute(&mut *tx).await?;
     }
     recompute_structure(&mut tx, &created).await?;
+    let orgs: Vec<i64> = members.iter().map(|(o, _)| o.0).collect();
     let (first, last) = (orgs[0], orgs[orgs.len() - 1]);
     append_audit(
         &mut tx,

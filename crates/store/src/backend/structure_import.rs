@@ -45,7 +45,12 @@ pub(crate) async fn import_structure(
         }
     }
     let (created, updated) = (fresh.len(), changed.len());
-    let mut touched = insert_objects(&mut tx, org, &fresh, &mut ids).await?;
+    let rows: Vec<(i64, &st::ObjectInput)> = fresh.iter().map(|o| (org.0, *o)).collect();
+    let mut touched = Vec::with_capacity(objects.len());
+    for (id, _, short) in insert_objects(&mut tx, &rows).await? {
+        ids.insert(short, id);
+        touched.push(id);
+    }
     update_objects(&mut tx, &changed).await?;
     touched.extend(changed.iter().map(|(id, _)| *id));
     // Provider objects are checked here too, not only by the caller: a member may point only
@@ -116,32 +121,30 @@ pub(crate) async fn import_structure(
     Ok((created, updated, added))
 }
 
-/// Objects per multi-row INSERT or UPDATE (17 parameters each, below SQLite's 32,766).
+/// Objects per multi-row INSERT or UPDATE (at most 17 parameters each, below SQLite's 32,766).
 const IMPORT_OBJECT_BATCH: usize = 1000;
 /// Links per multi-row INSERT (4 parameters each).
 const IMPORT_LINK_BATCH: usize = 4000;
 
-/// Inserts new objects of `org` with their three need rows; records their ids in `ids` (by
-/// short id) and returns them.
-async fn insert_objects(
+/// Inserts objects (organisation, input) with their three need rows, in multi-row statements;
+/// returns (id, organisation, short id) of each. Used by the import and the generator.
+pub(crate) async fn insert_objects(
     tx: &mut Tx,
-    org: OrgId,
-    fresh: &[&st::ObjectInput],
-    ids: &mut std::collections::HashMap<String, i64>,
-) -> Result<Vec<i64>> {
+    rows: &[(i64, &st::ObjectInput)],
+) -> Result<Vec<(i64, i64, String)>> {
     let now = now_ms();
-    let mut new_ids = Vec::with_capacity(fresh.len());
-    for chunk in fresh.chunks(IMPORT_OBJECT_BATCH) {
+    let mut inserted = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(IMPORT_OBJECT_BATCH) {
         let tags = chunk
             .iter()
-            .map(|o| tags_json(&o.tags))
+            .map(|(_, o)| tags_json(&o.tags))
             .collect::<Result<Vec<_>>>()?;
         let mut qb: sqlx::QueryBuilder<DB> = sqlx::QueryBuilder::new(
             "INSERT INTO structure_objects (org_id, short_id, name, description, object_type, owner, location, \
              count, status, tags, product, vendor, version, cpe, purl, created_at_ms, updated_at_ms) ",
         );
-        qb.push_values(chunk.iter().zip(&tags), |mut b, (o, tags)| {
-            b.push_bind(org.0)
+        qb.push_values(chunk.iter().zip(&tags), |mut b, ((org, o), tags)| {
+            b.push_bind(*org)
                 .push_bind(o.short_id.as_str())
                 .push_bind(o.name.as_str())
                 .push_bind(o.description.as_deref())
@@ -159,23 +162,21 @@ async fn insert_objects(
                 .push_bind(now)
                 .push_bind(now);
         });
-        qb.push(" RETURNING id, short_id");
-        let got: Vec<(i64, String)> = qb
+        qb.push(" RETURNING id, org_id, short_id");
+        let got: Vec<(i64, i64, String)> = qb
             .build_query_as()
             .fetch_all(&mut **tx)
             .await
             .map_err(|e| StoreError::unique(e, "short_id"))?;
-        for (id, short) in got {
-            ids.insert(short, id);
-            new_ids.push(id);
-        }
+        inserted.extend(got);
     }
     let goals = st::Goal::EACH
         .iter()
         .map(|g| format!("('{}')", g.code()))
         .collect::<Vec<_>>()
         .join(", ");
-    for chunk in new_ids.chunks(ID_BATCH) {
+    let ids: Vec<i64> = inserted.iter().map(|(id, ..)| *id).collect();
+    for chunk in ids.chunks(ID_BATCH) {
         sqlx::query(AssertSqlSafe(format!(
             "INSERT INTO structure_needs (object_id, goal) SELECT o.id, g.column1 FROM structure_objects o \
              CROSS JOIN (VALUES {goals}) AS g WHERE o.id IN ({})",
@@ -184,7 +185,7 @@ async fn insert_objects(
         .execute(&mut **tx)
         .await?;
     }
-    Ok(new_ids)
+    Ok(inserted)
 }
 
 /// Overwrites existing objects with the imported values (`UPDATE … FROM (VALUES …)`); the
