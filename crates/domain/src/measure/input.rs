@@ -127,7 +127,7 @@ fn parse_effort(v: Option<&str>) -> Result<Option<f64>, &'static str> {
         None => Ok(None),
         Some(v) if v.starts_with('-') => Err("error-measure-negative"),
         Some(v) => {
-            #[expect(clippy::cast_precision_loss, reason = "at most 12 digits")]
+            // At most 12 digits: exact in an f64.
             let days = parse_decimal_cents(v)? as f64 / 100.0;
             if days > MAX_EFFORT_DAYS {
                 Err("error-measure-effort-range")

@@ -312,7 +312,7 @@ async fn the_office_pushes_a_template_and_follows_every_member(app: TestApp) {
         .find(|r| r["org_name"] == "Nauheim")
         .unwrap()
         .clone();
-    assert_eq!(nauheim["status"], "umgesetzt");
+    assert_eq!(nauheim["status"], "implemented");
     let (_, again) = app
         .api(
             Method::POST,
@@ -366,7 +366,7 @@ async fn the_board_moves_a_measure_with_a_plain_form(app: TestApp) {
     let (_, d) = app
         .api(Method::GET, &format!("/measures/{id}"), &coord, None)
         .await;
-    assert_eq!(d["measure"]["status"], "in_arbeit");
+    assert_eq!(d["measure"]["status"], "in_progress", "JSON names the status in English");
     let (s, _) = b
         .post_form(&app, &format!("/measures/{id}/notes"), &[("body", " ")])
         .await;
