@@ -454,7 +454,10 @@ pub(crate) async fn update_measure(
     Ok(after)
 }
 
-#[expect(clippy::too_many_arguments, reason = "scope, owner, expected state and target")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "scope, owner, expected state and target"
+)]
 pub(crate) async fn set_measure_status(
     pool: &Pool<DB>,
     by: &AuditActor,

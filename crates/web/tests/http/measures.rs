@@ -366,7 +366,10 @@ async fn the_board_moves_a_measure_with_a_plain_form(app: TestApp) {
     let (_, d) = app
         .api(Method::GET, &format!("/measures/{id}"), &coord, None)
         .await;
-    assert_eq!(d["measure"]["status"], "in_progress", "JSON names the status in English");
+    assert_eq!(
+        d["measure"]["status"], "in_progress",
+        "JSON names the status in English"
+    );
     let (s, _) = b
         .post_form(&app, &format!("/measures/{id}/notes"), &[("body", " ")])
         .await;
