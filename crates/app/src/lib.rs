@@ -22,6 +22,7 @@ pub mod error;
 pub mod file;
 pub mod invitations;
 pub mod key_figures;
+pub mod measures;
 pub mod member_page;
 pub mod modelling;
 pub mod orgs;

@@ -55,6 +55,7 @@ mod generate;
 mod invitations;
 mod key_figures;
 mod logos;
+mod measures;
 mod office;
 mod settings;
 mod signin;
@@ -62,6 +63,7 @@ mod structure;
 mod structure_modules;
 pub use assessments::*;
 pub use generate::{GeneratedNeed, StructureTemplate};
+pub use measures::MeasureLinks;
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
 pub use structure::{ImportCounts, LinkEnd, ProviderObjectName};
 

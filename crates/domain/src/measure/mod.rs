@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::structure::code_enum;
 
+pub mod input;
+pub mod model;
+pub mod rules;
+
 code_enum!(
     /// Where a measure stands. `offen` and `in_arbeit` are open work (reminders, overdue);
     /// `umgesetzt` and `geprueft` are done.

@@ -9,6 +9,7 @@ mod cost_issue;
 mod costs;
 mod invitations;
 mod key_figures;
+mod measures;
 mod modelling;
 mod office;
 mod orgs;
@@ -168,6 +169,19 @@ pub fn routes() -> Routes {
         .get("/structure/coverage", modelling::coverage)
         .get("/structure/module-rules", modelling::rules)
         .put("/structure/module-rules", modelling::save_rules)
+        .get("/measures", measures::list)
+        .post("/organisations/{id}/measures", measures::create)
+        .get("/measures/{id}", measures::get_one)
+        .put("/measures/{id}", measures::update)
+        .delete("/measures/{id}", measures::delete)
+        .put("/measures/{id}/status", measures::set_status)
+        .post("/measures/{id}/notes", measures::add_note)
+        .get("/assessments/{id}/measures/bulk", measures::bulk_preview)
+        .post("/assessments/{id}/measures/bulk", measures::bulk_create)
+        .get("/measure-templates", measures::templates)
+        .post("/measure-templates", measures::create_template)
+        .get("/measure-templates/{id}", measures::template)
+        .post("/measure-templates/{id}/push", measures::push_template)
 }
 
 #[derive(OpenApi)]
@@ -197,7 +211,10 @@ pub fn routes() -> Routes {
         modelling::coverage, modelling::rules, modelling::save_rules,
         structure::report,
         branding::federation_logo, branding::put_federation_logo, branding::delete_federation_logo,
-        branding::member_logo, branding::put_member_logo, branding::delete_member_logo
+        branding::member_logo, branding::put_member_logo, branding::delete_member_logo,
+        measures::list, measures::create, measures::get_one, measures::update, measures::delete, measures::set_status,
+        measures::add_note, measures::bulk_preview, measures::bulk_create, measures::templates, measures::create_template,
+        measures::template, measures::push_template
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

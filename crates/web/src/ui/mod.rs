@@ -15,6 +15,7 @@ mod costs;
 mod dashboard;
 mod heatmap;
 mod key_figures;
+pub(crate) mod measures;
 mod modelling;
 mod orgs;
 mod password_reset;
@@ -197,6 +198,22 @@ pub fn routes() -> Routes {
         .post("/structure/module-rules", modelling::save_rules)
         .get("/structure/settings", structure_settings::show)
         .post("/structure/settings", structure_settings::save)
+        .get("/measures", measures::list)
+        .get("/measures/board", measures::board)
+        .get("/measures/new", measures::new_form)
+        .post("/measures", measures::create)
+        .get("/measures/{id}", measures::show)
+        .post("/measures/{id}", measures::update)
+        .post("/measures/{id}/status", measures::set_status)
+        .post("/measures/{id}/notes", measures::add_note)
+        .post("/measures/{id}/delete", measures::delete)
+        .post("/answers/{id}/measure", measures::from_answer)
+        .get("/assessments/{id}/measures/bulk", measures::bulk_preview)
+        .post("/assessments/{id}/measures/bulk", measures::bulk_create)
+        .get("/measure-templates", measures::templates)
+        .post("/measure-templates", measures::create_template)
+        .get("/measure-templates/{id}", measures::template)
+        .post("/measure-templates/{id}/push", measures::push_template)
 }
 
 /// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,

@@ -18,6 +18,7 @@ mod invitations;
 mod isolation;
 mod key_figures;
 mod layout;
+mod measures;
 mod modelling;
 mod office;
 mod ops;

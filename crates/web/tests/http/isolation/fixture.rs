@@ -54,6 +54,12 @@ pub struct Ids {
     pub module_assignment: i64,
     /// The node of topic T03, which the assign routes add.
     pub module_node: i64,
+    /// The target member's measure.
+    pub measure: i64,
+    /// Another of its measures, which the delete routes remove.
+    pub measure_to_delete: i64,
+    /// The office's measure template.
+    pub measure_template: i64,
 }
 
 impl Ids {
@@ -83,6 +89,9 @@ impl Ids {
             StructureObjectToDelete => self.structure_to_delete,
             StructureLink => self.structure_link,
             ModuleAssignment => self.module_assignment,
+            Measure => self.measure,
+            MeasureToDelete => self.measure_to_delete,
+            MeasureTemplate => self.measure_template,
         })
     }
 }
@@ -201,6 +210,36 @@ async fn module_setup(app: &TestApp, server: i64) -> (i64, i64) {
     (a["id"].as_i64().unwrap(), t03)
 }
 
+/// Two measures of the target member (by its coordinator) and an office template (by the
+/// ISB). Returns (measure, measure to delete, template).
+async fn measure_setup(app: &TestApp, target: i64) -> (i64, i64, i64) {
+    let token = app.token(TARGET_COORDINATOR).await;
+    let mut ids = Vec::new();
+    for title in ["Raunheim Notfallhandbuch", "Raunheim Altmaßnahme"] {
+        let (status, m) = app
+            .api(
+                Method::POST,
+                &format!("/organisations/{target}/measures"),
+                &token,
+                Some(json!({"title": title, "due_on": "2027-03-31"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{m}");
+        ids.push(m["id"].as_i64().unwrap());
+    }
+    let isb = app.token("isb@verbund.example").await;
+    let (status, t) = app
+        .api(
+            Method::POST,
+            "/measure-templates",
+            &isb,
+            Some(json!({"title": "Offline-Datensicherung einführen"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{t}");
+    (ids[0], ids[1], t["id"].as_i64().unwrap())
+}
+
 /// An invitation of the target member to its own coordinator (as the office would send one).
 async fn invite(app: &TestApp, target: i64, role: Role) -> i64 {
     let new = NewInvitation {
@@ -285,6 +324,7 @@ pub async fn setup(app: &TestApp) -> Ids {
     let (structure_object, structure_to_delete, structure_room, structure_link) =
         structure_setup(app, target).await;
     let (module_assignment, module_node) = module_setup(app, structure_object).await;
+    let (measure, measure_to_delete, measure_template) = measure_setup(app, target).await;
     Ids {
         own,
         target,
@@ -311,6 +351,9 @@ pub async fn setup(app: &TestApp) -> Ids {
         structure_link,
         module_assignment,
         module_node,
+        measure,
+        measure_to_delete,
+        measure_template,
     }
 }
 
@@ -399,6 +442,37 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
             .await
             .is_ok(),
         "other member's target object not deleted"
+    );
+    let measure = app
+        .store
+        .measure_detail(
+            &scope,
+            None,
+            verbund_domain::MeasureId(f.measure),
+            "2026-12-02",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            measure.measure.title.as_str(),
+            measure.measure.revision,
+            measure.notes.len()
+        ),
+        ("Raunheim Notfallhandbuch", 1, 0),
+        "other member's measure unchanged"
+    );
+    assert!(
+        app.store
+            .get_measure(
+                &scope,
+                None,
+                verbund_domain::MeasureId(f.measure_to_delete),
+                "2026-12-02"
+            )
+            .await
+            .is_ok(),
+        "other member's measure not deleted"
     );
     let coordinator = UserId(app.user_id(TARGET_COORDINATOR).await);
     let tokens = app.store.list_tokens(coordinator).await.unwrap();

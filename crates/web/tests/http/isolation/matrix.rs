@@ -66,6 +66,12 @@ pub enum Obj {
     StructureLink,
     /// A module assigned to its server (removed by the controls).
     ModuleAssignment,
+    /// The target member's measure (read, changed, moved, noted).
+    Measure,
+    /// Another of its measures (deleted by the controls).
+    MeasureToDelete,
+    /// The office's measure template (pushed by the controls).
+    MeasureTemplate,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -327,6 +333,22 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/structure/module-rules"), office(Obj::Plain).body(json!({"rules": "{\"rules\": []}"}))),
         (("GET", "/structure/settings"), office(Obj::Plain)),
         (("POST", "/structure/settings"), office(Obj::Plain).body(json!({"cumulation_threshold": "5"})).status(422)),
+        (("GET", "/measures"), list()),
+        (("GET", "/measures/board"), list()),
+        (("GET", "/measures/new"), free()),
+        (("POST", "/measures"), foreign(Obj::Plain).body(json!({"org": c.target.to_string(), "title": "Neu"}))),
+        (("GET", "/measures/{id}"), foreign(Measure)),
+        (("POST", "/measures/{id}"), foreign(Measure).body(json!({"title": "Geändert"}))),
+        (("POST", "/measures/{id}/status"), foreign(Measure).body(json!({"status": "in_arbeit"}))),
+        (("POST", "/measures/{id}/notes"), foreign(Measure).body(json!({"body": "Notiz"}))),
+        (("POST", "/measures/{id}/delete"), foreign(MeasureToDelete)),
+        (("POST", "/answers/{id}/measure"), foreign(Answer)),
+        (("GET", "/assessments/{id}/measures/bulk"), foreign(Assessment)),
+        (("POST", "/assessments/{id}/measures/bulk"), foreign(Assessment).body(json!({"priority": "hoch"}))),
+        (("GET", "/measure-templates"), office(Obj::Plain)),
+        (("POST", "/measure-templates"), office(Obj::Plain).body(json!({"title": "Vorlage"}))),
+        (("GET", "/measure-templates/{id}"), office(MeasureTemplate)),
+        (("POST", "/measure-templates/{id}/push"), office(MeasureTemplate).body(json!({"scope": "all"}))),
     ])
 }
 
@@ -473,5 +495,18 @@ pub fn api(c: &Ids) -> Matrix {
             ("PUT", "/structure/module-rules"),
             office(Obj::Plain).body(serde_json::to_value(verbund_domain::structure::modelling::ModuleRules::default()).unwrap()),
         ),
+        (("GET", "/measures"), list()),
+        (("POST", "/organisations/{id}/measures"), foreign(Org).body(json!({"title": "Neu"}))),
+        (("GET", "/measures/{id}"), foreign(Measure)),
+        (("PUT", "/measures/{id}"), foreign(Measure).body(json!({"title": "Geändert"}))),
+        (("DELETE", "/measures/{id}"), foreign(MeasureToDelete)),
+        (("PUT", "/measures/{id}/status"), foreign(Measure).body(json!({"status": "in_arbeit"}))),
+        (("POST", "/measures/{id}/notes"), foreign(Measure).body(json!({"body": "Notiz"}))),
+        (("GET", "/assessments/{id}/measures/bulk"), foreign(Assessment)),
+        (("POST", "/assessments/{id}/measures/bulk"), foreign(Assessment).body(json!({}))),
+        (("GET", "/measure-templates"), office(Obj::Plain)),
+        (("POST", "/measure-templates"), office(Obj::Plain).body(json!({"title": "Vorlage"}))),
+        (("GET", "/measure-templates/{id}"), office(MeasureTemplate)),
+        (("POST", "/measure-templates/{id}/push"), office(MeasureTemplate).body(json!({}))),
     ])
 }
