@@ -56,6 +56,7 @@ mod invitations;
 mod key_figures;
 mod logos;
 mod office;
+mod risks;
 mod settings;
 mod signin;
 mod structure;
@@ -63,6 +64,7 @@ mod structure_modules;
 pub use assessments::*;
 pub use generate::{GeneratedNeed, StructureTemplate};
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
+pub use risks::NewThreat;
 pub use structure::{ImportCounts, LinkEnd, ProviderObjectName};
 
 /// Handle to the database; cheap to clone (a connection pool inside).
