@@ -7,6 +7,7 @@
 //! generated members for load tests.
 
 mod assessments;
+mod risks;
 pub mod scale;
 pub mod scale_structure;
 pub mod structure;
@@ -106,6 +107,7 @@ pub async fn seed(store: &Store) -> Result<Option<DemoInfo>> {
     seed_costs(store, fed.id, kreis.id).await?;
     assessments::seed(store, &fed).await?;
     structure::seed(store, &fed).await?;
+    risks::seed(store).await?;
     Ok(Some(info))
 }
 

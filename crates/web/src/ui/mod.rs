@@ -20,6 +20,7 @@ mod orgs;
 mod password_reset;
 mod profile;
 mod qr;
+pub mod risks;
 mod settings;
 pub(crate) mod structure;
 mod structure_detail;
@@ -197,6 +198,18 @@ pub fn routes() -> Routes {
         .post("/structure/module-rules", modelling::save_rules)
         .get("/structure/settings", structure_settings::show)
         .post("/structure/settings", structure_settings::save)
+        .get("/risks", risks::register)
+        .get("/risks/federation", risks::federation)
+        .get("/risks/matrix", risks::matrix)
+        .post("/risks/matrix", risks::save_matrix)
+        .get("/structure/objects/{id}/risks", risks::object)
+        .post("/structure/objects/{id}/risks", risks::create)
+        .get("/risks/{id}", risks::detail)
+        .post("/risks/{id}", risks::update)
+        .post("/risks/{id}/accept", risks::accept)
+        .post("/risks/{id}/delete", risks::delete)
+        .post("/risks/{id}/measures", risks::link_measure)
+        .post("/risks/{id}/measures/unlink", risks::unlink_measure)
 }
 
 /// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,

@@ -22,6 +22,7 @@ mod modelling;
 mod office;
 mod ops;
 mod orgs;
+mod risks;
 mod scaleout;
 mod security;
 mod signin;
