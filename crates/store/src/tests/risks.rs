@@ -254,12 +254,8 @@ async fn measures_of_the_own_member_link_and_others_are_refused(s: Store) {
         )
         .await
         .expect("created");
-    let measure = |org: OrgId, title: &'static str| {
-        let w = &w;
-        async move { sqlx_insert_measure(w, org, title).await }
-    };
-    let own = measure(w.a, "Virenschutz aktualisieren").await;
-    let other = measure(w.b, "Fremde Maßnahme").await;
+    let own = sqlx_insert_measure(&w, w.a, "Virenschutz aktualisieren").await;
+    let other = sqlx_insert_measure(&w, w.b, "Fremde Maßnahme").await;
     let linked =
         w.s.link_risk_measure(&sys, &write, r.id, own, true)
             .await
