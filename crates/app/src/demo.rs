@@ -8,6 +8,7 @@
 
 mod assessments;
 mod measures;
+mod risks;
 pub mod scale;
 pub mod scale_structure;
 pub mod structure;
@@ -108,6 +109,7 @@ pub async fn seed(store: &Store) -> Result<Option<DemoInfo>> {
     assessments::seed(store, &fed).await?;
     structure::seed(store, &fed).await?;
     measures::seed(store, &fed).await?;
+    risks::seed(store).await?;
     Ok(Some(info))
 }
 

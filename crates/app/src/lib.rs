@@ -27,6 +27,7 @@ pub mod member_page;
 pub mod modelling;
 pub mod orgs;
 pub mod password_reset;
+pub mod risks;
 pub mod settings;
 pub mod statements;
 pub mod structure;

@@ -83,3 +83,13 @@ mod tests {
         assert_eq!(fmt_ms(1_798_761_600_000), "01.01.2027 01:00");
     }
 }
+
+/// The calendar day in Berlin at Unix milliseconds `ms` (deadlines and expiry dates are days).
+pub fn berlin_date(ms: i64) -> time::Date {
+    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+    else {
+        return time::Date::MIN;
+    };
+    let hours = if berlin_summer_time(utc) { 2 } else { 1 };
+    (utc + time::Duration::hours(hours)).date()
+}

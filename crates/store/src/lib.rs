@@ -57,6 +57,7 @@ mod key_figures;
 mod logos;
 mod measures;
 mod office;
+mod risks;
 mod settings;
 mod signin;
 mod structure;
@@ -65,6 +66,7 @@ pub use assessments::*;
 pub use generate::{GeneratedNeed, StructureTemplate};
 pub use measures::MeasureLinks;
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
+pub use risks::NewThreat;
 pub use structure::{ImportCounts, LinkEnd, ProviderObjectName};
 
 /// Handle to the database; cheap to clone (a connection pool inside).

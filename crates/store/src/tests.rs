@@ -565,6 +565,7 @@ mod backup;
 mod generate;
 mod isolation;
 mod measures;
+mod risks;
 mod signin;
 mod structure;
 mod structure_modules;

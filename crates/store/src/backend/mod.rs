@@ -44,6 +44,7 @@ macro_rules! shared_queries {
         include!("structure_generate.rs");
         include!("structure_report.rs");
         include!("measures.rs");
+        include!("risks.rs");
     };
 }
 

@@ -13,6 +13,7 @@ mod measures;
 mod modelling;
 mod office;
 mod orgs;
+mod risks;
 mod structure;
 mod users;
 
@@ -182,6 +183,20 @@ pub fn routes() -> Routes {
         .post("/measure-templates", measures::create_template)
         .get("/measure-templates/{id}", measures::template)
         .post("/measure-templates/{id}/push", measures::push_template)
+        .get("/risks", risks::list)
+        .get("/risks/federation", risks::federation)
+        .get("/risks/{id}", risks::get_one)
+        .put("/risks/{id}", risks::update)
+        .delete("/risks/{id}", risks::delete)
+        .post("/risks/{id}/accept", risks::accept)
+        .post("/risks/{id}/measures", risks::link_measure)
+        .post("/risks/{id}/measures/unlink", risks::unlink_measure)
+        .get("/structure/objects/{id}/risks", risks::object_risks)
+        .post("/structure/objects/{id}/risks", risks::create)
+        .get("/risk-threats", risks::threats)
+        .post("/risk-threats", risks::create_threat)
+        .get("/risk-matrix", risks::matrix)
+        .put("/risk-matrix", risks::save_matrix)
 }
 
 #[derive(OpenApi)]
@@ -210,6 +225,9 @@ pub fn routes() -> Routes {
         modelling::object_modules, modelling::assign, modelling::unassign, modelling::modules, modelling::modelling,
         modelling::coverage, modelling::rules, modelling::save_rules,
         structure::report,
+        risks::list, risks::federation, risks::get_one, risks::update, risks::delete, risks::accept,
+        risks::link_measure, risks::unlink_measure, risks::object_risks, risks::create, risks::threats,
+        risks::create_threat, risks::matrix, risks::save_matrix,
         branding::federation_logo, branding::put_federation_logo, branding::delete_federation_logo,
         branding::member_logo, branding::put_member_logo, branding::delete_member_logo,
         measures::list, measures::create, measures::get_one, measures::update, measures::delete, measures::set_status,

@@ -21,6 +21,7 @@ mod orgs;
 mod password_reset;
 mod profile;
 mod qr;
+pub mod risks;
 mod settings;
 pub(crate) mod structure;
 mod structure_detail;
@@ -214,6 +215,18 @@ pub fn routes() -> Routes {
         .post("/measure-templates", measures::create_template)
         .get("/measure-templates/{id}", measures::template)
         .post("/measure-templates/{id}/push", measures::push_template)
+        .get("/risks", risks::register)
+        .get("/risks/federation", risks::federation)
+        .get("/risks/matrix", risks::matrix)
+        .post("/risks/matrix", risks::save_matrix)
+        .get("/structure/objects/{id}/risks", risks::object)
+        .post("/structure/objects/{id}/risks", risks::create)
+        .get("/risks/{id}", risks::detail)
+        .post("/risks/{id}", risks::update)
+        .post("/risks/{id}/accept", risks::accept)
+        .post("/risks/{id}/delete", risks::delete)
+        .post("/risks/{id}/measures", risks::link_measure)
+        .post("/risks/{id}/measures/unlink", risks::unlink_measure)
 }
 
 /// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,

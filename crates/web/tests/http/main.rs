@@ -23,6 +23,7 @@ mod modelling;
 mod office;
 mod ops;
 mod orgs;
+mod risks;
 mod scaleout;
 mod security;
 mod signin;

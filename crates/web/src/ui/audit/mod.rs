@@ -64,6 +64,14 @@ pub const KINDS: &[&str] = &[
     "structure.module.assign",
     "structure.module.unassign",
     "structure.module_rules.update",
+    "risk.create",
+    "risk.update",
+    "risk.accept",
+    "risk.delete",
+    "risk.measure.link",
+    "risk.measure.unlink",
+    "risk.matrix.update",
+    "risk.threat.create",
     "logo.update",
     "logo.delete",
 ];
@@ -90,6 +98,9 @@ pub const OBJECTS: &[&str] = &[
     "structure_link",
     "structure_settings",
     "structure_module_rules",
+    "risk",
+    "risk_matrix",
+    "threat",
     "logo",
 ];
 

@@ -60,6 +60,17 @@ pub struct Ids {
     pub measure_to_delete: i64,
     /// The office's measure template.
     pub measure_template: i64,
+    /// Risk analysis: a server with a high need, its risk (changed, accepted, linked) and a
+    /// second risk (deleted); the threats the UI and API create routes add; a measure linked
+    /// to the risk (unlinked by the routes) and one not linked; the member's management.
+    pub risk_object: i64,
+    pub risk: i64,
+    pub risk_to_delete: i64,
+    pub threat_ui: i64,
+    pub threat_api: i64,
+    pub measure_linked: i64,
+    pub measure_free: i64,
+    pub target_management: i64,
 }
 
 impl Ids {
@@ -92,6 +103,9 @@ impl Ids {
             Measure => self.measure,
             MeasureToDelete => self.measure_to_delete,
             MeasureTemplate => self.measure_template,
+            RiskObject => self.risk_object,
+            Risk => self.risk,
+            RiskToDelete => self.risk_to_delete,
         })
     }
 }
@@ -182,6 +196,98 @@ async fn structure_setup(app: &TestApp, target: i64) -> (i64, i64, i64, i64) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{l}");
     (ids[0], ids[1], ids[2], l["id"].as_i64().unwrap())
+}
+
+/// The risk analysis of the target member (see [`Ids`]): (object, risk, risk to delete,
+/// threat for the UI, threat for the API, linked measure, free measure, management user).
+async fn risk_setup(app: &TestApp, target: i64) -> [i64; 8] {
+    let token = app.token(TARGET_COORDINATOR).await;
+    let (status, o) = app
+        .api(
+            Method::POST,
+            &format!("/organisations/{target}/structure/objects"),
+            &token,
+            Some(json!({"short_id": "RA-S2", "name": "Raunheim Dateiserver", "object_type": "server"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{o}");
+    let object = o["id"].as_i64().unwrap();
+    let (status, n) = app
+        .api(
+            Method::PUT,
+            &format!("/structure/objects/{object}/needs"),
+            &token,
+            Some(
+                json!({"goal": "availability", "value": "high", "justification": "Bürgerdienste"}),
+            ),
+        )
+        .await;
+    assert!(status.is_success(), "{n}");
+    // Its own management user: the controls revoke and disable the fixture's other user.
+    let management = app
+        .store
+        .create_user(
+            &AuditActor::system(),
+            &NewUser {
+                email: Email::parse("risiko-leitung@raunheim.example").unwrap(),
+                display_name: "Raunheim Verwaltungsspitze".into(),
+                password: None,
+            },
+            None,
+            Some((OrgId(target), Role::Management)),
+        )
+        .await
+        .unwrap();
+    let (_, threats) = app.api(Method::GET, "/risk-threats", &token, None).await;
+    let t = |code: &str| {
+        threats
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == code)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (status, r) = app
+        .api(
+            Method::POST,
+            &format!("/structure/objects/{object}/risks"),
+            &token,
+            Some(json!({"threats": [t("G 0.1"), t("G 0.2")], "frequency": "mittel", "impact": "betraechtlich"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let risk = r[0]["id"].as_i64().unwrap();
+    let linked = app
+        .store
+        .seed_measure(OrgId(target), "Raunheim Brandschutz")
+        .await
+        .unwrap();
+    let free = app
+        .store
+        .seed_measure(OrgId(target), "Raunheim Klimatisierung")
+        .await
+        .unwrap();
+    let (status, l) = app
+        .api(
+            Method::POST,
+            &format!("/risks/{risk}/measures"),
+            &token,
+            Some(json!({"measure": linked.0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{l}");
+    [
+        object,
+        risk,
+        r[1]["id"].as_i64().unwrap(),
+        t("G 0.3"),
+        t("G 0.4"),
+        linked.0,
+        free.0,
+        management.id.0,
+    ]
 }
 
 /// The starter catalog's topic T02 as a module of the server; returns (assignment, node of T03).
@@ -325,6 +431,16 @@ pub async fn setup(app: &TestApp) -> Ids {
         structure_setup(app, target).await;
     let (module_assignment, module_node) = module_setup(app, structure_object).await;
     let (measure, measure_to_delete, measure_template) = measure_setup(app, target).await;
+    let [
+        risk_object,
+        risk,
+        risk_to_delete,
+        threat_ui,
+        threat_api,
+        measure_linked,
+        measure_free,
+        target_management,
+    ] = risk_setup(app, target).await;
     Ids {
         own,
         target,
@@ -354,6 +470,14 @@ pub async fn setup(app: &TestApp) -> Ids {
         measure,
         measure_to_delete,
         measure_template,
+        risk_object,
+        risk,
+        risk_to_delete,
+        threat_ui,
+        threat_api,
+        measure_linked,
+        measure_free,
+        target_management,
     }
 }
 
@@ -473,6 +597,26 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
             .await
             .is_ok(),
         "other member's measure not deleted"
+    );
+    let risk = app
+        .store
+        .get_risk(&scope, verbund_domain::RiskId(f.risk))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            risk.revision,
+            risk.measures.iter().map(|m| m.id.0).collect::<Vec<_>>()
+        ),
+        (1, vec![f.measure_linked]),
+        "other member's risk and its measures unchanged"
+    );
+    assert!(
+        app.store
+            .get_risk(&scope, verbund_domain::RiskId(f.risk_to_delete))
+            .await
+            .is_ok(),
+        "other member's risk not deleted"
     );
     let coordinator = UserId(app.user_id(TARGET_COORDINATOR).await);
     let tokens = app.store.list_tokens(coordinator).await.unwrap();

@@ -72,6 +72,12 @@ pub enum Obj {
     MeasureToDelete,
     /// The office's measure template (pushed by the controls).
     MeasureTemplate,
+    /// Its server with a high need (risk analysis).
+    RiskObject,
+    /// A risk of that server (changed, accepted, linked by the controls).
+    Risk,
+    /// Another risk (deleted by the controls).
+    RiskToDelete,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -349,6 +355,18 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/measure-templates"), office(Obj::Plain).body(json!({"title": "Vorlage"}))),
         (("GET", "/measure-templates/{id}"), office(MeasureTemplate)),
         (("POST", "/measure-templates/{id}/push"), office(MeasureTemplate).body(json!({"scope": "all"}))),
+        (("GET", "/risks"), list()),
+        (("GET", "/risks/federation"), list()),
+        (("GET", "/risks/matrix"), list()),
+        (("POST", "/risks/matrix"), office(Obj::Plain).body(Value::Object((0..16).map(|k| (format!("cell_{}_{}", k / 4, k % 4), Value::from("hoch"))).collect()))),
+        (("GET", "/structure/objects/{id}/risks"), foreign(RiskObject)),
+        (("POST", "/structure/objects/{id}/risks"), foreign(RiskObject).body(json!({"threat": c.threat_ui.to_string(), "frequency": "mittel", "impact": "begrenzt"}))),
+        (("GET", "/risks/{id}"), foreign(Risk)),
+        (("POST", "/risks/{id}"), foreign(Risk).body(json!({"frequency": "selten", "impact": "begrenzt"}))),
+        (("POST", "/risks/{id}/accept"), foreign(Risk).body(json!({"approver": c.target_management.to_string(), "expires_on": "2099-12-31"}))),
+        (("POST", "/risks/{id}/delete"), foreign(RiskToDelete)),
+        (("POST", "/risks/{id}/measures"), foreign(Risk).body(json!({"measure": c.measure_free.to_string()}))),
+        (("POST", "/risks/{id}/measures/unlink"), foreign(Risk).body(json!({"measure": c.measure_linked.to_string()}))),
     ])
 }
 
@@ -487,6 +505,20 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/structure/objects/{id}/modules"), foreign(StructureObject)),
         (("POST", "/structure/objects/{id}/modules"), foreign(StructureObject).body(json!({"node_id": c.module_node}))),
         (("DELETE", "/structure/modules/{id}"), foreign(ModuleAssignment)),
+        (("GET", "/risks"), list()),
+        (("GET", "/risks/federation"), list()),
+        (("GET", "/risks/{id}"), foreign(Risk)),
+        (("PUT", "/risks/{id}"), foreign(Risk).body(json!({"frequency": "selten", "impact": "begrenzt"}))),
+        (("DELETE", "/risks/{id}"), foreign(RiskToDelete)),
+        (("POST", "/risks/{id}/accept"), foreign(Risk).body(json!({"approver": c.target_management, "expires_on": "2099-12-31"}))),
+        (("POST", "/risks/{id}/measures"), foreign(Risk).body(json!({"measure": c.measure_free}))),
+        (("POST", "/risks/{id}/measures/unlink"), foreign(Risk).body(json!({"measure": c.measure_linked}))),
+        (("GET", "/structure/objects/{id}/risks"), foreign(RiskObject)),
+        (("POST", "/structure/objects/{id}/risks"), foreign(RiskObject).body(json!({"threats": [c.threat_api], "frequency": "mittel", "impact": "begrenzt"}))),
+        (("GET", "/risk-threats"), list()),
+        (("POST", "/risk-threats"), office(Obj::Plain).body(json!({"code": "V 1", "name": "Eigene Gefährdung", "goals": "CI"}))),
+        (("GET", "/risk-matrix"), list()),
+        (("PUT", "/risk-matrix"), office(Obj::Plain).body(serde_json::to_value(verbund_domain::risk::RiskMatrix::default()).unwrap())),
         (("GET", "/structure/modules"), list()),
         (("GET", "/organisations/{id}/structure/modelling"), foreign(Org)),
         (("GET", "/structure/coverage"), office(Obj::Plain)),
