@@ -5,6 +5,7 @@ mod account;
 mod assessments;
 pub(crate) mod branding;
 mod catalogs;
+mod check;
 mod cost_issue;
 mod costs;
 mod invitations;
@@ -168,6 +169,11 @@ pub fn routes() -> Routes {
         .get("/structure/coverage", modelling::coverage)
         .get("/structure/module-rules", modelling::rules)
         .put("/structure/module-rules", modelling::save_rules)
+        .get("/organisations/{id}/check", check::check)
+        .get("/structure/objects/{id}/check", check::object_rows)
+        .get("/check/rows/{id}", check::row)
+        .put("/check/rows/{id}", check::answer)
+        .get("/check/comparison", check::comparison)
 }
 
 #[derive(OpenApi)]
@@ -197,7 +203,8 @@ pub fn routes() -> Routes {
         modelling::coverage, modelling::rules, modelling::save_rules,
         structure::report,
         branding::federation_logo, branding::put_federation_logo, branding::delete_federation_logo,
-        branding::member_logo, branding::put_member_logo, branding::delete_member_logo
+        branding::member_logo, branding::put_member_logo, branding::delete_member_logo,
+        check::check, check::object_rows, check::row, check::answer, check::comparison
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -54,6 +54,8 @@ pub struct Ids {
     pub module_assignment: i64,
     /// The node of topic T03, which the assign routes add.
     pub module_node: i64,
+    /// A check row of the server (from module T02), which the answer routes answer.
+    pub check_row: i64,
 }
 
 impl Ids {
@@ -83,6 +85,7 @@ impl Ids {
             StructureObjectToDelete => self.structure_to_delete,
             StructureLink => self.structure_link,
             ModuleAssignment => self.module_assignment,
+            CheckRow => self.check_row,
         })
     }
 }
@@ -285,6 +288,7 @@ pub async fn setup(app: &TestApp) -> Ids {
     let (structure_object, structure_to_delete, structure_room, structure_link) =
         structure_setup(app, target).await;
     let (module_assignment, module_node) = module_setup(app, structure_object).await;
+    let check_row = check_setup(app, target).await;
     Ids {
         own,
         target,
@@ -311,7 +315,23 @@ pub async fn setup(app: &TestApp) -> Ids {
         structure_link,
         module_assignment,
         module_node,
+        check_row,
     }
+}
+
+/// The first check row of the target member (written when T02 was assigned to its server).
+async fn check_setup(app: &TestApp, target: i64) -> i64 {
+    let token = app.token(TARGET_COORDINATOR).await;
+    let (status, c) = app
+        .api(
+            Method::GET,
+            &format!("/organisations/{target}/check"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    c["rows"]["items"][0]["id"].as_i64().unwrap()
 }
 
 /// The negative runs changed nothing of the target member's or the office's data.
@@ -389,6 +409,12 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
         modules.iter().map(|a| a.id).collect::<Vec<_>>(),
         vec![f.module_assignment],
         "other member's modules unchanged"
+    );
+    let row = app.store.get_check_row(&scope, f.check_row).await.unwrap();
+    assert_eq!(
+        (row.answer.status, row.version),
+        (verbund_domain::assessment::AnswerStatus::Unanswered, 0),
+        "other member's check row unanswered"
     );
     assert!(
         app.store

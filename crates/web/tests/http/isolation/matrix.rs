@@ -66,6 +66,8 @@ pub enum Obj {
     StructureLink,
     /// A module assigned to its server (removed by the controls).
     ModuleAssignment,
+    /// A check row of its server (answered by the controls).
+    CheckRow,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -327,6 +329,10 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/structure/module-rules"), office(Obj::Plain).body(json!({"rules": "{\"rules\": []}"}))),
         (("GET", "/structure/settings"), office(Obj::Plain)),
         (("POST", "/structure/settings"), office(Obj::Plain).body(json!({"cumulation_threshold": "5"})).status(422)),
+        (("GET", "/orgs/{id}/check"), foreign(Org)),
+        (("GET", "/check/rows/{id}"), foreign(CheckRow)),
+        (("POST", "/check/rows/{id}"), foreign(CheckRow).body(json!({"status": "yes"}))),
+        (("GET", "/check/comparison"), office(Obj::Plain)),
     ])
 }
 
@@ -473,5 +479,10 @@ pub fn api(c: &Ids) -> Matrix {
             ("PUT", "/structure/module-rules"),
             office(Obj::Plain).body(serde_json::to_value(verbund_domain::structure::modelling::ModuleRules::default()).unwrap()),
         ),
+        (("GET", "/organisations/{id}/check"), foreign(Org)),
+        (("GET", "/structure/objects/{id}/check"), foreign(StructureObject)),
+        (("GET", "/check/rows/{id}"), foreign(CheckRow)),
+        (("PUT", "/check/rows/{id}"), foreign(CheckRow).body(json!({"status": "yes"}))),
+        (("GET", "/check/comparison"), office(Obj::Plain)),
     ])
 }
