@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod branding;
 pub mod catalogs;
+pub mod check;
 pub mod committee;
 pub mod comparison;
 pub mod costs;

@@ -50,6 +50,7 @@ macro_rules! dispatch {
 mod assessments;
 mod auth;
 mod catalogs;
+mod check;
 mod costs;
 mod generate;
 mod invitations;

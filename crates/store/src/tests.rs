@@ -562,6 +562,7 @@ async fn postgres_budget_lines_keep_order_and_a_year_is_created_once() {
 }
 
 mod backup;
+mod check;
 mod generate;
 mod isolation;
 mod measures;

@@ -6,6 +6,7 @@
 //! The graph is shared with later features: the IT-Grundschutz check keys rows by object, and
 //! the crisis pact walks the same links to find the blast radius of a provider outage.
 
+pub mod check;
 pub mod inherit;
 mod input;
 pub mod model;

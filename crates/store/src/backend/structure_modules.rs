@@ -142,6 +142,7 @@ pub(crate) async fn assign_module(
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| StoreError::unique(e, "module"))?;
+    activate_check_rows(&mut tx, object.0, node_id).await?;
     let after = fetch_assignment(&mut *tx, "1=1", id).await?;
     append_audit(
         &mut tx,
@@ -172,6 +173,7 @@ pub(crate) async fn unassign_module(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    deactivate_check_rows(&mut tx, before.object_id.0, before.module.node_id).await?;
     append_audit(
         &mut tx,
         by,

@@ -5,6 +5,7 @@ mod account;
 mod assessments;
 pub(crate) mod branding;
 mod catalogs;
+mod check;
 mod cost_issue;
 mod costs;
 mod invitations;
@@ -197,6 +198,11 @@ pub fn routes() -> Routes {
         .post("/risk-threats", risks::create_threat)
         .get("/risk-matrix", risks::matrix)
         .put("/risk-matrix", risks::save_matrix)
+        .get("/organisations/{id}/check", check::check)
+        .get("/structure/objects/{id}/check", check::object_rows)
+        .get("/check/rows/{id}", check::row)
+        .put("/check/rows/{id}", check::answer)
+        .get("/check/comparison", check::comparison)
 }
 
 #[derive(OpenApi)]
@@ -232,7 +238,8 @@ pub fn routes() -> Routes {
         branding::member_logo, branding::put_member_logo, branding::delete_member_logo,
         measures::list, measures::create, measures::get_one, measures::update, measures::delete, measures::set_status,
         measures::add_note, measures::bulk_preview, measures::bulk_create, measures::templates, measures::create_template,
-        measures::template, measures::push_template
+        measures::template, measures::push_template,
+        check::check, check::object_rows, check::row, check::answer, check::comparison
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -7,6 +7,7 @@ mod auth;
 mod branding;
 mod catalog_texts;
 pub(crate) mod catalogs;
+mod check;
 mod cost_edit;
 mod cost_issue;
 mod cost_keys;
@@ -197,6 +198,10 @@ pub fn routes() -> Routes {
         .get("/structure/coverage", modelling::coverage)
         .get("/structure/module-rules", modelling::rules)
         .post("/structure/module-rules", modelling::save_rules)
+        .get("/orgs/{id}/check", check::page)
+        .get("/check/rows/{id}", check::answer_form)
+        .post("/check/rows/{id}", check::save)
+        .get("/check/comparison", check::comparison)
         .get("/structure/settings", structure_settings::show)
         .post("/structure/settings", structure_settings::save)
         .get("/measures", measures::list)

@@ -99,6 +99,7 @@ pub(super) struct DetailPage {
     modules: ObjectModules,
     offer: Vec<Module>,
     module_errors: FormErrors,
+    check_rows: Vec<verbund_domain::structure::check::CheckRow>,
 }
 
 /// What a failed form brings back to the page.
@@ -146,6 +147,7 @@ pub(super) async fn page(
     } else {
         Vec::new()
     };
+    let check_rows = verbund_app::check::object_rows(st, cu.actor(), StructureObjectId(id)).await?;
     let lang = cu.ctx.lang;
     let needs = d
         .needs
@@ -205,6 +207,7 @@ pub(super) async fn page(
         modules,
         offer,
         module_errors: failed.module.unwrap_or_default(),
+        check_rows,
     })
 }
 

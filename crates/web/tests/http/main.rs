@@ -12,6 +12,7 @@ mod assessments;
 mod auth;
 mod branding;
 mod catalogs;
+mod check;
 mod contract;
 mod costs;
 mod invitations;

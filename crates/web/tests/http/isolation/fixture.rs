@@ -71,6 +71,8 @@ pub struct Ids {
     pub measure_linked: i64,
     pub measure_free: i64,
     pub target_management: i64,
+    /// A check row of the server (from module T02), which the answer routes answer.
+    pub check_row: i64,
 }
 
 impl Ids {
@@ -106,6 +108,7 @@ impl Ids {
             RiskObject => self.risk_object,
             Risk => self.risk,
             RiskToDelete => self.risk_to_delete,
+            CheckRow => self.check_row,
         })
     }
 }
@@ -441,6 +444,7 @@ pub async fn setup(app: &TestApp) -> Ids {
         measure_free,
         target_management,
     ] = risk_setup(app, target).await;
+    let check_row = check_setup(app, target).await;
     Ids {
         own,
         target,
@@ -478,7 +482,23 @@ pub async fn setup(app: &TestApp) -> Ids {
         measure_linked,
         measure_free,
         target_management,
+        check_row,
     }
+}
+
+/// The first check row of the target member (written when T02 was assigned to its server).
+async fn check_setup(app: &TestApp, target: i64) -> i64 {
+    let token = app.token(TARGET_COORDINATOR).await;
+    let (status, c) = app
+        .api(
+            Method::GET,
+            &format!("/organisations/{target}/check"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    c["rows"]["items"][0]["id"].as_i64().unwrap()
 }
 
 /// The negative runs changed nothing of the target member's or the office's data.
@@ -556,6 +576,12 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
         modules.iter().map(|a| a.id).collect::<Vec<_>>(),
         vec![f.module_assignment],
         "other member's modules unchanged"
+    );
+    let row = app.store.get_check_row(&scope, f.check_row).await.unwrap();
+    assert_eq!(
+        (row.answer.status, row.version),
+        (verbund_domain::assessment::AnswerStatus::Unanswered, 0),
+        "other member's check row unanswered"
     );
     assert!(
         app.store

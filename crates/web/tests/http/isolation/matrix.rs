@@ -78,6 +78,8 @@ pub enum Obj {
     Risk,
     /// Another risk (deleted by the controls).
     RiskToDelete,
+    /// A check row of its server (answered by the controls).
+    CheckRow,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -367,6 +369,10 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/risks/{id}/delete"), foreign(RiskToDelete)),
         (("POST", "/risks/{id}/measures"), foreign(Risk).body(json!({"measure": c.measure_free.to_string()}))),
         (("POST", "/risks/{id}/measures/unlink"), foreign(Risk).body(json!({"measure": c.measure_linked.to_string()}))),
+        (("GET", "/orgs/{id}/check"), foreign(Org)),
+        (("GET", "/check/rows/{id}"), foreign(CheckRow)),
+        (("POST", "/check/rows/{id}"), foreign(CheckRow).body(json!({"status": "yes"}))),
+        (("GET", "/check/comparison"), office(Obj::Plain)),
     ])
 }
 
@@ -540,5 +546,10 @@ pub fn api(c: &Ids) -> Matrix {
         (("POST", "/measure-templates"), office(Obj::Plain).body(json!({"title": "Vorlage"}))),
         (("GET", "/measure-templates/{id}"), office(MeasureTemplate)),
         (("POST", "/measure-templates/{id}/push"), office(MeasureTemplate).body(json!({}))),
+        (("GET", "/organisations/{id}/check"), foreign(Org)),
+        (("GET", "/structure/objects/{id}/check"), foreign(StructureObject)),
+        (("GET", "/check/rows/{id}"), foreign(CheckRow)),
+        (("PUT", "/check/rows/{id}"), foreign(CheckRow).body(json!({"status": "yes"}))),
+        (("GET", "/check/comparison"), office(Obj::Plain)),
     ])
 }
