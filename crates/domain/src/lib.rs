@@ -17,6 +17,7 @@ pub mod logo;
 pub mod measure;
 pub mod org;
 pub mod page;
+pub mod reminder;
 pub mod settings;
 pub mod signin;
 pub mod structure;

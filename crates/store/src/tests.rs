@@ -564,6 +564,7 @@ async fn postgres_budget_lines_keep_order_and_a_year_is_created_once() {
 mod backup;
 mod generate;
 mod isolation;
+mod mail;
 mod signin;
 mod structure;
 mod structure_modules;

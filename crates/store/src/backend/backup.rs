@@ -39,6 +39,10 @@ const BACKUP_TABLES: &[&str] = &[
     "measure_requirements",
     "measure_objects",
     "measure_notes",
+    "reminder_settings",
+    "calendar_feeds",
+    "jobs",
+    "outbox_mails",
     "audit_log",
     "audit_head",
 ];
@@ -67,6 +71,10 @@ const ADDED_TABLES: &[&str] = &[
     "measure_requirements",
     "measure_objects",
     "measure_notes",
+    "reminder_settings",
+    "calendar_feeds",
+    "jobs",
+    "outbox_mails",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

@@ -43,6 +43,7 @@ macro_rules! shared_queries {
         include!("structure_writes.rs");
         include!("structure_generate.rs");
         include!("structure_report.rs");
+        include!("jobs_mail.rs");
     };
 }
 

@@ -8,6 +8,7 @@ mod catalogs;
 mod cost_issue;
 mod costs;
 mod invitations;
+mod jobs;
 mod key_figures;
 mod modelling;
 mod office;
@@ -168,6 +169,13 @@ pub fn routes() -> Routes {
         .get("/structure/coverage", modelling::coverage)
         .get("/structure/module-rules", modelling::rules)
         .put("/structure/module-rules", modelling::save_rules)
+        .get("/jobs", jobs::list)
+        .get("/outbox", jobs::outbox)
+        .get("/reminder-settings", jobs::settings)
+        .put("/reminder-settings", jobs::save_settings)
+        .get("/me/calendar-feed", jobs::feed)
+        .post("/me/calendar-feed", jobs::create_feed)
+        .delete("/me/calendar-feed", jobs::revoke_feed)
 }
 
 #[derive(OpenApi)]
@@ -197,7 +205,8 @@ pub fn routes() -> Routes {
         modelling::coverage, modelling::rules, modelling::save_rules,
         structure::report,
         branding::federation_logo, branding::put_federation_logo, branding::delete_federation_logo,
-        branding::member_logo, branding::put_member_logo, branding::delete_member_logo
+        branding::member_logo, branding::put_member_logo, branding::delete_member_logo,
+        jobs::list, jobs::outbox, jobs::settings, jobs::save_settings, jobs::feed, jobs::create_feed, jobs::revoke_feed
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -14,6 +14,7 @@ mod cost_statements;
 mod costs;
 mod dashboard;
 mod heatmap;
+mod jobs;
 mod key_figures;
 mod modelling;
 mod orgs;
@@ -197,6 +198,11 @@ pub fn routes() -> Routes {
         .post("/structure/module-rules", modelling::save_rules)
         .get("/structure/settings", structure_settings::show)
         .post("/structure/settings", structure_settings::save)
+        .get("/jobs", jobs::show)
+        .post("/jobs/settings", jobs::save_settings)
+        .post("/profile/calendar", profile::create_calendar)
+        .post("/profile/calendar/revoke", profile::revoke_calendar)
+        .get("/calendar/{token}", jobs::calendar_feed)
 }
 
 /// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,

@@ -327,6 +327,11 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/structure/module-rules"), office(Obj::Plain).body(json!({"rules": "{\"rules\": []}"}))),
         (("GET", "/structure/settings"), office(Obj::Plain)),
         (("POST", "/structure/settings"), office(Obj::Plain).body(json!({"cumulation_threshold": "5"})).status(422)),
+        (("GET", "/jobs"), office(Obj::Plain)),
+        (("POST", "/jobs/settings"), office(Obj::Plain).body(json!({"days_before": "7", "digest_weekday": "1"}))),
+        (("POST", "/profile/calendar"), free()),
+        (("POST", "/profile/calendar/revoke"), free()),
+        (("GET", "/calendar/{token}"), entry(Kind::NotTenantData, ResetToken).status(404)),
     ])
 }
 
@@ -473,5 +478,12 @@ pub fn api(c: &Ids) -> Matrix {
             ("PUT", "/structure/module-rules"),
             office(Obj::Plain).body(serde_json::to_value(verbund_domain::structure::modelling::ModuleRules::default()).unwrap()),
         ),
+        (("GET", "/jobs"), office(Obj::Plain)),
+        (("GET", "/outbox"), office(Obj::Plain)),
+        (("GET", "/reminder-settings"), office(Obj::Plain)),
+        (("PUT", "/reminder-settings"), office(Obj::Plain).body(json!({"days_before": 7, "digest_weekday": 1}))),
+        (("GET", "/me/calendar-feed"), free()),
+        (("POST", "/me/calendar-feed"), free()),
+        (("DELETE", "/me/calendar-feed"), free()),
     ])
 }
