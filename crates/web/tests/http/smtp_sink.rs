@@ -73,6 +73,7 @@ fn decode_qp(s: &str) -> String {
 
 fn decode_words(s: &str) -> String {
     let mut out = String::new();
+    let mut previous_encoded = false;
     for (i, w) in s.split_whitespace().enumerate() {
         let decoded = w
             .strip_prefix("=?")
@@ -89,16 +90,12 @@ fn decode_words(s: &str) -> String {
                     Some(decode_qp(&text.replace('_', " ")))
                 }
             });
-        match decoded {
-            // Adjacent encoded words join without the space between them.
-            Some(d) => out.push_str(&d),
-            None => {
-                if i > 0 {
-                    out.push(' ');
-                }
-                out.push_str(w);
-            }
+        // White space between two encoded words is dropped (RFC 2047 6.2), any other kept.
+        if i > 0 && !(previous_encoded && decoded.is_some()) {
+            out.push(' ');
         }
+        previous_encoded = decoded.is_some();
+        out.push_str(decoded.as_deref().unwrap_or(w));
     }
     out
 }
