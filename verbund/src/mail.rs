@@ -62,8 +62,9 @@ impl SmtpSettings {
         }
         let tls = match self.tls.as_deref() {
             None => TlsMode::StartTls,
-            Some(t) => TlsMode::parse(t)
-                .with_context(|| format!("smtp.tls: {t:?} ist unbekannt (none, starttls oder tls)"))?,
+            Some(t) => TlsMode::parse(t).with_context(|| {
+                format!("smtp.tls: {t:?} ist unbekannt (none, starttls oder tls)")
+            })?,
         };
         let port = match self.port {
             Some(0) => bail!("smtp.port: keine gültige Portnummer"),
@@ -75,10 +76,15 @@ impl SmtpSettings {
             },
         };
         if self.from.trim().is_empty() {
-            bail!("smtp.from fehlt: die Absenderadresse, z. B. \"Verbund <verbund@kreis.example>\"");
+            bail!(
+                "smtp.from fehlt: die Absenderadresse, z. B. \"Verbund <verbund@kreis.example>\""
+            );
         }
         if !verbund_app::mail::valid_sender(&self.from) {
-            bail!("smtp.from: {:?} ist keine gültige Absenderadresse", self.from);
+            bail!(
+                "smtp.from: {:?} ist keine gültige Absenderadresse",
+                self.from
+            );
         }
         Ok(Some(SmtpConfig {
             host: self.host.trim().to_owned(),
@@ -149,7 +155,9 @@ pub async fn bench(store: Store, members: usize, per_member: i64) -> anyhow::Res
                 address: None,
             })
             .collect();
-        store.generate_members(&sys, fed.id, &orgs, &membership).await?;
+        store
+            .generate_members(&sys, fed.id, &orgs, &membership)
+            .await?;
         done += n;
     }
     // Monday 07.12.2026, 08:00 Berlin: the default digest day; Tuesday is an ordinary day.

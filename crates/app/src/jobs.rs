@@ -82,7 +82,7 @@ async fn run_job(st: &Services, cfg: &RunnerConfig, job: &Job) -> Result<String>
         JobKind::Reminders => {
             let r = crate::reminders::run(st, &cfg.texts, &cfg.site, st.now_ms()).await?;
             Ok(format!(
-                "{} Fristen geprüft, {} Erinnerungen und {} Wochenübersichten in den Postausgang gelegt",
+                "{} neue Fristen im Erinnerungszeitraum, {} Erinnerungen und {} Wochenübersichten in den Postausgang gelegt",
                 r.candidates, r.reminders, r.digests
             ))
         }
@@ -99,7 +99,11 @@ async fn run_job(st: &Services, cfg: &RunnerConfig, job: &Job) -> Result<String>
 /// Claims and runs one due job; `None` if none was due. The job's outcome is recorded in
 /// the table (a failing job is not an error of this function).
 pub async fn run_once(st: &Services, cfg: &RunnerConfig) -> Result<Option<Job>> {
-    let Some(job) = st.store.claim_job(&cfg.owner, st.now_ms(), LEASE_MS).await? else {
+    let Some(job) = st
+        .store
+        .claim_job(&cfg.owner, st.now_ms(), LEASE_MS)
+        .await?
+    else {
         return Ok(None);
     };
     let recurring = JobKind::parse(&job.kind)

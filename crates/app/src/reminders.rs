@@ -3,7 +3,6 @@
 //! `verbund_domain::reminder`). Running it twice, after a restart or on two instances, enqueues
 //! nothing new: every mail's dedupe key is unique in the outbox.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use verbund_domain::authz::{Actor, Permission};
@@ -27,7 +26,7 @@ pub const DIGEST_ITEMS: i64 = 20;
 /// What a reminder run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct RunReport {
-    /// Measures whose deadline is in the reminder window.
+    /// Measures in the reminder window whose reminder of the day was not enqueued yet.
     pub candidates: usize,
     /// Reminder mails new in the outbox.
     pub reminders: u64,
@@ -189,33 +188,34 @@ pub async fn run(st: &Services, texts: &Texts, site: &MailSite, now_ms: i64) -> 
     let (from, to) = candidate_window(today, settings.days_before);
     let rows = st
         .store
-        .reminder_candidates_federation_wide(fed.id, &format_date(from), &format_date(to))
+        .reminder_candidates_federation_wide(
+            fed.id,
+            &format_date(from),
+            &format_date(to),
+            &format_date(today),
+        )
         .await?;
     let mut report = RunReport {
         candidates: rows.len(),
         ..RunReport::default()
     };
-    let mut planned = Vec::new();
-    for c in &rows {
-        let Ok(due) = verbund_domain::validation::parse_date(&c.due_on) else {
-            continue;
-        };
-        if let Some(kind) = reminder_for(due, today, settings.days_before) {
+    // The store leaves out measures whose reminder is enqueued already; the outbox's unique
+    // key catches a second instance running at the same moment.
+    let mails: Vec<NewMail> = rows
+        .iter()
+        .filter_map(|c| {
+            let due = verbund_domain::validation::parse_date(&c.due_on).ok()?;
+            let kind = reminder_for(due, today, settings.days_before)?;
             let key = dedupe_key(kind.code(), &c.due_on, c.owner.0, Some(c.measure_id.0));
-            planned.push((kind, c, (due - today).whole_days(), key));
-        }
-    }
-    let keys: Vec<String> = planned.iter().map(|p| p.3.clone()).collect();
-    let known: HashSet<String> = st
-        .store
-        .existing_mail_keys(&keys)
-        .await?
-        .into_iter()
-        .collect();
-    let mails: Vec<NewMail> = planned
-        .into_iter()
-        .filter(|p| !known.contains(&p.3))
-        .map(|(kind, c, days, key)| reminder_mail(texts, site, kind, c, days, key))
+            Some(reminder_mail(
+                texts,
+                site,
+                kind,
+                c,
+                (due - today).whole_days(),
+                key,
+            ))
+        })
         .collect();
     report.reminders = st.store.enqueue_mails(fed.id, &mails, now_ms).await?;
 
@@ -223,32 +223,18 @@ pub async fn run(st: &Services, texts: &Texts, site: &MailSite, now_ms: i64) -> 
         let week = iso_week(today);
         let rows = st
             .store
-            .digest_rows_federation_wide(fed.id, DIGEST_ITEMS)
+            .digest_rows_federation_wide(fed.id, DIGEST_ITEMS, &week)
             .await?;
-        let mut groups: Vec<&[(ReminderCandidate, i64)]> = Vec::new();
+        let mut mails = Vec::new();
         let mut start = 0;
         for i in 1..=rows.len() {
             if i == rows.len() || rows[i].0.owner != rows[start].0.owner {
-                groups.push(&rows[start..i]);
+                let group = &rows[start..i];
+                let key = dedupe_key(ReminderKind::Digest.code(), &week, group[0].0.owner.0, None);
+                mails.extend(digest_mail(texts, site, today, group, key));
                 start = i;
             }
         }
-        let keys: Vec<String> = groups
-            .iter()
-            .map(|g| dedupe_key(ReminderKind::Digest.code(), &week, g[0].0.owner.0, None))
-            .collect();
-        let known: HashSet<String> = st
-            .store
-            .existing_mail_keys(&keys)
-            .await?
-            .into_iter()
-            .collect();
-        let mails: Vec<NewMail> = groups
-            .into_iter()
-            .zip(keys)
-            .filter(|(_, k)| !known.contains(k))
-            .filter_map(|(g, k)| digest_mail(texts, site, today, g, k))
-            .collect();
         report.digests = st.store.enqueue_mails(fed.id, &mails, now_ms).await?;
     }
     Ok(report)

@@ -324,7 +324,10 @@ pub fn ical_feed(name: &str, events: &[FeedEvent], now_ms: i64) -> String {
         push_folded(&mut out, "BEGIN:VEVENT");
         push_folded(&mut out, &format!("UID:{}", ical_escape(&e.uid)));
         push_folded(&mut out, &format!("DTSTAMP:{stamp}"));
-        push_folded(&mut out, &format!("DTSTART;VALUE=DATE:{}", ical_date(e.day)));
+        push_folded(
+            &mut out,
+            &format!("DTSTART;VALUE=DATE:{}", ical_date(e.day)),
+        );
         let end = e.day.next_day().unwrap_or(e.day);
         push_folded(&mut out, &format!("DTEND;VALUE=DATE:{}", ical_date(end)));
         push_folded(&mut out, &format!("SUMMARY:{}", ical_escape(&e.summary)));
@@ -393,7 +396,10 @@ mod tests {
         );
         let id = message_id(&k, "verbund.example");
         assert_eq!(id, message_id(&k, "verbund.example"));
-        assert!(id.starts_with('<') && id.ends_with("@verbund.example>"), "{id}");
+        assert!(
+            id.starts_with('<') && id.ends_with("@verbund.example>"),
+            "{id}"
+        );
         assert_eq!(id.len(), 1 + 32 + 1 + "verbund.example".len() + 1);
         assert_ne!(id, message_id("vorab/2026-12-11/u7/m43", "verbund.example"));
         // A hostile host name cannot break the header.

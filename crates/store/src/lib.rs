@@ -62,8 +62,8 @@ mod signin;
 mod structure;
 mod structure_modules;
 pub use assessments::*;
-pub use mail::{CalendarFeed, Job, NewMail, OutboxMail, ReminderCandidate};
 pub use generate::{GeneratedNeed, StructureTemplate};
+pub use mail::{CalendarFeed, Job, NewMail, OutboxMail, ReminderCandidate};
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
 pub use structure::{ImportCounts, LinkEnd, ProviderObjectName};
 

@@ -268,24 +268,28 @@ impl Store {
     }
 
     /// Open measures of every member with an owner and a deadline from `from` to `to`
-    /// (`YYYY-MM-DD`, inclusive), ordered by owner and deadline: the reminder run's input.
+    /// (`YYYY-MM-DD`, inclusive) whose reminder of `today` is not in the outbox yet, ordered by
+    /// owner and deadline: the reminder run's input.
     pub async fn reminder_candidates_federation_wide(
         &self,
         fed: FederationId,
         from: &str,
         to: &str,
+        today: &str,
     ) -> Result<Vec<ReminderCandidate>> {
-        dispatch!(self.reminder_candidates_federation_wide(fed, from, to))
+        dispatch!(self.reminder_candidates_federation_wide(fed, from, to, today))
     }
 
     /// Every owner's open measures with a deadline, nearest first, at most `per_owner` each,
-    /// with the owner's total: the weekly digest's input.
+    /// with the owner's total, for owners without a digest of `week` (`2026-W50`) in the
+    /// outbox: the weekly digest's input.
     pub async fn digest_rows_federation_wide(
         &self,
         fed: FederationId,
         per_owner: i64,
+        week: &str,
     ) -> Result<Vec<(ReminderCandidate, i64)>> {
-        dispatch!(self.digest_rows_federation_wide(fed, per_owner))
+        dispatch!(self.digest_rows_federation_wide(fed, per_owner, week))
     }
 
     /// The user's calendar feed, if one exists.

@@ -37,7 +37,9 @@ fn mail_row(r: &<DB as sqlx::Database>::Row) -> Result<crate::mail::OutboxMail> 
         kind: r.try_get("kind")?,
         dedupe_key: r.try_get("dedupe_key")?,
         message_id: r.try_get("message_id")?,
-        recipient_user_id: r.try_get::<Option<i64>, _>("recipient_user_id")?.map(UserId),
+        recipient_user_id: r
+            .try_get::<Option<i64>, _>("recipient_user_id")?
+            .map(UserId),
         to_address: r.try_get("to_address")?,
         subject: r.try_get("subject")?,
         body_text: r.try_get("body_text")?,
@@ -211,10 +213,7 @@ pub(crate) async fn enqueue_mails(
     Ok(inserted)
 }
 
-pub(crate) async fn existing_mail_keys(
-    pool: &Pool<DB>,
-    keys: &[String],
-) -> Result<Vec<String>> {
+pub(crate) async fn existing_mail_keys(pool: &Pool<DB>, keys: &[String]) -> Result<Vec<String>> {
     let mut found = Vec::new();
     for chunk in keys.chunks(500) {
         let mut qb: sqlx::QueryBuilder<DB> =
@@ -427,7 +426,12 @@ pub(crate) async fn reminder_candidates_federation_wide(
     federation: FederationId,
     from: &str,
     to: &str,
+    today: &str,
 ) -> Result<Vec<crate::mail::ReminderCandidate>> {
+    use verbund_domain::reminder::ReminderKind;
+    // Measures whose reminder of today's kind is in the outbox already are left out here: the
+    // key is `verbund_domain::reminder::dedupe_key(kind, due_on, owner, measure)`, probed in
+    // the outbox's unique index (a repeated run reads nothing).
     let sql = format!(
         "SELECT m.id, m.title, m.due_on, m.status, m.org_id, o.name AS org_name, m.owner_user_id, \
                 u.email, u.locale, u.display_name \
@@ -436,13 +440,20 @@ pub(crate) async fn reminder_candidates_federation_wide(
          JOIN users u ON u.id = m.owner_user_id \
          WHERE m.due_on >= $2 AND m.due_on <= $3 AND m.status IN {} \
            AND o.federation_id = $1 AND u.disabled_at_ms IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM outbox_mails x WHERE x.dedupe_key = \
+               (CASE WHEN m.due_on = $4 THEN '{}' WHEN m.due_on > $4 THEN '{}' ELSE '{}' END) \
+               || '/' || m.due_on || '/u' || m.owner_user_id || '/m' || m.id) \
          ORDER BY m.owner_user_id, m.due_on, m.id",
-        verbund_domain::measure::MeasureStatus::OPEN_CODES_SQL
+        verbund_domain::measure::MeasureStatus::OPEN_CODES_SQL,
+        ReminderKind::DueToday.code(),
+        ReminderKind::Upcoming.code(),
+        ReminderKind::Overdue.code(),
     );
     sqlx::query(AssertSqlSafe(sql))
         .bind(federation.0)
         .bind(from)
         .bind(to)
+        .bind(today)
         .fetch_all(pool)
         .await?
         .iter()
@@ -454,9 +465,10 @@ pub(crate) async fn digest_rows_federation_wide(
     pool: &Pool<DB>,
     federation: FederationId,
     per_owner: i64,
+    week: &str,
 ) -> Result<Vec<(crate::mail::ReminderCandidate, i64)>> {
     // Each owner's open measures with a deadline, nearest first, at most `per_owner` of them,
-    // with the owner's total.
+    // with the owner's total; owners whose digest of `week` is in the outbox are left out.
     let sql = format!(
         "SELECT * FROM ( \
            SELECT m.id, m.title, m.due_on, m.status, m.org_id, o.name AS org_name, m.owner_user_id, \
@@ -468,12 +480,16 @@ pub(crate) async fn digest_rows_federation_wide(
            JOIN users u ON u.id = m.owner_user_id \
            WHERE m.due_on IS NOT NULL AND m.status IN {} \
              AND o.federation_id = $1 AND u.disabled_at_ms IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM outbox_mails x \
+                 WHERE x.dedupe_key = '{}/' || $3 || '/u' || m.owner_user_id) \
          ) d WHERE rn <= $2 ORDER BY owner_user_id, rn",
-        verbund_domain::measure::MeasureStatus::OPEN_CODES_SQL
+        verbund_domain::measure::MeasureStatus::OPEN_CODES_SQL,
+        verbund_domain::reminder::ReminderKind::Digest.code(),
     );
     sqlx::query(AssertSqlSafe(sql))
         .bind(federation.0)
         .bind(per_owner)
+        .bind(week)
         .fetch_all(pool)
         .await?
         .iter()
@@ -485,16 +501,17 @@ pub(crate) async fn calendar_feed(
     pool: &Pool<DB>,
     user: UserId,
 ) -> Result<Option<crate::mail::CalendarFeed>> {
-    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT created_at_ms, last_used_ms FROM calendar_feeds WHERE user_id = $1",
+    let row: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT created_at_ms, last_used_ms FROM calendar_feeds WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await?;
+    Ok(
+        row.map(|(created_at_ms, last_used_ms)| crate::mail::CalendarFeed {
+            created_at_ms,
+            last_used_ms,
+        }),
     )
-    .bind(user.0)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(created_at_ms, last_used_ms)| crate::mail::CalendarFeed {
-        created_at_ms,
-        last_used_ms,
-    }))
 }
 
 pub(crate) async fn set_calendar_feed(

@@ -59,10 +59,7 @@ pub async fn outbox(
 /// The reminder settings (office).
 #[utoipa::path(get, path = "/reminder-settings", operation_id = "get_reminder_settings", tag = "jobs",
     responses((status = 200, body = ReminderSettings), (status = 404, body = ErrorBody)))]
-pub async fn settings(
-    State(st): State<AppState>,
-    u: ApiUser,
-) -> AppResult<Json<ReminderSettings>> {
+pub async fn settings(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<ReminderSettings>> {
     Ok(Json(reminders::settings(&st, &u.actor).await?))
 }
 

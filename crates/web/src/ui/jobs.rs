@@ -89,7 +89,10 @@ async fn page(
                 none()
             },
             attempts: j.attempts,
-            last_run: j.last_finished_ms.or(j.last_started_ms).map_or_else(none, fmt_ms),
+            last_run: j
+                .last_finished_ms
+                .or(j.last_started_ms)
+                .map_or_else(none, fmt_ms),
             result: j.last_result.unwrap_or_default(),
             error: j.last_error.unwrap_or_default(),
             lease: match (j.lease_owner, j.lease_until_ms) {
@@ -112,8 +115,13 @@ async fn page(
             error: m.last_error.clone().unwrap_or_default(),
         })
         .collect();
-    let (days_before, weekday, errors) =
-        form.unwrap_or_else(|| (s.days_before.to_string(), s.digest_weekday, FormErrors::default()));
+    let (days_before, weekday, errors) = form.unwrap_or_else(|| {
+        (
+            s.days_before.to_string(),
+            s.digest_weekday,
+            FormErrors::default(),
+        )
+    });
     Ok(JobsPage {
         l: Layout::user(cu, "jobs-title", "jobs"),
         jobs,
@@ -176,9 +184,7 @@ pub async fn save_settings(
             .map_err(|_| "error-reminder-weekday"),
     );
     let result = match (days, weekday) {
-        (Some(d), Some(w)) => {
-            reminders::save_settings(&st, &cu.audit(), cu.actor(), d, w).await
-        }
+        (Some(d), Some(w)) => reminders::save_settings(&st, &cu.audit(), cu.actor(), d, w).await,
         _ => Err(e.into()),
     };
     match result {

@@ -162,8 +162,7 @@ async fn session(
         if cmd.starts_with("EHLO") {
             w.write_all(b"250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
                 .await?;
-        } else if cmd.starts_with("HELO") || cmd.starts_with("MAIL") || cmd.starts_with("NOOP")
-        {
+        } else if cmd.starts_with("HELO") || cmd.starts_with("MAIL") || cmd.starts_with("NOOP") {
             w.write_all(b"250 OK\r\n").await?;
         } else if cmd.starts_with("RSET") {
             rcpt.clear();
