@@ -140,6 +140,19 @@ pub enum Cmd {
         #[arg(value_name = "DATEI")]
         file: PathBuf,
     },
+    /// Misst den Erinnerungslauf (ohne Versand) über einen erzeugten Verbund in einer neuen
+    /// Datenbank und gibt die Zeiten aus.
+    BenchReminders {
+        /// Neue, leere Datenbank (SQLite-Datei oder postgres://…).
+        #[arg(long, value_name = "URL")]
+        db: String,
+        /// Erzeugte Mitglieder.
+        #[arg(long, default_value_t = 11000, value_name = "ANZAHL")]
+        members: usize,
+        /// Maßnahmen je Mitglied.
+        #[arg(long, default_value_t = 50, value_name = "ANZAHL")]
+        per_member: i64,
+    },
 }
 
 /// How a backup is encrypted.

@@ -23,6 +23,8 @@ pub struct Config {
     pub audit_checkpoints: String,
     /// Bearer token for `/metrics`; without one `/metrics` answers 404.
     pub metrics_token: Option<verbund_web::config::Secret>,
+    /// Outgoing mail (`[smtp]`); without a host mails stay in the outbox.
+    pub smtp: crate::mail::SmtpSettings,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             log_json: false,
             audit_checkpoints: "verbund-audit-checkpoints.txt".into(),
             metrics_token: None,
+            smtp: crate::mail::SmtpSettings::default(),
         }
     }
 }
@@ -82,6 +85,8 @@ impl Config {
         {
             anyhow::bail!("metrics_token must have at least 16 characters");
         }
+        c.smtp = c.smtp.apply_env();
+        c.smtp.resolve()?;
         if c.base_url.is_empty() {
             c.base_url = format!("http://{}", c.bind);
         }

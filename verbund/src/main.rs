@@ -10,6 +10,7 @@ mod costs;
 mod db;
 mod demo;
 mod errors;
+mod mail;
 mod serve;
 
 use crate::cli::{AuditCmd, Cli, Cmd, CostsCmd, ImportCmd};
@@ -163,5 +164,10 @@ async fn run() -> anyhow::Result<()> {
             backup::restore(&open(&cfg.database_url).await?, &file, &p).await
         }
         Cmd::BackupKey { file } => backup::new_key(&file),
+        Cmd::BenchReminders {
+            db,
+            members,
+            per_member,
+        } => mail::bench(open(&db).await?, members, per_member).await,
     }
 }

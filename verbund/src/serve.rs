@@ -21,6 +21,7 @@ pub async fn serve(store: Store, cfg: &Config) -> anyhow::Result<()> {
             .install_recorder()
             .ok();
     }
+    crate::mail::start_runner(state.app.clone(), cfg.smtp.resolve()?, &cfg.base_url);
     let app = verbund_web::app(state);
     let listener = tokio::net::TcpListener::bind(&cfg.bind)
         .await

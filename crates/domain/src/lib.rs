@@ -18,6 +18,7 @@ pub mod measure;
 pub mod org;
 pub mod page;
 pub mod risk;
+pub mod reminder;
 pub mod settings;
 pub mod signin;
 pub mod structure;

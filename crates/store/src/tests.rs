@@ -567,6 +567,7 @@ mod generate;
 mod isolation;
 mod measures;
 mod risks;
+mod mail;
 mod signin;
 mod structure;
 mod structure_modules;

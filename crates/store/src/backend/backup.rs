@@ -44,6 +44,10 @@ const BACKUP_TABLES: &[&str] = &[
     "risk_matrix",
     "risks",
     "risk_measures",
+    "reminder_settings",
+    "calendar_feeds",
+    "jobs",
+    "outbox_mails",
     "audit_log",
     "audit_head",
 ];
@@ -77,6 +81,10 @@ const ADDED_TABLES: &[&str] = &[
     "risk_matrix",
     "risks",
     "risk_measures",
+    "reminder_settings",
+    "calendar_feeds",
+    "jobs",
+    "outbox_mails",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

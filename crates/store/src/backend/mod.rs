@@ -46,6 +46,7 @@ macro_rules! shared_queries {
         include!("measures.rs");
         include!("risks.rs");
         include!("check.rs");
+        include!("jobs_mail.rs");
     };
 }
 

@@ -9,6 +9,7 @@ mod check;
 mod cost_issue;
 mod costs;
 mod invitations;
+mod jobs;
 mod key_figures;
 mod measures;
 mod modelling;
@@ -203,6 +204,13 @@ pub fn routes() -> Routes {
         .get("/check/rows/{id}", check::row)
         .put("/check/rows/{id}", check::answer)
         .get("/check/comparison", check::comparison)
+        .get("/jobs", jobs::list)
+        .get("/outbox", jobs::outbox)
+        .get("/reminder-settings", jobs::settings)
+        .put("/reminder-settings", jobs::save_settings)
+        .get("/me/calendar-feed", jobs::feed)
+        .post("/me/calendar-feed", jobs::create_feed)
+        .delete("/me/calendar-feed", jobs::revoke_feed)
 }
 
 #[derive(OpenApi)]
@@ -239,7 +247,8 @@ pub fn routes() -> Routes {
         measures::list, measures::create, measures::get_one, measures::update, measures::delete, measures::set_status,
         measures::add_note, measures::bulk_preview, measures::bulk_create, measures::templates, measures::create_template,
         measures::template, measures::push_template,
-        check::check, check::object_rows, check::row, check::answer, check::comparison
+        check::check, check::object_rows, check::row, check::answer, check::comparison,
+        jobs::list, jobs::outbox, jobs::settings, jobs::save_settings, jobs::feed, jobs::create_feed, jobs::revoke_feed
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

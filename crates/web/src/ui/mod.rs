@@ -15,6 +15,7 @@ mod cost_statements;
 mod costs;
 mod dashboard;
 mod heatmap;
+mod jobs;
 mod key_figures;
 pub(crate) mod measures;
 mod modelling;
@@ -232,6 +233,11 @@ pub fn routes() -> Routes {
         .post("/risks/{id}/delete", risks::delete)
         .post("/risks/{id}/measures", risks::link_measure)
         .post("/risks/{id}/measures/unlink", risks::unlink_measure)
+        .get("/jobs", jobs::show)
+        .post("/jobs/settings", jobs::save_settings)
+        .post("/profile/calendar", profile::create_calendar)
+        .post("/profile/calendar/revoke", profile::revoke_calendar)
+        .get("/calendar/{token}", jobs::calendar_feed)
 }
 
 /// A whole number typed into a form ("10.840" with German thousands dots); empty is `None`,

@@ -54,6 +54,8 @@ pub struct Notice {
     pub enrol_qr: String,
     pub recovery_codes: Vec<String>,
     pub new_token: Option<String>,
+    /// A calendar feed URL just created (shown once).
+    pub new_feed_url: Option<String>,
 }
 
 /// A pending invitation as the invited person sees it.
@@ -75,6 +77,8 @@ struct ProfilePage {
     codes_left_text: String,
     tokens: Vec<TokenRow>,
     invitations: Vec<InvitationRow>,
+    /// "active since …" when the user has a calendar feed.
+    calendar_since: Option<String>,
     n: Notice,
 }
 
@@ -98,8 +102,20 @@ async fn page(st: &AppState, cu: &CurrentUser, n: Notice) -> AppResult<ProfilePa
             sent: fmt_ms(i.created_at_ms),
         })
         .collect();
+    let calendar_since = verbund_app::calendar::status(st, cu.session.user.id)
+        .await?
+        .map(|f| {
+            l.lang.t_args(
+                "feed-since",
+                &[
+                    ("created", fmt_ms(f.created_at_ms)),
+                    ("used", f.last_used_ms.map_or_else(|| "–".into(), fmt_ms)),
+                ],
+            )
+        });
     Ok(ProfilePage {
         l,
+        calendar_since,
         email: p.user.email.clone(),
         locale: p.user.locale.clone(),
         mfa_enabled: p.user.mfa_enabled,
@@ -353,4 +369,26 @@ pub async fn decline_invitation(
 ) -> AppResult<Response> {
     invitations::decline(&st, &cu.audit(), cu.session.user.id, InvitationId(id)).await?;
     Ok(see_other("/profile#invitations"))
+}
+
+/// Creates the user's calendar feed or gives it a new URL, shown once on the page.
+pub async fn create_calendar(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
+    let token = verbund_app::calendar::create(&st, &cu.audit(), cu.session.user.id).await?;
+    let n = Notice {
+        new_feed_url: Some(format!(
+            "{}/calendar/{token}",
+            st.config.base_url.trim_end_matches('/')
+        )),
+        ..done(&cu, "feed-created")
+    };
+    Ok(respond(&page(&st, &cu, n).await?))
+}
+
+/// Revokes the user's calendar feed (nothing to do without one).
+pub async fn revoke_calendar(State(st): State<AppState>, cu: CurrentUser) -> AppResult<Response> {
+    match verbund_app::calendar::revoke(&st, &cu.audit(), cu.session.user.id).await {
+        Ok(()) | Err(verbund_app::Error::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(respond(&page(&st, &cu, done(&cu, "feed-revoked")).await?))
 }

@@ -373,6 +373,11 @@ pub fn ui(c: &Ids) -> Matrix {
         (("GET", "/check/rows/{id}"), foreign(CheckRow)),
         (("POST", "/check/rows/{id}"), foreign(CheckRow).body(json!({"status": "yes"}))),
         (("GET", "/check/comparison"), office(Obj::Plain)),
+        (("GET", "/jobs"), office(Obj::Plain)),
+        (("POST", "/jobs/settings"), office(Obj::Plain).body(json!({"days_before": "7", "digest_weekday": "1"}))),
+        (("POST", "/profile/calendar"), free()),
+        (("POST", "/profile/calendar/revoke"), free()),
+        (("GET", "/calendar/{token}"), entry(Kind::NotTenantData, ResetToken).status(404)),
     ])
 }
 
@@ -551,5 +556,12 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/check/rows/{id}"), foreign(CheckRow)),
         (("PUT", "/check/rows/{id}"), foreign(CheckRow).body(json!({"status": "yes"}))),
         (("GET", "/check/comparison"), office(Obj::Plain)),
+        (("GET", "/jobs"), office(Obj::Plain)),
+        (("GET", "/outbox"), office(Obj::Plain)),
+        (("GET", "/reminder-settings"), office(Obj::Plain)),
+        (("PUT", "/reminder-settings"), office(Obj::Plain).body(json!({"days_before": 7, "digest_weekday": 1}))),
+        (("GET", "/me/calendar-feed"), free()),
+        (("POST", "/me/calendar-feed"), free()),
+        (("DELETE", "/me/calendar-feed"), free()),
     ])
 }
