@@ -132,10 +132,4 @@ impl Store {
     pub async fn risk_approvers(&self, scope: &Scope, org: OrgId) -> Result<Vec<(UserId, String)>> {
         dispatch!(self.risk_approvers(scope, org))
     }
-
-    /// Writes a bare open measure for `org` (demo data and tests; the measures feature has its
-    /// own, audited calls). Not scoped: only system code calls it.
-    pub async fn seed_measure(&self, org: OrgId, title: &str) -> Result<MeasureId> {
-        dispatch!(self.seed_measure(org, title))
-    }
 }

@@ -113,7 +113,14 @@ pub async fn seed(store: &Store) -> Result<(), StoreError> {
         }
         if let Some(first) = created.first() {
             let m = store
-                .seed_measure(org.id, "Offline-Datensicherung einführen")
+                .seed_measure(
+                    &verbund_domain::authz::SystemAccess::for_reason("demo data"),
+                    org.id,
+                    None,
+                    "Offline-Datensicherung einführen",
+                    None,
+                    "offen",
+                )
                 .await?;
             store
                 .link_risk_measure(&by, &all, first.id, m, true)

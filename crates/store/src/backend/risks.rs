@@ -721,21 +721,3 @@ pub(crate) async fn risk_approvers(
     .await?;
     Ok(rows.into_iter().map(|(id, n)| (UserId(id), n)).collect())
 }
-
-/// A bare open measure of `org` (demo data and tests).
-pub(crate) async fn seed_measure(
-    pool: &Pool<DB>,
-    org: OrgId,
-    title: &str,
-) -> Result<verbund_domain::MeasureId> {
-    let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO measures (org_id, title, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $3) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(title)
-    .bind(now)
-    .fetch_one(pool)
-    .await?;
-    Ok(verbund_domain::MeasureId(id))
-}

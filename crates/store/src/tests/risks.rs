@@ -278,7 +278,16 @@ async fn measures_of_the_own_member_link_and_others_are_refused(s: Store) {
 
 /// A measure row as the measures feature writes it (its store calls are another branch's).
 async fn sqlx_insert_measure(w: &World, org: OrgId, title: &str) -> MeasureId {
-    w.s.seed_measure(org, title).await.expect("measure")
+    w.s.seed_measure(
+        &verbund_domain::authz::SystemAccess::for_reason("test data"),
+        org,
+        None,
+        title,
+        None,
+        "offen",
+    )
+    .await
+    .expect("measure")
 }
 
 async fn member_gets_nothing_of_another_members_risks(s: Store) {

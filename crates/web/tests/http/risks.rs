@@ -470,12 +470,26 @@ async fn the_ui_adds_suggested_risks_and_links_a_measure_of_the_own_member(app: 
     let raunheim = app.org_id("Raunheim").await;
     let own = app
         .store
-        .seed_measure(verbund_domain::OrgId(nauheim), "Zweites Netzteil einbauen")
+        .seed_measure(
+            &verbund_domain::authz::SystemAccess::for_reason("test data"),
+            verbund_domain::OrgId(nauheim),
+            None,
+            "Zweites Netzteil einbauen",
+            None,
+            "offen",
+        )
         .await
         .unwrap();
     let other = app
         .store
-        .seed_measure(verbund_domain::OrgId(raunheim), "Fremde Maßnahme")
+        .seed_measure(
+            &verbund_domain::authz::SystemAccess::for_reason("test data"),
+            verbund_domain::OrgId(raunheim),
+            None,
+            "Fremde Maßnahme",
+            None,
+            "offen",
+        )
         .await
         .unwrap();
     let (status, html) = b

@@ -264,12 +264,26 @@ async fn risk_setup(app: &TestApp, target: i64) -> [i64; 8] {
     let risk = r[0]["id"].as_i64().unwrap();
     let linked = app
         .store
-        .seed_measure(OrgId(target), "Raunheim Brandschutz")
+        .seed_measure(
+            &verbund_domain::authz::SystemAccess::for_reason("test data"),
+            OrgId(target),
+            None,
+            "Raunheim Brandschutz",
+            None,
+            "offen",
+        )
         .await
         .unwrap();
     let free = app
         .store
-        .seed_measure(OrgId(target), "Raunheim Klimatisierung")
+        .seed_measure(
+            &verbund_domain::authz::SystemAccess::for_reason("test data"),
+            OrgId(target),
+            None,
+            "Raunheim Klimatisierung",
+            None,
+            "offen",
+        )
         .await
         .unwrap();
     let (status, l) = app
