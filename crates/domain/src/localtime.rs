@@ -43,6 +43,16 @@ fn berlin_summer_time(utc: time::OffsetDateTime) -> bool {
     utc >= last_sunday(time::Month::March) && utc < last_sunday(time::Month::October)
 }
 
+/// The calendar day in Berlin at Unix milliseconds `ms` (deadlines and expiry dates are days).
+pub fn berlin_date(ms: i64) -> time::Date {
+    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+    else {
+        return time::Date::MIN;
+    };
+    let hours = if berlin_summer_time(utc) { 2 } else { 1 };
+    (utc + time::Duration::hours(hours)).date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{berlin_midnight_ms, fmt_ms};
@@ -82,14 +92,4 @@ mod tests {
         assert_eq!(fmt_ms(1_792_890_000_000), "25.10.2026 02:00");
         assert_eq!(fmt_ms(1_798_761_600_000), "01.01.2027 01:00");
     }
-}
-
-/// The calendar day in Berlin at Unix milliseconds `ms` (deadlines and expiry dates are days).
-pub fn berlin_date(ms: i64) -> time::Date {
-    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-    else {
-        return time::Date::MIN;
-    };
-    let hours = if berlin_summer_time(utc) { 2 } else { 1 };
-    (utc + time::Duration::hours(hours)).date()
 }

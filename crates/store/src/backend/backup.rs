@@ -111,9 +111,13 @@ fn cell_to_json(row: &<DB as sqlx::Database>::Row, i: usize) -> Result<serde_jso
     if row.try_get_raw(i)?.is_null() {
         return Ok(serde_json::Value::Null);
     }
-    // Columns are BIGINT or TEXT on both backends; try the integer first.
+    // Columns are BIGINT, TEXT or (a few, e.g. a measure's effort in days) DOUBLE PRECISION on
+    // both backends; try the integer first.
     if let Ok(n) = row.try_get::<i64, _>(i) {
         return Ok(n.into());
+    }
+    if let Ok(x) = row.try_get::<f64, _>(i) {
+        return Ok(serde_json::Number::from_f64(x).map_or(serde_json::Value::Null, Into::into));
     }
     Ok(row.try_get::<String, _>(i)?.into())
 }
@@ -350,7 +354,7 @@ impl<'p> Loader<'p> {
         }
         if let Some(c) = cells
             .iter()
-            .find(|c| !(c.is_null() || c.is_string() || c.is_i64()))
+            .find(|c| !(c.is_null() || c.is_string() || c.is_number()))
         {
             return Err(bad(format!(
                 "Tabelle {}, Zeile {}: nicht unterstützter Wert {c}",

@@ -190,6 +190,9 @@ pub(crate) async fn get_measure(
     fetch_measure(pool, &measure_visible(scope, owner_only), id.0, today).await
 }
 
+/// (assessment, answer, reference, name, status) of a requirement a measure works on.
+type LinkedRequirementRow = (i64, i64, Option<String>, Option<String>, String);
+
 pub(crate) async fn measure_detail(
     pool: &Pool<DB>,
     scope: &Scope,
@@ -198,7 +201,7 @@ pub(crate) async fn measure_detail(
     today: &str,
 ) -> Result<measure_dom::model::MeasureDetail> {
     let measure = fetch_measure(pool, &measure_visible(scope, owner_only), id.0, today).await?;
-    let reqs: Vec<(i64, i64, Option<String>, Option<String>, String)> = sqlx::query_as(
+    let reqs: Vec<LinkedRequirementRow> = sqlx::query_as(
         "SELECT a.assessment_id, a.id, n.ref_id, n.name, a.status FROM measure_requirements r \
          JOIN assessment_answers a ON a.assessment_id = r.assessment_id AND a.node_id = r.node_id \
          JOIN catalog_nodes n ON n.id = r.node_id WHERE r.measure_id = $1 ORDER BY a.position, a.id",

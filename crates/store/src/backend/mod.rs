@@ -119,7 +119,10 @@ pub(crate) mod sqlite {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
         for c in rows.into_iter().flatten() {
             q = match c {
-                serde_json::Value::Number(n) => q.bind(n.as_i64()),
+                serde_json::Value::Number(n) => match n.as_i64() {
+                    Some(i) => q.bind(i),
+                    None => q.bind(n.as_f64()),
+                },
                 serde_json::Value::String(s) => q.bind(s),
                 // NULL is written into the SQL, not bound.
                 serde_json::Value::Null => q,

@@ -267,6 +267,37 @@ async fn postgres_special_text_survives_the_round_trip() {
     special_text_survives_the_round_trip(sqlite().await.0, postgres().await).await;
 }
 
+/// A fractional number (a measure's effort in days) survives the trip through both backends.
+async fn fractions_survive_the_round_trip(from: Store, to: Store) {
+    fill(&from).await;
+    raw(
+        &from,
+        "INSERT INTO measures (org_id, title, effort_days, cost_cents, created_at_ms, updated_at_ms) \
+         SELECT id, 'Offline-Datensicherung', 2.5, 150000, 1, 1 FROM organisations WHERE name = 'Nauheim'",
+    )
+    .await;
+    let out = stream(&from).await;
+    restore_bytes(&to, &out).await.expect("restore");
+    let sql = "SELECT effort_days, cost_cents FROM measures WHERE title = 'Offline-Datensicherung'";
+    let got: (f64, i64) = match &to.db {
+        Db::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await,
+        Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await,
+    }
+    .expect("the measure");
+    assert_eq!(got, (2.5, 150_000));
+}
+
+#[tokio::test]
+async fn sqlite_fractions_survive_the_round_trip() {
+    fractions_survive_the_round_trip(sqlite().await.0, sqlite().await.0).await;
+}
+
+#[tokio::test]
+async fn postgres_fractions_survive_the_round_trip() {
+    fractions_survive_the_round_trip(postgres().await, postgres().await).await;
+    fractions_survive_the_round_trip(sqlite().await.0, postgres().await).await;
+}
+
 #[tokio::test]
 async fn a_backup_of_a_newer_format_or_not_a_backup_is_refused() {
     let (s, _) = sqlite().await;

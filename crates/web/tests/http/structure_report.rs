@@ -204,14 +204,14 @@ async fn the_report_workbook_has_a_sheet_per_part_with_the_needs_and_paths(app: 
     let modelling = wb.worksheet_range("Modellierung").expect("modelling sheet");
     let s1 = modelling
         .rows()
-        .find(|r| r[0].to_string() == "S1")
+        .find(|r| r[0] == "S1")
         .expect("the server in the modelling");
     assert_eq!(s1[4].to_string(), "kein Baustein zugeordnet");
     // Counts are numbers a spreadsheet can sum; short IDs stay text.
     let overview = wb.worksheet_range("Übersicht").expect("overview sheet");
     let objects_count = overview
         .rows()
-        .find(|r| r[0].to_string() == "Zielobjekte")
+        .find(|r| r[0] == "Zielobjekte")
         .expect("the object count")[1]
         .clone();
     assert!(
