@@ -26,13 +26,13 @@ pub use path::{PathStep, path_of};
 use serde::{Deserialize, Serialize};
 
 /// Generates a closed code enum: `ALL`, `code()` and `parse()` (unknown codes fail with `$err`).
-/// JSON (and the OpenAPI schema) uses the same codes, so the API reads and writes one spelling.
 macro_rules! code_enum {
     ($(#[$doc:meta])* $name:ident, $err:literal, { $($(#[$vdoc:meta])* $variant:ident = $code:literal),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        pub enum $name { $($(#[$vdoc])* #[serde(rename = $code)] $variant),* }
+        pub enum $name { $($(#[$vdoc])* $variant),* }
 
         impl $name {
             /// Every value, in display order.

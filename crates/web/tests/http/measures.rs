@@ -312,7 +312,7 @@ async fn the_office_pushes_a_template_and_follows_every_member(app: TestApp) {
         .find(|r| r["org_name"] == "Nauheim")
         .unwrap()
         .clone();
-    assert_eq!(nauheim["status"], "umgesetzt");
+    assert_eq!(nauheim["status"], "implemented");
     let (_, again) = app
         .api(
             Method::POST,
@@ -367,7 +367,7 @@ async fn the_board_moves_a_measure_with_a_plain_form(app: TestApp) {
         .api(Method::GET, &format!("/measures/{id}"), &coord, None)
         .await;
     assert_eq!(
-        d["measure"]["status"], "in_arbeit",
+        d["measure"]["status"], "in_progress",
         "JSON names the status in English"
     );
     let (s, _) = b
