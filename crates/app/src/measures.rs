@@ -364,6 +364,16 @@ pub async fn create_template(
     raw: &RawMeasure,
 ) -> Result<MeasureTemplate> {
     let scope = office(actor)?;
+    // A template has no owner (each member names its own); an owner that is no ID at all is
+    // still refused, as for a measure.
+    if raw
+        .owner_user_id
+        .as_deref()
+        .map(str::trim)
+        .is_some_and(|o| !o.is_empty() && o.parse::<i64>().is_err())
+    {
+        return Err(ValidationErrors::single("owner_user_id", "error-measure-owner").into());
+    }
     let raw = RawMeasure {
         owner_user_id: None,
         cost_euros: None,

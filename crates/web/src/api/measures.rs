@@ -244,7 +244,7 @@ pub async fn bulk_preview(
 
 /// Options of the bulk creation.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-pub struct BulkIn {
+pub struct MeasureBulkIn {
     /// Priority of the new measures (default `mittel`).
     pub priority: Option<String>,
 }
@@ -258,13 +258,13 @@ pub struct Created {
 
 /// Creates one measure per unmet answer (nein, teilweise) of the assessment that no measure
 /// works on yet, each linked to its requirement, in one transaction.
-#[utoipa::path(post, path = "/assessments/{id}/measures/bulk", operation_id = "create_bulk_measures", params(("id" = i64, Path)), request_body = BulkIn, tag = "measures",
+#[utoipa::path(post, path = "/assessments/{id}/measures/bulk", operation_id = "create_bulk_measures", params(("id" = i64, Path)), request_body = MeasureBulkIn, tag = "measures",
     responses((status = 201, body = Created), (status = 403, body = ErrorBody)))]
 pub async fn bulk_create(
     State(st): State<AppState>,
     u: ApiUser,
     IdPath(id): IdPath,
-    ApiJson(body): ApiJson<BulkIn>,
+    ApiJson(body): ApiJson<MeasureBulkIn>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     let measure_ids = svc::bulk_create(
         &st,
@@ -279,7 +279,7 @@ pub async fn bulk_create(
 
 /// The federation's measure templates with how many members got them and are done (office).
 #[utoipa::path(get, path = "/measure-templates", operation_id = "list_measure_templates", tag = "measures",
-    responses((status = 200, body = Vec<MeasureTemplate>)))]
+    responses((status = 200, body = Vec<MeasureTemplate>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn templates(
     State(st): State<AppState>,
     u: ApiUser,
@@ -289,7 +289,7 @@ pub async fn templates(
 
 /// Creates a template (title, description, priority, deadline) (office).
 #[utoipa::path(post, path = "/measure-templates", operation_id = "create_measure_template", request_body = RawMeasure, tag = "measures",
-    responses((status = 201, body = MeasureTemplate)))]
+    responses((status = 201, body = MeasureTemplate), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn create_template(
     State(st): State<AppState>,
     u: ApiUser,
