@@ -14,6 +14,52 @@ pub struct FileOut {
     pub bytes: Vec<u8>,
 }
 
+/// The file format of a report that exists as a printable document and as a workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// Tagged PDF (PDF/UA-1, PDF/A-2a).
+    Pdf,
+    /// Excel workbook, one sheet per part.
+    Xlsx,
+}
+
+/// Renders a report off the async workers (typst layout and the workbook writer are
+/// CPU-bound) and names it `{stem}.pdf` or `{stem}.xlsx`. `render` gets the format.
+pub async fn render_report(
+    format: ReportFormat,
+    stem: &str,
+    render: impl FnOnce(ReportFormat) -> Result<Vec<u8>, verbund_reports::ReportError> + Send + 'static,
+) -> crate::error::Result<FileOut> {
+    let (filename, content_type) = match format {
+        ReportFormat::Pdf => (format!("{stem}.pdf"), "application/pdf"),
+        ReportFormat::Xlsx => (format!("{stem}.xlsx"), XLSX),
+    };
+    let bytes = tokio::task::spawn_blocking(move || render(format))
+        .await
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    Ok(FileOut {
+        filename,
+        content_type,
+        bytes,
+    })
+}
+
+/// The heading logo of a member's document: its coat of arms, else the federation's logo.
+pub async fn member_logo(
+    st: &crate::Services,
+    fed: &verbund_store::Federation,
+    org: verbund_domain::OrgId,
+) -> crate::error::Result<Option<verbund_domain::logo::Logo>> {
+    Ok(
+        match crate::branding::for_document(st, fed, Some(org)).await? {
+            Some(arms) => Some(arms),
+            None => crate::branding::for_document(st, fed, None).await?,
+        },
+    )
+}
+
 /// Lower-case ASCII for file names: umlauts spelled out, everything else not alphanumeric
 /// becomes a single dash.
 pub fn slug(name: &str) -> String {

@@ -26,6 +26,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod key_figures;
 pub mod mail;
+pub mod measure_plan;
 pub mod measures;
 pub mod member_page;
 pub mod modelling;

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use verbund_domain::OrgId;
 use verbund_domain::authz::{Actor, Permission};
 use verbund_domain::localtime::fmt_ms;
@@ -18,19 +17,11 @@ use verbund_reports::{ReportTable, StructureReport};
 use verbund_domain::structure::names_de::object_type as type_de;
 
 use crate::Services;
-use crate::error::{Error, Result};
-use crate::file::{FileOut, XLSX, slug};
+use crate::error::Result;
+use crate::file::{FileOut, slug};
 use crate::modelling::Modelling;
 
-/// The report's file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportFormat {
-    /// Tagged PDF (PDF/UA-1, PDF/A-2a).
-    Pdf,
-    /// Excel workbook, one sheet per part.
-    Xlsx,
-}
+pub use crate::file::ReportFormat;
 
 /// Sections after the structure analysis: the modelling (modules per object); the
 /// IT-Grundschutz check adds its results per object and requirement here as a further
@@ -120,19 +111,10 @@ pub async fn report(
         .await?;
     let fed = crate::federation(&st.store).await?;
     let sections = sections(st, actor, &data).await?;
-    // The member's coat of arms heads its report; without one, the federation's logo.
-    let logo = match crate::branding::for_document(st, &fed, Some(org)).await? {
-        Some(arms) => Some(arms),
-        None => crate::branding::for_document(st, &fed, None).await?,
-    };
+    let logo = crate::file::member_logo(st, &fed, org).await?;
     let date: String = fmt_ms(st.now_ms()).chars().take(10).collect();
     let stem = format!("schutzbedarf-{}", slug(&data.org_name));
-    let (filename, content_type) = match format {
-        ReportFormat::Pdf => (format!("{stem}.pdf"), "application/pdf"),
-        ReportFormat::Xlsx => (format!("{stem}.xlsx"), XLSX),
-    };
-    // Typst layout and the workbook writer are CPU-bound: keep them off the async workers.
-    let bytes = tokio::task::spawn_blocking(move || {
+    crate::file::render_report(format, &stem, move |format| {
         let r = StructureReport {
             federation: fed.name,
             date,
@@ -146,11 +128,4 @@ pub async fn report(
         }
     })
     .await
-    .map_err(|e| Error::Internal(e.to_string()))?
-    .map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(FileOut {
-        filename,
-        content_type,
-        bytes,
-    })
 }

@@ -8,6 +8,7 @@
 //! - [`assessment_xlsx`]: a member's assessment as a workbook to fill in offline and
 //!   import again (`verbund_formats::assessment_xlsx::import_xlsx`).
 //! - [`table_xlsx`]: a plain table (the structure-analysis inventory) as a workbook.
+//! - [`plan_pdf`], [`plan_xlsx`]: a member's implementation plan (Realisierungsplan).
 //! - [`structure_pdf`], [`structure_xlsx`]: a member's structure analysis and protection
 //!   needs (Strukturanalyse und Schutzbedarfsfeststellung).
 //!
@@ -18,6 +19,7 @@ mod assessment_xlsx;
 mod committee;
 mod format;
 mod letter;
+mod plan;
 mod printable;
 mod render;
 mod structure_report;
@@ -28,6 +30,7 @@ pub use assessment_xlsx::{ASSESSMENT_SHEET, assessment_xlsx};
 pub use committee::{
     CommitteeReport, Level, MemberLine, TopicLine, TrendLine, committee_pdf, committee_xlsx,
 };
+pub use plan::{PlanReport, plan_pdf, plan_xlsx, priority_de, status_de};
 pub use structure_report::{ReportTable, StructureReport, structure_pdf, structure_xlsx};
 pub use table_xlsx::table_xlsx;
 use thiserror::Error;

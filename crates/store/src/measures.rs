@@ -49,7 +49,7 @@ impl Store {
         scope: &Scope,
         org: OrgId,
         today: &str,
-    ) -> Result<Vec<Measure>> {
+    ) -> Result<Vec<verbund_domain::measure::plan::PlanEntry>> {
         dispatch!(self.plan_measures(scope, org, today))
     }
 

@@ -208,3 +208,20 @@ pub struct ExportParams {
     /// The file format asked for.
     pub format: Option<verbund_app::assessments::ExportFormat>,
 }
+
+/// `?format=pdf|xlsx` of report downloads (structure report, implementation plan); PDF when
+/// absent. UI and API share it.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// `pdf` (default) or `xlsx`.
+    #[param(value_type = Option<verbund_app::file::ReportFormat>, inline, nullable = false)]
+    pub format: Option<verbund_app::file::ReportFormat>,
+}
+
+impl ReportQuery {
+    /// The format asked for, PDF when none was.
+    pub fn format(&self) -> verbund_app::file::ReportFormat {
+        self.format.unwrap_or(verbund_app::file::ReportFormat::Pdf)
+    }
+}

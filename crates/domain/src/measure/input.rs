@@ -29,7 +29,7 @@ pub struct RawMeasure {
     /// Description.
     pub description: Option<String>,
     /// The responsible user's id (a user holding a role in the member); empty: nobody yet.
-    #[serde(default, deserialize_with = "text_or_number")]
+    #[serde(default, deserialize_with = "crate::validation::integer_or_text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub owner_user_id: Option<String>,
     /// Deadline `YYYY-MM-DD` or `TT.MM.JJJJ`; empty: none.
@@ -37,11 +37,11 @@ pub struct RawMeasure {
     /// Priority code (`sehr_hoch`, `hoch`, `mittel`, `niedrig`; empty: `mittel`).
     pub priority: Option<String>,
     /// Estimated cost in euros (`1200`, `1.200,50` or `1200.50`); empty: not estimated.
-    #[serde(default, deserialize_with = "text_or_number")]
+    #[serde(default, deserialize_with = "crate::validation::number_or_text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
     pub cost_euros: Option<String>,
     /// Estimated effort in person-days (`2,5`); empty: not estimated.
-    #[serde(default, deserialize_with = "text_or_number")]
+    #[serde(default, deserialize_with = "crate::validation::number_or_text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
     pub effort_days: Option<String>,
     /// Revision from the last read (updates only): guards against lost updates.
@@ -65,21 +65,6 @@ pub struct MeasureInput {
     pub cost_cents: Option<i64>,
     /// Estimated effort in person-days.
     pub effort_days: Option<f64>,
-}
-
-fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum V {
-        I(i64),
-        F(f64),
-        S(String),
-    }
-    Ok(Option::<V>::deserialize(d)?.map(|v| match v {
-        V::I(n) => n.to_string(),
-        V::F(n) => n.to_string(),
-        V::S(s) => s,
-    }))
 }
 
 fn present(v: Option<&str>) -> Option<&str> {
@@ -229,6 +214,26 @@ mod tests {
         e.0.iter()
             .map(|f| (f.field.clone(), f.code.clone()))
             .collect()
+    }
+
+    #[test]
+    fn json_owner_must_be_a_whole_number_in_range_and_amounts_may_be_fractional() {
+        let m: RawMeasure = serde_json::from_str(
+            r#"{"title":"T","owner_user_id":7,"cost_euros":1200.5,"effort_days":"2,5"}"#,
+        )
+        .unwrap();
+        assert_eq!(m.owner_user_id.as_deref(), Some("7"));
+        assert_eq!(m.cost_euros.as_deref(), Some("1200.5"));
+        assert_eq!(m.effort_days.as_deref(), Some("2,5"));
+        // Below i64::MIN: serde_json reads it as a float that rounds to i64::MIN; it must be
+        // refused, not taken as a valid ID.
+        for owner in ["-9223372036854775809", "9223372036854775808", "1.5"] {
+            let body = format!(r#"{{"title":"T","owner_user_id":{owner}}}"#);
+            assert!(
+                serde_json::from_str::<RawMeasure>(&body).is_err(),
+                "{owner}"
+            );
+        }
     }
 
     #[test]

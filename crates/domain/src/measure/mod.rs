@@ -7,6 +7,7 @@ use crate::structure::code_enum;
 
 pub mod input;
 pub mod model;
+pub mod plan;
 pub mod rules;
 
 code_enum!(

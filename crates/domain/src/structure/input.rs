@@ -123,7 +123,7 @@ pub struct RawObject {
     /// Location.
     pub location: Option<String>,
     /// Count (empty: 1).
-    #[serde(default, deserialize_with = "text_or_number")]
+    #[serde(default, deserialize_with = "crate::validation::integer_or_text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub count: Option<String>,
     /// Status code (empty: active).
@@ -143,19 +143,6 @@ pub struct RawObject {
     /// For a change: the revision read (a concurrent change answers 409).
     #[serde(default)]
     pub revision: Option<i64>,
-}
-
-fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum V {
-        N(i64),
-        S(String),
-    }
-    Ok(Option::<V>::deserialize(d)?.map(|v| match v {
-        V::N(n) => n.to_string(),
-        V::S(s) => s,
-    }))
 }
 
 fn parse_count(v: Option<&str>) -> Result<i64, &'static str> {

@@ -88,3 +88,5 @@ action-measure-note = Fortschrittsnotiz hinzugefügt
 action-measure-bulk_create = Maßnahmen aus offenen Anforderungen angelegt
 action-measure_template-create = Maßnahmen-Vorlage angelegt
 action-measure_template-push = Maßnahmen-Vorlage verteilt
+
+measures-plan-choose = Für den Realisierungsplan als PDF oder XLSX oben ein Mitglied wählen und filtern.

@@ -88,3 +88,5 @@ action-measure-note = Progress note added
 action-measure-bulk_create = Measures created from open requirements
 action-measure_template-create = Measure template created
 action-measure_template-push = Measure template pushed
+
+measures-plan-choose = To download the implementation plan as PDF or XLSX, choose a member above and filter.

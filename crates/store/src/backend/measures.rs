@@ -161,23 +161,47 @@ pub(crate) async fn list_measures(
     })
 }
 
-/// Every measure of `org` in plan order (priority, then deadline), for the PDF and XLSX plan.
+/// Every measure of `org` in plan order (priority, then deadline) with the references of the
+/// requirements each works on, for the PDF and XLSX plan.
 pub(crate) async fn plan_measures(
     pool: &Pool<DB>,
     scope: &Scope,
     org: OrgId,
     today: &str,
-) -> Result<Vec<measure_dom::model::Measure>> {
+) -> Result<Vec<measure_dom::plan::PlanEntry>> {
     if !scope.contains(org) {
         return Err(StoreError::NotFound);
     }
+    let mut tx = begin_snapshot(pool).await?;
     let rows: Vec<MeasureRow> = sqlx::query_as(AssertSqlSafe(format!(
         "{MEASURE_SELECT} WHERE m.org_id = $1 ORDER BY {MEASURE_ORDER}"
     )))
     .bind(org.0)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
-    rows.into_iter().map(|r| r.into_measure(today)).collect()
+    let refs: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT r.measure_id, n.ref_id FROM measure_requirements r \
+         JOIN measures m ON m.id = r.measure_id JOIN catalog_nodes n ON n.id = r.node_id \
+         WHERE m.org_id = $1 AND n.ref_id IS NOT NULL ORDER BY r.measure_id, n.ref_id",
+    )
+    .bind(org.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut by_measure: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for (m, r) in refs {
+        by_measure.entry(m).or_default().push(r);
+    }
+    rows.into_iter()
+        .map(|r| {
+            let measure = r.into_measure(today)?;
+            let requirements = by_measure.remove(&measure.id.0).unwrap_or_default();
+            Ok(measure_dom::plan::PlanEntry {
+                measure,
+                requirements,
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn get_measure(

@@ -343,3 +343,21 @@ pub async fn push_template(
         svc::push_template(&st, &u.audit(), &u.actor, MeasureTemplateId(id), &orgs).await?;
     Ok((StatusCode::CREATED, Json(Created { measure_ids })))
 }
+
+/// A member's implementation plan (Realisierungsplan) as a download: every measure sorted by
+/// priority, then deadline, with owner, status, cost and effort, and the sums per priority
+/// (all measures and the open ones). For whoever reads all of the member's measures.
+#[utoipa::path(get, path = "/organisations/{id}/measures/plan", operation_id = "measure_plan", params(("id" = i64, Path), crate::extract::ReportQuery), tag = "measures",
+    responses((status = 200, description = "The plan: tagged PDF (`format=pdf`) or XLSX workbook (`format=xlsx`).",
+        content((super::Binary = "application/pdf"), (super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 404, body = ErrorBody, description = "No such organisation, or not one whose plan the caller may read.")))]
+pub async fn plan(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<crate::extract::ReportQuery>,
+) -> AppResult<crate::download::Download> {
+    Ok(crate::download::Download(
+        verbund_app::measure_plan::plan(&st, &u.actor, OrgId(id), q.format()).await?,
+    ))
+}

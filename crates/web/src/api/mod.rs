@@ -174,6 +174,7 @@ pub fn routes() -> Routes {
         .put("/structure/module-rules", modelling::save_rules)
         .get("/measures", measures::list)
         .post("/organisations/{id}/measures", measures::create)
+        .get("/organisations/{id}/measures/plan", measures::plan)
         .get("/measures/{id}", measures::get_one)
         .put("/measures/{id}", measures::update)
         .delete("/measures/{id}", measures::delete)
@@ -244,7 +245,7 @@ pub fn routes() -> Routes {
         risks::create_threat, risks::matrix, risks::save_matrix,
         branding::federation_logo, branding::put_federation_logo, branding::delete_federation_logo,
         branding::member_logo, branding::put_member_logo, branding::delete_member_logo,
-        measures::list, measures::create, measures::get_one, measures::update, measures::delete, measures::set_status,
+        measures::list, measures::create, measures::plan, measures::get_one, measures::update, measures::delete, measures::set_status,
         measures::add_note, measures::bulk_preview, measures::bulk_create, measures::templates, measures::create_template,
         measures::template, measures::push_template,
         check::check, check::object_rows, check::row, check::answer, check::comparison,

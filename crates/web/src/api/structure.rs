@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use verbund_app::assessments::ExportFormat;
 use verbund_app::structure::{self as svc, ImportSummary, LinkDraft, NeedDraft};
-use verbund_app::structure_report::{self as report_svc, ReportFormat};
+use verbund_app::structure_report as report_svc;
 use verbund_domain::org::Organisation;
 use verbund_domain::page::{Page, PageRequest};
 use verbund_domain::structure::model::{Link, Need, ObjectDetail, ObjectFilter, TargetObject};
@@ -277,19 +277,10 @@ pub async fn import(
     ))
 }
 
-/// `?format=pdf|xlsx`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ReportIn {
-    /// `pdf` (default) or `xlsx`.
-    #[param(value_type = Option<ReportFormat>, inline, nullable = false)]
-    pub format: Option<ReportFormat>,
-}
-
 /// An organisation's report "Strukturanalyse und Schutzbedarfsfeststellung": objects, needs
 /// per basic value (set, calculated, effective, deviation, justification) with the inheritance
 /// path, links, and the provider objects it relies on with only its own contribution.
-#[utoipa::path(get, path = "/organisations/{id}/structure/report", operation_id = "structure_report", params(("id" = i64, Path), ReportIn), tag = "structure",
+#[utoipa::path(get, path = "/organisations/{id}/structure/report", operation_id = "structure_report", params(("id" = i64, Path), crate::extract::ReportQuery), tag = "structure",
     responses((status = 200, description = "The report as a download: tagged PDF (`format=pdf`) or XLSX workbook (`format=xlsx`).",
         content((super::Binary = "application/pdf"), (super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 404, body = ErrorBody, description = "No such organisation, or not one the caller may see.")))]
@@ -297,15 +288,9 @@ pub async fn report(
     State(st): State<AppState>,
     u: ApiUser,
     IdPath(id): IdPath,
-    ApiQuery(q): ApiQuery<ReportIn>,
+    ApiQuery(q): ApiQuery<crate::extract::ReportQuery>,
 ) -> AppResult<Download> {
     Ok(Download(
-        report_svc::report(
-            &st,
-            &u.actor,
-            OrgId(id),
-            q.format.unwrap_or(ReportFormat::Pdf),
-        )
-        .await?,
+        report_svc::report(&st, &u.actor, OrgId(id), q.format()).await?,
     ))
 }

@@ -142,6 +142,8 @@ struct ListPage {
     pager_extra: String,
     statuses: &'static [MeasureStatus],
     priorities: &'static [Priority],
+    /// The member whose whole plan the user may download: the filtered one, or the only one.
+    plan_org: Option<Organisation>,
 }
 
 impl ListPage {
@@ -164,7 +166,14 @@ pub async fn list(
 ) -> AppResult<Response> {
     let f = p.filter();
     let page = svc::list(&st, cu.actor(), &f, PageRequest::new(p.page, None)).await?;
+    let planned = member_orgs(&st, &cu, Permission::ReadStructure).await?;
+    let plan_org = match f.org {
+        Some(o) => planned.into_iter().find(|p| p.id == o),
+        None if planned.len() == 1 => planned.into_iter().next(),
+        None => None,
+    };
     Ok(render(&ListPage {
+        plan_org,
         l: Layout::user(&cu, "measures-title", "measures"),
         orgs: member_orgs(&st, &cu, Permission::ReadOrg).await?,
         creatable: !cu.actor().scope(Permission::ManageAssessments).is_empty(),
@@ -792,4 +801,16 @@ pub struct PushForm {
 /// Keeps `fmt_ms` in use for templates (notes and done times).
 pub fn when(ms: &i64) -> String {
     fmt_ms(*ms)
+}
+
+/// A member's implementation plan (Realisierungsplan) as PDF or XLSX.
+pub async fn plan(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    Query(q): Query<crate::extract::ReportQuery>,
+) -> AppResult<crate::download::Download> {
+    Ok(crate::download::Download(
+        verbund_app::measure_plan::plan(&st, cu.actor(), OrgId(id), q.format()).await?,
+    ))
 }

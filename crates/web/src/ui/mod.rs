@@ -207,6 +207,7 @@ pub fn routes() -> Routes {
         .post("/structure/settings", structure_settings::save)
         .get("/measures", measures::list)
         .get("/measures/board", measures::board)
+        .get("/orgs/{id}/measures/plan", measures::plan)
         .get("/measures/new", measures::new_form)
         .post("/measures", measures::create)
         .get("/measures/{id}", measures::show)

@@ -363,29 +363,15 @@ pub async fn export(
     ))
 }
 
-/// `?format=pdf|xlsx` of the report download.
-#[derive(Debug, serde::Deserialize)]
-pub struct ReportParams {
-    /// The file format asked for (PDF when missing).
-    pub format: Option<verbund_app::structure_report::ReportFormat>,
-}
-
 /// An organisation's report "Strukturanalyse und Schutzbedarfsfeststellung" as PDF or XLSX.
 pub async fn report(
     State(st): State<AppState>,
     cu: CurrentUser,
     IdPath(id): IdPath,
-    Query(q): Query<ReportParams>,
+    Query(q): Query<crate::extract::ReportQuery>,
 ) -> AppResult<Download> {
-    use verbund_app::structure_report::{ReportFormat, report};
     Ok(Download(
-        report(
-            &st,
-            cu.actor(),
-            OrgId(id),
-            q.format.unwrap_or(ReportFormat::Pdf),
-        )
-        .await?,
+        verbund_app::structure_report::report(&st, cu.actor(), OrgId(id), q.format()).await?,
     ))
 }
 

@@ -396,6 +396,20 @@ impl Browser {
         (status, body)
     }
 
+    /// A download (PDF, XLSX) with the session: status, headers and the raw bytes.
+    pub async fn get_bytes(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let req = Request::builder()
+            .uri(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .expect("request");
+        app.request_bytes(req).await
+    }
+
     /// Posts a form with the CSRF token and a same-origin `Origin`.
     pub async fn post_form(
         &mut self,
@@ -540,4 +554,33 @@ impl Browser {
         )
         .await
     }
+}
+
+/// A PDF's text as `pdftotext -raw` reads it, with runs of whitespace as one space.
+pub fn pdftotext(pdf: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "verbund-pdftotext-{}-{}",
+        std::process::id(),
+        std::thread::current()
+            .name()
+            .unwrap_or("t")
+            .replace("::", "-")
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("report.pdf");
+    std::fs::write(&path, pdf).expect("written");
+    // `-raw`: in content-stream order, so a table cell's lines stay together.
+    let out = std::process::Command::new("pdftotext")
+        .arg("-raw")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success(), "pdftotext failed");
+    std::fs::remove_dir_all(&dir).ok();
+    String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

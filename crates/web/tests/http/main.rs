@@ -20,6 +20,7 @@ mod isolation;
 mod key_figures;
 mod layout;
 mod mail;
+mod measure_plan;
 mod measures;
 mod modelling;
 mod office;

@@ -8,7 +8,7 @@ use calamine::{Reader, Xlsx};
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, pdftotext};
 
 /// What a person might type that a naive template would read as typst markup or code.
 const MARKUP: &str = "Kasse #set page(width: 1pt) *fett* $x$ [Link] = Titel";
@@ -51,34 +51,6 @@ async fn need(app: &TestApp, token: &str, id: i64, body: Value) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{n}");
-}
-
-fn pdftotext(pdf: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!(
-        "verbund-structure-report-{}-{}",
-        std::process::id(),
-        std::thread::current()
-            .name()
-            .unwrap_or("t")
-            .replace("::", "-")
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("report.pdf");
-    std::fs::write(&path, pdf).expect("written");
-    // `-raw`: in content-stream order, so a table cell's lines stay together.
-    let out = std::process::Command::new("pdftotext")
-        .arg("-raw")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success(), "pdftotext failed");
-    std::fs::remove_dir_all(&dir).ok();
-    String::from_utf8(out.stdout)
-        .expect("UTF-8")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Nauheim: a process (confidentiality hoch, justified with markup-like text), an application
