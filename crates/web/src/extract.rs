@@ -61,16 +61,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Replaces every number with a zero fraction that fits an `i64` (`-526.0`) by that integer.
+/// Replaces every number with a zero fraction (`-526.0`) by that integer, where the float is
+/// exact: within ±2^53. Beyond that a float stands for many integers — and an integer literal
+/// outside the `i64` range (`-9223372036854775809`) arrives as a float that rounds to
+/// `i64::MIN`, which must stay an out-of-range number and be refused, not become a valid ID.
 fn whole_floats_to_integers(value: &mut Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     match value {
         Value::Number(n) if !n.is_i64() && !n.is_u64() => {
             if let Some(f) = n.as_f64()
                 && f.fract() == 0.0
-                && f >= -(2f64.powi(63))
-                && f < 2f64.powi(63)
+                && f.abs() <= EXACT
             {
-                // Whole and inside the i64 range (checked above): the cast is exact.
+                // Whole and exactly representable (checked above): the cast is exact.
                 *n = (f as i64).into();
             }
         }
@@ -199,6 +202,15 @@ mod tests {
         let mut v: serde_json::Value = serde_json::from_str("[2251799813685247.0]").unwrap();
         whole_floats_to_integers(&mut v);
         assert_eq!(v, json!([2_251_799_813_685_247_i64]));
+    }
+
+    #[test]
+    fn integers_beyond_the_i64_range_stay_out_of_range() {
+        // serde_json reads these as floats; -2^63-1 rounds to exactly i64::MIN as a float.
+        let mut v: serde_json::Value =
+            serde_json::from_str("[-9223372036854775809, 9223372036854775808.0]").unwrap();
+        whole_floats_to_integers(&mut v);
+        assert!(v[0].is_f64() && v[1].is_f64(), "{v}");
     }
 }
 

@@ -1,8 +1,6 @@
 //! Measures of a member's implementation plan (Realisierungsplan, BSI 200-2): the codes that the
 //! measures, risk and reminder features share. The rules of each feature live in submodules.
 
-use serde::{Deserialize, Serialize};
-
 use crate::structure::code_enum;
 
 pub mod input;
@@ -77,6 +75,24 @@ mod tests {
             assert!(MeasureStatus::OPEN_CODES_SQL.contains(&format!("'{code}'")));
         }
         assert!(!MeasureStatus::OPEN_CODES_SQL.contains("umgesetzt"));
+    }
+
+    #[test]
+    fn json_reads_and_writes_the_code_and_still_reads_the_older_english_names() {
+        assert_eq!(
+            serde_json::to_string(&MeasureStatus::InProgress).unwrap(),
+            r#""in_arbeit""#
+        );
+        assert_eq!(
+            serde_json::from_str::<MeasureStatus>(r#""in_arbeit""#).unwrap(),
+            MeasureStatus::InProgress
+        );
+        assert_eq!(
+            serde_json::from_str::<Priority>(r#""very_high""#).unwrap(),
+            Priority::VeryHigh
+        );
+        let e = serde_json::from_str::<Priority>(r#""dringend""#).unwrap_err();
+        assert!(e.to_string().contains("sehr_hoch"), "{e}");
     }
 
     #[test]

@@ -29,9 +29,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! code_enum {
     ($(#[$doc:meta])* $name:ident, $err:literal, { $($(#[$vdoc:meta])* $variant:ident = $code:literal),* $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($(#[$vdoc])* $variant),* }
 
         impl $name {
@@ -53,9 +51,57 @@ macro_rules! code_enum {
                     .ok_or($err)
             }
         }
+
+        // JSON carries the code, as forms, files and the database do: the API reads and
+        // writes one spelling. Reading also takes the variant's English snake-case name,
+        // which JSON of earlier versions (stored settings, backups) may hold.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as serde::Deserialize>::deserialize(d)?;
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .zip([$(stringify!($variant)),*])
+                    .find(|(v, name)| v.code() == s || $crate::structure::snake_case_eq(name, &s))
+                    .map(|(v, _)| v)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&s, &[$($code),*]))
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),*]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 pub(crate) use code_enum;
+
+/// Whether `snake` is the snake-case spelling of the CamelCase `camel` (`InProgress` →
+/// `in_progress`): the names serde derived before codes were written to JSON.
+pub(crate) fn snake_case_eq(camel: &str, snake: &str) -> bool {
+    let mut expected = String::with_capacity(camel.len() + 4);
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            expected.push('_');
+        }
+        expected.push(c.to_ascii_lowercase());
+    }
+    expected == snake
+}
 
 code_enum!(
     /// The kind of a target object. IT systems come in five subtypes, as BSI 200-2 groups them.

@@ -312,7 +312,7 @@ async fn the_office_pushes_a_template_and_follows_every_member(app: TestApp) {
         .find(|r| r["org_name"] == "Nauheim")
         .unwrap()
         .clone();
-    assert_eq!(nauheim["status"], "implemented");
+    assert_eq!(nauheim["status"], "umgesetzt");
     let (_, again) = app
         .api(
             Method::POST,
@@ -367,8 +367,8 @@ async fn the_board_moves_a_measure_with_a_plain_form(app: TestApp) {
         .api(Method::GET, &format!("/measures/{id}"), &coord, None)
         .await;
     assert_eq!(
-        d["measure"]["status"], "in_progress",
-        "JSON names the status in English"
+        d["measure"]["status"], "in_arbeit",
+        "JSON names the status by its code, as it reads it"
     );
     let (s, _) = b
         .post_form(&app, &format!("/measures/{id}/notes"), &[("body", " ")])

@@ -105,7 +105,7 @@ async fn an_object_with_a_high_need_gets_rated_treated_and_accepted_by_managemen
         json!({"frequency": "haeufig", "impact": "betraechtlich"}),
     )
     .await;
-    assert_eq!(r["category"], "high");
+    assert_eq!(r["category"], "hoch");
     assert_eq!(r["untreated"], true);
     let id = r["id"].as_i64().unwrap();
 
@@ -126,7 +126,7 @@ async fn an_object_with_a_high_need_gets_rated_treated_and_accepted_by_managemen
     assert_eq!(status, StatusCode::OK, "{r}");
     assert_eq!(
         (r["category_after"].as_str(), r["untreated"].as_bool()),
-        (Some("low"), Some(false))
+        (Some("gering"), Some(false))
     );
     let (status, stale) = app
         .api(
@@ -182,7 +182,7 @@ async fn an_object_with_a_high_need_gets_rated_treated_and_accepted_by_managemen
         .api(Method::POST, &format!("/risks/{id}/accept"), &token, Some(json!({"approver": boss, "expires_on": "31.12.2099", "justification": "Ersatzgerät vorhanden"})))
         .await;
     assert_eq!(status, StatusCode::OK, "{r}");
-    assert_eq!(r["treatment"], "accept");
+    assert_eq!(r["treatment"], "akzeptieren");
     assert_eq!(r["acceptance"], "valid");
     assert_eq!(r["expires_on"], "2099-12-31");
     assert!(r["approver_name"].is_string());
@@ -325,11 +325,11 @@ async fn the_matrix_is_the_offices_audited_setting_and_re_rates_risks(app: TestA
         json!({"frequency": "selten", "impact": "begrenzt"}),
     )
     .await;
-    assert_eq!(r["category"], "low");
+    assert_eq!(r["category"], "gering");
     let (status, m) = app.api(Method::GET, "/risk-matrix", &token, None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(m["cells"][3][3], "very_high");
-    let all_medium = json!({"cells": [["medium","medium","medium","medium"],["medium","medium","medium","medium"],["medium","medium","medium","medium"],["medium","medium","medium","very_high"]]});
+    assert_eq!(m["cells"][3][3], "sehr_hoch");
+    let all_medium = json!({"cells": [["mittel","mittel","mittel","mittel"],["mittel","mittel","mittel","mittel"],["mittel","mittel","mittel","mittel"],["mittel","mittel","mittel","sehr_hoch"]]});
     let (status, _) = app
         .api(
             Method::PUT,
@@ -356,7 +356,7 @@ async fn the_matrix_is_the_offices_audited_setting_and_re_rates_risks(app: TestA
     let (_, again) = app
         .api(Method::GET, &format!("/risks/{}", r["id"]), &token, None)
         .await;
-    assert_eq!(again["category"], "medium", "re-rated");
+    assert_eq!(again["category"], "mittel", "re-rated");
     let (_, audit) = app.api(Method::GET, "/audit?per_page=5", &isb, None).await;
     assert!(
         audit["items"]
@@ -402,7 +402,7 @@ async fn the_matrix_is_the_offices_audited_setting_and_re_rates_risks(app: TestA
     let (status, _) = b.post_form(&app, "/risks/matrix", &ok).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, m) = app.api(Method::GET, "/risk-matrix", &token, None).await;
-    assert_eq!(m["cells"][0][0], "high");
+    assert_eq!(m["cells"][0][0], "hoch");
 }
 
 async fn the_ui_adds_suggested_risks_and_links_a_measure_of_the_own_member(app: TestApp) {
