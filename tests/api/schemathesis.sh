@@ -66,7 +66,7 @@ run() {
     --max-examples "$examples" \
     --seed "$seed" \
     --workers 1 \
-    --request-timeout 30 \
+    --request-timeout 90 \
     --header "Authorization: Bearer $token" \
     --report junit --report-dir "$work/report-$name" \
     "$@") 2>&1 | tee "$work/out-$name.txt" || failed=1

@@ -57,7 +57,8 @@ pub struct ObjectRisks {
     pub high_need: bool,
     /// The object's risks, worst first.
     pub risks: Vec<Risk>,
-    /// Threats suggested by the object's type and high basic values, without a risk yet.
+    /// Threats suggested by the object's type and high basic values, and those imported
+    /// libraries link to requirements the member left unmet, without a risk yet.
     pub suggested: Vec<Threat>,
     /// The other threats without a risk yet.
     pub other: Vec<Threat>,
@@ -85,6 +86,14 @@ pub async fn object_risks(
     let used: std::collections::BTreeSet<ThreatId> = risks.iter().map(|r| r.threat.id).collect();
     let high = high_goals(&o);
     let suggested_numbers = threats::suggest(o.object_type, high);
+    // Beside the elementary threats of its type: the threats imported libraries link to
+    // requirements the member left unmet (in its assessments or this object's check).
+    let linked: std::collections::BTreeSet<ThreatId> = st
+        .store
+        .threats_of_unmet_requirements(&scope, o.org_id, object)
+        .await?
+        .into_iter()
+        .collect();
     let (mut suggested, mut other) = (Vec::new(), Vec::new());
     for t in st.store.list_threats().await? {
         if used.contains(&t.id) {
@@ -93,7 +102,7 @@ pub async fn object_risks(
         let n = (t.source == "bsi")
             .then(|| threats::parse_code(&t.code))
             .flatten();
-        if n.is_some_and(|n| suggested_numbers.contains(&n)) {
+        if n.is_some_and(|n| suggested_numbers.contains(&n)) || linked.contains(&t.id) {
             suggested.push(t);
         } else {
             other.push(t);

@@ -14,6 +14,7 @@ pub mod ciso_assistant;
 mod de;
 mod error;
 pub mod oscal;
+pub mod risk_library;
 
 pub use error::{DataFormat, ImportError, Position};
 pub use verbund_domain::catalog::{Catalog, CatalogError, SourceFormat};

@@ -396,3 +396,34 @@ fn real_nist_800_53_library() {
         1007
     );
 }
+
+#[test]
+fn real_cisa_library_brings_threats_controls_and_requirement_links() {
+    let Some(bytes) = dataset("catalogs/ciso-assistant/cisa-cpg-2.0.yaml") else {
+        return;
+    };
+    let lib = verbund_formats::catalog::risk_library::parse(&bytes).unwrap();
+    assert_eq!(lib.urn, "urn:intuitem:risk:library:cisa-cpg-2.0");
+    assert!(lib.threats.len() >= 5, "{}", lib.threats.len());
+    assert!(lib.controls.len() >= 5, "{}", lib.controls.len());
+    assert!(lib.threats.iter().any(|t| t.ref_id == "T.01"));
+    assert!(!lib.links.is_empty());
+    assert!(
+        lib.links
+            .iter()
+            .all(|(_, t)| lib.threats.iter().any(|x| &x.urn == t)),
+        "every link points at a threat of the library"
+    );
+}
+
+#[test]
+fn real_grundschutz_library_has_no_risk_objects() {
+    let Some(bytes) = dataset("catalogs/ciso-assistant/bs-it-gs-2023-sys-it-systeme.yaml") else {
+        return;
+    };
+    assert!(
+        verbund_formats::catalog::risk_library::parse(&bytes)
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -69,7 +69,7 @@ pub use generate::{GeneratedNeed, StructureTemplate};
 pub use mail::{CalendarFeed, Job, NewMail, OutboxMail, ReminderCandidate};
 pub use measures::MeasureLinks;
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
-pub use risks::NewThreat;
+pub use risks::{NewThreat, RiskLibraryImported};
 pub use structure::{ImportCounts, LinkEnd, ProviderObjectName};
 
 /// Handle to the database; cheap to clone (a connection pool inside).

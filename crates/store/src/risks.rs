@@ -27,7 +27,47 @@ pub struct NewThreat<'a> {
     pub goals: &'a str,
 }
 
+/// What importing a risk library changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RiskLibraryImported {
+    /// Threats new in the federation.
+    pub threats_new: u64,
+    /// Threats of an earlier import of the library, with their texts updated.
+    pub threats_updated: u64,
+    /// Reference controls new as measure templates.
+    pub controls_new: u64,
+    /// Measure templates from an earlier import, with their texts updated.
+    pub controls_updated: u64,
+    /// Links of requirements to the library's threats (they replace the earlier import's).
+    pub links: u64,
+}
+
 impl Store {
+    /// Writes a risk library's threats (source `import:<urn>`, found again by URN), its
+    /// reference controls as measure templates and its requirement links, in one audited
+    /// transaction (office capability: the threats are the federation's).
+    pub async fn import_risk_library_federation_wide(
+        &self,
+        by: &AuditActor,
+        federation: FederationId,
+        lib: &verbund_domain::risk::library::RiskLibrary,
+    ) -> Result<RiskLibraryImported> {
+        dispatch!(self.import_risk_library_federation_wide(by, federation, lib))
+    }
+
+    /// Threats that imported libraries link to requirements `org` left unmet (assessment
+    /// answers *nein*/*teilweise*, or `object`'s check rows): what the risk analysis of
+    /// `object` suggests beside the elementary threats. `NotFound` outside `scope`.
+    pub async fn threats_of_unmet_requirements(
+        &self,
+        scope: &Scope,
+        org: OrgId,
+        object: StructureObjectId,
+    ) -> Result<Vec<ThreatId>> {
+        dispatch!(self.threats_of_unmet_requirements(scope, org, object))
+    }
+
     /// The federation's threats: the 47 elementary ones (written on first use) and the
     /// federation's own and imported ones.
     pub async fn list_threats(&self) -> Result<Vec<Threat>> {

@@ -6,6 +6,7 @@
 //!
 //! Codes are German like the measures' (`selten`, `sehr_haeufig`, `akzeptieren`).
 
+pub mod library;
 pub mod matrix;
 pub mod model;
 pub mod threats;

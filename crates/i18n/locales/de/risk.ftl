@@ -98,3 +98,17 @@ action-risk-threat-create = Gefährdung angelegt
 audit-entity-risk = Risiko
 audit-entity-risk_matrix = Risikomatrix
 audit-entity-threat = Gefährdung
+
+risk-threats-title = Gefährdungen
+risk-threats-intro = Die Gefährdungen, aus denen die Risikoanalyse wählt: die elementaren Gefährdungen, die eigenen des Verbunds und die aus importierten Bibliotheken.
+risk-threats-bsi = Elementare Gefährdungen
+risk-threats-own = Eigene Gefährdungen des Verbunds
+risk-threats-library = Aus der Bibliothek
+risk-threats-code = Kürzel
+risk-threats-goals = Grundwerte
+risk-threats-description = Beschreibung
+risk-threats-new = Eigene Gefährdung anlegen
+risk-threats-import-hint = Bibliotheken mit Gefährdungen und Referenzmaßnahmen (z. B. aus CISO Assistant) werden wie Kataloge importiert:
+risk-threats-created = Die Gefährdung wurde angelegt.
+risk-threats-imported = Gefährdungen übernommen:
+risk-threats-imported-controls = Referenzmaßnahmen als Maßnahmen-Vorlagen übernommen:

@@ -98,3 +98,17 @@ action-risk-threat-create = Threat created
 audit-entity-risk = Risk
 audit-entity-risk_matrix = Risk matrix
 audit-entity-threat = Threat
+
+risk-threats-title = Threats
+risk-threats-intro = The threats the risk analysis chooses from: the elementary threats, the federation's own and those from imported libraries.
+risk-threats-bsi = Elementary threats
+risk-threats-own = The federation's own threats
+risk-threats-library = From the library
+risk-threats-code = Reference
+risk-threats-goals = Basic values
+risk-threats-description = Description
+risk-threats-new = Add an own threat
+risk-threats-import-hint = Libraries with threats and reference controls (e.g. from CISO Assistant) are imported like catalogs:
+risk-threats-created = The threat was added.
+risk-threats-imported = Threats taken over:
+risk-threats-imported-controls = Reference controls taken over as measure templates:

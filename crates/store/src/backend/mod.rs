@@ -45,6 +45,7 @@ macro_rules! shared_queries {
         include!("structure_report.rs");
         include!("measures.rs");
         include!("risks.rs");
+        include!("risk_library.rs");
         include!("check.rs");
         include!("jobs_mail.rs");
     };

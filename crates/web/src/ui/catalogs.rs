@@ -106,7 +106,15 @@ pub async fn upload(
         ));
     }
     match catalogs::import(&st, &cu.audit(), cu.actor(), &bytes, &name, format).await {
-        Ok(i) => Ok(see_other(&format!("/catalogs/{}?imported=1", i.catalog.id))),
+        Ok(i) => Ok(see_other(&match (&i.catalog, &i.risk_library) {
+            (Some(c), _) => format!("/catalogs/{}?imported=1", c.id),
+            (None, Some(r)) => format!(
+                "/risks/threats?imported={}&controls={}",
+                r.threats_new + r.threats_updated,
+                r.controls_new + r.controls_updated
+            ),
+            (None, None) => "/catalogs".to_owned(),
+        })),
         Err(verbund_app::Error::BadInput { code, detail }) => Ok(render_invalid(
             &page(
                 &st,

@@ -23,6 +23,7 @@ mod orgs;
 mod password_reset;
 mod profile;
 mod qr;
+pub mod risk_threats;
 pub mod risks;
 mod settings;
 pub(crate) mod structure;
@@ -225,6 +226,8 @@ pub fn routes() -> Routes {
         .get("/risks", risks::register)
         .get("/risks/federation", risks::federation)
         .get("/risks/matrix", risks::matrix)
+        .get("/risks/threats", risk_threats::list)
+        .post("/risks/threats", risk_threats::create)
         .post("/risks/matrix", risks::save_matrix)
         .get("/structure/objects/{id}/risks", risks::object)
         .post("/structure/objects/{id}/risks", risks::create)

@@ -361,6 +361,8 @@ pub fn ui(c: &Ids) -> Matrix {
         (("GET", "/risks"), list()),
         (("GET", "/risks/federation"), list()),
         (("GET", "/risks/matrix"), list()),
+        (("GET", "/risks/threats"), list()),
+        (("POST", "/risks/threats"), office(Obj::Plain).body(json!({"code": "V 9", "name": "Eigene Gefährdung", "goal_c": "1"}))),
         (("POST", "/risks/matrix"), office(Obj::Plain).body(Value::Object((0..16).map(|k| (format!("cell_{}_{}", k / 4, k % 4), Value::from("hoch"))).collect()))),
         (("GET", "/structure/objects/{id}/risks"), foreign(RiskObject)),
         (("POST", "/structure/objects/{id}/risks"), foreign(RiskObject).body(json!({"threat": c.threat_ui.to_string(), "frequency": "mittel", "impact": "begrenzt"}))),
