@@ -112,3 +112,5 @@ risk-threats-import-hint = Bibliotheken mit Gefährdungen und Referenzmaßnahmen
 risk-threats-created = Die Gefährdung wurde angelegt.
 risk-threats-imported = Gefährdungen übernommen:
 risk-threats-imported-controls = Referenzmaßnahmen als Maßnahmen-Vorlagen übernommen:
+risk-measure-pick = Maßnahme des Mitglieds
+risk-measure-choose = – bitte wählen –

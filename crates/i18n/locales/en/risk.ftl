@@ -112,3 +112,5 @@ risk-threats-import-hint = Libraries with threats and reference controls (e.g. f
 risk-threats-created = The threat was added.
 risk-threats-imported = Threats taken over:
 risk-threats-imported-controls = Reference controls taken over as measure templates:
+risk-measure-pick = Measure of the member
+risk-measure-choose = – please choose –

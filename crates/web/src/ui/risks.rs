@@ -299,6 +299,11 @@ struct DetailPage {
     form: RawRisk,
     accept: AcceptDraft,
     measure: String,
+    /// The member's measures not linked yet, to pick from (plan order, at most a page of
+    /// 200; with more the number can still be typed).
+    candidates: Vec<(i64, String)>,
+    /// More measures than `candidates` holds.
+    more_candidates: bool,
     errors: FormErrors,
     c: Codes,
 }
@@ -352,7 +357,36 @@ async fn detail_page(
     } else {
         Vec::new()
     };
+    let (candidates, more_candidates) = if can_edit {
+        let filter = verbund_domain::measure::model::MeasureFilter {
+            org: Some(r.org_id),
+            ..Default::default()
+        };
+        let page = verbund_app::measures::list(
+            st,
+            cu.actor(),
+            &filter,
+            verbund_domain::page::PageRequest::new(
+                Some(1),
+                Some(verbund_domain::page::MAX_PER_PAGE),
+            ),
+        )
+        .await?;
+        let more = page.total > page.items.len() as i64;
+        let linked: Vec<i64> = r.measures.iter().map(|m| m.id.0).collect();
+        let list = page
+            .items
+            .into_iter()
+            .filter(|m| !linked.contains(&m.id.0))
+            .map(|m| (m.id.0, m.title))
+            .collect();
+        (list, more)
+    } else {
+        (Vec::new(), false)
+    };
     Ok(DetailPage {
+        candidates,
+        more_candidates,
         l: Layout::user(cu, "risk-detail-title", "risks"),
         form: form.unwrap_or_else(|| raw_of(&r)),
         r,

@@ -492,6 +492,15 @@ async fn the_ui_adds_suggested_risks_and_links_a_measure_of_the_own_member(app: 
         )
         .await
         .unwrap();
+    let (_, page) = b.get(&app, &format!("/risks/{id}")).await;
+    assert!(
+        page.contains(&format!(
+            "<option value=\"{}\">Zweites Netzteil einbauen",
+            own.0
+        )),
+        "the member's measure to pick: {page}"
+    );
+    assert!(!page.contains("Fremde Maßnahme"), "not another member's");
     let (status, html) = b
         .post_form(
             &app,
