@@ -235,6 +235,34 @@ pub async fn delete(st: &Services, by: &AuditActor, actor: &Actor, id: MeasureId
 }
 
 /// Appends a progress note (the owner to their own measures, coordinators and the office to
+/// Replaces the target objects a measure works on (coordinator of its member, office); objects
+/// of another member are refused (`object_ids` `error-measure-link`).
+pub async fn set_objects(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: MeasureId,
+    objects: &[verbund_domain::StructureObjectId],
+) -> Result<MeasureDetail> {
+    if objects.len() > 500 {
+        return Err(
+            ValidationErrors::single("object_ids", "error-measure-too-many-objects").into(),
+        );
+    }
+    let m = get(st, actor, id).await?;
+    manage(actor, m.org_id)?;
+    st.store
+        .set_measure_objects(
+            by,
+            &actor.scope(Permission::ManageAssessments),
+            id,
+            objects,
+            &today(st),
+        )
+        .await?;
+    detail(st, actor, id).await
+}
+
 /// any).
 pub async fn add_note(
     st: &Services,

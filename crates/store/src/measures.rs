@@ -141,6 +141,19 @@ impl Store {
         dispatch!(self.delete_measure(by, write, id, today))
     }
 
+    /// Replaces the target objects a measure of `write` works on (objects of its member only:
+    /// anything else is the field error `object_ids`), audited.
+    pub async fn set_measure_objects(
+        &self,
+        by: &AuditActor,
+        write: &Scope,
+        id: MeasureId,
+        objects: &[verbund_domain::StructureObjectId],
+        today: &str,
+    ) -> Result<()> {
+        dispatch!(self.set_measure_objects(by, write, id, objects, today))
+    }
+
     /// Appends a progress note to a visible measure.
     pub async fn add_measure_note(
         &self,

@@ -90,3 +90,8 @@ action-measure_template-create = Maßnahmen-Vorlage angelegt
 action-measure_template-push = Maßnahmen-Vorlage verteilt
 
 measures-plan-choose = Für den Realisierungsplan als PDF oder XLSX oben ein Mitglied wählen und filtern.
+error-measure-too-many-objects = Höchstens 500 Zielobjekte je Maßnahme.
+measures-objects-edit = Zielobjekte zuordnen
+measures-objects-hint = Die Zielobjekte des Mitglieds, an denen die Maßnahme wirkt.
+measures-objects-save = Zuordnung speichern
+measures-objects-none = Das Mitglied hat noch keine Zielobjekte erfasst.

@@ -90,3 +90,8 @@ action-measure_template-create = Measure template created
 action-measure_template-push = Measure template pushed
 
 measures-plan-choose = To download the implementation plan as PDF or XLSX, choose a member above and filter.
+error-measure-too-many-objects = At most 500 target objects per measure.
+measures-objects-edit = Assign target objects
+measures-objects-hint = The member's target objects the measure works on.
+measures-objects-save = Save assignment
+measures-objects-none = The member has not recorded any target objects yet.

@@ -557,6 +557,50 @@ pub(crate) async fn delete_measure(
     Ok(before)
 }
 
+/// Replaces the target objects measure `id` works on; an object not of the measure's member
+/// is a field error (`object_ids`), and nothing changes.
+pub(crate) async fn set_measure_objects(
+    pool: &Pool<DB>,
+    by: &AuditActor,
+    write: &Scope,
+    id: verbund_domain::MeasureId,
+    objects: &[StructureObjectId],
+    today: &str,
+) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    let m = fetch_measure(&mut *tx, &scope_sql(write, "m.org_id"), id.0, today).await?;
+    let before: Vec<i64> = sqlx::query_scalar(
+        "SELECT object_id FROM measure_objects WHERE measure_id = $1 ORDER BY object_id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM measure_objects WHERE measure_id = $1")
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+    let links = crate::MeasureLinks {
+        answers: Vec::new(),
+        objects: objects.to_vec(),
+    };
+    link_measure(&mut tx, id.0, m.org_id, &links).await?;
+    let mut after: Vec<i64> = objects.iter().map(|o| o.0).collect();
+    after.sort_unstable();
+    after.dedup();
+    measure_audit(
+        &mut tx,
+        by,
+        "measure.objects",
+        m.org_id,
+        id.0,
+        serde_json::json!({ "object_ids": before }),
+        serde_json::json!({ "object_ids": after }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub(crate) async fn add_measure_note(
     pool: &Pool<DB>,
     by: &AuditActor,

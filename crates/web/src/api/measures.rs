@@ -361,3 +361,28 @@ pub async fn plan(
         verbund_app::measure_plan::plan(&st, &u.actor, OrgId(id), q.format()).await?,
     ))
 }
+
+/// The target objects a measure works on (replaces the earlier assignment).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MeasureObjectsIn {
+    /// Objects of the measure's member (at most 500); empty removes every assignment.
+    #[serde(default)]
+    pub object_ids: Vec<i64>,
+}
+
+/// Replaces the target objects a measure works on (coordinator of its member, office); an
+/// object of another member is refused with 422 and nothing changes.
+#[utoipa::path(put, path = "/measures/{id}/objects", operation_id = "set_measure_objects", params(("id" = i64, Path)), request_body = MeasureObjectsIn, tag = "measures",
+    responses((status = 200, body = MeasureDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_objects(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<MeasureObjectsIn>,
+) -> AppResult<Json<MeasureDetail>> {
+    let objects: Vec<StructureObjectId> =
+        body.object_ids.into_iter().map(StructureObjectId).collect();
+    Ok(Json(
+        svc::set_objects(&st, &u.audit(), &u.actor, MeasureId(id), &objects).await?,
+    ))
+}

@@ -180,6 +180,7 @@ pub fn routes() -> Routes {
         .delete("/measures/{id}", measures::delete)
         .put("/measures/{id}/status", measures::set_status)
         .post("/measures/{id}/notes", measures::add_note)
+        .put("/measures/{id}/objects", measures::set_objects)
         .get("/assessments/{id}/measures/bulk", measures::bulk_preview)
         .post("/assessments/{id}/measures/bulk", measures::bulk_create)
         .get("/measure-templates", measures::templates)
@@ -246,7 +247,7 @@ pub fn routes() -> Routes {
         branding::federation_logo, branding::put_federation_logo, branding::delete_federation_logo,
         branding::member_logo, branding::put_member_logo, branding::delete_member_logo,
         measures::list, measures::create, measures::plan, measures::get_one, measures::update, measures::delete, measures::set_status,
-        measures::add_note, measures::bulk_preview, measures::bulk_create, measures::templates, measures::create_template,
+        measures::add_note, measures::set_objects, measures::bulk_preview, measures::bulk_create, measures::templates, measures::create_template,
         measures::template, measures::push_template,
         check::check, check::object_rows, check::row, check::answer, check::comparison,
         jobs::list, jobs::outbox, jobs::settings, jobs::save_settings, jobs::feed, jobs::create_feed, jobs::revoke_feed

@@ -413,6 +413,10 @@ struct DetailPage {
     priorities: &'static [Priority],
     errors: FormErrors,
     notice: Option<String>,
+    /// The member's objects to assign (manage only): id, label, linked now. At most 200;
+    /// `more_objects` says there are more (the API takes any).
+    objects: Vec<(i64, String, bool)>,
+    more_objects: bool,
 }
 
 impl DetailPage {
@@ -439,7 +443,39 @@ async fn detail_page(
     let progress = access.may_progress(cu.actor().user_id, m.owner_user_id);
     let mut l = Layout::user(cu, "measures-title", "measures");
     l.title.clone_from(&m.title);
+    let (objects, more_objects) = if manage {
+        let filter = verbund_domain::structure::model::ObjectFilter {
+            org: Some(m.org_id),
+            ..Default::default()
+        };
+        let page = verbund_app::structure::list(
+            st,
+            cu.actor(),
+            &filter,
+            PageRequest::new(Some(1), Some(verbund_domain::page::MAX_PER_PAGE)),
+        )
+        .await?;
+        let more = page.total > page.items.len() as i64;
+        let linked: Vec<i64> = d.objects.iter().map(|o| o.object_id.0).collect();
+        let list = page
+            .items
+            .into_iter()
+            .filter(|o| o.org_id == m.org_id)
+            .map(|o| {
+                (
+                    o.id.0,
+                    format!("{} {}", o.short_id, o.name),
+                    linked.contains(&o.id.0),
+                )
+            })
+            .collect();
+        (list, more)
+    } else {
+        (Vec::new(), false)
+    };
     Ok(DetailPage {
+        objects,
+        more_objects,
         l,
         targets: allowed_targets(m.status, manage),
         owners: if manage {
@@ -813,4 +849,26 @@ pub async fn plan(
     Ok(crate::download::Download(
         verbund_app::measure_plan::plan(&st, cu.actor(), OrgId(id), q.format()).await?,
     ))
+}
+
+/// Replaces the target objects of a measure (checkboxes `object` of the detail page).
+pub async fn set_objects(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    // An id that is no number cannot be an object of the member: refused like a foreign one.
+    let objects: Vec<verbund_domain::StructureObjectId> = fields
+        .iter()
+        .filter(|(k, _)| k == "object")
+        .map(|(_, v)| verbund_domain::StructureObjectId(v.trim().parse().unwrap_or(-1)))
+        .collect();
+    match svc::set_objects(&st, &cu.audit(), cu.actor(), MeasureId(id), &objects).await {
+        Ok(_) => Ok(see_other(&format!("/measures/{id}?saved=1"))),
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
+            &detail_page(&st, &cu, MeasureId(id), None, e.into(), None).await?,
+        )),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -215,6 +215,7 @@ pub fn routes() -> Routes {
         .post("/measures/{id}", measures::update)
         .post("/measures/{id}/status", measures::set_status)
         .post("/measures/{id}/notes", measures::add_note)
+        .post("/measures/{id}/objects", measures::set_objects)
         .post("/measures/{id}/delete", measures::delete)
         .post("/answers/{id}/measure", measures::from_answer)
         .get("/assessments/{id}/measures/bulk", measures::bulk_preview)

@@ -382,9 +382,109 @@ async fn the_board_moves_a_measure_with_a_plain_form(app: TestApp) {
     );
 }
 
+async fn object(app: &TestApp, token: &str, org: i64, short: &str) -> i64 {
+    let (s, o) = app
+        .api(
+            Method::POST,
+            &format!("/organisations/{org}/structure/objects"),
+            token,
+            Some(json!({"short_id": short, "name": format!("Objekt {short}"), "object_type": "server"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{o}");
+    o["id"].as_i64().unwrap()
+}
+
+async fn a_measure_gets_its_target_objects_of_the_own_member_only(app: TestApp) {
+    let coord = app.token("koordination@nauheim.example").await;
+    let nauheim = app.org_id("Nauheim").await;
+    let raunheim = app.org_id("Raunheim").await;
+    let s1 = object(&app, &coord, nauheim, "MO-S1").await;
+    let s2 = object(&app, &coord, nauheim, "MO-S2").await;
+    let foreign = object(
+        &app,
+        &app.token("koordination@raunheim.example").await,
+        raunheim,
+        "MO-R1",
+    )
+    .await;
+    let (_, m) = app
+        .api(
+            Method::POST,
+            &format!("/organisations/{nauheim}/measures"),
+            &coord,
+            Some(json!({"title": "Härtung der Server"})),
+        )
+        .await;
+    let id = m["id"].as_i64().unwrap();
+    let path = format!("/measures/{id}/objects");
+
+    let (s, d) = app
+        .api(
+            Method::PUT,
+            &path,
+            &coord,
+            Some(json!({"object_ids": [s1, s2]})),
+        )
+        .await;
+
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let shorts: Vec<&str> = d["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["short_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(shorts, ["MO-S1", "MO-S2"]);
+    let (s, e) = app
+        .api(
+            Method::PUT,
+            &path,
+            &coord,
+            Some(json!({"object_ids": [s1, foreign]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "object_ids");
+    let (_, d) = app
+        .api(Method::GET, &format!("/measures/{id}"), &coord, None)
+        .await;
+    assert_eq!(d["objects"].as_array().unwrap().len(), 2, "unchanged");
+    let management = app.token("leitung@nauheim.example").await;
+    let (s, _) = app
+        .api(
+            Method::PUT,
+            &path,
+            &management,
+            Some(json!({"object_ids": []})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "own member, no right");
+
+    let mut b = app.login("koordination@nauheim.example").await;
+    let (_, html) = b.get(&app, &format!("/measures/{id}")).await;
+    assert!(
+        html.contains(&format!(
+            "id=\"object-{s1}\" name=\"object\" value=\"{s1}\" checked"
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("MO-R1"));
+    let (s, to) = b
+        .post_form(&app, &path, &[("object", &s2.to_string())])
+        .await;
+    assert!(s.is_redirection(), "{s} {to}");
+    let (_, d) = app
+        .api(Method::GET, &format!("/measures/{id}"), &coord, None)
+        .await;
+    assert_eq!(d["objects"][0]["short_id"], "MO-S2");
+    assert_eq!(d["objects"].as_array().unwrap().len(), 1);
+}
+
 both!(
     unmet_answers_become_measures_that_owners_progress_and_coordinators_check,
     bad_measures_are_refused_in_german_and_change_nothing,
     the_office_pushes_a_template_and_follows_every_member,
     the_board_moves_a_measure_with_a_plain_form,
+    a_measure_gets_its_target_objects_of_the_own_member_only,
 );
