@@ -47,6 +47,8 @@ macro_rules! shared_queries {
         include!("risks.rs");
         include!("check.rs");
         include!("jobs_mail.rs");
+        include!("pact.rs");
+        include!("pact_crises.rs");
     };
 }
 
