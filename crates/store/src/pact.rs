@@ -142,6 +142,11 @@ impl Store {
         dispatch!(self.save_pact_resource(by, write, org, id, input))
     }
 
+    /// One resource of a member in `scope`.
+    pub async fn get_pact_resource(&self, scope: &Scope, id: PactResourceId) -> Result<PactResource> {
+        dispatch!(self.get_pact_resource(scope, id))
+    }
+
     /// Deletes a resource of a member in `write`, audited.
     pub async fn delete_pact_resource(
         &self,

@@ -579,3 +579,14 @@ pub(crate) async fn delete_pact_contact(
     tx.commit().await?;
     Ok(before)
 }
+
+pub(crate) async fn get_pact_resource(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    id: verbund_domain::PactResourceId,
+) -> Result<verbund_domain::pact::model::PactResource> {
+    let mut tx = begin_snapshot(pool).await?;
+    let r = resource_in(&mut tx, scope, id.0).await?;
+    tx.commit().await?;
+    Ok(r)
+}

@@ -125,7 +125,7 @@ async fn insert_entry(
 }
 
 /// Declares a crisis for member `org` of `pact` (the caller decided the actor may), writes
-/// the first timeline entry and, if the pact has a webhook, the alert job; audited.
+/// the first timeline entry and the alert job (mails, webhook); audited.
 pub(crate) async fn declare_pact_crisis(
     pool: &Pool<DB>,
     by: &AuditActor,
@@ -159,7 +159,8 @@ pub(crate) async fn declare_pact_crisis(
     .fetch_one(&mut *tx)
     .await?;
     insert_entry(&mut tx, id, org, by.user_id, verbund_domain::pact::EntryKind::System, &d.first_entry, None).await?;
-    if p.webhook_url.is_some() {
+    {
+        // The alert job mails every contact of the pact and calls the webhook, if any.
         sqlx::query(
             "INSERT INTO jobs (federation_id, kind, dedupe_key, payload, state, run_at_ms, created_at_ms, updated_at_ms) \
              VALUES ($1, 'pact_alert', $2, $3, 'scheduled', $4, $4, $4)",
