@@ -49,10 +49,12 @@ fn may_write(actor: &Actor, org: OrgId) -> Result<()> {
 }
 
 fn office(actor: &Actor) -> Result<()> {
-    actor.check_office(Permission::ManageFederation).map_err(|d| match d {
-        Denied::NotFound => Error::NotFound,
-        Denied::Forbidden => Error::Forbidden,
-    })
+    actor
+        .check_office(Permission::ManageFederation)
+        .map_err(|d| match d {
+            Denied::NotFound => Error::NotFound,
+            Denied::Forbidden => Error::Forbidden,
+        })
 }
 
 /// Whether the actor may create and change pacts and their members.
@@ -71,10 +73,18 @@ pub fn acting_org(actor: &Actor, pact: &Pact, org: Option<i64>) -> Result<OrgId>
         return Ok(o);
     }
     let w = write_scope(actor);
-    if let Some(m) = pact.members.iter().find(|m| !w.is_all() && w.contains(m.org_id)) {
+    if let Some(m) = pact
+        .members
+        .iter()
+        .find(|m| !w.is_all() && w.contains(m.org_id))
+    {
         return Ok(m.org_id);
     }
-    if let Some(m) = pact.members.iter().find(|m| actor.sees(m.org_id) && !actor.is_office()) {
+    if let Some(m) = pact
+        .members
+        .iter()
+        .find(|m| actor.sees(m.org_id) && !actor.is_office())
+    {
         // A member user without the right to write: its own member, then 403.
         return Ok(m.org_id);
     }
@@ -105,7 +115,12 @@ pub async fn get(st: &Services, actor: &Actor, id: PactId) -> Result<PactView> {
     let pact = st.store.get_pact(&scope, id).await?;
     let (resources, contacts) = st.store.pact_registry(&scope, id).await?;
     let crises = st.store.list_pact_crises(&scope, Some(id)).await?;
-    Ok(PactView { pact, resources, contacts, crises })
+    Ok(PactView {
+        pact,
+        resources,
+        contacts,
+        crises,
+    })
 }
 
 /// A pact as sent.
@@ -126,7 +141,13 @@ pub struct PactIn {
 }
 
 /// Creates (`id` None) or changes a pact (office).
-pub async fn save(st: &Services, by: &AuditActor, actor: &Actor, id: Option<PactId>, d: &PactIn) -> Result<Pact> {
+pub async fn save(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: Option<PactId>,
+    d: &PactIn,
+) -> Result<Pact> {
     office(actor)?;
     let (name, description, declare_rule, webhook_url) = pact_fields(
         d.name.as_deref(),
@@ -135,7 +156,12 @@ pub async fn save(st: &Services, by: &AuditActor, actor: &Actor, id: Option<Pact
         d.webhook_url.as_deref(),
     )?;
     let fed = crate::federation(&st.store).await?;
-    let f = PactFields { name, description, declare_rule, webhook_url };
+    let f = PactFields {
+        name,
+        description,
+        declare_rule,
+        webhook_url,
+    };
     Ok(st.store.save_pact(by, fed.id, id, &f).await?)
 }
 
@@ -160,20 +186,35 @@ pub struct PactMemberIn {
 }
 
 /// Adds a member, changes its coordinates or removes it (office).
-pub async fn set_member(st: &Services, by: &AuditActor, actor: &Actor, pact: PactId, d: &PactMemberIn) -> Result<Pact> {
+pub async fn set_member(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    pact: PactId,
+    d: &PactMemberIn,
+) -> Result<Pact> {
     office(actor)?;
     let mut e = ValidationErrors::default();
     let org = d.org.filter(|o| *o > 0);
     if org.is_none() {
         e.add("org", "error-required");
     }
-    let at = e.check("lat", parse_coordinates(d.lat.as_deref(), d.lon.as_deref())).flatten();
+    let at = e
+        .check("lat", parse_coordinates(d.lat.as_deref(), d.lon.as_deref()))
+        .flatten();
     let org = e.into_result(org)?.unwrap_or_default();
     // The pact must exist (404 otherwise) before the organisation is checked.
     st.store.get_pact(&read_scope(actor), pact).await?;
     Ok(st
         .store
-        .set_pact_member(by, pact, OrgId(org), d.external.unwrap_or(false), at, d.remove.unwrap_or(false))
+        .set_pact_member(
+            by,
+            pact,
+            OrgId(org),
+            d.external.unwrap_or(false),
+            at,
+            d.remove.unwrap_or(false),
+        )
         .await?)
 }
 
@@ -184,10 +225,19 @@ pub async fn registry(st: &Services, actor: &Actor, org: OrgId) -> Result<verbun
 }
 
 /// Adds a resource to `org`'s registry.
-pub async fn create_resource(st: &Services, by: &AuditActor, actor: &Actor, org: OrgId, raw: &RawResource) -> Result<PactResource> {
+pub async fn create_resource(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    org: OrgId,
+    raw: &RawResource,
+) -> Result<PactResource> {
     may_write(actor, org)?;
     let input = raw.validate()?;
-    Ok(st.store.save_pact_resource(by, &write_scope(actor), org, None, Some(&input)).await?)
+    Ok(st
+        .store
+        .save_pact_resource(by, &write_scope(actor), org, None, Some(&input))
+        .await?)
 }
 
 async fn own_resource(st: &Services, actor: &Actor, id: PactResourceId) -> Result<PactResource> {
@@ -197,22 +247,47 @@ async fn own_resource(st: &Services, actor: &Actor, id: PactResourceId) -> Resul
 }
 
 /// Changes a resource (and confirms it).
-pub async fn update_resource(st: &Services, by: &AuditActor, actor: &Actor, id: PactResourceId, raw: &RawResource) -> Result<PactResource> {
+pub async fn update_resource(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: PactResourceId,
+    raw: &RawResource,
+) -> Result<PactResource> {
     let r = own_resource(st, actor, id).await?;
     let input = raw.validate()?;
-    Ok(st.store.save_pact_resource(by, &write_scope(actor), r.org_id, Some(id), Some(&input)).await?)
+    Ok(st
+        .store
+        .save_pact_resource(by, &write_scope(actor), r.org_id, Some(id), Some(&input))
+        .await?)
 }
 
 /// Confirms that a resource is still available ("last confirmed" becomes now).
-pub async fn confirm_resource(st: &Services, by: &AuditActor, actor: &Actor, id: PactResourceId) -> Result<PactResource> {
+pub async fn confirm_resource(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: PactResourceId,
+) -> Result<PactResource> {
     let r = own_resource(st, actor, id).await?;
-    Ok(st.store.save_pact_resource(by, &write_scope(actor), r.org_id, Some(id), None).await?)
+    Ok(st
+        .store
+        .save_pact_resource(by, &write_scope(actor), r.org_id, Some(id), None)
+        .await?)
 }
 
 /// Deletes a resource.
-pub async fn delete_resource(st: &Services, by: &AuditActor, actor: &Actor, id: PactResourceId) -> Result<PactResource> {
+pub async fn delete_resource(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: PactResourceId,
+) -> Result<PactResource> {
     own_resource(st, actor, id).await?;
-    Ok(st.store.delete_pact_resource(by, &write_scope(actor), id).await?)
+    Ok(st
+        .store
+        .delete_pact_resource(by, &write_scope(actor), id)
+        .await?)
 }
 
 /// A contact of the alarm chain as sent.
@@ -236,28 +311,63 @@ pub struct PactContactIn {
 }
 
 /// Appends a contact to `org`'s alarm chain (at least one channel).
-pub async fn add_contact(st: &Services, by: &AuditActor, actor: &Actor, org: OrgId, d: &PactContactIn) -> Result<PactContact> {
+pub async fn add_contact(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    org: OrgId,
+    d: &PactContactIn,
+) -> Result<PactContact> {
     may_write(actor, org)?;
     let mut e = ValidationErrors::default();
     let name = e.check("name", required_text(d.name.as_deref().unwrap_or(""), 200));
-    let function = e.check("function", optional_text(d.function.as_deref(), 200)).flatten();
-    let phone = e.check("phone", optional_text(d.phone.as_deref(), 50)).flatten();
-    let mobile = e.check("mobile", optional_text(d.mobile.as_deref(), 50)).flatten();
-    let email = e.check("email", optional_text(d.email.as_deref(), 254)).flatten();
-    if email.as_deref().is_some_and(|m| !m.contains('@') || m.contains(' ')) {
+    let function = e
+        .check("function", optional_text(d.function.as_deref(), 200))
+        .flatten();
+    let phone = e
+        .check("phone", optional_text(d.phone.as_deref(), 50))
+        .flatten();
+    let mobile = e
+        .check("mobile", optional_text(d.mobile.as_deref(), 50))
+        .flatten();
+    let email = e
+        .check("email", optional_text(d.email.as_deref(), 254))
+        .flatten();
+    if email
+        .as_deref()
+        .is_some_and(|m| !m.contains('@') || m.contains(' '))
+    {
         e.add("email", "error-email");
     }
     if phone.is_none() && mobile.is_none() && email.is_none() {
         e.add("phone", "error-pact-contact-channel");
     }
     let name = e.into_result(name)?.unwrap_or_default();
-    let c = ContactFields { name, function, phone, mobile, email };
-    Ok(st.store.add_pact_contact(by, &write_scope(actor), org, &c).await?)
+    let c = ContactFields {
+        name,
+        function,
+        phone,
+        mobile,
+        email,
+    };
+    Ok(st
+        .store
+        .add_pact_contact(by, &write_scope(actor), org, &c)
+        .await?)
 }
 
 /// Removes a contact of a member the actor may edit.
-pub async fn delete_contact(st: &Services, by: &AuditActor, actor: &Actor, id: PactContactId) -> Result<PactContact> {
-    match st.store.delete_pact_contact(by, &write_scope(actor), id).await {
+pub async fn delete_contact(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: PactContactId,
+) -> Result<PactContact> {
+    match st
+        .store
+        .delete_pact_contact(by, &write_scope(actor), id)
+        .await
+    {
         Err(verbund_store::StoreError::NotFound) => {
             // The own member's contact with a role that may not change it: 403; else 404.
             for g in &actor.grants {
@@ -296,15 +406,15 @@ pub struct PactCrisisIn {
 /// Whether the actor may declare a crisis for `org` under the pact's rule: the office, or a
 /// coordinator (or, if the rule says so, management) of `org`.
 pub fn may_declare(actor: &Actor, pact: &Pact, org: OrgId) -> bool {
-    let office = actor
-        .grants
-        .iter()
-        .any(|g| g.org_id == actor.office_org && matches!(g.role, Role::OfficeIsb | Role::FederationAdmin));
+    let office = actor.grants.iter().any(|g| {
+        g.org_id == actor.office_org && matches!(g.role, Role::OfficeIsb | Role::FederationAdmin)
+    });
     office
         || actor.grants.iter().any(|g| {
             g.org_id == org
                 && (g.role == Role::Coordinator
-                    || (g.role == Role::Management && pact.declare_rule == DeclareRule::CoordinatorOrManagement))
+                    || (g.role == Role::Management
+                        && pact.declare_rule == DeclareRule::CoordinatorOrManagement))
         })
 }
 
@@ -314,7 +424,13 @@ fn label(exercise: bool) -> &'static str {
 
 /// Declares a crisis (or exercise); the alert job mails the pact's contacts and calls the
 /// webhook.
-pub async fn declare(st: &Services, by: &AuditActor, actor: &Actor, pact: PactId, d: &PactCrisisIn) -> Result<PactCrisis> {
+pub async fn declare(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    pact: PactId,
+    d: &PactCrisisIn,
+) -> Result<PactCrisis> {
     let p = st.store.get_pact(&read_scope(actor), pact).await?;
     let org = acting_org(actor, &p, d.org)?;
     if !actor.sees(org) {
@@ -324,15 +440,25 @@ pub async fn declare(st: &Services, by: &AuditActor, actor: &Actor, pact: PactId
         return Err(Error::Forbidden);
     }
     let mut e = ValidationErrors::default();
-    let severity = match d.severity.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let severity = match d
+        .severity
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => {
             e.add("severity", "error-required");
             None
         }
         Some(s) => e.check("severity", Severity::parse(s)),
     };
-    let services = e.check("affected_services", required_text(d.affected_services.as_deref().unwrap_or(""), 500));
-    let summary = e.check("summary", optional_multiline(d.summary.as_deref(), 4000)).flatten();
+    let services = e.check(
+        "affected_services",
+        required_text(d.affected_services.as_deref().unwrap_or(""), 500),
+    );
+    let summary = e
+        .check("summary", optional_multiline(d.summary.as_deref(), 4000))
+        .flatten();
     if summary.is_none() && !e.0.iter().any(|f| f.field == "summary") {
         e.add("summary", "error-required");
     }
@@ -342,12 +468,20 @@ pub async fn declare(st: &Services, by: &AuditActor, actor: &Actor, pact: PactId
     let exercise = d.exercise.unwrap_or(false);
     let f = CrisisFields {
         severity,
-        first_entry: format!("{}Krise ausgerufen ({}): {}", label(exercise), severity.code(), services),
+        first_entry: format!(
+            "{}Krise ausgerufen ({}): {}",
+            label(exercise),
+            severity.code(),
+            services
+        ),
         affected_services: services,
         summary,
         exercise,
     };
-    Ok(st.store.declare_pact_crisis(by, &read_scope(actor), pact, org, &f).await?)
+    Ok(st
+        .store
+        .declare_pact_crisis(by, &read_scope(actor), pact, org, &f)
+        .await?)
 }
 
 /// A crisis with its timeline and requests.
@@ -382,12 +516,25 @@ pub async fn crisis(st: &Services, actor: &Actor, id: PactCrisisId) -> Result<Pa
         }
     }
     let requests = st.store.pact_requests(&scope, id).await?;
-    Ok(PactCrisisView { crisis, pact, entries, requests })
+    Ok(PactCrisisView {
+        crisis,
+        pact,
+        entries,
+        requests,
+    })
 }
 
 /// Timeline entries after `after` (for the live board).
-pub async fn entries_after(st: &Services, actor: &Actor, id: PactCrisisId, after: i64) -> Result<Vec<PactEntry>> {
-    Ok(st.store.pact_entries(&read_scope(actor), id, after, ENTRY_PAGE).await?)
+pub async fn entries_after(
+    st: &Services,
+    actor: &Actor,
+    id: PactCrisisId,
+    after: i64,
+) -> Result<Vec<PactEntry>> {
+    Ok(st
+        .store
+        .pact_entries(&read_scope(actor), id, after, ENTRY_PAGE)
+        .await?)
 }
 
 /// A timeline entry as sent.
@@ -409,23 +556,49 @@ pub struct PactEntryIn {
 }
 
 /// The crisis, the author's member, and 403/404 decided.
-async fn crisis_writer(st: &Services, actor: &Actor, id: PactCrisisId, org: Option<i64>) -> Result<(PactCrisis, OrgId)> {
+async fn crisis_writer(
+    st: &Services,
+    actor: &Actor,
+    id: PactCrisisId,
+    org: Option<i64>,
+) -> Result<(PactCrisis, OrgId)> {
     let c = st.store.get_pact_crisis(&read_scope(actor), id).await?;
     let p = st.store.get_pact(&read_scope(actor), c.pact_id).await?;
-    let org = if org.is_none() && actor.is_office() { c.org_id } else { acting_org(actor, &p, org)? };
+    let org = if org.is_none() && actor.is_office() {
+        c.org_id
+    } else {
+        acting_org(actor, &p, org)?
+    };
     may_write(actor, org)?;
     Ok((c, org))
 }
 
 /// Appends a log entry, decision or correction.
-pub async fn add_entry(st: &Services, by: &AuditActor, actor: &Actor, id: PactCrisisId, d: &PactEntryIn) -> Result<PactEntryId> {
+pub async fn add_entry(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: PactCrisisId,
+    d: &PactEntryIn,
+) -> Result<PactEntryId> {
     let (_, org) = crisis_writer(st, actor, id, d.org).await?;
     let mut e = ValidationErrors::default();
     let kind = match d.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(EntryKind::Log),
-        Some(k) => e.check("kind", EntryKind::parse(k).and_then(|k| if k == EntryKind::System { Err("error-pact-entry-kind") } else { Ok(k) })),
+        Some(k) => e.check(
+            "kind",
+            EntryKind::parse(k).and_then(|k| {
+                if k == EntryKind::System {
+                    Err("error-pact-entry-kind")
+                } else {
+                    Ok(k)
+                }
+            }),
+        ),
     };
-    let text = e.check("text", optional_multiline(d.text.as_deref(), 4000)).flatten();
+    let text = e
+        .check("text", optional_multiline(d.text.as_deref(), 4000))
+        .flatten();
     if text.is_none() && !e.0.iter().any(|f| f.field == "text") {
         e.add("text", "error-required");
     }
@@ -437,10 +610,23 @@ pub async fn add_entry(st: &Services, by: &AuditActor, actor: &Actor, id: PactCr
         return Err(e.into());
     };
     e.into_result(())?;
-    let corrects = if kind == EntryKind::Correction { corrects } else { None };
+    let corrects = if kind == EntryKind::Correction {
+        corrects
+    } else {
+        None
+    };
     Ok(st
         .store
-        .add_pact_entry(by, &read_scope(actor), &write_scope(actor), id, org, kind, &text, corrects)
+        .add_pact_entry(
+            by,
+            &read_scope(actor),
+            &write_scope(actor),
+            id,
+            org,
+            kind,
+            &text,
+            corrects,
+        )
         .await?)
 }
 
@@ -474,7 +660,13 @@ pub struct PactHelpIn {
 }
 
 /// Adds a help request.
-pub async fn add_request(st: &Services, by: &AuditActor, actor: &Actor, id: PactCrisisId, d: &PactHelpIn) -> Result<PactRequest> {
+pub async fn add_request(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: PactCrisisId,
+    d: &PactHelpIn,
+) -> Result<PactRequest> {
     let (_, org) = crisis_writer(st, actor, id, d.org).await?;
     let raw = RawRequest {
         need_kind: d.need_kind.clone(),
@@ -489,7 +681,15 @@ pub async fn add_request(st: &Services, by: &AuditActor, actor: &Actor, id: Pact
     let text = format!("Hilfeersuchen: {} × {}", r.count, r.need.codes().1);
     Ok(st
         .store
-        .add_pact_request(by, &read_scope(actor), &write_scope(actor), id, org, &r, &text)
+        .add_pact_request(
+            by,
+            &read_scope(actor),
+            &write_scope(actor),
+            id,
+            org,
+            &r,
+            &text,
+        )
         .await?)
 }
 
@@ -500,8 +700,20 @@ pub async fn matches(st: &Services, actor: &Actor, id: PactRequestId) -> Result<
     let pact = st.store.get_pact(&scope, c.pact_id).await?;
     let (resources, _) = st.store.pact_registry(&scope, c.pact_id).await?;
     let at = |o: OrgId| pact.member(o).and_then(|m| m.coordinates);
-    let candidates: Vec<Candidate<'_>> = resources.iter().map(|res| Candidate { resource: res, at: at(res.org_id) }).collect();
-    let wanted = Wanted { org_id: r.org_id, need: r.need, count: r.count, window: r.window, at: at(r.org_id) };
+    let candidates: Vec<Candidate<'_>> = resources
+        .iter()
+        .map(|res| Candidate {
+            resource: res,
+            at: at(res.org_id),
+        })
+        .collect();
+    let wanted = Wanted {
+        org_id: r.org_id,
+        need: r.need,
+        count: r.count,
+        window: r.window,
+        at: at(r.org_id),
+    };
     Ok(rank(&wanted, &candidates))
 }
 
@@ -514,7 +726,13 @@ pub struct PactLoanIn {
 }
 
 /// The requesting member asks a resource of another member for its request.
-pub async fn ask_loan(st: &Services, by: &AuditActor, actor: &Actor, id: PactRequestId, d: &PactLoanIn) -> Result<PactLoan> {
+pub async fn ask_loan(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: PactRequestId,
+    d: &PactLoanIn,
+) -> Result<PactLoan> {
     let (_, r) = st.store.get_pact_request(&read_scope(actor), id).await?;
     may_write(actor, r.org_id)?;
     let Some(resource) = d.resource.filter(|r| *r > 0) else {
@@ -523,7 +741,14 @@ pub async fn ask_loan(st: &Services, by: &AuditActor, actor: &Actor, id: PactReq
     let text = |name: &str, lender: &str| format!("Angefragt: {name} ({lender})");
     Ok(st
         .store
-        .ask_pact_loan(by, &read_scope(actor), &write_scope(actor), id, PactResourceId(resource), &text)
+        .ask_pact_loan(
+            by,
+            &read_scope(actor),
+            &write_scope(actor),
+            id,
+            PactResourceId(resource),
+            &text,
+        )
         .await?)
 }
 
@@ -549,30 +774,52 @@ fn number(v: Option<&str>, field: &str, e: &mut ValidationErrors) -> Option<f64>
     match v.replace(',', ".").parse::<f64>() {
         Ok(x) if x.is_finite() && (0.0..=100_000_000.0).contains(&x) => Some(x),
         _ => {
-            e.add(field, "error-number");
+            e.add(field, "error-pact-number");
             None
         }
     }
 }
 
 /// The lender accepts or declines (or records hours and costs of an accepted loan).
-pub async fn decide_loan(st: &Services, by: &AuditActor, actor: &Actor, id: PactLoanId, d: &PactDecisionIn) -> Result<PactLoan> {
+pub async fn decide_loan(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: PactLoanId,
+    d: &PactDecisionIn,
+) -> Result<PactLoan> {
     let mut e = ValidationErrors::default();
     let status = match d.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => {
             e.add("status", "error-required");
             None
         }
-        Some(s) => e.check("status", LoanStatus::parse(s).and_then(|s| if s == LoanStatus::Asked { Err("error-pact-loan-status") } else { Ok(s) })),
+        Some(s) => e.check(
+            "status",
+            LoanStatus::parse(s).and_then(|s| {
+                if s == LoanStatus::Asked {
+                    Err("error-pact-loan-status")
+                } else {
+                    Ok(s)
+                }
+            }),
+        ),
     };
     let hours = number(d.hours.as_deref(), "hours", &mut e);
     if hours.is_some_and(|h| h > 100_000.0) {
-        e.add("hours", "error-number");
+        e.add("hours", "error-pact-number");
     }
     let cost_cents = number(d.cost.as_deref(), "cost", &mut e).map(|c| (c * 100.0).round() as i64);
-    let note = e.check("note", optional_multiline(d.note.as_deref(), 2000)).flatten();
+    let note = e
+        .check("note", optional_multiline(d.note.as_deref(), 2000))
+        .flatten();
     let status = e.into_result(status)?.unwrap_or(LoanStatus::Declined);
-    let dec = LoanDecision { status, hours, cost_cents, note };
+    let dec = LoanDecision {
+        status,
+        hours,
+        cost_cents,
+        note,
+    };
     let text = match status {
         LoanStatus::Accepted => "Zusage für eine Anfrage",
         _ => "Absage für eine Anfrage",
@@ -592,14 +839,29 @@ pub struct PactCloseIn {
 }
 
 /// Closes a crisis with lessons learned (the declaring member or the office).
-pub async fn close(st: &Services, by: &AuditActor, actor: &Actor, id: PactCrisisId, d: &PactCloseIn) -> Result<PactCrisis> {
+pub async fn close(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: PactCrisisId,
+    d: &PactCloseIn,
+) -> Result<PactCrisis> {
     let c = st.store.get_pact_crisis(&read_scope(actor), id).await?;
-    actor.check(Permission::EditOrg, c.org_id).map_err(|_| Error::Forbidden)?;
+    actor
+        .check(Permission::EditOrg, c.org_id)
+        .map_err(|_| Error::Forbidden)?;
     let lessons = optional_multiline(d.lessons_learned.as_deref(), 8000)
         .map_err(|code| ValidationErrors::single("lessons_learned", code))?;
     let text = format!("{}Krise beendet", label(c.exercise));
     Ok(st
         .store
-        .close_pact_crisis(by, &read_scope(actor), &write_scope(actor), id, lessons.as_deref(), &text)
+        .close_pact_crisis(
+            by,
+            &read_scope(actor),
+            &write_scope(actor),
+            id,
+            lessons.as_deref(),
+            &text,
+        )
         .await?)
 }

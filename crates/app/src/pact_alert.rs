@@ -50,8 +50,16 @@ pub async fn run(st: &Services, texts: &Texts, site: &MailSite, payload: &str) -
         .and_then(serde_json::Value::as_i64)
         .ok_or_else(|| Error::Internal("Aufgabe ohne crisis_id".into()))?;
     let (c, pact, contacts) = st.store.pact_alert_facts_system(PactCrisisId(id)).await?;
-    let url = format!("{}/pact-crises/{}", site.base_url.trim_end_matches('/'), c.id.0);
-    let exercise = if c.exercise { texts("de", "pact-exercise-mark", &[]) + ": " } else { String::new() };
+    let url = format!(
+        "{}/pact-crises/{}",
+        site.base_url.trim_end_matches('/'),
+        c.id.0
+    );
+    let exercise = if c.exercise {
+        texts("de", "pact-exercise-mark", &[]) + ": "
+    } else {
+        String::new()
+    };
     let args = |extra: Vec<(&'static str, String)>| {
         let mut a = vec![
             ("pact", pact.name.clone()),
@@ -76,7 +84,8 @@ pub async fn run(st: &Services, texts: &Texts, site: &MailSite, payload: &str) -
                 message_id: format!("<pakt-alarm-{}-{}@{}>", c.id.0, k.id.0, site_host(site)),
                 recipient: None,
                 to_address: m.clone(),
-                subject: texts("de", "pact-alert-subject", &a).replace(['\u{2068}', '\u{2069}'], ""),
+                subject: texts("de", "pact-alert-subject", &a)
+                    .replace(['\u{2068}', '\u{2069}'], ""),
                 body_text: texts("de", "pact-alert-body", &a).replace(['\u{2068}', '\u{2069}'], ""),
                 body_html: None,
             }
@@ -102,25 +111,36 @@ pub async fn run(st: &Services, texts: &Texts, site: &MailSite, payload: &str) -
             format!("Webhook antwortete {status}")
         }
     };
-    Ok(format!("{queued} Alarm-Mails in den Postausgang gelegt; {hook}"))
+    Ok(format!(
+        "{queued} Alarm-Mails in den Postausgang gelegt; {hook}"
+    ))
 }
 
 fn site_host(site: &MailSite) -> String {
     let b = site.base_url.trim_end_matches('/');
     let rest = b.split_once("://").map_or(b, |(_, r)| r);
-    rest.split(['/', ':']).next().unwrap_or("verbund").to_owned()
+    rest.split(['/', ':'])
+        .next()
+        .unwrap_or("verbund")
+        .to_owned()
 }
 
 /// POSTs `body` as JSON to an `http://` URL; a status outside 2xx is an error.
 pub async fn post_json(url: &str, body: &str, timeout: Duration) -> Result<u16> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| Error::Internal("Webhook: nur http:// wird unterstützt (ein Gateway im lokalen Netz)".into()))?;
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        Error::Internal(
+            "Webhook: nur http:// wird unterstützt (ein Gateway im lokalen Netz)".into(),
+        )
+    })?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let addr = if authority.contains(':') { authority.to_owned() } else { format!("{authority}:80") };
+    let addr = if authority.contains(':') {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
     let work = async {
         let mut s = tokio::net::TcpStream::connect(&addr).await?;
         let req = format!(
@@ -142,7 +162,12 @@ pub async fn post_json(url: &str, body: &str, timeout: Duration) -> Result<u16> 
     };
     let buf = tokio::time::timeout(timeout, work)
         .await
-        .map_err(|_| Error::Internal(format!("Webhook {url}: keine Antwort in {} s", timeout.as_secs())))?
+        .map_err(|_| {
+            Error::Internal(format!(
+                "Webhook {url}: keine Antwort in {} s",
+                timeout.as_secs()
+            ))
+        })?
         .map_err(|e| Error::Internal(format!("Webhook {url}: {e}")))?;
     let line = String::from_utf8_lossy(&buf);
     let status: u16 = line

@@ -143,7 +143,11 @@ impl Store {
     }
 
     /// One resource of a member in `scope`.
-    pub async fn get_pact_resource(&self, scope: &Scope, id: PactResourceId) -> Result<PactResource> {
+    pub async fn get_pact_resource(
+        &self,
+        scope: &Scope,
+        id: PactResourceId,
+    ) -> Result<PactResource> {
         dispatch!(self.get_pact_resource(scope, id))
     }
 
