@@ -713,14 +713,32 @@ pub async fn events(
         })
         .unwrap_or(0);
     // 404 before the stream starts when the crisis is not visible.
-    svc::entries_after(&st, cu.actor(), PactCrisisId(id), i64::MAX).await?;
+    let backlog = svc::entries_after(&st, cu.actor(), PactCrisisId(id), after).await?;
+    // Only an event-stream client (EventSource sends this) gets the endless stream; any other
+    // GET gets the entries so far as one finite event-stream document.
+    let live = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"));
     let actor = cu.actor().clone();
     let layout = Layout::user(&cu, "pact-crisis-title", "pacts");
+    if !live {
+        let events: Vec<Result<Event, Infallible>> = backlog
+            .iter()
+            .map(|e| {
+                Ok(Event::default()
+                    .event("entry")
+                    .id(e.id.0.to_string())
+                    .data(entry_html(&layout, e)))
+            })
+            .collect();
+        return Ok(Sse::new(futures_util::stream::iter(events)).into_response());
+    }
     let state = (
         st,
         actor,
         after,
-        std::collections::VecDeque::<PactEntry>::new(),
+        std::collections::VecDeque::<PactEntry>::from(backlog),
         layout,
     );
     let stream = futures_util::stream::unfold(

@@ -25,6 +25,7 @@ mod modelling;
 mod office;
 mod ops;
 mod orgs;
+mod pact;
 mod risks;
 mod scaleout;
 mod security;
