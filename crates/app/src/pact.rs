@@ -524,7 +524,12 @@ pub async fn crisis(st: &Services, actor: &Actor, id: PactCrisisId) -> Result<Pa
     })
 }
 
-/// Timeline entries after `after` (for the live board).
+/// The crisis if the actor sees it (404 otherwise).
+pub async fn visible_crisis(st: &Services, actor: &Actor, id: PactCrisisId) -> Result<PactCrisis> {
+    Ok(st.store.get_pact_crisis(&read_scope(actor), id).await?)
+}
+
+/// Timeline entries after `after` (for the live board; empty when the crisis is not visible).
 pub async fn entries_after(
     st: &Services,
     actor: &Actor,

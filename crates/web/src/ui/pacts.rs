@@ -713,6 +713,7 @@ pub async fn events(
         })
         .unwrap_or(0);
     // 404 before the stream starts when the crisis is not visible.
+    svc::visible_crisis(&st, cu.actor(), PactCrisisId(id)).await?;
     let backlog = svc::entries_after(&st, cu.actor(), PactCrisisId(id), after).await?;
     // Only an event-stream client (EventSource sends this) gets the endless stream; any other
     // GET gets the entries so far as one finite event-stream document.
