@@ -220,7 +220,7 @@ pub async fn set_member(
 
 /// A member's own registry and alarm chain.
 pub async fn registry(st: &Services, actor: &Actor, org: OrgId) -> Result<verbund_store::Registry> {
-    actor.check(Permission::ReadOrg, org)?;
+    crate::orgs::get_org(st, actor, org).await?;
     Ok(st.store.member_registry(&read_scope(actor), org).await?)
 }
 
@@ -233,6 +233,7 @@ pub async fn create_resource(
     raw: &RawResource,
 ) -> Result<PactResource> {
     may_write(actor, org)?;
+    crate::orgs::get_org(st, actor, org).await?;
     let input = raw.validate()?;
     Ok(st
         .store
@@ -319,6 +320,7 @@ pub async fn add_contact(
     d: &PactContactIn,
 ) -> Result<PactContact> {
     may_write(actor, org)?;
+    crate::orgs::get_org(st, actor, org).await?;
     let mut e = ValidationErrors::default();
     let name = e.check("name", required_text(d.name.as_deref().unwrap_or(""), 200));
     let function = e
