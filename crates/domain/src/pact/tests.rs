@@ -408,7 +408,10 @@ fn blast_radius_follows_chains_and_survives_cycles() {
     let r = blast_radius(&objects, &links, &[StructureObjectId(1)]);
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].processes[0].id, StructureObjectId(4));
-    assert!(blast_radius(&objects, &links, &[StructureObjectId(4)]).is_empty() == false);
+    assert_eq!(
+        blast_radius(&objects, &links, &[StructureObjectId(4)]).len(),
+        1
+    );
     assert!(blast_radius(&objects, &links, &[]).is_empty());
 }
 

@@ -48,6 +48,14 @@ fn int(f: &Fields, name: &str) -> Option<i64> {
     field(f, name).and_then(|v| v.trim().parse().ok())
 }
 
+/// A typed count: empty is none, anything else not a number is 0 (refused by validation).
+fn count(f: &Fields) -> Option<i64> {
+    field(f, "count")
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .map(|c| c.parse().unwrap_or(0))
+}
+
 fn checked(f: &Fields, name: &str) -> bool {
     field(f, name).is_some_and(|v| matches!(v.as_str(), "on" | "true" | "1"))
 }
@@ -364,13 +372,7 @@ pub async fn create_resource(
         name: field(&f, "name"),
         skills: all(&f, "skills"),
         equipment_type: field(&f, "equipment_type"),
-        count: match field(&f, "count")
-            .map(|c| c.trim().to_owned())
-            .filter(|c| !c.is_empty())
-        {
-            None => None,
-            Some(c) => Some(c.parse().unwrap_or(0)),
-        },
+        count: count(&f),
         location: field(&f, "location"),
         phone: field(&f, "phone"),
         available_from: field(&f, "available_from"),
@@ -539,13 +541,7 @@ pub async fn add_request(
         org: int(&f, "org"),
         need_kind: need_kind.or_else(|| Some("skill".into())),
         need,
-        count: match field(&f, "count")
-            .map(|c| c.trim().to_owned())
-            .filter(|c| !c.is_empty())
-        {
-            None => None,
-            Some(c) => Some(c.parse().unwrap_or(0)),
-        },
+        count: count(&f),
         from: field(&f, "from"),
         until: field(&f, "until"),
         location: field(&f, "location"),
