@@ -8,6 +8,7 @@
 
 mod assessments;
 mod measures;
+mod pact;
 mod risks;
 pub mod scale;
 pub mod scale_structure;
@@ -110,6 +111,7 @@ pub async fn seed(store: &Store) -> Result<Option<DemoInfo>> {
     structure::seed(store, &fed).await?;
     measures::seed(store, &fed).await?;
     risks::seed(store).await?;
+    pact::seed(store, fed.id).await?;
     Ok(Some(info))
 }
 

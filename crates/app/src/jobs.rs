@@ -86,6 +86,7 @@ async fn run_job(st: &Services, cfg: &RunnerConfig, job: &Job) -> Result<String>
                 r.candidates, r.reminders, r.digests
             ))
         }
+        JobKind::PactAlert => crate::pact_alert::run(st, &cfg.texts, &cfg.site, &job.payload).await,
         JobKind::Outbox => match &cfg.smtp {
             None => Ok("kein SMTP-Server konfiguriert: Mails bleiben im Postausgang".into()),
             Some(smtp) => {

@@ -31,6 +31,8 @@ pub mod measures;
 pub mod member_page;
 pub mod modelling;
 pub mod orgs;
+pub mod pact;
+pub mod pact_alert;
 pub mod password_reset;
 pub mod reminders;
 pub mod risks;

@@ -71,4 +71,18 @@ id_type!(
     JobId,
     /// One mail of the outbox.
     OutboxMailId,
+    /// A crisis pact (Pakt für Cyberresilienz).
+    PactId,
+    /// A resource a member registers for its pacts (person, remote support, equipment).
+    PactResourceId,
+    /// One contact of a member's alarm chain.
+    PactContactId,
+    /// A crisis (or exercise) declared in a pact.
+    PactCrisisId,
+    /// One entry of a crisis timeline.
+    PactEntryId,
+    /// A help request in a crisis.
+    PactRequestId,
+    /// A resource asked for a help request (a loan).
+    PactLoanId,
 );

@@ -16,6 +16,7 @@ pub mod localtime;
 pub mod logo;
 pub mod measure;
 pub mod org;
+pub mod pact;
 pub mod page;
 pub mod reminder;
 pub mod risk;

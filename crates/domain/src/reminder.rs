@@ -18,6 +18,9 @@ code_enum!(
         Reminders = "reminders",
         /// Delivery of pending outbox mails over SMTP (recurring).
         Outbox = "outbox",
+        /// A crisis pact's alert: mails to every contact of the pact and the webhook (one-off,
+        /// written when a crisis is declared).
+        PactAlert = "pact_alert",
     }
 );
 
@@ -27,6 +30,7 @@ impl JobKind {
         match self {
             Self::Reminders => Some(60 * 60 * 1000),
             Self::Outbox => Some(30 * 1000),
+            Self::PactAlert => None,
         }
     }
 }

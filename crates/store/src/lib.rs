@@ -59,6 +59,7 @@ mod logos;
 mod mail;
 mod measures;
 mod office;
+mod pact;
 mod risks;
 mod settings;
 mod signin;
@@ -69,6 +70,7 @@ pub use generate::{GeneratedNeed, StructureTemplate};
 pub use mail::{CalendarFeed, Job, NewMail, OutboxMail, ReminderCandidate};
 pub use measures::MeasureLinks;
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
+pub use pact::{ContactFields, CrisisFields, LoanDecision, PactFields, Registry};
 pub use risks::{NewThreat, RiskLibraryImported};
 pub use structure::{ImportCounts, LinkEnd, ProviderObjectName};
 

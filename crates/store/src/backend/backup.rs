@@ -49,6 +49,14 @@ const BACKUP_TABLES: &[&str] = &[
     "calendar_feeds",
     "jobs",
     "outbox_mails",
+    "pacts",
+    "pact_members",
+    "pact_resources",
+    "pact_contacts",
+    "pact_crises",
+    "pact_crisis_entries",
+    "pact_requests",
+    "pact_loans",
     "audit_log",
     "audit_head",
 ];
@@ -87,6 +95,14 @@ const ADDED_TABLES: &[&str] = &[
     "calendar_feeds",
     "jobs",
     "outbox_mails",
+    "pacts",
+    "pact_members",
+    "pact_resources",
+    "pact_contacts",
+    "pact_crises",
+    "pact_crisis_entries",
+    "pact_requests",
+    "pact_loans",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

@@ -48,6 +48,8 @@ macro_rules! shared_queries {
         include!("risk_library.rs");
         include!("check.rs");
         include!("jobs_mail.rs");
+        include!("pact.rs");
+        include!("pact_crises.rs");
     };
 }
 

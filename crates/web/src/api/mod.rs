@@ -15,6 +15,7 @@ mod measures;
 mod modelling;
 mod office;
 mod orgs;
+mod pacts;
 mod risks;
 mod structure;
 mod users;
@@ -213,6 +214,26 @@ pub fn routes() -> Routes {
         .get("/me/calendar-feed", jobs::feed)
         .post("/me/calendar-feed", jobs::create_feed)
         .delete("/me/calendar-feed", jobs::revoke_feed)
+        .get("/pacts", pacts::list)
+        .post("/pacts", pacts::create)
+        .get("/pacts/{id}", pacts::get_one)
+        .put("/pacts/{id}", pacts::update)
+        .post("/pacts/{id}/members", pacts::set_member)
+        .post("/pacts/{id}/crises", pacts::declare)
+        .get("/organisations/{id}/pact-registry", pacts::registry)
+        .post("/organisations/{id}/pact-resources", pacts::create_resource)
+        .put("/pact-resources/{id}", pacts::update_resource)
+        .delete("/pact-resources/{id}", pacts::delete_resource)
+        .post("/pact-resources/{id}/confirm", pacts::confirm_resource)
+        .post("/organisations/{id}/pact-contacts", pacts::create_contact)
+        .delete("/pact-contacts/{id}", pacts::delete_contact)
+        .get("/pact-crises/{id}", pacts::crisis)
+        .post("/pact-crises/{id}/entries", pacts::add_entry)
+        .post("/pact-crises/{id}/requests", pacts::add_request)
+        .post("/pact-crises/{id}/close", pacts::close)
+        .get("/pact-requests/{id}/matches", pacts::matches)
+        .post("/pact-requests/{id}/loans", pacts::ask_loan)
+        .post("/pact-loans/{id}/decision", pacts::decide_loan)
 }
 
 #[derive(OpenApi)]
@@ -250,7 +271,11 @@ pub fn routes() -> Routes {
         measures::add_note, measures::set_objects, measures::bulk_preview, measures::bulk_create, measures::templates, measures::create_template,
         measures::template, measures::push_template,
         check::check, check::object_rows, check::row, check::answer, check::comparison,
-        jobs::list, jobs::outbox, jobs::settings, jobs::save_settings, jobs::feed, jobs::create_feed, jobs::revoke_feed
+        jobs::list, jobs::outbox, jobs::settings, jobs::save_settings, jobs::feed, jobs::create_feed, jobs::revoke_feed,
+        pacts::list, pacts::create, pacts::get_one, pacts::update, pacts::set_member, pacts::declare, pacts::registry,
+        pacts::create_resource, pacts::update_resource, pacts::delete_resource, pacts::confirm_resource,
+        pacts::create_contact, pacts::delete_contact, pacts::crisis, pacts::add_entry, pacts::add_request, pacts::close,
+        pacts::matches, pacts::ask_loan, pacts::decide_loan
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -20,6 +20,7 @@ mod key_figures;
 pub(crate) mod measures;
 mod modelling;
 mod orgs;
+pub mod pacts;
 mod password_reset;
 mod profile;
 mod qr;
@@ -238,6 +239,26 @@ pub fn routes() -> Routes {
         .post("/risks/{id}/delete", risks::delete)
         .post("/risks/{id}/measures", risks::link_measure)
         .post("/risks/{id}/measures/unlink", risks::unlink_measure)
+        .get("/pacts", pacts::list)
+        .post("/pacts", pacts::create)
+        .get("/pacts/{id}", pacts::detail)
+        .post("/pacts/{id}/members", pacts::set_member)
+        .post("/pacts/{id}/crises", pacts::declare)
+        .get("/pacts/{id}/alarm-chain", pacts::alarm_chain)
+        .get("/orgs/{id}/pact-registry", pacts::registry)
+        .post("/orgs/{id}/pact-resources", pacts::create_resource)
+        .post("/pact-resources/{id}/confirm", pacts::confirm_resource)
+        .post("/pact-resources/{id}/delete", pacts::delete_resource)
+        .post("/orgs/{id}/pact-contacts", pacts::create_contact)
+        .post("/pact-contacts/{id}/delete", pacts::delete_contact)
+        .get("/pact-crises/{id}", pacts::board)
+        .get("/pact-crises/{id}/events", pacts::events)
+        .post("/pact-crises/{id}/entries", pacts::add_entry)
+        .post("/pact-crises/{id}/requests", pacts::add_request)
+        .post("/pact-crises/{id}/close", pacts::close)
+        .get("/pact-requests/{id}", pacts::request)
+        .post("/pact-requests/{id}/loans", pacts::ask_loan)
+        .post("/pact-loans/{id}/decision", pacts::decide_loan)
         .get("/jobs", jobs::show)
         .post("/jobs/settings", jobs::save_settings)
         .post("/profile/calendar", profile::create_calendar)
@@ -437,6 +458,7 @@ pub fn error_page(
 const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../../static/app.css");
 const ANSWERS_JS: &[u8] = include_bytes!("../../static/answers.js");
+const PACT_BOARD_JS: &[u8] = include_bytes!("../../static/pact-board.js");
 const FAVICON: &[u8] = include_bytes!("../../static/favicon.svg");
 
 /// Static assets, compiled into the binary so it runs from anywhere.
@@ -445,6 +467,7 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "answers.js" => (ANSWERS_JS, "text/javascript; charset=utf-8"),
+        "pact-board.js" => (PACT_BOARD_JS, "text/javascript; charset=utf-8"),
         "favicon.svg" => (FAVICON, "image/svg+xml"),
         _ => return AppError::NotFound.into_response(),
     };

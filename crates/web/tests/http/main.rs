@@ -26,6 +26,7 @@ mod modelling;
 mod office;
 mod ops;
 mod orgs;
+mod pact;
 mod risk_library;
 mod risks;
 mod scaleout;

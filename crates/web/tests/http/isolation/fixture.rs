@@ -73,6 +73,20 @@ pub struct Ids {
     pub target_management: i64,
     /// A check row of the server (from module T02), which the answer routes answer.
     pub check_row: i64,
+    /// Crisis pact of Raunheim and Rüsselsheim: the pact, Raunheim's resource (changed,
+    /// confirmed), another (deleted), its contact (removed), Raunheim's crisis, a second one
+    /// (closed), Raunheim's help request (matched, asked for Rüsselsheim's resource), and a
+    /// loan of Raunheim's resource to Rüsselsheim (decided by the lender).
+    pub pact: i64,
+    pub pact_resource: i64,
+    pub pact_resource_to_delete: i64,
+    pub pact_contact: i64,
+    pub pact_crisis: i64,
+    pub pact_crisis_to_close: i64,
+    pub pact_request: i64,
+    pub pact_loan: i64,
+    /// Rüsselsheim's resource the ask routes ask for Raunheim's request.
+    pub pact_lendable: i64,
 }
 
 impl Ids {
@@ -109,8 +123,114 @@ impl Ids {
             Risk => self.risk,
             RiskToDelete => self.risk_to_delete,
             CheckRow => self.check_row,
+            Pact => self.pact,
+            PactResource => self.pact_resource,
+            PactResourceToDelete => self.pact_resource_to_delete,
+            PactContact => self.pact_contact,
+            PactCrisis => self.pact_crisis,
+            PactCrisisToClose => self.pact_crisis_to_close,
+            PactRequest => self.pact_request,
+            PactLoan => self.pact_loan,
         })
     }
+}
+
+/// The crisis pact of Raunheim and Rüsselsheim (Nauheim is outside it).
+async fn pact_setup(app: &TestApp, target: i64) -> [i64; 9] {
+    let isb = app.token("isb@verbund.example").await;
+    let ok = |s: StatusCode, b: &serde_json::Value| assert!(s.is_success(), "{b}");
+    let (s, p) = app
+        .api(
+            Method::POST,
+            "/pacts",
+            &isb,
+            Some(json!({"name": "Pakt Raunheim"})),
+        )
+        .await;
+    ok(s, &p);
+    let pact = p["id"].as_i64().unwrap();
+    let other = app.org_id("Rüsselsheim am Main").await;
+    for org in [target, other] {
+        let (s, b) = app
+            .api(
+                Method::POST,
+                &format!("/pacts/{pact}/members"),
+                &isb,
+                Some(json!({"org": org, "lat": "50", "lon": "8.4"})),
+            )
+            .await;
+        ok(s, &b);
+    }
+    let own = app.token(TARGET_COORDINATOR).await;
+    let partner = app.token("koordination@ruesselsheim-am-main.example").await;
+    let mut res = Vec::new();
+    for name in ["Firewall-Team", "Wegfall"] {
+        let (s, r) = app
+            .api(
+                Method::POST,
+                &format!("/organisations/{target}/pact-resources"),
+                &own,
+                Some(json!({"kind": "person", "name": name, "skills": ["firewall"]})),
+            )
+            .await;
+        ok(s, &r);
+        res.push(r["id"].as_i64().unwrap());
+    }
+    let (s, lendable) = app.api(Method::POST, &format!("/organisations/{other}/pact-resources"), &partner, Some(json!({"kind": "equipment", "name": "Notebooks", "equipment_type": "notebook", "count": 3}))).await;
+    ok(s, &lendable);
+    let (s, c) = app
+        .api(
+            Method::POST,
+            &format!("/organisations/{target}/pact-contacts"),
+            &own,
+            Some(json!({"name": "IT-Leitung Raunheim", "mobile": "0170 9"})),
+        )
+        .await;
+    ok(s, &c);
+    let mut crises = Vec::new();
+    for services in ["E-Mail", "Telefonie"] {
+        let (s, c) = app.api(Method::POST, &format!("/pacts/{pact}/crises"), &own, Some(json!({"severity": "high", "affected_services": services, "summary": "Ausfall"}))).await;
+        ok(s, &c);
+        crises.push(c["id"].as_i64().unwrap());
+    }
+    let (s, q) = app
+        .api(
+            Method::POST,
+            &format!("/pact-crises/{}/requests", crises[0]),
+            &own,
+            Some(json!({"need_kind": "equipment", "need": "notebook", "count": 2})),
+        )
+        .await;
+    ok(s, &q);
+    let (s, pq) = app
+        .api(
+            Method::POST,
+            &format!("/pact-crises/{}/requests", crises[0]),
+            &partner,
+            Some(json!({"need_kind": "skill", "need": "firewall"})),
+        )
+        .await;
+    ok(s, &pq);
+    let (s, loan) = app
+        .api(
+            Method::POST,
+            &format!("/pact-requests/{}/loans", pq["id"]),
+            &partner,
+            Some(json!({"resource": res[0]})),
+        )
+        .await;
+    ok(s, &loan);
+    [
+        pact,
+        res[0],
+        res[1],
+        c["id"].as_i64().unwrap(),
+        crises[0],
+        crises[1],
+        q["id"].as_i64().unwrap(),
+        loan["id"].as_i64().unwrap(),
+        lendable["id"].as_i64().unwrap(),
+    ]
 }
 
 /// Assessments for every member; Raunheim answers, attaches evidence and takes a snapshot.
@@ -459,6 +579,17 @@ pub async fn setup(app: &TestApp) -> Ids {
         target_management,
     ] = risk_setup(app, target).await;
     let check_row = check_setup(app, target).await;
+    let [
+        pact,
+        pact_resource,
+        pact_resource_to_delete,
+        pact_contact,
+        pact_crisis,
+        pact_crisis_to_close,
+        pact_request,
+        pact_loan,
+        pact_lendable,
+    ] = pact_setup(app, target).await;
     Ids {
         own,
         target,
@@ -497,6 +628,15 @@ pub async fn setup(app: &TestApp) -> Ids {
         measure_free,
         target_management,
         check_row,
+        pact,
+        pact_resource,
+        pact_resource_to_delete,
+        pact_contact,
+        pact_crisis,
+        pact_crisis_to_close,
+        pact_request,
+        pact_loan,
+        pact_lendable,
     }
 }
 

@@ -80,6 +80,22 @@ pub enum Obj {
     RiskToDelete,
     /// A check row of its server (answered by the controls).
     CheckRow,
+    /// A crisis pact the target member belongs to (the actor's member does not).
+    Pact,
+    /// The target member's registered resource.
+    PactResource,
+    /// Another (deleted by the controls).
+    PactResourceToDelete,
+    /// A contact of its alarm chain (removed by the controls).
+    PactContact,
+    /// Its crisis.
+    PactCrisis,
+    /// Another crisis (closed by the controls).
+    PactCrisisToClose,
+    /// Its help request.
+    PactRequest,
+    /// A loan of its resource to a partner (decided by the controls).
+    PactLoan,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -377,6 +393,26 @@ pub fn ui(c: &Ids) -> Matrix {
         (("GET", "/check/rows/{id}"), foreign(CheckRow)),
         (("POST", "/check/rows/{id}"), foreign(CheckRow).body(json!({"status": "yes"}))),
         (("GET", "/check/comparison"), office(Obj::Plain)),
+        (("GET", "/pacts"), list()),
+        (("POST", "/pacts"), office(Obj::Plain).body(json!({"name": "Neuer Pakt"}))),
+        (("GET", "/pacts/{id}"), foreign(Pact)),
+        (("POST", "/pacts/{id}/members"), office(Pact).body(json!({"org": "$own", "lat": "50,01", "lon": "8,45"}))),
+        (("POST", "/pacts/{id}/crises"), foreign(Pact).body(json!({"org": "$own", "severity": "low", "affected_services": "Drucker", "summary": "Störung"}))),
+        (("GET", "/pacts/{id}/alarm-chain"), foreign(Pact)),
+        (("GET", "/orgs/{id}/pact-registry"), foreign(Org)),
+        (("POST", "/orgs/{id}/pact-resources"), foreign(Org).body(json!({"kind": "equipment", "name": "Drucker", "equipment_type": "printer", "count": "1"}))),
+        (("POST", "/pact-resources/{id}/confirm"), foreign(PactResource)),
+        (("POST", "/pact-resources/{id}/delete"), foreign(PactResourceToDelete)),
+        (("POST", "/orgs/{id}/pact-contacts"), foreign(Org).body(json!({"name": "Bereitschaft", "phone": "06142 1"}))),
+        (("POST", "/pact-contacts/{id}/delete"), foreign(PactContact)),
+        (("GET", "/pact-crises/{id}"), foreign(PactCrisis)),
+        (("GET", "/pact-crises/{id}/events"), foreign(PactCrisis)),
+        (("POST", "/pact-crises/{id}/entries"), foreign(PactCrisis).body(json!({"text": "Meldung"}))),
+        (("POST", "/pact-crises/{id}/requests"), foreign(PactCrisis).body(json!({"need": "skill:network", "count": "1"}))),
+        (("POST", "/pact-crises/{id}/close"), foreign(PactCrisisToClose).body(json!({"lessons_learned": "Gelernt"}))),
+        (("GET", "/pact-requests/{id}"), foreign(PactRequest)),
+        (("POST", "/pact-requests/{id}/loans"), foreign(PactRequest).body(json!({"resource": c.pact_lendable.to_string()}))),
+        (("POST", "/pact-loans/{id}/decision"), foreign(PactLoan).body(json!({"status": "accepted", "hours": "2", "crisis": c.pact_crisis.to_string()}))),
         (("GET", "/jobs"), office(Obj::Plain)),
         (("POST", "/jobs/settings"), office(Obj::Plain).body(json!({"days_before": "7", "digest_weekday": "1"}))),
         (("POST", "/profile/calendar"), free()),
@@ -562,6 +598,26 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/check/rows/{id}"), foreign(CheckRow)),
         (("PUT", "/check/rows/{id}"), foreign(CheckRow).body(json!({"status": "yes"}))),
         (("GET", "/check/comparison"), office(Obj::Plain)),
+        (("GET", "/pacts"), list()),
+        (("POST", "/pacts"), office(Obj::Plain).body(json!({"name": "Neuer Pakt"}))),
+        (("GET", "/pacts/{id}"), foreign(Pact)),
+        (("PUT", "/pacts/{id}"), office(Pact).body(json!({"name": "Pakt umbenannt"}))),
+        (("POST", "/pacts/{id}/members"), office(Pact).body(json!({"org": "$own", "lat": "50.01", "lon": "8.45"}))),
+        (("POST", "/pacts/{id}/crises"), foreign(Pact).body(json!({"org": "$own", "severity": "low", "affected_services": "Drucker", "summary": "Störung"}))),
+        (("GET", "/organisations/{id}/pact-registry"), foreign(Org)),
+        (("POST", "/organisations/{id}/pact-resources"), foreign(Org).body(json!({"kind": "equipment", "name": "Drucker", "equipment_type": "printer", "count": 1}))),
+        (("PUT", "/pact-resources/{id}"), foreign(PactResource).body(json!({"kind": "person", "name": "Firewall-Team", "skills": ["firewall", "network"]}))),
+        (("DELETE", "/pact-resources/{id}"), foreign(PactResourceToDelete)),
+        (("POST", "/pact-resources/{id}/confirm"), foreign(PactResource)),
+        (("POST", "/organisations/{id}/pact-contacts"), foreign(Org).body(json!({"name": "Bereitschaft", "phone": "06142 1"}))),
+        (("DELETE", "/pact-contacts/{id}"), foreign(PactContact)),
+        (("GET", "/pact-crises/{id}"), foreign(PactCrisis)),
+        (("POST", "/pact-crises/{id}/entries"), foreign(PactCrisis).body(json!({"text": "Meldung"}))),
+        (("POST", "/pact-crises/{id}/requests"), foreign(PactCrisis).body(json!({"need_kind": "skill", "need": "network"}))),
+        (("POST", "/pact-crises/{id}/close"), foreign(PactCrisisToClose).body(json!({"lessons_learned": "Gelernt"}))),
+        (("GET", "/pact-requests/{id}/matches"), foreign(PactRequest)),
+        (("POST", "/pact-requests/{id}/loans"), foreign(PactRequest).body(json!({"resource": c.pact_lendable}))),
+        (("POST", "/pact-loans/{id}/decision"), foreign(PactLoan).body(json!({"status": "accepted", "hours": "2"}))),
         (("GET", "/jobs"), office(Obj::Plain)),
         (("GET", "/outbox"), office(Obj::Plain)),
         (("GET", "/reminder-settings"), office(Obj::Plain)),
