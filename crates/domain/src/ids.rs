@@ -71,4 +71,8 @@ id_type!(
     JobId,
     /// One mail of the outbox.
     OutboxMailId,
+    /// One imported security advisory (CSAF), the newest revision of its tracking id.
+    AdvisoryId,
+    /// One member's warning for one advisory.
+    AdvisoryWarningId,
 );
