@@ -249,6 +249,8 @@ pub struct Advisory {
     pub released: String,
     /// A short summary (the first summary note or the title).
     pub summary: String,
+    /// What the newest revision changed (the summary of its revision-history entry).
+    pub change_summary: Option<String>,
     /// Every product.
     pub products: Vec<AdvisoryProduct>,
     /// Remediations, in words, with the product ids they apply to.

@@ -30,6 +30,7 @@ fn advisory(products: Vec<AdvisoryProduct>) -> Advisory {
         cves: vec![],
         released: "2024-01-01T00:00:00Z".into(),
         summary: String::new(),
+        change_summary: None,
         products,
         remediations: vec![],
     }
