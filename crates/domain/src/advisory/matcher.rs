@@ -77,6 +77,7 @@ impl InventoryItem {
 
 /// Why a match was made, as a translation key with its arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reason {
     /// Translation key, e.g. `advisory-reason-cpe`.
     pub key: String,

@@ -5,12 +5,14 @@
 //! - [`cpe`], [`purl`], [`version`]: identifier parsers and comparisons;
 //! - [`matcher`]: which inventory objects an advisory's products match, with a confidence and
 //!   a reason in words, and which of them a VEX statement (fixed, not affected) suppresses;
+//! - [`records`]: advisories and warnings as stored and shown;
 //! - [`Tlp`], [`Severity`], [`WarningState`]: codes with their rules (who may read an
 //!   advisory, the deadline a severity gives).
 
 pub mod cpe;
 pub mod matcher;
 pub mod purl;
+pub mod records;
 pub mod version;
 
 #[cfg(test)]

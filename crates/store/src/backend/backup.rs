@@ -48,6 +48,9 @@ const BACKUP_TABLES: &[&str] = &[
     "calendar_feeds",
     "jobs",
     "outbox_mails",
+    "advisories",
+    "advisory_products",
+    "advisory_warnings",
     "audit_log",
     "audit_head",
 ];
@@ -85,6 +88,9 @@ const ADDED_TABLES: &[&str] = &[
     "calendar_feeds",
     "jobs",
     "outbox_mails",
+    "advisories",
+    "advisory_products",
+    "advisory_warnings",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

@@ -47,6 +47,7 @@ macro_rules! shared_queries {
         include!("risks.rs");
         include!("check.rs");
         include!("jobs_mail.rs");
+        include!("advisories.rs");
     };
 }
 
