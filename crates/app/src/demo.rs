@@ -6,6 +6,7 @@
 //! demo assessments of the starter catalog ([`assessments`]). [`scale`] adds thousands of
 //! generated members for load tests.
 
+mod advisories;
 mod assessments;
 mod measures;
 mod risks;
@@ -110,6 +111,7 @@ pub async fn seed(store: &Store) -> Result<Option<DemoInfo>> {
     structure::seed(store, &fed).await?;
     measures::seed(store, &fed).await?;
     risks::seed(store).await?;
+    advisories::seed(store, &fed).await?;
     Ok(Some(info))
 }
 

@@ -18,7 +18,8 @@
 //!
 //! **VEX.** An object's strongest match on an affected or under-investigation product is
 //! weighed against its strongest match on a fixed or not-affected product: when the latter is
-//! at least as sure, the advisory says the object is not (or no longer) affected and no
+//! at least as sure and more than a name-only match (the version is known to be a fixed or
+//! unaffected one), the advisory says the object is not (or no longer) affected and no
 //! warning arises.
 
 use std::collections::{BTreeMap, HashMap};
@@ -512,7 +513,9 @@ pub fn match_advisory(advisory: &Advisory, inventory: &Inventory) -> BTreeMap<St
     for (i, w) in warn {
         let id = w.object_id;
         match suppress.remove(&i) {
-            Some(s) if s.confidence >= w.confidence => {
+            // "Some version is fixed" says nothing about an object of unknown version: a
+            // name-only statement never clears it.
+            Some(s) if s.confidence >= w.confidence && s.confidence > Confidence::NameOnly => {
                 out.insert(id, Verdict::Suppressed(s));
             }
             _ => {

@@ -2,6 +2,8 @@
 //! and an OpenAPI document with an offline docs page at `/api/docs`.
 
 mod account;
+mod advisories;
+pub(crate) use advisories::mail_parts as advisory_mail_parts;
 mod assessments;
 pub(crate) mod branding;
 mod catalogs;
@@ -211,6 +213,17 @@ pub fn routes() -> Routes {
         .get("/me/calendar-feed", jobs::feed)
         .post("/me/calendar-feed", jobs::create_feed)
         .delete("/me/calendar-feed", jobs::revoke_feed)
+        .post_with_limit("/advisories", advisories::import, IMPORT_LIMIT)
+        .get("/advisories", advisories::list)
+        .get("/advisories/{id}", advisories::get_one)
+        .get("/advisories/{id}/document", advisories::document)
+        .get("/advisory-warnings", advisories::warnings)
+        .get("/advisory-warnings/critical", advisories::critical)
+        .get("/advisory-warnings/{id}", advisories::warning)
+        .post("/advisory-warnings/{id}/acknowledge", advisories::acknowledge)
+        .post("/advisory-warnings/{id}/done", advisories::done)
+        .post("/advisory-warnings/{id}/confirm", advisories::confirm)
+        .post("/advisory-warnings/{id}/measure", advisories::measure)
 }
 
 #[derive(OpenApi)]
@@ -248,7 +261,10 @@ pub fn routes() -> Routes {
         measures::add_note, measures::bulk_preview, measures::bulk_create, measures::templates, measures::create_template,
         measures::template, measures::push_template,
         check::check, check::object_rows, check::row, check::answer, check::comparison,
-        jobs::list, jobs::outbox, jobs::settings, jobs::save_settings, jobs::feed, jobs::create_feed, jobs::revoke_feed
+        jobs::list, jobs::outbox, jobs::settings, jobs::save_settings, jobs::feed, jobs::create_feed, jobs::revoke_feed,
+        advisories::import, advisories::list, advisories::get_one, advisories::document, advisories::warnings,
+        advisories::critical, advisories::warning, advisories::acknowledge, advisories::done, advisories::confirm,
+        advisories::measure
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),
