@@ -143,7 +143,7 @@ fn advisory_select(scope: &Scope) -> String {
     let unconfirmed = if scope.is_all() {
         "(SELECT COUNT(*) FROM advisory_warnings cw WHERE cw.advisory_id = a.id AND cw.state = 'unconfirmed')".to_owned()
     } else {
-        "0".to_owned()
+        "CAST(0 AS BIGINT)".to_owned()
     };
     format!(
         "SELECT {ADVISORY_COLUMNS}, \

@@ -154,8 +154,6 @@ macro_rules! both {
 }
 
 both!(
-
-both!(
     members_relying_on_provider_objects_are_found_through_provider_links,
     a_revision_closes_what_it_clears_and_amber_stays_with_the_warned,
     unconfirmed_warnings_are_the_offices_until_confirmed
