@@ -10,12 +10,18 @@ use verbund_app::{AuthPolicy, Services};
 use verbund_store::{AuditActor, Store};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("Verzeichnis {} nicht lesbar", dir.display()))? {
+    for entry in std::fs::read_dir(dir)
+        .with_context(|| format!("Verzeichnis {} nicht lesbar", dir.display()))?
+    {
         let path = entry?.path();
         if path.is_dir() {
             collect(&path, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
-            && !path.file_name().is_some_and(|n| n.to_string_lossy().contains("provider-metadata"))
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            && !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("provider-metadata"))
         {
             out.push(path);
         }
@@ -31,9 +37,16 @@ pub async fn import_dir(store: Store, dir: &Path, base_url: &str) -> anyhow::Res
     let st = Services::new(store, AuthPolicy::default());
     let texts = crate::mail::texts();
     let site = MailSite {
-        base_url: if base_url.is_empty() { "http://127.0.0.1:8080".to_owned() } else { base_url.to_owned() },
+        base_url: if base_url.is_empty() {
+            "http://127.0.0.1:8080".to_owned()
+        } else {
+            base_url.to_owned()
+        },
     };
-    let mailer = Mailer { texts: &texts, site: &site };
+    let mailer = Mailer {
+        texts: &texts,
+        site: &site,
+    };
     let bar = indicatif::ProgressBar::new(files.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
@@ -68,7 +81,10 @@ pub async fn import_dir(store: Store, dir: &Path, base_url: &str) -> anyhow::Res
                     if out.notes.is_empty() { String::new() } else { format!("; Hinweise: {}", out.notes.join("; ")) }
                 ));
             }
-            Err(verbund_app::Error::BadInput { detail, .. } | verbund_app::Error::TooLarge { detail, .. }) => {
+            Err(
+                verbund_app::Error::BadInput { detail, .. }
+                | verbund_app::Error::TooLarge { detail, .. },
+            ) => {
                 failed += 1;
                 bar.println(format!("FEHLER {detail}"));
             }

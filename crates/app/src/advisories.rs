@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use verbund_domain::advisory::matcher::{Confidence, Inventory, Verdict, match_advisory};
-use verbund_domain::advisory::records::{AdvisoryProductRow, AdvisoryRecord, Warning, WarningMatch};
+use verbund_domain::advisory::records::{
+    AdvisoryProductRow, AdvisoryRecord, Warning, WarningMatch,
+};
 use verbund_domain::advisory::{Advisory, Severity, WarningState, compare_revisions};
 use verbund_domain::authz::{Actor, Permission};
 use verbund_domain::measure::input::RawMeasure;
@@ -94,7 +96,11 @@ pub(crate) fn warnings_by_member(
     for (id, verdict) in verdicts {
         let Some(obj) = by_id.get(&id) else { continue };
         let orgs: Vec<OrgId> = if obj.provider {
-            dependents.iter().filter(|(o, _)| *o == id).map(|(_, m)| *m).collect()
+            dependents
+                .iter()
+                .filter(|(o, _)| *o == id)
+                .map(|(_, m)| *m)
+                .collect()
         } else {
             vec![obj.org_id]
         };
@@ -123,7 +129,11 @@ pub(crate) fn warnings_by_member(
         .into_iter()
         .map(|(org_id, matches)| NewWarning {
             org_id,
-            confidence: matches.iter().map(|m| m.confidence).max().unwrap_or(Confidence::NameOnly),
+            confidence: matches
+                .iter()
+                .map(|m| m.confidence)
+                .max()
+                .unwrap_or(Confidence::NameOnly),
             matches,
             deadline_on: due.clone(),
         })
@@ -156,9 +166,9 @@ pub async fn import_system(
     name: &str,
     mailer: Option<&Mailer<'_>>,
 ) -> Result<AdvisoryImportOut> {
-    let office = verbund_domain::authz::Scope::system(&verbund_domain::authz::SystemAccess::for_reason(
-        "advisory import from the command line",
-    ));
+    let office = verbund_domain::authz::Scope::system(
+        &verbund_domain::authz::SystemAccess::for_reason("advisory import from the command line"),
+    );
     import_in(st, by, &office, bytes, name, mailer).await
 }
 
@@ -181,7 +191,11 @@ async fn import_in(
         detail: e.to_string(),
     })?;
     let adv = parsed.advisory;
-    let notes: Vec<String> = parsed.warnings.iter().map(|w| format!("{}: {}", w.pointer, w.message)).collect();
+    let notes: Vec<String> = parsed
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.pointer, w.message))
+        .collect();
     let mut out = AdvisoryImportOut {
         advisory_id: None,
         tracking_id: adv.tracking_id.clone(),
@@ -193,11 +207,20 @@ async fn import_in(
         mailed: 0,
         notes: notes.clone(),
     };
-    if let Some(stored) = st.store.advisory_version_federation_wide(&adv.tracking_id).await? {
+    if let Some(stored) = st
+        .store
+        .advisory_version_federation_wide(&adv.tracking_id)
+        .await?
+    {
         match compare_revisions(&adv.version, &stored) {
             std::cmp::Ordering::Greater => {}
             o => {
-                out.outcome = if o == std::cmp::Ordering::Equal { "unchanged" } else { "older" }.to_owned();
+                out.outcome = if o == std::cmp::Ordering::Equal {
+                    "unchanged"
+                } else {
+                    "older"
+                }
+                .to_owned();
                 return Ok(out);
             }
         }
@@ -205,10 +228,20 @@ async fn import_in(
     let fed = crate::federation(&st.store).await?;
     let (objects, dependents) = st.store.advisory_inventory_federation_wide(office).await?;
     let (warnings, suppressed) = warnings_by_member(today(st), &adv, &objects, &dependents);
-    let document = serde_json::to_string(&parsed.document).map_err(|e| Error::Internal(e.to_string()))?;
+    let document =
+        serde_json::to_string(&parsed.document).map_err(|e| Error::Internal(e.to_string()))?;
     let saved = st
         .store
-        .save_advisory(by, office, fed.id, &adv, &document, &notes, &warnings, &suppressed)
+        .save_advisory(
+            by,
+            office,
+            fed.id,
+            &adv,
+            &document,
+            &notes,
+            &warnings,
+            &suppressed,
+        )
         .await?;
     out.advisory_id = saved.advisory_id;
     out.outcome = if saved.created { "created" } else { "revised" }.to_owned();
@@ -231,15 +264,41 @@ async fn mail_opened(
     let mut mails = Vec::new();
     for (warning, org) in opened {
         let w = st.store.get_advisory_warning(office, *warning).await?;
-        for r in st.store.advisory_recipients_federation_wide(office, *org).await? {
-            let lang = if r.locale.to_ascii_lowercase().starts_with("en") { "en" } else { "de" };
-            let objects: Vec<String> = w.matches.iter().map(|x| format!("{} {}", x.short_id, x.object_name)).collect();
+        for r in st
+            .store
+            .advisory_recipients_federation_wide(office, *org)
+            .await?
+        {
+            let lang = if r.locale.to_ascii_lowercase().starts_with("en") {
+                "en"
+            } else {
+                "de"
+            };
+            let objects: Vec<String> = w
+                .matches
+                .iter()
+                .map(|x| format!("{} {}", x.short_id, x.object_name))
+                .collect();
             let args = [
-                ("title", adv.title.chars().take(150).collect::<String>().replace(['\r', '\n'], " ")),
+                (
+                    "title",
+                    adv.title
+                        .chars()
+                        .take(150)
+                        .collect::<String>()
+                        .replace(['\r', '\n'], " "),
+                ),
                 ("id", adv.tracking_id.clone()),
                 ("org", w.org_name.clone()),
                 ("name", r.display_name.clone()),
-                ("severity", (m.texts)(lang, &format!("advisory-severity-{}", adv.severity.code()), &[])),
+                (
+                    "severity",
+                    (m.texts)(
+                        lang,
+                        &format!("advisory-severity-{}", adv.severity.code()),
+                        &[],
+                    ),
+                ),
                 ("date", w.deadline_on.clone().unwrap_or_default()),
                 ("objects", objects.join(", ")),
             ];
@@ -287,7 +346,8 @@ fn read_scope(actor: &Actor) -> Result<verbund_domain::authz::Scope> {
 
 fn stamp(st: &Services, mut w: Warning) -> Warning {
     let today = verbund_domain::validation::format_date(today(st));
-    w.overdue = w.state.is_pending() && w.deadline_on.as_deref().is_some_and(|d| d < today.as_str());
+    w.overdue =
+        w.state.is_pending() && w.deadline_on.as_deref().is_some_and(|d| d < today.as_str());
     w
 }
 
@@ -316,7 +376,13 @@ pub async fn detail(st: &Services, actor: &Actor, id: AdvisoryId) -> Result<Advi
     let (advisory, products, model) = st.store.get_advisory(&scope, id).await?;
     let warnings = st
         .store
-        .list_advisory_warnings(&scope, &WarningFilter { advisory: Some(id), ..WarningFilter::default() })
+        .list_advisory_warnings(
+            &scope,
+            &WarningFilter {
+                advisory: Some(id),
+                ..WarningFilter::default()
+            },
+        )
         .await?
         .into_iter()
         .map(|w| stamp(st, w))
@@ -335,7 +401,11 @@ pub async fn document(st: &Services, actor: &Actor, id: AdvisoryId) -> Result<St
 }
 
 /// Warnings the actor may see: `pending_only` open and acknowledged ones.
-pub async fn warnings(st: &Services, actor: &Actor, filter: &WarningFilter) -> Result<Vec<Warning>> {
+pub async fn warnings(
+    st: &Services,
+    actor: &Actor,
+    filter: &WarningFilter,
+) -> Result<Vec<Warning>> {
     Ok(st
         .store
         .list_advisory_warnings(&read_scope(actor)?, filter)
@@ -362,7 +432,12 @@ pub async fn office_critical(st: &Services, actor: &Actor) -> Result<Vec<Warning
 
 /// One warning.
 pub async fn warning(st: &Services, actor: &Actor, id: AdvisoryWarningId) -> Result<Warning> {
-    Ok(stamp(st, st.store.get_advisory_warning(&read_scope(actor)?, id).await?))
+    Ok(stamp(
+        st,
+        st.store
+            .get_advisory_warning(&read_scope(actor)?, id)
+            .await?,
+    ))
 }
 
 /// What a member (or the office) does with a warning.
@@ -400,10 +475,18 @@ pub async fn act(
 ) -> Result<Warning> {
     let w = warning(st, actor, id).await?;
     let (write, from, to) = match action {
-        WarningAction::Confirm => (office_scope(actor)?, vec![WarningState::Unconfirmed], WarningState::Open),
+        WarningAction::Confirm => (
+            office_scope(actor)?,
+            vec![WarningState::Unconfirmed],
+            WarningState::Open,
+        ),
         WarningAction::Acknowledge => {
             actor.check(Permission::EditStructure, w.org_id)?;
-            (actor.scope(Permission::EditStructure), vec![WarningState::Open], WarningState::Acknowledged)
+            (
+                actor.scope(Permission::EditStructure),
+                vec![WarningState::Open],
+                WarningState::Acknowledged,
+            )
         }
         WarningAction::Done => {
             actor.check(Permission::EditStructure, w.org_id)?;
@@ -414,7 +497,10 @@ pub async fn act(
             )
         }
     };
-    let out = st.store.set_advisory_warning_state(by, &write, id, &from, to).await?;
+    let out = st
+        .store
+        .set_advisory_warning_state(by, &write, id, &from, to)
+        .await?;
     if action == WarningAction::Confirm
         && let Some(m) = mailer
     {
@@ -427,14 +513,22 @@ pub async fn act(
 /// Makes a measure of the member from a warning ("Maßnahme anlegen"): titled after the
 /// advisory, due by the warning's deadline, linked to the member's matched objects. A warning
 /// that has one already answers with that one.
-pub async fn create_measure(st: &Services, by: &AuditActor, actor: &Actor, id: AdvisoryWarningId) -> Result<MeasureId> {
+pub async fn create_measure(
+    st: &Services,
+    by: &AuditActor,
+    actor: &Actor,
+    id: AdvisoryWarningId,
+) -> Result<MeasureId> {
     let w = warning(st, actor, id).await?;
     actor.check(Permission::ManageAssessments, w.org_id)?;
     if let Some(m) = w.measure_id {
         return Ok(m);
     }
     let raw = RawMeasure {
-        title: format!("{}: {}", w.tracking_id, w.title).chars().take(200).collect(),
+        title: format!("{}: {}", w.tracking_id, w.title)
+            .chars()
+            .take(200)
+            .collect(),
         description: Some(
             w.matches
                 .iter()
@@ -462,7 +556,12 @@ pub async fn create_measure(st: &Services, by: &AuditActor, actor: &Actor, id: A
     };
     let links = MeasureLinks {
         answers: Vec::new(),
-        objects: w.matches.iter().filter(|m| m.object_org_id == w.org_id).map(|m| m.object_id).collect(),
+        objects: w
+            .matches
+            .iter()
+            .filter(|m| m.object_org_id == w.org_id)
+            .map(|m| m.object_id)
+            .collect(),
     };
     let measure = crate::measures::create(st, by, actor, w.org_id, &raw, &links).await?;
     st.store

@@ -11,10 +11,14 @@
 //! reaching all) sees everything.
 
 use verbund_domain::advisory::matcher::{Confidence, InventoryItem};
-use verbund_domain::advisory::records::{AdvisoryProductRow, AdvisoryRecord, Warning, WarningMatch};
+use verbund_domain::advisory::records::{
+    AdvisoryProductRow, AdvisoryRecord, Warning, WarningMatch,
+};
 use verbund_domain::advisory::{Advisory, Severity, WarningState};
 use verbund_domain::authz::Scope;
-use verbund_domain::{AdvisoryId, AdvisoryWarningId, FederationId, MeasureId, OrgId, StructureObjectId, UserId};
+use verbund_domain::{
+    AdvisoryId, AdvisoryWarningId, FederationId, MeasureId, OrgId, StructureObjectId, UserId,
+};
 
 use crate::{AuditActor, Db, Result, Store, backend};
 
@@ -93,7 +97,10 @@ pub struct WarningRecipient {
 
 impl Store {
     /// The stored version of an advisory (by tracking id), if imported.
-    pub async fn advisory_version_federation_wide(&self, tracking_id: &str) -> Result<Option<String>> {
+    pub async fn advisory_version_federation_wide(
+        &self,
+        tracking_id: &str,
+    ) -> Result<Option<String>> {
         dispatch!(self.advisory_version_federation_wide(tracking_id))
     }
 
@@ -111,7 +118,10 @@ impl Store {
     /// products, and reconciles its warnings: new ones open (name-only ones unconfirmed),
     /// existing ones get the new matches, pending ones of members no longer matched close.
     /// Audited. `office` must reach all members.
-    #[expect(clippy::too_many_arguments, reason = "one transaction over the whole import")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one transaction over the whole import"
+    )]
     pub async fn save_advisory(
         &self,
         by: &AuditActor,
@@ -123,7 +133,16 @@ impl Store {
         warnings: &[NewWarning],
         suppressed: &[OrgId],
     ) -> Result<SaveOutcome> {
-        dispatch!(self.save_advisory(by, office, federation, advisory, document_json, import_warnings, warnings, suppressed))
+        dispatch!(self.save_advisory(
+            by,
+            office,
+            federation,
+            advisory,
+            document_json,
+            import_warnings,
+            warnings,
+            suppressed
+        ))
     }
 
     /// The advisories `scope` may read, newest first.
@@ -146,12 +165,20 @@ impl Store {
     }
 
     /// Warnings in `scope` by filter, most urgent first (members never see unconfirmed ones).
-    pub async fn list_advisory_warnings(&self, scope: &Scope, filter: &WarningFilter) -> Result<Vec<Warning>> {
+    pub async fn list_advisory_warnings(
+        &self,
+        scope: &Scope,
+        filter: &WarningFilter,
+    ) -> Result<Vec<Warning>> {
         dispatch!(self.list_advisory_warnings(scope, filter))
     }
 
     /// One warning in `scope`.
-    pub async fn get_advisory_warning(&self, scope: &Scope, id: AdvisoryWarningId) -> Result<Warning> {
+    pub async fn get_advisory_warning(
+        &self,
+        scope: &Scope,
+        id: AdvisoryWarningId,
+    ) -> Result<Warning> {
         dispatch!(self.get_advisory_warning(scope, id))
     }
 

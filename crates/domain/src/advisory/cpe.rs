@@ -9,8 +9,17 @@
 /// The attributes in order: part, vendor, product, version, update, edition, language,
 /// sw_edition, target_sw, target_hw, other.
 pub const ATTRIBUTES: [&str; 11] = [
-    "part", "vendor", "product", "version", "update", "edition", "language", "sw_edition",
-    "target_sw", "target_hw", "other",
+    "part",
+    "vendor",
+    "product",
+    "version",
+    "update",
+    "edition",
+    "language",
+    "sw_edition",
+    "target_sw",
+    "target_hw",
+    "other",
 ];
 
 /// One character of a value: literal, or a wildcard.
@@ -299,7 +308,9 @@ fn glob(pattern: &[Ch], text: &[Ch]) -> bool {
             },
         }
     }
-    pattern[p.min(pattern.len())..].iter().all(|c| *c == Ch::Many)
+    pattern[p.min(pattern.len())..]
+        .iter()
+        .all(|c| *c == Ch::Many)
 }
 
 /// How well an advisory's CPE names an inventory object's CPE.
@@ -318,7 +329,12 @@ pub enum CpeMatch {
 /// Matches an advisory's CPE (`source`) against an inventory object's CPE (`target`).
 pub fn matches(source: &Cpe, target: &Cpe) -> CpeMatch {
     use Relation::*;
-    let rel: Vec<Relation> = source.attrs.iter().zip(&target.attrs).map(|(s, t)| relate(s, t)).collect();
+    let rel: Vec<Relation> = source
+        .attrs
+        .iter()
+        .zip(&target.attrs)
+        .map(|(s, t)| relate(s, t))
+        .collect();
     if rel.iter().any(|r| matches!(r, Disjoint | Undefined)) {
         return CpeMatch::No;
     }
@@ -354,7 +370,10 @@ mod tests {
     fn escaped_characters_are_literal() {
         let a = cpe(r"cpe:2.3:a:foo\:bar:my\*app:1.0:*:*:*:*:*:*:*");
         assert_eq!(a.vendor(), "foo:bar");
-        assert_eq!(a.attrs[2], Value::Val("my*app".chars().map(Ch::Lit).collect()));
+        assert_eq!(
+            a.attrs[2],
+            Value::Val("my*app".chars().map(Ch::Lit).collect())
+        );
         let u = cpe("cpe:/a:foo%3abar:app:1.0");
         assert_eq!(u.vendor(), "foo:bar");
     }
@@ -362,18 +381,42 @@ mod tests {
     #[test]
     fn any_covers_a_version_and_na_does_not() {
         let inv = cpe("cpe:2.3:a:csaf-tools:cvrf-csaf-converter:1.0.0-alpha:*:*:*:*:*:*:*");
-        assert_eq!(matches(&cpe("cpe:2.3:a:csaf-tools:cvrf-csaf-converter:*:*:*:*:*:*:*:*"), &inv), CpeMatch::Covers);
-        assert_eq!(matches(&cpe("cpe:2.3:a:csaf-tools:cvrf-csaf-converter:-:*:*:*:*:*:*:*"), &inv), CpeMatch::No);
+        assert_eq!(
+            matches(
+                &cpe("cpe:2.3:a:csaf-tools:cvrf-csaf-converter:*:*:*:*:*:*:*:*"),
+                &inv
+            ),
+            CpeMatch::Covers
+        );
+        assert_eq!(
+            matches(
+                &cpe("cpe:2.3:a:csaf-tools:cvrf-csaf-converter:-:*:*:*:*:*:*:*"),
+                &inv
+            ),
+            CpeMatch::No
+        );
     }
 
     #[test]
     fn wildcards_in_the_advisory_cover_versions() {
         let adv = cpe("cpe:2.3:a:vendor:app:1.2.*:*:*:*:*:*:*:*");
-        assert_eq!(matches(&adv, &cpe("cpe:2.3:a:vendor:app:1.2.7:*:*:*:*:*:*:*")), CpeMatch::Covers);
-        assert_eq!(matches(&adv, &cpe("cpe:2.3:a:vendor:app:1.3.0:*:*:*:*:*:*:*")), CpeMatch::No);
+        assert_eq!(
+            matches(&adv, &cpe("cpe:2.3:a:vendor:app:1.2.7:*:*:*:*:*:*:*")),
+            CpeMatch::Covers
+        );
+        assert_eq!(
+            matches(&adv, &cpe("cpe:2.3:a:vendor:app:1.3.0:*:*:*:*:*:*:*")),
+            CpeMatch::No
+        );
         let one = cpe("cpe:2.3:a:vendor:app:1.?:*:*:*:*:*:*:*");
-        assert_eq!(matches(&one, &cpe("cpe:2.3:a:vendor:app:1.5:*:*:*:*:*:*:*")), CpeMatch::Covers);
-        assert_eq!(matches(&one, &cpe("cpe:2.3:a:vendor:app:1.50:*:*:*:*:*:*:*")), CpeMatch::No);
+        assert_eq!(
+            matches(&one, &cpe("cpe:2.3:a:vendor:app:1.5:*:*:*:*:*:*:*")),
+            CpeMatch::Covers
+        );
+        assert_eq!(
+            matches(&one, &cpe("cpe:2.3:a:vendor:app:1.50:*:*:*:*:*:*:*")),
+            CpeMatch::No
+        );
     }
 
     #[test]
@@ -389,7 +432,10 @@ mod tests {
         let adv = cpe("cpe:/o:redhat:rhel_eus:8.6::baseos");
         let inv = cpe("cpe:2.3:o:redhat:rhel_eus:8.6:*:*:*:*:*:*:*");
         assert_eq!(matches(&adv, &inv), CpeMatch::Covers);
-        assert_eq!(matches(&adv, &cpe("cpe:2.3:o:redhat:rhel_eus:8.4:*:*:*:*:*:*:*")), CpeMatch::No);
+        assert_eq!(
+            matches(&adv, &cpe("cpe:2.3:o:redhat:rhel_eus:8.4:*:*:*:*:*:*:*")),
+            CpeMatch::No
+        );
     }
 
     #[test]

@@ -103,7 +103,10 @@ impl Reason {
         let base = match self.key.as_str() {
             "advisory-reason-cpe" => format!("CPE {} deckt {} ab", a("advisory"), a("object")),
             "advisory-reason-cpe-product" => {
-                format!("CPE {} nennt dasselbe Produkt, Version unbekannt", a("advisory"))
+                format!(
+                    "CPE {} nennt dasselbe Produkt, Version unbekannt",
+                    a("advisory")
+                )
             }
             "advisory-reason-purl" => format!("Paket {} in Version {}", a("package"), a("version")),
             "advisory-reason-purl-package" => {
@@ -121,7 +124,11 @@ impl Reason {
                 a("version"),
                 a("range")
             ),
-            _ => format!("nur Hersteller und Produktname {} {}", a("vendor"), a("product")),
+            _ => format!(
+                "nur Hersteller und Produktname {} {}",
+                a("vendor"),
+                a("product")
+            ),
         };
         if self.args.contains_key("platform") {
             format!("{base} (Plattform von {})", a("platform"))
@@ -161,8 +168,26 @@ pub enum Verdict {
 /// dropped (`Microsoft Corporation` → `microsoft`, `Foo GmbH & Co. KG` → `foo`).
 pub fn normalise_name(name: &str) -> String {
     const LEGAL: &[&str] = &[
-        "inc", "incorporated", "corp", "corporation", "ltd", "limited", "llc", "gmbh", "ag", "co",
-        "kg", "se", "plc", "sa", "bv", "nv", "oy", "ab", "srl", "the",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "ltd",
+        "limited",
+        "llc",
+        "gmbh",
+        "ag",
+        "co",
+        "kg",
+        "se",
+        "plc",
+        "sa",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "srl",
+        "the",
     ];
     let lowered: String = name
         .chars()
@@ -226,7 +251,13 @@ impl Prepared {
 
     /// The object's version: the version field, else the CPE's or package URL's.
     fn version(&self) -> Option<String> {
-        if let Some(v) = self.item.version.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        if let Some(v) = self
+            .item
+            .version
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
             return Some(v.to_owned());
         }
         if let Some(c) = &self.cpe
@@ -301,7 +332,12 @@ impl Inventory {
             }
         }
         if let Some(p) = &ident.purl {
-            out.extend(self.by_key.get(&format!("purl:{}", p.package())).into_iter().flatten());
+            out.extend(
+                self.by_key
+                    .get(&format!("purl:{}", p.package()))
+                    .into_iter()
+                    .flatten(),
+            );
         }
         if let Some(k) = &ident.product_key {
             out.extend(self.by_key.get(&format!("name:{k}")).into_iter().flatten());
@@ -378,7 +414,10 @@ fn match_ident(ident: &PreparedIdent<'_>, obj: &Prepared) -> Option<(Confidence,
                 if fits != Some(false) {
                     consider(
                         Confidence::Exact,
-                        Reason::new("advisory-reason-cpe", &[("advisory", adv), ("object", objc)]),
+                        Reason::new(
+                            "advisory-reason-cpe",
+                            &[("advisory", adv), ("object", objc)],
+                        ),
                     );
                 }
             }
@@ -442,7 +481,12 @@ fn match_ident(ident: &PreparedIdent<'_>, obj: &Prepared) -> Option<(Confidence,
         && ak == ok
         && vendors_agree(ident.ident.vendor.as_deref(), obj.item.vendor.as_deref())
     {
-        let vendor = ident.ident.vendor.as_deref().or(obj.item.vendor.as_deref()).unwrap_or_default();
+        let vendor = ident
+            .ident
+            .vendor
+            .as_deref()
+            .or(obj.item.vendor.as_deref())
+            .unwrap_or_default();
         let product = ident.ident.product.as_deref().unwrap_or_default();
         let v = object_version.as_deref();
         match ident.version_fits(v) {
@@ -450,11 +494,19 @@ fn match_ident(ident: &PreparedIdent<'_>, obj: &Prepared) -> Option<(Confidence,
                 let r = match (&ident.ident.version, &ident.ident.version_range) {
                     (None, Some(range)) => Reason::new(
                         "advisory-reason-name-range",
-                        &[("product", product), ("version", v.unwrap_or_default()), ("range", range)],
+                        &[
+                            ("product", product),
+                            ("version", v.unwrap_or_default()),
+                            ("range", range),
+                        ],
                     ),
                     _ => Reason::new(
                         "advisory-reason-name-version",
-                        &[("vendor", vendor), ("product", product), ("version", v.unwrap_or_default())],
+                        &[
+                            ("vendor", vendor),
+                            ("product", product),
+                            ("version", v.unwrap_or_default()),
+                        ],
                     ),
                 };
                 consider(Confidence::NameVersion, r);
@@ -462,7 +514,10 @@ fn match_ident(ident: &PreparedIdent<'_>, obj: &Prepared) -> Option<(Confidence,
             Some(false) => {}
             None => consider(
                 Confidence::NameOnly,
-                Reason::new("advisory-reason-name-only", &[("vendor", vendor), ("product", product)]),
+                Reason::new(
+                    "advisory-reason-name-only",
+                    &[("vendor", vendor), ("product", product)],
+                ),
             ),
         }
     }
@@ -475,7 +530,10 @@ fn match_ident(ident: &PreparedIdent<'_>, obj: &Prepared) -> Option<(Confidence,
 }
 
 /// Matches an advisory against the inventory: one verdict per object that any product names.
-pub fn match_advisory(advisory: &Advisory, inventory: &Inventory) -> BTreeMap<StructureObjectId, Verdict> {
+pub fn match_advisory(
+    advisory: &Advisory,
+    inventory: &Inventory,
+) -> BTreeMap<StructureObjectId, Verdict> {
     // Best warning and best suppressing match per object.
     let mut warn: HashMap<usize, ObjectMatch> = HashMap::new();
     let mut suppress: HashMap<usize, ObjectMatch> = HashMap::new();
@@ -502,7 +560,11 @@ pub fn match_advisory(advisory: &Advisory, inventory: &Inventory) -> BTreeMap<St
                     confidence,
                     reason,
                 };
-                let slot = if product.state.warns() { &mut warn } else { &mut suppress };
+                let slot = if product.state.warns() {
+                    &mut warn
+                } else {
+                    &mut suppress
+                };
                 if slot.get(&i).is_none_or(|b| confidence > b.confidence) {
                     slot.insert(i, m);
                 }

@@ -159,7 +159,11 @@ impl ProductState {
 
     /// The stronger of two statements about the same product.
     pub fn combine(self, other: Self) -> Self {
-        if other.rank() > self.rank() { other } else { self }
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
     }
 }
 

@@ -3,12 +3,19 @@
 
 use proptest::prelude::*;
 
-use super::matcher::{Confidence, Inventory, InventoryItem, Verdict, match_advisory, normalise_name};
+use super::matcher::{
+    Confidence, Inventory, InventoryItem, Verdict, match_advisory, normalise_name,
+};
 use super::version::{Range, compare};
 use super::*;
 use crate::StructureObjectId;
 
-fn product(id: &str, name: &str, state: ProductState, idents: Vec<ProductIdent>) -> AdvisoryProduct {
+fn product(
+    id: &str,
+    name: &str,
+    state: ProductState,
+    idents: Vec<ProductIdent>,
+) -> AdvisoryProduct {
     AdvisoryProduct {
         product_id: id.to_owned(),
         name: name.to_owned(),
@@ -46,7 +53,14 @@ fn s(v: &str) -> Option<String> {
 
 /// BSI-2022-0001: CVRF-CSAF-Converter 1.0.0-alpha … rc1 affected, rc2 fixed, CPE 2.2 URIs.
 fn bsi() -> Advisory {
-    let versions = ["1.0.0-alpha", "1.0.0-dev1", "1.0.0-dev2", "1.0.0-dev3", "1.0.0-rc1", "1.0.0-rc2"];
+    let versions = [
+        "1.0.0-alpha",
+        "1.0.0-dev1",
+        "1.0.0-dev2",
+        "1.0.0-dev3",
+        "1.0.0-rc1",
+        "1.0.0-rc2",
+    ];
     advisory(
         versions
             .iter()
@@ -55,7 +69,11 @@ fn bsi() -> Advisory {
                 product(
                     &format!("CSAFPID-000{}", i + 1),
                     &format!("CSAF Tools CVRF-CSAF-Converter {v}"),
-                    if i == 5 { ProductState::Fixed } else { ProductState::Affected },
+                    if i == 5 {
+                        ProductState::Fixed
+                    } else {
+                        ProductState::Affected
+                    },
                     vec![ProductIdent {
                         vendor: s("CSAF Tools"),
                         product: s("CVRF-CSAF-Converter"),
@@ -118,13 +136,20 @@ fn names_and_version_match_without_identifiers() {
         },
     ]);
     let v = match_advisory(&bsi(), &inv);
-    let Some(Verdict::Warn(m)) = v.get(&StructureObjectId(1)) else { panic!("{v:?}") };
+    let Some(Verdict::Warn(m)) = v.get(&StructureObjectId(1)) else {
+        panic!("{v:?}")
+    };
     assert_eq!(m.confidence, Confidence::NameVersion);
     // Without a version the fixed and the affected products match alike by name: that some
     // version is fixed does not clear an object of unknown version.
-    let Some(Verdict::Warn(n)) = v.get(&StructureObjectId(2)) else { panic!("{v:?}") };
+    let Some(Verdict::Warn(n)) = v.get(&StructureObjectId(2)) else {
+        panic!("{v:?}")
+    };
     assert_eq!(n.confidence, Confidence::NameOnly);
-    assert!(!v.contains_key(&StructureObjectId(3)), "another vendor's product of the same name");
+    assert!(
+        !v.contains_key(&StructureObjectId(3)),
+        "another vendor's product of the same name"
+    );
 }
 
 /// The OASIS VEX example 2022-EVD-UC-08-001: ranges with `vers:generic`.
@@ -137,10 +162,30 @@ fn vex() -> Advisory {
         ..ProductIdent::default()
     };
     advisory(vec![
-        product("CSAFPID-0001", "Example Company ABC 4.2", ProductState::NotAffected, vec![abc(Some("4.2"), None)]),
-        product("CSAFPID-0002", "Example Company ABC 2.4", ProductState::Affected, vec![abc(Some("2.4"), None)]),
-        product("CSAFPID-0004", "Example Company ABC >=2.9|<=4.1", ProductState::Affected, vec![abc(None, Some("vers:generic/>=2.9|<=4.1"))]),
-        product("CSAFPID-0005", "Example Company ABC >=1.0|<=2.3", ProductState::NotAffected, vec![abc(None, Some("vers:generic/>=1.0|<=2.3"))]),
+        product(
+            "CSAFPID-0001",
+            "Example Company ABC 4.2",
+            ProductState::NotAffected,
+            vec![abc(Some("4.2"), None)],
+        ),
+        product(
+            "CSAFPID-0002",
+            "Example Company ABC 2.4",
+            ProductState::Affected,
+            vec![abc(Some("2.4"), None)],
+        ),
+        product(
+            "CSAFPID-0004",
+            "Example Company ABC >=2.9|<=4.1",
+            ProductState::Affected,
+            vec![abc(None, Some("vers:generic/>=2.9|<=4.1"))],
+        ),
+        product(
+            "CSAFPID-0005",
+            "Example Company ABC >=1.0|<=2.3",
+            ProductState::NotAffected,
+            vec![abc(None, Some("vers:generic/>=1.0|<=2.3"))],
+        ),
     ])
 }
 
@@ -152,48 +197,75 @@ fn vex_ranges_decide_affected_and_not_affected() {
         version: s(v),
         ..item(id)
     };
-    let inv = Inventory::new(vec![obj(1, "3.0"), obj(2, "2.0"), obj(3, "4.2"), obj(4, "0.5")]);
+    let inv = Inventory::new(vec![
+        obj(1, "3.0"),
+        obj(2, "2.0"),
+        obj(3, "4.2"),
+        obj(4, "0.5"),
+    ]);
     let v = match_advisory(&vex(), &inv);
-    let Some(Verdict::Warn(m)) = v.get(&StructureObjectId(1)) else { panic!("{v:?}") };
+    let Some(Verdict::Warn(m)) = v.get(&StructureObjectId(1)) else {
+        panic!("{v:?}")
+    };
     assert_eq!(m.reason.key, "advisory-reason-name-range");
-    assert!(matches!(v.get(&StructureObjectId(2)), Some(Verdict::Suppressed(_))));
-    assert!(matches!(v.get(&StructureObjectId(3)), Some(Verdict::Suppressed(_))));
-    assert!(!v.contains_key(&StructureObjectId(4)), "0.5 lies in no listed product");
+    assert!(matches!(
+        v.get(&StructureObjectId(2)),
+        Some(Verdict::Suppressed(_))
+    ));
+    assert!(matches!(
+        v.get(&StructureObjectId(3)),
+        Some(Verdict::Suppressed(_))
+    ));
+    assert!(
+        !v.contains_key(&StructureObjectId(4)),
+        "0.5 lies in no listed product"
+    );
 }
 
 #[test]
 fn red_hat_purl_matches_the_affected_build_and_the_platform_warns_softer() {
-    let adv = advisory(vec![
-        product(
-            "BaseOS-8.6.0.Z.EUS:openssl-1:1.1.1k-7.el8_6.x86_64",
-            "openssl-1:1.1.1k-7.el8_6.x86_64 as a component of Red Hat Enterprise Linux BaseOS EUS (v.8.6)",
-            ProductState::Affected,
-            vec![
-                ProductIdent {
-                    vendor: s("Red Hat"),
-                    version: s("openssl-1:1.1.1k-7.el8_6.x86_64"),
-                    purl: s("pkg:rpm/redhat/openssl@1.1.1k-7.el8_6?arch=x86_64&epoch=1"),
-                    ..ProductIdent::default()
-                },
-                ProductIdent {
-                    vendor: s("Red Hat"),
-                    product: s("Red Hat Enterprise Linux BaseOS EUS (v.8.6)"),
-                    cpe: s("cpe:/o:redhat:rhel_eus:8.6::baseos"),
-                    ..ProductIdent::default()
-                },
-            ],
-        ),
-    ]);
+    let adv = advisory(vec![product(
+        "BaseOS-8.6.0.Z.EUS:openssl-1:1.1.1k-7.el8_6.x86_64",
+        "openssl-1:1.1.1k-7.el8_6.x86_64 as a component of Red Hat Enterprise Linux BaseOS EUS (v.8.6)",
+        ProductState::Affected,
+        vec![
+            ProductIdent {
+                vendor: s("Red Hat"),
+                version: s("openssl-1:1.1.1k-7.el8_6.x86_64"),
+                purl: s("pkg:rpm/redhat/openssl@1.1.1k-7.el8_6?arch=x86_64&epoch=1"),
+                ..ProductIdent::default()
+            },
+            ProductIdent {
+                vendor: s("Red Hat"),
+                product: s("Red Hat Enterprise Linux BaseOS EUS (v.8.6)"),
+                cpe: s("cpe:/o:redhat:rhel_eus:8.6::baseos"),
+                ..ProductIdent::default()
+            },
+        ],
+    )]);
     let inv = Inventory::new(vec![
-        InventoryItem { purl: s("pkg:rpm/redhat/openssl@1.1.1k-7.el8_6"), ..item(1) },
-        InventoryItem { purl: s("pkg:rpm/redhat/openssl@1.1.1k-8.el8_6"), ..item(2) },
-        InventoryItem { cpe: s("cpe:2.3:o:redhat:rhel_eus:8.6:*:*:*:*:*:*:*"), ..item(3) },
+        InventoryItem {
+            purl: s("pkg:rpm/redhat/openssl@1.1.1k-7.el8_6"),
+            ..item(1)
+        },
+        InventoryItem {
+            purl: s("pkg:rpm/redhat/openssl@1.1.1k-8.el8_6"),
+            ..item(2)
+        },
+        InventoryItem {
+            cpe: s("cpe:2.3:o:redhat:rhel_eus:8.6:*:*:*:*:*:*:*"),
+            ..item(3)
+        },
     ]);
     let v = match_advisory(&adv, &inv);
-    let Some(Verdict::Warn(m)) = v.get(&StructureObjectId(1)) else { panic!("{v:?}") };
+    let Some(Verdict::Warn(m)) = v.get(&StructureObjectId(1)) else {
+        panic!("{v:?}")
+    };
     assert_eq!(m.confidence, Confidence::Exact);
     assert!(!v.contains_key(&StructureObjectId(2)));
-    let Some(Verdict::Warn(p)) = v.get(&StructureObjectId(3)) else { panic!("{v:?}") };
+    let Some(Verdict::Warn(p)) = v.get(&StructureObjectId(3)) else {
+        panic!("{v:?}")
+    };
     assert_eq!(p.confidence, Confidence::NameVersion);
     assert!(p.reason.german().contains("Plattform"));
 }
@@ -202,7 +274,10 @@ fn red_hat_purl_matches_the_affected_build_and_the_platform_warns_softer() {
 fn legal_forms_and_punctuation_are_normalised() {
     assert_eq!(normalise_name("Microsoft Corporation"), "microsoft");
     assert_eq!(normalise_name("Foo GmbH & Co. KG"), "foo");
-    assert_eq!(normalise_name("  CVRF-CSAF-Converter "), "cvrf csaf converter");
+    assert_eq!(
+        normalise_name("  CVRF-CSAF-Converter "),
+        "cvrf csaf converter"
+    );
 }
 
 #[test]
@@ -221,7 +296,10 @@ fn severity_bands_and_deadlines() {
     assert_eq!(Severity::from_score(6.1), Severity::Medium);
     assert_eq!(Severity::from_text("Important"), Some(Severity::High));
     assert_eq!(Severity::Critical.default_deadline_days(), 3);
-    assert_eq!(ProductState::Fixed.combine(ProductState::Affected), ProductState::Affected);
+    assert_eq!(
+        ProductState::Fixed.combine(ProductState::Affected),
+        ProductState::Affected
+    );
 }
 
 fn version_strategy() -> impl Strategy<Value = String> {

@@ -21,10 +21,15 @@ enum Token {
 /// Splits a version into tokens; `pre` marks a token that came right after `-` or `~`.
 fn tokens(v: &str) -> Vec<(Token, bool)> {
     let v = v.trim();
-    let v = v.strip_prefix(['v', 'V']).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(v);
+    let v = v
+        .strip_prefix(['v', 'V'])
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(v);
     // An RPM epoch (`1:1.1.1k`) is not part of the comparison.
     let v = match v.split_once(':') {
-        Some((epoch, rest)) if !epoch.is_empty() && epoch.chars().all(|c| c.is_ascii_digit()) => rest,
+        Some((epoch, rest)) if !epoch.is_empty() && epoch.chars().all(|c| c.is_ascii_digit()) => {
+            rest
+        }
         _ => v,
     };
     let mut out = Vec::new();
@@ -37,7 +42,13 @@ fn tokens(v: &str) -> Vec<(Token, bool)> {
                 s.push(d);
                 chars.next();
             }
-            let n = s.trim_start_matches('0').parse::<u128>().unwrap_or(if s.chars().all(|c| c == '0') { 0 } else { u128::MAX });
+            let n = s.trim_start_matches('0').parse::<u128>().unwrap_or(
+                if s.chars().all(|c| c == '0') {
+                    0
+                } else {
+                    u128::MAX
+                },
+            );
             out.push((Token::Num(n), after_dash));
             after_dash = false;
         } else if c.is_alphabetic() {
@@ -73,8 +84,20 @@ pub fn compare(a: &str, b: &str) -> Ordering {
                     return o;
                 }
             }
-            (Some(extra), None) => return if is_pre(extra) { Ordering::Less } else { Ordering::Greater },
-            (None, Some(extra)) => return if is_pre(extra) { Ordering::Greater } else { Ordering::Less },
+            (Some(extra), None) => {
+                return if is_pre(extra) {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                };
+            }
+            (None, Some(extra)) => {
+                return if is_pre(extra) {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                };
+            }
             (None, None) => break,
         }
     }
@@ -138,7 +161,17 @@ pub struct RangeError(pub String);
 
 fn split_op(s: &str) -> (Option<Op>, &str) {
     let s = s.trim();
-    for (p, op) in [("<=", Op::Le), (">=", Op::Ge), ("!=", Op::Ne), ("==", Op::Eq), ("<", Op::Lt), (">", Op::Gt), ("=", Op::Eq), ("≤", Op::Le), ("≥", Op::Ge)] {
+    for (p, op) in [
+        ("<=", Op::Le),
+        (">=", Op::Ge),
+        ("!=", Op::Ne),
+        ("==", Op::Eq),
+        ("<", Op::Lt),
+        (">", Op::Gt),
+        ("=", Op::Eq),
+        ("≤", Op::Le),
+        ("≥", Op::Ge),
+    ] {
         if let Some(rest) = s.strip_prefix(p) {
             return (Some(op), rest.trim_start());
         }
@@ -149,7 +182,8 @@ fn split_op(s: &str) -> (Option<Op>, &str) {
 fn is_version_like(s: &str) -> bool {
     !s.is_empty()
         && s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '+' | '~' | ':'))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '+' | '~' | ':'))
 }
 
 impl Range {
@@ -192,14 +226,21 @@ impl Range {
         while !rest.is_empty() {
             let (op, after) = split_op(rest);
             let op = op.ok_or_else(err)?;
-            let end = after.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '=' | '!')).unwrap_or(after.len());
+            let end = after
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '=' | '!'))
+                .unwrap_or(after.len());
             let v = &after[..end];
             if !is_version_like(v) {
                 return Err(err());
             }
             cons.push((op, v.to_owned()));
             rest = after[end..].trim_start();
-            rest = rest.strip_prefix("and").or_else(|| rest.strip_prefix("und")).or_else(|| rest.strip_prefix("&&")).unwrap_or(rest).trim_start();
+            rest = rest
+                .strip_prefix("and")
+                .or_else(|| rest.strip_prefix("und"))
+                .or_else(|| rest.strip_prefix("&&"))
+                .unwrap_or(rest)
+                .trim_start();
         }
         if cons.is_empty() {
             return Err(err());
@@ -227,7 +268,10 @@ fn vers_contains(cons: &[(Op, String)], version: &str) -> bool {
     if cons.iter().any(|(op, v)| *op == Op::Eq && same(version, v)) {
         return true;
     }
-    let mut bounds: Vec<&(Op, String)> = cons.iter().filter(|(op, _)| !matches!(op, Op::Eq | Op::Ne)).collect();
+    let mut bounds: Vec<&(Op, String)> = cons
+        .iter()
+        .filter(|(op, _)| !matches!(op, Op::Eq | Op::Ne))
+        .collect();
     if bounds.is_empty() {
         // Only `!=` constraints: everything else is in.
         return cons.iter().all(|(op, _)| *op == Op::Ne);
@@ -287,7 +331,10 @@ mod tests {
 
     #[test]
     fn rpm_epoch_and_release_are_read() {
-        assert_eq!(compare("1:1.1.1k-7.el8_6", "1.1.1k-8.el8_6"), Ordering::Less);
+        assert_eq!(
+            compare("1:1.1.1k-7.el8_6", "1.1.1k-8.el8_6"),
+            Ordering::Less
+        );
         assert_eq!(compare("1.1.1k", "1.1.1j"), Ordering::Greater);
     }
 

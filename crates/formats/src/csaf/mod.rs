@@ -80,7 +80,12 @@ pub struct ParsedAdvisory {
     pub warnings: Vec<CsafWarning>,
 }
 
-fn fail(document: &str, pointer: impl Into<String>, code: &'static str, message: impl Into<String>) -> CsafError {
+fn fail(
+    document: &str,
+    pointer: impl Into<String>,
+    code: &'static str,
+    message: impl Into<String>,
+) -> CsafError {
     CsafError {
         document: document.to_owned(),
         pointer: pointer.into(),
@@ -124,17 +129,41 @@ fn json_depth(text: &str) -> usize {
 /// Reads a CSAF 2.0 document. `name` only names the document in errors.
 pub fn parse(bytes: &[u8], name: &str) -> Result<ParsedAdvisory, CsafError> {
     if bytes.len() > MAX_BYTES {
-        return Err(fail(name, "", "error-csaf-too-large", format!("larger than {} MB", MAX_BYTES >> 20)));
+        return Err(fail(
+            name,
+            "",
+            "error-csaf-too-large",
+            format!("larger than {} MB", MAX_BYTES >> 20),
+        ));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        fail(name, "", "error-csaf-not-utf8", format!("not UTF-8 text (byte {})", e.valid_up_to()))
+        fail(
+            name,
+            "",
+            "error-csaf-not-utf8",
+            format!("not UTF-8 text (byte {})", e.valid_up_to()),
+        )
     })?;
     if json_depth(text) > MAX_JSON_DEPTH {
-        return Err(fail(name, "", "error-csaf-too-deep", format!("JSON nested deeper than {MAX_JSON_DEPTH} levels")));
+        return Err(fail(
+            name,
+            "",
+            "error-csaf-too-deep",
+            format!("JSON nested deeper than {MAX_JSON_DEPTH} levels"),
+        ));
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        fail(name, "", "error-csaf-syntax", format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()))
+        fail(
+            name,
+            "",
+            "error-csaf-syntax",
+            format!(
+                "invalid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )
     })?;
     check_shape(&value, name)?;
     let document: CsafDocument = serde_path_to_error::deserialize(&value).map_err(|e| {
@@ -155,10 +184,17 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ParsedAdvisory, CsafError> {
         if version == "2.1" {
             warnings.push(CsafWarning {
                 pointer: "/document/csaf_version".into(),
-                message: "CSAF 2.1 document read as 2.0 (fields new in 2.1 are kept, not interpreted)".into(),
+                message:
+                    "CSAF 2.1 document read as 2.0 (fields new in 2.1 are kept, not interpreted)"
+                        .into(),
             });
         } else {
-            return Err(fail(name, "/document/csaf_version", "error-csaf-version", format!("CSAF version {version:?} is not supported (2.0)")));
+            return Err(fail(
+                name,
+                "/document/csaf_version",
+                "error-csaf-version",
+                format!("CSAF version {version:?} is not supported (2.0)"),
+            ));
         }
     }
     let category = document.document.category.as_str();
@@ -170,10 +206,20 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ParsedAdvisory, CsafError> {
     }
     if matches!(category, "csaf_security_advisory" | "csaf_vex") {
         if document.product_tree.is_none() {
-            return Err(fail(name, "/product_tree", "error-csaf-schema", format!("the profile {category} requires a product tree")));
+            return Err(fail(
+                name,
+                "/product_tree",
+                "error-csaf-schema",
+                format!("the profile {category} requires a product tree"),
+            ));
         }
         if document.vulnerabilities.as_ref().is_none_or(Vec::is_empty) {
-            return Err(fail(name, "/vulnerabilities", "error-csaf-schema", format!("the profile {category} requires vulnerabilities")));
+            return Err(fail(
+                name,
+                "/vulnerabilities",
+                "error-csaf-schema",
+                format!("the profile {category} requires vulnerabilities"),
+            ));
         }
     }
     let advisory = convert(&document, name, &mut warnings)?;
@@ -188,30 +234,69 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ParsedAdvisory, CsafError> {
 /// own messages lose the path inside structs that keep unknown fields).
 fn check_shape(v: &Value, name: &str) -> Result<(), CsafError> {
     let obj = |v: &Value, p: &str| -> Result<(), CsafError> {
-        if v.is_object() { Ok(()) } else { Err(fail(name, p, "error-csaf-schema", "expected an object")) }
+        if v.is_object() {
+            Ok(())
+        } else {
+            Err(fail(name, p, "error-csaf-schema", "expected an object"))
+        }
     };
     let field = |v: &Value, p: &str, key: &str, want: &str| -> Result<(), CsafError> {
         let pointer = format!("{p}/{}", escape(key));
         match (v.get(key), want) {
-            (None, _) => Err(fail(name, pointer, "error-csaf-schema", format!("required field {key:?} is missing"))),
-            (Some(Value::String(_)), "string") | (Some(Value::Object(_)), "object") | (Some(Value::Array(_)), "array") | (Some(Value::Number(_)), "number") => Ok(()),
-            (Some(_), _) => Err(fail(name, pointer, "error-csaf-schema", format!("expected {want}"))),
+            (None, _) => Err(fail(
+                name,
+                pointer,
+                "error-csaf-schema",
+                format!("required field {key:?} is missing"),
+            )),
+            (Some(Value::String(_)), "string")
+            | (Some(Value::Object(_)), "object")
+            | (Some(Value::Array(_)), "array")
+            | (Some(Value::Number(_)), "number") => Ok(()),
+            (Some(_), _) => Err(fail(
+                name,
+                pointer,
+                "error-csaf-schema",
+                format!("expected {want}"),
+            )),
         }
     };
     obj(v, "")?;
     field(v, "", "document", "object")?;
     let d = &v["document"];
-    for (k, t) in [("category", "string"), ("csaf_version", "string"), ("publisher", "object"), ("title", "string"), ("tracking", "object")] {
+    for (k, t) in [
+        ("category", "string"),
+        ("csaf_version", "string"),
+        ("publisher", "object"),
+        ("title", "string"),
+        ("tracking", "object"),
+    ] {
         field(d, "/document", k, t)?;
     }
-    for (k, t) in [("category", "string"), ("name", "string"), ("namespace", "string")] {
+    for (k, t) in [
+        ("category", "string"),
+        ("name", "string"),
+        ("namespace", "string"),
+    ] {
         field(&d["publisher"], "/document/publisher", k, t)?;
     }
     let tr = &d["tracking"];
-    for (k, t) in [("id", "string"), ("version", "string"), ("status", "string"), ("initial_release_date", "string"), ("current_release_date", "string"), ("revision_history", "array")] {
+    for (k, t) in [
+        ("id", "string"),
+        ("version", "string"),
+        ("status", "string"),
+        ("initial_release_date", "string"),
+        ("current_release_date", "string"),
+        ("revision_history", "array"),
+    ] {
         field(tr, "/document/tracking", k, t)?;
     }
-    for (i, r) in tr["revision_history"].as_array().into_iter().flatten().enumerate() {
+    for (i, r) in tr["revision_history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let p = format!("/document/tracking/revision_history/{i}");
         obj(r, &p)?;
         for k in ["date", "number", "summary"] {
@@ -223,23 +308,55 @@ fn check_shape(v: &Value, name: &str) -> Result<(), CsafError> {
         if let Some(b) = tree.get("branches") {
             check_branches(b, "/product_tree/branches", name, 1)?;
         }
-        for (i, f) in tree.get("full_product_names").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, f) in tree
+            .get("full_product_names")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             check_fpn(f, &format!("/product_tree/full_product_names/{i}"), name)?;
         }
-        for (i, r) in tree.get("relationships").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, r) in tree
+            .get("relationships")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let p = format!("/product_tree/relationships/{i}");
             obj(r, &p)?;
-            for k in ["category", "product_reference", "relates_to_product_reference"] {
+            for k in [
+                "category",
+                "product_reference",
+                "relates_to_product_reference",
+            ] {
                 field(r, &p, k, "string")?;
             }
             field(r, &p, "full_product_name", "object")?;
-            check_fpn(&r["full_product_name"], &format!("{p}/full_product_name"), name)?;
+            check_fpn(
+                &r["full_product_name"],
+                &format!("{p}/full_product_name"),
+                name,
+            )?;
         }
     }
-    for (i, vuln) in v.get("vulnerabilities").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, vuln) in v
+        .get("vulnerabilities")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let p = format!("/vulnerabilities/{i}");
         obj(vuln, &p)?;
-        for (j, s) in vuln.get("scores").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (j, s) in vuln
+            .get("scores")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let sp = format!("{p}/scores/{j}");
             obj(s, &sp)?;
             field(s, &sp, "products", "array")?;
@@ -253,7 +370,13 @@ fn check_shape(v: &Value, name: &str) -> Result<(), CsafError> {
                 }
             }
         }
-        for (j, r) in vuln.get("remediations").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (j, r) in vuln
+            .get("remediations")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let rp = format!("{p}/remediations/{j}");
             obj(r, &rp)?;
             field(r, &rp, "category", "string")?;
@@ -265,7 +388,12 @@ fn check_shape(v: &Value, name: &str) -> Result<(), CsafError> {
 
 fn check_branches(v: &Value, p: &str, name: &str, depth: usize) -> Result<(), CsafError> {
     if depth > MAX_BRANCH_DEPTH {
-        return Err(fail(name, p, "error-csaf-too-deep", format!("branches nested deeper than {MAX_BRANCH_DEPTH} levels")));
+        return Err(fail(
+            name,
+            p,
+            "error-csaf-too-deep",
+            format!("branches nested deeper than {MAX_BRANCH_DEPTH} levels"),
+        ));
     }
     let Some(list) = v.as_array() else {
         return Err(fail(name, p, "error-csaf-schema", "expected an array"));
@@ -277,7 +405,12 @@ fn check_branches(v: &Value, p: &str, name: &str, depth: usize) -> Result<(), Cs
         }
         for k in ["category", "name"] {
             if !b.get(k).is_some_and(Value::is_string) {
-                return Err(fail(name, format!("{bp}/{k}"), "error-csaf-schema", format!("required text field {k:?} is missing")));
+                return Err(fail(
+                    name,
+                    format!("{bp}/{k}"),
+                    "error-csaf-schema",
+                    format!("required text field {k:?} is missing"),
+                ));
             }
         }
         if let Some(prod) = b.get("product") {
@@ -296,7 +429,12 @@ fn check_fpn(v: &Value, p: &str, name: &str) -> Result<(), CsafError> {
     }
     for k in ["name", "product_id"] {
         if !v.get(k).is_some_and(Value::is_string) {
-            return Err(fail(name, format!("{p}/{k}"), "error-csaf-schema", format!("required text field {k:?} is missing")));
+            return Err(fail(
+                name,
+                format!("{p}/{k}"),
+                "error-csaf-schema",
+                format!("required text field {k:?} is missing"),
+            ));
         }
     }
     Ok(())
@@ -342,25 +480,59 @@ fn helper_ident(p: &FullProductName) -> ProductIdent {
     }
 }
 
-fn convert(doc: &CsafDocument, name: &str, warnings: &mut Vec<CsafWarning>) -> Result<Advisory, CsafError> {
+fn convert(
+    doc: &CsafDocument,
+    name: &str,
+    warnings: &mut Vec<CsafWarning>,
+) -> Result<Advisory, CsafError> {
     // Products in document order, by id.
     let mut order: Vec<String> = Vec::new();
     let mut products: HashMap<String, AdvisoryProduct> = HashMap::new();
-    fn add(order: &mut Vec<String>, products: &mut HashMap<String, AdvisoryProduct>, id: String, name: String, idents: Vec<ProductIdent>) {
+    fn add(
+        order: &mut Vec<String>,
+        products: &mut HashMap<String, AdvisoryProduct>,
+        id: String,
+        name: String,
+        idents: Vec<ProductIdent>,
+    ) {
         if !products.contains_key(&id) {
             order.push(id.clone());
         }
-        products.insert(id.clone(), AdvisoryProduct { product_id: id, name, idents, state: ProductState::Unknown });
+        products.insert(
+            id.clone(),
+            AdvisoryProduct {
+                product_id: id,
+                name,
+                idents,
+                state: ProductState::Unknown,
+            },
+        );
     }
     let mut groups: HashMap<&str, &[String]> = HashMap::new();
     if let Some(tree) = &doc.product_tree {
         let mut leaves = Vec::new();
-        walk(tree.branches.as_deref().unwrap_or_default(), &ProductIdent::default(), &mut leaves);
+        walk(
+            tree.branches.as_deref().unwrap_or_default(),
+            &ProductIdent::default(),
+            &mut leaves,
+        );
         for (p, ident) in leaves {
-            add(&mut order, &mut products, p.product_id.clone(), p.name.clone(), vec![ident]);
+            add(
+                &mut order,
+                &mut products,
+                p.product_id.clone(),
+                p.name.clone(),
+                vec![ident],
+            );
         }
         for p in tree.full_product_names.iter().flatten() {
-            add(&mut order, &mut products, p.product_id.clone(), p.name.clone(), vec![helper_ident(p)]);
+            add(
+                &mut order,
+                &mut products,
+                p.product_id.clone(),
+                p.name.clone(),
+                vec![helper_ident(p)],
+            );
         }
         let known: HashMap<String, Vec<ProductIdent>> = order
             .iter()
@@ -368,11 +540,22 @@ fn convert(doc: &CsafDocument, name: &str, warnings: &mut Vec<CsafWarning>) -> R
             .collect();
         for (i, r) in tree.relationships.iter().flatten().enumerate() {
             let mut idents = Vec::new();
-            for (key, reference) in [("product_reference", &r.product_reference), ("relates_to_product_reference", &r.relates_to_product_reference)] {
+            for (key, reference) in [
+                ("product_reference", &r.product_reference),
+                (
+                    "relates_to_product_reference",
+                    &r.relates_to_product_reference,
+                ),
+            ] {
                 match known.get(reference) {
                     Some(found) => idents.extend(found.first().cloned()),
                     None => {
-                        return Err(fail(name, format!("/product_tree/relationships/{i}/{key}"), "error-csaf-product-id", format!("product {reference:?} is not defined in the product tree")));
+                        return Err(fail(
+                            name,
+                            format!("/product_tree/relationships/{i}/{key}"),
+                            "error-csaf-product-id",
+                            format!("product {reference:?} is not defined in the product tree"),
+                        ));
                     }
                 }
             }
@@ -383,7 +566,13 @@ fn convert(doc: &CsafDocument, name: &str, warnings: &mut Vec<CsafWarning>) -> R
                 first.cpe = h.cpe.clone().or(first.cpe.take());
                 first.purl = h.purl.clone().or(first.purl.take());
             }
-            add(&mut order, &mut products, r.full_product_name.product_id.clone(), r.full_product_name.name.clone(), idents);
+            add(
+                &mut order,
+                &mut products,
+                r.full_product_name.product_id.clone(),
+                r.full_product_name.name.clone(),
+                idents,
+            );
         }
         for g in tree.product_groups.iter().flatten() {
             groups.insert(g.group_id.as_str(), g.product_ids.as_slice());
@@ -399,19 +588,44 @@ fn convert(doc: &CsafDocument, name: &str, warnings: &mut Vec<CsafWarning>) -> R
         }
         if let Some(st) = &v.product_status {
             let lists: [(&str, &Option<Vec<String>>, Option<ProductState>); 8] = [
-                ("first_affected", &st.first_affected, Some(ProductState::Affected)),
-                ("known_affected", &st.known_affected, Some(ProductState::Affected)),
-                ("last_affected", &st.last_affected, Some(ProductState::Affected)),
-                ("under_investigation", &st.under_investigation, Some(ProductState::UnderInvestigation)),
+                (
+                    "first_affected",
+                    &st.first_affected,
+                    Some(ProductState::Affected),
+                ),
+                (
+                    "known_affected",
+                    &st.known_affected,
+                    Some(ProductState::Affected),
+                ),
+                (
+                    "last_affected",
+                    &st.last_affected,
+                    Some(ProductState::Affected),
+                ),
+                (
+                    "under_investigation",
+                    &st.under_investigation,
+                    Some(ProductState::UnderInvestigation),
+                ),
                 ("fixed", &st.fixed, Some(ProductState::Fixed)),
                 ("first_fixed", &st.first_fixed, Some(ProductState::Fixed)),
-                ("known_not_affected", &st.known_not_affected, Some(ProductState::NotAffected)),
+                (
+                    "known_not_affected",
+                    &st.known_not_affected,
+                    Some(ProductState::NotAffected),
+                ),
                 ("recommended", &st.recommended, None),
             ];
             for (key, list, state) in lists {
                 for (j, id) in list.iter().flatten().enumerate() {
                     let Some(p) = products.get_mut(id) else {
-                        return Err(fail(name, format!("/vulnerabilities/{i}/product_status/{key}/{j}"), "error-csaf-product-id", format!("product {id:?} is not defined in the product tree")));
+                        return Err(fail(
+                            name,
+                            format!("/vulnerabilities/{i}/product_status/{key}/{j}"),
+                            "error-csaf-product-id",
+                            format!("product {id:?} is not defined in the product tree"),
+                        ));
                     };
                     if let Some(s) = state {
                         p.state = p.state.combine(s);
@@ -423,12 +637,18 @@ fn convert(doc: &CsafDocument, name: &str, warnings: &mut Vec<CsafWarning>) -> R
             for c in [&s.cvss_v3, &s.cvss_v4].into_iter().flatten() {
                 let score = c.base_score.as_f64().unwrap_or(0.0);
                 max_score = Some(max_score.map_or(score, |m| m.max(score)));
-                let sev = Severity::from_text(&c.base_severity).unwrap_or_else(|| Severity::from_score(score));
+                let sev = Severity::from_text(&c.base_severity)
+                    .unwrap_or_else(|| Severity::from_score(score));
                 severity = severity.max(sev);
             }
         }
         if max_score.is_none() {
-            for t in v.threats.iter().flatten().filter(|t| t.category == "impact") {
+            for t in v
+                .threats
+                .iter()
+                .flatten()
+                .filter(|t| t.category == "impact")
+            {
                 if let Some(sev) = Severity::from_text(&t.details) {
                     severity = severity.max(sev);
                 }
@@ -437,11 +657,23 @@ fn convert(doc: &CsafDocument, name: &str, warnings: &mut Vec<CsafWarning>) -> R
         for r in v.remediations.iter().flatten() {
             let mut ids: Vec<String> = r.product_ids.clone().unwrap_or_default();
             for g in r.group_ids.iter().flatten() {
-                ids.extend(groups.get(g.as_str()).copied().unwrap_or_default().iter().cloned());
+                ids.extend(
+                    groups
+                        .get(g.as_str())
+                        .copied()
+                        .unwrap_or_default()
+                        .iter()
+                        .cloned(),
+                );
             }
             ids.sort();
             ids.dedup();
-            remediations.push(Remediation { category: r.category.clone(), details: r.details.clone(), url: r.url.clone(), product_ids: ids });
+            remediations.push(Remediation {
+                category: r.category.clone(),
+                details: r.details.clone(),
+                url: r.url.clone(),
+                product_ids: ids,
+            });
         }
     }
     if severity == Severity::None
@@ -453,9 +685,19 @@ fn convert(doc: &CsafDocument, name: &str, warnings: &mut Vec<CsafWarning>) -> R
     cves.dedup();
     let d = &doc.document;
     let tlp = match d.distribution.as_ref().and_then(|x| x.tlp.as_ref()) {
-        Some(t) => Tlp::from_csaf(&t.label).ok_or_else(|| fail(name, "/document/distribution/tlp/label", "error-csaf-schema", format!("unknown TLP label {:?}", t.label)))?,
+        Some(t) => Tlp::from_csaf(&t.label).ok_or_else(|| {
+            fail(
+                name,
+                "/document/distribution/tlp/label",
+                "error-csaf-schema",
+                format!("unknown TLP label {:?}", t.label),
+            )
+        })?,
         None => {
-            warnings.push(CsafWarning { pointer: "/document/distribution/tlp".into(), message: "no TLP label: treated as TLP:CLEAR".into() });
+            warnings.push(CsafWarning {
+                pointer: "/document/distribution/tlp".into(),
+                message: "no TLP label: treated as TLP:CLEAR".into(),
+            });
             Tlp::Clear
         }
     };

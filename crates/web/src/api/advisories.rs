@@ -8,7 +8,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use verbund_app::advisories::{self as svc, AdvisoryDetailOut, AdvisoryImportOut, Mailer, WarningAction};
+use verbund_app::advisories::{
+    self as svc, AdvisoryDetailOut, AdvisoryImportOut, Mailer, WarningAction,
+};
 use verbund_app::reminders::{MailSite, Texts};
 use verbund_domain::advisory::records::{AdvisoryRecord, Warning};
 use verbund_domain::{AdvisoryId, AdvisoryWarningId, MeasureId, OrgId};
@@ -60,7 +62,10 @@ pub async fn import(
 ) -> AppResult<(StatusCode, Json<AdvisoryImportOut>)> {
     let name = q.file_name.unwrap_or_else(|| "upload.json".into());
     let (texts, site) = mail_parts(&st);
-    let mailer = Mailer { texts: &texts, site: &site };
+    let mailer = Mailer {
+        texts: &texts,
+        site: &site,
+    };
     let out = svc::import(&st, &u.audit(), &u.actor, &body, &name, Some(&mailer)).await?;
     let status = if matches!(out.outcome.as_str(), "created" | "revised") {
         StatusCode::CREATED
@@ -81,14 +86,22 @@ pub async fn list(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<Vec<
 /// One advisory with products, remediations and the warnings the caller may see.
 #[utoipa::path(get, path = "/advisories/{id}", operation_id = "get_advisory", params(("id" = i64, Path)), tag = "advisories",
     responses((status = 200, body = AdvisoryDetailOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_one(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<AdvisoryDetailOut>> {
+pub async fn get_one(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<AdvisoryDetailOut>> {
     Ok(Json(svc::detail(&st, &u.actor, AdvisoryId(id)).await?))
 }
 
 /// The advisory's CSAF document as imported.
 #[utoipa::path(get, path = "/advisories/{id}/document", operation_id = "get_advisory_document", params(("id" = i64, Path)), tag = "advisories",
     responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn document(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<serde_json::Value>> {
+pub async fn document(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<serde_json::Value>> {
     let text = svc::document(&st, &u.actor, AdvisoryId(id)).await?;
     let v = serde_json::from_str(&text).map_err(|e| verbund_app::Error::Internal(e.to_string()))?;
     Ok(Json(v))
@@ -113,7 +126,11 @@ pub struct WarningQuery {
 /// ones; the office: all).
 #[utoipa::path(get, path = "/advisory-warnings", operation_id = "list_advisory_warnings", params(WarningQuery), tag = "advisories",
     responses((status = 200, body = Vec<Warning>), (status = 403, body = ErrorBody)))]
-pub async fn warnings(State(st): State<AppState>, u: ApiUser, ApiQuery(q): ApiQuery<WarningQuery>) -> AppResult<Json<Vec<Warning>>> {
+pub async fn warnings(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<WarningQuery>,
+) -> AppResult<Json<Vec<Warning>>> {
     let filter = WarningFilter {
         org: q.org.map(OrgId),
         pending_only: q.pending.unwrap_or(false),
@@ -133,34 +150,70 @@ pub async fn critical(State(st): State<AppState>, u: ApiUser) -> AppResult<Json<
 /// One warning.
 #[utoipa::path(get, path = "/advisory-warnings/{id}", operation_id = "get_advisory_warning", params(("id" = i64, Path)), tag = "advisories",
     responses((status = 200, body = Warning), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn warning(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<Warning>> {
-    Ok(Json(svc::warning(&st, &u.actor, AdvisoryWarningId(id)).await?))
+pub async fn warning(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Warning>> {
+    Ok(Json(
+        svc::warning(&st, &u.actor, AdvisoryWarningId(id)).await?,
+    ))
 }
 
-async fn act(st: &AppState, u: &ApiUser, id: i64, action: WarningAction) -> AppResult<Json<Warning>> {
+async fn act(
+    st: &AppState,
+    u: &ApiUser,
+    id: i64,
+    action: WarningAction,
+) -> AppResult<Json<Warning>> {
     let (texts, site) = mail_parts(st);
-    let mailer = Mailer { texts: &texts, site: &site };
-    Ok(Json(svc::act(st, &u.audit(), &u.actor, AdvisoryWarningId(id), action, Some(&mailer)).await?))
+    let mailer = Mailer {
+        texts: &texts,
+        site: &site,
+    };
+    Ok(Json(
+        svc::act(
+            st,
+            &u.audit(),
+            &u.actor,
+            AdvisoryWarningId(id),
+            action,
+            Some(&mailer),
+        )
+        .await?,
+    ))
 }
 
 /// Acknowledges an open warning (coordinator of the member, or the office; 409 in another state).
 #[utoipa::path(post, path = "/advisory-warnings/{id}/acknowledge", operation_id = "acknowledge_advisory_warning", params(("id" = i64, Path)), tag = "advisories",
     responses((status = 200, body = Warning), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn acknowledge(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<Warning>> {
+pub async fn acknowledge(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Warning>> {
     act(&st, &u, id, WarningAction::Acknowledge).await
 }
 
 /// Marks an open or acknowledged warning as dealt with ("erledigt").
 #[utoipa::path(post, path = "/advisory-warnings/{id}/done", operation_id = "finish_advisory_warning", params(("id" = i64, Path)), tag = "advisories",
     responses((status = 200, body = Warning), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn done(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<Warning>> {
+pub async fn done(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Warning>> {
     act(&st, &u, id, WarningAction::Done).await
 }
 
 /// Office: confirms a name-only warning; the member sees it and its coordinators are mailed.
 #[utoipa::path(post, path = "/advisory-warnings/{id}/confirm", operation_id = "confirm_advisory_warning", params(("id" = i64, Path)), tag = "advisories",
     responses((status = 200, body = Warning), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn confirm(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<Json<Warning>> {
+pub async fn confirm(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<Json<Warning>> {
     act(&st, &u, id, WarningAction::Confirm).await
 }
 
@@ -174,7 +227,14 @@ pub struct WarningMeasureOut {
 /// Makes a measure of the member from the warning (or answers the one made before).
 #[utoipa::path(post, path = "/advisory-warnings/{id}/measure", operation_id = "advisory_warning_measure", params(("id" = i64, Path)), tag = "advisories",
     responses((status = 201, body = WarningMeasureOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn measure(State(st): State<AppState>, u: ApiUser, IdPath(id): IdPath) -> AppResult<(StatusCode, Json<WarningMeasureOut>)> {
+pub async fn measure(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<(StatusCode, Json<WarningMeasureOut>)> {
     let m = svc::create_measure(&st, &u.audit(), &u.actor, AdvisoryWarningId(id)).await?;
-    Ok((StatusCode::CREATED, Json(WarningMeasureOut { measure_id: m })))
+    Ok((
+        StatusCode::CREATED,
+        Json(WarningMeasureOut { measure_id: m }),
+    ))
 }

@@ -220,7 +220,10 @@ pub fn routes() -> Routes {
         .get("/advisory-warnings", advisories::warnings)
         .get("/advisory-warnings/critical", advisories::critical)
         .get("/advisory-warnings/{id}", advisories::warning)
-        .post("/advisory-warnings/{id}/acknowledge", advisories::acknowledge)
+        .post(
+            "/advisory-warnings/{id}/acknowledge",
+            advisories::acknowledge,
+        )
         .post("/advisory-warnings/{id}/done", advisories::done)
         .post("/advisory-warnings/{id}/confirm", advisories::confirm)
         .post("/advisory-warnings/{id}/measure", advisories::measure)

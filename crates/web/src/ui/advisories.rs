@@ -22,7 +22,9 @@ use crate::context::CurrentUser;
 use crate::error::AppResult;
 use crate::extract::IdPath;
 
-const REASON_ARGS: [&str; 8] = ["advisory", "object", "package", "version", "vendor", "product", "range", "platform"];
+const REASON_ARGS: [&str; 8] = [
+    "advisory", "object", "package", "version", "vendor", "product", "range", "platform",
+];
 
 /// A match reason in the reader's language.
 pub fn reason_text(lang: Lang, r: &Reason) -> String {
@@ -61,11 +63,20 @@ pub struct ListParams {
     imported: Option<String>,
 }
 
-async fn list_page(st: &AppState, cu: &CurrentUser, errors: FormErrors, detail: String, imported: Option<String>) -> AppResult<ListPage> {
+async fn list_page(
+    st: &AppState,
+    cu: &CurrentUser,
+    errors: FormErrors,
+    detail: String,
+    imported: Option<String>,
+) -> AppResult<ListPage> {
     Ok(ListPage {
         l: Layout::user(cu, "advisory-list-title", "advisories"),
         items: svc::list(st, cu.actor()).await?,
-        is_office: cu.actor().check_office(Permission::ManageStructureSettings).is_ok(),
+        is_office: cu
+            .actor()
+            .check_office(Permission::ManageStructureSettings)
+            .is_ok(),
         errors,
         detail,
         imported,
@@ -73,46 +84,83 @@ async fn list_page(st: &AppState, cu: &CurrentUser, errors: FormErrors, detail: 
 }
 
 /// The advisories the user may read.
-pub async fn list(State(st): State<AppState>, cu: CurrentUser, Query(p): Query<ListParams>) -> AppResult<Response> {
-    Ok(render(&list_page(&st, &cu, FormErrors::default(), String::new(), p.imported).await?))
+pub async fn list(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    Ok(render(
+        &list_page(&st, &cu, FormErrors::default(), String::new(), p.imported).await?,
+    ))
 }
 
 async fn read_file(mut m: Multipart) -> AppResult<(String, Vec<u8>)> {
     let (mut name, mut bytes) = (String::new(), Vec::new());
-    while let Some(field) = m.next_field().await.map_err(|e| crate::extract::upload_error(e.status()))? {
+    while let Some(field) = m
+        .next_field()
+        .await
+        .map_err(|e| crate::extract::upload_error(e.status()))?
+    {
         if field.name() == Some("file") {
             name = field.file_name().unwrap_or("upload.json").to_owned();
-            bytes = field.bytes().await.map_err(|e| crate::extract::upload_error(e.status()))?.to_vec();
+            bytes = field
+                .bytes()
+                .await
+                .map_err(|e| crate::extract::upload_error(e.status()))?
+                .to_vec();
         }
     }
     Ok((name, bytes))
 }
 
-async fn invalid(st: &AppState, cu: &CurrentUser, code: &'static str, detail: String) -> AppResult<Response> {
+async fn invalid(
+    st: &AppState,
+    cu: &CurrentUser,
+    code: &'static str,
+    detail: String,
+) -> AppResult<Response> {
     Ok(render_invalid(
-        &list_page(st, cu, ValidationErrors::single("file", code).into(), detail, None).await?,
+        &list_page(
+            st,
+            cu,
+            ValidationErrors::single("file", code).into(),
+            detail,
+            None,
+        )
+        .await?,
     ))
 }
 
 /// Office: imports an uploaded CSAF document.
-pub async fn upload(State(st): State<AppState>, cu: CurrentUser, req: axum::extract::Request) -> AppResult<Response> {
+pub async fn upload(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    req: axum::extract::Request,
+) -> AppResult<Response> {
     use axum::extract::FromRequest;
-    cu.actor().check_office(Permission::ManageStructureSettings)?;
-    let m = Multipart::from_request(req, &st).await.map_err(|e| crate::extract::upload_error(e.status()))?;
+    cu.actor()
+        .check_office(Permission::ManageStructureSettings)?;
+    let m = Multipart::from_request(req, &st)
+        .await
+        .map_err(|e| crate::extract::upload_error(e.status()))?;
     let (name, bytes) = read_file(m).await?;
     if bytes.is_empty() {
         return invalid(&st, &cu, "error-file-required", String::new()).await;
     }
     let (texts, site) = crate::api::advisory_mail_parts(&st);
-    let mailer = Mailer { texts: &texts, site: &site };
+    let mailer = Mailer {
+        texts: &texts,
+        site: &site,
+    };
     match svc::import(&st, &cu.audit(), cu.actor(), &bytes, &name, Some(&mailer)).await {
         Ok(out) => Ok(match out.advisory_id {
             Some(id) => see_other(&format!("/advisories/{}?imported={}", id.0, out.outcome)),
             None => see_other(&format!("/advisories?imported={}", out.outcome)),
         }),
-        Err(verbund_app::Error::BadInput { code, detail } | verbund_app::Error::TooLarge { code, detail }) => {
-            invalid(&st, &cu, code, detail).await
-        }
+        Err(
+            verbund_app::Error::BadInput { code, detail }
+            | verbund_app::Error::TooLarge { code, detail },
+        ) => invalid(&st, &cu, code, detail).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -133,12 +181,20 @@ impl DetailPage {
 }
 
 /// One advisory.
-pub async fn detail(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath, Query(p): Query<ListParams>) -> AppResult<Response> {
+pub async fn detail(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
     let d = svc::detail(&st, cu.actor(), AdvisoryId(id)).await?;
     Ok(render(&DetailPage {
         l: Layout::user(&cu, "advisory-detail-title", "advisories"),
         d,
-        is_office: cu.actor().check_office(Permission::ManageStructureSettings).is_ok(),
+        is_office: cu
+            .actor()
+            .check_office(Permission::ManageStructureSettings)
+            .is_ok(),
         imported: p.imported,
     }))
 }
@@ -159,7 +215,10 @@ pub async fn warnings(State(st): State<AppState>, cu: CurrentUser) -> AppResult<
         l: Layout::user(&cu, "advisory-warnings-title", "advisories"),
         items,
         heading: "advisory-warnings-title",
-        is_office: cu.actor().check_office(Permission::ManageStructureSettings).is_ok(),
+        is_office: cu
+            .actor()
+            .check_office(Permission::ManageStructureSettings)
+            .is_ok(),
     }))
 }
 
@@ -191,7 +250,11 @@ impl WarningPage {
 }
 
 /// One warning with its actions.
-pub async fn warning(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn warning(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     let w = svc::warning(&st, cu.actor(), AdvisoryWarningId(id)).await?;
     let a = cu.actor();
     Ok(render(&WarningPage {
@@ -203,30 +266,62 @@ pub async fn warning(State(st): State<AppState>, cu: CurrentUser, IdPath(id): Id
     }))
 }
 
-async fn act(st: &AppState, cu: &CurrentUser, id: i64, action: WarningAction) -> AppResult<Response> {
+async fn act(
+    st: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    action: WarningAction,
+) -> AppResult<Response> {
     let (texts, site) = crate::api::advisory_mail_parts(st);
-    let mailer = Mailer { texts: &texts, site: &site };
-    svc::act(st, &cu.audit(), cu.actor(), AdvisoryWarningId(id), action, Some(&mailer)).await?;
+    let mailer = Mailer {
+        texts: &texts,
+        site: &site,
+    };
+    svc::act(
+        st,
+        &cu.audit(),
+        cu.actor(),
+        AdvisoryWarningId(id),
+        action,
+        Some(&mailer),
+    )
+    .await?;
     Ok(see_other(&format!("/advisories/warnings/{id}")))
 }
 
 /// Acknowledges a warning.
-pub async fn acknowledge(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn acknowledge(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     act(&st, &cu, id, WarningAction::Acknowledge).await
 }
 
 /// Marks a warning done.
-pub async fn done(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn done(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     act(&st, &cu, id, WarningAction::Done).await
 }
 
 /// Office: confirms a name-only warning.
-pub async fn confirm(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn confirm(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     act(&st, &cu, id, WarningAction::Confirm).await
 }
 
 /// Makes a measure from a warning and opens it.
-pub async fn measure(State(st): State<AppState>, cu: CurrentUser, IdPath(id): IdPath) -> AppResult<Response> {
+pub async fn measure(
+    State(st): State<AppState>,
+    cu: CurrentUser,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
     let m = svc::create_measure(&st, &cu.audit(), cu.actor(), AdvisoryWarningId(id)).await?;
     Ok(see_other(&format!("/measures/{}", m.0)))
 }

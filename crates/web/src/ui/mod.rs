@@ -1,6 +1,7 @@
 //! The server-rendered UI. Every text comes from the translation files; every form carries the
 //! CSRF token (checked centrally in [`crate::context::ui_middleware`]).
 
+pub mod advisories;
 mod assessments;
 mod audit;
 mod auth;
@@ -24,7 +25,6 @@ mod password_reset;
 mod profile;
 mod qr;
 pub mod risks;
-pub mod advisories;
 mod settings;
 pub(crate) mod structure;
 mod structure_detail;
@@ -223,11 +223,18 @@ pub fn routes() -> Routes {
         .get("/measure-templates/{id}", measures::template)
         .post("/measure-templates/{id}/push", measures::push_template)
         .get("/advisories", advisories::list)
-        .post_with_limit("/advisories", advisories::upload, crate::extract::IMPORT_LIMIT)
+        .post_with_limit(
+            "/advisories",
+            advisories::upload,
+            crate::extract::IMPORT_LIMIT,
+        )
         .get("/advisories/warnings", advisories::warnings)
         .get("/advisories/critical", advisories::critical)
         .get("/advisories/warnings/{id}", advisories::warning)
-        .post("/advisories/warnings/{id}/acknowledge", advisories::acknowledge)
+        .post(
+            "/advisories/warnings/{id}/acknowledge",
+            advisories::acknowledge,
+        )
         .post("/advisories/warnings/{id}/done", advisories::done)
         .post("/advisories/warnings/{id}/confirm", advisories::confirm)
         .post("/advisories/warnings/{id}/measure", advisories::measure)

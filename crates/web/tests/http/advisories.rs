@@ -21,12 +21,18 @@ const AMBER: &[u8] = include_bytes!("../../../formats/fixtures/csaf/verbund-ambe
 /// Creates an object with product data in `town`'s inventory; returns its id.
 async fn product_object(app: &TestApp, token: &str, town: &str, short: &str, fields: Value) -> i64 {
     let org = app.org_id(town).await;
-    let mut body = json!({"short_id": short, "name": "Firewall", "object_type": "network_component"});
+    let mut body =
+        json!({"short_id": short, "name": "Firewall", "object_type": "network_component"});
     for (k, v) in fields.as_object().unwrap() {
         body[k] = v.clone();
     }
     let (status, o) = app
-        .api(Method::POST, &format!("/organisations/{org}/structure/objects"), token, Some(body))
+        .api(
+            Method::POST,
+            &format!("/organisations/{org}/structure/objects"),
+            token,
+            Some(body),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{o}");
     o["id"].as_i64().unwrap()
@@ -38,7 +44,8 @@ fn gateway(version: &str) -> Value {
 
 async fn import(app: &TestApp, bytes: &[u8]) -> (StatusCode, Value) {
     let isb = app.token(ISB).await;
-    app.api_upload("/advisories?file_name=meldung.json", &isb, bytes.to_vec()).await
+    app.api_upload("/advisories?file_name=meldung.json", &isb, bytes.to_vec())
+        .await
 }
 
 async fn warnings(app: &TestApp, email: &str) -> Vec<Value> {
@@ -66,17 +73,44 @@ async fn office_import_warns_exactly_the_affected_member_who_acknowledges_it(app
     assert_eq!(w["severity"], "critical");
     assert_eq!(w["confidence"], "name_version");
     assert_eq!(w["matches"][0]["object_id"], fw);
-    assert_eq!(w["matches"][0]["reason"]["key"], "advisory-reason-name-range");
-    assert!(warnings(&app, RAUNHEIM).await.is_empty(), "Raunheim runs the fixed version");
+    assert_eq!(
+        w["matches"][0]["reason"]["key"],
+        "advisory-reason-name-range"
+    );
+    assert!(
+        warnings(&app, RAUNHEIM).await.is_empty(),
+        "Raunheim runs the fixed version"
+    );
 
     let id = w["id"].as_i64().unwrap();
-    let (status, a) = app.api(Method::POST, &format!("/advisory-warnings/{id}/acknowledge"), &n, None).await;
+    let (status, a) = app
+        .api(
+            Method::POST,
+            &format!("/advisory-warnings/{id}/acknowledge"),
+            &n,
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{a}");
     assert_eq!(a["state"], "acknowledged");
     assert!(a["acknowledged_by_name"].is_string());
-    let (status, _) = app.api(Method::POST, &format!("/advisory-warnings/{id}/acknowledge"), &n, None).await;
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("/advisory-warnings/{id}/acknowledge"),
+            &n,
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "acknowledged twice");
-    let (status, d) = app.api(Method::POST, &format!("/advisory-warnings/{id}/done"), &n, None).await;
+    let (status, d) = app
+        .api(
+            Method::POST,
+            &format!("/advisory-warnings/{id}/done"),
+            &n,
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{d}");
     assert_eq!(d["state"], "done");
 
@@ -103,16 +137,31 @@ async fn amber_advisories_stay_hidden_from_members_without_a_warning(app: TestAp
     assert_eq!(mine[0]["confidence"], "exact");
     let (status, list) = app.api(Method::GET, "/advisories", &n, None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(list.as_array().unwrap().len(), 1, "Nauheim is warned, so it reads it");
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "Nauheim is warned, so it reads it"
+    );
 
     let r = app.token(RAUNHEIM).await;
     let (_, list) = app.api(Method::GET, "/advisories", &r, None).await;
     assert!(list.as_array().unwrap().is_empty(), "{list}");
-    let (status, _) = app.api(Method::GET, &format!("/advisories/{id}"), &r, None).await;
+    let (status, _) = app
+        .api(Method::GET, &format!("/advisories/{id}"), &r, None)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.api(Method::GET, &format!("/advisories/{id}/document"), &r, None).await;
+    let (status, _) = app
+        .api(Method::GET, &format!("/advisories/{id}/document"), &r, None)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.api(Method::GET, &format!("/advisory-warnings/{}", mine[0]["id"]), &r, None).await;
+    let (status, _) = app
+        .api(
+            Method::GET,
+            &format!("/advisory-warnings/{}", mine[0]["id"]),
+            &r,
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -163,11 +212,36 @@ async fn name_only_matches_wait_for_the_office_to_confirm(app: TestApp) {
     assert_eq!(out["mailed"], 0, "name-only matches are not mailed");
     assert!(warnings(&app, NAUHEIM).await.is_empty());
     let isb = app.token(ISB).await;
-    let (_, pending) = app.api(Method::GET, "/advisory-warnings?unconfirmed=true", &isb, None).await;
+    let (_, pending) = app
+        .api(
+            Method::GET,
+            "/advisory-warnings?unconfirmed=true",
+            &isb,
+            None,
+        )
+        .await;
     let id = pending[0]["id"].as_i64().unwrap();
-    let (status, _) = app.api(Method::POST, &format!("/advisory-warnings/{id}/confirm"), &n, None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "a member cannot see an unconfirmed warning");
-    let (status, c) = app.api(Method::POST, &format!("/advisory-warnings/{id}/confirm"), &isb, None).await;
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("/advisory-warnings/{id}/confirm"),
+            &n,
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a member cannot see an unconfirmed warning"
+    );
+    let (status, c) = app
+        .api(
+            Method::POST,
+            &format!("/advisory-warnings/{id}/confirm"),
+            &isb,
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{c}");
     assert_eq!(c["state"], "open");
     assert_eq!(warnings(&app, NAUHEIM).await.len(), 1);
@@ -175,12 +249,18 @@ async fn name_only_matches_wait_for_the_office_to_confirm(app: TestApp) {
 
 async fn bad_documents_answer_400_naming_the_field_and_store_nothing(app: TestApp) {
     let mut v: Value = serde_json::from_slice(DEMO).unwrap();
-    v["document"]["tracking"].as_object_mut().unwrap().remove("id");
+    v["document"]["tracking"]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
     let (status, e) = import(&app, &serde_json::to_vec(&v).unwrap()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
     assert_eq!(e["error"]["code"], "error-csaf-schema");
     let detail = e["error"]["detail"].as_str().unwrap_or_default();
-    assert!(detail.contains("meldung.json") && detail.contains("/document/tracking/id"), "{e}");
+    assert!(
+        detail.contains("meldung.json") && detail.contains("/document/tracking/id"),
+        "{e}"
+    );
     for bad in [&b"\xff\xfe"[..], b"{", b"[]"] {
         let (status, e) = import(&app, bad).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
@@ -190,7 +270,11 @@ async fn bad_documents_answer_400_naming_the_field_and_store_nothing(app: TestAp
     assert!(list.as_array().unwrap().is_empty());
     let n = app.token(NAUHEIM).await;
     let (status, _) = app.api_upload("/advisories", &n, DEMO.to_vec()).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "members do not learn the import exists");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "members do not learn the import exists"
+    );
 }
 
 async fn a_warning_becomes_a_measure_of_the_member(app: TestApp) {
@@ -198,18 +282,48 @@ async fn a_warning_becomes_a_measure_of_the_member(app: TestApp) {
     let fw = product_object(&app, &n, "Nauheim", "FW-1", gateway("7.0")).await;
     import(&app, DEMO).await;
     let id = warnings(&app, NAUHEIM).await[0]["id"].as_i64().unwrap();
-    let (status, m) = app.api(Method::POST, &format!("/advisory-warnings/{id}/measure"), &n, None).await;
+    let (status, m) = app
+        .api(
+            Method::POST,
+            &format!("/advisory-warnings/{id}/measure"),
+            &n,
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{m}");
     let mid = m["measure_id"].as_i64().unwrap();
-    let (status, measure) = app.api(Method::GET, &format!("/measures/{mid}"), &n, None).await;
+    let (status, measure) = app
+        .api(Method::GET, &format!("/measures/{mid}"), &n, None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{measure}");
-    assert!(measure.to_string().contains("VERBUND-DEMO-2026-0001"), "{measure}");
+    assert!(
+        measure.to_string().contains("VERBUND-DEMO-2026-0001"),
+        "{measure}"
+    );
     assert!(measure.to_string().contains(&fw.to_string()));
-    let (_, again) = app.api(Method::POST, &format!("/advisory-warnings/{id}/measure"), &n, None).await;
+    let (_, again) = app
+        .api(
+            Method::POST,
+            &format!("/advisory-warnings/{id}/measure"),
+            &n,
+            None,
+        )
+        .await;
     assert_eq!(again["measure_id"], mid, "one measure per warning");
     let leitung = app.token("leitung@nauheim.example").await;
-    let (status, _) = app.api(Method::POST, &format!("/advisory-warnings/{id}/acknowledge"), &leitung, None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "management reads but does not act");
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("/advisory-warnings/{id}/acknowledge"),
+            &leitung,
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "management reads but does not act"
+    );
 }
 
 async fn office_dashboard_lists_open_critical_warnings(app: TestApp) {
@@ -217,11 +331,15 @@ async fn office_dashboard_lists_open_critical_warnings(app: TestApp) {
     product_object(&app, &n, "Nauheim", "FW-1", gateway("7.1.0")).await;
     import(&app, DEMO).await;
     let isb = app.token(ISB).await;
-    let (status, list) = app.api(Method::GET, "/advisory-warnings/critical", &isb, None).await;
+    let (status, list) = app
+        .api(Method::GET, "/advisory-warnings/critical", &isb, None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["org_name"], "Nauheim");
-    let (status, _) = app.api(Method::GET, "/advisory-warnings/critical", &n, None).await;
+    let (status, _) = app
+        .api(Method::GET, "/advisory-warnings/critical", &n, None)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -229,12 +347,16 @@ async fn ui_upload_and_acknowledge_with_csrf(app: TestApp) {
     let n = app.token(NAUHEIM).await;
     product_object(&app, &n, "Nauheim", "FW-1", gateway("7.1.0")).await;
     let mut office = app.login(ISB).await;
-    let (status, body) = office.post_file(&app, "/advisories", "meldung.json", DEMO, &[]).await;
+    let (status, body) = office
+        .post_file(&app, "/advisories", "meldung.json", DEMO, &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let (status, page) = office.get(&app, "/advisories").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("VERBUND-DEMO-2026-0001"));
-    let (status, page) = office.post_file(&app, "/advisories", "kaputt.json", b"{", &[]).await;
+    let (status, page) = office
+        .post_file(&app, "/advisories", "kaputt.json", b"{", &[])
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
     assert!(page.contains("kaputt.json"), "the error names the document");
 
@@ -246,7 +368,9 @@ async fn ui_upload_and_acknowledge_with_csrf(app: TestApp) {
     let (status, page) = coord.get(&app, &format!("/advisories/warnings/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("FW-1"), "{page}");
-    let (status, _) = coord.post_form(&app, &format!("/advisories/warnings/{id}/acknowledge"), &[]).await;
+    let (status, _) = coord
+        .post_form(&app, &format!("/advisories/warnings/{id}/acknowledge"), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(warnings(&app, NAUHEIM).await[0]["state"], "acknowledged");
     let mut other = app.login(RAUNHEIM).await;

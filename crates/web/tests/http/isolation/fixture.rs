@@ -517,8 +517,10 @@ async fn advisory_setup(app: &TestApp, target: i64) -> (i64, i64) {
             Method::POST,
             &format!("/organisations/{target}/structure/objects"),
             &token,
-            Some(json!({"short_id": "MW-ADV", "name": "Meldewesen", "object_type": "application",
-                "cpe": "cpe:2.3:a:beispiel_software:fachverfahren_meldewesen:5.1:*:*:*:*:*:*:*"})),
+            Some(
+                json!({"short_id": "MW-ADV", "name": "Meldewesen", "object_type": "application",
+                "cpe": "cpe:2.3:a:beispiel_software:fachverfahren_meldewesen:5.1:*:*:*:*:*:*:*"}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{o}");
@@ -527,13 +529,19 @@ async fn advisory_setup(app: &TestApp, target: i64) -> (i64, i64) {
         .api_upload(
             "/advisories?file_name=amber.json",
             &isb,
-            include_bytes!("../../../../formats/fixtures/csaf/verbund-amber-2026-0002.json").to_vec(),
+            include_bytes!("../../../../formats/fixtures/csaf/verbund-amber-2026-0002.json")
+                .to_vec(),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{out}");
-    let (_, w) = app.api(Method::GET, "/advisory-warnings", &token, None).await;
+    let (_, w) = app
+        .api(Method::GET, "/advisory-warnings", &token, None)
+        .await;
     assert_eq!(w.as_array().map(Vec::len), Some(1), "{w}");
-    (out["advisory_id"].as_i64().unwrap(), w[0]["id"].as_i64().unwrap())
+    (
+        out["advisory_id"].as_i64().unwrap(),
+        w[0]["id"].as_i64().unwrap(),
+    )
 }
 
 /// The first check row of the target member (written when T02 was assigned to its server).
@@ -696,7 +704,10 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
     );
     let warning = app
         .store
-        .get_advisory_warning(&scope, verbund_domain::AdvisoryWarningId(f.advisory_warning))
+        .get_advisory_warning(
+            &scope,
+            verbund_domain::AdvisoryWarningId(f.advisory_warning),
+        )
         .await
         .unwrap();
     assert_eq!(
