@@ -34,9 +34,10 @@ pub enum Ch {
 }
 
 /// One attribute value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum Value {
     /// Any value (`*`).
+    #[default]
     Any,
     /// Not applicable (`-`).
     Na,
@@ -170,12 +171,6 @@ impl Cpe {
     /// The version value.
     pub fn version(&self) -> &Value {
         &self.attrs[3]
-    }
-}
-
-impl Default for Value {
-    fn default() -> Self {
-        Self::Any
     }
 }
 

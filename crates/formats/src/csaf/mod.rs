@@ -447,11 +447,7 @@ fn walk(branches: &[Branch], ctx: &ProductIdent, out: &mut Vec<(FullProductName,
         match b.category.as_str() {
             "vendor" => ident.vendor = Some(b.name.clone()),
             "product_name" => ident.product = Some(b.name.clone()),
-            "product_family" => {
-                if ident.product.is_none() {
-                    ident.product = Some(b.name.clone());
-                }
-            }
+            "product_family" if ident.product.is_none() => ident.product = Some(b.name.clone()),
             "product_version" => ident.version = Some(b.name.clone()),
             "product_version_range" => ident.version_range = Some(b.name.clone()),
             _ => {}
@@ -479,6 +475,9 @@ fn helper_ident(p: &FullProductName) -> ProductIdent {
         ..ProductIdent::default()
     }
 }
+
+/// One status list: its key, the product ids, the state it gives (`None`: `recommended`).
+type StatusList<'a> = (&'a str, &'a Option<Vec<String>>, Option<ProductState>);
 
 fn convert(
     doc: &CsafDocument,
@@ -587,7 +586,7 @@ fn convert(
             cves.push(c.clone());
         }
         if let Some(st) = &v.product_status {
-            let lists: [(&str, &Option<Vec<String>>, Option<ProductState>); 8] = [
+            let lists: [StatusList<'_>; 8] = [
                 (
                     "first_affected",
                     &st.first_affected,
