@@ -48,12 +48,14 @@ pub struct AdvisoryUploadQuery {
 /// Imports a CSAF 2.0 document sent as the request body (JSON, up to 16 MiB; office). A newer
 /// revision of a stored advisory replaces it and re-evaluates its warnings; the same or an
 /// older version changes nothing (200, `outcome` `unchanged` or `older`). A bad document
-/// answers 400 with `error-csaf-…` and the document and JSON pointer in `detail`.
+/// answers 422 with `error-csaf-…` and the document and JSON pointer in `detail`.
 #[utoipa::path(post, path = "/advisories", operation_id = "import_advisory", params(AdvisoryUploadQuery),
     request_body(content = super::Binary, content_type = "application/octet-stream", description = "The CSAF 2.0 document (JSON)."), tag = "advisories",
     responses((status = 201, body = AdvisoryImportOut, description = "A new advisory or a newer revision."),
         (status = 200, body = AdvisoryImportOut, description = "The same or an older version: nothing changed."),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody)))]
+        (status = 400, body = ErrorBody, description = "The query is malformed."),
+        (status = 422, body = ErrorBody, description = "Not a readable CSAF 2.0 document (`error-csaf-…`, with the document and the JSON pointer of the field in `detail`); nothing was stored."),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn import(
     State(st): State<AppState>,
     u: ApiUser,

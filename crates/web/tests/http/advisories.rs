@@ -2,7 +2,7 @@
 //! affected member's coordinator sees exactly one warning and acknowledges it, another member
 //! sees none; TLP:AMBER stays hidden from members without a warning; a newer revision that
 //! marks the version fixed closes the warning; name-only matches wait for the office; bad
-//! documents answer 400 naming the field and store nothing; a warning becomes a measure; the
+//! documents answer 422 naming the field and store nothing; a warning becomes a measure; the
 //! UI upload and buttons with CSRF.
 
 use axum::http::{Method, StatusCode};
@@ -247,14 +247,14 @@ async fn name_only_matches_wait_for_the_office_to_confirm(app: TestApp) {
     assert_eq!(warnings(&app, NAUHEIM).await.len(), 1);
 }
 
-async fn bad_documents_answer_400_naming_the_field_and_store_nothing(app: TestApp) {
+async fn bad_documents_answer_422_naming_the_field_and_store_nothing(app: TestApp) {
     let mut v: Value = serde_json::from_slice(DEMO).unwrap();
     v["document"]["tracking"]
         .as_object_mut()
         .unwrap()
         .remove("id");
     let (status, e) = import(&app, &serde_json::to_vec(&v).unwrap()).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"]["code"], "error-csaf-schema");
     let detail = e["error"]["detail"].as_str().unwrap_or_default();
     assert!(
@@ -263,7 +263,7 @@ async fn bad_documents_answer_400_naming_the_field_and_store_nothing(app: TestAp
     );
     for bad in [&b"\xff\xfe"[..], b"{", b"[]"] {
         let (status, e) = import(&app, bad).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     }
     let isb = app.token(ISB).await;
     let (_, list) = app.api(Method::GET, "/advisories", &isb, None).await;
@@ -383,7 +383,7 @@ both!(
     amber_advisories_stay_hidden_from_members_without_a_warning,
     a_newer_revision_saying_fixed_closes_the_warning,
     name_only_matches_wait_for_the_office_to_confirm,
-    bad_documents_answer_400_naming_the_field_and_store_nothing,
+    bad_documents_answer_422_naming_the_field_and_store_nothing,
     a_warning_becomes_a_measure_of_the_member,
     office_dashboard_lists_open_critical_warnings,
     ui_upload_and_acknowledge_with_csrf,

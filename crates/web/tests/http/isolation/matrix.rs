@@ -530,7 +530,7 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/structure/objects/{id}/modules"), foreign(StructureObject)),
         (("POST", "/structure/objects/{id}/modules"), foreign(StructureObject).body(json!({"node_id": c.module_node}))),
         (("DELETE", "/structure/modules/{id}"), foreign(ModuleAssignment)),
-        (("POST", "/advisories"), office(Obj::Plain).body(json!({"not": "an advisory"})).status(400)),
+        (("POST", "/advisories"), office(Obj::Plain).body(json!({"not": "an advisory"})).status(422)),
         (("GET", "/advisories"), list()),
         (("GET", "/advisories/{id}"), foreign(Advisory)),
         (("GET", "/advisories/{id}/document"), foreign(Advisory)),
