@@ -182,6 +182,14 @@ pub enum ImportCmd {
         #[arg(long, value_name = "DATEI")]
         catalog: Option<PathBuf>,
     },
+    /// Importiert alle Sicherheitsmeldungen (CSAF 2.0, `*.json`) eines Verzeichnisses samt
+    /// Unterverzeichnissen, gleicht sie mit den Inventaren ab und benachrichtigt die
+    /// betroffenen Mitglieder. Eine fehlerhafte Datei hält den Lauf nicht an.
+    Advisories {
+        /// Das Verzeichnis.
+        #[arg(value_name = "VERZEICHNIS")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]

@@ -2,6 +2,7 @@
 //! hands each subcommand to its module.
 
 mod admin;
+mod advisories;
 mod backup;
 mod catalog;
 mod cli;
@@ -131,6 +132,12 @@ async fn run() -> anyhow::Result<()> {
         } => {
             let store = open(&cfg.database_url).await?;
             catalog::import_catalog(&store, &file, &format, catalog.as_deref()).await
+        }
+        Cmd::Import {
+            cmd: ImportCmd::Advisories { dir },
+        } => {
+            let store = open(&cfg.database_url).await?;
+            advisories::import_dir(store, &dir, &cfg.base_url).await
         }
         Cmd::Costs {
             cmd:

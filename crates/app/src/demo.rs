@@ -6,6 +6,7 @@
 //! demo assessments of the starter catalog ([`assessments`]). [`scale`] adds thousands of
 //! generated members for load tests.
 
+mod advisories;
 mod assessments;
 mod measures;
 mod pact;
@@ -112,6 +113,7 @@ pub async fn seed(store: &Store) -> Result<Option<DemoInfo>> {
     measures::seed(store, &fed).await?;
     risks::seed(store).await?;
     pact::seed(store, fed.id).await?;
+    advisories::seed(store, &fed).await?;
     Ok(Some(info))
 }
 

@@ -7,6 +7,7 @@
 //! and returns [`Result`]. A new capability adds one module of the same shape.
 
 pub mod account;
+pub mod advisories;
 pub mod assessments;
 pub mod audit;
 pub mod auth;

@@ -85,4 +85,8 @@ id_type!(
     PactRequestId,
     /// A resource asked for a help request (a loan).
     PactLoanId,
+    /// One imported security advisory (CSAF), the newest revision of its tracking id.
+    AdvisoryId,
+    /// One member's warning for one advisory.
+    AdvisoryWarningId,
 );

@@ -4,6 +4,7 @@
 //! dates), the authorization rules that decide what a user may see and do, the
 //! audit hash chain, and pagination bounds.
 
+pub mod advisory;
 pub mod assessment;
 pub mod audit;
 pub mod authz;

@@ -2,6 +2,7 @@
 //!
 //! - [`catalog`]: requirement catalogs from CISO Assistant libraries (YAML) and NIST
 //!   OSCAL catalogs and profiles (JSON) into [`verbund_domain::catalog::Catalog`].
+//! - [`csaf`]: CSAF 2.0 security advisories (typed document and what Verbund matches).
 //! - [`starter`]: the self-worded starter catalog shipped with Verbund.
 //! - [`gemeinden`]: the Destatis list of German municipalities (for generated demo data).
 //! - [`archive`]: the guard every ZIP-based upload passes first (entry count, unpacked
@@ -17,6 +18,7 @@ pub mod assessment_csv;
 pub mod assessment_import;
 pub mod assessment_xlsx;
 pub mod catalog;
+pub mod csaf;
 pub mod gemeinden;
 pub mod starter;
 pub mod structure_inventory;

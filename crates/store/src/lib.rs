@@ -47,6 +47,7 @@ macro_rules! dispatch {
     };
 }
 
+mod advisories;
 mod assessments;
 mod auth;
 mod catalogs;
@@ -65,6 +66,7 @@ mod settings;
 mod signin;
 mod structure;
 mod structure_modules;
+pub use advisories::{InventoryObject, NewWarning, SaveOutcome, WarningFilter, WarningRecipient};
 pub use assessments::*;
 pub use generate::{GeneratedNeed, StructureTemplate};
 pub use mail::{CalendarFeed, Job, NewMail, OutboxMail, ReminderCandidate};

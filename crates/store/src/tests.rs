@@ -561,6 +561,7 @@ async fn postgres_budget_lines_keep_order_and_a_year_is_created_once() {
     budget_lines_keep_order_and_a_year_is_created_once(postgres().await).await;
 }
 
+mod advisories;
 mod backup;
 mod check;
 mod generate;

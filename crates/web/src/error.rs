@@ -108,6 +108,11 @@ impl AppError {
             Self::BadRequest { code, .. } if RULE_CODES.contains(code) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
+            // A request carrying a document that is no readable CSAF advisory is well-formed
+            // (any bytes are a valid upload), its content is what is wrong.
+            Self::BadRequest { code, .. } if code.starts_with("error-csaf-") => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::ContentTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

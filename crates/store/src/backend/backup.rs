@@ -57,6 +57,9 @@ const BACKUP_TABLES: &[&str] = &[
     "pact_crisis_entries",
     "pact_requests",
     "pact_loans",
+    "advisories",
+    "advisory_products",
+    "advisory_warnings",
     "audit_log",
     "audit_head",
 ];
@@ -103,6 +106,9 @@ const ADDED_TABLES: &[&str] = &[
     "pact_crisis_entries",
     "pact_requests",
     "pact_loans",
+    "advisories",
+    "advisory_products",
+    "advisory_warnings",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

@@ -87,7 +87,7 @@ impl World {
             .expect("create")
             .id
     }
-    async fn link(&self, from: StructureObjectId, to: StructureObjectId, t: LinkType) {
+    pub(super) async fn link(&self, from: StructureObjectId, to: StructureObjectId, t: LinkType) {
         self.s
             .create_structure_link(
                 &AuditActor::system(),

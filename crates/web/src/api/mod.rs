@@ -2,6 +2,8 @@
 //! and an OpenAPI document with an offline docs page at `/api/docs`.
 
 mod account;
+mod advisories;
+pub(crate) use advisories::mail_parts as advisory_mail_parts;
 mod assessments;
 pub(crate) mod branding;
 mod catalogs;
@@ -234,6 +236,20 @@ pub fn routes() -> Routes {
         .get("/pact-requests/{id}/matches", pacts::matches)
         .post("/pact-requests/{id}/loans", pacts::ask_loan)
         .post("/pact-loans/{id}/decision", pacts::decide_loan)
+        .post_with_limit("/advisories", advisories::import, IMPORT_LIMIT)
+        .get("/advisories", advisories::list)
+        .get("/advisories/{id}", advisories::get_one)
+        .get("/advisories/{id}/document", advisories::document)
+        .get("/advisory-warnings", advisories::warnings)
+        .get("/advisory-warnings/critical", advisories::critical)
+        .get("/advisory-warnings/{id}", advisories::warning)
+        .post(
+            "/advisory-warnings/{id}/acknowledge",
+            advisories::acknowledge,
+        )
+        .post("/advisory-warnings/{id}/done", advisories::done)
+        .post("/advisory-warnings/{id}/confirm", advisories::confirm)
+        .post("/advisory-warnings/{id}/measure", advisories::measure)
 }
 
 #[derive(OpenApi)]
@@ -275,7 +291,10 @@ pub fn routes() -> Routes {
         pacts::list, pacts::create, pacts::get_one, pacts::update, pacts::set_member, pacts::declare, pacts::registry,
         pacts::create_resource, pacts::update_resource, pacts::delete_resource, pacts::confirm_resource,
         pacts::create_contact, pacts::delete_contact, pacts::crisis, pacts::add_entry, pacts::add_request, pacts::close,
-        pacts::matches, pacts::ask_loan, pacts::decide_loan
+        pacts::matches, pacts::ask_loan, pacts::decide_loan,
+        advisories::import, advisories::list, advisories::get_one, advisories::document, advisories::warnings,
+        advisories::critical, advisories::warning, advisories::acknowledge, advisories::done, advisories::confirm,
+        advisories::measure
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

@@ -1,6 +1,7 @@
 //! The server-rendered UI. Every text comes from the translation files; every form carries the
 //! CSRF token (checked centrally in [`crate::context::ui_middleware`]).
 
+pub mod advisories;
 mod assessments;
 mod audit;
 mod auth;
@@ -225,6 +226,23 @@ pub fn routes() -> Routes {
         .post("/measure-templates", measures::create_template)
         .get("/measure-templates/{id}", measures::template)
         .post("/measure-templates/{id}/push", measures::push_template)
+        .get("/advisories", advisories::list)
+        .post_with_limit(
+            "/advisories",
+            advisories::upload,
+            crate::extract::IMPORT_LIMIT,
+        )
+        .get("/advisories/warnings", advisories::warnings)
+        .get("/advisories/critical", advisories::critical)
+        .get("/advisories/warnings/{id}", advisories::warning)
+        .post(
+            "/advisories/warnings/{id}/acknowledge",
+            advisories::acknowledge,
+        )
+        .post("/advisories/warnings/{id}/done", advisories::done)
+        .post("/advisories/warnings/{id}/confirm", advisories::confirm)
+        .post("/advisories/warnings/{id}/measure", advisories::measure)
+        .get("/advisories/{id}", advisories::detail)
         .get("/risks", risks::register)
         .get("/risks/federation", risks::federation)
         .get("/risks/matrix", risks::matrix)

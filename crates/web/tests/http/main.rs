@@ -7,6 +7,7 @@ mod datasets;
 mod helpers;
 mod pg;
 
+mod advisories;
 mod api;
 mod assessments;
 mod auth;

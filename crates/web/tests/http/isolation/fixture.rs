@@ -87,6 +87,9 @@ pub struct Ids {
     pub pact_loan: i64,
     /// Rüsselsheim's resource the ask routes ask for Raunheim's request.
     pub pact_lendable: i64,
+    /// A TLP:AMBER advisory matching only the target member's inventory, and its warning.
+    pub advisory: i64,
+    pub advisory_warning: i64,
 }
 
 impl Ids {
@@ -131,6 +134,8 @@ impl Ids {
             PactCrisisToClose => self.pact_crisis_to_close,
             PactRequest => self.pact_request,
             PactLoan => self.pact_loan,
+            Advisory => self.advisory,
+            AdvisoryWarning => self.advisory_warning,
         })
     }
 }
@@ -590,6 +595,7 @@ pub async fn setup(app: &TestApp) -> Ids {
         pact_loan,
         pact_lendable,
     ] = pact_setup(app, target).await;
+    let (advisory, advisory_warning) = advisory_setup(app, target).await;
     Ids {
         own,
         target,
@@ -637,7 +643,45 @@ pub async fn setup(app: &TestApp) -> Ids {
         pact_request,
         pact_loan,
         pact_lendable,
+        advisory,
+        advisory_warning,
     }
+}
+
+/// The target member runs the product of the self-made TLP:AMBER advisory, which the office
+/// imports: (advisory, the target's warning).
+async fn advisory_setup(app: &TestApp, target: i64) -> (i64, i64) {
+    let token = app.token(TARGET_COORDINATOR).await;
+    let (status, o) = app
+        .api(
+            Method::POST,
+            &format!("/organisations/{target}/structure/objects"),
+            &token,
+            Some(
+                json!({"short_id": "MW-ADV", "name": "Meldewesen", "object_type": "application",
+                "cpe": "cpe:2.3:a:beispiel_software:fachverfahren_meldewesen:5.1:*:*:*:*:*:*:*"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{o}");
+    let isb = app.token("isb@verbund.example").await;
+    let (status, out) = app
+        .api_upload(
+            "/advisories?file_name=amber.json",
+            &isb,
+            include_bytes!("../../../../formats/fixtures/csaf/verbund-amber-2026-0002.json")
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    let (_, w) = app
+        .api(Method::GET, "/advisory-warnings", &token, None)
+        .await;
+    assert_eq!(w.as_array().map(Vec::len), Some(1), "{w}");
+    (
+        out["advisory_id"].as_i64().unwrap(),
+        w[0]["id"].as_i64().unwrap(),
+    )
 }
 
 /// The first check row of the target member (written when T02 was assigned to its server).
@@ -797,6 +841,19 @@ pub async fn assert_nothing_changed(app: &TestApp, f: &Ids) {
             .await
             .is_ok(),
         "other member's risk not deleted"
+    );
+    let warning = app
+        .store
+        .get_advisory_warning(
+            &scope,
+            verbund_domain::AdvisoryWarningId(f.advisory_warning),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (warning.state.code(), warning.revision, warning.measure_id),
+        ("open", 1, None),
+        "other member's warning unchanged"
     );
     let coordinator = UserId(app.user_id(TARGET_COORDINATOR).await);
     let tokens = app.store.list_tokens(coordinator).await.unwrap();

@@ -96,6 +96,10 @@ pub enum Obj {
     PactRequest,
     /// A loan of its resource to a partner (decided by the controls).
     PactLoan,
+    /// A TLP:AMBER advisory only the target member is warned of.
+    Advisory,
+    /// The target member's warning for it (acknowledged, done, made a measure by the controls).
+    AdvisoryWarning,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -375,6 +379,16 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/measure-templates"), office(Obj::Plain).body(json!({"title": "Vorlage"}))),
         (("GET", "/measure-templates/{id}"), office(MeasureTemplate)),
         (("POST", "/measure-templates/{id}/push"), office(MeasureTemplate).body(json!({"scope": "all"}))),
+        (("GET", "/advisories"), list()),
+        (("POST", "/advisories"), office(Obj::Plain).body(json!({"not": "an advisory"})).status(400)),
+        (("GET", "/advisories/warnings"), list()),
+        (("GET", "/advisories/critical"), office(Obj::Plain)),
+        (("GET", "/advisories/{id}"), foreign(Advisory)),
+        (("GET", "/advisories/warnings/{id}"), foreign(AdvisoryWarning)),
+        (("POST", "/advisories/warnings/{id}/acknowledge"), foreign(AdvisoryWarning).decided_once()),
+        (("POST", "/advisories/warnings/{id}/done"), foreign(AdvisoryWarning).decided_once()),
+        (("POST", "/advisories/warnings/{id}/confirm"), foreign(AdvisoryWarning).by(By::Office).decided_once()),
+        (("POST", "/advisories/warnings/{id}/measure"), foreign(AdvisoryWarning)),
         (("GET", "/risks"), list()),
         (("GET", "/risks/federation"), list()),
         (("GET", "/risks/matrix"), list()),
@@ -556,6 +570,17 @@ pub fn api(c: &Ids) -> Matrix {
         (("GET", "/structure/objects/{id}/modules"), foreign(StructureObject)),
         (("POST", "/structure/objects/{id}/modules"), foreign(StructureObject).body(json!({"node_id": c.module_node}))),
         (("DELETE", "/structure/modules/{id}"), foreign(ModuleAssignment)),
+        (("POST", "/advisories"), office(Obj::Plain).body(json!({"not": "an advisory"})).status(422)),
+        (("GET", "/advisories"), list()),
+        (("GET", "/advisories/{id}"), foreign(Advisory)),
+        (("GET", "/advisories/{id}/document"), foreign(Advisory)),
+        (("GET", "/advisory-warnings"), list()),
+        (("GET", "/advisory-warnings/critical"), office(Obj::Plain)),
+        (("GET", "/advisory-warnings/{id}"), foreign(AdvisoryWarning)),
+        (("POST", "/advisory-warnings/{id}/acknowledge"), foreign(AdvisoryWarning).decided_once()),
+        (("POST", "/advisory-warnings/{id}/done"), foreign(AdvisoryWarning).decided_once()),
+        (("POST", "/advisory-warnings/{id}/confirm"), foreign(AdvisoryWarning).by(By::Office).decided_once()),
+        (("POST", "/advisory-warnings/{id}/measure"), foreign(AdvisoryWarning)),
         (("GET", "/risks"), list()),
         (("GET", "/risks/federation"), list()),
         (("GET", "/risks/{id}"), foreign(Risk)),
