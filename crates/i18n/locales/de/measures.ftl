@@ -95,3 +95,4 @@ measures-objects-edit = Zielobjekte zuordnen
 measures-objects-hint = Die Zielobjekte des Mitglieds, an denen die Maßnahme wirkt.
 measures-objects-save = Zuordnung speichern
 measures-objects-none = Das Mitglied hat noch keine Zielobjekte erfasst.
+measures-objects-more = Gezeigt werden die ersten 200 Zielobjekte des Mitglieds; weitere ordnet die Schnittstelle zu (PUT /api/v1/measures/{"{"}id{"}"}/objects).

@@ -95,3 +95,4 @@ measures-objects-edit = Assign target objects
 measures-objects-hint = The member's target objects the measure works on.
 measures-objects-save = Save assignment
 measures-objects-none = The member has not recorded any target objects yet.
+measures-objects-more = The first 200 target objects of the member are shown; the API assigns any (PUT /api/v1/measures/{"{"}id{"}"}/objects).
