@@ -175,6 +175,39 @@ pub fn format_date(d: time::Date) -> String {
     d.format(fmt).unwrap_or_default()
 }
 
+/// Deserializes a field that forms send as text and JSON clients may send as a whole number
+/// (an ID, a count). A fractional or out-of-range number is refused, never rounded into
+/// range: `-9223372036854775809` must not become a valid ID.
+pub fn integer_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        I(i64),
+        S(String),
+    }
+    Ok(Option::<V>::deserialize(d)?.map(|v| match v {
+        V::I(n) => n.to_string(),
+        V::S(s) => s,
+    }))
+}
+
+/// Deserializes a field that forms send as text and JSON clients may send as any number (an
+/// amount, a number of days); the domain's parser checks range and decimals afterwards.
+pub fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        I(i64),
+        F(f64),
+        S(String),
+    }
+    Ok(Option::<V>::deserialize(d)?.map(|v| match v {
+        V::I(n) => n.to_string(),
+        V::F(n) => n.to_string(),
+        V::S(s) => s,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,37 +338,4 @@ mod tests {
             Err(ValidationErrors::single("b", "error-required"))
         );
     }
-}
-
-/// Deserializes a field that forms send as text and JSON clients may send as a whole number
-/// (an ID, a count). A fractional or out-of-range number is refused, never rounded into
-/// range: `-9223372036854775809` must not become a valid ID.
-pub fn integer_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum V {
-        I(i64),
-        S(String),
-    }
-    Ok(Option::<V>::deserialize(d)?.map(|v| match v {
-        V::I(n) => n.to_string(),
-        V::S(s) => s,
-    }))
-}
-
-/// Deserializes a field that forms send as text and JSON clients may send as any number (an
-/// amount, a number of days); the domain's parser checks range and decimals afterwards.
-pub fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum V {
-        I(i64),
-        F(f64),
-        S(String),
-    }
-    Ok(Option::<V>::deserialize(d)?.map(|v| match v {
-        V::I(n) => n.to_string(),
-        V::F(n) => n.to_string(),
-        V::S(s) => s,
-    }))
 }
