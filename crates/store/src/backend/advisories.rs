@@ -35,7 +35,9 @@ struct WarningRow {
 
 fn advisory_code<T>(v: &str, parse: fn(&str) -> std::result::Result<T, &'static str>) -> Result<T> {
     parse(v).map_err(|_| {
-        StoreError::Db(sqlx::Error::Decode(format!("stored advisory code {v:?} is invalid").into()))
+        StoreError::Db(sqlx::Error::Decode(
+            format!("stored advisory code {v:?} is invalid").into(),
+        ))
     })
 }
 
@@ -154,14 +156,30 @@ fn advisory_select(scope: &Scope) -> String {
     )
 }
 
-pub(crate) async fn advisory_version_federation_wide(pool: &Pool<DB>, tracking_id: &str) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT version FROM advisories WHERE tracking_id = $1 ORDER BY id LIMIT 1")
-        .bind(tracking_id)
-        .fetch_optional(pool)
-        .await?)
+pub(crate) async fn advisory_version_federation_wide(
+    pool: &Pool<DB>,
+    tracking_id: &str,
+) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT version FROM advisories WHERE tracking_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(tracking_id)
+    .fetch_optional(pool)
+    .await?)
 }
 
-type InventoryTuple = (i64, i64, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+type InventoryTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 pub(crate) async fn advisory_inventory_federation_wide(
     pool: &Pool<DB>,
@@ -181,20 +199,24 @@ pub(crate) async fn advisory_inventory_federation_wide(
     .await?;
     let objects = rows
         .into_iter()
-        .map(|(id, org, kind, short_id, name, vendor, product, version, cpe, purl)| crate::InventoryObject {
-            item: verbund_domain::advisory::matcher::InventoryItem {
-                object_id: StructureObjectId(id),
-                vendor,
-                product,
-                version,
-                cpe,
-                purl,
+        .map(
+            |(id, org, kind, short_id, name, vendor, product, version, cpe, purl)| {
+                crate::InventoryObject {
+                    item: verbund_domain::advisory::matcher::InventoryItem {
+                        object_id: StructureObjectId(id),
+                        vendor,
+                        product,
+                        version,
+                        cpe,
+                        purl,
+                    },
+                    org_id: OrgId(org),
+                    provider: kind == "provider",
+                    short_id,
+                    name,
+                }
             },
-            org_id: OrgId(org),
-            provider: kind == "provider",
-            short_id,
-            name,
-        })
+        )
         .collect();
     // Links into provider objects: (from object, its org, whether that org is a provider, to object).
     let links: Vec<(i64, i64, String, i64)> = sqlx::query_as(
@@ -208,9 +230,12 @@ pub(crate) async fn advisory_inventory_federation_wide(
     tx.commit().await?;
     // Members relying on each provider object: walk the provider's links upwards to the
     // members' objects.
-    let mut up: std::collections::HashMap<i64, Vec<(i64, i64, bool)>> = std::collections::HashMap::new();
+    let mut up: std::collections::HashMap<i64, Vec<(i64, i64, bool)>> =
+        std::collections::HashMap::new();
     for (from, org, kind, to) in links {
-        up.entry(to).or_default().push((from, org, kind == "provider"));
+        up.entry(to)
+            .or_default()
+            .push((from, org, kind == "provider"));
     }
     let mut out = Vec::new();
     for &start in up.keys() {
@@ -228,13 +253,20 @@ pub(crate) async fn advisory_inventory_federation_wide(
                 }
             }
         }
-        out.extend(members.into_iter().map(|m| (StructureObjectId(start), OrgId(m))));
+        out.extend(
+            members
+                .into_iter()
+                .map(|m| (StructureObjectId(start), OrgId(m))),
+        );
     }
     out.sort();
     Ok((objects, out))
 }
 
-#[expect(clippy::too_many_arguments, reason = "one transaction over the whole import")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one transaction over the whole import"
+)]
 pub(crate) async fn save_advisory(
     pool: &Pool<DB>,
     by: &AuditActor,
@@ -253,12 +285,13 @@ pub(crate) async fn save_advisory(
     }
     let now = now_ms();
     let mut tx = begin_write(pool).await?;
-    let existing: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, version FROM advisories WHERE federation_id = $1 AND tracking_id = $2")
-            .bind(federation.0)
-            .bind(&adv.tracking_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let existing: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, version FROM advisories WHERE federation_id = $1 AND tracking_id = $2",
+    )
+    .bind(federation.0)
+    .bind(&adv.tracking_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     #[expect(clippy::cast_possible_truncation, reason = "scores are 0–10")]
     let score = adv.max_score.map(|s| (s * 10.0).round() as i64);
     let model = json_text(adv)?;
@@ -326,7 +359,9 @@ pub(crate) async fn save_advisory(
     };
     for p in &adv.products {
         let first = p.idents.first();
-        let f = |g: fn(&verbund_domain::advisory::ProductIdent) -> &Option<String>| first.and_then(|i| g(i).clone());
+        let f = |g: fn(&verbund_domain::advisory::ProductIdent) -> &Option<String>| {
+            first.and_then(|i| g(i).clone())
+        };
         sqlx::query(
             "INSERT INTO advisory_products (advisory_id, product_id, name, state, vendor, product, version, version_range, cpe, purl) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (advisory_id, product_id) DO NOTHING",
@@ -349,8 +384,10 @@ pub(crate) async fn save_advisory(
             .bind(id)
             .fetch_all(&mut *tx)
             .await?;
-    let old: std::collections::HashMap<i64, (i64, String)> =
-        old.into_iter().map(|(w, org, state)| (org, (w, state))).collect();
+    let old: std::collections::HashMap<i64, (i64, String)> = old
+        .into_iter()
+        .map(|(w, org, state)| (org, (w, state)))
+        .collect();
     let mut outcome = crate::SaveOutcome {
         advisory_id: Some(verbund_domain::AdvisoryId(id)),
         created,
@@ -423,7 +460,9 @@ pub(crate) async fn save_advisory(
             }
         };
         match state {
-            WarningState::Open => outcome.opened.push((verbund_domain::AdvisoryWarningId(wid), w.org_id)),
+            WarningState::Open => outcome
+                .opened
+                .push((verbund_domain::AdvisoryWarningId(wid), w.org_id)),
             WarningState::Unconfirmed => outcome.unconfirmed += 1,
             _ => {}
         }
@@ -446,11 +485,17 @@ pub(crate) async fn save_advisory(
         if matched.contains(org) {
             continue;
         }
-        let Ok(current) = WarningState::parse(state) else { continue };
+        let Ok(current) = WarningState::parse(state) else {
+            continue;
+        };
         if !(current.is_pending() || current == WarningState::Unconfirmed) {
             continue;
         }
-        let reason = if suppressed.contains(org) { "fixed_or_not_affected" } else { "no_match" };
+        let reason = if suppressed.contains(org) {
+            "fixed_or_not_affected"
+        } else {
+            "no_match"
+        };
         sqlx::query("UPDATE advisory_warnings SET state = 'closed', closed_reason = $2, revision = revision + 1, updated_at_ms = $3 WHERE id = $1")
             .bind(wid)
             .bind(reason)
@@ -477,7 +522,11 @@ pub(crate) async fn save_advisory(
         by,
         Change {
             org_id: None,
-            action: if created { "advisory.import" } else { "advisory.revise" },
+            action: if created {
+                "advisory.import"
+            } else {
+                "advisory.revise"
+            },
             object_type: "advisory",
             object_id: id.to_string(),
             before,
@@ -500,12 +549,25 @@ pub(crate) async fn list_advisories(
     if scope.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!("{} ORDER BY a.updated_at_ms DESC, a.id DESC LIMIT 500", advisory_select(scope));
+    let sql = format!(
+        "{} ORDER BY a.updated_at_ms DESC, a.id DESC LIMIT 500",
+        advisory_select(scope)
+    );
     let rows: Vec<AdvisoryRow> = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?;
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
-type ProductTuple = (String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+type ProductTuple = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 pub(crate) async fn get_advisory(
     pool: &Pool<DB>,
@@ -538,28 +600,41 @@ pub(crate) async fn get_advisory(
     .await?;
     let products = products
         .into_iter()
-        .map(|(product_id, name, state, vendor, product, version, version_range, cpe, purl)| {
-            Ok(verbund_domain::advisory::records::AdvisoryProductRow {
-                product_id,
-                name,
-                state: advisory_code(&state, verbund_domain::advisory::ProductState::parse)?,
-                vendor,
-                product,
-                version,
-                version_range,
-                cpe,
-                purl,
-            })
-        })
+        .map(
+            |(product_id, name, state, vendor, product, version, version_range, cpe, purl)| {
+                Ok(verbund_domain::advisory::records::AdvisoryProductRow {
+                    product_id,
+                    name,
+                    state: advisory_code(&state, verbund_domain::advisory::ProductState::parse)?,
+                    vendor,
+                    product,
+                    version,
+                    version_range,
+                    cpe,
+                    purl,
+                })
+            },
+        )
         .collect::<Result<Vec<_>>>()?;
-    Ok((row.try_into()?, products, from_json(&model, "advisory model")?))
+    Ok((
+        row.try_into()?,
+        products,
+        from_json(&model, "advisory model")?,
+    ))
 }
 
-pub(crate) async fn advisory_document(pool: &Pool<DB>, scope: &Scope, id: verbund_domain::AdvisoryId) -> Result<String> {
+pub(crate) async fn advisory_document(
+    pool: &Pool<DB>,
+    scope: &Scope,
+    id: verbund_domain::AdvisoryId,
+) -> Result<String> {
     if scope.is_empty() {
         return Err(StoreError::NotFound);
     }
-    let sql = format!("SELECT a.document_json FROM advisories a WHERE a.id = $1 AND {}", advisory_visible_sql(scope));
+    let sql = format!(
+        "SELECT a.document_json FROM advisories a WHERE a.id = $1 AND {}",
+        advisory_visible_sql(scope)
+    );
     sqlx::query_scalar(AssertSqlSafe(sql))
         .bind(id.0)
         .fetch_optional(pool)
@@ -571,7 +646,10 @@ fn warning_scope_sql(scope: &Scope) -> String {
     if scope.is_all() {
         "1=1".to_owned()
     } else {
-        format!("w.state <> 'unconfirmed' AND {}", scope_sql(scope, "w.org_id"))
+        format!(
+            "w.state <> 'unconfirmed' AND {}",
+            scope_sql(scope, "w.org_id")
+        )
     }
 }
 
@@ -597,7 +675,11 @@ pub(crate) async fn list_advisory_warnings(
         cond.push("w.state = 'unconfirmed'".to_owned());
     }
     if !filter.severities.is_empty() {
-        let list: Vec<String> = filter.severities.iter().map(|s| format!("'{}'", s.code())).collect();
+        let list: Vec<String> = filter
+            .severities
+            .iter()
+            .map(|s| format!("'{}'", s.code()))
+            .collect();
         cond.push(format!("w.severity IN ({})", list.join(", ")));
     }
     let sql = format!(
@@ -617,7 +699,10 @@ async fn warning_in(
     if scope.is_empty() {
         return Err(StoreError::NotFound);
     }
-    let sql = format!("{WARNING_SELECT} WHERE w.id = $1 AND {}", warning_scope_sql(scope));
+    let sql = format!(
+        "{WARNING_SELECT} WHERE w.id = $1 AND {}",
+        warning_scope_sql(scope)
+    );
     let row: WarningRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(id.0)
         .fetch_optional(&mut **tx)
@@ -654,10 +739,16 @@ pub(crate) async fn set_advisory_warning_state(
     let now = now_ms();
     let user = by.user_id.map(|u| u.0);
     let sql = match to {
-        WarningState::Acknowledged => "UPDATE advisory_warnings SET state = $2, acknowledged_by = $3, acknowledged_at_ms = $4, revision = revision + 1, updated_at_ms = $4 WHERE id = $1",
-        WarningState::Done => "UPDATE advisory_warnings SET state = $2, done_by = $3, done_at_ms = $4, \
-             acknowledged_by = COALESCE(acknowledged_by, $3), acknowledged_at_ms = COALESCE(acknowledged_at_ms, $4), revision = revision + 1, updated_at_ms = $4 WHERE id = $1",
-        _ => "UPDATE advisory_warnings SET state = $2, revision = revision + 1, updated_at_ms = $4 WHERE id = $1 AND ($3 IS NULL OR $3 IS NOT NULL)",
+        WarningState::Acknowledged => {
+            "UPDATE advisory_warnings SET state = $2, acknowledged_by = $3, acknowledged_at_ms = $4, revision = revision + 1, updated_at_ms = $4 WHERE id = $1"
+        }
+        WarningState::Done => {
+            "UPDATE advisory_warnings SET state = $2, done_by = $3, done_at_ms = $4, \
+             acknowledged_by = COALESCE(acknowledged_by, $3), acknowledged_at_ms = COALESCE(acknowledged_at_ms, $4), revision = revision + 1, updated_at_ms = $4 WHERE id = $1"
+        }
+        _ => {
+            "UPDATE advisory_warnings SET state = $2, revision = revision + 1, updated_at_ms = $4 WHERE id = $1 AND ($3 IS NULL OR $3 IS NOT NULL)"
+        }
     };
     sqlx::query(sql)
         .bind(id.0)
@@ -741,11 +832,13 @@ pub(crate) async fn advisory_recipients_federation_wide(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, email, display_name, locale)| crate::WarningRecipient {
-            user_id: UserId(id),
-            email,
-            display_name,
-            locale,
-        })
+        .map(
+            |(id, email, display_name, locale)| crate::WarningRecipient {
+                user_id: UserId(id),
+                email,
+                display_name,
+                locale,
+            },
+        )
         .collect())
 }

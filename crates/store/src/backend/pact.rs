@@ -12,7 +12,9 @@ fn pact_visible(scope: &Scope, pact_col: &str) -> String {
 }
 
 fn pact_corrupt(what: &str) -> StoreError {
-    StoreError::Db(sqlx::Error::Decode(format!("stored pact {what} is invalid").into()))
+    StoreError::Db(sqlx::Error::Decode(
+        format!("stored pact {what} is invalid").into(),
+    ))
 }
 
 fn pact_code<T>(v: &str, parse: fn(&str) -> std::result::Result<T, &'static str>) -> Result<T> {
@@ -25,13 +27,19 @@ fn pact_date(v: Option<String>) -> Result<Option<time::Date>> {
 }
 
 fn pact_invalid(field: &str, code: &str) -> StoreError {
-    StoreError::Invalid(verbund_domain::validation::ValidationErrors::single(field, code))
+    StoreError::Invalid(verbund_domain::validation::ValidationErrors::single(
+        field, code,
+    ))
 }
 
 type PactTuple = (i64, String, Option<String>, String, Option<String>);
 type MemberTuple = (i64, String, i64, Option<f64>, Option<f64>);
 
-async fn load_pact(tx: &mut Tx, scope: &Scope, id: i64) -> Result<verbund_domain::pact::model::Pact> {
+async fn load_pact(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: i64,
+) -> Result<verbund_domain::pact::model::Pact> {
     use verbund_domain::pact::{Coordinates, DeclareRule, model::*};
     let row: Option<PactTuple> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT p.id, p.name, p.description, p.declare_rule, p.webhook_url FROM pacts p WHERE p.id = $1 AND {}",
@@ -104,7 +112,9 @@ pub(crate) async fn save_pact(
     f: &crate::PactFields,
 ) -> Result<verbund_domain::pact::model::Pact> {
     let mut tx = begin_write(pool).await?;
-    let all = Scope::system(&verbund_domain::authz::SystemAccess::for_reason("pact write"));
+    let all = Scope::system(&verbund_domain::authz::SystemAccess::for_reason(
+        "pact write",
+    ));
     let now = now_ms();
     let (pid, before) = match id {
         None => {
@@ -146,7 +156,11 @@ pub(crate) async fn save_pact(
         by,
         Change {
             org_id: None,
-            action: if id.is_none() { "pact.create" } else { "pact.update" },
+            action: if id.is_none() {
+                "pact.create"
+            } else {
+                "pact.update"
+            },
             object_type: "pact",
             object_id: pid.to_string(),
             before,
@@ -168,7 +182,9 @@ pub(crate) async fn set_pact_member(
     remove: bool,
 ) -> Result<verbund_domain::pact::model::Pact> {
     let mut tx = begin_write(pool).await?;
-    let all = Scope::system(&verbund_domain::authz::SystemAccess::for_reason("pact write"));
+    let all = Scope::system(&verbund_domain::authz::SystemAccess::for_reason(
+        "pact write",
+    ));
     let before = load_pact(&mut tx, &all, pact.0).await?;
     let known: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
         .bind(org.0)
@@ -203,7 +219,11 @@ pub(crate) async fn set_pact_member(
         by,
         Change {
             org_id: Some(org),
-            action: if remove { "pact.member.remove" } else { "pact.member.set" },
+            action: if remove {
+                "pact.member.remove"
+            } else {
+                "pact.member.set"
+            },
             object_type: "pact",
             object_id: pact.0.to_string(),
             before: to_json(&before.members),
@@ -414,7 +434,11 @@ pub(crate) async fn save_pact_resource(
                     .execute(&mut *tx)
                     .await?;
             }
-            let action = if input.is_some() { "pact.resource.update" } else { "pact.resource.confirm" };
+            let action = if input.is_some() {
+                "pact.resource.update"
+            } else {
+                "pact.resource.confirm"
+            };
             (rid.0, to_json(&before), action)
         }
         (None, None) => return Err(StoreError::NotFound),
@@ -466,7 +490,17 @@ pub(crate) async fn delete_pact_resource(
     Ok(before)
 }
 
-type ContactTuple = (i64, i64, String, i64, String, Option<String>, Option<String>, Option<String>, Option<String>);
+type ContactTuple = (
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 async fn fetch_contacts(
     tx: &mut Tx,
@@ -480,19 +514,21 @@ async fn fetch_contacts(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, org, org_name, position, name, function, phone, mobile, email)| {
-            verbund_domain::pact::model::PactContact {
-                id: verbund_domain::PactContactId(id),
-                org_id: OrgId(org),
-                org_name,
-                position,
-                name,
-                function,
-                phone,
-                mobile,
-                email,
-            }
-        })
+        .map(
+            |(id, org, org_name, position, name, function, phone, mobile, email)| {
+                verbund_domain::pact::model::PactContact {
+                    id: verbund_domain::PactContactId(id),
+                    org_id: OrgId(org),
+                    org_name,
+                    position,
+                    name,
+                    function,
+                    phone,
+                    mobile,
+                    email,
+                }
+            },
+        )
         .collect())
 }
 
@@ -508,10 +544,12 @@ pub(crate) async fn add_pact_contact(
         return Err(StoreError::NotFound);
     }
     let mut tx = begin_write(pool).await?;
-    let pos: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM pact_contacts WHERE org_id = $1")
-        .bind(org.0)
-        .fetch_one(&mut *tx)
-        .await?;
+    let pos: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM pact_contacts WHERE org_id = $1",
+    )
+    .bind(org.0)
+    .fetch_one(&mut *tx)
+    .await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO pact_contacts (org_id, position, name, function, phone, mobile, email, created_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -555,10 +593,13 @@ pub(crate) async fn delete_pact_contact(
     id: verbund_domain::PactContactId,
 ) -> Result<verbund_domain::pact::model::PactContact> {
     let mut tx = begin_write(pool).await?;
-    let before = fetch_contacts(&mut tx, &format!("c.id = {} AND {}", id.0, scope_sql(write, "c.org_id")))
-        .await?
-        .pop()
-        .ok_or(StoreError::NotFound)?;
+    let before = fetch_contacts(
+        &mut tx,
+        &format!("c.id = {} AND {}", id.0, scope_sql(write, "c.org_id")),
+    )
+    .await?
+    .pop()
+    .ok_or(StoreError::NotFound)?;
     sqlx::query("DELETE FROM pact_contacts WHERE id = $1")
         .bind(id.0)
         .execute(&mut *tx)

@@ -92,11 +92,12 @@ pub(crate) async fn get_pact_crisis(
 }
 
 async fn is_pact_member(tx: &mut Tx, pact: i64, org: OrgId) -> Result<bool> {
-    let n: Option<i64> = sqlx::query_scalar("SELECT id FROM pact_members WHERE pact_id = $1 AND org_id = $2")
-        .bind(pact)
-        .bind(org.0)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM pact_members WHERE pact_id = $1 AND org_id = $2")
+            .bind(pact)
+            .bind(org.0)
+            .fetch_optional(&mut **tx)
+            .await?;
     Ok(n.is_some())
 }
 
@@ -158,7 +159,16 @@ pub(crate) async fn declare_pact_crisis(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    insert_entry(&mut tx, id, org, by.user_id, verbund_domain::pact::EntryKind::System, &d.first_entry, None).await?;
+    insert_entry(
+        &mut tx,
+        id,
+        org,
+        by.user_id,
+        verbund_domain::pact::EntryKind::System,
+        &d.first_entry,
+        None,
+    )
+    .await?;
     {
         // The alert job mails every contact of the pact and calls the webhook, if any.
         sqlx::query(
@@ -190,7 +200,18 @@ pub(crate) async fn declare_pact_crisis(
     Ok(after)
 }
 
-type EntryTuple = (i64, i64, String, String, i64, String, Option<i64>, Option<String>, Option<i64>, i64);
+type EntryTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    i64,
+);
 
 /// Timeline entries of a visible crisis with an ID above `after`, oldest first (at most
 /// `limit`).
@@ -214,20 +235,22 @@ pub(crate) async fn pact_entries(
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(id, c, kind, text, org, org_name, user, user_name, corrects, at)| {
-            Ok(verbund_domain::pact::model::PactEntry {
-                id: verbund_domain::PactEntryId(id),
-                crisis_id: verbund_domain::PactCrisisId(c),
-                kind: pact_code(&kind, verbund_domain::pact::EntryKind::parse)?,
-                text,
-                org_id: OrgId(org),
-                org_name,
-                user_id: user.map(UserId),
-                user_name,
-                corrects: corrects.map(verbund_domain::PactEntryId),
-                created_at_ms: at,
-            })
-        })
+        .map(
+            |(id, c, kind, text, org, org_name, user, user_name, corrects, at)| {
+                Ok(verbund_domain::pact::model::PactEntry {
+                    id: verbund_domain::PactEntryId(id),
+                    crisis_id: verbund_domain::PactCrisisId(c),
+                    kind: pact_code(&kind, verbund_domain::pact::EntryKind::parse)?,
+                    text,
+                    org_id: OrgId(org),
+                    org_name,
+                    user_id: user.map(UserId),
+                    user_name,
+                    corrects: corrects.map(verbund_domain::PactEntryId),
+                    created_at_ms: at,
+                })
+            },
+        )
         .collect()
 }
 
@@ -266,16 +289,27 @@ pub(crate) async fn add_pact_entry(
     let mut tx = begin_write(pool).await?;
     open_crisis_for(&mut tx, read, write, crisis.0, org).await?;
     if let Some(c) = corrects {
-        let same: Option<i64> = sqlx::query_scalar("SELECT id FROM pact_crisis_entries WHERE id = $1 AND crisis_id = $2")
-            .bind(c.0)
-            .bind(crisis.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let same: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM pact_crisis_entries WHERE id = $1 AND crisis_id = $2",
+        )
+        .bind(c.0)
+        .bind(crisis.0)
+        .fetch_optional(&mut *tx)
+        .await?;
         if same.is_none() {
             return Err(pact_invalid("corrects", "error-pact-entry-unknown"));
         }
     }
-    let id = insert_entry(&mut tx, crisis.0, org, by.user_id, kind, text, corrects.map(|c| c.0)).await?;
+    let id = insert_entry(
+        &mut tx,
+        crisis.0,
+        org,
+        by.user_id,
+        kind,
+        text,
+        corrects.map(|c| c.0),
+    )
+    .await?;
     append_audit(
         &mut tx,
         by,
@@ -319,7 +353,16 @@ pub(crate) async fn close_pact_crisis(
         .bind(crisis.0)
         .execute(&mut *tx)
         .await?;
-    insert_entry(&mut tx, crisis.0, before.org_id, by.user_id, verbund_domain::pact::EntryKind::System, entry_text, None).await?;
+    insert_entry(
+        &mut tx,
+        crisis.0,
+        before.org_id,
+        by.user_id,
+        verbund_domain::pact::EntryKind::System,
+        entry_text,
+        None,
+    )
+    .await?;
     let after = crisis_in(&mut tx, read, crisis.0).await?;
     append_audit(
         &mut tx,
@@ -338,8 +381,32 @@ pub(crate) async fn close_pact_crisis(
     Ok(after)
 }
 
-type RequestTuple = (i64, i64, i64, String, String, String, i64, Option<String>, Option<String>, Option<String>, Option<String>, i64);
-type LoanTuple = (i64, i64, i64, String, i64, String, String, Option<f64>, Option<i64>, Option<String>);
+type RequestTuple = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+type LoanTuple = (
+    i64,
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    Option<f64>,
+    Option<i64>,
+    Option<String>,
+);
 
 fn loan_of(t: LoanTuple) -> Result<verbund_domain::pact::model::PactLoan> {
     let (id, request, resource, resource_name, org, org_name, status, hours, cost, note) = t;
@@ -373,10 +440,12 @@ async fn fetch_requests(
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, crisis, org, org_name, nk, nc, count, from, until, location, note, at) in rows {
-        let loans: Vec<LoanTuple> = sqlx::query_as(AssertSqlSafe(format!("{LOAN_SELECT} WHERE l.request_id = $1 ORDER BY l.id")))
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?;
+        let loans: Vec<LoanTuple> = sqlx::query_as(AssertSqlSafe(format!(
+            "{LOAN_SELECT} WHERE l.request_id = $1 ORDER BY l.id"
+        )))
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
         out.push(verbund_domain::pact::model::PactRequest {
             id: verbund_domain::PactRequestId(id),
             crisis_id: verbund_domain::PactCrisisId(crisis),
@@ -384,7 +453,10 @@ async fn fetch_requests(
             org_name,
             need: Need::parse(&nk, &nc).map_err(|_| pact_corrupt("need"))?,
             count,
-            window: Window { from: pact_date(from)?, until: pact_date(until)? },
+            window: Window {
+                from: pact_date(from)?,
+                until: pact_date(until)?,
+            },
             location,
             note,
             created_at_ms: at,
@@ -412,7 +484,10 @@ pub(crate) async fn get_pact_request(
     pool: &Pool<DB>,
     scope: &Scope,
     id: verbund_domain::PactRequestId,
-) -> Result<(verbund_domain::pact::model::PactCrisis, verbund_domain::pact::model::PactRequest)> {
+) -> Result<(
+    verbund_domain::pact::model::PactCrisis,
+    verbund_domain::pact::model::PactRequest,
+)> {
     let mut tx = begin_snapshot(pool).await?;
     let r = fetch_requests(&mut tx, &format!("q.id = {}", id.0))
         .await?
@@ -455,8 +530,20 @@ pub(crate) async fn add_pact_request(
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    insert_entry(&mut tx, crisis.0, org, by.user_id, verbund_domain::pact::EntryKind::System, entry_text, None).await?;
-    let after = fetch_requests(&mut tx, &format!("q.id = {id}")).await?.pop().ok_or(StoreError::NotFound)?;
+    insert_entry(
+        &mut tx,
+        crisis.0,
+        org,
+        by.user_id,
+        verbund_domain::pact::EntryKind::System,
+        entry_text,
+        None,
+    )
+    .await?;
+    let after = fetch_requests(&mut tx, &format!("q.id = {id}"))
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)?;
     append_audit(
         &mut tx,
         by,
@@ -487,10 +574,17 @@ pub(crate) async fn ask_pact_loan(
     entry_text: &(dyn Fn(&str, &str) -> String + Sync),
 ) -> Result<verbund_domain::pact::model::PactLoan> {
     let mut tx = begin_write(pool).await?;
-    let q = fetch_requests(&mut tx, &format!("q.id = {}", request.0)).await?.pop().ok_or(StoreError::NotFound)?;
+    let q = fetch_requests(&mut tx, &format!("q.id = {}", request.0))
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)?;
     let c = open_crisis_for(&mut tx, read, write, q.crisis_id.0, q.org_id).await?;
-    let all = Scope::system(&verbund_domain::authz::SystemAccess::for_reason("pact loan"));
-    let r = resource_in(&mut tx, &all, resource.0).await.map_err(|_| pact_invalid("resource", "error-pact-resource-unknown"))?;
+    let all = Scope::system(&verbund_domain::authz::SystemAccess::for_reason(
+        "pact loan",
+    ));
+    let r = resource_in(&mut tx, &all, resource.0)
+        .await
+        .map_err(|_| pact_invalid("resource", "error-pact-resource-unknown"))?;
     if r.org_id == q.org_id || !is_pact_member(&mut tx, c.pact_id.0, r.org_id).await? {
         return Err(pact_invalid("resource", "error-pact-resource-unknown"));
     }
@@ -504,7 +598,16 @@ pub(crate) async fn ask_pact_loan(
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| StoreError::unique(e, "resource"))?;
-    insert_entry(&mut tx, c.id.0, q.org_id, by.user_id, verbund_domain::pact::EntryKind::System, &entry_text(&r.name, &r.org_name), None).await?;
+    insert_entry(
+        &mut tx,
+        c.id.0,
+        q.org_id,
+        by.user_id,
+        verbund_domain::pact::EntryKind::System,
+        &entry_text(&r.name, &r.org_name),
+        None,
+    )
+    .await?;
     let after = loan_by_id(&mut tx, id).await?;
     append_audit(
         &mut tx,
@@ -524,10 +627,11 @@ pub(crate) async fn ask_pact_loan(
 }
 
 async fn loan_by_id(tx: &mut Tx, id: i64) -> Result<verbund_domain::pact::model::PactLoan> {
-    let t: Option<LoanTuple> = sqlx::query_as(AssertSqlSafe(format!("{LOAN_SELECT} WHERE l.id = $1")))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let t: Option<LoanTuple> =
+        sqlx::query_as(AssertSqlSafe(format!("{LOAN_SELECT} WHERE l.id = $1")))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
     loan_of(t.ok_or(StoreError::NotFound)?)
 }
 
@@ -545,7 +649,10 @@ pub(crate) async fn decide_pact_loan(
 ) -> Result<verbund_domain::pact::model::PactLoan> {
     let mut tx = begin_write(pool).await?;
     let before = loan_by_id(&mut tx, loan.0).await?;
-    let q = fetch_requests(&mut tx, &format!("q.id = {}", before.request_id.0)).await?.pop().ok_or(StoreError::NotFound)?;
+    let q = fetch_requests(&mut tx, &format!("q.id = {}", before.request_id.0))
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)?;
     let c = crisis_in(&mut tx, read, q.crisis_id.0).await?;
     if !write.contains(before.org_id) {
         return Err(StoreError::NotFound);
@@ -565,7 +672,16 @@ pub(crate) async fn decide_pact_loan(
     .bind(loan.0)
     .execute(&mut *tx)
     .await?;
-    insert_entry(&mut tx, c.id.0, before.org_id, by.user_id, verbund_domain::pact::EntryKind::System, entry_text, None).await?;
+    insert_entry(
+        &mut tx,
+        c.id.0,
+        before.org_id,
+        by.user_id,
+        verbund_domain::pact::EntryKind::System,
+        entry_text,
+        None,
+    )
+    .await?;
     let after = loan_by_id(&mut tx, loan.0).await?;
     append_audit(
         &mut tx,
@@ -589,8 +705,14 @@ pub(crate) async fn decide_pact_loan(
 pub(crate) async fn pact_alert_facts(
     pool: &Pool<DB>,
     crisis: verbund_domain::PactCrisisId,
-) -> Result<(verbund_domain::pact::model::PactCrisis, verbund_domain::pact::model::Pact, Vec<verbund_domain::pact::model::PactContact>)> {
-    let all = Scope::system(&verbund_domain::authz::SystemAccess::for_reason("pact alert"));
+) -> Result<(
+    verbund_domain::pact::model::PactCrisis,
+    verbund_domain::pact::model::Pact,
+    Vec<verbund_domain::pact::model::PactContact>,
+)> {
+    let all = Scope::system(&verbund_domain::authz::SystemAccess::for_reason(
+        "pact alert",
+    ));
     let mut tx = begin_snapshot(pool).await?;
     let c = crisis_in(&mut tx, &all, crisis.0).await?;
     let p = load_pact(&mut tx, &all, c.pact_id.0).await?;

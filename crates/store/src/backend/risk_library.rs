@@ -22,14 +22,16 @@ pub(crate) async fn import_risk_library_federation_wide(
                 .await?;
         let id = match existing {
             Some(id) => {
-                sqlx::query("UPDATE threats SET code = $1, name = $2, description = $3 WHERE id = $4")
-                    .bind(&t.ref_id)
-                    .bind(&t.name)
-                    .bind(&t.description)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::unique(e, "code"))?;
+                sqlx::query(
+                    "UPDATE threats SET code = $1, name = $2, description = $3 WHERE id = $4",
+                )
+                .bind(&t.ref_id)
+                .bind(&t.name)
+                .bind(&t.description)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::unique(e, "code"))?;
                 report.threats_updated += 1;
                 id
             }
@@ -78,7 +80,12 @@ pub(crate) async fn import_risk_library_federation_wide(
             b.push_bind(federation.0).push_bind(*req).push_bind(*t);
         });
         qb.push(" ON CONFLICT (requirement_urn, threat_id) DO NOTHING");
-        report.links += qb.build().persistent(false).execute(&mut *tx).await?.rows_affected();
+        report.links += qb
+            .build()
+            .persistent(false)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     }
     for c in &lib.controls {
         let existing: Option<i64> = sqlx::query_scalar(
