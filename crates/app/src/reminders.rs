@@ -182,6 +182,18 @@ fn digest_mail(
 /// One reminder run at `now_ms`: enqueues every reminder and (on the digest weekday) every
 /// digest not enqueued before. Batch job of the office: reads across members.
 pub async fn run(st: &Services, texts: &Texts, site: &MailSite, now_ms: i64) -> Result<RunReport> {
+    let mut report = run_deadlines(st, texts, site, now_ms).await?;
+    report.digests = run_digest(st, texts, site, now_ms).await?;
+    Ok(report)
+}
+
+/// The deadline part of a run: mails before, at and after each measure's deadline.
+pub async fn run_deadlines(
+    st: &Services,
+    texts: &Texts,
+    site: &MailSite,
+    now_ms: i64,
+) -> Result<RunReport> {
     let fed = crate::federation(&st.store).await?;
     let settings = st.store.reminder_settings(fed.id).await?;
     let today = berlin_today(now_ms);
@@ -218,26 +230,29 @@ pub async fn run(st: &Services, texts: &Texts, site: &MailSite, now_ms: i64) -> 
         })
         .collect();
     report.reminders = st.store.enqueue_mails(fed.id, &mails, now_ms).await?;
-
-    if is_digest_day(today, settings) {
-        let week = iso_week(today);
-        let rows = st
-            .store
-            .digest_rows_federation_wide(fed.id, DIGEST_ITEMS, &week)
-            .await?;
-        let mut mails = Vec::new();
-        let mut start = 0;
-        for i in 1..=rows.len() {
-            if i == rows.len() || rows[i].0.owner != rows[start].0.owner {
-                let group = &rows[start..i];
-                let key = dedupe_key(ReminderKind::Digest.code(), &week, group[0].0.owner.0, None);
-                mails.extend(digest_mail(texts, site, today, group, key));
-                start = i;
-            }
-        }
-        report.digests = st.store.enqueue_mails(fed.id, &mails, now_ms).await?;
-    }
     Ok(report)
+}
+
+/// The digest part of a run: on the digest weekday, one mail per owner with open measures
+/// whose digest of this ISO week is not in the outbox yet. Returns the digests enqueued.
+pub async fn run_digest(st: &Services, texts: &Texts, site: &MailSite, now_ms: i64) -> Result<u64> {
+    let fed = crate::federation(&st.store).await?;
+    let settings = st.store.reminder_settings(fed.id).await?;
+    let today = berlin_today(now_ms);
+    if !is_digest_day(today, settings) {
+        return Ok(0);
+    }
+    let week = iso_week(today);
+    let rows = st
+        .store
+        .digest_rows_federation_wide(fed.id, DIGEST_ITEMS, &week)
+        .await?;
+    let mut mails = Vec::new();
+    for group in rows.chunk_by(|a, b| a.0.owner == b.0.owner) {
+        let key = dedupe_key(ReminderKind::Digest.code(), &week, group[0].0.owner.0, None);
+        mails.extend(digest_mail(texts, site, today, group, key));
+    }
+    Ok(st.store.enqueue_mails(fed.id, &mails, now_ms).await?)
 }
 
 /// The federation's reminder settings (office).

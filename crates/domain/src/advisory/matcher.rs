@@ -194,11 +194,15 @@ pub fn normalise_name(name: &str) -> String {
         .flat_map(char::to_lowercase)
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
-    lowered
-        .split_whitespace()
+    let words: Vec<&str> = lowered.split_whitespace().collect();
+    let kept: Vec<&str> = words
+        .iter()
+        .copied()
         .filter(|w| !LEGAL.contains(w))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    // A name made only of such words (a product called `SE` or `NV`) keeps them: dropping
+    // them would leave no name to match on.
+    if kept.is_empty() { words } else { kept }.join(" ")
 }
 
 /// The normalised product name with a leading vendor name removed (`Red Hat Enterprise

@@ -278,6 +278,9 @@ fn legal_forms_and_punctuation_are_normalised() {
         normalise_name("  CVRF-CSAF-Converter "),
         "cvrf csaf converter"
     );
+    // A name made only of legal-form words keeps them (found by the property test below).
+    assert_eq!(normalise_name("NV"), "nv");
+    assert_eq!(normalise_name("The AG"), "the ag");
 }
 
 #[test]

@@ -57,6 +57,9 @@ macro_rules! shared_queries {
 pub(crate) mod sqlite {
     pub(crate) type DB = sqlx::Sqlite;
 
+    /// SQLite has no `LATERAL` join; queries that would use one take another form.
+    pub(crate) const HAS_LATERAL: bool = false;
+
     /// Begins a write transaction. `IMMEDIATE` takes SQLite's write lock up front: a deferred
     /// transaction that reads first and writes later fails at once with SQLITE_BUSY if another
     /// writer committed in between, instead of waiting.
@@ -144,6 +147,9 @@ pub(crate) mod sqlite {
 
 pub(crate) mod postgres {
     pub(crate) type DB = sqlx::Postgres;
+
+    /// PostgreSQL joins `LATERAL` subqueries (a per-row `LIMIT` that walks an index).
+    pub(crate) const HAS_LATERAL: bool = true;
 
     /// Begins a write transaction; concurrent writers serialize on the audit head row.
     pub(crate) async fn begin_write(
