@@ -424,8 +424,78 @@ async fn the_check_page_answers_quickly_with_csrf(app: TestApp) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// The member's structure report carries the check: a sheet (and PDF section) with one row
+/// per requirement in scope, the status it counts with, owner and date, and the note.
+async fn the_structure_report_lists_the_check_results(app: TestApp) {
+    import_mini(&app).await;
+    let nauheim = app.org_id("Nauheim").await;
+    let t = app.token("koordination@nauheim.example").await;
+    let s = object(&app, &t, nauheim, "S1", "server").await;
+    assign(&app, &t, s, "SYS.1.1").await;
+    let c = check(&app, &t, nauheim, "").await;
+    let in_scope = c["rows"]["total"].as_i64().unwrap();
+    let row = row_id(&c, "SYS.1.1.A1");
+    let note = "Schrank <b>abschließen</b> & #set page()";
+    let (status, r) = put(
+        &app,
+        &t,
+        row,
+        json!({"status": "partial", "owner": "IT-Team", "due_on": "2027-03-31", "comment": note}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+
+    let (status, _, xlsx) = app
+        .api_file(
+            &format!("/organisations/{nauheim}/structure/report?format=xlsx"),
+            &t,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("a workbook");
+    let sheet = wb
+        .worksheet_range("IT-Grundschutz-Check")
+        .expect("the check sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let a1 = rows
+        .iter()
+        .find(|r| r[1].starts_with("SYS.1.1.A1"))
+        .expect("the answered requirement");
+    assert_eq!(a1[0], "S1 Objekt S1");
+    assert_eq!(a1[3], "teilweise");
+    assert_eq!(a1[5], "IT-Team, 31.03.2027");
+    assert_eq!(a1[6], note);
+    let data_rows = rows.iter().filter(|r| r[1].starts_with("SYS.")).count();
+    assert_eq!(
+        data_rows as i64, in_scope,
+        "one row per requirement in scope"
+    );
+
+    let (status, _, pdf) = app
+        .api_file(
+            &format!("/organisations/{nauheim}/structure/report?format=pdf"),
+            &t,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = crate::helpers::pdftotext(&pdf);
+    assert!(text.contains("IT-Grundschutz-Check"), "{text}");
+    assert!(text.contains("Erfüllung"), "{text}");
+    // Typed markup is printed as text, not interpreted.
+    assert!(
+        text.contains("abschließen</b>") && text.contains("#set"),
+        "{text}"
+    );
+}
+
 both!(
     high_requirements_appear_and_drop_out_with_the_need,
     a_provider_object_fulfils_the_requirement_for_every_member_relying_on_it,
-    the_check_page_answers_quickly_with_csrf
+    the_check_page_answers_quickly_with_csrf,
+    the_structure_report_lists_the_check_results
 );

@@ -169,7 +169,8 @@ async fn the_report_workbook_has_a_sheet_per_part_with_the_needs_and_paths(app: 
             "Schutzbedarf",
             "Abhängigkeiten",
             "Dienstleister",
-            "Modellierung"
+            "Modellierung",
+            "IT-Grundschutz-Check"
         ]
     );
     // Without any module assigned, every object is a gap of the modelling.
