@@ -34,6 +34,7 @@ pub mod modelling;
 pub mod orgs;
 pub mod pact;
 pub mod pact_alert;
+pub mod pact_map;
 pub mod password_reset;
 pub mod reminders;
 pub mod risks;
