@@ -22,3 +22,6 @@ pact-map-simulate = Ausfall durchspielen
 pact-map-whole-provider = ganzer Dienstleister
 pact-map-simulate-button = Ausfall wählen
 error-pact-map-choice = Bitte wählen Sie ein Objekt oder einen IT-Dienstleister aus der Liste dieses Pakts.
+pact-handbook-download = Notfallhandbuch (PDF)
+pact-handbook-hint = Alarmkette, IT-Notfallkarte, erste Schritte, Partner mit ihren Hilfsangeboten und die Geschäftsprozesse mit ihren Abhängigkeiten – zum Ausdrucken. Der „Stand“ auf dem Dokument ist die letzte inhaltliche Änderung.
+pact-settlement-download = Abrechnung zwischen den Partnern (Excel)

@@ -22,3 +22,6 @@ pact-map-simulate = Simulate an outage
 pact-map-whole-provider = whole provider
 pact-map-simulate-button = Choose outage
 error-pact-map-choice = Please choose an object or an IT provider from this pact's list.
+pact-handbook-download = Emergency handbook (PDF)
+pact-handbook-hint = Alarm chain, IT emergency card, first steps, partners with what they offer and the business processes with their dependencies – for printing. The date on the document is the last change of its content.
+pact-settlement-download = Settlement between the partners (Excel)

@@ -224,6 +224,8 @@ pub fn routes() -> Routes {
         .post("/pacts/{id}/members", pacts::set_member)
         .post("/pacts/{id}/crises", pacts::declare)
         .get("/pacts/{id}/dependency-map", pact_map::dependency_map)
+        .get("/organisations/{id}/pact-handbook", pact_map::handbook)
+        .get("/pact-crises/{id}/settlement", pact_map::settlement)
         .get("/organisations/{id}/pact-registry", pacts::registry)
         .post("/organisations/{id}/pact-resources", pacts::create_resource)
         .put("/pact-resources/{id}", pacts::update_resource)
@@ -293,7 +295,7 @@ pub fn routes() -> Routes {
         pacts::list, pacts::create, pacts::get_one, pacts::update, pacts::set_member, pacts::declare, pacts::registry,
         pacts::create_resource, pacts::update_resource, pacts::delete_resource, pacts::confirm_resource,
         pacts::create_contact, pacts::delete_contact, pacts::crisis, pacts::add_entry, pacts::add_request, pacts::close,
-        pacts::matches, pacts::ask_loan, pacts::decide_loan, pact_map::dependency_map,
+        pacts::matches, pacts::ask_loan, pacts::decide_loan, pact_map::dependency_map, pact_map::handbook, pact_map::settlement,
         advisories::import, advisories::list, advisories::get_one, advisories::document, advisories::warnings,
         advisories::critical, advisories::warning, advisories::acknowledge, advisories::done, advisories::confirm,
         advisories::measure

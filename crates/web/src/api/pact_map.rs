@@ -29,3 +29,41 @@ pub async fn dependency_map(
 ) -> AppResult<Json<PactMapView>> {
     Ok(Json(svc::map(&st, &u.actor, PactId(id), q).await?))
 }
+
+/// A member's offline emergency handbook (PDF): emergency card, first steps, alarm chain, the
+/// pact partners with what they can lend, and the member's business processes by protection
+/// need with their dependencies. The "Stand" printed is when the content last changed; the
+/// header `X-Verbund-Handbook-Changed` says whether it changed since the last generation.
+/// For whoever reads the member's structure analysis.
+#[utoipa::path(get, path = "/organisations/{id}/pact-handbook", operation_id = "get_pact_handbook",
+    params(("id" = i64, Path)), tag = "pacts",
+    responses((status = 200, description = "The handbook as tagged PDF.", content((super::Binary = "application/pdf"))),
+        (status = 403, body = ErrorBody, description = "Own member, but the role may not read its structure analysis."),
+        (status = 404, body = ErrorBody, description = "Not an organisation of the caller.")))]
+pub async fn handbook(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<axum::response::Response> {
+    let h =
+        verbund_app::pact_handbook::handbook(&st, &u.audit(), &u.actor, verbund_domain::OrgId(id))
+            .await?;
+    Ok(crate::ui::pact_files::handbook_response(h))
+}
+
+/// A crisis' settlement between the partners (XLSX): sheet "Leistungen" with hours and costs
+/// of each accepted loan and their sums, sheet "Summen" per member (lent, received, balance).
+#[utoipa::path(get, path = "/pact-crises/{id}/settlement", operation_id = "get_pact_settlement",
+    params(("id" = i64, Path)), tag = "pacts",
+    responses((status = 200, description = "The workbook.", content((super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 404, body = ErrorBody, description = "Not a crisis of the caller's pacts.")))]
+pub async fn settlement(
+    State(st): State<AppState>,
+    u: ApiUser,
+    IdPath(id): IdPath,
+) -> AppResult<crate::download::Download> {
+    Ok(crate::download::Download(
+        verbund_app::pact_settlement::settlement(&st, &u.actor, verbund_domain::PactCrisisId(id))
+            .await?,
+    ))
+}

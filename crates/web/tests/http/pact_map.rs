@@ -5,10 +5,11 @@
 //! pre-filled declaration form.
 
 use axum::http::{Method, StatusCode};
+use calamine::{Data, Reader, Xlsx};
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, pdftotext};
 
 const NAUHEIM: &str = "koordination@nauheim.example";
 const OUTSIDER: &str = "koordination@bischofsheim.example";
@@ -350,7 +351,215 @@ async fn the_map_page_links_to_the_prefilled_declaration(app: TestApp) {
     assert!(html.contains("Bitte wählen Sie ein Objekt"));
 }
 
+/// Text that looks like typst markup; the handbook must print it as it is.
+const MARKUP: &str = "Erika #Muster *[IT]*";
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let (s, v) = app.api(Method::POST, path, token, Some(body)).await;
+    assert!(s.is_success(), "{path}: {s} {v}");
+    v
+}
+
+/// The handbook's `X-Verbund-Handbook-Changed` header.
+async fn changed(app: &TestApp, token: &str, path: &str) -> String {
+    let req = axum::http::Request::get(format!("/api/v1{path}"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (s, h, _) = app.request_bytes(req).await;
+    assert_eq!(s, StatusCode::OK);
+    h["x-verbund-handbook-changed"].to_str().unwrap().to_owned()
+}
+
+async fn the_handbook_prints_alarm_chain_partners_and_processes(app: TestApp) {
+    let (_, _, _) = setup(&app).await;
+    let (n, r) = (app.org_id("Nauheim").await, app.org_id("Raunheim").await);
+    let tn = app.token(NAUHEIM).await;
+    let tr = app.token("koordination@raunheim.example").await;
+    post(
+        &app,
+        &tn,
+        &format!("/organisations/{n}/pact-contacts"),
+        json!({"name": MARKUP, "function": "IT-Leitung", "phone": "06152 123-45", "mobile": "0170 555111"}),
+    )
+    .await;
+    post(
+        &app,
+        &tr,
+        &format!("/organisations/{r}/pact-contacts"),
+        json!({"name": "Rolf Raunheimer", "mobile": "0171 222333"}),
+    )
+    .await;
+    post(
+        &app,
+        &tr,
+        &format!("/organisations/{r}/pact-resources"),
+        json!({"kind": "person", "name": "Firewall-Team Raunheim", "skills": ["firewall"], "phone": "06142 999-1"}),
+    )
+    .await;
+    let path = format!("/organisations/{n}/pact-handbook");
+
+    let (s, ct, pdf) = app.api_file(&path, &tn).await;
+
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(ct, "application/pdf");
+    let text = pdftotext(&pdf);
+    for want in [
+        "Notfallhandbuch: Nauheim",
+        "IT-Notfallkarte",
+        MARKUP,
+        "06152 123-45",
+        "0170 555111",
+        "Rolf Raunheimer",
+        "0171 222333",
+        "Firewall-Team Raunheim",
+        "06142 999-1",
+        "GP-FIN Haushalt und Kasse",
+        "sehr hoch",
+        "RZ-FIN Finanzverfahren (Rechenzentrum Süd (Test))",
+    ] {
+        assert!(text.contains(want), "{want} missing: {text}");
+    }
+    // Nothing of the partner's structure analysis.
+    assert!(!text.contains("Geheimes Meldewesen"), "{text}");
+
+    // The same content again: unchanged; a new contact: changed.
+    assert_eq!(changed(&app, &tn, &path).await, "false");
+    post(
+        &app,
+        &tn,
+        &format!("/organisations/{n}/pact-contacts"),
+        json!({"name": "Bürgermeisterin", "mobile": "0170 555222"}),
+    )
+    .await;
+    assert_eq!(changed(&app, &tn, &path).await, "true");
+
+    // Others: a partner and an outsider get 404, an own role without structure rights 403.
+    for (who, want) in [
+        ("koordination@raunheim.example", StatusCode::NOT_FOUND),
+        (OUTSIDER, StatusCode::NOT_FOUND),
+        ("massnahmen@nauheim.example", StatusCode::FORBIDDEN),
+    ] {
+        let t = app.token(who).await;
+        let (s, _, _) = app.api_file(&path, &t).await;
+        assert_eq!(s, want, "{who}");
+    }
+    let mut b = app.login(NAUHEIM).await;
+    let (_, html) = b.get(&app, &format!("/orgs/{n}/pact-registry")).await;
+    assert!(html.contains(&format!("/orgs/{n}/pact-handbook")));
+    let (s, _, pdf) = b.get_bytes(&app, &format!("/orgs/{n}/pact-handbook")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
+async fn the_settlement_sums_hours_and_costs_per_member(app: TestApp) {
+    let (pact, _, _) = setup(&app).await;
+    let (r, ru) = (
+        app.org_id("Raunheim").await,
+        app.org_id("Rüsselsheim am Main").await,
+    );
+    let tn = app.token(NAUHEIM).await;
+    let tr = app.token("koordination@raunheim.example").await;
+    let tru = app.token("koordination@ruesselsheim-am-main.example").await;
+    let mut resources = Vec::new();
+    for (org, token, name) in [
+        (r, &tr, "Leihrechner Raunheim"),
+        (ru, &tru, "Lager Rüsselsheim"),
+    ] {
+        let v = post(
+            &app,
+            token,
+            &format!("/organisations/{org}/pact-resources"),
+            json!({"kind": "equipment", "name": name, "equipment_type": "workstation", "count": 5}),
+        )
+        .await;
+        resources.push(v["id"].as_i64().unwrap());
+    }
+    let c = post(
+        &app,
+        &tn,
+        &format!("/pacts/{pact}/crises"),
+        json!({"severity": "high", "affected_services": "Fachverfahren", "summary": "Ausfall"}),
+    )
+    .await;
+    let crisis = c["id"].as_i64().unwrap();
+    let q = post(
+        &app,
+        &tn,
+        &format!("/pact-crises/{crisis}/requests"),
+        json!({"need_kind": "equipment", "need": "workstation", "count": 8}),
+    )
+    .await;
+    let request = q["id"].as_i64().unwrap();
+    for ((res, token), (hours, cost)) in resources
+        .iter()
+        .zip([&tr, &tru])
+        .zip([("6,5", "480"), ("2", "100,50")])
+    {
+        let loan = post(
+            &app,
+            &tn,
+            &format!("/pact-requests/{request}/loans"),
+            json!({"resource": res}),
+        )
+        .await;
+        let id = loan["id"].as_i64().unwrap();
+        post(
+            &app,
+            token,
+            &format!("/pact-loans/{id}/decision"),
+            json!({"status": "accepted", "hours": hours, "cost": cost}),
+        )
+        .await;
+    }
+
+    let (s, ct, xlsx) = app
+        .api_file(&format!("/pact-crises/{crisis}/settlement"), &tn)
+        .await;
+
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).expect("a workbook");
+    assert_eq!(wb.sheet_names(), ["Leistungen", "Summen"]);
+    let lines = wb.worksheet_range("Leistungen").unwrap();
+    assert_eq!(lines.get((4, 3)).unwrap().to_string(), "Raunheim");
+    assert_eq!(lines.get((4, 5)), Some(&Data::Float(6.5)));
+    assert_eq!(lines.get((5, 6)), Some(&Data::Float(100.5)));
+    assert_eq!(lines.get((6, 1)).unwrap().to_string(), "Summe");
+    assert_eq!(lines.get((6, 6)), Some(&Data::Float(580.5)));
+    let formulas = wb.worksheet_formula("Leistungen").unwrap();
+    assert_eq!(
+        formulas.get_value((6, 6)).map(String::as_str),
+        Some("SUM(G5:G6)")
+    );
+    let sums = wb.worksheet_range("Summen").unwrap();
+    let row = |name: &str| {
+        (3..6)
+            .find(|r| sums.get((*r, 0)).unwrap().to_string() == name)
+            .unwrap()
+    };
+    let n = row("Nauheim");
+    assert_eq!(sums.get((n, 3)), Some(&Data::Float(8.5)));
+    assert_eq!(sums.get((n, 4)), Some(&Data::Float(580.5)));
+    assert_eq!(sums.get((n, 5)), Some(&Data::Float(-580.5)));
+    let r = row("Raunheim");
+    assert_eq!(sums.get((r, 1)), Some(&Data::Float(6.5)));
+    assert_eq!(sums.get((r, 5)), Some(&Data::Float(480.0)));
+
+    // Outside the pact: 404, also on the page's link.
+    let to = app.token(OUTSIDER).await;
+    let (s, _, _) = app
+        .api_file(&format!("/pact-crises/{crisis}/settlement"), &to)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let mut b = app.login(NAUHEIM).await;
+    let (_, html) = b.get(&app, &format!("/pact-crises/{crisis}")).await;
+    assert!(html.contains(&format!("/pact-crises/{crisis}/settlement")));
+}
+
 both!(
+    the_handbook_prints_alarm_chain_partners_and_processes,
+    the_settlement_sums_hours_and_costs_per_member,
     the_office_sees_the_blast_radius_and_declares_from_the_draft,
     a_member_sees_only_that_a_partner_is_affected,
     the_map_page_links_to_the_prefilled_declaration,
