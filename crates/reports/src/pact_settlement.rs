@@ -165,15 +165,13 @@ pub fn pact_settlement_xlsx(r: &SettlementReport) -> Result<Vec<u8>, ReportError
         ws.set_column_width(c, if c == 0 { 28 } else { 18 })?;
     }
     let sums = settlement_sums(r.lines);
-    let mut row = 3u32;
-    for (name, (hl, cl, hr, cr)) in &sums {
+    for (row, (name, (hl, cl, hr, cr))) in (3u32..).zip(sums.iter()) {
         ws.write_string(row, 0, name)?;
         ws.write_number_with_format(row, 1, *hl, &hours)?;
         ws.write_number_with_format(row, 2, euros_f64(Cents(*cl)), &euro)?;
         ws.write_number_with_format(row, 3, *hr, &hours)?;
         ws.write_number_with_format(row, 4, euros_f64(Cents(*cr)), &euro)?;
         ws.write_number_with_format(row, 5, euros_f64(Cents(cl - cr)), &euro)?;
-        row += 1;
     }
     Ok(wb.save_to_buffer()?)
 }
