@@ -535,7 +535,7 @@ async fn the_settlement_sums_hours_and_costs_per_member(app: TestApp) {
     let sums = wb.worksheet_range("Summen").unwrap();
     let row = |name: &str| {
         (3..6)
-            .find(|r| sums.get((*r, 0)).unwrap().to_string() == name)
+            .find(|r| matches!(sums.get((*r, 0)), Some(Data::String(s)) if s == name))
             .unwrap()
     };
     let n = row("Nauheim");
