@@ -104,6 +104,11 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: ImportCmd,
     },
+    /// Krisenpakt: Notfallhandbücher.
+    Pact {
+        #[command(subcommand)]
+        cmd: PactCmd,
+    },
     /// Kostenbeteiligung: Dokumente erstellter Abrechnungen.
     Costs {
         #[command(subcommand)]
@@ -189,6 +194,18 @@ pub enum ImportCmd {
         /// Das Verzeichnis.
         #[arg(value_name = "VERZEICHNIS")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PactCmd {
+    /// Schreibt das Notfallhandbuch (PDF) jedes Paktmitglieds in ein Verzeichnis
+    /// (`notfallhandbuch-<mitglied>.pdf`, vorhandene Dateien werden ersetzt) und meldet je
+    /// Mitglied, ob sich der Inhalt seit der letzten Erstellung geändert hat.
+    Handbook {
+        /// Zielverzeichnis; wird angelegt, falls es fehlt.
+        #[arg(long, value_name = "VERZEICHNIS")]
+        out: PathBuf,
     },
 }
 

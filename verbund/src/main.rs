@@ -12,9 +12,10 @@ mod db;
 mod demo;
 mod errors;
 mod mail;
+mod pact;
 mod serve;
 
-use crate::cli::{AuditCmd, Cli, Cmd, CostsCmd, ImportCmd};
+use crate::cli::{AuditCmd, Cli, Cmd, CostsCmd, ImportCmd, PactCmd};
 use crate::config::Config;
 use crate::db::open;
 
@@ -149,6 +150,12 @@ async fn run() -> anyhow::Result<()> {
         } => {
             let store = open(&cfg.database_url).await?;
             costs::statements(store, year, statement, &out).await
+        }
+        Cmd::Pact {
+            cmd: PactCmd::Handbook { out },
+        } => {
+            let store = open(&cfg.database_url).await?;
+            pact::handbooks(store, &out).await
         }
         Cmd::Audit {
             cmd: AuditCmd::Verify { checkpoints },

@@ -19,6 +19,8 @@ mod assessment_xlsx;
 mod committee;
 mod format;
 mod letter;
+mod pact_handbook;
+mod pact_settlement;
 mod plan;
 mod printable;
 mod render;
@@ -29,6 +31,13 @@ mod workbook;
 pub use assessment_xlsx::{ASSESSMENT_SHEET, assessment_xlsx};
 pub use committee::{
     CommitteeReport, Level, MemberLine, TopicLine, TrendLine, committee_pdf, committee_xlsx,
+};
+pub use pact_handbook::{
+    HandbookContact, HandbookContent, HandbookPartner, HandbookProcess, HandbookReport,
+    equipment_de, kind_de, pact_handbook_pdf, skill_de,
+};
+pub use pact_settlement::{
+    MemberSums, SettlementLine, SettlementReport, pact_settlement_xlsx, settlement_sums,
 };
 pub use plan::{PlanReport, plan_pdf, plan_xlsx, priority_de, status_de};
 pub use structure_report::{ReportTable, StructureReport, structure_pdf, structure_xlsx};

@@ -72,7 +72,7 @@ pub use generate::{GeneratedNeed, StructureTemplate};
 pub use mail::{CalendarFeed, Job, NewMail, OutboxMail, ReminderCandidate};
 pub use measures::MeasureLinks;
 pub use office::{AuditFilter, MemberSnapshotAge, RequirementLabel};
-pub use pact::{ContactFields, CrisisFields, LoanDecision, PactFields, Registry};
+pub use pact::{ContactFields, CrisisFields, HandbookStand, LoanDecision, PactFields, Registry};
 pub use risks::{NewThreat, RiskLibraryImported};
 pub use structure::{ImportCounts, LinkEnd, ProviderObjectName};
 

@@ -79,6 +79,17 @@ pub struct LoanDecision {
     pub note: Option<String>,
 }
 
+/// What recording a generated emergency handbook found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandbookStand {
+    /// The content differs from the last generated one (or none was generated before).
+    pub changed: bool,
+    /// When the content last changed (ms since epoch): the "Stand" printed on it.
+    pub changed_at_ms: i64,
+    /// When it was generated before (ms since epoch), if ever.
+    pub previous_generated_at_ms: Option<i64>,
+}
+
 /// A resource and a member's registry.
 pub type Registry = (Vec<PactResource>, Vec<PactContact>);
 
@@ -316,5 +327,54 @@ impl Store {
         crisis: PactCrisisId,
     ) -> Result<(PactCrisis, Pact, Vec<PactContact>)> {
         dispatch!(self.pact_alert_facts(crisis))
+    }
+
+    /// The dependency map of a pact `scope` reaches: every provider object with the pact
+    /// members an outage of it reaches (names only, nothing of their structure).
+    pub async fn pact_dependency_map(
+        &self,
+        scope: &Scope,
+        pact: PactId,
+    ) -> Result<Vec<verbund_domain::pact::blast::ProviderService>> {
+        dispatch!(self.pact_dependency_map(scope, pact))
+    }
+
+    /// The pact members an outage of the provider objects `failed` reaches (other objects in
+    /// `failed` are ignored), worst hit first. Members outside `detail` (the reader's
+    /// structure scope) keep only their name and the provider objects they are reached
+    /// through: no processes, no object count.
+    pub async fn pact_blast_radius(
+        &self,
+        scope: &Scope,
+        detail: &Scope,
+        pact: PactId,
+        failed: &[verbund_domain::StructureObjectId],
+    ) -> Result<Vec<verbund_domain::pact::blast::AffectedMember>> {
+        dispatch!(self.pact_blast_radius(scope, detail, pact, failed))
+    }
+
+    /// `org`'s structure objects and every provider's, with effective needs, and the links
+    /// among them (`org` outside `scope`: `NotFound`). For the emergency handbook.
+    pub async fn member_dependency_graph(
+        &self,
+        scope: &Scope,
+        org: OrgId,
+    ) -> Result<(
+        Vec<verbund_domain::pact::blast::DepObject>,
+        Vec<verbund_domain::pact::blast::DepLink>,
+    )> {
+        dispatch!(self.member_dependency_graph(scope, org))
+    }
+
+    /// Records that `org`'s emergency handbook was generated with content `hash`: a new
+    /// hash moves the "Stand" to now (audited as `pact.handbook.change`), the same hash keeps
+    /// it. The caller authorizes.
+    pub async fn record_pact_handbook(
+        &self,
+        by: &AuditActor,
+        org: OrgId,
+        hash: &str,
+    ) -> Result<HandbookStand> {
+        dispatch!(self.record_pact_handbook(by, org, hash))
     }
 }

@@ -75,6 +75,52 @@ pub struct AffectedMember {
     pub processes: Vec<AffectedProcess>,
     /// How many of its objects fail (processes included).
     pub objects: usize,
+    /// The failing provider objects the member's own objects rely on directly: how the
+    /// outage reaches it.
+    pub via: Vec<Via>,
+}
+
+/// A provider object through which an outage reaches a member.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Via {
+    /// The provider's name.
+    pub provider: String,
+    /// The object's short id.
+    pub short_id: String,
+    /// The object's name.
+    pub name: String,
+}
+
+/// A member relying on a provider object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberRef {
+    /// The member.
+    pub org_id: OrgId,
+    /// Its name.
+    pub org_name: String,
+}
+
+/// A provider object (a hosted procedure, mail, the uplink, a data centre) and the members
+/// an outage of it reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProviderService {
+    /// The object.
+    pub id: StructureObjectId,
+    /// The provider.
+    pub provider_id: OrgId,
+    /// The provider's name.
+    pub provider: String,
+    /// Short id.
+    pub short_id: String,
+    /// Name.
+    pub name: String,
+    /// Type.
+    pub object_type: ObjectType,
+    /// The members it reaches, by name.
+    pub members: Vec<MemberRef>,
 }
 
 fn process_key(
@@ -91,24 +137,33 @@ fn process_key(
     )
 }
 
-/// The members (not providers) reached by an outage of `failed`, the worst hit first: by
-/// their most needed process, then by number of affected processes, then by name.
-pub fn blast_radius(
-    objects: &[DepObject],
-    links: &[DepLink],
-    failed: &[StructureObjectId],
-) -> Vec<AffectedMember> {
-    // dependents[x] = objects that depend on x
-    let mut dependents: BTreeMap<StructureObjectId, Vec<StructureObjectId>> = BTreeMap::new();
-    for l in links {
-        let (dependent, dependency) = if l.link_type == LinkType::ProcessesDataOf {
-            (l.to, l.from)
-        } else {
-            (l.from, l.to)
-        };
-        dependents.entry(dependency).or_default().push(dependent);
+/// `(dependent, dependency)` of a link.
+fn direction(l: &DepLink) -> (StructureObjectId, StructureObjectId) {
+    if l.link_type == LinkType::ProcessesDataOf {
+        (l.to, l.from)
+    } else {
+        (l.from, l.to)
     }
-    let mut reached: std::collections::BTreeSet<StructureObjectId> = Default::default();
+}
+
+type Dependents = BTreeMap<StructureObjectId, Vec<StructureObjectId>>;
+
+/// For each object, the objects that depend on it directly.
+fn dependents(links: &[DepLink]) -> Dependents {
+    let mut out: Dependents = BTreeMap::new();
+    for l in links {
+        let (dependent, dependency) = direction(l);
+        out.entry(dependency).or_default().push(dependent);
+    }
+    out
+}
+
+/// Everything that fails with `failed` (`failed` included); cycles end the walk.
+fn reach(
+    dependents: &Dependents,
+    failed: &[StructureObjectId],
+) -> std::collections::BTreeSet<StructureObjectId> {
+    let mut reached = std::collections::BTreeSet::new();
     let mut queue: VecDeque<StructureObjectId> = failed.iter().copied().collect();
     while let Some(x) = queue.pop_front() {
         if !reached.insert(x) {
@@ -118,6 +173,111 @@ pub fn blast_radius(
             if !reached.contains(d) {
                 queue.push_back(*d);
             }
+        }
+    }
+    reached
+}
+
+/// What `start` depends on, directly or through others (`start` itself not), nearest first;
+/// cycles end the walk.
+pub fn dependencies(links: &[DepLink], start: StructureObjectId) -> Vec<StructureObjectId> {
+    let mut deps: BTreeMap<StructureObjectId, Vec<StructureObjectId>> = BTreeMap::new();
+    for l in links {
+        let (dependent, dependency) = direction(l);
+        deps.entry(dependent).or_default().push(dependency);
+    }
+    let mut seen = std::collections::BTreeSet::from([start]);
+    let mut out = Vec::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(x) = queue.pop_front() {
+        for d in deps.get(&x).into_iter().flatten() {
+            if seen.insert(*d) {
+                out.push(*d);
+                queue.push_back(*d);
+            }
+        }
+    }
+    out
+}
+
+/// The dependency map: every provider object with the members (not providers) an outage of
+/// it reaches, by provider and short id; members by name.
+pub fn dependency_map(objects: &[DepObject], links: &[DepLink]) -> Vec<ProviderService> {
+    let dependents = dependents(links);
+    let mut out: Vec<ProviderService> = objects
+        .iter()
+        .filter(|o| o.provider)
+        .map(|p| {
+            let reached = reach(&dependents, &[p.id]);
+            let mut members: BTreeMap<OrgId, String> = BTreeMap::new();
+            for o in objects
+                .iter()
+                .filter(|o| !o.provider && reached.contains(&o.id))
+            {
+                members.insert(o.org_id, o.org_name.clone());
+            }
+            let mut members: Vec<MemberRef> = members
+                .into_iter()
+                .map(|(org_id, org_name)| MemberRef { org_id, org_name })
+                .collect();
+            members.sort_by(|a, b| a.org_name.cmp(&b.org_name));
+            ProviderService {
+                id: p.id,
+                provider_id: p.org_id,
+                provider: p.org_name.clone(),
+                short_id: p.short_id.clone(),
+                name: p.name.clone(),
+                object_type: p.object_type,
+                members,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.provider.as_str(), a.short_id.as_str()).cmp(&(b.provider.as_str(), b.short_id.as_str()))
+    });
+    out
+}
+
+/// The severity a declaration for an affected member starts with: from its most needed
+/// process' availability (very high → critical, high → high, normal or unset → medium); low
+/// when no business process of it fails.
+pub fn suggested_severity(m: &AffectedMember) -> super::Severity {
+    use super::Severity;
+    match m.processes.first() {
+        None => Severity::Low,
+        Some(p) => match p.availability {
+            Some(Category::VeryHigh) => Severity::Critical,
+            Some(Category::High) => Severity::High,
+            _ => Severity::Medium,
+        },
+    }
+}
+
+/// The members (not providers) reached by an outage of `failed`, the worst hit first: by
+/// their most needed process, then by number of affected processes, then by name.
+pub fn blast_radius(
+    objects: &[DepObject],
+    links: &[DepLink],
+    failed: &[StructureObjectId],
+) -> Vec<AffectedMember> {
+    // dependents[x] = objects that depend on x
+    let dependents = dependents(links);
+    let reached = reach(&dependents, failed);
+    let by_id: BTreeMap<StructureObjectId, &DepObject> =
+        objects.iter().map(|o| (o.id, o)).collect();
+    let mut via: BTreeMap<OrgId, std::collections::BTreeSet<Via>> = BTreeMap::new();
+    for l in links {
+        let (dependent, dependency) = direction(l);
+        if let (Some(a), Some(b)) = (by_id.get(&dependent), by_id.get(&dependency))
+            && !a.provider
+            && b.provider
+            && reached.contains(&b.id)
+        {
+            via.entry(a.org_id).or_default().insert(Via {
+                provider: b.org_name.clone(),
+                short_id: b.short_id.clone(),
+                name: b.name.clone(),
+            });
         }
     }
     let mut members: BTreeMap<OrgId, AffectedMember> = BTreeMap::new();
@@ -130,6 +290,10 @@ pub fn blast_radius(
             org_name: o.org_name.clone(),
             processes: Vec::new(),
             objects: 0,
+            via: via
+                .get(&o.org_id)
+                .map(|v| v.iter().cloned().collect())
+                .unwrap_or_default(),
         });
         m.objects += 1;
         if o.object_type == ObjectType::BusinessProcess {

@@ -415,6 +415,62 @@ fn blast_radius_follows_chains_and_survives_cycles() {
     assert!(blast_radius(&objects, &links, &[]).is_empty());
 }
 
+#[test]
+fn blast_radius_names_the_provider_objects_a_member_relies_on_and_the_map_lists_members() {
+    let mut provider_app = obj(100, 9, true, ObjectType::Application, None);
+    provider_app.short_id = "KRZ-FIN".into();
+    let objects = [
+        obj(200, 9, true, ObjectType::Server, None),
+        provider_app,
+        obj(11, 1, false, ObjectType::Application, None),
+        obj(
+            12,
+            1,
+            false,
+            ObjectType::BusinessProcess,
+            Some(Category::VeryHigh),
+        ),
+        obj(21, 2, false, ObjectType::Server, None),
+    ];
+    let links = [
+        link(100, 200, LinkType::RunsOn),
+        link(11, 100, LinkType::ProvidedBy),
+        link(11, 12, LinkType::ProcessesDataOf),
+        link(21, 200, LinkType::CommunicatesOver),
+    ];
+    let r = blast_radius(&objects, &links, &[StructureObjectId(200)]);
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[0].org_id.0, 1);
+    // Org 1 is reached through the provider's application, org 2 directly.
+    assert_eq!(
+        r[0].via
+            .iter()
+            .map(|v| v.short_id.as_str())
+            .collect::<Vec<_>>(),
+        ["KRZ-FIN"]
+    );
+    assert_eq!(r[1].via.len(), 1);
+    assert_eq!(suggested_severity(&r[0]), crate::pact::Severity::Critical);
+    assert_eq!(suggested_severity(&r[1]), crate::pact::Severity::Low);
+    let map = dependency_map(&objects, &links);
+    assert_eq!(map.len(), 2);
+    let fin = map.iter().find(|s| s.id.0 == 100).unwrap();
+    assert_eq!(
+        fin.members.iter().map(|m| m.org_id.0).collect::<Vec<_>>(),
+        [1]
+    );
+    let server = map.iter().find(|s| s.id.0 == 200).unwrap();
+    assert_eq!(server.members.len(), 2);
+    // The process depends on its application, that on the provider's, that on the server.
+    assert_eq!(
+        dependencies(&links, StructureObjectId(12))
+            .iter()
+            .map(|o| o.0)
+            .collect::<Vec<_>>(),
+        [11, 100, 200]
+    );
+}
+
 fn skill() -> impl Strategy<Value = Skill> {
     (0..Skill::ALL.len()).prop_map(|i| Skill::ALL[i])
 }

@@ -50,6 +50,7 @@ macro_rules! shared_queries {
         include!("jobs_mail.rs");
         include!("pact.rs");
         include!("pact_crises.rs");
+        include!("pact_map.rs");
         include!("advisories.rs");
     };
 }

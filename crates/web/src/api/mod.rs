@@ -17,6 +17,7 @@ mod measures;
 mod modelling;
 mod office;
 mod orgs;
+mod pact_map;
 mod pacts;
 mod risks;
 mod structure;
@@ -222,6 +223,9 @@ pub fn routes() -> Routes {
         .put("/pacts/{id}", pacts::update)
         .post("/pacts/{id}/members", pacts::set_member)
         .post("/pacts/{id}/crises", pacts::declare)
+        .get("/pacts/{id}/dependency-map", pact_map::dependency_map)
+        .get("/organisations/{id}/pact-handbook", pact_map::handbook)
+        .get("/pact-crises/{id}/settlement", pact_map::settlement)
         .get("/organisations/{id}/pact-registry", pacts::registry)
         .post("/organisations/{id}/pact-resources", pacts::create_resource)
         .put("/pact-resources/{id}", pacts::update_resource)
@@ -291,7 +295,7 @@ pub fn routes() -> Routes {
         pacts::list, pacts::create, pacts::get_one, pacts::update, pacts::set_member, pacts::declare, pacts::registry,
         pacts::create_resource, pacts::update_resource, pacts::delete_resource, pacts::confirm_resource,
         pacts::create_contact, pacts::delete_contact, pacts::crisis, pacts::add_entry, pacts::add_request, pacts::close,
-        pacts::matches, pacts::ask_loan, pacts::decide_loan,
+        pacts::matches, pacts::ask_loan, pacts::decide_loan, pact_map::dependency_map, pact_map::handbook, pact_map::settlement,
         advisories::import, advisories::list, advisories::get_one, advisories::document, advisories::warnings,
         advisories::critical, advisories::warning, advisories::acknowledge, advisories::done, advisories::confirm,
         advisories::measure

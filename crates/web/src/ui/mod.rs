@@ -21,6 +21,8 @@ mod key_figures;
 pub(crate) mod measures;
 mod modelling;
 mod orgs;
+pub mod pact_files;
+pub mod pact_map;
 pub mod pacts;
 mod password_reset;
 mod profile;
@@ -263,6 +265,9 @@ pub fn routes() -> Routes {
         .post("/pacts/{id}/members", pacts::set_member)
         .post("/pacts/{id}/crises", pacts::declare)
         .get("/pacts/{id}/alarm-chain", pacts::alarm_chain)
+        .get("/pacts/{id}/map", pact_map::page)
+        .get("/orgs/{id}/pact-handbook", pact_files::handbook)
+        .get("/pact-crises/{id}/settlement", pact_files::settlement)
         .get("/orgs/{id}/pact-registry", pacts::registry)
         .post("/orgs/{id}/pact-resources", pacts::create_resource)
         .post("/pact-resources/{id}/confirm", pacts::confirm_resource)

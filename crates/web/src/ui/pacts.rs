@@ -167,6 +167,32 @@ struct DetailPage {
     declare_for: Vec<OrgId>,
     errors: FormErrors,
     c: PactCodes,
+    prefill: Prefill,
+}
+
+/// Values the declaration form starts with (from the dependency map's link, or the form sent
+/// back with errors).
+#[derive(Debug, Clone, Default)]
+pub struct Prefill {
+    /// The affected member.
+    pub org: Option<i64>,
+    /// Severity code.
+    pub severity: String,
+    /// Affected services.
+    pub affected_services: String,
+    /// Summary.
+    pub summary: String,
+}
+
+impl Prefill {
+    fn of(f: &Fields) -> Self {
+        Self {
+            org: int(f, "org"),
+            severity: field(f, "severity").unwrap_or_default(),
+            affected_services: field(f, "affected_services").unwrap_or_default(),
+            summary: field(f, "summary").unwrap_or_default(),
+        }
+    }
 }
 
 impl DetailPage {
@@ -184,6 +210,7 @@ async fn detail_page(
     cu: &CurrentUser,
     id: i64,
     errors: FormErrors,
+    prefill: Prefill,
 ) -> AppResult<DetailPage> {
     let v = svc::get(st, cu.actor(), PactId(id)).await?;
     let office = svc::is_pact_office(cu.actor());
@@ -215,17 +242,20 @@ async fn detail_page(
         declare_for,
         errors,
         c: CODES,
+        prefill,
     })
 }
 
-/// One pact.
+/// One pact; `?org=&severity=&affected_services=&summary=` fill in the declaration form (the
+/// dependency map links here).
 pub async fn detail(
     State(st): State<AppState>,
     cu: CurrentUser,
     IdPath(id): IdPath,
+    axum::extract::Query(q): axum::extract::Query<Fields>,
 ) -> AppResult<Response> {
     Ok(render(
-        &detail_page(&st, &cu, id, FormErrors::default()).await?,
+        &detail_page(&st, &cu, id, FormErrors::default(), Prefill::of(&q)).await?,
     ))
 }
 
@@ -238,9 +268,9 @@ async fn or_detail<T>(
 ) -> AppResult<Response> {
     match r {
         Ok(v) => Ok(see_other(&to(v))),
-        Err(verbund_app::Error::Invalid(e)) => {
-            Ok(render_invalid(&detail_page(st, cu, id, e.into()).await?))
-        }
+        Err(verbund_app::Error::Invalid(e)) => Ok(render_invalid(
+            &detail_page(st, cu, id, e.into(), Prefill::default()).await?,
+        )),
         Err(e) => Err(e.into()),
     }
 }

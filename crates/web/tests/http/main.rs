@@ -28,6 +28,7 @@ mod office;
 mod ops;
 mod orgs;
 mod pact;
+mod pact_map;
 mod risk_library;
 mod risks;
 mod scaleout;

@@ -1,0 +1,27 @@
+# Krisenpakt: Abhängigkeitskarte und Ausfallfolgen, Notfallhandbuch, Abrechnung
+pact-map-title = Abhängigkeiten und Ausfallfolgen
+pact-map-intro = Welche Mitglieder des Pakts sich auf welche Leistung eines IT-Dienstleisters stützen – aus den Verknüpfungen der Strukturanalyse. Wählen Sie einen Ausfall, um zu sehen, wen er trifft. Bei Partnern sehen Sie nur, dass und worüber sie betroffen sind, nicht deren Strukturanalyse.
+pact-map-outage = Folgen des Ausfalls
+pact-map-failed = Ausgefallen
+pact-map-nobody = Dieser Ausfall trifft kein Mitglied des Pakts.
+pact-map-via = Betroffen über
+pact-map-processes = Betroffene Geschäftsprozesse
+pact-map-declare = Krise ausrufen
+pact-map-no-processes = Kein Geschäftsprozess betroffen
+pact-map-objects = betroffene Objekte
+pact-map-availability = Verfügbarkeit
+pact-map-partner-only = Partner betroffen; Einzelheiten sieht nur das Mitglied selbst.
+pact-map-declare-button = Ausrufen vorbereiten
+pact-map-reset = Auswahl aufheben
+pact-map-services = Leistungen der IT-Dienstleister
+pact-map-no-services = In der Strukturanalyse gibt es noch keine Objekte eines IT-Dienstleisters.
+pact-map-provider = IT-Dienstleister
+pact-map-service = Leistung (Objekt)
+pact-map-members = Davon abhängige Mitglieder
+pact-map-simulate = Ausfall durchspielen
+pact-map-whole-provider = ganzer Dienstleister
+pact-map-simulate-button = Ausfall wählen
+error-pact-map-choice = Bitte wählen Sie ein Objekt oder einen IT-Dienstleister aus der Liste dieses Pakts.
+pact-handbook-download = Notfallhandbuch (PDF)
+pact-handbook-hint = Alarmkette, IT-Notfallkarte, erste Schritte, Partner mit ihren Hilfsangeboten und die Geschäftsprozesse mit ihren Abhängigkeiten – zum Ausdrucken. Der „Stand“ auf dem Dokument ist die letzte inhaltliche Änderung.
+pact-settlement-download = Abrechnung zwischen den Partnern (Excel)

@@ -1,0 +1,27 @@
+# Crisis pact: dependency map and blast radius, emergency handbook, settlement
+pact-map-title = Dependencies and outage impact
+pact-map-intro = Which pact members rely on which service of an IT provider, from the links of the structure analysis. Choose an outage to see whom it hits. Of partners you only see that and through what they are affected, not their structure analysis.
+pact-map-outage = Impact of the outage
+pact-map-failed = Failed
+pact-map-nobody = This outage hits no member of the pact.
+pact-map-via = Affected through
+pact-map-processes = Affected business processes
+pact-map-declare = Declare a crisis
+pact-map-no-processes = No business process affected
+pact-map-objects = affected objects
+pact-map-availability = Availability
+pact-map-partner-only = Partner affected; only the member itself sees the details.
+pact-map-declare-button = Prepare declaration
+pact-map-reset = Clear the choice
+pact-map-services = Services of IT providers
+pact-map-no-services = The structure analysis has no objects of an IT provider yet.
+pact-map-provider = IT provider
+pact-map-service = Service (object)
+pact-map-members = Members relying on it
+pact-map-simulate = Simulate an outage
+pact-map-whole-provider = whole provider
+pact-map-simulate-button = Choose outage
+error-pact-map-choice = Please choose an object or an IT provider from this pact's list.
+pact-handbook-download = Emergency handbook (PDF)
+pact-handbook-hint = Alarm chain, IT emergency card, first steps, partners with what they offer and the business processes with their dependencies – for printing. The date on the document is the last change of its content.
+pact-settlement-download = Settlement between the partners (Excel)
