@@ -172,7 +172,7 @@ pub async fn import_system(
     import_in(st, by, &office, bytes, name, mailer).await
 }
 
-async fn import_in(
+pub(crate) async fn import_in(
     st: &Services,
     by: &AuditActor,
     office: &verbund_domain::authz::Scope,

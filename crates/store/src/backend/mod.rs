@@ -51,6 +51,7 @@ macro_rules! shared_queries {
         include!("pact.rs");
         include!("pact_crises.rs");
         include!("advisories.rs");
+        include!("csaf_feed.rs");
     };
 }
 

@@ -12,14 +12,21 @@ use crate::both;
 use crate::helpers::TestApp;
 
 const ISB: &str = "isb@verbund.example";
-const NAUHEIM: &str = "koordination@nauheim.example";
+pub(crate) const NAUHEIM: &str = "koordination@nauheim.example";
 const RAUNHEIM: &str = "koordination@raunheim.example";
 
-const DEMO: &[u8] = include_bytes!("../../../formats/fixtures/csaf/verbund-demo-2026-0001.json");
+pub(crate) const DEMO: &[u8] =
+    include_bytes!("../../../formats/fixtures/csaf/verbund-demo-2026-0001.json");
 const AMBER: &[u8] = include_bytes!("../../../formats/fixtures/csaf/verbund-amber-2026-0002.json");
 
 /// Creates an object with product data in `town`'s inventory; returns its id.
-async fn product_object(app: &TestApp, token: &str, town: &str, short: &str, fields: Value) -> i64 {
+pub(crate) async fn product_object(
+    app: &TestApp,
+    token: &str,
+    town: &str,
+    short: &str,
+    fields: Value,
+) -> i64 {
     let org = app.org_id(town).await;
     let mut body =
         json!({"short_id": short, "name": "Firewall", "object_type": "network_component"});
@@ -38,7 +45,7 @@ async fn product_object(app: &TestApp, token: &str, town: &str, short: &str, fie
     o["id"].as_i64().unwrap()
 }
 
-fn gateway(version: &str) -> Value {
+pub(crate) fn gateway(version: &str) -> Value {
     json!({"vendor": "Beispiel Networks", "product": "Sicherheitsgateway", "version": version})
 }
 
@@ -48,7 +55,7 @@ async fn import(app: &TestApp, bytes: &[u8]) -> (StatusCode, Value) {
         .await
 }
 
-async fn warnings(app: &TestApp, email: &str) -> Vec<Value> {
+pub(crate) async fn warnings(app: &TestApp, email: &str) -> Vec<Value> {
     let t = app.token(email).await;
     let (status, list) = app.api(Method::GET, "/advisory-warnings", &t, None).await;
     assert_eq!(status, StatusCode::OK, "{list}");
@@ -166,7 +173,7 @@ async fn amber_advisories_stay_hidden_from_members_without_a_warning(app: TestAp
 }
 
 /// The demo advisory as revision 2 in which the range product is fixed.
-fn revision_two() -> Vec<u8> {
+pub(crate) fn revision_two() -> Vec<u8> {
     let mut v: Value = serde_json::from_slice(DEMO).unwrap();
     v["document"]["tracking"]["version"] = json!("2");
     v["document"]["tracking"]["revision_history"]
