@@ -133,6 +133,8 @@ pub struct Services {
     pub lists: Arc<assessments::ListCache>,
     /// Topic tallies by assessment revision (for the summary).
     pub topics: Arc<assessments::TopicCache>,
+    /// The advisories' matching models (re-matching one inventory object).
+    pub advisory_models: Arc<advisories::ModelCache>,
 }
 
 impl Services {
@@ -144,6 +146,7 @@ impl Services {
             auth: Arc::new(auth),
             lists: Arc::default(),
             topics: Arc::default(),
+            advisory_models: Arc::default(),
         }
     }
 

@@ -48,6 +48,7 @@ macro_rules! dispatch {
 }
 
 mod advisories;
+mod advisory_rematch;
 mod assessments;
 mod auth;
 mod catalogs;
@@ -68,6 +69,7 @@ mod signin;
 mod structure;
 mod structure_modules;
 pub use advisories::{InventoryObject, NewWarning, SaveOutcome, WarningFilter, WarningRecipient};
+pub use advisory_rematch::{ObjectWarning, RematchOutcome};
 pub use assessments::*;
 pub use csaf_feed::{CsafProvider, ProviderDocumentState, ProviderRun, RunFailure};
 pub use generate::{GeneratedNeed, StructureTemplate};

@@ -52,6 +52,7 @@ macro_rules! shared_queries {
         include!("pact_crises.rs");
         include!("advisories.rs");
         include!("csaf_feed.rs");
+        include!("advisory_rematch.rs");
     };
 }
 
