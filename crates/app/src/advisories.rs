@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
-use verbund_domain::advisory::matcher::{Confidence, Inventory, Verdict, match_advisory};
+use verbund_domain::advisory::matcher::{
+    AdvisoryKeys, Confidence, Inventory, Verdict, match_advisory,
+};
 use verbund_domain::advisory::records::{
     AdvisoryProductRow, AdvisoryRecord, Warning, WarningMatch,
 };
@@ -361,7 +363,8 @@ pub struct ModelCache {
     inner: tokio::sync::Mutex<Option<ModelsAt>>,
 }
 
-type ModelsAt = ((i64, i64, i64), Arc<Vec<(AdvisoryId, Advisory)>>);
+type Models = Arc<Vec<(AdvisoryId, Advisory, AdvisoryKeys)>>;
+type ModelsAt = ((i64, i64, i64), Models);
 
 impl std::fmt::Debug for ModelCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -369,7 +372,7 @@ impl std::fmt::Debug for ModelCache {
     }
 }
 
-async fn models(st: &Services, office: &Scope) -> Result<Arc<Vec<(AdvisoryId, Advisory)>>> {
+async fn models(st: &Services, office: &Scope) -> Result<Models> {
     let stamp = st.store.advisory_models_stamp().await?;
     let mut g = st.advisory_models.inner.lock().await;
     if let Some((s, m)) = g.as_ref()
@@ -377,7 +380,17 @@ async fn models(st: &Services, office: &Scope) -> Result<Arc<Vec<(AdvisoryId, Ad
     {
         return Ok(m.clone());
     }
-    let m = Arc::new(st.store.advisory_models_federation_wide(office).await?);
+    let m: Models = Arc::new(
+        st.store
+            .advisory_models_federation_wide(office)
+            .await?
+            .into_iter()
+            .map(|(id, a)| {
+                let k = AdvisoryKeys::new(&a);
+                (id, a, k)
+            })
+            .collect(),
+    );
     *g = Some((stamp, m.clone()));
     Ok(m)
 }
@@ -413,7 +426,10 @@ pub async fn rematch_object(
         };
         let inventory = Inventory::new(vec![o.item.clone()]);
         let day = today(st);
-        for (id, adv) in models.iter() {
+        for (id, adv, keys) in models.iter() {
+            if !keys.may_match(&inventory) {
+                continue;
+            }
             let (ws, _) = warnings_in(day, adv, &inventory, std::slice::from_ref(o), &dependents);
             fresh.extend(ws.into_iter().map(|warning| ObjectWarning {
                 advisory_id: *id,
