@@ -13,18 +13,24 @@
 //! An advisory or warning the actor cannot see is 404; one it sees but may not change is 403.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
-use verbund_domain::advisory::matcher::{Confidence, Inventory, Verdict, match_advisory};
+use verbund_domain::advisory::matcher::{
+    AdvisoryKeys, Confidence, Inventory, Verdict, match_advisory,
+};
 use verbund_domain::advisory::records::{
     AdvisoryProductRow, AdvisoryRecord, Warning, WarningMatch,
 };
 use verbund_domain::advisory::{Advisory, Severity, WarningState, compare_revisions};
+use verbund_domain::authz::Scope;
 use verbund_domain::authz::{Actor, Permission};
 use verbund_domain::measure::input::RawMeasure;
-use verbund_domain::{AdvisoryId, AdvisoryWarningId, MeasureId, OrgId};
+use verbund_domain::{AdvisoryId, AdvisoryWarningId, MeasureId, OrgId, StructureObjectId};
 use verbund_formats::csaf;
-use verbund_store::{AuditActor, MeasureLinks, NewMail, NewWarning, WarningFilter};
+use verbund_store::{
+    AuditActor, MeasureLinks, NewMail, NewWarning, ObjectWarning, RematchOutcome, WarningFilter,
+};
 
 use crate::Services;
 use crate::error::{Error, Result};
@@ -89,7 +95,18 @@ pub(crate) fn warnings_by_member(
     dependents: &[(verbund_domain::StructureObjectId, OrgId)],
 ) -> (Vec<NewWarning>, Vec<OrgId>) {
     let inventory = Inventory::new(objects.iter().map(|o| o.item.clone()).collect());
-    let verdicts = match_advisory(advisory, &inventory);
+    warnings_in(today, advisory, &inventory, objects, dependents)
+}
+
+/// [`warnings_by_member`] over an inventory built once for `objects`.
+pub(crate) fn warnings_in(
+    today: time::Date,
+    advisory: &Advisory,
+    inventory: &Inventory,
+    objects: &[verbund_store::InventoryObject],
+    dependents: &[(verbund_domain::StructureObjectId, OrgId)],
+) -> (Vec<NewWarning>, Vec<OrgId>) {
+    let verdicts = match_advisory(advisory, inventory);
     let by_id: BTreeMap<_, _> = objects.iter().map(|o| (o.item.object_id, o)).collect();
     let mut per_org: BTreeMap<OrgId, Vec<WarningMatch>> = BTreeMap::new();
     let mut suppressed = Vec::new();
@@ -172,7 +189,7 @@ pub async fn import_system(
     import_in(st, by, &office, bytes, name, mailer).await
 }
 
-async fn import_in(
+pub(crate) async fn import_in(
     st: &Services,
     by: &AuditActor,
     office: &verbund_domain::authz::Scope,
@@ -336,6 +353,120 @@ async fn mail_opened(
         return Ok(0);
     }
     crate::mail::enqueue(st, &mails).await
+}
+
+/// The stored advisories' matching models, parsed once and reloaded when an advisory is
+/// imported or revised (the store's stamp changes): re-matching one object must not parse
+/// every model again.
+#[derive(Default)]
+pub struct ModelCache {
+    inner: tokio::sync::Mutex<Option<ModelsAt>>,
+}
+
+type Models = Arc<Vec<(AdvisoryId, Advisory, AdvisoryKeys)>>;
+type ModelsAt = ((i64, i64, i64), Models);
+
+impl std::fmt::Debug for ModelCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ModelCache")
+    }
+}
+
+async fn models(st: &Services, office: &Scope) -> Result<Models> {
+    let stamp = st.store.advisory_models_stamp().await?;
+    let mut g = st.advisory_models.inner.lock().await;
+    if let Some((s, m)) = g.as_ref()
+        && *s == stamp
+    {
+        return Ok(m.clone());
+    }
+    let m: Models = Arc::new(
+        st.store
+            .advisory_models_federation_wide(office)
+            .await?
+            .into_iter()
+            .map(|(id, a)| {
+                let k = AdvisoryKeys::new(&a);
+                (id, a, k)
+            })
+            .collect(),
+    );
+    *g = Some((stamp, m.clone()));
+    Ok(m)
+}
+
+/// Re-evaluates the warnings for one inventory object after it was created, changed or
+/// deleted (`org` is its organisation, `provider` whether that is a provider, as known before
+/// a deletion): its matches against every stored advisory replace its old ones in exactly
+/// the warnings concerned; a warning left without objects closes, a new match opens one
+/// (name-only: unconfirmed, for the office). Not mailed: the person who changed the
+/// inventory sees the warning at once.
+pub async fn rematch_object(
+    st: &Services,
+    by: &AuditActor,
+    object: StructureObjectId,
+    org: OrgId,
+    provider: bool,
+) -> Result<RematchOutcome> {
+    let office = Scope::system(&verbund_domain::authz::SystemAccess::for_reason(
+        "re-matching an inventory object against the advisories",
+    ));
+    let models = models(st, &office).await?;
+    if models.is_empty() {
+        return Ok(RematchOutcome::default());
+    }
+    let obj = st.store.advisory_inventory_object(&office, object).await?;
+    let provider = obj.as_ref().map_or(provider, |o| o.provider);
+    let mut fresh = Vec::new();
+    if let Some(o) = &obj {
+        let dependents = if provider {
+            st.store.provider_object_dependents(&office, object).await?
+        } else {
+            Vec::new()
+        };
+        let inventory = Inventory::new(vec![o.item.clone()]);
+        let day = today(st);
+        for (id, adv, keys) in models.iter() {
+            if !keys.may_match(&inventory) {
+                continue;
+            }
+            let (ws, _) = warnings_in(day, adv, &inventory, std::slice::from_ref(o), &dependents);
+            fresh.extend(ws.into_iter().map(|warning| ObjectWarning {
+                advisory_id: *id,
+                severity: adv.severity,
+                warning,
+            }));
+        }
+    }
+    let own = [org];
+    let scan = (!provider).then_some(&own[..]);
+    Ok(st
+        .store
+        .rematch_advisory_object(by, &office, object, scan, &fresh)
+        .await?)
+}
+
+/// [`rematch_object`] after an inventory change: a failure is logged, never the change's
+/// error (the change is committed; the next advisory import evaluates the object again).
+pub async fn rematch_after_change(
+    st: &Services,
+    by: &AuditActor,
+    object: StructureObjectId,
+    org: OrgId,
+    provider: bool,
+) {
+    let started = std::time::Instant::now();
+    match rematch_object(st, by, object, org, provider).await {
+        Ok(r) => tracing::debug!(
+            object = object.0,
+            opened = r.opened.len(),
+            updated = r.updated,
+            closed = r.closed,
+            micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "advisory warnings re-matched"
+        ),
+        Err(e) => tracing::warn!(object = object.0, error = %e, "advisory re-match failed"),
+    }
 }
 
 /// What the actor may read: members its own (an empty scope reads nothing: lists are empty,

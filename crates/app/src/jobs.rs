@@ -66,7 +66,7 @@ pub fn runner_name() -> String {
 pub async fn ensure_recurring(st: &Services) -> Result<()> {
     let fed = crate::federation(&st.store).await?;
     for kind in JobKind::ALL {
-        if kind.interval_ms().is_some() {
+        if kind.interval_ms().is_some() && kind.created_at_start() {
             st.store
                 .ensure_job(fed.id, kind.code(), kind.code(), st.now_ms())
                 .await?;
@@ -87,6 +87,7 @@ async fn run_job(st: &Services, cfg: &RunnerConfig, job: &Job) -> Result<String>
             ))
         }
         JobKind::PactAlert => crate::pact_alert::run(st, &cfg.texts, &cfg.site, &job.payload).await,
+        JobKind::CsafProviders => crate::csaf_feed::run_all(st, &cfg.texts, &cfg.site).await,
         JobKind::Outbox => match &cfg.smtp {
             None => Ok("kein SMTP-Server konfiguriert: Mails bleiben im Postausgang".into()),
             Some(smtp) => {

@@ -19,10 +19,12 @@ pub mod committee;
 pub mod comparison;
 pub mod costs;
 pub mod crypto;
+pub mod csaf_feed;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod file;
+pub mod http_client;
 pub mod invitations;
 pub mod jobs;
 pub mod key_figures;
@@ -134,6 +136,8 @@ pub struct Services {
     pub lists: Arc<assessments::ListCache>,
     /// Topic tallies by assessment revision (for the summary).
     pub topics: Arc<assessments::TopicCache>,
+    /// The advisories' matching models (re-matching one inventory object).
+    pub advisory_models: Arc<advisories::ModelCache>,
 }
 
 impl Services {
@@ -145,6 +149,7 @@ impl Services {
             auth: Arc::new(auth),
             lists: Arc::default(),
             topics: Arc::default(),
+            advisory_models: Arc::default(),
         }
     }
 

@@ -3,14 +3,12 @@
 //! contact, so a retry sends none twice) and POSTs the crisis as JSON to the pact's webhook
 //! (an SMS or messenger gateway). A failing webhook fails the job, which the runner retries.
 //!
-//! The webhook client speaks plain HTTP/1.1 over TCP (`http://` URLs: a gateway or relay on
-//! the local network); `https://` is refused with a clear error, since the application crate
-//! carries no HTTP client with TLS.
+//! The webhook is called through the shared HTTP client ([`crate::http_client`]): `http://`
+//! (a gateway on the local network) and `https://` (rustls, the webpki roots).
 
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use verbund_domain::PactCrisisId;
 use verbund_store::NewMail;
 
@@ -125,59 +123,13 @@ fn site_host(site: &MailSite) -> String {
         .to_owned()
 }
 
-/// POSTs `body` as JSON to an `http://` URL; a status outside 2xx is an error.
+/// POSTs `body` as JSON to an `http://` or `https://` URL through the shared client
+/// ([`crate::http_client`]); a status outside 2xx, a timeout or a refused redirect is an error.
 pub async fn post_json(url: &str, body: &str, timeout: Duration) -> Result<u16> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        Error::Internal(
-            "Webhook: nur http:// wird unterstützt (ein Gateway im lokalen Netz)".into(),
-        )
-    })?;
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let addr = if authority.contains(':') {
-        authority.to_owned()
-    } else {
-        format!("{authority}:80")
-    };
-    let work = async {
-        let mut s = tokio::net::TcpStream::connect(&addr).await?;
-        let req = format!(
-            "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\nUser-Agent: verbund\r\n\r\n{body}",
-            body.len()
-        );
-        s.write_all(req.as_bytes()).await?;
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 1024];
-        // The status line is enough; read until it is complete or the server closes.
-        while !buf.contains(&b'\n') && buf.len() < 8192 {
-            let n = s.read(&mut chunk).await?;
-            if n == 0 {
-                break;
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        Ok::<_, std::io::Error>(buf)
-    };
-    let buf = tokio::time::timeout(timeout, work)
+    let client = crate::http_client::HttpClient::new(timeout)
+        .map_err(|e| Error::Internal(format!("Webhook: {e}")))?;
+    client
+        .post_json(url, body.to_owned())
         .await
-        .map_err(|_| {
-            Error::Internal(format!(
-                "Webhook {url}: keine Antwort in {} s",
-                timeout.as_secs()
-            ))
-        })?
-        .map_err(|e| Error::Internal(format!("Webhook {url}: {e}")))?;
-    let line = String::from_utf8_lossy(&buf);
-    let status: u16 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| Error::Internal(format!("Webhook {url}: keine HTTP-Antwort")))?;
-    if (200..300).contains(&status) {
-        Ok(status)
-    } else {
-        Err(Error::Internal(format!("Webhook {url}: Status {status}")))
-    }
+        .map_err(|e| Error::Internal(format!("Webhook {e}")))
 }

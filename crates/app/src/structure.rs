@@ -75,10 +75,12 @@ pub async fn create(
 ) -> Result<TargetObject> {
     actor.check(Permission::EditStructure, org)?;
     let input = raw.validate()?;
-    Ok(st
+    let o = st
         .store
         .create_structure_object(by, &actor.scope(Permission::EditStructure), org, &input)
-        .await?)
+        .await?;
+    crate::advisories::rematch_after_change(st, by, o.id, o.org_id, o.provider).await;
+    Ok(o)
 }
 
 /// Changes an object (`revision`, if given, must be current).
@@ -93,7 +95,7 @@ pub async fn update(
     let current = get(st, actor, id).await?;
     may_edit(actor, current.org_id)?;
     let input = raw.validate()?;
-    Ok(st
+    let o = st
         .store
         .update_structure_object(
             by,
@@ -102,7 +104,9 @@ pub async fn update(
             revision,
             &input,
         )
-        .await?)
+        .await?;
+    crate::advisories::rematch_after_change(st, by, o.id, o.org_id, o.provider).await;
+    Ok(o)
 }
 
 /// Deletes an object with its links; what inherited from it is recomputed.
@@ -114,10 +118,12 @@ pub async fn delete(
 ) -> Result<TargetObject> {
     let current = get(st, actor, id).await?;
     may_edit(actor, current.org_id)?;
-    Ok(st
+    let o = st
         .store
         .delete_structure_object(by, &actor.scope(Permission::EditStructure), id)
-        .await?)
+        .await?;
+    crate::advisories::rematch_after_change(st, by, id, current.org_id, current.provider).await;
+    Ok(o)
 }
 
 /// The links from `org`'s objects (the dependency view).

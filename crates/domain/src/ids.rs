@@ -89,4 +89,6 @@ id_type!(
     AdvisoryId,
     /// One member's warning for one advisory.
     AdvisoryWarningId,
+    /// A CSAF provider the office subscribed to (by its provider-metadata.json).
+    CsafProviderId,
 );

@@ -21,6 +21,9 @@ code_enum!(
         /// A crisis pact's alert: mails to every contact of the pact and the webhook (one-off,
         /// written when a crisis is declared).
         PactAlert = "pact_alert",
+        /// The walk over the subscribed CSAF providers: new and changed advisories imported
+        /// (recurring; created when the office registers the first provider).
+        CsafProviders = "csaf_providers",
     }
 );
 
@@ -31,7 +34,14 @@ impl JobKind {
             Self::Reminders => Some(60 * 60 * 1000),
             Self::Outbox => Some(30 * 1000),
             Self::PactAlert => None,
+            Self::CsafProviders => Some(60 * 60 * 1000),
         }
+    }
+
+    /// Whether [`Self::interval_ms`]'s job exists from the start (else it is created on
+    /// demand: the provider walk when the first provider is registered).
+    pub fn created_at_start(self) -> bool {
+        !matches!(self, Self::CsafProviders)
     }
 }
 

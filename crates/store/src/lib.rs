@@ -48,11 +48,13 @@ macro_rules! dispatch {
 }
 
 mod advisories;
+mod advisory_rematch;
 mod assessments;
 mod auth;
 mod catalogs;
 mod check;
 mod costs;
+mod csaf_feed;
 mod generate;
 mod invitations;
 mod key_figures;
@@ -67,7 +69,9 @@ mod signin;
 mod structure;
 mod structure_modules;
 pub use advisories::{InventoryObject, NewWarning, SaveOutcome, WarningFilter, WarningRecipient};
+pub use advisory_rematch::{ObjectWarning, RematchOutcome};
 pub use assessments::*;
+pub use csaf_feed::{CsafProvider, ProviderDocumentState, ProviderRun, RunFailure};
 pub use generate::{GeneratedNeed, StructureTemplate};
 pub use mail::{CalendarFeed, Job, NewMail, OutboxMail, ReminderCandidate};
 pub use measures::MeasureLinks;

@@ -326,6 +326,12 @@ impl Inventory {
         self.items.is_empty()
     }
 
+    /// The index keys of the objects (CPE vendor and product, package, normalised name):
+    /// an advisory whose [`AdvisoryKeys`] share none cannot match any of them.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.by_key.keys().map(String::as_str)
+    }
+
     /// Indices of the objects an ident may match (all of them for a wildcard CPE).
     fn candidates(&self, ident: &PreparedIdent) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
@@ -531,6 +537,52 @@ fn match_ident(ident: &PreparedIdent<'_>, obj: &Prepared) -> Option<(Confidence,
         r.args.insert("platform".to_owned(), p.to_owned());
     }
     Some((c, r))
+}
+
+/// The index keys an advisory's products look up (see [`Inventory::keys`]), computed once so
+/// that re-matching one object skips the advisories that cannot name it.
+#[derive(Debug, Clone, Default)]
+pub struct AdvisoryKeys {
+    keys: std::collections::HashSet<String>,
+    /// A product with a wildcard CPE vendor or product may match any object.
+    any: bool,
+}
+
+impl AdvisoryKeys {
+    /// The keys of every product the matcher considers.
+    pub fn new(advisory: &Advisory) -> Self {
+        let mut out = Self::default();
+        for product in &advisory.products {
+            if product.state == ProductState::Unknown {
+                continue;
+            }
+            for (n, ident) in product.idents.iter().enumerate() {
+                let platform = (n > 0).then_some(product.name.as_str());
+                let p = PreparedIdent::new(ident, platform);
+                if let Some(c) = &p.cpe {
+                    match cpe_key(c) {
+                        Some(k) => {
+                            out.keys.insert(k);
+                        }
+                        None => out.any = true,
+                    }
+                }
+                if let Some(pu) = &p.purl {
+                    out.keys.insert(format!("purl:{}", pu.package()));
+                }
+                if let Some(k) = &p.product_key {
+                    out.keys.insert(format!("name:{k}"));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether the advisory may match an object of `inventory` (false only when it surely
+    /// cannot).
+    pub fn may_match(&self, inventory: &Inventory) -> bool {
+        self.any || inventory.keys().any(|k| self.keys.contains(k))
+    }
 }
 
 /// Matches an advisory against the inventory: one verdict per object that any product names.

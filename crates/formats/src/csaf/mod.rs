@@ -14,6 +14,7 @@
 //! [`CsafError`] naming the document. A document valid under the base profile whose
 //! category is no profile Verbund knows imports with a warning.
 
+pub mod provider;
 pub mod raw;
 
 use std::collections::{BTreeMap, HashMap};

@@ -61,6 +61,9 @@ const BACKUP_TABLES: &[&str] = &[
     "advisories",
     "advisory_products",
     "advisory_warnings",
+    "csaf_providers",
+    "csaf_provider_documents",
+    "csaf_provider_runs",
     "audit_log",
     "audit_head",
 ];
@@ -111,6 +114,9 @@ const ADDED_TABLES: &[&str] = &[
     "advisories",
     "advisory_products",
     "advisory_warnings",
+    "csaf_providers",
+    "csaf_provider_documents",
+    "csaf_provider_runs",
 ];
 
 /// The version [`backup_to`] writes: 1 was one JSON document, 2 is one JSON value per line.

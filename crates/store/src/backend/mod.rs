@@ -52,6 +52,8 @@ macro_rules! shared_queries {
         include!("pact_crises.rs");
         include!("pact_map.rs");
         include!("advisories.rs");
+        include!("csaf_feed.rs");
+        include!("advisory_rematch.rs");
     };
 }
 

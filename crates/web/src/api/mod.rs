@@ -3,6 +3,7 @@
 
 mod account;
 mod advisories;
+mod csaf_providers;
 pub(crate) use advisories::mail_parts as advisory_mail_parts;
 mod assessments;
 pub(crate) mod branding;
@@ -254,6 +255,11 @@ pub fn routes() -> Routes {
         .post("/advisory-warnings/{id}/done", advisories::done)
         .post("/advisory-warnings/{id}/confirm", advisories::confirm)
         .post("/advisory-warnings/{id}/measure", advisories::measure)
+        .get("/csaf-providers", csaf_providers::list)
+        .post("/csaf-providers", csaf_providers::create)
+        .get("/csaf-providers/{id}", csaf_providers::get_one)
+        .delete("/csaf-providers/{id}", csaf_providers::delete)
+        .post("/csaf-providers/{id}/run", csaf_providers::run)
 }
 
 #[derive(OpenApi)]
@@ -298,7 +304,9 @@ pub fn routes() -> Routes {
         pacts::matches, pacts::ask_loan, pacts::decide_loan, pact_map::dependency_map, pact_map::handbook, pact_map::settlement,
         advisories::import, advisories::list, advisories::get_one, advisories::document, advisories::warnings,
         advisories::critical, advisories::warning, advisories::acknowledge, advisories::done, advisories::confirm,
-        advisories::measure
+        advisories::measure,
+        csaf_providers::list, csaf_providers::create, csaf_providers::get_one, csaf_providers::delete,
+        csaf_providers::run
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &ErrorResponses),

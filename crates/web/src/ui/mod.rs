@@ -14,6 +14,7 @@ mod cost_issue;
 mod cost_keys;
 mod cost_statements;
 mod costs;
+pub mod csaf_providers;
 mod dashboard;
 mod heatmap;
 mod jobs;
@@ -234,6 +235,11 @@ pub fn routes() -> Routes {
             advisories::upload,
             crate::extract::IMPORT_LIMIT,
         )
+        .get("/advisories/providers", csaf_providers::list)
+        .post("/advisories/providers", csaf_providers::create)
+        .get("/advisories/providers/{id}", csaf_providers::detail)
+        .post("/advisories/providers/{id}/run", csaf_providers::run)
+        .post("/advisories/providers/{id}/delete", csaf_providers::delete)
         .get("/advisories/warnings", advisories::warnings)
         .get("/advisories/critical", advisories::critical)
         .get("/advisories/warnings/{id}", advisories::warning)

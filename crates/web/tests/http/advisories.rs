@@ -12,14 +12,21 @@ use crate::both;
 use crate::helpers::TestApp;
 
 const ISB: &str = "isb@verbund.example";
-const NAUHEIM: &str = "koordination@nauheim.example";
+pub(crate) const NAUHEIM: &str = "koordination@nauheim.example";
 const RAUNHEIM: &str = "koordination@raunheim.example";
 
-const DEMO: &[u8] = include_bytes!("../../../formats/fixtures/csaf/verbund-demo-2026-0001.json");
+pub(crate) const DEMO: &[u8] =
+    include_bytes!("../../../formats/fixtures/csaf/verbund-demo-2026-0001.json");
 const AMBER: &[u8] = include_bytes!("../../../formats/fixtures/csaf/verbund-amber-2026-0002.json");
 
 /// Creates an object with product data in `town`'s inventory; returns its id.
-async fn product_object(app: &TestApp, token: &str, town: &str, short: &str, fields: Value) -> i64 {
+pub(crate) async fn product_object(
+    app: &TestApp,
+    token: &str,
+    town: &str,
+    short: &str,
+    fields: Value,
+) -> i64 {
     let org = app.org_id(town).await;
     let mut body =
         json!({"short_id": short, "name": "Firewall", "object_type": "network_component"});
@@ -38,7 +45,7 @@ async fn product_object(app: &TestApp, token: &str, town: &str, short: &str, fie
     o["id"].as_i64().unwrap()
 }
 
-fn gateway(version: &str) -> Value {
+pub(crate) fn gateway(version: &str) -> Value {
     json!({"vendor": "Beispiel Networks", "product": "Sicherheitsgateway", "version": version})
 }
 
@@ -48,7 +55,7 @@ async fn import(app: &TestApp, bytes: &[u8]) -> (StatusCode, Value) {
         .await
 }
 
-async fn warnings(app: &TestApp, email: &str) -> Vec<Value> {
+pub(crate) async fn warnings(app: &TestApp, email: &str) -> Vec<Value> {
     let t = app.token(email).await;
     let (status, list) = app.api(Method::GET, "/advisory-warnings", &t, None).await;
     assert_eq!(status, StatusCode::OK, "{list}");
@@ -166,7 +173,7 @@ async fn amber_advisories_stay_hidden_from_members_without_a_warning(app: TestAp
 }
 
 /// The demo advisory as revision 2 in which the range product is fixed.
-fn revision_two() -> Vec<u8> {
+pub(crate) fn revision_two() -> Vec<u8> {
     let mut v: Value = serde_json::from_slice(DEMO).unwrap();
     v["document"]["tracking"]["version"] = json!("2");
     v["document"]["tracking"]["revision_history"]
@@ -378,7 +385,82 @@ async fn ui_upload_and_acknowledge_with_csrf(app: TestApp) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+async fn put_object(app: &TestApp, token: &str, id: i64, short: &str, version: &str) {
+    let mut body =
+        json!({"short_id": short, "name": "Firewall", "object_type": "network_component"});
+    for (k, v) in gateway(version).as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let (status, o) = app
+        .api(
+            Method::PUT,
+            &format!("/structure/objects/{id}"),
+            token,
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+}
+
+async fn an_inventory_change_rematches_that_object(app: TestApp) {
+    let n = app.token(NAUHEIM).await;
+    let r = app.token(RAUNHEIM).await;
+    let (status, out) = import(&app, DEMO).await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    assert_eq!(out["opened"], 0, "no inventory yet");
+    // Creating an affected object warns at once.
+    let fw = product_object(&app, &n, "Nauheim", "FW-1", gateway("7.1.0")).await;
+    let mine = warnings(&app, NAUHEIM).await;
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(mine[0]["state"], "open");
+    assert_eq!(mine[0]["matches"][0]["object_id"], fw);
+    // A second affected object joins the same warning.
+    let fw2 = product_object(&app, &n, "Nauheim", "FW-2", gateway("7.0.5")).await;
+    let mine = warnings(&app, NAUHEIM).await;
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["matches"].as_array().unwrap().len(), 2, "{mine:?}");
+    // Deleting one leaves the other.
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/structure/objects/{fw2}"),
+            &n,
+            None,
+        )
+        .await;
+    assert!(status.is_success(), "{status}");
+    let mine = warnings(&app, NAUHEIM).await;
+    assert_eq!(mine[0]["matches"].as_array().unwrap().len(), 1, "{mine:?}");
+    assert_eq!(mine[0]["state"], "open");
+    // Updating to a version outside the range closes the warning; back inside reopens it.
+    put_object(&app, &n, fw, "FW-1", "7.2.3").await;
+    let w = &warnings(&app, NAUHEIM).await[0];
+    assert_eq!(w["state"], "closed", "{w}");
+    assert_eq!(w["closed_reason"], "no_match");
+    put_object(&app, &n, fw, "FW-1", "7.1.0").await;
+    assert_eq!(warnings(&app, NAUHEIM).await[0]["state"], "open");
+    // Another member's unaffected object changes nothing for anyone.
+    let rfw = product_object(&app, &r, "Raunheim", "FW-1", gateway("7.2.3")).await;
+    assert!(warnings(&app, RAUNHEIM).await.is_empty());
+    put_object(&app, &r, rfw, "FW-1", "7.2.4").await;
+    assert!(warnings(&app, RAUNHEIM).await.is_empty());
+    assert_eq!(warnings(&app, NAUHEIM).await.len(), 1);
+    // Deleting the last affected object closes the warning.
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/structure/objects/{fw}"),
+            &n,
+            None,
+        )
+        .await;
+    assert!(status.is_success(), "{status}");
+    let w = &warnings(&app, NAUHEIM).await[0];
+    assert_eq!(w["state"], "closed", "{w}");
+}
+
 both!(
+    an_inventory_change_rematches_that_object,
     office_import_warns_exactly_the_affected_member_who_acknowledges_it,
     amber_advisories_stay_hidden_from_members_without_a_warning,
     a_newer_revision_saying_fixed_closes_the_warning,

@@ -16,6 +16,7 @@ mod catalogs;
 mod check;
 mod contract;
 mod costs;
+mod csaf_feed;
 mod invitations;
 mod isolation;
 mod key_figures;

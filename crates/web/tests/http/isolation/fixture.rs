@@ -90,6 +90,10 @@ pub struct Ids {
     /// A TLP:AMBER advisory matching only the target member's inventory, and its warning.
     pub advisory: i64,
     pub advisory_warning: i64,
+    /// Two CSAF providers of the office (one removed by the controls); their metadata URL
+    /// points at a closed local port, so a run fails fast and is recorded.
+    pub csaf_provider: i64,
+    pub csaf_provider_to_delete: i64,
 }
 
 impl Ids {
@@ -136,6 +140,8 @@ impl Ids {
             PactLoan => self.pact_loan,
             Advisory => self.advisory,
             AdvisoryWarning => self.advisory_warning,
+            CsafProvider => self.csaf_provider,
+            CsafProviderToDelete => self.csaf_provider_to_delete,
         })
     }
 }
@@ -596,6 +602,7 @@ pub async fn setup(app: &TestApp) -> Ids {
         pact_lendable,
     ] = pact_setup(app, target).await;
     let (advisory, advisory_warning) = advisory_setup(app, target).await;
+    let [csaf_provider, csaf_provider_to_delete] = csaf_provider_setup(app).await;
     Ids {
         own,
         target,
@@ -645,7 +652,28 @@ pub async fn setup(app: &TestApp) -> Ids {
         pact_lendable,
         advisory,
         advisory_warning,
+        csaf_provider,
+        csaf_provider_to_delete,
     }
+}
+
+/// Two providers the office subscribed to (at a closed local port).
+async fn csaf_provider_setup(app: &TestApp) -> [i64; 2] {
+    let isb = app.token("isb@verbund.example").await;
+    let mut ids = [0; 2];
+    for (i, id) in ids.iter_mut().enumerate() {
+        let (status, p) = app
+            .api(
+                Method::POST,
+                "/csaf-providers",
+                &isb,
+                Some(json!({"metadata_url": format!("http://127.0.0.1:9/p{i}/provider-metadata.json")})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{p}");
+        *id = p["id"].as_i64().unwrap();
+    }
+    ids
 }
 
 /// The target member runs the product of the self-made TLP:AMBER advisory, which the office

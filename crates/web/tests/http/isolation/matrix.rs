@@ -100,6 +100,10 @@ pub enum Obj {
     Advisory,
     /// The target member's warning for it (acknowledged, done, made a measure by the controls).
     AdvisoryWarning,
+    /// A CSAF provider of the office (run by the controls).
+    CsafProvider,
+    /// Another (removed by the controls).
+    CsafProviderToDelete,
 }
 
 /// Who must succeed with the very same request (the positive control).
@@ -389,6 +393,11 @@ pub fn ui(c: &Ids) -> Matrix {
         (("POST", "/advisories/warnings/{id}/done"), foreign(AdvisoryWarning).decided_once()),
         (("POST", "/advisories/warnings/{id}/confirm"), foreign(AdvisoryWarning).by(By::Office).decided_once()),
         (("POST", "/advisories/warnings/{id}/measure"), foreign(AdvisoryWarning)),
+        (("GET", "/advisories/providers"), office(Obj::Plain)),
+        (("POST", "/advisories/providers"), office(Obj::Plain).body(json!({"metadata_url": "http://127.0.0.1:9/neu/provider-metadata.json"}))),
+        (("GET", "/advisories/providers/{id}"), office(CsafProvider)),
+        (("POST", "/advisories/providers/{id}/run"), office(CsafProvider)),
+        (("POST", "/advisories/providers/{id}/delete"), office(CsafProviderToDelete)),
         (("GET", "/risks"), list()),
         (("GET", "/risks/federation"), list()),
         (("GET", "/risks/matrix"), list()),
@@ -581,6 +590,11 @@ pub fn api(c: &Ids) -> Matrix {
         (("POST", "/advisory-warnings/{id}/done"), foreign(AdvisoryWarning).decided_once()),
         (("POST", "/advisory-warnings/{id}/confirm"), foreign(AdvisoryWarning).by(By::Office).decided_once()),
         (("POST", "/advisory-warnings/{id}/measure"), foreign(AdvisoryWarning)),
+        (("GET", "/csaf-providers"), office(Obj::Plain)),
+        (("POST", "/csaf-providers"), office(Obj::Plain).body(json!({"metadata_url": "http://127.0.0.1:9/neu/provider-metadata.json"}))),
+        (("GET", "/csaf-providers/{id}"), office(CsafProvider)),
+        (("POST", "/csaf-providers/{id}/run"), office(CsafProvider)),
+        (("DELETE", "/csaf-providers/{id}"), office(CsafProviderToDelete)),
         (("GET", "/risks"), list()),
         (("GET", "/risks/federation"), list()),
         (("GET", "/risks/{id}"), foreign(Risk)),

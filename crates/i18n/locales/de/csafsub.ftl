@@ -1,0 +1,25 @@
+# CSAF-Quellen abonnieren (issue 15)
+csaf-providers-title = CSAF-Quellen
+csaf-providers-intro = Verbund ruft die Sicherheitsmeldungen abonnierter Quellen stündlich ab: neue und geänderte Dokumente werden geprüft (SHA-512 oder SHA-256) und wie ein Upload eingelesen. Jeder Abruf wird mit seinem Ergebnis festgehalten.
+csaf-provider-title = CSAF-Quelle
+csaf-provider-col-publisher = Herausgeber
+csaf-provider-col-url = Adresse der provider-metadata.json
+csaf-provider-col-last-run = Letzter Abruf
+csaf-provider-not-read = (noch nicht gelesen)
+csaf-provider-never = Noch kein Abruf.
+csaf-provider-new = Quelle abonnieren
+csaf-provider-url = Adresse der provider-metadata.json
+csaf-provider-url-hint = Zum Beispiel https://hersteller.example/.well-known/csaf/provider-metadata.json
+csaf-provider-create = Abonnieren
+csaf-provider-run = Jetzt abrufen
+csaf-provider-delete = Abonnement beenden
+csaf-provider-runs = Abrufe
+csaf-provider-signatures = OpenPGP-Signaturen werden noch nicht geprüft; jedes Dokument wird nur mit passender SHA-512- oder SHA-256-Prüfsumme eingelesen.
+csaf-run-listed = gelistet
+csaf-run-fetched = heruntergeladen
+csaf-run-imported = eingelesen
+csaf-run-unchanged = unverändert
+csaf-run-failed = fehlgeschlagen
+csaf-run-error = Abruf gescheitert
+error-csaf-provider-url = Die Adresse der provider-metadata.json ist nicht verwendbar.
+job-kind-csaf_providers = Abruf der CSAF-Quellen

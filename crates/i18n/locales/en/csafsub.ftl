@@ -1,0 +1,25 @@
+# Subscribing to CSAF providers (issue 15)
+csaf-providers-title = CSAF providers
+csaf-providers-intro = Verbund fetches the advisories of subscribed providers every hour: new and changed documents are checked (SHA-512 or SHA-256) and imported like an upload. Every run is recorded with its result.
+csaf-provider-title = CSAF provider
+csaf-provider-col-publisher = Publisher
+csaf-provider-col-url = URL of provider-metadata.json
+csaf-provider-col-last-run = Last run
+csaf-provider-not-read = (not read yet)
+csaf-provider-never = No run yet.
+csaf-provider-new = Subscribe to a provider
+csaf-provider-url = URL of provider-metadata.json
+csaf-provider-url-hint = For example https://vendor.example/.well-known/csaf/provider-metadata.json
+csaf-provider-create = Subscribe
+csaf-provider-run = Fetch now
+csaf-provider-delete = End subscription
+csaf-provider-runs = Runs
+csaf-provider-signatures = OpenPGP signatures are not verified yet; a document is imported only with a matching SHA-512 or SHA-256 checksum.
+csaf-run-listed = listed
+csaf-run-fetched = downloaded
+csaf-run-imported = imported
+csaf-run-unchanged = unchanged
+csaf-run-failed = failed
+csaf-run-error = Run failed
+error-csaf-provider-url = The URL of provider-metadata.json cannot be used.
+job-kind-csaf_providers = Fetching CSAF providers
