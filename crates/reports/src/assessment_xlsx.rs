@@ -8,7 +8,7 @@
 
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    FormatAlign, Workbook, Worksheet, XlsxError,
 };
 use verbund_domain::assessment::{AnswerStatus, ExportRow};
 
@@ -39,12 +39,7 @@ impl Styles {
     fn new() -> Styles {
         let grey = Color::RGB(0xF2F2F2);
         Styles {
-            header: Format::new()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top)
-                .set_background_color(0xE8EEF4)
-                .set_border_bottom(FormatBorder::Thin),
+            header: crate::workbook::header_format(),
             fixed: Format::new()
                 .set_text_wrap()
                 .set_align(FormatAlign::Top)

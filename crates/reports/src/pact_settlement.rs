@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook};
 use verbund_domain::costs::Cents;
 
 use crate::ReportError;
@@ -90,12 +90,7 @@ pub fn pact_settlement_xlsx(r: &SettlementReport) -> Result<Vec<u8>, ReportError
             .set_title(format!("Abrechnung – {}", r.crisis))
             .set_author(&r.federation),
     );
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_background_color(0xE8EEF4)
-        .set_border_bottom(FormatBorder::Thin);
+    let head = crate::workbook::header_format();
     let text = Format::new().set_align(FormatAlign::Top).set_text_wrap();
     let euro = Format::new().set_num_format("#,##0.00 €");
     let euro_bold = euro.clone().set_bold();

@@ -3,7 +3,7 @@
 //! the requirements it works on, and the sums per priority — of all measures and of the open
 //! ones, which is what is still to be paid and done.
 
-use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook};
 use serde::Serialize;
 use verbund_domain::costs::Cents;
 use verbund_domain::measure::plan::{PlanEntry, Tally, plan_totals};
@@ -185,12 +185,7 @@ pub fn plan_xlsx(r: &PlanReport) -> Result<Vec<u8>, ReportError> {
             .set_title(format!("Realisierungsplan – {}", r.member))
             .set_author(&r.federation),
     );
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_background_color(0xE8EEF4)
-        .set_border_bottom(FormatBorder::Thin);
+    let head = crate::workbook::header_format();
     let text = Format::new().set_align(FormatAlign::Top).set_text_wrap();
     let euro = Format::new()
         .set_align(FormatAlign::Top)

@@ -7,7 +7,7 @@
 //! [`StructureReport::sections`]: each [`ReportTable`] becomes a section of the PDF and a sheet
 //! of the workbook, after the structure analysis.
 
-use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook};
 use serde::Serialize;
 use verbund_domain::structure::model::{
     Link, MemberStructure, Need, ObjectRef, OriginKind, PathEntry,
@@ -425,12 +425,7 @@ fn sheet(
     rows: &[Vec<String>],
     numeric: &[usize],
 ) -> Result<(), ReportError> {
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_background_color(0xE8EEF4)
-        .set_border_bottom(FormatBorder::Thin);
+    let head = crate::workbook::header_format();
     let text = Format::new()
         .set_align(FormatAlign::Top)
         .set_text_wrap()

@@ -3,7 +3,7 @@
 //! structure-analysis inventory, whose rows the formats crate builds so that CSV and XLSX
 //! carry the same columns.
 
-use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook};
 
 use crate::ReportError;
 
@@ -13,12 +13,7 @@ use crate::ReportError;
 /// Fails with [`ReportError::Xlsx`] if the workbook cannot be written (e.g. a text longer than
 /// a spreadsheet cell allows).
 pub fn table_xlsx(title: &str, sheet: &str, rows: &[Vec<String>]) -> Result<Vec<u8>, ReportError> {
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_background_color(0xE8EEF4)
-        .set_border_bottom(FormatBorder::Thin);
+    let header = crate::workbook::header_format();
     let text = Format::new()
         .set_align(FormatAlign::Top)
         .set_num_format("@");

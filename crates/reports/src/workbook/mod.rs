@@ -38,12 +38,7 @@ impl Styles {
         Styles {
             title: Format::new().set_bold().set_font_size(14),
             bold: Format::new().set_bold(),
-            header: Format::new()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top)
-                .set_background_color(0xE8EEF4)
-                .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin),
+            header: header_format(),
             euro: Format::new().set_num_format(EURO),
             euro_bold: Format::new().set_num_format(EURO).set_bold(),
             euro_exact: Format::new().set_num_format("#,##0.000000 €"),
@@ -77,6 +72,17 @@ pub(crate) fn cached_euros(c: Cents) -> String {
 }
 
 /// Writes a header row.
+/// The heading row of every workbook: bold, wrapped, top-aligned on a pale blue ground
+/// with a thin line below.
+pub(crate) fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color(0xE8EEF4)
+        .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin)
+}
+
 pub(crate) fn write_header(
     ws: &mut Worksheet,
     row: u32,

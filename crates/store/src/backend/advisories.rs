@@ -181,6 +181,26 @@ type InventoryTuple = (
     Option<String>,
 );
 
+/// An inventory row as the matcher's input.
+fn inventory_object(
+    (id, org, kind, short_id, name, vendor, product, version, cpe, purl): InventoryTuple,
+) -> crate::InventoryObject {
+    crate::InventoryObject {
+        item: verbund_domain::advisory::matcher::InventoryItem {
+            object_id: StructureObjectId(id),
+            vendor,
+            product,
+            version,
+            cpe,
+            purl,
+        },
+        org_id: OrgId(org),
+        provider: kind == "provider",
+        short_id,
+        name,
+    }
+}
+
 pub(crate) async fn advisory_inventory_federation_wide(
     pool: &Pool<DB>,
     office: &Scope,
@@ -197,27 +217,7 @@ pub(crate) async fn advisory_inventory_federation_wide(
     )
     .fetch_all(&mut *tx)
     .await?;
-    let objects = rows
-        .into_iter()
-        .map(
-            |(id, org, kind, short_id, name, vendor, product, version, cpe, purl)| {
-                crate::InventoryObject {
-                    item: verbund_domain::advisory::matcher::InventoryItem {
-                        object_id: StructureObjectId(id),
-                        vendor,
-                        product,
-                        version,
-                        cpe,
-                        purl,
-                    },
-                    org_id: OrgId(org),
-                    provider: kind == "provider",
-                    short_id,
-                    name,
-                }
-            },
-        )
-        .collect();
+    let objects = rows.into_iter().map(inventory_object).collect();
     // Links into provider objects: (from object, its org, whether that org is a provider, to object).
     let links: Vec<(i64, i64, String, i64)> = sqlx::query_as(
         "SELECT l.from_id, f.org_id, fg.kind, l.to_id FROM structure_links l \

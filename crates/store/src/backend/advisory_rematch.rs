@@ -50,24 +50,7 @@ pub(crate) async fn advisory_inventory_object(
     .bind(id.0)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(
-        |(id, org, kind, short_id, name, vendor, product, version, cpe, purl)| {
-            crate::InventoryObject {
-                item: verbund_domain::advisory::matcher::InventoryItem {
-                    object_id: StructureObjectId(id),
-                    vendor,
-                    product,
-                    version,
-                    cpe,
-                    purl,
-                },
-                org_id: OrgId(org),
-                provider: kind == "provider",
-                short_id,
-                name,
-            }
-        },
-    ))
+    Ok(row.map(inventory_object))
 }
 
 pub(crate) async fn provider_object_dependents(
